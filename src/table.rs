@@ -1,0 +1,453 @@
+//! Table reconstruction from the page model: ruling segments -> lattice grid -> merged cells,
+//! then words placed into cells.  Knows nothing about the template or about who made the page.
+//!
+//! The approach is pdfplumber's lattice finder: snap near-collinear segments together, join
+//! segments with small gaps, group the segments that touch into one table, take the distinct
+//! x of vertical and y of horizontal rulings as the grid, and merge neighbouring grid cells
+//! wherever no ruling separates them.  Every distance is a named tolerance in `Tolerances`.
+
+use crate::model::{BBox, Page, Segment, Word};
+
+/// Distances in points.
+#[derive(Debug, Clone, Copy)]
+pub struct Tolerances {
+    /// Segments whose y (horizontal) or x (vertical) differ by at most this are one line.
+    pub snap: f32,
+    /// Collinear segments with a gap of at most this are joined.
+    pub join: f32,
+    /// How far a segment may stop short of another and still be taken to meet it.
+    pub intersect: f32,
+    /// A grid row or column narrower than this is dropped (double borders).
+    pub min_band: f32,
+    /// A cell boundary counts as ruled when segments cover at least this fraction of it.
+    pub edge_coverage: f32,
+    /// Segments shorter than this are ignored (text underlines, glyph strokes).
+    pub min_segment: f32,
+}
+
+impl Default for Tolerances {
+    fn default() -> Self {
+        Tolerances { snap: 2.0, join: 3.0, intersect: 3.0, min_band: 3.0, edge_coverage: 0.5, min_segment: 4.0 }
+    }
+}
+
+/// One (possibly merged) cell of a grid: rows r0..r1 and columns c0..c1 (end exclusive).
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub r0: usize,
+    pub r1: usize,
+    pub c0: usize,
+    pub c1: usize,
+    pub bbox: BBox,
+    /// Indices into the page's words, in reading order.
+    pub words: Vec<usize>,
+    /// The cell's text, line by line in reading order.
+    pub lines: Vec<String>,
+}
+
+impl Cell {
+    /// The text with its lines joined without separator (labels broken across lines re-join).
+    pub fn text(&self) -> String {
+        self.lines.concat()
+    }
+}
+
+/// A reconstructed table on one page.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub page: u32,
+    pub bbox: BBox,
+    /// Column boundaries (n_cols + 1), left to right.
+    pub xs: Vec<f32>,
+    /// Row boundaries (n_rows + 1), top to bottom.
+    pub ys: Vec<f32>,
+    pub cells: Vec<Cell>,
+    /// For each grid position (row-major), the index of the cell that covers it.
+    pub index: Vec<usize>,
+}
+
+impl Table {
+    pub fn n_rows(&self) -> usize {
+        self.ys.len().saturating_sub(1)
+    }
+    pub fn n_cols(&self) -> usize {
+        self.xs.len().saturating_sub(1)
+    }
+    /// The cell covering grid position (r, c).
+    pub fn cell_at(&self, r: usize, c: usize) -> &Cell {
+        &self.cells[self.index[r * self.n_cols() + c]]
+    }
+    /// The grid as rows of text, merged cells repeated in every position they cover.
+    pub fn grid_text(&self) -> Vec<Vec<String>> {
+        (0..self.n_rows()).map(|r| (0..self.n_cols()).map(|c| self.cell_at(r, c).text()).collect()).collect()
+    }
+}
+
+/// Horizontal and vertical rulings after snapping and joining.
+#[derive(Debug, Default, Clone)]
+pub struct Rulings {
+    /// (y, x0, x1)
+    pub h: Vec<(f32, f32, f32)>,
+    /// (x, y0, y1)
+    pub v: Vec<(f32, f32, f32)>,
+}
+
+/// Snap and join raw segments into horizontal and vertical rulings.
+pub fn normalize(segments: &[Segment], tol: &Tolerances) -> Rulings {
+    let mut h = Vec::new();
+    let mut v = Vec::new();
+    for s in segments {
+        let (dx, dy) = ((s.x1 - s.x0).abs(), (s.y1 - s.y0).abs());
+        if dy <= tol.snap && dx >= tol.min_segment {
+            h.push(((s.y0 + s.y1) / 2.0, s.x0.min(s.x1), s.x0.max(s.x1)));
+        } else if dx <= tol.snap && dy >= tol.min_segment {
+            v.push(((s.x0 + s.x1) / 2.0, s.y0.min(s.y1), s.y0.max(s.y1)));
+        }
+    }
+    Rulings { h: join_collinear(h, tol), v: join_collinear(v, tol) }
+}
+
+/// Lines given as (position, start, end): cluster by position, then join overlapping spans.
+fn join_collinear(mut lines: Vec<(f32, f32, f32)>, tol: &Tolerances) -> Vec<(f32, f32, f32)> {
+    lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let mut j = i + 1;
+        while j < lines.len() && lines[j].0 - lines[j - 1].0 <= tol.snap {
+            j += 1;
+        }
+        let group = &mut lines[i..j];
+        let pos = group.iter().map(|l| l.0).sum::<f32>() / group.len() as f32;
+        group.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let (mut s, mut e) = (group[0].1, group[0].2);
+        for l in group.iter().skip(1) {
+            if l.1 <= e + tol.join {
+                e = e.max(l.2);
+            } else {
+                out.push((pos, s, e));
+                s = l.1;
+                e = l.2;
+            }
+        }
+        out.push((pos, s, e));
+        i = j;
+    }
+    out
+}
+
+struct UnionFind(Vec<usize>);
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        UnionFind((0..n).collect())
+    }
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.0[x] != x {
+            self.0[x] = self.0[self.0[x]];
+            x = self.0[x];
+        }
+        x
+    }
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.0[ra.max(rb)] = ra.min(rb);
+        }
+    }
+}
+
+/// Cluster sorted values: values closer than `tol` to the previous one join its cluster.
+fn cluster(mut vals: Vec<f32>, tol: f32) -> Vec<f32> {
+    vals.sort_by(|a, b| a.total_cmp(b));
+    let mut out: Vec<f32> = Vec::new();
+    let mut group: Vec<f32> = Vec::new();
+    for v in vals {
+        if let Some(&last) = group.last()
+            && v - last > tol
+        {
+            out.push(group.iter().sum::<f32>() / group.len() as f32);
+            group.clear();
+        }
+        group.push(v);
+    }
+    if !group.is_empty() {
+        out.push(group.iter().sum::<f32>() / group.len() as f32);
+    }
+    out
+}
+
+/// Fraction of [a, b] covered by the spans of the lines at `pos` (within `snap`).
+fn coverage(lines: &[(f32, f32, f32)], pos: f32, a: f32, b: f32, snap: f32) -> f32 {
+    if b <= a {
+        return 1.0;
+    }
+    let mut spans: Vec<(f32, f32)> = lines
+        .iter()
+        .filter(|l| (l.0 - pos).abs() <= snap)
+        .map(|l| (l.1.max(a), l.2.min(b)))
+        .filter(|s| s.1 > s.0)
+        .collect();
+    spans.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let mut covered = 0.0;
+    let mut end = a;
+    for (s, e) in spans {
+        let s = s.max(end);
+        if e > s {
+            covered += e - s;
+            end = e;
+        }
+    }
+    covered / (b - a)
+}
+
+/// The grids (without text) the rulings of a page form, top to bottom.
+pub fn find_grids(segments: &[Segment], page: u32, tol: &Tolerances) -> Vec<Table> {
+    let r = normalize(segments, tol);
+    let nh = r.h.len();
+    let mut uf = UnionFind::new(nh + r.v.len());
+    for (i, h) in r.h.iter().enumerate() {
+        for (j, v) in r.v.iter().enumerate() {
+            if v.0 >= h.1 - tol.intersect
+                && v.0 <= h.2 + tol.intersect
+                && h.0 >= v.1 - tol.intersect
+                && h.0 <= v.2 + tol.intersect
+            {
+                uf.union(i, nh + j);
+            }
+        }
+    }
+    let mut groups: std::collections::BTreeMap<usize, (Vec<usize>, Vec<usize>)> = Default::default();
+    for i in 0..nh {
+        groups.entry(uf.find(i)).or_default().0.push(i);
+    }
+    for j in 0..r.v.len() {
+        groups.entry(uf.find(nh + j)).or_default().1.push(j);
+    }
+    let mut tables = Vec::new();
+    for (hs, vs) in groups.values() {
+        if hs.len() < 2 || vs.len() < 2 {
+            continue;
+        }
+        let h: Vec<_> = hs.iter().map(|&i| r.h[i]).collect();
+        let v: Vec<_> = vs.iter().map(|&j| r.v[j]).collect();
+        if let Some(t) = grid_from_lines(&h, &v, page, tol) {
+            tables.push(t);
+        }
+    }
+    tables.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
+    tables
+}
+
+fn drop_narrow(bounds: Vec<f32>, min: f32) -> Vec<f32> {
+    let mut out: Vec<f32> = Vec::with_capacity(bounds.len());
+    for b in bounds {
+        match out.last_mut() {
+            Some(last) if b - *last < min => *last = (*last + b) / 2.0,
+            _ => out.push(b),
+        }
+    }
+    out
+}
+
+fn grid_from_lines(h: &[(f32, f32, f32)], v: &[(f32, f32, f32)], page: u32, tol: &Tolerances) -> Option<Table> {
+    let mut xv: Vec<f32> = v.iter().map(|l| l.0).collect();
+    xv.push(h.iter().map(|l| l.1).fold(f32::MAX, f32::min));
+    xv.push(h.iter().map(|l| l.2).fold(f32::MIN, f32::max));
+    let mut yv: Vec<f32> = h.iter().map(|l| l.0).collect();
+    yv.push(v.iter().map(|l| l.1).fold(f32::MAX, f32::min));
+    yv.push(v.iter().map(|l| l.2).fold(f32::MIN, f32::max));
+    let xs = drop_narrow(cluster(xv, tol.snap), tol.min_band);
+    let ys = drop_narrow(cluster(yv, tol.snap), tol.min_band);
+    if xs.len() < 2 || ys.len() < 2 {
+        return None;
+    }
+    let (nr, nc) = (ys.len() - 1, xs.len() - 1);
+    let mut uf = UnionFind::new(nr * nc);
+    for r in 0..nr {
+        for c in 0..nc {
+            // boundary to the right
+            if c + 1 < nc && coverage(v, xs[c + 1], ys[r], ys[r + 1], tol.snap.max(tol.min_band)) < tol.edge_coverage {
+                uf.union(r * nc + c, r * nc + c + 1);
+            }
+            // boundary below
+            if r + 1 < nr && coverage(h, ys[r + 1], xs[c], xs[c + 1], tol.snap.max(tol.min_band)) < tol.edge_coverage {
+                uf.union(r * nc + c, (r + 1) * nc + c);
+            }
+        }
+    }
+    let mut roots: std::collections::HashMap<usize, usize> = Default::default();
+    let mut cells: Vec<Cell> = Vec::new();
+    let mut index = vec![0usize; nr * nc];
+    for r in 0..nr {
+        for c in 0..nc {
+            let root = uf.find(r * nc + c);
+            let k = *roots.entry(root).or_insert_with(|| {
+                cells.push(Cell { r0: r, r1: r + 1, c0: c, c1: c + 1, bbox: BBox::default(), words: vec![], lines: vec![] });
+                cells.len() - 1
+            });
+            let cell = &mut cells[k];
+            cell.r0 = cell.r0.min(r);
+            cell.r1 = cell.r1.max(r + 1);
+            cell.c0 = cell.c0.min(c);
+            cell.c1 = cell.c1.max(c + 1);
+            index[r * nc + c] = k;
+        }
+    }
+    for cell in &mut cells {
+        cell.bbox = BBox::new(xs[cell.c0], ys[cell.r0], xs[cell.c1], ys[cell.r1]);
+    }
+    let bbox = BBox::new(xs[0], ys[0], xs[nc], ys[nr]);
+    Some(Table { page, bbox, xs, ys, cells, index })
+}
+
+/// Which band of `bounds` holds `v` (None outside).
+fn band(bounds: &[f32], v: f32) -> Option<usize> {
+    if bounds.len() < 2 || v < bounds[0] || v > bounds[bounds.len() - 1] {
+        return None;
+    }
+    let i = bounds.partition_point(|&b| b <= v);
+    Some(i.saturating_sub(1).min(bounds.len() - 2))
+}
+
+/// Place the page's words into the grid's cells and build each cell's lines.
+/// Returns the indices of words that fell inside the table's box.
+pub fn fill_cells(table: &mut Table, words: &[Word]) -> Vec<usize> {
+    let nc = table.n_cols();
+    let mut inside = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        let (cx, cy) = (w.bbox.cx(), w.bbox.cy());
+        if let (Some(r), Some(c)) = (band(&table.ys, cy), band(&table.xs, cx)) {
+            let k = table.index[r * nc + c];
+            table.cells[k].words.push(i);
+            inside.push(i);
+        }
+    }
+    for cell in &mut table.cells {
+        let (order, lines) = lines_of(&cell.words, words);
+        cell.words = order;
+        cell.lines = lines;
+    }
+    inside
+}
+
+/// Order words into lines (top to bottom, left to right) and join each line's text.
+pub fn lines_of(idx: &[usize], words: &[Word]) -> (Vec<usize>, Vec<String>) {
+    let mut ws: Vec<usize> = idx.to_vec();
+    ws.sort_by(|&a, &b| words[a].bbox.cy().total_cmp(&words[b].bbox.cy()));
+    let mut lines: Vec<Vec<usize>> = Vec::new();
+    for i in ws {
+        let w = &words[i];
+        let joined = lines.last().is_some_and(|line| {
+            let last = &words[*line.last().unwrap_or(&i)];
+            let tol = 0.5 * w.bbox.height().min(last.bbox.height()).max(1.0);
+            (w.bbox.cy() - last.bbox.cy()).abs() <= tol
+        });
+        if joined {
+            if let Some(line) = lines.last_mut() {
+                line.push(i);
+            }
+        } else {
+            lines.push(vec![i]);
+        }
+    }
+    let mut order = Vec::new();
+    let mut texts = Vec::new();
+    for mut line in lines {
+        line.sort_by(|&a, &b| words[a].bbox.x0.total_cmp(&words[b].bbox.x0));
+        let mut s = String::new();
+        for &i in &line {
+            let t = words[i].text.trim();
+            if needs_space(&s, t) {
+                s.push(' ');
+            }
+            s.push_str(t);
+        }
+        order.extend_from_slice(&line);
+        texts.push(s);
+    }
+    (order, texts)
+}
+
+/// A space between two runs only when both sides are Latin letters or digits.
+fn needs_space(left: &str, right: &str) -> bool {
+    match (left.chars().last(), right.chars().next()) {
+        (Some(a), Some(b)) => a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric(),
+        _ => false,
+    }
+}
+
+/// All tables of a page, with words placed.
+pub fn find_tables(page: &Page, tol: &Tolerances) -> Vec<Table> {
+    let mut tables = find_grids(&page.rulings, page.number, tol);
+    for t in &mut tables {
+        fill_cells(t, &page.words);
+    }
+    tables
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seg(x0: f32, y0: f32, x1: f32, y1: f32) -> Segment {
+        Segment { x0, y0, x1, y1 }
+    }
+
+    /// A 3x3 grid whose top-left 2x1 block is merged (no ruling between its columns).
+    fn grid() -> Vec<Segment> {
+        let mut s = vec![];
+        for y in [0.0, 10.0, 20.0, 30.0] {
+            s.push(seg(0.0, y, 30.0, y));
+        }
+        s.push(seg(0.0, 0.0, 0.0, 30.0));
+        s.push(seg(10.0, 10.0, 10.0, 30.0)); // missing in the first row: merge
+        s.push(seg(20.0, 0.0, 20.0, 30.0));
+        s.push(seg(30.0, 0.0, 30.0, 30.0));
+        s
+    }
+
+    #[test]
+    fn lattice_with_merged_cell() {
+        let t = &find_grids(&grid(), 1, &Tolerances::default())[0];
+        assert_eq!((t.n_rows(), t.n_cols()), (3, 3));
+        assert_eq!(t.cells.len(), 8);
+        let c = t.cell_at(0, 1);
+        assert_eq!((c.r0, c.r1, c.c0, c.c1), (0, 1, 0, 2));
+        assert_eq!(t.index[0], t.index[1]);
+    }
+
+    #[test]
+    fn broken_and_doubled_lines_are_joined() {
+        let mut s = grid();
+        // break the bottom line into two pieces with a 2pt gap, and double the left border
+        s.retain(|x| !(x.y0 == 30.0 && x.y1 == 30.0));
+        s.push(seg(0.0, 30.0, 14.0, 30.0));
+        s.push(seg(16.0, 30.2, 30.0, 30.2));
+        s.push(seg(0.8, 0.0, 0.8, 30.0));
+        let t = &find_grids(&s, 1, &Tolerances::default())[0];
+        assert_eq!((t.n_rows(), t.n_cols()), (3, 3));
+    }
+
+    #[test]
+    fn words_go_to_cells_and_lines_rejoin() {
+        let mut t = find_grids(&grid(), 1, &Tolerances::default()).remove(0);
+        let words = vec![
+            Word::text_layer("本年".into(), BBox::new(1.0, 11.0, 8.0, 14.0)),
+            Word::text_layer("新收".into(), BBox::new(1.0, 15.0, 8.0, 18.0)),
+            Word::text_layer("21".into(), BBox::new(22.0, 12.0, 28.0, 18.0)),
+            Word::text_layer("outside".into(), BBox::new(50.0, 50.0, 60.0, 60.0)),
+        ];
+        let inside = fill_cells(&mut t, &words);
+        assert_eq!(inside.len(), 3);
+        assert_eq!(t.cell_at(1, 0).text(), "本年新收");
+        assert_eq!(t.cell_at(1, 0).lines, vec!["本年", "新收"]);
+        assert_eq!(t.cell_at(1, 2).text(), "21");
+        assert_eq!(t.cell_at(2, 2).text(), "");
+    }
+
+    #[test]
+    fn lone_lines_make_no_table() {
+        let s = vec![seg(0.0, 0.0, 100.0, 0.0), seg(0.0, 20.0, 100.0, 20.0)];
+        assert!(find_grids(&s, 1, &Tolerances::default()).is_empty());
+    }
+}
