@@ -1,3 +1,4 @@
+#![allow(warnings)] // nianbao: vendored upstream code, kept as close to upstream as possible
 extern crate lopdf;
 
 use adobe_cmap_parser::{ByteMapping, CodeRange, CIDRange};

@@ -1,0 +1,320 @@
+//! One input file through every stage: producer -> pages -> tables -> template -> checks.
+//! Never panics outward and never fails a batch: whatever happens becomes the report's status.
+
+use crate::checks::{self, Check};
+use crate::model::{Page, PageKind};
+use crate::pdf;
+use crate::schema::{self, FORMAT};
+use crate::table::{self, Table, Tolerances};
+use crate::template::{self, MappedCell, Mapping};
+use crate::text;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use std::time::Instant;
+
+/// Bump when a change to the pipeline changes its output (reconverts archives).
+pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p1");
+
+/// An OCR producer as the pipeline sees it: pages of a PDF without a usable text layer, and
+/// image files.  Implemented by the tesseract producer; tests may use a null one.
+pub trait PageOcr: Sync {
+    /// OCR page `number` (1-based) of the PDF in `bytes`.
+    fn pdf_page(&self, bytes: &[u8], number: u32) -> anyhow::Result<Page>;
+    /// OCR every page of an image file.
+    fn image_file(&self, bytes: &[u8], path: &Path) -> anyhow::Result<Vec<Page>>;
+}
+
+/// Options of one conversion.
+#[derive(Clone, Copy)]
+pub struct Options<'a> {
+    pub ocr: Option<&'a dyn PageOcr>,
+    pub tolerances: Tolerances,
+}
+
+/// Everything one input produces; serialisable so that worker processes can hand it over.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct ReportResult {
+    pub report: ReportRow,
+    pub cells: Vec<CellRow>,
+    pub checks: Vec<CheckRow>,
+    pub tables: Vec<Vec<Vec<String>>>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct ReportRow {
+    pub report_id: String,
+    pub source_file: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub pages: u32,
+    pub kind: String,
+    pub format: String,
+    pub agency: String,
+    pub year: String,
+    pub status: String,
+    pub error: String,
+    pub cells: u32,
+    pub flagged: u32,
+    pub checks_failed: u32,
+    pub seconds: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+pub struct CellRow {
+    pub report_id: String,
+    pub source_file: String,
+    pub table: String,
+    pub row: String,
+    pub col: String,
+    pub value: String,
+    pub raw: String,
+    pub row_label: String,
+    pub col_label: String,
+    pub page: String,
+    pub bbox: String,
+    pub method: String,
+    pub confidence: String,
+    pub flags: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+pub struct CheckRow {
+    pub report_id: String,
+    pub source_file: String,
+    pub table: String,
+    pub check: String,
+    pub subject: String,
+    pub expected: String,
+    pub actual: String,
+    pub status: String,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Report id: the first 16 hex digits of the content hash (stable across names and runs).
+pub fn report_id(sha: &str) -> String {
+    sha[..16.min(sha.len())].to_string()
+}
+
+/// What kind of input a path is, by extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Pdf,
+    Image,
+}
+
+pub fn input_kind(path: &Path) -> Option<InputKind> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "pdf" => Some(InputKind::Pdf),
+        "png" | "jpg" | "jpeg" | "tif" | "tiff" => Some(InputKind::Image),
+        _ => None,
+    }
+}
+
+/// Convert one file.  `shown` is the path as the user gave it (reports.csv's source_file).
+pub fn convert_file(path: &Path, shown: &str, opts: &Options) -> ReportResult {
+    let start = Instant::now();
+    let mut res = match std::fs::read(path) {
+        Ok(bytes) => {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| convert_bytes(&bytes, path, shown, opts)));
+            match r {
+                Ok(r) => r,
+                Err(p) => {
+                    let sha = sha256_hex(&bytes);
+                    failed(shown, &sha, bytes.len() as u64, format!("internal error (panic: {}); please report this file", pdf::panic_message(&p)))
+                }
+            }
+        }
+        Err(e) => failed(shown, "", 0, format!("cannot read the file: {e}")),
+    };
+    res.report.seconds = (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
+    res
+}
+
+fn failed(shown: &str, sha: &str, bytes: u64, error: String) -> ReportResult {
+    ReportResult {
+        report: ReportRow {
+            report_id: report_id(sha),
+            source_file: shown.to_string(),
+            sha256: sha.to_string(),
+            bytes,
+            kind: String::new(),
+            format: "unknown".into(),
+            status: "failed".into(),
+            error,
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
+/// Pages of a document from its producer(s), with per-page problems.
+struct Pages {
+    pages: Vec<Page>,
+    errors: Vec<String>,
+}
+
+fn pdf_pages(bytes: &[u8], opts: &Options) -> Result<Pages, String> {
+    let doc = pdf::load(bytes).map_err(|e| e.to_string())?;
+    let read = pdf::read_pages(&doc).map_err(|e| e.to_string())?;
+    let mut pages = Vec::with_capacity(read.len());
+    let mut errors = Vec::new();
+    for p in read {
+        if p.quality.usable() {
+            pages.push(p.page);
+            continue;
+        }
+        match opts.ocr {
+            Some(ocr) => match ocr.pdf_page(bytes, p.page.number) {
+                Ok(page) => pages.push(page),
+                Err(e) => {
+                    errors.push(format!("page {}: OCR failed: {e:#}", p.page.number));
+                    pages.push(p.page);
+                }
+            },
+            None => {
+                if p.quality.glyphs > 0 || p.error.is_some() {
+                    if let Some(e) = &p.error {
+                        errors.push(e.clone());
+                    } else {
+                        errors.push(format!("page {}: text layer unusable and OCR is off", p.page.number));
+                    }
+                } else {
+                    errors.push(format!("page {}: no text layer and OCR is off", p.page.number));
+                }
+                pages.push(p.page);
+            }
+        }
+    }
+    Ok(Pages { pages, errors })
+}
+
+fn convert_bytes(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> ReportResult {
+    let sha = sha256_hex(bytes);
+    let produced = match input_kind(path) {
+        Some(InputKind::Pdf) => pdf_pages(bytes, opts),
+        Some(InputKind::Image) => match opts.ocr {
+            Some(ocr) => ocr.image_file(bytes, path).map(|pages| Pages { pages, errors: vec![] }).map_err(|e| format!("{e:#}")),
+            None => Err("image input needs OCR, which is off".into()),
+        },
+        None => Err("unsupported file type (expected .pdf, .png, .jpg, .jpeg, .tif, .tiff)".into()),
+    };
+    let pages = match produced {
+        Ok(p) => p,
+        Err(e) => return failed(shown, &sha, bytes.len() as u64, e),
+    };
+    let is_image = input_kind(path) == Some(InputKind::Image);
+    convert_pages(pages.pages, pages.errors, &sha, bytes.len() as u64, shown, is_image, opts)
+}
+
+/// The stages after the producers, shared by every input kind.
+pub fn convert_pages(pages: Vec<Page>, page_errors: Vec<String>, sha: &str, n_bytes: u64, shown: &str, is_image: bool, opts: &Options) -> ReportResult {
+    let rid = report_id(sha);
+    let mut tables: Vec<Table> = Vec::new();
+    for p in &pages {
+        tables.extend(table::find_tables(p, &opts.tolerances));
+    }
+    let schema = schema::schema();
+    let mut mapping: Mapping = template::map_tables(&tables, schema);
+    let checks = checks::evaluate(&mapping);
+    checks::flag_failures(&mut mapping, &checks);
+
+    let mut text = String::new();
+    for p in &pages {
+        text.push_str(&format!("=== page {} ===\n", p.number));
+        for l in text::page_lines(p) {
+            text.push_str(&l);
+            text.push('\n');
+        }
+    }
+    let first_lines: Vec<String> = pages.first().map(text::page_lines).unwrap_or_default();
+    let (agency, year) = text::title_info(&first_lines);
+
+    let kind = if is_image {
+        "image"
+    } else {
+        let scanned = pages.iter().filter(|p| p.kind == PageKind::Scanned).count();
+        if scanned == 0 {
+            "digital"
+        } else if scanned == pages.len() {
+            "scanned"
+        } else {
+            "mixed"
+        }
+    };
+    let is_template = mapping.is_template();
+    let cells: Vec<CellRow> = if is_template { mapping.cells.iter().map(|c| cell_row(&rid, shown, c)).collect() } else { vec![] };
+    let check_rows: Vec<CheckRow> = if is_template { checks.iter().map(|c| check_row(&rid, shown, c)).collect() } else { vec![] };
+    let missing = cells.iter().filter(|c| c.value.is_empty()).count();
+    let mut errors = page_errors;
+    if !is_template {
+        errors.push(format!("no {FORMAT} tables found"));
+    } else if missing > 0 {
+        errors.push(format!("{missing} template cells not found"));
+    }
+    let status = if !errors.is_empty() || !is_template { "partial" } else { "ok" };
+    let report = ReportRow {
+        report_id: rid.clone(),
+        source_file: shown.to_string(),
+        sha256: sha.to_string(),
+        bytes: n_bytes,
+        pages: pages.len() as u32,
+        kind: kind.into(),
+        format: if is_template { FORMAT.into() } else { "unknown".into() },
+        agency: agency.unwrap_or_default(),
+        year: year.map(|y| y.to_string()).unwrap_or_default(),
+        status: status.into(),
+        error: errors.join("; "),
+        cells: cells.iter().filter(|c| !c.value.is_empty()).count() as u32,
+        flagged: cells.iter().filter(|c| !c.flags.is_empty()).count() as u32,
+        checks_failed: check_rows.iter().filter(|c| c.status == "fail").count() as u32,
+        seconds: 0.0,
+    };
+    ReportResult { report, cells, checks: check_rows, tables: tables.iter().map(|t| t.grid_text()).collect(), text }
+}
+
+fn fmt_num(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x.fract() == 0.0 => format!("{}", x as i64),
+        Some(x) => format!("{}", (x * 1e6).round() / 1e6),
+        None => String::new(),
+    }
+}
+
+fn cell_row(rid: &str, shown: &str, c: &MappedCell) -> CellRow {
+    CellRow {
+        report_id: rid.into(),
+        source_file: shown.into(),
+        table: c.table.clone(),
+        row: c.row.clone(),
+        col: c.col.clone(),
+        value: c.value.clone().unwrap_or_default(),
+        raw: c.raw.clone(),
+        row_label: c.row_label.clone(),
+        col_label: c.col_label.clone(),
+        page: c.page.map(|p| p.to_string()).unwrap_or_default(),
+        bbox: c.bbox.map(|b| b.to_string()).unwrap_or_default(),
+        method: c.method.clone(),
+        confidence: format!("{:.2}", c.confidence),
+        flags: c.flags.join(";"),
+    }
+}
+
+fn check_row(rid: &str, shown: &str, c: &Check) -> CheckRow {
+    CheckRow {
+        report_id: rid.into(),
+        source_file: shown.into(),
+        table: c.table.clone(),
+        check: c.check.clone(),
+        subject: c.subject.clone(),
+        expected: fmt_num(c.expected),
+        actual: fmt_num(c.actual),
+        status: c.status().into(),
+    }
+}

@@ -1,0 +1,101 @@
+//! Page text in reading order, and what the title says (agency, year).
+
+use crate::model::{Page, Word};
+
+/// The page's words as lines, top to bottom; words far apart on a line are separated by a space.
+pub fn page_lines(page: &Page) -> Vec<String> {
+    lines(&page.words)
+}
+
+pub fn lines(words: &[Word]) -> Vec<String> {
+    let mut idx: Vec<usize> = (0..words.len()).collect();
+    idx.sort_by(|&a, &b| words[a].bbox.cy().total_cmp(&words[b].bbox.cy()));
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut row_cy = 0.0f32;
+    let mut row_h = 0.0f32;
+    for i in idx {
+        let b = &words[i].bbox;
+        let h = b.height().max(1.0);
+        let same = !rows.is_empty() && (b.cy() - row_cy).abs() <= 0.5 * h.min(row_h);
+        if same {
+            if let Some(r) = rows.last_mut() {
+                r.push(i);
+            }
+        } else {
+            rows.push(vec![i]);
+            row_cy = b.cy();
+            row_h = h;
+        }
+    }
+    rows.into_iter()
+        .map(|mut r| {
+            r.sort_by(|&a, &b| words[a].bbox.x0.total_cmp(&words[b].bbox.x0));
+            let mut s = String::new();
+            let mut last_x1: Option<f32> = None;
+            for i in r {
+                let w = &words[i];
+                if let Some(x1) = last_x1
+                    && w.bbox.x0 - x1 > 0.8 * w.bbox.height()
+                {
+                    s.push(' ');
+                }
+                s.push_str(&w.text);
+                last_x1 = Some(w.bbox.x1);
+            }
+            s
+        })
+        .collect()
+}
+
+/// Agency and year from the report's title: the text before 政府信息公开工作年度报告 on the
+/// first page, e.g. `淮安市人民政府 2024 年` or `2023年洪泽区...`.
+pub fn title_info(first_lines: &[String]) -> (Option<String>, Option<u32>) {
+    let joined: String = first_lines.iter().take(12).map(|l| l.split_whitespace().collect::<String>()).collect();
+    let Some(pos) = joined.find("政府信息公开工作年度报告").or_else(|| joined.find("政府信息公开工作年报")) else {
+        return (None, None);
+    };
+    let head: Vec<char> = joined[..pos].chars().collect();
+    let head: Vec<char> = head[head.len().saturating_sub(40)..].to_vec();
+    // find the last 4-digit year in the head
+    let mut year = None;
+    let mut year_at = None;
+    for i in (0..head.len().saturating_sub(3)).rev() {
+        let s: String = head[i..i + 4].iter().collect();
+        if s.chars().all(|c| c.is_ascii_digit()) && (i + 4 >= head.len() || !head[i + 4].is_ascii_digit()) && (i == 0 || !head[i - 1].is_ascii_digit()) {
+            if let Ok(y) = s.parse::<u32>()
+                && (2000..=2100).contains(&y)
+            {
+                year = Some(y);
+                year_at = Some(i);
+                break;
+            }
+        }
+    }
+    let agency: String = match year_at {
+        Some(i) => {
+            let before: String = head[..i].iter().collect();
+            let after: String = head[i + 4..].iter().collect();
+            let after = after.trim_start_matches('年').trim_start_matches('度').to_string();
+            if before.chars().count() >= 2 { before } else { after }
+        }
+        None => head.iter().collect(),
+    };
+    let agency = agency.trim_matches(|c: char| c.is_whitespace() || "《》“”\"：:".contains(c)).to_string();
+    // keep only the tail that looks like a name (text after a sentence break)
+    let agency = agency.rsplit(['。', '，', ',', '）', ')']).next().unwrap_or("").to_string();
+    ((agency.chars().count() >= 2).then_some(agency), year)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles() {
+        let l = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(title_info(&l(&["淮安市人民政府", "2024 年政府信息公开工作年度报告"])), (Some("淮安市人民政府".into()), Some(2024)));
+        assert_eq!(title_info(&l(&["临朐县工业和信息化局2025年政府信息公开工", "作年度报告"])), (Some("临朐县工业和信息化局".into()), Some(2025)));
+        assert_eq!(title_info(&l(&["2023年洪泽区人民政府政府信息公开工作年度报告"])).1, Some(2023));
+        assert_eq!(title_info(&l(&["会议纪要"])), (None, None));
+    }
+}

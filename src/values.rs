@@ -1,0 +1,102 @@
+//! Reading a table cell's text as a number, the way the template prints them.
+
+/// What a cell's text says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
+    /// A number, normalised: ASCII digits, no thousands separators, as printed otherwise.
+    Number(String),
+    /// Printed blank, or a dash/slash meaning zero.
+    Zero,
+    /// Something that is not a number.
+    Text,
+}
+
+/// Fold full-width forms to ASCII and drop all white space.
+pub fn fold(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Characters that, alone or repeated, mean "zero" in these tables.
+fn is_zero_glyph(c: char) -> bool {
+    matches!(c, '-' | '/' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{2500}' | '\u{2501}' | '\u{30FC}' | '\u{4E00}' | '\u{FE58}' | '\u{FE63}' | '\\' | '_' | '~')
+}
+
+pub fn parse(text: &str) -> Parsed {
+    let s = fold(text);
+    if s.is_empty() {
+        return Parsed::Zero;
+    }
+    if s.chars().all(is_zero_glyph) && s.chars().count() <= 3 {
+        return Parsed::Zero;
+    }
+    // thousands separators: 1,234 / 1，234 (the comma folded above)
+    let t: String = s.chars().filter(|&c| c != ',').collect();
+    let mut dots = 0;
+    let ok = !t.is_empty()
+        && t.chars().all(|c| {
+            if c == '.' {
+                dots += 1;
+                true
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+        && dots <= 1
+        && !t.starts_with('.')
+        && !t.ends_with('.');
+    if ok {
+        if s.contains(',') && !thousands_ok(&s) {
+            return Parsed::Text;
+        }
+        Parsed::Number(t)
+    } else {
+        Parsed::Text
+    }
+}
+
+/// `1,234,567.5` is a number with separators; `1,23` is not.
+fn thousands_ok(s: &str) -> bool {
+    let int = s.split('.').next().unwrap_or("");
+    let groups: Vec<&str> = int.split(',').collect();
+    groups[0].len() <= 3 && !groups[0].is_empty() && groups[1..].iter().all(|g| g.len() == 3)
+}
+
+/// True when the text can stand in a value cell (number, zero glyph or blank).
+pub fn is_value_like(text: &str) -> bool {
+    !matches!(parse(text), Parsed::Text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse("21"), Parsed::Number("21".into()));
+        assert_eq!(parse(" 7730.28 "), Parsed::Number("7730.28".into()));
+        assert_eq!(parse("1,234"), Parsed::Number("1234".into()));
+        assert_eq!(parse("１２３"), Parsed::Number("123".into()));
+        assert_eq!(parse("0"), Parsed::Number("0".into()));
+    }
+
+    #[test]
+    fn zero_glyphs() {
+        for z in ["", "—", "-", "－", "/", "——", "／", " "] {
+            assert_eq!(parse(z), Parsed::Zero, "{z:?}");
+        }
+    }
+
+    #[test]
+    fn not_numbers() {
+        for t in ["总计", "1.2.3", "12a", "1,23", ".5", "自然人"] {
+            assert_eq!(parse(t), Parsed::Text, "{t:?}");
+        }
+    }
+}
