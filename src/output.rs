@@ -63,6 +63,7 @@ pub const CELL_HEADER: &[&str] = &[
     "report_id", "source_file", "table", "row", "col", "value", "raw", "row_label", "col_label", "page", "bbox", "method", "confidence",
     "flags",
 ];
+pub const REPAIR_HEADER: &[&str] = &["report_id", "source_file", "where", "raw", "repaired", "reason", "evidence"];
 pub const CHECK_HEADER: &[&str] = &["report_id", "source_file", "table", "check", "subject", "expected", "actual", "status"];
 
 /// Write the per-report files (tables/, text/) of one result.
@@ -85,10 +86,12 @@ pub fn write_summary_csvs(out: &Path, results: &[ReportResult], excel: bool) -> 
     let reports: Vec<_> = results.iter().map(|r| &r.report).collect();
     let cells: Vec<_> = results.iter().flat_map(|r| r.cells.iter()).collect();
     let checks: Vec<_> = results.iter().flat_map(|r| r.checks.iter()).collect();
+    let repairs: Vec<_> = results.iter().flat_map(|r| r.repairs.iter()).collect();
     let files = [
         (out.join("reports.csv"), csv_bytes(&reports, REPORT_HEADER, excel)?),
         (out.join("cells.csv"), csv_bytes(&cells, CELL_HEADER, excel)?),
         (out.join("checks.csv"), csv_bytes(&checks, CHECK_HEADER, excel)?),
+        (out.join("repairs.csv"), csv_bytes(&repairs, REPAIR_HEADER, excel)?),
     ];
     let mut written = Vec::new();
     for (p, data) in files {

@@ -40,6 +40,20 @@ pub struct ReportResult {
     pub checks: Vec<CheckRow>,
     pub tables: Vec<Vec<Vec<String>>>,
     pub text: String,
+    /// Every value or text the repair stage changed (repairs.csv).
+    pub repairs: Vec<RepairRow>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+pub struct RepairRow {
+    pub report_id: String,
+    pub source_file: String,
+    /// `table/row/col` for a cell, `text:<offset>` for narrative text, `agency` for the title.
+    pub location: String,
+    pub raw: String,
+    pub repaired: String,
+    pub reason: String,
+    pub evidence: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -276,7 +290,7 @@ pub fn convert_pages(pages: Vec<Page>, page_errors: Vec<String>, sha: &str, n_by
         checks_failed: check_rows.iter().filter(|c| c.status == "fail").count() as u32,
         seconds: 0.0,
     };
-    ReportResult { report, cells, checks: check_rows, tables: tables.iter().map(|t| t.grid_text()).collect(), text }
+    ReportResult { report, cells, checks: check_rows, tables: tables.iter().map(|t| t.grid_text()).collect(), text, repairs: vec![] }
 }
 
 fn fmt_num(v: Option<f64>) -> String {
