@@ -29,6 +29,8 @@ pub struct MappedCell {
     pub bbox: Option<BBox>,
     pub method: String,
     pub confidence: f32,
+    /// Other readings of the cell's text (from the producer's alternatives), best first.
+    pub alternatives: Vec<String>,
     pub flags: Vec<String>,
 }
 
@@ -378,7 +380,8 @@ fn cell_for(cand: &Candidate, cell: &Cell, table: &str, row: &Row, col: &(String
         page: Some(cand.page),
         bbox: Some(cell.bbox),
         method: method.into(),
-        confidence: 1.0,
+        confidence: cell.confidence,
+        alternatives: cell.alternatives.clone(),
         flags,
     }
 }
@@ -389,19 +392,30 @@ fn assign_active(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<MappedCe
         out.push(cell_for(cand, cell, "active", row, &row.cols[0], "lattice"));
         return;
     }
+    let by_header: Vec<Option<usize>> = cand
+        .value_cells
+        .iter()
+        .map(|cell| st.active_cols.as_ref().and_then(|m| m.key_for(&cell.bbox)).and_then(|k| row.cols.iter().position(|c| c.0 == k)))
+        .collect();
+    // A header that lost a column (OCR) maps the cells onto too few keys: when the row has
+    // exactly the template's number of cells, position is then the better guide.
+    let mut distinct: Vec<usize> = by_header.iter().flatten().copied().collect();
+    distinct.sort();
+    distinct.dedup();
+    let n = cand.value_cells.len();
+    let positional = n == row.cols.len() && distinct.len() < n;
     let mut used = vec![false; row.cols.len()];
     for (i, cell) in cand.value_cells.iter().enumerate() {
-        let by_header = st.active_cols.as_ref().and_then(|m| m.key_for(&cell.bbox));
-        let idx = match by_header {
-            Some(k) => row.cols.iter().position(|c| c.0 == k),
-            None if cand.value_cells.len() == row.cols.len() => Some(i),
-            None => None,
-        };
+        let idx = if positional { Some(i) } else { by_header[i] };
         if let Some(j) = idx
             && !used[j]
         {
             used[j] = true;
-            out.push(cell_for(cand, cell, "active", row, &row.cols[j], "lattice"));
+            let mut m = cell_for(cand, cell, "active", row, &row.cols[j], "lattice");
+            if positional && st.active_cols.is_some() {
+                m.flag("column_by_position");
+            }
+            out.push(m);
         }
     }
 }
@@ -492,6 +506,7 @@ fn derived_or_missing(def: &TableDef, row: &Row, col: &(String, String), collaps
         bbox: None,
         method: "missing".into(),
         confidence: 0.0,
+        alternatives: vec![],
         flags: vec![],
     };
     let group = row.group.as_deref().unwrap_or("");
