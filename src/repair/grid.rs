@@ -197,7 +197,7 @@ mod tests {
 
     #[test]
     fn label_and_number_in_one_cell_are_split() {
-        let (t, _, r) = grid("信息内容\t本年处理决定数量\n行政处罚 0\n行政强制\t行政强制 12\n");
+        let (t, _, r) = grid("信息内容\t本年处理决定数量\n行政处罚 0\t\n行政强制\t行政强制 12\n");
         assert_eq!(r.len(), 2, "{r:?}");
         assert_eq!(last_row_tail(&t[0], 1, 2), vec!["行政处罚", "0"]);
         assert_eq!(last_row_tail(&t[0], 2, 2), vec!["行政强制", "12"]);

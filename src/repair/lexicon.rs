@@ -323,7 +323,14 @@ pub fn repair_pages(pages: &mut [Page]) -> Vec<Repair> {
         let number = p.number;
         for (li, line) in runs(&p.words).into_iter().enumerate() {
             let mut col = 0usize;
+            let mut last_x1: Option<f32> = None;
             for run in line {
+                // text::lines puts a space before a word far from the previous one
+                let w0 = &p.words[run[0]].bbox;
+                if last_x1.is_some_and(|x1| w0.x0 - x1 > 0.8 * w0.height()) {
+                    col += 1;
+                }
+                last_x1 = run.last().map(|&i| p.words[i].bbox.x1);
                 let n_chars: usize = run.iter().map(|&i| p.words[i].text.chars().count()).sum();
                 repair_run(&mut p.words, &run, number, li + 1, col, &mut out);
                 col += n_chars;
@@ -410,7 +417,7 @@ mod tests {
     fn agency_name_fires() {
         let f = lexicon_fixes(&v("发布机构:济南市大数报局"), &all("发布机构:济南市大数报局"));
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].changes, vec![(9, '报', '据')]);
+        assert_eq!(f[0].changes, vec![(10, '报', '据')]);
         let f = lexicon_fixes(&v("发布日間: 2023-08-21"), &all("发布日間: 2023-08-21"));
         assert_eq!(f[0].phrase, "发布日期");
     }
@@ -450,7 +457,7 @@ mod tests {
         let r = repair_pages(std::slice::from_mut(&mut p));
         assert_eq!(p.words[0].text, "济南市大数据局");
         assert_eq!(r.len(), 1);
-        assert_eq!((r[0].raw.as_str(), r[0].repaired.as_str(), r[0].reason.as_str()), ("数报局", "数据局", "lexicon"));
+        assert_eq!((r[0].raw.as_str(), r[0].repaired.as_str(), r[0].reason.as_str()), ("大数报局", "大数据局", "lexicon"));
         // text layer: never
         let mut p = Page::new(1, 600.0, 800.0, crate::model::PageKind::Digital);
         p.words = vec![word("济南市大数报局", 0.0, 1.0)];
