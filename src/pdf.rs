@@ -162,10 +162,12 @@ pub fn read_pages(doc: &pdf_extract::Document) -> Result<Vec<PdfPage>, PdfError>
         return Err(PdfError::NoPages);
     }
     let mut out = Vec::with_capacity(pages.len());
+    let empty = pdf_extract::Dictionary::new();
+    let mut interp = pdf_extract::PageInterpreter::new(doc, &empty);
     for (&num, &id) in &pages {
         check_parents(doc, id)?;
         let mut dev = Collector::default();
-        let r = catch_unwind(AssertUnwindSafe(|| pdf_extract::output_doc_page(doc, &mut dev, num)));
+        let r = catch_unwind(AssertUnwindSafe(|| interp.output_page(&mut dev, num, id)));
         let error = match r {
             Ok(Ok(())) => None,
             Ok(Err(e)) => Some(format!("page {num}: {e}")),
