@@ -76,8 +76,25 @@ def main():
             if want != have:
                 disagree += 1
                 print(f"  checks disagree for {t['file']}: truth {sorted(want)} vs output {sorted(have)}")
+    # agency and year from the title
+    reports = {}
+    with open(os.path.join(a.out, "reports.csv"), encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            reports[os.path.basename(row["source_file"])] = row
+    title_wrong = 0
+    for tdir in a.truth:
+        for name in sorted(os.listdir(tdir)):
+            if not name.endswith(".truth.json"):
+                continue
+            t = json.load(open(os.path.join(tdir, name), encoding="utf-8"))
+            if a.kind and t.get("kind") not in a.kind:
+                continue
+            r = reports.get(os.path.basename(t["file"]))
+            if r and (r["agency"] != t.get("agency") or r["year"] != str(t.get("year"))):
+                title_wrong += 1
+                print(f"  title of {t['file']}: truth {t.get('agency')} {t.get('year')} vs output {r['agency']} {r['year']}")
     acc = 100.0 * passed / total if total else 0.0
-    print(f"documents {len(docs)}, cells {passed}/{total} = {acc:.2f}%, wrong cells without a flag: {unflagged_wrong}, check disagreements: {disagree}")
+    print(f"documents {len(docs)}, cells {passed}/{total} = {acc:.2f}%, wrong cells without a flag: {unflagged_wrong}, check disagreements: {disagree}, agency/year wrong: {title_wrong}")
     print(f"cells: {passed} passed, {total - passed} failed")
     return 0 if acc >= a.min_accuracy and disagree == 0 else 1
 
