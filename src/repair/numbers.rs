@@ -19,7 +19,7 @@
 //!    known) gets that value when every check that determines it agrees and the result is a
 //!    non-negative integer; it is flagged `inferred`.
 //!
-//! Only cells below `CERTAIN` confidence are changed, and missing cells only in rows read
+//! Only cells below `CERTAIN` word confidence are changed, and missing cells only in rows read
 //! from such cells (or, for rows without any read cell, in documents that have them): a
 //! text-layer document is never touched.  Every change is recorded and flagged `repaired`.
 
@@ -200,14 +200,14 @@ fn missing_in_doubt(m: &Mapping, i: usize, doc_doubt: bool) -> bool {
         return false;
     }
     let row: Vec<&MappedCell> = m.cells.iter().filter(|x| x.table == c.table && x.row == c.row && x.value.is_some() && x.method != "derived").collect();
-    if row.is_empty() { doc_doubt } else { row.iter().any(|x| x.confidence < CERTAIN) }
+    if row.is_empty() { doc_doubt } else { row.iter().any(|x| x.word_confidence < CERTAIN) }
 }
 
 /// Repair the numbers of a mapping.  Returns what was changed.
 pub fn repair_mapping(m: &mut Mapping) -> Vec<Repair> {
     let mut out = Vec::new();
     let s = Structure::new(m);
-    let doc_doubt = m.cells.iter().any(|c| c.value.is_some() && c.method != "derived" && c.method != "missing" && c.confidence < CERTAIN);
+    let doc_doubt = m.cells.iter().any(|c| c.value.is_some() && c.method != "derived" && c.method != "missing" && c.word_confidence < CERTAIN);
     for _round in 0..4 {
         let before = out.len();
         unreadable(m, &s, &mut out);
@@ -225,7 +225,7 @@ pub fn repair_mapping(m: &mut Mapping) -> Vec<Repair> {
 fn unreadable(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
     for i in 0..m.cells.len() {
         let c = &m.cells[i];
-        if c.value.is_some() || !c.flags.iter().any(|f| f == "unparseable") || c.confidence >= CERTAIN {
+        if c.value.is_some() || !c.flags.iter().any(|f| f == "unparseable") || c.word_confidence >= CERTAIN {
             continue;
         }
         let ks = s.of(i);
@@ -274,7 +274,7 @@ fn breaking(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
     let none = HashMap::new();
     for i in 0..m.cells.len() {
         let c = &m.cells[i];
-        if c.value.is_none() || c.confidence >= CERTAIN || c.method == "derived" || c.method == "inferred" {
+        if c.value.is_none() || c.word_confidence >= CERTAIN || c.method == "derived" || c.method == "inferred" {
             continue;
         }
         let ks = s.of(i);
@@ -395,6 +395,7 @@ fn shifted_rows(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<R
                         dst.bbox = src.bbox;
                         dst.page = src.page;
                         dst.confidence = src.confidence;
+                        dst.word_confidence = src.word_confidence;
                         dst.alternatives = src.alternatives;
                         dst.method = src.method;
                         dst.flags = src.flags;
@@ -406,13 +407,14 @@ fn shifted_rows(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<R
         }
         let gi = idx[gap];
         let v = fmt(vals[gap]);
-        let conf = present.iter().map(|&i| m.cells[i].confidence).fold(1.0f32, f32::min);
+        let conf = present.iter().map(|&i| m.cells[i].word_confidence).fold(1.0f32, f32::min);
         let cell = &mut m.cells[gi];
         cell.raw.clear();
         cell.bbox = None;
         cell.alternatives.clear();
         cell.flags.clear();
         cell.confidence = conf;
+        cell.word_confidence = conf;
         set_value(cell, v.clone(), true);
         out.push(Repair {
             location: loc(cell),
@@ -497,6 +499,7 @@ mod tests {
                     bbox: None,
                     method: "lattice".into(),
                     confidence: conf,
+                    word_confidence: conf,
                     alternatives: vec![],
                     flags: vec![],
                 });
