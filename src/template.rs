@@ -213,7 +213,7 @@ fn row_cells(t: &Table, r: usize) -> Vec<&Cell> {
 /// label cells left of them.
 fn split_row<'a>(cells: &[&'a Cell]) -> (Vec<&'a Cell>, Vec<&'a Cell>) {
     let mut k = cells.len();
-    while k > 0 && values::is_value_like(&cells[k - 1].text()) {
+    while k > 0 && values::value_like(&cells[k - 1].text(), cells[k - 1].confidence) {
         k -= 1;
     }
     (cells[..k].to_vec(), cells[k..].to_vec())

@@ -124,7 +124,7 @@ fn split_merged(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Ve
 fn join_label(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Vec<Repair>) {
     let ids = row_cell_ids(t, r);
     let mut k = ids.len();
-    while k > 0 && values::is_value_like(&t.cells[ids[k - 1]].text()) {
+    while k > 0 && values::value_like(&t.cells[ids[k - 1]].text(), t.cells[ids[k - 1]].confidence) {
         k -= 1;
     }
     let (labels, vals) = ids.split_at(k);
@@ -166,7 +166,7 @@ fn join_label(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Vec<
             return;
         }
     }
-    let cells = row_cell_ids(t, r).into_iter().filter(|&c| values::is_value_like(&t.cells[c].text()) && t.cells[c].c0 > c0).map(|c| (t.page, t.cells[c].bbox)).collect();
+    let cells = row_cell_ids(t, r).into_iter().filter(|&c| values::value_like(&t.cells[c].text(), t.cells[c].confidence) && t.cells[c].c0 > c0).map(|c| (t.page, t.cells[c].bbox)).collect();
     out.push(Repair {
         location: format!("page {} table {} row {}", t.page, ti + 1, r + 1),
         raw: raw.join(" | "),

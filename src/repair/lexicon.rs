@@ -29,28 +29,8 @@ pub const CONFUSABLE: &[&str] = &[
     "理埋", "政玫", "务各", "信倍", "委萎", "员贝", "厅斤", "室窒", "市币", "区匹", "县昙", "省眚", "局届",
 ];
 
-/// Characters OCR confuses inside numbers, and the digit each stands for.
-pub const DIGIT_LOOKALIKES: &[(char, char)] = &[
-    ('O', '0'),
-    ('o', '0'),
-    ('D', '0'),
-    ('Q', '0'),
-    ('〇', '0'),
-    ('l', '1'),
-    ('I', '1'),
-    ('|', '1'),
-    ('i', '1'),
-    ('!', '1'),
-    ('S', '5'),
-    ('s', '5'),
-    ('B', '8'),
-    ('Z', '2'),
-    ('z', '2'),
-    ('G', '6'),
-    ('b', '6'),
-    ('g', '9'),
-    ('q', '9'),
-];
+/// Characters OCR confuses inside numbers (defined with the number reading, in `values`).
+pub use crate::values::DIGIT_LOOKALIKES;
 
 /// Section headings of the template, with the variants reports print.
 pub const HEADINGS: &[&str] = &[

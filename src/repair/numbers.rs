@@ -40,15 +40,7 @@ const DIGIT_PAIRS: &[(char, char)] = &[('0', '8'), ('0', '6'), ('0', '9'), ('3',
 
 /// The text with every look-alike read as a digit, when the result is a number.
 pub fn lookalike_reading(raw: &str) -> Option<String> {
-    let t = values::fold(raw);
-    if t.is_empty() {
-        return None;
-    }
-    let mapped: String = t.chars().map(|c| lookalike(c).unwrap_or(c)).collect();
-    match values::parse(&mapped) {
-        Parsed::Number(n) if mapped != t => Some(n),
-        _ => None,
-    }
+    values::lookalike_number(raw)
 }
 
 /// Every number a cell might say: alternatives, look-alike reading, one confusable digit.
@@ -272,14 +264,21 @@ fn unreadable(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
 /// Rule 2.
 fn breaking(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
     let none = HashMap::new();
+    let failed: Vec<bool> = (0..s.checks.len()).map(|k| passes(m, s, k, &none) == Some(false)).collect();
+    // cells at the crossing of two or more failed checks
+    let crossing: Vec<usize> = (0..m.cells.len()).filter(|&i| s.of(i).iter().filter(|&&k| failed[k]).count() >= 2).collect();
     for i in 0..m.cells.len() {
         let c = &m.cells[i];
         if c.value.is_none() || c.word_confidence >= CERTAIN || c.method == "derived" || c.method == "inferred" {
             continue;
         }
         let ks = s.of(i);
-        let failing: Vec<usize> = ks.iter().copied().filter(|&k| passes(m, s, k, &none) == Some(false)).collect();
+        let failing: Vec<usize> = ks.iter().copied().filter(|&k| failed[k]).collect();
         if failing.len() < 2 {
+            continue;
+        }
+        // another crossing on one of these checks: two misreadings may explain them as well
+        if crossing.iter().any(|&j| j != i && failing.iter().any(|&k| s.checks[k].1.contains(&j))) {
             continue;
         }
         let cur = c.number();
