@@ -6,6 +6,7 @@
 //! (reports, cells, checks, repairs CSV) to score with shared/eval/score.py.
 //!
 //! usage: cargo run --release --example noise_bench -- OUT SEED FILE.pdf...
+//! (NOISE_FLAT=1: misread words get ordinary confidences instead of low ones)
 use nianbao::model::Page;
 use nianbao::pipeline::{self, Options};
 use nianbao::repair::Mode;
@@ -30,8 +31,10 @@ impl Rng {
 const LOOK: &[(char, char)] = &[('0', 'O'), ('1', 'l'), ('5', 'S'), ('8', 'B'), ('2', 'Z')];
 const SWAP: &[(char, char)] = &[('3', '8'), ('8', '3'), ('1', '7'), ('7', '1'), ('5', '6'), ('6', '5'), ('0', '8'), ('8', '0')];
 
-fn degrade(p: &mut Page, rng: &mut Rng, log: &mut [usize; 4]) {
+fn degrade(p: &mut Page, rng: &mut Rng, log: &mut [usize; 4], flat: bool) {
     let n = p.words.len();
+    // OCR's confidence of a misread word: low, or (flat) like any other word
+    let low = |rng: &mut Rng, c: f32| if flat { 0.7 + 0.29 * rng.next() as f32 } else { c };
     for i in 0..n {
         let w = &mut p.words[i];
         w.confidence = 0.7 + 0.29 * rng.next() as f32;
@@ -43,7 +46,7 @@ fn degrade(p: &mut Page, rng: &mut Rng, log: &mut [usize; 4]) {
                 let mut v = cs.clone();
                 v[k] = l;
                 w.text = v.into_iter().collect();
-                w.confidence = 0.5;
+                w.confidence = low(rng, 0.5);
                 log[0] += 1;
             }
         } else if digits && rng.next() < 0.04 {
@@ -56,7 +59,7 @@ fn degrade(p: &mut Page, rng: &mut Rng, log: &mut [usize; 4]) {
                 if rng.next() < 0.5 {
                     w.alternatives = vec![truth];
                 }
-                w.confidence = 0.6;
+                w.confidence = low(rng, 0.6);
                 log[1] += 1;
             }
         } else if !digits && rng.next() < 0.05 {
@@ -70,7 +73,7 @@ fn degrade(p: &mut Page, rng: &mut Rng, log: &mut [usize; 4]) {
                     let mut v = cs.clone();
                     v[k] = rng.pick(&g);
                     w.text = v.into_iter().collect();
-                    w.confidence = 0.6;
+                    w.confidence = low(rng, 0.6);
                     log[2] += 1;
                 }
             }
@@ -109,6 +112,7 @@ fn main() -> anyhow::Result<()> {
     }
     let out = Path::new(&args[1]);
     let seed: u64 = args[2].parse()?;
+    let flat = std::env::var_os("NOISE_FLAT").is_some();
     let mut results = [Vec::new(), Vec::new()];
     let mut log = [0usize; 4];
     for (fi, f) in args[3..].iter().enumerate() {
@@ -117,7 +121,7 @@ fn main() -> anyhow::Result<()> {
         let mut pages: Vec<Page> = pdf::read_pages(&doc)?.into_iter().map(|p| p.page).collect();
         let mut rng = Rng(seed.wrapping_mul(0x9E3779B97F4A7C15).wrapping_add(fi as u64 + 1) | 1);
         for p in &mut pages {
-            degrade(p, &mut rng, &mut log);
+            degrade(p, &mut rng, &mut log, flat);
         }
         let shown = Path::new(f).file_name().and_then(|n| n.to_str()).unwrap_or(f).to_string();
         let sha = pipeline::sha256_hex(&bytes);

@@ -18,13 +18,14 @@
 //!
 //! Text from a dump has unknown provenance (it may be OCR output), so every word gets the
 //! confidence `TEXT_CONFIDENCE`: below the repair stage's doubt threshold, so OCR-style
-//! repairs may apply, always with lexicon or arithmetic evidence.  No new dependency: the
+//! repairs may apply, always with lexicon or arithmetic evidence, but above its
+//! `low_confidence` flag (a dump says nothing about how sure each word is).  No new dependency: the
 //! file is read as UTF-8 (a BOM is skipped; invalid bytes become U+FFFD and a warning).
 
 use crate::model::{BBox, Page, PageKind, Segment, Source, Word};
 
 /// Confidence given to every word of a text dump.
-pub const TEXT_CONFIDENCE: f32 = 0.5;
+pub const TEXT_CONFIDENCE: f32 = 0.8;
 
 const X0: f32 = 20.0;
 /// Nominal character width and height.

@@ -19,6 +19,9 @@
 //!    known) gets that value when every check that determines it agrees and the result is a
 //!    non-negative integer; it is flagged `inferred`.
 //!
+//! Finally, values read with a word confidence below `LOW` that no passing check confirms are
+//! flagged `low_confidence` (not changed).
+//!
 //! Only cells below `CERTAIN` word confidence are changed, and missing cells only in rows read
 //! from such cells (or, for rows without any read cell, in documents that have them): a
 //! text-layer document is never touched.  Every change is recorded and flagged `repaired`.
@@ -210,7 +213,27 @@ pub fn repair_mapping(m: &mut Mapping) -> Vec<Repair> {
             break;
         }
     }
+    flag_doubtful(m, &s);
     out
+}
+
+/// Word confidence below which a value the arithmetic does not confirm is flagged.
+pub const LOW: f32 = 0.7;
+
+/// Flag `low_confidence` on values read with low confidence that no passing check confirms.
+fn flag_doubtful(m: &mut Mapping, s: &Structure) {
+    let none = HashMap::new();
+    for i in 0..m.cells.len() {
+        let c = &m.cells[i];
+        if c.value.is_none() || c.word_confidence >= LOW || c.method == "derived" || c.method == "inferred" || c.flags.iter().any(|f| f == "repaired") {
+            continue;
+        }
+        let ks = s.of(i);
+        let confirmed = !ks.is_empty() && ks.iter().all(|&k| passes(m, s, k, &none) == Some(true));
+        if !confirmed {
+            m.cells[i].flag("low_confidence");
+        }
+    }
 }
 
 /// Rule 1.
@@ -246,6 +269,9 @@ fn unreadable(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
                 .collect();
             if passing.len() == 1 {
                 Some((passing[0].0.clone(), passing[0].1, format!("{} pass", describe(s, &ks))))
+            } else if ok.is_empty() {
+                // the checks fail whatever the reading (other cells are wrong): the look-alikes alone
+                lookalike_reading(&c.raw).map(|v| (v, "digit_confusion", format!("every non-digit is a look-alike; {} fail with any reading", describe(s, &ks))))
             } else {
                 None
             }
@@ -261,51 +287,61 @@ fn unreadable(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
     }
 }
 
+/// Readings of cell i (other than its value) that make all its evaluable checks pass.
+fn fixing_readings(m: &Mapping, s: &Structure, i: usize) -> Vec<(String, &'static str)> {
+    let c = &m.cells[i];
+    let ks = s.of(i);
+    let cur = c.number();
+    let mut out = Vec::new();
+    for (v, why) in readings(&c.raw, &c.alternatives) {
+        let Ok(x) = v.parse::<f64>() else { continue };
+        if cur.is_some_and(|y| (x - y).abs() < 1e-9) {
+            continue;
+        }
+        let ov = HashMap::from([(i, x)]);
+        if ks.iter().all(|&k| passes(m, s, k, &ov) != Some(false)) {
+            out.push((v, why));
+        }
+    }
+    out
+}
+
 /// Rule 2.
 fn breaking(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
     let none = HashMap::new();
     let failed: Vec<bool> = (0..s.checks.len()).map(|k| passes(m, s, k, &none) == Some(false)).collect();
-    // cells at the crossing of two or more failed checks
-    let crossing: Vec<usize> = (0..m.cells.len()).filter(|&i| s.of(i).iter().filter(|&&k| failed[k]).count() >= 2).collect();
+    // cells in doubt at the crossing of two or more failed checks, with the readings that fix them
+    let mut crossings: Vec<(usize, Vec<usize>, Vec<(String, &'static str)>)> = Vec::new();
     for i in 0..m.cells.len() {
         let c = &m.cells[i];
         if c.value.is_none() || c.word_confidence >= CERTAIN || c.method == "derived" || c.method == "inferred" {
             continue;
         }
-        let ks = s.of(i);
-        let failing: Vec<usize> = ks.iter().copied().filter(|&k| failed[k]).collect();
-        if failing.len() < 2 {
-            continue;
-        }
-        // another crossing on one of these checks: two misreadings may explain them as well
-        if crossing.iter().any(|&j| j != i && failing.iter().any(|&k| s.checks[k].1.contains(&j))) {
-            continue;
-        }
-        let cur = c.number();
-        let mut passing: Vec<(String, &'static str)> = Vec::new();
-        for (v, why) in readings(&c.raw, &c.alternatives) {
-            let Ok(x) = v.parse::<f64>() else { continue };
-            if cur.is_some_and(|y| (x - y).abs() < 1e-9) {
-                continue;
-            }
-            let ov = HashMap::from([(i, x)]);
-            if ks.iter().all(|&k| passes(m, s, k, &ov) != Some(false)) {
-                passing.push((v, why));
+        let failing: Vec<usize> = s.of(i).into_iter().filter(|&k| failed[k]).collect();
+        if failing.len() >= 2 {
+            let fixes = fixing_readings(m, s, i);
+            if !fixes.is_empty() {
+                crossings.push((i, failing, fixes));
             }
         }
-        if passing.len() != 1 {
+    }
+    for (n, (i, failing, fixes)) in crossings.iter().enumerate() {
+        // one reading only, and no other fixable crossing on these checks (two misreadings
+        // elsewhere could explain the same failures)
+        if fixes.len() != 1 || crossings.iter().enumerate().any(|(o, x)| o != n && x.1.iter().any(|k| failing.contains(k))) {
             continue;
         }
-        let (v, why) = passing.remove(0);
-        let raw = m.cells[i].raw.clone();
-        let cell = &mut m.cells[i];
+        let (v, why) = fixes[0].clone();
+        let ks = s.of(*i);
+        let raw = m.cells[*i].raw.clone();
+        let cell = &mut m.cells[*i];
         set_value(cell, v.clone(), false);
         out.push(Repair {
             location: loc(cell),
             raw,
             repaired: v,
             reason: why.into(),
-            evidence: format!("{} failed; with this reading all pass ({})", describe(s, &failing), describe(s, &ks)),
+            evidence: format!("{} failed; with this reading all pass ({})", describe(s, failing), describe(s, &ks)),
             cells: vec![],
         });
     }
