@@ -699,6 +699,44 @@ mod tests {
     }
 
     #[test]
+    fn two_misreadings_do_not_make_a_third_cell_wrong() {
+        // consistent report with granted.natural_person = 6; granted.commercial and
+        // rejected_repeat.natural_person (both 0) misread as 6.  The crossing at
+        // granted.natural_person has a reading (0) that passes its row and column, but so do the
+        // two real misreadings: ambiguous, nothing changes.
+        let mut m = report(0.8);
+        cell(&mut m, "requests", "granted", "natural_person").value = Some("6".into());
+        cell(&mut m, "requests", "granted", "natural_person").raw = "6".into();
+        cell(&mut m, "requests", "granted", "total").value = Some("7".into());
+        for (r, v) in [("total_processed", ["11", "12"]), ("new_received", ["11", "12"])] {
+            cell(&mut m, "requests", r, "natural_person").value = Some(v[0].into());
+            cell(&mut m, "requests", r, "total").value = Some(v[1].into());
+        }
+        assert!(all_pass(&m));
+        for (r, c) in [("granted", "commercial"), ("rejected_repeat", "natural_person")] {
+            let x = cell(&mut m, "requests", r, c);
+            x.value = Some("6".into());
+            x.raw = "6".into();
+        }
+        let r = repair_mapping(&mut m);
+        assert!(r.is_empty(), "{r:?}");
+        assert_eq!(m.get("requests", "granted", "natural_person").unwrap().value.as_deref(), Some("6"));
+    }
+
+    #[test]
+    fn low_confidence_flag() {
+        let mut m = report(0.5);
+        repair_mapping(&mut m);
+        // no check covers the active table: flagged; requests cells confirmed by passing checks: not
+        assert!(m.get("active", "licensing", "decisions").unwrap().flags.contains(&"low_confidence".to_string()));
+        assert!(m.get("requests", "granted", "natural_person").unwrap().flags.is_empty());
+        // confident enough: never
+        let mut m = report(0.9);
+        repair_mapping(&mut m);
+        assert!(m.cells.iter().all(|c| c.flags.is_empty()));
+    }
+
+    #[test]
     fn readings_of_a_cell() {
         let r: Vec<String> = readings("8", &[]).into_iter().map(|x| x.0).collect();
         assert!(r.contains(&"3".to_string()) && r.contains(&"0".to_string()) && !r.contains(&"8".to_string()));
