@@ -4,8 +4,8 @@
 //! 1. *Unreadable cell* (`unparseable`): its readings are the producer's alternatives and the
 //!    text with look-alike letters read as digits (O→0, l/I/|→1, S→5, B→8 ...).  When the
 //!    cell's checks can be evaluated, the one reading that passes them all is taken; when no
-//!    check covers the cell, the look-alike reading is taken only if every non-digit is a
-//!    look-alike.
+//!    check covers the cell, or the checks fail whatever the reading (other cells are wrong),
+//!    the look-alike reading is taken only if every non-digit is a look-alike.
 //! 2. *Cell breaking its checks*: a cell in doubt that takes part in two or more failed checks
 //!    (its row and its column) is replaced by the one reading — alternatives, look-alikes,
 //!    one digit swapped for a confusable digit (0/8/6/9, 1/7, 3/8, 5/6) — that makes all its
@@ -244,7 +244,21 @@ fn unreadable(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
             continue;
         }
         let ks = s.of(i);
-        let cands = readings(&c.raw, &c.alternatives);
+        // the producer's alternatives and the look-alike reading; no digit swapped on top of a
+        // look-alike (two guesses at once)
+        let mut cands: Vec<(String, &'static str)> = Vec::new();
+        for a in &c.alternatives {
+            if let Parsed::Number(n) = values::parse(a)
+                && !cands.iter().any(|(x, _)| same_number(x, &n))
+            {
+                cands.push((n, "alternative_reading"));
+            }
+        }
+        if let Some(n) = lookalike_reading(&c.raw)
+            && !cands.iter().any(|(x, _)| same_number(x, &n))
+        {
+            cands.push((n, "digit_confusion"));
+        }
         let mut evaluable = false;
         let mut ok: Vec<(String, &'static str)> = Vec::new();
         for (v, why) in &cands {
