@@ -7,6 +7,10 @@
 //! - *Label join*: when a row's label (its last text cell) matches no template row but the
 //!   last two or three text cells of the row joined do (`上年结转政府信息` + `急公开申请数量`),
 //!   those cells are merged into one label cell.
+//! - *Split number*: a requests row with one value cell too many (a spurious ruling cut `12`
+//!   into `1` `2`, or a stray mark became a cell) is tried with every pair of neighbours joined
+//!   and every cell dropped; when exactly one way gives seven numbers whose total is the sum
+//!   of the other six, the row is rebuilt that way.
 //!
 //! Both need the cells' words in doubt (`confidence < DOUBT`): text-layer tables are never
 //! changed.  Every change is a `Repair` whose `cells` are the value cells it affected.
@@ -74,6 +78,7 @@ pub fn repair_tables(tables: &mut [Table], pages: &[Page]) -> Vec<Repair> {
         for r in 0..t.n_rows() {
             split_merged(t, r, &page.words, ti, &mut out);
             join_label(t, r, &page.words, ti, &mut out);
+            split_number(t, r, &page.words, ti, &mut out);
         }
     }
     out
@@ -177,6 +182,97 @@ fn join_label(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Vec<
     });
 }
 
+/// The number a value cell says (look-alikes read), None when it says none.
+fn cell_number(text: &str) -> Option<f64> {
+    match values::parse(text) {
+        Parsed::Number(n) => n.parse().ok(),
+        Parsed::Zero => Some(0.0),
+        Parsed::Text => values::lookalike_number(text).and_then(|n| n.parse().ok()),
+    }
+}
+
+fn split_number(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Vec<Repair>) {
+    let n_cols = crate::checks::REQUEST_COLS.len();
+    let ids = row_cell_ids(t, r);
+    let mut k = ids.len();
+    while k > 0 && values::value_like(&t.cells[ids[k - 1]].text(), t.cells[ids[k - 1]].confidence) {
+        k -= 1;
+    }
+    let (labels, vals) = ids.split_at(k);
+    if vals.len() != n_cols + 1 || labels.is_empty() {
+        return;
+    }
+    let label = t.cells[labels[labels.len() - 1]].text();
+    let s = crate::schema::schema();
+    let l = norm_label(&label);
+    if !s.requests.rows.iter().any(|row| similarity(&l, &norm_label(&row.label)) >= MATCHED) {
+        return;
+    }
+    if vals.iter().any(|&c| {
+        let cell = &t.cells[c];
+        cell.r0 != r || cell.r1 != r + 1 || cell.confidence >= DOUBT || cell.text().is_empty()
+    }) {
+        return;
+    }
+    let texts: Vec<String> = vals.iter().map(|&c| values::fold(&t.cells[c].text())).collect();
+    let Some(nums): Option<Vec<f64>> = texts.iter().map(|x| cell_number(x)).collect() else { return };
+    let total_ok = |v: &[f64]| (v[..n_cols - 1].iter().sum::<f64>() - v[n_cols - 1]).abs() < 1e-6;
+    // (description, join pair start or drop index, values)
+    let mut ways: Vec<(String, Option<usize>, Option<usize>, Vec<f64>)> = Vec::new();
+    for i in 0..n_cols {
+        let joined: String = format!("{}{}", texts[i], texts[i + 1]);
+        if let Some(x) = cell_number(&joined) {
+            let mut v = nums[..i].to_vec();
+            v.push(x);
+            v.extend_from_slice(&nums[i + 2..]);
+            if total_ok(&v) {
+                ways.push((format!("{} and {} are one number {}", texts[i], texts[i + 1], joined), Some(i), None, v));
+            }
+        }
+    }
+    for i in 0..=n_cols {
+        let mut v = nums.clone();
+        v.remove(i);
+        if total_ok(&v) {
+            ways.push((format!("{} is no number of the row", texts[i]), None, Some(i), v));
+        }
+    }
+    if ways.is_empty() || !ways.iter().all(|w| w.3 == ways[0].3) {
+        return; // no way, or ways that disagree on the numbers
+    }
+    let n_ways = ways.len();
+    let (mut why, join, drop, _) = ways.remove(0);
+    if n_ways > 1 {
+        why = format!("{why} ({n_ways} ways give the same numbers)");
+    }
+    let raw = texts.join(" | ");
+    if let Some(i) = join {
+        if !t.merge_cells(vals[i], vals[i + 1], words) {
+            return;
+        }
+    } else if let Some(i) = drop {
+        // the stray cell's span goes to its left neighbour, its words to nobody
+        let left = if i > 0 { vals[i - 1] } else { labels[labels.len() - 1] };
+        let (lw, c0) = (t.cells[left].words.clone(), t.cells[left].c0);
+        if !t.merge_cells(left, vals[i], words) {
+            return;
+        }
+        let merged = t.index[r * t.n_cols() + c0];
+        crate::table::set_cell_words(&mut t.cells[merged], &lw, words);
+    }
+    let ids = row_cell_ids(t, r);
+    let after: Vec<String> = ids.iter().rev().take(n_cols).rev().map(|&c| t.cells[c].text()).collect();
+    let cells = ids.iter().rev().take(n_cols).map(|&c| (t.page, t.cells[c].bbox)).collect();
+    out.push(Repair {
+        location: format!("page {} table {} row {}", t.page, ti + 1, r + 1),
+        raw,
+        repaired: after.join(" | "),
+        reason: "split_number".into(),
+        evidence: format!("eight numbers for seven columns; only this reading makes the total the sum: {why}"),
+        cells,
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,6 +341,39 @@ mod tests {
         // nothing joined matches a template row
         let (_, _, r) = grid("甲\t乙\t丙\t3\t3\n");
         assert!(r.is_empty());
+    }
+
+    #[test]
+    fn split_number_is_joined() {
+        // 本年新收 12 0 0 0 0 1 13 with 12 cut into 1 | 2
+        let (t, _, r) = grid("\t\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计\n一、本年新收政府信息公开申请数量\t1\t2\t0\t0\t0\t0\t1\t13\n");
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].reason, "split_number");
+        let tail: Vec<String> = last_row_tail(&t[0], 1, 7).iter().map(|x| values::fold(x)).collect();
+        assert_eq!(tail, vec!["12", "0", "0", "0", "0", "1", "13"]);
+    }
+
+    #[test]
+    fn stray_cell_is_dropped() {
+        // 2 0 0 0 0 1 3 with a stray 7 between the numbers: only dropping it makes the total right
+        let (t, _, r) = grid("（一）予以公开\t2\t0\t7\t0\t0\t0\t1\t3\n");
+        assert_eq!(r.len(), 1, "{r:?}");
+        let tail: Vec<String> = last_row_tail(&t[0], 0, 7).iter().map(|x| values::fold(x)).collect();
+        assert_eq!(tail, vec!["2", "0", "0", "0", "0", "1", "3"]);
+    }
+
+    #[test]
+    fn split_number_must_not_fire() {
+        // no way makes the total right (a report's own mistake, or more damage): unchanged
+        let (_, _, r) = grid("一、本年新收政府信息公开申请数量\t1\t2\t0\t0\t0\t0\t1\t99\n");
+        assert!(r.is_empty(), "{r:?}");
+        // eight numbers that ways with different numbers explain (drop a 1 of the first two:
+        // 1 0 0 0 0 1 2; drop the second-last 1: 1 1 0 0 0 0 2): ambiguous
+        let (_, _, r) = grid("一、本年新收政府信息公开申请数量\t1\t1\t0\t0\t0\t0\t1\t2\n");
+        assert!(r.is_empty(), "{r:?}");
+        // not a template row
+        let (_, _, r) = grid("甲乙丙\t1\t2\t0\t0\t0\t0\t1\t13\n");
+        assert!(r.is_empty(), "{r:?}");
     }
 
     #[test]
