@@ -6,7 +6,8 @@
 //! (reports, cells, checks, repairs CSV) to score with shared/eval/score.py.
 //!
 //! usage: cargo run --release --example noise_bench -- OUT SEED FILE.pdf...
-//! (NOISE_FLAT=1: misread words get ordinary confidences instead of low ones)
+//! (NOISE_FLAT=1: misread words get ordinary confidences instead of low ones; NOISE_RATE=x
+//! scales every noise probability, 0 = only the confidences drop)
 use nianbao::model::Page;
 use nianbao::pipeline::{self, Options};
 use nianbao::repair::Mode;
@@ -31,7 +32,7 @@ impl Rng {
 const LOOK: &[(char, char)] = &[('0', 'O'), ('1', 'l'), ('5', 'S'), ('8', 'B'), ('2', 'Z')];
 const SWAP: &[(char, char)] = &[('3', '8'), ('8', '3'), ('1', '7'), ('7', '1'), ('5', '6'), ('6', '5'), ('0', '8'), ('8', '0')];
 
-fn degrade(p: &mut Page, rng: &mut Rng, log: &mut [usize; 4], flat: bool) {
+fn degrade(p: &mut Page, rng: &mut Rng, log: &mut [usize; 4], flat: bool, rate: f64) {
     let n = p.words.len();
     // OCR's confidence of a misread word: low, or (flat) like any other word
     let low = |rng: &mut Rng, c: f32| if flat { 0.7 + 0.29 * rng.next() as f32 } else { c };
@@ -39,7 +40,7 @@ fn degrade(p: &mut Page, rng: &mut Rng, log: &mut [usize; 4], flat: bool) {
         let w = &mut p.words[i];
         w.confidence = 0.7 + 0.29 * rng.next() as f32;
         let digits = !w.text.is_empty() && w.text.chars().all(|c| c.is_ascii_digit());
-        if digits && rng.next() < 0.04 {
+        if digits && rng.next() < 0.04 * rate {
             let cs: Vec<char> = w.text.chars().collect();
             let k = ((rng.next() * cs.len() as f64) as usize).min(cs.len() - 1);
             if let Some(&(_, l)) = LOOK.iter().find(|(d, _)| *d == cs[k]) {
@@ -49,7 +50,7 @@ fn degrade(p: &mut Page, rng: &mut Rng, log: &mut [usize; 4], flat: bool) {
                 w.confidence = low(rng, 0.5);
                 log[0] += 1;
             }
-        } else if digits && rng.next() < 0.04 {
+        } else if digits && rng.next() < 0.04 * rate {
             let cs: Vec<char> = w.text.chars().collect();
             let k = ((rng.next() * cs.len() as f64) as usize).min(cs.len() - 1);
             if let Some(&(_, s)) = SWAP.iter().find(|(d, _)| *d == cs[k]) {
@@ -62,7 +63,7 @@ fn degrade(p: &mut Page, rng: &mut Rng, log: &mut [usize; 4], flat: bool) {
                 w.confidence = low(rng, 0.6);
                 log[1] += 1;
             }
-        } else if !digits && rng.next() < 0.05 {
+        } else if !digits && rng.next() < 0.05 * rate {
             // one confusable character in a label or text
             let cs: Vec<char> = w.text.chars().collect();
             let spots: Vec<usize> = (0..cs.len()).filter(|&k| CONFUSABLE.iter().any(|g| g.contains(cs[k]))).collect();
@@ -82,7 +83,7 @@ fn degrade(p: &mut Page, rng: &mut Rng, log: &mut [usize; 4], flat: bool) {
     // missing rulings: cut the vertical ruling right of some numbers over their row
     for i in 0..n {
         let w = p.words[i].clone();
-        if w.text.is_empty() || !w.text.chars().all(|c| c.is_ascii_digit()) || rng.next() >= 0.03 {
+        if w.text.is_empty() || !w.text.chars().all(|c| c.is_ascii_digit()) || rng.next() >= 0.03 * rate {
             continue;
         }
         let (cy, x) = (w.bbox.cy(), w.bbox.x1);
@@ -113,6 +114,7 @@ fn main() -> anyhow::Result<()> {
     let out = Path::new(&args[1]);
     let seed: u64 = args[2].parse()?;
     let flat = std::env::var_os("NOISE_FLAT").is_some();
+    let rate: f64 = std::env::var("NOISE_RATE").ok().and_then(|v| v.parse().ok()).unwrap_or(1.0);
     let mut results = [Vec::new(), Vec::new()];
     let mut log = [0usize; 4];
     for (fi, f) in args[3..].iter().enumerate() {
@@ -121,7 +123,7 @@ fn main() -> anyhow::Result<()> {
         let mut pages: Vec<Page> = pdf::read_pages(&doc)?.into_iter().map(|p| p.page).collect();
         let mut rng = Rng(seed.wrapping_mul(0x9E3779B97F4A7C15).wrapping_add(fi as u64 + 1) | 1);
         for p in &mut pages {
-            degrade(p, &mut rng, &mut log, flat);
+            degrade(p, &mut rng, &mut log, flat, rate);
         }
         let shown = Path::new(f).file_name().and_then(|n| n.to_str()).unwrap_or(f).to_string();
         let sha = pipeline::sha256_hex(&bytes);

@@ -1,9 +1,10 @@
 //! Grid repair on reconstructed tables, before template mapping.  Rulings that OCR loses (or
 //! a text dump never had) merge cells; the words inside still say where the cells were.
 //!
-//! - *Merged cell split*: a one-line cell in doubt whose words end in numbers after a label
-//!   (`行政处罚 0`), or that holds several numbers (`7 0`), is split at the gaps between those
-//!   words, so each number gets its own cell.  A single word is never split.
+//! - *Merged cell split*: a one-line cell in doubt whose words end in numbers after a label of
+//!   the template (`行政处罚 0`), or that holds several numbers (`7 0`), is split at the gaps
+//!   between those words, so each number gets its own cell.  A single word is never split,
+//!   nor a sentence that happens to end in a number.
 //! - *Label join*: when a row's label (its last text cell) matches no template row but the
 //!   last two or three text cells of the row joined do (`上年结转政府信息` + `急公开申请数量`),
 //!   those cells are merged into one label cell.
@@ -102,6 +103,10 @@ fn split_merged(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Ve
             continue;
         }
         let raw: Vec<&str> = ws.iter().map(|&i| words[i].text.as_str()).collect();
+        // a label before the numbers must be a template row's (not a sentence ending in a number)
+        if first > 0 && best_label_sim(&raw[..first].concat()).0 < MATCHED {
+            continue;
+        }
         let mut new_cells = Vec::new();
         // split right to left: the left part keeps index k
         for &j in cuts.iter().rev() {
@@ -312,6 +317,9 @@ mod tests {
     fn split_must_not_fire() {
         // labels with spaces, a year inside text, one word, a heading
         let (_, _, r) = grid("自然 人\t商业企业\n1. 属于国家秘密\t0\n2023 年\t3\n(4 B\t0\n");
+        assert!(r.is_empty(), "{r:?}");
+        // a sentence ending in a number is no label with its value
+        let (_, _, r) = grid("地址：淮安市洪泽区洪泽湖大道 90\t\n");
         assert!(r.is_empty(), "{r:?}");
         // text layer: never
         let pages = plaintext::pages("行政处罚 0\t\n");
