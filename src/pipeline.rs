@@ -244,6 +244,8 @@ pub fn convert_pages(mut pages: Vec<Page>, page_errors: Vec<String>, sha: &str, 
     let rid = report_id(sha);
     let on = opts.repair == repair::Mode::On;
     let mut repairs: Vec<Repair> = Vec::new();
+    // the title as read, to say so when the text repair changes the agency
+    let title_as_read = if on { text::title_info(&pages.first().map(text::page_lines).unwrap_or_default()).0 } else { None };
     if on {
         repairs.extend(repair::lexicon::repair_pages(&mut pages));
     }
@@ -272,6 +274,19 @@ pub fn convert_pages(mut pages: Vec<Page>, page_errors: Vec<String>, sha: &str, 
     }
     let first_lines: Vec<String> = pages.first().map(text::page_lines).unwrap_or_default();
     let (agency, year) = text::title_info(&first_lines);
+    if let (Some(read), Some(now)) = (&title_as_read, &agency)
+        && read != now
+    {
+        let evidence = repairs.iter().filter(|r| r.location.starts_with("text:1:")).map(|r| format!("{} {}→{}", r.location, r.raw, r.repaired)).collect::<Vec<_>>().join("; ");
+        repairs.push(Repair {
+            location: "agency".into(),
+            raw: read.clone(),
+            repaired: now.clone(),
+            reason: "lexicon".into(),
+            evidence: format!("the title's text was repaired: {evidence}"),
+            cells: vec![],
+        });
+    }
 
     let kind = if is_image {
         "image"

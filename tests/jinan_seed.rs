@@ -97,3 +97,19 @@ fn without_repair_cells_are_lost() {
     assert!(wrong.iter().any(|w| w.0 == "requests.partially_granted.natural_person"));
     assert!(r.text.contains("数报局"));
 }
+
+#[test]
+fn agency_in_the_title_is_repaired() {
+    // the seed's title with the OCR error the seed has elsewhere (数报局)
+    let text = "济南市大数报局 2023 年政府信息公开工作年度报告\n\n一、总体情况\n";
+    let pages = nianbao::plaintext::pages(text);
+    let opts = Options { ocr: None, tolerances: Tolerances::default(), repair: Mode::On };
+    let r = pipeline::convert_pages(pages.clone(), vec![], "00", 0, "t.txt", false, &opts);
+    assert_eq!(r.report.agency, "济南市大数据局");
+    let a = r.repairs.iter().find(|x| x.location == "agency").expect("an agency repair");
+    assert_eq!((a.raw.as_str(), a.repaired.as_str()), ("济南市大数报局", "济南市大数据局"));
+    // without the stage the title stays as read
+    let opts = Options { ocr: None, tolerances: Tolerances::default(), repair: Mode::Off };
+    let r = pipeline::convert_pages(pages, vec![], "00", 0, "t.txt", false, &opts);
+    assert_eq!(r.report.agency, "济南市大数报局");
+}
