@@ -197,12 +197,8 @@ pub fn lexicon_fixes(run: &[char], doubt: &[bool]) -> Vec<Fix> {
     }
     fixes.retain(|f| f.changes.iter().all(|c| want[&c.0].len() == 1));
     // one fix per set of changes, the longest phrase as evidence (lexicon is longest first)
-    let mut out: Vec<Fix> = Vec::new();
-    for f in fixes {
-        if !out.iter().any(|o| o.changes == f.changes) {
-            out.push(f);
-        }
-    }
+    let mut seen: std::collections::HashSet<Vec<(usize, char, char)>> = std::collections::HashSet::new();
+    let mut out: Vec<Fix> = fixes.into_iter().filter(|f| seen.insert(f.changes.clone())).collect();
     out.sort_by_key(|f| f.start);
     out
 }
@@ -355,16 +351,26 @@ fn repair_run(words: &mut [Word], run: &[usize], page: u32, line: usize, col: us
         });
         return;
     }
-    for f in lexicon_fixes(&chars, &doubt) {
-        let before: String = chars[f.start..f.start + f.phrase.chars().count()].iter().collect();
+    let fixes = lexicon_fixes(&chars, &doubt);
+    if fixes.is_empty() {
+        return;
+    }
+    // every change at once, word by word
+    let mut new_text: HashMap<usize, Vec<char>> = HashMap::new();
+    for f in &fixes {
         for &(pos, _, to) in &f.changes {
             let (w, k) = owner[pos];
-            let mut cs: Vec<char> = words[w].text.chars().collect();
+            let cs = new_text.entry(w).or_insert_with(|| words[w].text.chars().collect());
             if k < cs.len() {
                 cs[k] = to;
-                words[w].text = cs.into_iter().collect();
             }
         }
+    }
+    for (w, cs) in new_text {
+        words[w].text = cs.into_iter().collect();
+    }
+    for f in fixes {
+        let before: String = chars[f.start..f.start + f.phrase.chars().count()].iter().collect();
         let pairs: Vec<String> = f.changes.iter().map(|c| format!("{}→{}", c.1, c.2)).collect();
         out.push(Repair {
             location: format!("text:{page}:{line}:{}", col + f.start + 1),
