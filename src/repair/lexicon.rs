@@ -296,6 +296,9 @@ fn runs(words: &[Word]) -> Vec<Vec<Vec<usize>>> {
 pub fn repair_pages(pages: &mut [Page]) -> Vec<Repair> {
     let mut out = Vec::new();
     for p in pages.iter_mut() {
+        if !p.words.iter().any(|w| w.confidence < DOUBT) {
+            continue;
+        }
         let number = p.number;
         for (li, line) in runs(&p.words).into_iter().enumerate() {
             let mut col = 0usize;
