@@ -1,7 +1,7 @@
 //! Debug: convert PDFs with every ruling dropped, to exercise the text-alignment fallback.
 use nianbao::{pdf, pipeline, table::Tolerances};
 fn main() {
-    let opts = pipeline::Options { ocr: None, tolerances: Tolerances::default() };
+    let opts = pipeline::Options { ocr: None, tolerances: Tolerances::default(), repair: nianbao::repair::Mode::On };
     let mut w = csv::Writer::from_writer(std::io::stdout());
     for path in std::env::args().skip(1) {
         let bytes = std::fs::read(&path).unwrap();

@@ -15,8 +15,10 @@ pub struct Check {
     /// What the report prints.
     pub actual: Option<f64>,
     pub pass: bool,
-    /// The cells (table, row, col) the check reads.
+    /// The cells (table, row, col) the check reads: the parts first, then the totals.
     pub cells: Vec<(String, String, String)>,
+    /// How many of `cells` are parts (the rest are totals): sum(parts) == sum(totals).
+    pub parts: usize,
 }
 
 impl Check {
@@ -68,9 +70,10 @@ fn make(m: &Mapping, table: &str, check: &str, subject: String, parts: Vec<(Stri
     let expected = sum(m, &parts);
     let actual = sum(m, &totals);
     let pass = matches!((expected, actual), (Some(e), Some(a)) if (e - a).abs() < 1e-6);
+    let n_parts = parts.len();
     let mut cells = parts;
     cells.extend(totals);
-    Check { table: table.into(), check: check.into(), subject, expected, actual, pass, cells }
+    Check { table: table.into(), check: check.into(), subject, expected, actual, pass, cells, parts: n_parts }
 }
 
 /// Every constraint of the template, in a fixed order.

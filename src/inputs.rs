@@ -16,7 +16,8 @@ pub struct Found {
 }
 
 /// Files given by name are taken whatever their extension (an unsupported one becomes a failed
-/// row); folders are walked recursively for supported extensions, in sorted order.
+/// row); folders are walked recursively for supported extensions, in sorted order — except
+/// text dumps (.txt), which are converted only when named (folders hold notes and outputs).
 pub fn collect(inputs: &[PathBuf]) -> Result<Found> {
     let mut files = Vec::new();
     let mut warnings = Vec::new();
@@ -29,7 +30,7 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Found> {
         if meta.is_dir() {
             for entry in walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name() {
                 match entry {
-                    Ok(e) if e.file_type().is_file() && input_kind(e.path()).is_some() => {
+                    Ok(e) if e.file_type().is_file() && input_kind(e.path()).is_some_and(|k| k != crate::pipeline::InputKind::Text) => {
                         push(&mut files, &mut seen, e.path());
                     }
                     Ok(_) => {}

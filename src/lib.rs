@@ -1,8 +1,9 @@
 //! nianbao: 政府信息公开工作年度报告 (annual reports on government information disclosure) to
 //! validated CSV.  The pipeline's stages, each in its own module:
 //!
-//! producers (`pdf`; OCR) -> `model::Page` (words + rulings) -> `table` (lattice grids)
-//! -> `template` (cells keyed by the national template) -> `checks` (勾稽关系) -> `output` (CSV)
+//! producers (`pdf`; OCR; `plaintext`) -> `model::Page` (words + rulings) -> `table` (lattice
+//! grids) -> `template` (cells keyed by the national template) -> `checks` (勾稽关系) -> `output`
+//! (CSV), with the `repair` stage on pages, tables and mapped cells in between.
 //!
 //! `pipeline` runs one file through all of them; `inputs` expands the command line.
 pub mod checks;
@@ -11,6 +12,8 @@ pub mod model;
 pub mod output;
 pub mod pdf;
 pub mod pipeline;
+pub mod plaintext;
+pub mod repair;
 pub mod schema;
 pub mod table;
 pub mod template;

@@ -23,7 +23,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Convert reports (PDF, PNG, JPG, TIFF; files or folders) into CSV.
+    /// Convert reports (PDF, PNG, JPG, TIFF; files or folders; TXT text dumps named as files) into CSV.
     ///
     /// Writes reports.csv (one row per input), cells.csv (one row per template cell),
     /// checks.csv (the template's arithmetic), tables/ (every table found) and text/ (each
@@ -48,6 +48,9 @@ enum Cmd {
         /// Do not OCR pages without a usable text layer (they are reported instead).
         #[arg(long)]
         no_ocr: bool,
+        /// Do not repair OCR artifacts (to measure what the repair stage does).
+        #[arg(long)]
+        no_repair: bool,
     },
 }
 
@@ -72,18 +75,18 @@ fn main() {
 
 fn run(cli: Cli) -> Result<i32> {
     match cli.cmd {
-        Cmd::Convert { inputs, out, jobs, excel, quiet, no_ocr } => convert(inputs, out, jobs, excel, quiet, no_ocr),
+        Cmd::Convert { inputs, out, jobs, excel, quiet, no_ocr, no_repair } => convert(inputs, out, jobs, excel, quiet, no_ocr, no_repair),
     }
 }
 
-fn convert(inputs: Vec<PathBuf>, out: PathBuf, jobs: Option<usize>, excel: bool, quiet: bool, no_ocr: bool) -> Result<i32> {
+fn convert(inputs: Vec<PathBuf>, out: PathBuf, jobs: Option<usize>, excel: bool, quiet: bool, no_ocr: bool, no_repair: bool) -> Result<i32> {
     let start = Instant::now();
     let found = inputs::collect(&inputs)?;
     for w in &found.warnings {
         eprintln!("nianbao: warning: {w}");
     }
     if found.files.is_empty() {
-        eprintln!("nianbao: error: no convertible files (.pdf .png .jpg .jpeg .tif .tiff) under the given inputs");
+        eprintln!("nianbao: error: no convertible files (.pdf .png .jpg .jpeg .tif .tiff; .txt by name) under the given inputs");
         return Ok(2);
     }
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create the output folder {}", out.display()))?;
@@ -100,7 +103,8 @@ fn convert(inputs: Vec<PathBuf>, out: PathBuf, jobs: Option<usize>, excel: bool,
     );
     let pages_done = AtomicU64::new(0);
     let ocr = nianbao::ocr_engine(no_ocr);
-    let opts = Options { ocr: ocr.as_deref(), tolerances: Tolerances::default() };
+    let repair = if no_repair { nianbao::repair::Mode::Off } else { nianbao::repair::Mode::On };
+    let opts = Options { ocr: ocr.as_deref(), tolerances: Tolerances::default(), repair };
     let mut results: Vec<ReportResult> = pool.install(|| {
         found
             .files

@@ -1,9 +1,12 @@
-//! One input file through every stage: producer -> pages -> tables -> template -> checks.
+//! One input file through every stage: producer -> pages -> (text repair) -> tables ->
+//! (grid repair) -> template -> (number repair) -> checks.
 //! Never panics outward and never fails a batch: whatever happens becomes the report's status.
 
 use crate::checks::{self, Check};
 use crate::model::{Page, PageKind};
 use crate::pdf;
+use crate::plaintext;
+use crate::repair::{self, Repair};
 use crate::schema::{self, FORMAT};
 use crate::table::{self, Table, Tolerances};
 use crate::template::{self, MappedCell, Mapping};
@@ -30,6 +33,8 @@ pub trait PageOcr: Sync {
 pub struct Options<'a> {
     pub ocr: Option<&'a dyn PageOcr>,
     pub tolerances: Tolerances,
+    /// Run the repair stage (off only to measure what it does).
+    pub repair: repair::Mode,
 }
 
 /// Everything one input produces; serialisable so that worker processes can hand it over.
@@ -120,6 +125,8 @@ pub fn report_id(sha: &str) -> String {
 pub enum InputKind {
     Pdf,
     Image,
+    /// An OCR or web text dump (plain text, tab-separated table rows).
+    Text,
 }
 
 pub fn input_kind(path: &Path) -> Option<InputKind> {
@@ -127,6 +134,7 @@ pub fn input_kind(path: &Path) -> Option<InputKind> {
     match ext.as_str() {
         "pdf" => Some(InputKind::Pdf),
         "png" | "jpg" | "jpeg" | "tif" | "tiff" => Some(InputKind::Image),
+        "txt" => Some(InputKind::Text),
         _ => None,
     }
 }
@@ -217,7 +225,11 @@ fn convert_bytes(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> Repo
             Some(ocr) => ocr.image_file(bytes, path).map(|pages| Pages { pages, errors: vec![] }).map_err(|e| format!("{e:#}")),
             None => Err("image input needs OCR, which is off".into()),
         },
-        None => Err("unsupported file type (expected .pdf, .png, .jpg, .jpeg, .tif, .tiff)".into()),
+        Some(InputKind::Text) => {
+            let (text, warning) = plaintext::decode(bytes);
+            Ok(Pages { pages: plaintext::pages(&text), errors: warning.into_iter().collect() })
+        }
+        None => Err("unsupported file type (expected .pdf, .png, .jpg, .jpeg, .tif, .tiff, .txt)".into()),
     };
     let pages = match produced {
         Ok(p) => p,
@@ -228,14 +240,27 @@ fn convert_bytes(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> Repo
 }
 
 /// The stages after the producers, shared by every input kind.
-pub fn convert_pages(pages: Vec<Page>, page_errors: Vec<String>, sha: &str, n_bytes: u64, shown: &str, is_image: bool, opts: &Options) -> ReportResult {
+pub fn convert_pages(mut pages: Vec<Page>, page_errors: Vec<String>, sha: &str, n_bytes: u64, shown: &str, is_image: bool, opts: &Options) -> ReportResult {
     let rid = report_id(sha);
+    let on = opts.repair == repair::Mode::On;
+    let mut repairs: Vec<Repair> = Vec::new();
+    // the title as read, to say so when the text repair changes the agency
+    let title_as_read = if on { text::title_info(&pages.first().map(text::page_lines).unwrap_or_default()).0 } else { None };
+    if on {
+        repairs.extend(repair::lexicon::repair_pages(&mut pages));
+    }
     let mut tables: Vec<Table> = Vec::new();
     for p in &pages {
         tables.extend(table::find_tables(p, &opts.tolerances));
     }
+    let mut grid_repairs = if on { repair::grid::repair_tables(&mut tables, &pages) } else { vec![] };
     let schema = schema::schema();
     let mut mapping: Mapping = template::map_tables(&tables, schema);
+    if on {
+        repair::resolve_grid(&mut grid_repairs, &mut mapping);
+        repairs.extend(grid_repairs);
+        repairs.extend(repair::numbers::repair_mapping(&mut mapping));
+    }
     let checks = checks::evaluate(&mapping);
     checks::flag_failures(&mut mapping, &checks);
 
@@ -249,9 +274,24 @@ pub fn convert_pages(pages: Vec<Page>, page_errors: Vec<String>, sha: &str, n_by
     }
     let first_lines: Vec<String> = pages.first().map(text::page_lines).unwrap_or_default();
     let (agency, year) = text::title_info(&first_lines);
+    if let (Some(read), Some(now)) = (&title_as_read, &agency)
+        && read != now
+    {
+        let evidence = repairs.iter().filter(|r| r.location.starts_with("text:1:")).map(|r| format!("{} {}→{}", r.location, r.raw, r.repaired)).collect::<Vec<_>>().join("; ");
+        repairs.push(Repair {
+            location: "agency".into(),
+            raw: read.clone(),
+            repaired: now.clone(),
+            reason: "lexicon".into(),
+            evidence: format!("the title's text was repaired: {evidence}"),
+            cells: vec![],
+        });
+    }
 
     let kind = if is_image {
         "image"
+    } else if !pages.is_empty() && pages.iter().all(|p| p.kind == PageKind::Text) {
+        "text"
     } else {
         let scanned = pages.iter().filter(|p| p.kind == PageKind::Scanned).count();
         if scanned == 0 {
@@ -290,7 +330,19 @@ pub fn convert_pages(pages: Vec<Page>, page_errors: Vec<String>, sha: &str, n_by
         checks_failed: check_rows.iter().filter(|c| c.status == "fail").count() as u32,
         seconds: 0.0,
     };
-    ReportResult { report, cells, checks: check_rows, tables: tables.iter().map(|t| t.grid_text()).collect(), text, repairs: vec![] }
+    let repairs = repairs
+        .into_iter()
+        .map(|r| RepairRow {
+            report_id: rid.clone(),
+            source_file: shown.to_string(),
+            location: r.location,
+            raw: r.raw,
+            repaired: r.repaired,
+            reason: r.reason,
+            evidence: r.evidence,
+        })
+        .collect();
+    ReportResult { report, cells, checks: check_rows, tables: tables.iter().map(|t| t.grid_text()).collect(), text, repairs }
 }
 
 fn fmt_num(v: Option<f64>) -> String {

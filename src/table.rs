@@ -43,6 +43,10 @@ pub struct Cell {
     pub words: Vec<usize>,
     /// The cell's text, line by line in reading order.
     pub lines: Vec<String>,
+    /// The lowest confidence of the cell's words (1.0 for an empty cell).
+    pub confidence: f32,
+    /// Other readings of the whole cell text from its words' alternatives, best first.
+    pub alternatives: Vec<String>,
 }
 
 impl Cell {
@@ -284,7 +288,7 @@ fn grid_from_lines(h: &[(f32, f32, f32)], v: &[(f32, f32, f32)], page: u32, tol:
         for c in 0..nc {
             let root = uf.find(r * nc + c);
             let k = *roots.entry(root).or_insert_with(|| {
-                cells.push(Cell { r0: r, r1: r + 1, c0: c, c1: c + 1, bbox: BBox::default(), words: vec![], lines: vec![] });
+                cells.push(Cell { r0: r, r1: r + 1, c0: c, c1: c + 1, bbox: BBox::default(), words: vec![], lines: vec![], confidence: 1.0, alternatives: vec![] });
                 cells.len() - 1
             });
             let cell = &mut cells[k];
@@ -325,11 +329,126 @@ pub fn fill_cells(table: &mut Table, words: &[Word]) -> Vec<usize> {
         }
     }
     for cell in &mut table.cells {
-        let (order, lines) = lines_of(&cell.words, words);
-        cell.words = order;
-        cell.lines = lines;
+        let idx = std::mem::take(&mut cell.words);
+        set_cell_words(cell, &idx, words);
     }
     inside
+}
+
+/// Give a cell these words: reading order, lines, confidence and alternative readings.
+pub fn set_cell_words(cell: &mut Cell, idx: &[usize], words: &[Word]) {
+    let (order, lines) = lines_of(idx, words);
+    cell.confidence = order.iter().map(|&i| words[i].confidence).fold(1.0f32, f32::min);
+    let mut alts: Vec<String> = Vec::new();
+    for (k, &i) in order.iter().enumerate() {
+        for alt in words[i].alternatives.iter().take(4) {
+            // the cell text with word k read as `alt` (lines joined as Cell::text does)
+            let mut texts: Vec<&str> = order.iter().map(|&j| words[j].text.trim()).collect();
+            texts[k] = alt.trim();
+            let mut s = String::new();
+            for t in texts {
+                if needs_space(&s, t) {
+                    s.push(' ');
+                }
+                s.push_str(t);
+            }
+            if !alts.contains(&s) && alts.len() < 8 {
+                alts.push(s);
+            }
+        }
+    }
+    cell.words = order;
+    cell.lines = lines;
+    cell.alternatives = alts;
+}
+
+impl Table {
+    /// Rebuild `index` from the cells' spans (after cells were split or merged).
+    fn reindex(&mut self) {
+        let nc = self.n_cols();
+        self.index = vec![0; self.n_rows() * nc];
+        for (k, c) in self.cells.iter().enumerate() {
+            for r in c.r0..c.r1 {
+                for col in c.c0..c.c1 {
+                    self.index[r * nc + col] = k;
+                }
+            }
+        }
+    }
+
+    /// Split cell `k` at `x` into a left and a right cell, its words going by their centres.
+    /// A new column boundary is added when none is near `x`; the cells it crosses span both
+    /// halves.  Returns the index of the right cell, or None when `x` is not inside the cell.
+    pub fn split_cell(&mut self, k: usize, x: f32, words: &[Word]) -> Option<usize> {
+        let cell = self.cells.get(k)?;
+        if x <= cell.bbox.x0 + 0.5 || x >= cell.bbox.x1 - 0.5 {
+            return None;
+        }
+        // an existing boundary strictly inside the cell and close to x, or a new one
+        let existing = (cell.c0 + 1..cell.c1).find(|&b| (self.xs[b] - x).abs() < 1.0);
+        let b = match existing {
+            Some(b) => b,
+            None => {
+                let b = self.xs.partition_point(|&v| v < x);
+                if b == 0 || b >= self.xs.len() {
+                    return None;
+                }
+                self.xs.insert(b, x);
+                for c in &mut self.cells {
+                    if c.c0 >= b {
+                        c.c0 += 1;
+                    }
+                    if c.c1 >= b {
+                        c.c1 += 1;
+                    }
+                }
+                b
+            }
+        };
+        let cell = &mut self.cells[k];
+        let (l, r): (Vec<usize>, Vec<usize>) = cell.words.iter().partition(|&&i| words[i].bbox.cx() < self.xs[b]);
+        let mut right = Cell {
+            r0: cell.r0,
+            r1: cell.r1,
+            c0: b,
+            c1: cell.c1,
+            bbox: BBox::new(self.xs[b], cell.bbox.y0, cell.bbox.x1, cell.bbox.y1),
+            words: vec![],
+            lines: vec![],
+            confidence: 1.0,
+            alternatives: vec![],
+        };
+        cell.c1 = b;
+        cell.bbox = BBox::new(cell.bbox.x0, cell.bbox.y0, self.xs[b], cell.bbox.y1);
+        set_cell_words(cell, &l, words);
+        set_cell_words(&mut right, &r, words);
+        self.cells.push(right);
+        self.reindex();
+        Some(self.cells.len() - 1)
+    }
+
+    /// Merge cells `a` and `b` (side by side, same rows, adjacent columns) into `a`.
+    /// Returns false (and changes nothing) when they do not form a rectangle.
+    pub fn merge_cells(&mut self, a: usize, b: usize, words: &[Word]) -> bool {
+        if a == b || a >= self.cells.len() || b >= self.cells.len() {
+            return false;
+        }
+        let (ca, cb) = (&self.cells[a], &self.cells[b]);
+        if ca.r0 != cb.r0 || ca.r1 != cb.r1 || !(ca.c1 == cb.c0 || cb.c1 == ca.c0) {
+            return false;
+        }
+        let mut idx = ca.words.clone();
+        idx.extend_from_slice(&cb.words);
+        let (c0, c1, bbox) = (ca.c0.min(cb.c0), ca.c1.max(cb.c1), ca.bbox.union(&cb.bbox));
+        let cell = &mut self.cells[a];
+        cell.c0 = c0;
+        cell.c1 = c1;
+        cell.bbox = bbox;
+        set_cell_words(cell, &idx, words);
+        self.cells.remove(b);
+        self.reindex();
+        true
+    }
 }
 
 /// Order words into lines (top to bottom, left to right) and join each line's text.
@@ -506,7 +625,7 @@ fn stream_table(page: &Page, block: &[Vec<usize>]) -> Option<Table> {
     let mut cells = Vec::with_capacity(nr * nc);
     for r in 0..nr {
         for c in 0..nc {
-            cells.push(Cell { r0: r, r1: r + 1, c0: c, c1: c + 1, bbox: BBox::new(xs[c], ys[r], xs[c + 1], ys[r + 1]), words: vec![], lines: vec![] });
+            cells.push(Cell { r0: r, r1: r + 1, c0: c, c1: c + 1, bbox: BBox::new(xs[c], ys[r], xs[c + 1], ys[r + 1]), words: vec![], lines: vec![], confidence: 1.0, alternatives: vec![] });
         }
     }
     let bbox = BBox::new(xs[0], ys[0], xs[nc], ys[nr]);

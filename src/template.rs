@@ -29,6 +29,11 @@ pub struct MappedCell {
     pub bbox: Option<BBox>,
     pub method: String,
     pub confidence: f32,
+    /// How sure the producer is of the words read (the lowest word confidence; 1.0 for the
+    /// text layer), apart from layout doubts such as stream tables.  The repair stage's doubt.
+    pub word_confidence: f32,
+    /// Other readings of the cell's text (from the producer's alternatives), best first.
+    pub alternatives: Vec<String>,
     pub flags: Vec<String>,
 }
 
@@ -208,7 +213,7 @@ fn row_cells(t: &Table, r: usize) -> Vec<&Cell> {
 /// label cells left of them.
 fn split_row<'a>(cells: &[&'a Cell]) -> (Vec<&'a Cell>, Vec<&'a Cell>) {
     let mut k = cells.len();
-    while k > 0 && values::is_value_like(&cells[k - 1].text()) {
+    while k > 0 && values::value_like(&cells[k - 1].text(), cells[k - 1].confidence) {
         k -= 1;
     }
     (cells[..k].to_vec(), cells[k..].to_vec())
@@ -383,7 +388,9 @@ fn cell_for(cand: &Candidate, cell: &Cell, table: &str, row: &Row, col: &(String
         page: Some(cand.page),
         bbox: Some(cell.bbox),
         method: cand.method.into(),
-        confidence: if cand.method == "stream" { 0.8 } else { 1.0 },
+        confidence: cell.confidence.min(if cand.method == "stream" { 0.8 } else { 1.0 }),
+        word_confidence: cell.confidence,
+        alternatives: cell.alternatives.clone(),
         flags,
     }
 }
@@ -394,19 +401,30 @@ fn assign_active(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<MappedCe
         out.push(cell_for(cand, cell, "active", row, &row.cols[0]));
         return;
     }
+    let by_header: Vec<Option<usize>> = cand
+        .value_cells
+        .iter()
+        .map(|cell| st.active_cols.as_ref().and_then(|m| m.key_for(&cell.bbox)).and_then(|k| row.cols.iter().position(|c| c.0 == k)))
+        .collect();
+    // A header that lost a column (OCR) maps the cells onto too few keys: when the row has
+    // exactly the template's number of cells, position is then the better guide.
+    let mut distinct: Vec<usize> = by_header.iter().flatten().copied().collect();
+    distinct.sort();
+    distinct.dedup();
+    let n = cand.value_cells.len();
+    let positional = n == row.cols.len() && distinct.len() < n;
     let mut used = vec![false; row.cols.len()];
     for (i, cell) in cand.value_cells.iter().enumerate() {
-        let by_header = st.active_cols.as_ref().and_then(|m| m.key_for(&cell.bbox));
-        let idx = match by_header {
-            Some(k) => row.cols.iter().position(|c| c.0 == k),
-            None if cand.value_cells.len() == row.cols.len() => Some(i),
-            None => None,
-        };
+        let idx = if positional { Some(i) } else { by_header[i] };
         if let Some(j) = idx
             && !used[j]
         {
             used[j] = true;
-            out.push(cell_for(cand, cell, "active", row, &row.cols[j]));
+            let mut m = cell_for(cand, cell, "active", row, &row.cols[j]);
+            if positional && st.active_cols.is_some() {
+                m.flag("column_by_position");
+            }
+            out.push(m);
         }
     }
 }
@@ -497,6 +515,8 @@ fn derived_or_missing(def: &TableDef, row: &Row, col: &(String, String), collaps
         bbox: None,
         method: "missing".into(),
         confidence: 0.0,
+        word_confidence: 0.0,
+        alternatives: vec![],
         flags: vec![],
     };
     let group = row.group.as_deref().unwrap_or("");

@@ -73,6 +73,50 @@ pub fn is_value_like(text: &str) -> bool {
     !matches!(parse(text), Parsed::Text)
 }
 
+/// Characters OCR confuses inside numbers, and the digit each stands for.
+pub const DIGIT_LOOKALIKES: &[(char, char)] = &[
+    ('O', '0'),
+    ('o', '0'),
+    ('D', '0'),
+    ('Q', '0'),
+    ('〇', '0'),
+    ('l', '1'),
+    ('I', '1'),
+    ('|', '1'),
+    ('i', '1'),
+    ('!', '1'),
+    ('S', '5'),
+    ('s', '5'),
+    ('B', '8'),
+    ('Z', '2'),
+    ('z', '2'),
+    ('G', '6'),
+    ('b', '6'),
+    ('g', '9'),
+    ('q', '9'),
+];
+
+
+/// The number a text says when every look-alike letter in it is read as a digit (`l2` -> 12,
+/// `O` -> 0); None when that is no number or the text needs no such reading.
+pub fn lookalike_number(text: &str) -> Option<String> {
+    let t = fold(text);
+    if t.is_empty() {
+        return None;
+    }
+    let mapped: String = t.chars().map(|c| DIGIT_LOOKALIKES.iter().find(|(l, _)| *l == c).map(|(_, d)| *d).unwrap_or(c)).collect();
+    match parse(&mapped) {
+        Parsed::Number(n) if mapped != t => Some(n),
+        _ => None,
+    }
+}
+
+/// A value cell as far as table reading goes: value-like text, or, when the words are not
+/// certain (OCR), a number with look-alike letters (the repair stage reads it).
+pub fn value_like(text: &str, confidence: f32) -> bool {
+    is_value_like(text) || (confidence < 1.0 && lookalike_number(text).is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

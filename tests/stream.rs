@@ -8,7 +8,7 @@ use std::path::PathBuf;
 #[test]
 fn tables_without_rulings_are_read_and_flagged() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let opts = pipeline::Options { ocr: None, tolerances: Tolerances::default() };
+    let opts = pipeline::Options { ocr: None, tolerances: Tolerances::default(), repair: nianbao::repair::Mode::On };
     let name = "dev-digital-08-chromium";
     let bytes = std::fs::read(root.join(format!("samples/{name}.pdf"))).unwrap();
     let truth: serde_json::Value =

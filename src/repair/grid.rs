@@ -1,0 +1,396 @@
+//! Grid repair on reconstructed tables, before template mapping.  Rulings that OCR loses (or
+//! a text dump never had) merge cells; the words inside still say where the cells were.
+//!
+//! - *Merged cell split*: a one-line cell in doubt whose words end in numbers after a label of
+//!   the template (`行政处罚 0`), or that holds several numbers (`7 0`), is split at the gaps
+//!   between those words, so each number gets its own cell.  A single word is never split,
+//!   nor a sentence that happens to end in a number.
+//! - *Label join*: when a row's label (its last text cell) matches no template row but the
+//!   last two or three text cells of the row joined do (`上年结转政府信息` + `急公开申请数量`),
+//!   those cells are merged into one label cell.
+//! - *Split number*: a requests row with one value cell too many (a spurious ruling cut `12`
+//!   into `1` `2`, or a stray mark became a cell) is tried with every pair of neighbours joined
+//!   and every cell dropped; when exactly one way gives seven numbers whose total is the sum
+//!   of the other six, the row is rebuilt that way.
+//!
+//! Both need the cells' words in doubt (`confidence < DOUBT`): text-layer tables are never
+//! changed.  Every change is a `Repair` whose `cells` are the value cells it affected.
+
+use super::{DOUBT, Repair};
+use crate::model::{Page, Word};
+use crate::table::Table;
+use crate::template::{norm_label, similarity};
+use crate::values::{self, Parsed};
+
+/// A template row label matched by similarity at least this is "matched" (as in template).
+const MATCHED: f32 = 0.6;
+/// A joined label must match a template row at least this well.
+const JOINED_MIN: f32 = 0.75;
+
+/// A word that reads as a number: a number, a zero glyph, or digits with look-alike letters
+/// (at least one real digit, or a lone O/o/l/I/|).
+pub fn numeric_word(text: &str) -> bool {
+    let t = values::fold(text);
+    if t.is_empty() {
+        return false;
+    }
+    match values::parse(&t) {
+        Parsed::Number(_) | Parsed::Zero => return true,
+        Parsed::Text => {}
+    }
+    let mapped: Option<String> = t.chars().map(|c| if c.is_ascii_digit() { Some(c) } else { super::numbers::lookalike(c) }).collect();
+    match mapped {
+        Some(_) if t.chars().count() == 1 => "OolI|".contains(t.as_str()),
+        Some(_) => t.chars().any(|c| c.is_ascii_digit()),
+        None => false,
+    }
+}
+
+fn best_label_sim(label: &str) -> (f32, String) {
+    let s = crate::schema::schema();
+    let l = norm_label(label);
+    let mut best = (0.0f32, String::new());
+    for r in s.requests.rows.iter().chain(s.active.rows.iter()) {
+        let sim = similarity(&l, &norm_label(&r.label));
+        if sim > best.0 {
+            best = (sim, r.label.clone());
+        }
+    }
+    best
+}
+
+/// Distinct cells of row r, left to right.
+fn row_cell_ids(t: &Table, r: usize) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    for c in 0..t.n_cols() {
+        let k = t.index[r * t.n_cols() + c];
+        if !out.contains(&k) {
+            out.push(k);
+        }
+    }
+    out
+}
+
+/// Repair the tables' grids.  `pages` are the pages the tables were found on.
+pub fn repair_tables(tables: &mut [Table], pages: &[Page]) -> Vec<Repair> {
+    let mut out = Vec::new();
+    for (ti, t) in tables.iter_mut().enumerate() {
+        let Some(page) = pages.iter().find(|p| p.number == t.page) else { continue };
+        for r in 0..t.n_rows() {
+            split_merged(t, r, &page.words, ti, &mut out);
+            join_label(t, r, &page.words, ti, &mut out);
+            split_number(t, r, &page.words, ti, &mut out);
+        }
+    }
+    out
+}
+
+fn split_merged(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Vec<Repair>) {
+    for k in row_cell_ids(t, r) {
+        let cell = &t.cells[k];
+        if cell.r0 != r || cell.r1 != r + 1 || cell.words.len() < 2 || cell.lines.len() != 1 || cell.confidence >= DOUBT {
+            continue;
+        }
+        let ws: Vec<usize> = cell.words.clone();
+        let numeric: Vec<bool> = ws.iter().map(|&i| numeric_word(&words[i].text)).collect();
+        let mut first = ws.len();
+        while first > 0 && numeric[first - 1] {
+            first -= 1;
+        }
+        // boundaries: before the numeric tail, and between its numbers
+        let cuts: Vec<usize> = (first.max(1)..ws.len()).collect();
+        if first == ws.len() || cuts.is_empty() {
+            continue;
+        }
+        let raw: Vec<&str> = ws.iter().map(|&i| words[i].text.as_str()).collect();
+        // a label before the numbers must be a template row's (not a sentence ending in a number)
+        if first > 0 && best_label_sim(&raw[..first].concat()).0 < MATCHED {
+            continue;
+        }
+        let mut new_cells = Vec::new();
+        // split right to left: the left part keeps index k
+        for &j in cuts.iter().rev() {
+            let x = (words[ws[j - 1]].bbox.x1 + words[ws[j]].bbox.x0) / 2.0;
+            if let Some(nk) = t.split_cell(k, x, words) {
+                new_cells.push((t.page, t.cells[nk].bbox));
+            }
+        }
+        if new_cells.is_empty() {
+            continue;
+        }
+        let mut parts: Vec<String> = vec![raw[..first.max(1)].join(" ")];
+        parts.extend(raw[first.max(1)..].iter().map(|s| s.to_string()));
+        out.push(Repair {
+            location: format!("page {} table {} row {}", t.page, ti + 1, r + 1),
+            raw: raw.join(" "),
+            repaired: parts.join(" | "),
+            reason: "merged_cell_split".into(),
+            evidence: "one cell holds label and number(s) or several numbers, separated by gaps; a ruling is missing".into(),
+            cells: new_cells,
+        });
+    }
+}
+
+fn join_label(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Vec<Repair>) {
+    let ids = row_cell_ids(t, r);
+    let mut k = ids.len();
+    while k > 0 && values::value_like(&t.cells[ids[k - 1]].text(), t.cells[ids[k - 1]].confidence) {
+        k -= 1;
+    }
+    let (labels, vals) = ids.split_at(k);
+    if vals.is_empty() || labels.len() < 2 {
+        return;
+    }
+    let last = t.cells[labels[labels.len() - 1]].text();
+    let (alone, _) = best_label_sim(&last);
+    if alone >= MATCHED {
+        return;
+    }
+    let mut best: Option<(usize, f32, String, String)> = None;
+    for n in 2..=3.min(labels.len()) {
+        let part = &labels[labels.len() - n..];
+        if part.iter().any(|&c| {
+            let cell = &t.cells[c];
+            cell.r0 != r || cell.r1 != r + 1 || cell.confidence >= DOUBT || cell.text().is_empty()
+        }) {
+            break;
+        }
+        let joined: String = part.iter().map(|&c| t.cells[c].text()).collect();
+        let (sim, label) = best_label_sim(&joined);
+        if sim >= JOINED_MIN && best.as_ref().is_none_or(|b| sim > b.1) {
+            best = Some((n, sim, joined, label));
+        }
+    }
+    let Some((n, sim, joined, label)) = best else { return };
+    let raw: Vec<String> = labels[labels.len() - n..].iter().map(|&c| t.cells[c].text()).collect();
+    let nc = t.n_cols();
+    let c0 = t.cells[labels[labels.len() - n]].c0;
+    for _ in 1..n {
+        let a = t.index[r * nc + c0];
+        let next_col = t.cells[a].c1;
+        if next_col >= nc {
+            return;
+        }
+        let b = t.index[r * nc + next_col];
+        if !t.merge_cells(a, b, words) {
+            return;
+        }
+    }
+    let cells = row_cell_ids(t, r).into_iter().filter(|&c| values::value_like(&t.cells[c].text(), t.cells[c].confidence) && t.cells[c].c0 > c0).map(|c| (t.page, t.cells[c].bbox)).collect();
+    out.push(Repair {
+        location: format!("page {} table {} row {}", t.page, ti + 1, r + 1),
+        raw: raw.join(" | "),
+        repaired: joined,
+        reason: "label_join".into(),
+        evidence: format!("joined label matches template row 「{label}」 ({sim:.2}); the last cell alone {alone:.2}"),
+        cells,
+    });
+}
+
+/// The number a value cell says (look-alikes read), None when it says none.
+fn cell_number(text: &str) -> Option<f64> {
+    match values::parse(text) {
+        Parsed::Number(n) => n.parse().ok(),
+        Parsed::Zero => Some(0.0),
+        Parsed::Text => values::lookalike_number(text).and_then(|n| n.parse().ok()),
+    }
+}
+
+fn split_number(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Vec<Repair>) {
+    let n_cols = crate::checks::REQUEST_COLS.len();
+    let ids = row_cell_ids(t, r);
+    let mut k = ids.len();
+    while k > 0 && values::value_like(&t.cells[ids[k - 1]].text(), t.cells[ids[k - 1]].confidence) {
+        k -= 1;
+    }
+    let (labels, vals) = ids.split_at(k);
+    if vals.len() != n_cols + 1 || labels.is_empty() {
+        return;
+    }
+    let label = t.cells[labels[labels.len() - 1]].text();
+    let s = crate::schema::schema();
+    let l = norm_label(&label);
+    if !s.requests.rows.iter().any(|row| similarity(&l, &norm_label(&row.label)) >= MATCHED) {
+        return;
+    }
+    if vals.iter().any(|&c| {
+        let cell = &t.cells[c];
+        cell.r0 != r || cell.r1 != r + 1 || cell.confidence >= DOUBT || cell.text().is_empty()
+    }) {
+        return;
+    }
+    let texts: Vec<String> = vals.iter().map(|&c| values::fold(&t.cells[c].text())).collect();
+    let Some(nums): Option<Vec<f64>> = texts.iter().map(|x| cell_number(x)).collect() else { return };
+    let total_ok = |v: &[f64]| (v[..n_cols - 1].iter().sum::<f64>() - v[n_cols - 1]).abs() < 1e-6;
+    // (description, join pair start or drop index, values)
+    let mut ways: Vec<(String, Option<usize>, Option<usize>, Vec<f64>)> = Vec::new();
+    for i in 0..n_cols {
+        let joined: String = format!("{}{}", texts[i], texts[i + 1]);
+        if let Some(x) = cell_number(&joined) {
+            let mut v = nums[..i].to_vec();
+            v.push(x);
+            v.extend_from_slice(&nums[i + 2..]);
+            if total_ok(&v) {
+                ways.push((format!("{} and {} are one number {}", texts[i], texts[i + 1], joined), Some(i), None, v));
+            }
+        }
+    }
+    for i in 0..=n_cols {
+        let mut v = nums.clone();
+        v.remove(i);
+        if total_ok(&v) {
+            ways.push((format!("{} is no number of the row", texts[i]), None, Some(i), v));
+        }
+    }
+    if ways.is_empty() || !ways.iter().all(|w| w.3 == ways[0].3) {
+        return; // no way, or ways that disagree on the numbers
+    }
+    let n_ways = ways.len();
+    let (mut why, join, drop, _) = ways.remove(0);
+    if n_ways > 1 {
+        why = format!("{why} ({n_ways} ways give the same numbers)");
+    }
+    let raw = texts.join(" | ");
+    if let Some(i) = join {
+        if !t.merge_cells(vals[i], vals[i + 1], words) {
+            return;
+        }
+    } else if let Some(i) = drop {
+        // the stray cell's span goes to its left neighbour, its words to nobody
+        let left = if i > 0 { vals[i - 1] } else { labels[labels.len() - 1] };
+        let (lw, c0) = (t.cells[left].words.clone(), t.cells[left].c0);
+        if !t.merge_cells(left, vals[i], words) {
+            return;
+        }
+        let merged = t.index[r * t.n_cols() + c0];
+        crate::table::set_cell_words(&mut t.cells[merged], &lw, words);
+    }
+    let ids = row_cell_ids(t, r);
+    let after: Vec<String> = ids.iter().rev().take(n_cols).rev().map(|&c| t.cells[c].text()).collect();
+    let cells = ids.iter().rev().take(n_cols).map(|&c| (t.page, t.cells[c].bbox)).collect();
+    out.push(Repair {
+        location: format!("page {} table {} row {}", t.page, ti + 1, r + 1),
+        raw,
+        repaired: after.join(" | "),
+        reason: "split_number".into(),
+        evidence: format!("eight numbers for seven columns; only this reading makes the total the sum: {why}"),
+        cells,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plaintext;
+    use crate::table::{Tolerances, find_tables};
+
+    fn grid(text: &str) -> (Vec<Table>, Vec<Page>, Vec<Repair>) {
+        let pages = plaintext::pages(text);
+        let mut tables: Vec<Table> = pages.iter().flat_map(|p| find_tables(p, &Tolerances::default())).collect();
+        let r = repair_tables(&mut tables, &pages);
+        (tables, pages, r)
+    }
+
+    fn last_row_tail(t: &Table, r: usize, n: usize) -> Vec<String> {
+        let ids = row_cell_ids(t, r);
+        ids[ids.len() - n..].iter().map(|&c| t.cells[c].text()).collect()
+    }
+
+    #[test]
+    fn label_and_number_in_one_cell_are_split() {
+        let (t, _, r) = grid("信息内容\t本年处理决定数量\n行政处罚 0\t\n行政强制\t行政强制 12\n");
+        assert_eq!(r.len(), 2, "{r:?}");
+        assert_eq!(last_row_tail(&t[0], 1, 2), vec!["行政处罚", "0"]);
+        assert_eq!(last_row_tail(&t[0], 2, 2), vec!["行政强制", "12"]);
+        assert_eq!(r[0].reason, "merged_cell_split");
+        assert_eq!(r[0].cells.len(), 1);
+    }
+
+    #[test]
+    fn several_numbers_in_one_cell_are_split() {
+        let (t, _, r) = grid("规章\t0 1\t1\n");
+        assert_eq!(r.len(), 1);
+        assert_eq!(last_row_tail(&t[0], 0, 3), vec!["0", "1", "1"]);
+    }
+
+    #[test]
+    fn split_must_not_fire() {
+        // labels with spaces, a year inside text, one word, a heading
+        let (_, _, r) = grid("自然 人\t商业企业\n1. 属于国家秘密\t0\n2023 年\t3\n(4 B\t0\n");
+        assert!(r.is_empty(), "{r:?}");
+        // a sentence ending in a number is no label with its value
+        let (_, _, r) = grid("地址：淮安市洪泽区洪泽湖大道 90\t\n");
+        assert!(r.is_empty(), "{r:?}");
+        // text layer: never
+        let pages = plaintext::pages("行政处罚 0\t\n");
+        let mut pages = pages;
+        for w in &mut pages[0].words {
+            w.confidence = 1.0;
+        }
+        let mut tables: Vec<Table> = pages.iter().flat_map(|p| find_tables(p, &Tolerances::default())).collect();
+        assert!(repair_tables(&mut tables, &pages).is_empty());
+    }
+
+    #[test]
+    fn split_label_is_joined() {
+        let (t, _, r) = grid("二、\t上年结转政府信息\t急公开申请数量\t0\t0\n");
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].reason, "label_join");
+        assert_eq!(r[0].cells.len(), 2);
+        let ids = row_cell_ids(&t[0], 0);
+        assert_eq!(t[0].cells[ids[0]].text(), "二、上年结转政府信息急公开申请数量");
+    }
+
+    #[test]
+    fn join_must_not_fire() {
+        // the last label matches on its own: group cells to its left stay
+        let (_, _, r) = grid("(四)无法提供\t1. 本机关不掌握相关政府信息\t3\t3\n");
+        assert!(r.is_empty());
+        // nothing joined matches a template row
+        let (_, _, r) = grid("甲\t乙\t丙\t3\t3\n");
+        assert!(r.is_empty());
+    }
+
+    #[test]
+    fn split_number_is_joined() {
+        // 本年新收 12 0 0 0 0 1 13 with 12 cut into 1 | 2
+        let (t, _, r) = grid("\t\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计\n一、本年新收政府信息公开申请数量\t1\t2\t0\t0\t0\t0\t1\t13\n");
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].reason, "split_number");
+        let tail: Vec<String> = last_row_tail(&t[0], 1, 7).iter().map(|x| values::fold(x)).collect();
+        assert_eq!(tail, vec!["12", "0", "0", "0", "0", "1", "13"]);
+    }
+
+    #[test]
+    fn stray_cell_is_dropped() {
+        // 2 0 0 0 0 1 3 with a stray 7 between the numbers: only dropping it makes the total right
+        let (t, _, r) = grid("（一）予以公开\t2\t0\t7\t0\t0\t0\t1\t3\n");
+        assert_eq!(r.len(), 1, "{r:?}");
+        let tail: Vec<String> = last_row_tail(&t[0], 0, 7).iter().map(|x| values::fold(x)).collect();
+        assert_eq!(tail, vec!["2", "0", "0", "0", "0", "1", "3"]);
+    }
+
+    #[test]
+    fn split_number_must_not_fire() {
+        // no way makes the total right (a report's own mistake, or more damage): unchanged
+        let (_, _, r) = grid("一、本年新收政府信息公开申请数量\t1\t2\t0\t0\t0\t0\t1\t99\n");
+        assert!(r.is_empty(), "{r:?}");
+        // eight numbers that ways with different numbers explain (drop a 1 of the first two:
+        // 1 0 0 0 0 1 2; drop the second-last 1: 1 1 0 0 0 0 2): ambiguous
+        let (_, _, r) = grid("一、本年新收政府信息公开申请数量\t1\t1\t0\t0\t0\t0\t1\t2\n");
+        assert!(r.is_empty(), "{r:?}");
+        // not a template row
+        let (_, _, r) = grid("甲乙丙\t1\t2\t0\t0\t0\t0\t1\t13\n");
+        assert!(r.is_empty(), "{r:?}");
+    }
+
+    #[test]
+    fn numeric_words() {
+        for w in ["0", "12", "—", "O", "l2", "1O"] {
+            assert!(numeric_word(w), "{w}");
+        }
+        for w in ["B", "年", "(4", "S", "总计", ""] {
+            assert!(!numeric_word(w), "{w}");
+        }
+    }
+}

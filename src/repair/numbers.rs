@@ -1,0 +1,762 @@
+//! Number repair on the mapped template cells, before the checks are evaluated.
+//!
+//! Rules, in the order they run (repeated while they change something):
+//! 1. *Unreadable cell* (`unparseable`): its readings are the producer's alternatives and the
+//!    text with look-alike letters read as digits (O→0, l/I/|→1, S→5, B→8 ...).  When the
+//!    cell's checks can be evaluated, the one reading that passes them all is taken; when no
+//!    check covers the cell, or the checks fail whatever the reading (other cells are wrong),
+//!    the look-alike reading is taken only if every non-digit is a look-alike.
+//! 2. *Cell breaking its checks*: a cell in doubt that takes part in two or more failed checks
+//!    (its row and its column) is replaced by the one reading — alternatives, look-alikes,
+//!    one digit swapped for a confusable digit (0/8/6/9, 1/7, 3/8, 5/6) — that makes all its
+//!    checks pass.  No reading or several readings: nothing changes (a report's own mistake
+//!    stays as printed and the checks flag it).
+//! 3. *Shifted row*: a requests row that lost one number (six of seven read, the position of
+//!    the lost one unknown) is tried with the gap at every position, the gap filled by the row
+//!    total; the arrangements whose row and column checks all pass are kept, and the row is
+//!    rebuilt only when all of them agree on every value.
+//! 4. *Missing cell*: a cell without a value that a check determines (all its other cells
+//!    known) gets that value when every check that determines it agrees and the result is a
+//!    non-negative integer; it is flagged `inferred`.
+//!
+//! Finally, values read with a word confidence below `LOW` that no passing check confirms are
+//! flagged `low_confidence` (not changed).
+//!
+//! Only cells below `CERTAIN` word confidence are changed, and missing cells only in rows read
+//! from such cells (or, for rows without any read cell, in documents that have them): a
+//! text-layer document is never touched.  Every change is recorded and flagged `repaired`.
+
+use super::lexicon::DIGIT_LOOKALIKES;
+use super::{CERTAIN, Repair};
+use crate::checks::{self, REQUEST_COLS};
+use crate::template::{MappedCell, Mapping};
+use crate::values::{self, Parsed};
+use std::collections::HashMap;
+
+/// The digit a look-alike character stands for.
+pub fn lookalike(c: char) -> Option<char> {
+    DIGIT_LOOKALIKES.iter().find(|(l, _)| *l == c).map(|(_, d)| *d)
+}
+
+/// Digits OCR confuses with each other.
+const DIGIT_PAIRS: &[(char, char)] = &[('0', '8'), ('0', '6'), ('0', '9'), ('3', '8'), ('5', '6'), ('6', '8'), ('8', '9'), ('1', '7'), ('4', '9'), ('2', '7')];
+
+/// The text with every look-alike read as a digit, when the result is a number.
+pub fn lookalike_reading(raw: &str) -> Option<String> {
+    values::lookalike_number(raw)
+}
+
+/// Every number a cell might say: alternatives, look-alike reading, one confusable digit.
+pub fn readings(raw: &str, alternatives: &[String]) -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    let push = |v: String, why: &'static str, out: &mut Vec<(String, &'static str)>| {
+        if !out.iter().any(|(x, _)| same_number(x, &v)) {
+            out.push((v, why));
+        }
+    };
+    for a in alternatives {
+        if let Parsed::Number(n) = values::parse(a) {
+            push(n, "alternative_reading", &mut out);
+        }
+    }
+    let base = match values::parse(raw) {
+        Parsed::Number(n) => Some(n),
+        Parsed::Zero => None,
+        Parsed::Text => lookalike_reading(raw),
+    };
+    if let Some(b) = &base {
+        if values::parse(raw) == Parsed::Text {
+            push(b.clone(), "digit_confusion", &mut out);
+        }
+        let cs: Vec<char> = b.chars().collect();
+        for (i, &c) in cs.iter().enumerate() {
+            for &(x, y) in DIGIT_PAIRS {
+                let to = if c == x {
+                    y
+                } else if c == y {
+                    x
+                } else {
+                    continue;
+                };
+                let mut v = cs.clone();
+                v[i] = to;
+                let s: String = v.into_iter().collect();
+                if s.len() > 1 && s.starts_with('0') {
+                    continue;
+                }
+                push(s, "digit_confusion", &mut out);
+            }
+        }
+    }
+    out
+}
+
+fn same_number(a: &str, b: &str) -> bool {
+    match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(x), Ok(y)) => (x - y).abs() < 1e-9,
+        _ => a == b,
+    }
+}
+
+fn fmt(v: f64) -> String {
+    if v.fract() == 0.0 { format!("{}", v as i64) } else { format!("{}", (v * 1e6).round() / 1e6) }
+}
+
+/// The checks as index lists into the mapping's cells.
+struct Structure {
+    checks: Vec<(String, Vec<usize>, usize)>,
+}
+
+impl Structure {
+    fn new(m: &Mapping) -> Self {
+        let idx: HashMap<(String, String, String), usize> =
+            m.cells.iter().enumerate().map(|(i, c)| ((c.table.clone(), c.row.clone(), c.col.clone()), i)).collect();
+        let checks = checks::evaluate(m)
+            .into_iter()
+            .filter_map(|c| {
+                let cells: Option<Vec<usize>> = c.cells.iter().map(|k| idx.get(k).copied()).collect();
+                cells.map(|v| (format!("{}:{}", c.check, c.subject), v, c.parts))
+            })
+            .collect();
+        Structure { checks }
+    }
+    fn of(&self, cell: usize) -> Vec<usize> {
+        (0..self.checks.len()).filter(|&k| self.checks[k].1.contains(&cell)).collect()
+    }
+}
+
+fn val(m: &Mapping, i: usize, ov: &HashMap<usize, f64>) -> Option<f64> {
+    ov.get(&i).copied().or_else(|| m.cells[i].number())
+}
+
+/// Whether check k passes with overrides; None when a cell is unknown.
+fn passes(m: &Mapping, s: &Structure, k: usize, ov: &HashMap<usize, f64>) -> Option<bool> {
+    let (_, cells, parts) = &s.checks[k];
+    let mut lhs = 0.0;
+    let mut rhs = 0.0;
+    for (j, &i) in cells.iter().enumerate() {
+        let v = val(m, i, ov)?;
+        if j < *parts {
+            lhs += v;
+        } else {
+            rhs += v;
+        }
+    }
+    Some((lhs - rhs).abs() < 1e-6)
+}
+
+/// The value check k implies for cell i (all its other cells known).
+fn implied(m: &Mapping, s: &Structure, k: usize, i: usize, ov: &HashMap<usize, f64>) -> Option<f64> {
+    let (_, cells, parts) = &s.checks[k];
+    let mut lhs = 0.0;
+    let mut rhs = 0.0;
+    let mut side = None;
+    for (j, &c) in cells.iter().enumerate() {
+        if c == i {
+            side = Some(j < *parts);
+            continue;
+        }
+        let v = val(m, c, ov)?;
+        if j < *parts {
+            lhs += v;
+        } else {
+            rhs += v;
+        }
+    }
+    match side? {
+        true => Some(rhs - lhs),
+        false => Some(lhs - rhs),
+    }
+}
+
+fn describe(s: &Structure, ks: &[usize]) -> String {
+    ks.iter().map(|&k| s.checks[k].0.clone()).collect::<Vec<_>>().join(", ")
+}
+
+fn loc(c: &MappedCell) -> String {
+    format!("{}/{}/{}", c.table, c.row, c.col)
+}
+
+fn set_value(c: &mut MappedCell, v: String, inferred: bool) {
+    c.value = Some(v);
+    c.flags.retain(|f| f != "unparseable" && f != "not_found");
+    if inferred {
+        c.method = "inferred".into();
+        c.flag("inferred");
+    }
+    c.flag("repaired");
+}
+
+/// Whether missing cell i may be filled: its row was read from cells in doubt (or, when
+/// nothing of the row was read, the document has such cells).
+fn missing_in_doubt(m: &Mapping, i: usize, doc_doubt: bool) -> bool {
+    let c = &m.cells[i];
+    if c.method == "derived" {
+        return false;
+    }
+    let row: Vec<&MappedCell> = m.cells.iter().filter(|x| x.table == c.table && x.row == c.row && x.value.is_some() && x.method != "derived").collect();
+    if row.is_empty() { doc_doubt } else { row.iter().any(|x| x.word_confidence < CERTAIN) }
+}
+
+/// Repair the numbers of a mapping.  Returns what was changed.
+pub fn repair_mapping(m: &mut Mapping) -> Vec<Repair> {
+    let mut out = Vec::new();
+    let s = Structure::new(m);
+    let doc_doubt = m.cells.iter().any(|c| c.value.is_some() && c.method != "derived" && c.method != "missing" && c.word_confidence < CERTAIN);
+    for _round in 0..4 {
+        let before = out.len();
+        unreadable(m, &s, &mut out);
+        breaking(m, &s, &mut out);
+        shifted_rows(m, &s, doc_doubt, &mut out);
+        missing(m, &s, doc_doubt, &mut out);
+        if out.len() == before {
+            break;
+        }
+    }
+    flag_doubtful(m, &s);
+    out
+}
+
+/// Word confidence below which a value the arithmetic does not confirm is flagged.
+pub const LOW: f32 = 0.7;
+
+/// Flag `low_confidence` on values read with low confidence that no passing check confirms.
+fn flag_doubtful(m: &mut Mapping, s: &Structure) {
+    let none = HashMap::new();
+    for i in 0..m.cells.len() {
+        let c = &m.cells[i];
+        if c.value.is_none() || c.word_confidence >= LOW || c.method == "derived" || c.method == "inferred" || c.flags.iter().any(|f| f == "repaired") {
+            continue;
+        }
+        let ks = s.of(i);
+        let confirmed = !ks.is_empty() && ks.iter().all(|&k| passes(m, s, k, &none) == Some(true));
+        if !confirmed {
+            m.cells[i].flag("low_confidence");
+        }
+    }
+}
+
+/// Rule 1.
+fn unreadable(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
+    for i in 0..m.cells.len() {
+        let c = &m.cells[i];
+        if c.value.is_some() || !c.flags.iter().any(|f| f == "unparseable") || c.word_confidence >= CERTAIN {
+            continue;
+        }
+        let ks = s.of(i);
+        // the producer's alternatives and the look-alike reading; no digit swapped on top of a
+        // look-alike (two guesses at once)
+        let mut cands: Vec<(String, &'static str)> = Vec::new();
+        for a in &c.alternatives {
+            if let Parsed::Number(n) = values::parse(a)
+                && !cands.iter().any(|(x, _)| same_number(x, &n))
+            {
+                cands.push((n, "alternative_reading"));
+            }
+        }
+        if let Some(n) = lookalike_reading(&c.raw)
+            && !cands.iter().any(|(x, _)| same_number(x, &n))
+        {
+            cands.push((n, "digit_confusion"));
+        }
+        let mut evaluable = false;
+        let mut ok: Vec<(String, &'static str)> = Vec::new();
+        for (v, why) in &cands {
+            let Ok(x) = v.parse::<f64>() else { continue };
+            let ov = HashMap::from([(i, x)]);
+            let res: Vec<Option<bool>> = ks.iter().map(|&k| passes(m, s, k, &ov)).collect();
+            if res.iter().any(|r| r.is_some()) {
+                evaluable = true;
+            }
+            if res.iter().all(|r| *r != Some(false)) {
+                ok.push((v.clone(), why));
+            }
+        }
+        let pick = if evaluable {
+            // the readings that pass every evaluable check; exactly one
+            let passing: Vec<&(String, &str)> = ok
+                .iter()
+                .filter(|(v, _)| {
+                    let ov = HashMap::from([(i, v.parse::<f64>().unwrap_or(f64::NAN))]);
+                    ks.iter().any(|&k| passes(m, s, k, &ov) == Some(true))
+                })
+                .collect();
+            if passing.len() == 1 {
+                Some((passing[0].0.clone(), passing[0].1, format!("{} pass", describe(s, &ks))))
+            } else if ok.is_empty() {
+                // the checks fail whatever the reading (other cells are wrong): the look-alikes alone
+                lookalike_reading(&c.raw).map(|v| (v, "digit_confusion", format!("every non-digit is a look-alike; {} fail with any reading", describe(s, &ks))))
+            } else {
+                None
+            }
+        } else {
+            lookalike_reading(&c.raw).map(|v| (v, "digit_confusion", "every non-digit is a look-alike; no check covers the cell".to_string()))
+        };
+        if let Some((v, why, evidence)) = pick {
+            let raw = m.cells[i].raw.clone();
+            let cell = &mut m.cells[i];
+            set_value(cell, v.clone(), false);
+            out.push(Repair { location: loc(cell), raw, repaired: v, reason: why.into(), evidence, cells: vec![] });
+        }
+    }
+}
+
+/// Readings of cell i (other than its value) that make all its evaluable checks pass.
+fn fixing_readings(m: &Mapping, s: &Structure, i: usize) -> Vec<(String, &'static str)> {
+    let c = &m.cells[i];
+    let ks = s.of(i);
+    let cur = c.number();
+    let mut out = Vec::new();
+    for (v, why) in readings(&c.raw, &c.alternatives) {
+        let Ok(x) = v.parse::<f64>() else { continue };
+        if cur.is_some_and(|y| (x - y).abs() < 1e-9) {
+            continue;
+        }
+        let ov = HashMap::from([(i, x)]);
+        if ks.iter().all(|&k| passes(m, s, k, &ov) != Some(false)) {
+            out.push((v, why));
+        }
+    }
+    out
+}
+
+/// Rule 2.
+fn breaking(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
+    let none = HashMap::new();
+    let failed: Vec<bool> = (0..s.checks.len()).map(|k| passes(m, s, k, &none) == Some(false)).collect();
+    // cells in doubt at the crossing of two or more failed checks, with the readings that fix them
+    let mut crossings: Vec<(usize, Vec<usize>, Vec<(String, &'static str)>)> = Vec::new();
+    for i in 0..m.cells.len() {
+        let c = &m.cells[i];
+        if c.value.is_none() || c.word_confidence >= CERTAIN || c.method == "derived" || c.method == "inferred" {
+            continue;
+        }
+        let failing: Vec<usize> = s.of(i).into_iter().filter(|&k| failed[k]).collect();
+        if failing.len() >= 2 {
+            let fixes = fixing_readings(m, s, i);
+            if !fixes.is_empty() {
+                crossings.push((i, failing, fixes));
+            }
+        }
+    }
+    for (n, (i, failing, fixes)) in crossings.iter().enumerate() {
+        // one reading only, and no other fixable crossing on these checks (two misreadings
+        // elsewhere could explain the same failures)
+        if fixes.len() != 1 || crossings.iter().enumerate().any(|(o, x)| o != n && x.1.iter().any(|k| failing.contains(k))) {
+            continue;
+        }
+        let (v, why) = fixes[0].clone();
+        let ks = s.of(*i);
+        let raw = m.cells[*i].raw.clone();
+        let cell = &mut m.cells[*i];
+        set_value(cell, v.clone(), false);
+        out.push(Repair {
+            location: loc(cell),
+            raw,
+            repaired: v,
+            reason: why.into(),
+            evidence: format!("{} failed; with this reading all pass ({})", describe(s, failing), describe(s, &ks)),
+            cells: vec![],
+        });
+    }
+}
+
+/// Rule 3.
+fn shifted_rows(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>) {
+    let rows: Vec<String> = crate::schema::schema().requests.rows.iter().map(|r| r.key.clone()).collect();
+    for row in rows {
+        let idx: Vec<usize> = REQUEST_COLS
+            .iter()
+            .filter_map(|c| m.cells.iter().position(|x| x.table == "requests" && x.row == row && x.col == *c))
+            .collect();
+        if idx.len() != 7 {
+            continue;
+        }
+        let missing: Vec<usize> = idx.iter().copied().filter(|&i| m.cells[i].value.is_none()).collect();
+        if missing.len() != 1 || !m.cells[missing[0]].flags.iter().any(|f| f == "not_found") || !missing_in_doubt(m, missing[0], doc_doubt) {
+            continue;
+        }
+        let present: Vec<usize> = idx.iter().copied().filter(|&i| m.cells[i].value.is_some()).collect();
+        let pv: Vec<f64> = present.iter().filter_map(|&i| m.cells[i].number()).collect();
+        if pv.len() != 6 {
+            continue;
+        }
+        let row_checks: Vec<usize> = {
+            let mut v: Vec<usize> = idx.iter().flat_map(|&i| s.of(i)).collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let cur_gap = idx.iter().position(|&i| i == missing[0]).unwrap_or(0);
+        // every arrangement whose checks pass: (gap, values)
+        let mut consistent: Vec<(usize, Vec<f64>)> = Vec::new();
+        for g in 0..7 {
+            let mut vals = vec![0.0; 7];
+            let mut it = pv.iter();
+            for (j, v) in vals.iter_mut().enumerate() {
+                if j != g {
+                    *v = *it.next().unwrap_or(&0.0);
+                }
+            }
+            vals[g] = if g == 6 { vals[..6].iter().sum() } else { vals[6] - vals[..6].iter().enumerate().filter(|(j, _)| *j != g).map(|(_, v)| v).sum::<f64>() };
+            if vals[g] < 0.0 || vals[g].fract() != 0.0 {
+                continue;
+            }
+            let ov: HashMap<usize, f64> = idx.iter().copied().zip(vals.iter().copied()).collect();
+            if row_checks.iter().all(|&k| passes(m, s, k, &ov) != Some(false)) {
+                consistent.push((g, vals));
+            }
+        }
+        let Some(first) = consistent.first() else { continue };
+        if !consistent.iter().all(|(_, v)| v == &first.1) {
+            continue; // the arithmetic does not decide where the number was lost
+        }
+        let (gap, vals) = consistent.iter().find(|(g, _)| *g == cur_gap).unwrap_or(first).clone();
+        let evaluable: Vec<usize> = row_checks
+            .iter()
+            .copied()
+            .filter(|&k| {
+                let ov: HashMap<usize, f64> = idx.iter().copied().zip(vals.iter().copied()).collect();
+                passes(m, s, k, &ov).is_some()
+            })
+            .collect();
+        // move the read cells into place
+        if gap != cur_gap {
+            let contents: Vec<MappedCell> = present.iter().map(|&i| m.cells[i].clone()).collect();
+            let mut it = contents.into_iter();
+            for (j, &i) in idx.iter().enumerate() {
+                if j == gap {
+                    continue;
+                }
+                if let Some(src) = it.next() {
+                    let dst = &mut m.cells[i];
+                    if src.col != dst.col {
+                        out.push(Repair {
+                            location: loc(dst),
+                            raw: format!("{} (read under {})", src.raw, src.col),
+                            repaired: src.value.clone().unwrap_or_default(),
+                            reason: "row_shift".into(),
+                            evidence: format!("one number of the row was lost; only this arrangement passes {}", describe(s, &evaluable)),
+                            cells: vec![],
+                        });
+                        dst.value = src.value;
+                        dst.raw = src.raw;
+                        dst.bbox = src.bbox;
+                        dst.page = src.page;
+                        dst.confidence = src.confidence;
+                        dst.word_confidence = src.word_confidence;
+                        dst.alternatives = src.alternatives;
+                        dst.method = src.method;
+                        dst.flags = src.flags;
+                        dst.flags.retain(|f| f != "not_found");
+                        dst.flag("repaired");
+                    }
+                }
+            }
+        }
+        let gi = idx[gap];
+        let v = fmt(vals[gap]);
+        let conf = present.iter().map(|&i| m.cells[i].word_confidence).fold(1.0f32, f32::min);
+        let cell = &mut m.cells[gi];
+        cell.raw.clear();
+        cell.bbox = None;
+        cell.alternatives.clear();
+        cell.flags.clear();
+        cell.confidence = conf;
+        cell.word_confidence = conf;
+        set_value(cell, v.clone(), true);
+        out.push(Repair {
+            location: loc(cell),
+            raw: String::new(),
+            repaired: v,
+            reason: "inferred".into(),
+            evidence: format!(
+                "not read (six numbers in the row); determined by row_total:{row}{}",
+                if consistent.len() > 1 { format!(" wherever the gap is ({} arrangements agree)", consistent.len()) } else { String::new() }
+            ) + &format!("; passes {}", describe(s, &evaluable)),
+            cells: vec![],
+        });
+    }
+}
+
+/// Rule 4.
+fn missing(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>) {
+    let none = HashMap::new();
+    for i in 0..m.cells.len() {
+        if m.cells[i].value.is_some() || !missing_in_doubt(m, i, doc_doubt) {
+            continue;
+        }
+        let ks = s.of(i);
+        let vals: Vec<(usize, f64)> = ks.iter().filter_map(|&k| implied(m, s, k, i, &none).map(|v| (k, v))).collect();
+        let Some(&(_, v)) = vals.first() else { continue };
+        if vals.iter().any(|(_, x)| (x - v).abs() > 1e-9) || v < 0.0 || v.fract() != 0.0 {
+            continue;
+        }
+        let ov = HashMap::from([(i, v)]);
+        if ks.iter().any(|&k| passes(m, s, k, &ov) == Some(false)) {
+            continue;
+        }
+        let used: Vec<usize> = vals.iter().map(|(k, _)| *k).collect();
+        let raw = m.cells[i].raw.clone();
+        let cell = &mut m.cells[i];
+        set_value(cell, fmt(v), true);
+        out.push(Repair {
+            location: loc(cell),
+            raw,
+            repaired: fmt(v),
+            reason: "inferred".into(),
+            evidence: format!("not read; determined by {}", describe(s, &used)),
+            cells: vec![],
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema;
+
+    /// A full mapping of a consistent report: new_received 7 0 0 0 0 1 8, granted 2 0 0 0 0 1 3,
+    /// unable_not_held 3 .. 3, other_other 2 .. 2, total_processed 7 0 0 0 0 1 8, rest 0.
+    fn report(conf: f32) -> Mapping {
+        let s = schema::schema();
+        let mut m = Mapping::default();
+        let rows: HashMap<&str, [i64; 7]> = HashMap::from([
+            ("new_received", [7, 0, 0, 0, 0, 1, 8]),
+            ("granted", [2, 0, 0, 0, 0, 1, 3]),
+            ("unable_not_held", [3, 0, 0, 0, 0, 0, 3]),
+            ("other_other", [2, 0, 0, 0, 0, 0, 2]),
+            ("total_processed", [7, 0, 0, 0, 0, 1, 8]),
+        ]);
+        for def in s.tables() {
+            for (row, col) in def.cells() {
+                let v = if def.key == "requests" {
+                    let j = REQUEST_COLS.iter().position(|c| *c == col.0).unwrap();
+                    rows.get(row.key.as_str()).map(|r| r[j]).unwrap_or(0)
+                } else {
+                    0
+                };
+                m.cells.push(MappedCell {
+                    table: def.key.clone(),
+                    row: row.key.clone(),
+                    col: col.0.clone(),
+                    value: Some(v.to_string()),
+                    raw: v.to_string(),
+                    row_label: row.label.clone(),
+                    col_label: col.1.clone(),
+                    page: Some(1),
+                    bbox: None,
+                    method: "lattice".into(),
+                    confidence: conf,
+                    word_confidence: conf,
+                    alternatives: vec![],
+                    flags: vec![],
+                });
+            }
+        }
+        m
+    }
+
+    fn cell<'a>(m: &'a mut Mapping, t: &str, r: &str, c: &str) -> &'a mut MappedCell {
+        m.get_mut(t, r, c).unwrap()
+    }
+
+    fn all_pass(m: &Mapping) -> bool {
+        checks::evaluate(m).iter().all(|c| c.status() == "pass")
+    }
+
+    #[test]
+    fn lookalike_letters_in_a_number() {
+        let mut m = report(0.6);
+        let c = cell(&mut m, "requests", "granted", "natural_person");
+        c.value = None;
+        c.raw = "Z".into(); // 2 read as Z
+        c.flags = vec!["unparseable".into()];
+        let r = repair_mapping(&mut m);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(m.get("requests", "granted", "natural_person").unwrap().value.as_deref(), Some("2"));
+        assert!(m.get("requests", "granted", "natural_person").unwrap().flags.contains(&"repaired".to_string()));
+        assert_eq!(r[0].reason, "digit_confusion");
+        assert!(all_pass(&m));
+    }
+
+    #[test]
+    fn lookalike_without_checks_needs_every_char_a_lookalike() {
+        let mut m = report(0.6);
+        let c = cell(&mut m, "active", "licensing", "decisions");
+        c.value = None;
+        c.raw = "1O".into();
+        c.flags = vec!["unparseable".into()];
+        let c = cell(&mut m, "active", "punishment", "decisions");
+        c.value = None;
+        c.raw = "1O件".into(); // 件 is no look-alike: must not fire
+        c.flags = vec!["unparseable".into()];
+        repair_mapping(&mut m);
+        assert_eq!(m.get("active", "licensing", "decisions").unwrap().value.as_deref(), Some("10"));
+        assert_eq!(m.get("active", "punishment", "decisions").unwrap().value, None);
+    }
+
+    #[test]
+    fn misread_digit_fixed_by_row_and_column() {
+        let mut m = report(0.7);
+        let c = cell(&mut m, "requests", "unable_not_held", "natural_person");
+        c.value = Some("8".into()); // 3 read as 8
+        c.raw = "8".into();
+        let r = repair_mapping(&mut m);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(m.get("requests", "unable_not_held", "natural_person").unwrap().value.as_deref(), Some("3"));
+        assert!(all_pass(&m));
+    }
+
+    #[test]
+    fn alternative_reading_is_used() {
+        let mut m = report(0.7);
+        let c = cell(&mut m, "requests", "granted", "natural_person");
+        c.value = Some("4".into()); // no digit confusion 4 -> 2, but tesseract had "2" second
+        c.raw = "4".into();
+        c.alternatives = vec!["2".into()];
+        let r = repair_mapping(&mut m);
+        assert_eq!(r[0].reason, "alternative_reading");
+        assert_eq!(m.get("requests", "granted", "natural_person").unwrap().value.as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn report_mistake_stays() {
+        // only the row check fails (the report's own mistake in its total column): no change
+        let mut m = report(0.7);
+        cell(&mut m, "requests", "granted", "total").value = Some("4".into());
+        cell(&mut m, "requests", "total_processed", "total").value = Some("9".into());
+        let before = m.clone();
+        assert!(repair_mapping(&mut m).is_empty());
+        assert_eq!(m.cells, before.cells);
+        // a text-layer document: never, even when a reading would fix it
+        let mut m = report(1.0);
+        cell(&mut m, "requests", "unable_not_held", "natural_person").value = Some("8".into());
+        assert!(repair_mapping(&mut m).is_empty());
+    }
+
+    #[test]
+    fn ambiguous_readings_change_nothing() {
+        // both row and column fail, but the cell's readings cannot fix them (needs 5, reads 9)
+        let mut m = report(0.7);
+        let c = cell(&mut m, "requests", "other_other", "natural_person");
+        c.value = Some("2".into());
+        cell(&mut m, "requests", "other_other", "total").value = Some("5".into());
+        cell(&mut m, "requests", "total_processed", "natural_person").value = Some("10".into());
+        cell(&mut m, "requests", "total_processed", "total").value = Some("11".into());
+        cell(&mut m, "requests", "new_received", "natural_person").value = Some("10".into());
+        cell(&mut m, "requests", "new_received", "total").value = Some("11".into());
+        // consistent report with other_other.natural_person = 5; the OCR read 2: no reading of 2 gives 5
+        let r = repair_mapping(&mut m);
+        assert!(r.is_empty(), "{r:?}");
+    }
+
+    #[test]
+    fn missing_cell_inferred_from_zero_row() {
+        let mut m = report(0.5);
+        let c = cell(&mut m, "requests", "partially_granted", "natural_person");
+        c.value = None;
+        c.raw.clear();
+        c.method = "missing".into();
+        c.flags = vec!["not_found".into()];
+        let r = repair_mapping(&mut m);
+        let c = m.get("requests", "partially_granted", "natural_person").unwrap();
+        assert_eq!(c.value.as_deref(), Some("0"));
+        assert!(c.flags.contains(&"inferred".to_string()) && c.flags.contains(&"repaired".to_string()));
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].reason, "inferred");
+    }
+
+    #[test]
+    fn shifted_row_is_rebuilt() {
+        // granted 2 0 0 0 0 1 3 read as six numbers (a 0 lost); right-aligned, the six went
+        // to commercial..total as 2 0 0 0 1 3 and natural_person is missing.
+        let mut m = report(0.5);
+        let vals = ["2", "0", "0", "0", "1", "3"];
+        for (c, v) in REQUEST_COLS[1..].iter().zip(vals) {
+            let x = cell(&mut m, "requests", "granted", c);
+            x.value = Some(v.into());
+            x.raw = v.into();
+        }
+        let c = cell(&mut m, "requests", "granted", "natural_person");
+        c.value = None;
+        c.method = "missing".into();
+        c.flags = vec!["not_found".into()];
+        let r = repair_mapping(&mut m);
+        assert!(all_pass(&m), "{r:?}");
+        assert_eq!(m.get("requests", "granted", "natural_person").unwrap().value.as_deref(), Some("2"));
+        assert_eq!(m.get("requests", "granted", "commercial").unwrap().value.as_deref(), Some("0"));
+        assert!(r.iter().any(|x| x.reason == "row_shift"));
+        assert!(r.iter().any(|x| x.reason == "inferred"));
+    }
+
+    #[test]
+    fn missing_cell_not_invented() {
+        // a rectangle of four unknowns: every row and column check has two, nothing is determined
+        let mut m = report(0.5);
+        for (r, c) in [("granted", "natural_person"), ("granted", "commercial"), ("unable_not_held", "natural_person"), ("unable_not_held", "commercial")] {
+            let x = cell(&mut m, "requests", r, c);
+            x.value = None;
+            x.method = "missing".into();
+            x.flags = vec!["unparseable".into()];
+            x.raw = "?".into();
+        }
+        let r = repair_mapping(&mut m);
+        assert!(r.is_empty(), "{r:?}");
+        assert!(m.get("requests", "granted", "natural_person").unwrap().value.is_none());
+        // digital: never
+        let mut m = report(1.0);
+        let x = cell(&mut m, "requests", "granted", "commercial");
+        x.value = None;
+        x.method = "missing".into();
+        assert!(repair_mapping(&mut m).is_empty());
+    }
+
+    #[test]
+    fn two_misreadings_do_not_make_a_third_cell_wrong() {
+        // consistent report with granted.natural_person = 6; granted.commercial and
+        // rejected_repeat.natural_person (both 0) misread as 6.  The crossing at
+        // granted.natural_person has a reading (0) that passes its row and column, but so do the
+        // two real misreadings: ambiguous, nothing changes.
+        let mut m = report(0.8);
+        cell(&mut m, "requests", "granted", "natural_person").value = Some("6".into());
+        cell(&mut m, "requests", "granted", "natural_person").raw = "6".into();
+        cell(&mut m, "requests", "granted", "total").value = Some("7".into());
+        for (r, v) in [("total_processed", ["11", "12"]), ("new_received", ["11", "12"])] {
+            cell(&mut m, "requests", r, "natural_person").value = Some(v[0].into());
+            cell(&mut m, "requests", r, "total").value = Some(v[1].into());
+        }
+        assert!(all_pass(&m));
+        for (r, c) in [("granted", "commercial"), ("rejected_repeat", "natural_person")] {
+            let x = cell(&mut m, "requests", r, c);
+            x.value = Some("6".into());
+            x.raw = "6".into();
+        }
+        let r = repair_mapping(&mut m);
+        assert!(r.is_empty(), "{r:?}");
+        assert_eq!(m.get("requests", "granted", "natural_person").unwrap().value.as_deref(), Some("6"));
+    }
+
+    #[test]
+    fn low_confidence_flag() {
+        let mut m = report(0.5);
+        repair_mapping(&mut m);
+        // no check covers the active table: flagged; requests cells confirmed by passing checks: not
+        assert!(m.get("active", "licensing", "decisions").unwrap().flags.contains(&"low_confidence".to_string()));
+        assert!(m.get("requests", "granted", "natural_person").unwrap().flags.is_empty());
+        // confident enough: never
+        let mut m = report(0.9);
+        repair_mapping(&mut m);
+        assert!(m.cells.iter().all(|c| c.flags.is_empty()));
+    }
+
+    #[test]
+    fn readings_of_a_cell() {
+        let r: Vec<String> = readings("8", &[]).into_iter().map(|x| x.0).collect();
+        assert!(r.contains(&"3".to_string()) && r.contains(&"0".to_string()) && !r.contains(&"8".to_string()));
+        assert_eq!(lookalike_reading("l2"), Some("12".into()));
+        assert_eq!(lookalike_reading("O"), Some("0".into()));
+        assert_eq!(lookalike_reading("12"), None);
+        assert_eq!(lookalike_reading("件"), None);
+    }
+}
