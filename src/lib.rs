@@ -4,3 +4,4 @@
 //! producers (`pdf`, `ocr`, `plaintext`) -> `model::Page` -> `table` -> `template` -> `checks` -> `output`
 pub mod model;
 pub mod table;
+pub mod ocr;

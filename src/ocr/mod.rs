@@ -1,0 +1,307 @@
+//! The OCR producer: page images (scans, photos, image-only PDF pages) -> `model::Page`.
+//!
+//! ```text
+//! PageImage ──prepare──> gray (seal dropped, flattened, deskewed, rulings removed) + rulings
+//!          rulings ──table::find_grids──> cells
+//!          each cell: blank? dash? -> else eng digits (PSM 7) -> numeric?  else chi_sim (PSM 7/6)
+//!          text outside the tables: one chi_sim PSM 3 pass over the page with the tables masked
+//! ```
+//! Whole-page OCR of a ruled table is both slow and wrong (3/101 numbers on a tight grid, see
+//! shared/notes/crate-evaluation.md Q3), while a crop per cell read as one line with a digit
+//! whitelist is right 94/94 at ~2 ms a cell; so the grid comes first and text is read per cell.
+//!
+//! Output coordinates are points in the **deskewed** page (72/dpi times the pixel position);
+//! rulings are emitted as `Segment`s so the ordinary table stage rebuilds the same grid.
+//! A blank cell yields no word; a cell holding only a dash-like zero glyph (— - － ‐) yields
+//! the word "—" (alternatives "-", "－"); "/" is read by the recogniser.
+//!
+//! Module map: [`image`] (decoding, budget), [`preprocess`] (leptonica clean-up),
+//! [`engine`] (the `OcrEngine` plug-in trait, Tesseract and a null engine), [`inspect`] (debug
+//! PNG), [`lept`] (the leptonica wrapper).
+
+pub mod engine;
+pub mod image;
+pub mod inspect;
+pub mod lept;
+pub mod preprocess;
+
+pub use engine::{NullEngine, OcrEngine, OcrWord, ReadMode, TesseractConfig, TesseractEngine, with_thread_engine};
+pub use image::{DpiSource, PageImage, load_image_file, pdf_page_count, pdf_page_image, render_pdf_page};
+pub use inspect::{Color, inspect_png};
+
+use crate::model::{BBox, Page, PageKind, Source, Word};
+use crate::table::{self, Table, Tolerances};
+use anyhow::{Context, Result};
+use lept::{Pix, Rect};
+use std::path::Path;
+
+/// Knobs of the OCR producer.
+#[derive(Debug, Clone)]
+pub struct OcrOptions {
+    /// Read the text outside tables with a page-level pass (titles, prose).  Costs ~0.3–1 s on
+    /// a page of prose; table cells are read regardless.
+    pub page_text: bool,
+    /// Tolerances for finding the grids (points).
+    pub tolerances: Tolerances,
+}
+
+impl Default for OcrOptions {
+    fn default() -> Self {
+        OcrOptions { page_text: true, tolerances: Tolerances::default() }
+    }
+}
+
+/// Everything OCR found on a page, for callers that want more than the `Page`.
+pub struct OcrPage {
+    pub page: Page,
+    /// The grids found from the rulings (cells without text; run `table::fill_cells`).
+    pub tables: Vec<Table>,
+    /// The cleaned, deskewed gray image the coordinates refer to.
+    pub image: PageImage,
+    /// Skew that was corrected, degrees.
+    pub skew_deg: f32,
+}
+
+/// OCR one page image into the page model (`PageKind::Scanned`, coordinates in points).
+pub fn ocr_page(img: &PageImage, page_number: u32, engine: &mut dyn OcrEngine) -> Result<Page> {
+    Ok(ocr_page_detailed(img, page_number, engine, &OcrOptions::default())?.page)
+}
+
+/// OCR page `page_index` (0-based) of a PDF with this thread's Tesseract engine: the page's
+/// scan image is decoded directly, anything else is rendered at 300 dpi.
+pub fn ocr_pdf_page(pdf_bytes: &[u8], page_index: usize, cfg: &TesseractConfig) -> Result<Page> {
+    let img = pdf_page_image(pdf_bytes, page_index).with_context(|| format!("page {}", page_index + 1))?;
+    with_thread_engine(cfg, |e| ocr_page(&img, page_index as u32 + 1, e))?
+}
+
+/// OCR every page of an image file with this thread's Tesseract engine.
+pub fn ocr_image_file(path: &Path, cfg: &TesseractConfig) -> Result<Vec<Page>> {
+    let images = load_image_file(path)?;
+    images
+        .iter()
+        .enumerate()
+        .map(|(i, img)| with_thread_engine(cfg, |e| ocr_page(img, i as u32 + 1, e))?)
+        .collect()
+}
+
+/// [`ocr_page`] with options, also returning the grids and the cleaned image.
+pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn OcrEngine, opts: &OcrOptions) -> Result<OcrPage> {
+    let prep = preprocess::prepare(img)?;
+    let (dpi_x, dpi_y) = prep.dpi;
+    let (sx, sy) = (72.0 / dpi_x, 72.0 / dpi_y);
+    let (w, h) = (prep.gray.width(), prep.gray.height());
+    let mut page = Page::new(page_number, w as f32 * sx, h as f32 * sy, PageKind::Scanned);
+    page.rulings = prep.rulings_pt();
+    let tables = table::find_grids(&page.rulings, page_number, &opts.tolerances);
+
+    let to_pt = |r: Rect| BBox::new(r.x as f32 * sx, r.y as f32 * sy, r.x1() as f32 * sx, r.y1() as f32 * sy);
+    let to_px = |b: &BBox| {
+        let (x0, y0) = ((b.x0 / sx).round() as i32, (b.y0 / sy).round() as i32);
+        Rect::new(x0, y0, (b.x1 / sx).round() as i32 - x0, (b.y1 / sy).round() as i32 - y0)
+    };
+    let push = |page: &mut Page, ws: Vec<OcrWord>| {
+        for w in ws {
+            page.words.push(Word { text: w.text, bbox: to_pt(w.rect), confidence: w.confidence, source: Source::Ocr, alternatives: w.alternatives });
+        }
+    };
+
+    let dpi = dpi_x.round() as u32;
+    engine.set_image(&prep.gray, dpi)?;
+    let cell_reader = CellReader { text: &prep.text, dpi: dpi_x, inset: (dpi_x / 50.0).round().max(2.0) as i32 };
+    for t in &tables {
+        for cell in &t.cells {
+            if let Some(r) = to_px(&cell.bbox).clip(w, h) {
+                let ws = cell_reader.read(r, engine)?;
+                push(&mut page, ws);
+            }
+        }
+    }
+
+    if opts.page_text {
+        let mut masked = prep.gray.copy()?;
+        let mut text = prep.text.copy()?;
+        let pad = (dpi_x / 50.0).round() as i32;
+        for t in &tables {
+            let r = to_px(&t.bbox);
+            let r = Rect::new(r.x - pad, r.y - pad, r.w + 2 * pad, r.h + 2 * pad);
+            if let Some(r) = r.clip(w, h) {
+                masked.fill_rect(r, 255)?;
+                text.fill_rect(r, 0)?;
+            }
+        }
+        // Only when there is ink left: a full chi_sim pass is the expensive part of a page.
+        if let Some(region) = ink_region(&text, dpi_x)? {
+            engine.set_image(&masked, dpi)?;
+            let ws = engine.read(region, ReadMode::Page)?;
+            push(&mut page, ws);
+        }
+    }
+    engine.clear();
+
+    let image = PageImage::from_pix(prep.gray, dpi_x, dpi_y, DpiSource::Pdf)?;
+    Ok(OcrPage { page, tables, image, skew_deg: prep.skew_deg })
+}
+
+/// The bounding rectangle of the real ink (components above speck size) of a 1 bpp image,
+/// padded; `None` when there is none.
+fn ink_region(text: &Pix, dpi: f32) -> Result<Option<Rect>> {
+    let min = (dpi / 40.0).max(3.0) as i32;
+    let comps: Vec<Rect> = text.components()?.into_iter().filter(|r| r.w.max(r.h) >= min).collect();
+    if comps.len() < 2 {
+        return Ok(None);
+    }
+    let x0 = comps.iter().map(|r| r.x).min().unwrap_or(0);
+    let y0 = comps.iter().map(|r| r.y).min().unwrap_or(0);
+    let x1 = comps.iter().map(|r| r.x1()).max().unwrap_or(0);
+    let y1 = comps.iter().map(|r| r.y1()).max().unwrap_or(0);
+    let pad = (dpi / 10.0) as i32;
+    Ok(Rect::new(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad).clip(text.width(), text.height()))
+}
+
+/// Reads one cell: decides blank / dash / number / text from the ink, then asks the engine.
+struct CellReader<'a> {
+    text: &'a Pix,
+    dpi: f32,
+    inset: i32,
+}
+
+/// A reading that is a plausible printed number or zero glyph.
+pub fn is_numeric_text(s: &str) -> bool {
+    let s = s.trim();
+    if s.is_empty() {
+        return false;
+    }
+    if matches!(s, "/" | "-" | "—" | "－" | "--" | "——") {
+        return true;
+    }
+    let mut seen_dot = false;
+    let mut prev_digit = false;
+    for (i, c) in s.chars().enumerate() {
+        match c {
+            '0'..='9' => prev_digit = true,
+            ',' if i > 0 && prev_digit => prev_digit = false,
+            '.' if i > 0 && prev_digit && !seen_dot => {
+                seen_dot = true;
+                prev_digit = false
+            }
+            _ => return false,
+        }
+    }
+    prev_digit
+}
+
+impl CellReader<'_> {
+    fn read(&self, cell: Rect, engine: &mut dyn OcrEngine) -> Result<Vec<OcrWord>> {
+        let Some(inner) = cell.inset(self.inset) else { return Ok(Vec::new()) };
+        let speck = (self.dpi / 60.0).max(2.0) as i32;
+        let comps: Vec<Rect> = self
+            .text
+            .clip(inner)?
+            .components()?
+            .into_iter()
+            .filter(|r| r.w.max(r.h) >= speck && r.w * r.h >= speck * speck / 2)
+            .map(|r| Rect::new(r.x + inner.x, r.y + inner.y, r.w, r.h))
+            .collect();
+        if comps.is_empty() {
+            return Ok(Vec::new()); // blank cell
+        }
+        let x0 = comps.iter().map(|r| r.x).min().unwrap_or(inner.x);
+        let y0 = comps.iter().map(|r| r.y).min().unwrap_or(inner.y);
+        let x1 = comps.iter().map(|r| r.x1()).max().unwrap_or(inner.x1());
+        let y1 = comps.iter().map(|r| r.y1()).max().unwrap_or(inner.y1());
+        let ink = Rect::new(x0, y0, x1 - x0, y1 - y0);
+
+        // A lone dash-like stroke: a zero glyph.  Decided from geometry, which is more
+        // reliable than any recogniser on a single short bar.
+        if ink.h <= (self.dpi * 0.035).round() as i32 && ink.w >= 2 * ink.h && comps.len() <= 2 {
+            return Ok(vec![OcrWord { text: "—".into(), rect: ink, confidence: 0.9, alternatives: vec!["-".into(), "－".into()] }]);
+        }
+
+        let pad = (self.dpi / 30.0).round() as i32;
+        let region = Rect::new(ink.x - pad, ink.y - pad, ink.w + 2 * pad, ink.h + 2 * pad);
+        let region = clip_to(region, inner);
+        let lines = line_count(&comps);
+        if lines == 1 {
+            let nums = engine.read(region, ReadMode::Numeric)?;
+            let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
+            let conf = nums.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
+            let glyphs = joined.chars().count();
+            if is_numeric_text(&joined) && conf >= 0.5 && comps.len() <= glyphs + 2 {
+                return Ok(merge_numeric(nums));
+            }
+        }
+        let mode = if lines == 1 { ReadMode::TextLine } else { ReadMode::TextBlock };
+        engine.read(region, mode)
+    }
+}
+
+fn clip_to(r: Rect, outer: Rect) -> Rect {
+    let x0 = r.x.max(outer.x);
+    let y0 = r.y.max(outer.y);
+    let x1 = r.x1().min(outer.x1());
+    let y1 = r.y1().min(outer.y1());
+    Rect::new(x0, y0, (x1 - x0).max(1), (y1 - y0).max(1))
+}
+
+/// How many text lines the components form (clusters of vertical overlap).
+fn line_count(comps: &[Rect]) -> usize {
+    let mut spans: Vec<(i32, i32)> = comps.iter().map(|r| (r.y, r.y1())).collect();
+    spans.sort();
+    let tallest = comps.iter().map(|r| r.h).max().unwrap_or(1);
+    let mut lines = 0;
+    let mut end = i32::MIN;
+    for (a, b) in spans {
+        // a new line starts below the current one (allow small overlaps from descenders)
+        if a >= end - tallest / 4 {
+            lines += 1;
+            end = b;
+        } else {
+            end = end.max(b);
+        }
+    }
+    lines
+}
+
+/// A number split by the recogniser ("1 234") becomes one word.
+fn merge_numeric(ws: Vec<OcrWord>) -> Vec<OcrWord> {
+    if ws.len() <= 1 {
+        return ws;
+    }
+    let mut it = ws.into_iter();
+    let mut first = it.next().expect("len > 1");
+    for w in it {
+        first.text.push_str(&w.text);
+        first.rect = Rect::new(
+            first.rect.x.min(w.rect.x),
+            first.rect.y.min(w.rect.y),
+            first.rect.x1().max(w.rect.x1()) - first.rect.x.min(w.rect.x),
+            first.rect.y1().max(w.rect.y1()) - first.rect.y.min(w.rect.y),
+        );
+        first.confidence = first.confidence.min(w.confidence);
+        first.alternatives.clear();
+    }
+    vec![first]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_text() {
+        for ok in ["0", "12", "1,234", "205.2", "/", "—", "-"] {
+            assert!(is_numeric_text(ok), "{ok}");
+        }
+        for bad in ["", "1.2.3", ",1", "12,", "a1", "申请", "1-2"] {
+            assert!(!is_numeric_text(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn lines_are_counted() {
+        let one = [Rect::new(0, 10, 5, 20), Rect::new(8, 12, 5, 17)];
+        assert_eq!(line_count(&one), 1);
+        let two = [Rect::new(0, 10, 5, 20), Rect::new(0, 40, 5, 20)];
+        assert_eq!(line_count(&two), 2);
+    }
+}
