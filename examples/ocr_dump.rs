@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 fn main() -> Result<()> {
+    ocr::engine::ensure_single_threaded_openmp();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(file) = args.first() else { bail!("usage: ocr_dump FILE [PAGE] [--png OUT] [--json] [--no-text]") };
     let page_no: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1);
@@ -33,14 +34,17 @@ fn main() -> Result<()> {
         table::fill_cells(t, &out.page.words);
     }
     if json {
-        let grids: Vec<_> = tables.iter().map(|t| t.grid_text()).collect();
+        let grids: Vec<_> = tables
+            .iter()
+            .map(|t| t.cells.iter().map(|c| serde_json::json!([c.r0, c.c0, c.r1, c.c1, c.text()])).collect::<Vec<_>>())
+            .collect();
         let words: Vec<_> = out
             .page
             .words
             .iter()
             .map(|w| serde_json::json!({"text": w.text, "bbox": [w.bbox.x0, w.bbox.y0, w.bbox.x1, w.bbox.y1], "conf": w.confidence, "alt": w.alternatives}))
             .collect();
-        println!("{}", serde_json::json!({"grids": grids, "words": words, "skew": out.skew_deg, "dpi": img.dpi_x,
+        println!("{}", serde_json::json!({"tables": grids, "words": words, "skew": out.skew_deg, "dpi": img.dpi_x,
             "load_ms": t_load.as_millis(), "ocr_ms": t_ocr.as_millis(), "rulings": out.page.rulings.len()}));
     } else {
         eprintln!(

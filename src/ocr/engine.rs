@@ -10,11 +10,14 @@
 //!
 //! # Threads
 //! libtesseract is linked with OpenMP; left alone it spins extra threads that cost ~4x the
-//! CPU on a loaded 2-core box (see shared/notes/crate-evaluation.md Q3).  `OMP_THREAD_LIMIT` is
-//! read by libgomp when it is loaded (before `main`), so setting the variable from inside the
-//! process is too late; instead every engine calls `omp_set_num_threads(1)` on the thread it is
-//! created on, which is what one-engine-per-rayon-worker needs.  Setting `OMP_THREAD_LIMIT=1`
-//! in the environment (CI, wrapper scripts) is still recommended and harmless.
+//! CPU on a loaded 2-core box (see shared/notes/crate-evaluation.md Q3); measured here on a
+//! 200 dpi table page: 5.8 s CPU without `OMP_THREAD_LIMIT=1`, 1.1 s with it.  libgomp reads
+//! the variable once, when it is loaded (before `main`), and Tesseract's `num_threads(...)`
+//! clauses override `omp_set_num_threads`, so the only reliable fix is the environment:
+//! [`ensure_single_threaded_openmp`] re-executes the current program with
+//! `OMP_THREAD_LIMIT=1` when it is not set (call it first thing in `main`), and
+//! `.cargo/config.toml` sets it for `cargo test` / `cargo run`.  [`TesseractEngine::new`] warns
+//! once when it finds the variable missing.
 
 use super::lept::{Pix, Rect};
 use anyhow::{Context, Result, bail};
@@ -31,6 +34,9 @@ pub enum ReadMode {
     /// One line of digits / separators / zero glyphs (a numeric table cell): `eng`, PSM 7,
     /// whitelist `0123456789.,-—/`.
     Numeric,
+    /// Like `Numeric` but the rectangle holds one word (PSM 8); the retry when a tight
+    /// single-line read came back empty (a lone digit sometimes does).
+    NumericWord,
     /// One line of Chinese text: `chi_sim`, PSM 7.
     TextLine,
     /// A block of Chinese text, several lines (a label cell): `chi_sim`, PSM 6.
@@ -84,7 +90,7 @@ impl OcrEngine for NullEngine {
     }
     fn read(&mut self, rect: Rect, mode: ReadMode) -> Result<Vec<OcrWord>> {
         self.calls.push((rect, mode));
-        let text = if mode == ReadMode::Numeric { &self.numeric } else { &self.text };
+        let text = if matches!(mode, ReadMode::Numeric | ReadMode::NumericWord) { &self.numeric } else { &self.text };
         Ok(text
             .iter()
             .map(|s| OcrWord { text: s.clone(), rect, confidence: 1.0, alternatives: Vec::new() })
@@ -92,13 +98,40 @@ impl OcrEngine for NullEngine {
     }
 }
 
-unsafe extern "C" {
-    // libgomp is already in the process (libtesseract depends on it); see the module doc.
-    fn omp_set_num_threads(n: c_int);
+/// Whether this process runs with `OMP_THREAD_LIMIT=1` (see the module doc).
+pub fn openmp_is_single_threaded() -> bool {
+    std::env::var("OMP_THREAD_LIMIT").is_ok_and(|v| v.trim() == "1")
 }
 
-#[link(name = "gomp")]
-unsafe extern "C" {}
+/// Make sure libtesseract's OpenMP runs single-threaded: when `OMP_THREAD_LIMIT` is not `1`,
+/// re-execute the current program with it set (Unix; returns only if that is impossible or
+/// not needed).  Call it at the very start of `main`, before any thread is started.
+pub fn ensure_single_threaded_openmp() {
+    if openmp_is_single_threaded() || std::env::var_os("NIANBAO_NO_REEXEC").is_some() {
+        return;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        if let Ok(exe) = std::env::current_exe() {
+            let err = std::process::Command::new(exe)
+                .args(std::env::args_os().skip(1))
+                .env("OMP_THREAD_LIMIT", "1")
+                .env("NIANBAO_NO_REEXEC", "1")
+                .exec();
+            eprintln!("warning: could not re-execute with OMP_THREAD_LIMIT=1 ({err}); OCR will use ~4x more CPU");
+        }
+    }
+}
+
+fn warn_openmp_once() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    if !openmp_is_single_threaded() {
+        ONCE.call_once(|| {
+            eprintln!("warning: OMP_THREAD_LIMIT=1 is not set; Tesseract will use several OpenMP threads per page and ~4x the CPU time");
+        });
+    }
+}
 
 /// Where the trained data is and which languages to use.
 #[derive(Debug, Clone)]
@@ -305,7 +338,7 @@ pub struct TesseractEngine {
 
 impl TesseractEngine {
     pub fn new(cfg: &TesseractConfig) -> Result<TesseractEngine> {
-        unsafe { omp_set_num_threads(1) };
+        warn_openmp_once();
         super::lept::quiet();
         let dp = cfg.datapath.as_deref();
         // Dictionaries only bias digit strings towards words, and cost load time.
@@ -337,6 +370,7 @@ impl OcrEngine for TesseractEngine {
     fn read(&mut self, rect: Rect, mode: ReadMode) -> Result<Vec<OcrWord>> {
         match mode {
             ReadMode::Numeric => self.numeric.read(rect, t::TessPageSegMode_PSM_SINGLE_LINE),
+            ReadMode::NumericWord => self.numeric.read(rect, t::TessPageSegMode_PSM_SINGLE_WORD),
             ReadMode::TextLine => self.text.read(rect, t::TessPageSegMode_PSM_SINGLE_LINE),
             ReadMode::TextBlock => self.text.read(rect, t::TessPageSegMode_PSM_SINGLE_BLOCK),
             ReadMode::Page => self.text.read(rect, t::TessPageSegMode_PSM_AUTO),

@@ -193,15 +193,20 @@ pub fn is_numeric_text(s: &str) -> bool {
 impl CellReader<'_> {
     fn read(&self, cell: Rect, engine: &mut dyn OcrEngine) -> Result<Vec<OcrWord>> {
         let Some(inner) = cell.inset(self.inset) else { return Ok(Vec::new()) };
-        let speck = (self.dpi / 60.0).max(2.0) as i32;
-        let comps: Vec<Rect> = self
+        let speck = (self.dpi / 100.0).max(2.0) as i32;
+        let all: Vec<Rect> = self
             .text
             .clip(inner)?
             .components()?
             .into_iter()
-            .filter(|r| r.w.max(r.h) >= speck && r.w * r.h >= speck * speck / 2)
+            .filter(|r| r.w.max(r.h) >= speck)
             .map(|r| Rect::new(r.x + inner.x, r.y + inner.y, r.w, r.h))
             .collect();
+        // Glyph-sized components; noise specks and punctuation are smaller than a third of the
+        // tallest glyph (a dash is its own tallest component, so it stays).
+        let tallest = all.iter().map(|r| r.h).max().unwrap_or(0);
+        let big = (self.dpi * 0.04).max(tallest as f32 / 3.0) as i32;
+        let comps: Vec<Rect> = all.iter().copied().filter(|r| r.w.max(r.h) >= big).collect();
         if comps.is_empty() {
             return Ok(Vec::new()); // blank cell
         }
@@ -217,22 +222,35 @@ impl CellReader<'_> {
             return Ok(vec![OcrWord { text: "—".into(), rect: ink, confidence: 0.9, alternatives: vec!["-".into(), "－".into()] }]);
         }
 
-        let pad = (self.dpi / 30.0).round() as i32;
+        let pad = (self.dpi / 20.0).round() as i32;
         let region = Rect::new(ink.x - pad, ink.y - pad, ink.w + 2 * pad, ink.h + 2 * pad);
         let region = clip_to(region, inner);
         let lines = line_count(&comps);
+        let digit_like = lines == 1 && digit_shaped(&comps);
         if lines == 1 {
-            let nums = engine.read(region, ReadMode::Numeric)?;
+            let mut nums = engine.read(region, ReadMode::Numeric)?;
+            if nums.is_empty() && digit_like {
+                nums = engine.read(region, ReadMode::NumericWord)?;
+            }
             let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
             let conf = nums.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
             let glyphs = joined.chars().count();
-            if is_numeric_text(&joined) && conf >= 0.5 && comps.len() <= glyphs + 2 {
+            if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
+                eprintln!("cell {cell:?} comps {} digit_like {digit_like} numeric {joined:?} conf {conf:.2}", comps.len());
+            }
+            if is_numeric_text(&joined) && comps.len() <= glyphs + 2 && (conf >= 0.5 || digit_like) {
                 return Ok(merge_numeric(nums));
             }
         }
         let mode = if lines == 1 { ReadMode::TextLine } else { ReadMode::TextBlock };
         engine.read(region, mode)
     }
+}
+
+/// Components shaped like printed digits: each taller than wide, all of similar height.
+fn digit_shaped(comps: &[Rect]) -> bool {
+    let hmax = comps.iter().map(|r| r.h).max().unwrap_or(0);
+    !comps.is_empty() && comps.len() <= 12 && comps.iter().all(|r| r.w * 5 <= r.h * 4 && r.h * 4 >= hmax * 3)
 }
 
 fn clip_to(r: Rect, outer: Rect) -> Rect {
@@ -249,14 +267,15 @@ fn line_count(comps: &[Rect]) -> usize {
     spans.sort();
     let tallest = comps.iter().map(|r| r.h).max().unwrap_or(1);
     let mut lines = 0;
-    let mut end = i32::MIN;
+    let mut end: Option<i32> = None;
     for (a, b) in spans {
-        // a new line starts below the current one (allow small overlaps from descenders)
-        if a >= end - tallest / 4 {
-            lines += 1;
-            end = b;
-        } else {
-            end = end.max(b);
+        match end {
+            // a new line starts below the current one (allow small overlaps from descenders)
+            Some(e) if a < e - tallest / 4 => end = Some(e.max(b)),
+            _ => {
+                lines += 1;
+                end = Some(b);
+            }
         }
     }
     lines
