@@ -244,6 +244,21 @@ impl Pix {
         own(unsafe { l::pixThresholdToBinary(self.as_ptr(), thresh) }, "pixThresholdToBinary")
     }
 
+    /// Sauvola local binarisation of an 8 bpp image (window half-size `whsize`, `factor` k);
+    /// tiled so that large pages stay fast.
+    pub fn sauvola(&self, whsize: i32, factor: f32) -> Result<Pix> {
+        let (w, h) = (self.width(), self.height());
+        // leptonica needs tiles of at least 2*whsize+3 pixels
+        let nx = (w / (4 * whsize + 16)).clamp(1, 16);
+        let ny = (h / (4 * whsize + 16)).clamp(1, 16);
+        let mut out: *mut l::Pix = ptr::null_mut();
+        let r = unsafe { l::pixSauvolaBinarizeTiled(self.as_ptr(), whsize, factor, nx, ny, ptr::null_mut(), &mut out) };
+        if r != 0 {
+            bail!("leptonica pixSauvolaBinarizeTiled failed");
+        }
+        own(out, "pixSauvolaBinarizeTiled")
+    }
+
     pub fn open_brick(&self, w: i32, h: i32) -> Result<Pix> {
         own(unsafe { l::pixOpenBrick(ptr::null_mut(), self.as_ptr(), w.max(1), h.max(1)) }, "pixOpenBrick")
     }
@@ -252,6 +267,9 @@ impl Pix {
     }
     pub fn dilate_brick(&self, w: i32, h: i32) -> Result<Pix> {
         own(unsafe { l::pixDilateBrick(ptr::null_mut(), self.as_ptr(), w.max(1), h.max(1)) }, "pixDilateBrick")
+    }
+    pub fn and(&self, other: &Pix) -> Result<Pix> {
+        own(unsafe { l::pixAnd(ptr::null_mut(), self.as_ptr(), other.as_ptr()) }, "pixAnd")
     }
     pub fn or(&self, other: &Pix) -> Result<Pix> {
         own(unsafe { l::pixOr(ptr::null_mut(), self.as_ptr(), other.as_ptr()) }, "pixOr")

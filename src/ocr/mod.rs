@@ -91,7 +91,7 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     let (sx, sy) = (72.0 / dpi_x, 72.0 / dpi_y);
     let (w, h) = (prep.gray.width(), prep.gray.height());
     let mut page = Page::new(page_number, w as f32 * sx, h as f32 * sy, PageKind::Scanned);
-    page.rulings = prep.rulings_pt();
+    page.rulings = repair_rulings(&prep.rulings_pt(), page_number, &opts.tolerances);
     let tables = table::find_grids(&page.rulings, page_number, &opts.tolerances);
 
     let to_pt = |r: Rect| BBox::new(r.x as f32 * sx, r.y as f32 * sy, r.x1() as f32 * sx, r.y1() as f32 * sy);
@@ -140,6 +140,39 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
 
     let image = PageImage::from_pix(prep.gray, dpi_x, dpi_y, DpiSource::Pdf)?;
     Ok(OcrPage { page, tables, image, skew_deg: prep.skew_deg })
+}
+
+/// Complete partly erased rulings.  A cell edge that is ruled over only part of its length
+/// (at least `PARTIAL_EDGE` of it) is a ruling with a gap (erasure, faint print, a scanner
+/// drop-out): clean documents never stop a ruling in the middle of a cell edge.  Such edges get
+/// a full segment, so that every later stage, whatever its tolerances, sees the cell boundary.
+/// Edges with no ruling at all are left alone: those are real merged cells.
+pub fn repair_rulings(segments: &[crate::model::Segment], page: u32, tol: &Tolerances) -> Vec<crate::model::Segment> {
+    use crate::model::Segment;
+    const PARTIAL_EDGE: f32 = 0.15;
+    let loose = Tolerances { edge_coverage: PARTIAL_EDGE, ..*tol };
+    let mut out = segments.to_vec();
+    for t in table::find_grids(segments, page, &loose) {
+        let (nr, nc) = (t.n_rows(), t.n_cols());
+        for r in 0..nr {
+            for c in 0..nc {
+                let k = t.index[r * nc + c];
+                if c + 1 < nc && t.index[r * nc + c + 1] != k {
+                    out.push(Segment { x0: t.xs[c + 1], y0: t.ys[r], x1: t.xs[c + 1], y1: t.ys[r + 1] });
+                }
+                if r + 1 < nr && t.index[(r + 1) * nc + c] != k {
+                    out.push(Segment { x0: t.xs[c], y0: t.ys[r + 1], x1: t.xs[c + 1], y1: t.ys[r + 1] });
+                }
+            }
+        }
+        // the outer border
+        let (x0, x1, y0, y1) = (t.xs[0], t.xs[nc], t.ys[0], t.ys[nr]);
+        out.push(Segment { x0, y0, x1, y1: y0 });
+        out.push(Segment { x0, y0: y1, x1, y1 });
+        out.push(Segment { x0, y0, x1: x0, y1 });
+        out.push(Segment { x0: x1, y0, x1, y1 });
+    }
+    out
 }
 
 /// The bounding rectangle of the real ink (components above speck size) of a 1 bpp image,

@@ -62,6 +62,19 @@ fn px(dpi: f32, inches: f32) -> i32 {
     (dpi * inches).round().max(1.0) as i32
 }
 
+/// Text ink of the cleaned page: Sauvola (local mean and deviation), so faint gray print is
+/// found next to black print, AND a loose global cut (nothing lighter than 235 is ink), which
+/// keeps paper noise out of flat white areas.
+fn binarize_text(gray: &Pix, dpi: f32) -> Result<Pix> {
+    let method = std::env::var("NIANBAO_OCR_BIN").unwrap_or_default();
+    if method == "global" {
+        return gray.threshold(TEXT_THRESHOLD);
+    }
+    let sauvola = gray.sauvola(px(dpi, 0.1).max(8), 0.2)?;
+    let loose = gray.threshold(235)?;
+    sauvola.and(&loose)
+}
+
 /// Run the whole clean-up.
 pub fn prepare(img: &PageImage) -> Result<Prepared> {
     let src = img.pix();
@@ -104,13 +117,19 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
         .filter(|r| r.h >= v_len && r.w <= max_thick)
         .collect();
     // A vertical ruling ends on a horizontal one (at least at one end); text strokes don't.
+    // A longer piece inside the span of the horizontal rulings is kept too (a ruling whose
+    // ends were erased).
     let reach = px(dpi, 0.06);
+    let hx0 = h_boxes.iter().map(|h| h.x).min().unwrap_or(0);
+    let hx1 = h_boxes.iter().map(|h| h.x1()).max().unwrap_or(0);
+    let hy0 = h_boxes.iter().map(|h| h.y).min().unwrap_or(0);
+    let hy1 = h_boxes.iter().map(|h| h.y1()).max().unwrap_or(0);
     let touches = |x: i32, y: i32| h_boxes.iter().any(|h| x >= h.x - reach && x <= h.x1() + reach && (y - (h.y + h.h / 2)).abs() <= reach);
     let v_boxes: Vec<Rect> = v_all
         .into_iter()
         .filter(|v| {
             let cx = v.x + v.w / 2;
-            touches(cx, v.y) || touches(cx, v.y1())
+            touches(cx, v.y) || touches(cx, v.y1()) || (v.h >= px(dpi, 0.3) && cx >= hx0 && cx <= hx1 && v.y >= hy0 - reach && v.y1() <= hy1 + reach)
         })
         .collect();
 
@@ -120,7 +139,7 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     drop(v_open);
     gray.paint_through_mask(&mask, 255)?;
     drop(mask);
-    let text = gray.threshold(TEXT_THRESHOLD)?;
+    let text = binarize_text(&gray, dpi)?;
 
     let mut rulings_px = h_boxes;
     rulings_px.extend(v_boxes);
