@@ -343,14 +343,14 @@ impl TesseractEngine {
         let dp = cfg.datapath.as_deref();
         // Dictionaries only bias digit strings towards words, and cost load time.
         let no_dict = [("load_system_dawg", "0"), ("load_freq_dawg", "0")];
-        let quiet = [("debug_file", "/dev/null")];
+        let quiet = [("debug_file", "/dev/null"), ("tessedit_do_invert", "0")];
         let numeric = Api::new(
             dp,
             &cfg.numeric_lang,
             &no_dict,
-            &[quiet[0], ("tessedit_char_whitelist", NUMERIC_WHITELIST), ("lstm_choice_mode", "2")],
+            &[quiet[0], quiet[1], ("tessedit_char_whitelist", NUMERIC_WHITELIST), ("lstm_choice_mode", "2")],
         )?;
-        let text = Api::new(dp, &cfg.text_lang, &[], &[quiet[0], ("lstm_choice_mode", "2")])?;
+        let text = Api::new(dp, &cfg.text_lang, &[], &[quiet[0], quiet[1], ("lstm_choice_mode", "2")])?;
         Ok(TesseractEngine { numeric, text })
     }
 }

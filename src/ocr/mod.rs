@@ -86,7 +86,10 @@ pub fn ocr_image_file(path: &Path, cfg: &TesseractConfig) -> Result<Vec<Page>> {
 
 /// [`ocr_page`] with options, also returning the grids and the cleaned image.
 pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn OcrEngine, opts: &OcrOptions) -> Result<OcrPage> {
+    let timing = std::env::var_os("NIANBAO_OCR_DEBUG").is_some();
+    let t0 = std::time::Instant::now();
     let prep = preprocess::prepare(img)?;
+    let t_prep = t0.elapsed();
     let (dpi_x, dpi_y) = prep.dpi;
     let (sx, sy) = (72.0 / dpi_x, 72.0 / dpi_y);
     let (w, h) = (prep.gray.width(), prep.gray.height());
@@ -109,14 +112,31 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     engine.set_image(&prep.gray, dpi)?;
     let cell_reader = CellReader { text: &prep.text, dpi: dpi_x, inset: (dpi_x / 50.0).round().max(2.0) as i32 };
     for t in &tables {
-        for cell in &t.cells {
-            if let Some(r) = to_px(&cell.bbox).clip(w, h) {
-                let ws = cell_reader.read(r, engine)?;
-                push(&mut page, ws);
+        for (k, cell) in t.cells.iter().enumerate() {
+            // A merged region that is not a rectangle (an L-shape left by a missing ruling)
+            // would overlap its neighbours' boxes: read it grid position by position instead.
+            let area = (cell.r1 - cell.r0) * (cell.c1 - cell.c0);
+            let covered = t.index.iter().filter(|&&i| i == k).count();
+            let rects: Vec<BBox> = if covered == area {
+                vec![cell.bbox]
+            } else {
+                let nc = t.n_cols();
+                (cell.r0..cell.r1)
+                    .flat_map(|r| (cell.c0..cell.c1).map(move |c| (r, c)))
+                    .filter(|&(r, c)| t.index[r * nc + c] == k)
+                    .map(|(r, c)| BBox::new(t.xs[c], t.ys[r], t.xs[c + 1], t.ys[r + 1]))
+                    .collect()
+            };
+            for b in rects {
+                if let Some(r) = to_px(&b).clip(w, h) {
+                    let ws = cell_reader.read(r, engine)?;
+                    push(&mut page, ws);
+                }
             }
         }
     }
 
+    let t_cells = t0.elapsed();
     if opts.page_text {
         let mut masked = prep.gray.copy()?;
         let mut text = prep.text.copy()?;
@@ -137,6 +157,9 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
         }
     }
     engine.clear();
+    if timing {
+        eprintln!("timing: prepare {t_prep:?}, cells {:?}, page text {:?}", t_cells - t_prep, t0.elapsed() - t_cells);
+    }
 
     let image = PageImage::from_pix(prep.gray, dpi_x, dpi_y, DpiSource::Pdf)?;
     Ok(OcrPage { page, tables, image, skew_deg: prep.skew_deg })
@@ -260,8 +283,15 @@ impl CellReader<'_> {
         let region = clip_to(region, inner);
         let lines = line_count(&comps);
         let digit_like = lines == 1 && digit_shaped(&comps);
-        if lines == 1 {
+        // Ink with wide strokes (一, 二, 工 ...) or many pieces is CJK: skip the digit read.
+        let half = comps.iter().map(|r| r.h).max().unwrap_or(0) / 2;
+        let cjk_like = comps.len() > 6 || comps.iter().any(|r| r.h >= half && r.w * 2 > r.h * 3);
+        if lines == 1 && (digit_like || !cjk_like) {
+            let tn = std::time::Instant::now();
             let mut nums = engine.read(region, ReadMode::Numeric)?;
+            if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
+                eprintln!("numeric cell {region:?} {:?}", tn.elapsed());
+            }
             if nums.is_empty() && digit_like {
                 nums = engine.read(region, ReadMode::NumericWord)?;
             }
@@ -276,7 +306,12 @@ impl CellReader<'_> {
             }
         }
         let mode = if lines == 1 { ReadMode::TextLine } else { ReadMode::TextBlock };
-        engine.read(region, mode)
+        let t = std::time::Instant::now();
+        let r = engine.read(region, mode);
+        if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
+            eprintln!("text cell {region:?} {mode:?} {:?}", t.elapsed());
+        }
+        r
     }
 }
 
