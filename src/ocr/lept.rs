@@ -214,6 +214,15 @@ impl Pix {
         own(unsafe { l::pixGetRGBComponent(self.as_ptr(), l::COLOR_RED as i32) }, "pixGetRGBComponent")
     }
 
+    /// 1 bpp mask of the colourful pixels of a 32 bpp image (largest minus smallest component
+    /// at least `threshdiff`).
+    pub fn color_mask(&self, threshdiff: i32) -> Result<Pix> {
+        own(unsafe { l::pixMaskOverColorPixels(self.as_ptr(), threshdiff, 0) }, "pixMaskOverColorPixels")
+    }
+    pub fn invert(&self) -> Result<Pix> {
+        own(unsafe { l::pixInvert(ptr::null_mut(), self.as_ptr()) }, "pixInvert")
+    }
+
     /// Leptonica's adaptive background normalisation (8 bpp): maps the local background to
     /// `bgval`, which flattens uneven illumination and paper tint.  Pixels darker than
     /// `fg_thresh` are taken as print and left out of the background estimate.

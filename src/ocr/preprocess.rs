@@ -2,9 +2,10 @@
 //! deskew, binarisation and ruling-line detection by morphology.
 //!
 //! * **Seal.** Official seals are red; black and blue ink are dark in the red channel while red
-//!   ink is as light as the paper there, so for colour scans the red channel *is* the gray
-//!   image (the classic "dropout colour" trick).  Text under the seal survives, because black
-//!   over red is still dark in red.  Gray scans of a seal cannot be separated by colour; there
+//!   ink is nearly as light as the paper there, so for colour scans the red channel is the gray
+//!   image (the classic "dropout colour" trick), and the colourful pixels that are light in red
+//!   (`pixMaskOverColorPixels`) are whitened outright.  Text under the seal survives, because
+//!   black over red is still dark in red.  Gray scans of a seal cannot be separated by colour; there
 //!   the seal stays and may disturb the cells it overlaps.
 //! * **Illumination.** `pixBackgroundNorm` estimates the paper level per tile and maps it to
 //!   white, so a global threshold afterwards works under uneven light and tinted paper.
@@ -80,6 +81,16 @@ fn binarize_text(gray: &Pix, dpi: f32) -> Result<Pix> {
     }
 }
 
+/// Colour page -> gray with red ink removed: the red channel, and pixels that are both
+/// colourful and bright in red (seal ink, its JPEG fringes) set to white.  Black print over the
+/// seal is dark in red and stays.
+fn drop_red(src: &Pix) -> Result<Pix> {
+    let mut red = src.red_channel()?;
+    let seal = src.color_mask(60)?.and(&red.threshold(140)?.invert()?)?.dilate_brick(3, 3)?;
+    red.paint_through_mask(&seal, 255)?;
+    Ok(red)
+}
+
 /// Run the whole clean-up.
 pub fn prepare(img: &PageImage) -> Result<Prepared> {
     let dbg = std::env::var_os("NIANBAO_OCR_DEBUG").is_some();
@@ -90,7 +101,7 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
         }
     };
     let src = img.pix();
-    let gray0 = if src.depth() == 32 { src.red_channel()? } else { src.to_gray()? };
+    let gray0 = if src.depth() == 32 { drop_red(src)? } else { src.to_gray()? };
     let dpi = img.dpi_x;
     // Light-gray print (down to ~190) must not count as background, or it gets bleached.
     let norm = gray0.background_norm(px(dpi, 0.1).max(8), 190, 255)?;
