@@ -86,7 +86,7 @@ fn binarize_text(gray: &Pix, dpi: f32) -> Result<Pix> {
 /// seal is dark in red and stays.
 fn drop_red(src: &Pix) -> Result<Pix> {
     let mut red = src.red_channel()?;
-    let seal = src.color_mask(60)?.and(&red.threshold(140)?.invert()?)?.dilate_brick(3, 3)?;
+    let seal = src.color_mask(60)?.and(&red.threshold(140)?.invert()?)?;
     red.paint_through_mask(&seal, 255)?;
     Ok(red)
 }
