@@ -26,17 +26,17 @@ def norm(t):
     return None
 
 def page_values(tables):
+    """Values of the rows holding at least one printed number or zero glyph: every cell after
+    the first that is a number, a zero glyph or blank (blank = 0); text cells are skipped."""
     out = []
     for cells in tables:
         rows = {}
         for r0, c0, r1, c1, text in cells:
             rows.setdefault(r0, []).append((c0, text))
         for r in sorted(rows):
-            cs = sorted(rows[r])
-            vals = [norm(t) for c, t in cs if c > 0]
-            if any(v is not None and t.strip() not in ("",) for v, (c, t) in zip(vals, [x for x in cs if x[0] > 0])):
-                if any(v is not None and v != "0" or t.strip() in ZERO for v, (c, t) in zip(vals, [x for x in cs if x[0] > 0])) or True:
-                    out.extend(v for v in vals if v is not None)
+            rest = [t for c, t in sorted(rows[r]) if c > 0]
+            if any(t.strip() and norm(t) is not None for t in rest):
+                out.extend(v for v in map(norm, rest) if v is not None)
     return out
 
 def truth_values(truth):

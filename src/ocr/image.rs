@@ -192,13 +192,12 @@ pub fn pdf_page_image(pdf_bytes: &[u8], page_index: usize) -> Result<PageImage> 
     let page = pages
         .get(page_index)
         .ok_or_else(|| anyhow!("page {} does not exist (the PDF has {} pages)", page_index + 1, pages.len()))?;
-    match single_image(page) {
-        Some((stream, (w_pt, h_pt))) => match decode_image_xobject(&stream, w_pt, h_pt) {
+    if let Some((stream, (w_pt, h_pt))) = single_image(page) {
+        match decode_image_xobject(&stream, w_pt, h_pt) {
             Ok(img) => return Ok(img),
             Err(e) if is_budget_error(&e) => return Err(e),
             Err(_) => {} // unsupported colour space etc.: render instead
-        },
-        None => {}
+        }
     }
     render_page(page, RENDER_DPI)
 }

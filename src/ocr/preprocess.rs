@@ -95,7 +95,7 @@ fn drop_red(src: &Pix) -> Result<Pix> {
 pub fn prepare(img: &PageImage) -> Result<Prepared> {
     let dbg = std::env::var_os("NIANBAO_OCR_DEBUG").is_some();
     let t0 = std::time::Instant::now();
-    let mut lap = |what: &str| {
+    let lap = |what: &str| {
         if dbg {
             eprintln!("  prepare {what}: {:?}", t0.elapsed());
         }
@@ -146,7 +146,6 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
         .filter(|r| r.h >= v_len && r.w <= max_thick)
         .map(scale)
         .collect();
-    let v_len = v_len * f;
     // A vertical ruling ends on a horizontal one (at least at one end); text strokes don't.
     // A longer piece inside the span of the horizontal rulings is kept too (a ruling whose
     // ends were erased).
