@@ -9,6 +9,14 @@ use nianbao::table;
 use std::path::PathBuf;
 use std::time::Instant;
 
+/// user + system CPU seconds of this process (Linux /proc; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    let tick = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (tick(11) + tick(12)) / 100.0
+}
+
 fn main() -> Result<()> {
     ocr::engine::ensure_single_threaded_openmp();
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,9 +34,28 @@ fn main() -> Result<()> {
     };
     let t_load = t0.elapsed();
     let mut engine = TesseractEngine::new(&TesseractConfig::default())?;
+    if args.iter().any(|a| a == "--whole-page") {
+        // baseline: one chi_sim PSM 3 pass over the unprocessed page through our engine
+        use nianbao::ocr::{OcrEngine, ReadMode, lept::Rect};
+        let gray = img.pix().to_gray()?;
+        let c0 = cpu_seconds();
+        engine.set_image(&gray, img.dpi_x as u32)?;
+        let ws = engine.read(Rect::new(0, 0, gray.width(), gray.height()), ReadMode::Page)?;
+        eprintln!("whole page: {} words, cpu {:.3} s", ws.len(), cpu_seconds() - c0);
+        return Ok(());
+    }
+    let repeat: usize = args.iter().position(|a| a == "--repeat").and_then(|i| args.get(i + 1)).and_then(|s| s.parse().ok()).unwrap_or(1);
     let t1 = Instant::now();
-    let out = ocr::ocr_page_detailed(&img, page_no as u32, &mut engine, &opts)?;
-    let t_ocr = t1.elapsed();
+    let cpu0 = cpu_seconds();
+    let mut out = ocr::ocr_page_detailed(&img, page_no as u32, &mut engine, &opts)?;
+    for _ in 1..repeat {
+        out = ocr::ocr_page_detailed(&img, page_no as u32, &mut engine, &opts)?;
+    }
+    let cpu_per_page = (cpu_seconds() - cpu0) / repeat as f64;
+    let t_ocr = t1.elapsed() / repeat as u32;
+    if repeat > 1 {
+        eprintln!("cpu per page (engine already initialised): {cpu_per_page:.3} s");
+    }
     let mut tables = out.tables.clone();
     for t in &mut tables {
         table::fill_cells(t, &out.page.words);
@@ -45,7 +72,7 @@ fn main() -> Result<()> {
             .map(|w| serde_json::json!({"text": w.text, "bbox": [w.bbox.x0, w.bbox.y0, w.bbox.x1, w.bbox.y1], "conf": w.confidence, "alt": w.alternatives}))
             .collect();
         println!("{}", serde_json::json!({"tables": grids, "words": words, "skew": out.skew_deg, "dpi": img.dpi_x,
-            "load_ms": t_load.as_millis(), "ocr_ms": t_ocr.as_millis(), "rulings": out.page.rulings.len()}));
+            "load_ms": t_load.as_millis(), "ocr_ms": t_ocr.as_millis(), "cpu_s": cpu_per_page, "rulings": out.page.rulings.len()}));
     } else {
         eprintln!(
             "{}x{} px @ {:.0} dpi ({:?}); skew {:.2}°; {} rulings; {} tables; {} words; load {:?}, ocr {:?}",

@@ -109,8 +109,9 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     };
 
     let dpi = dpi_x.round() as u32;
-    engine.set_image(&prep.gray, dpi)?;
     let cell_reader = CellReader { text: &prep.text, dpi: dpi_x, inset: (dpi_x / 50.0).round().max(2.0) as i32 };
+    // 1. look at every cell's ink (blank, dash, number-like, text-like)
+    let mut plans: Vec<Plan> = Vec::new();
     for t in &tables {
         for (k, cell) in t.cells.iter().enumerate() {
             // A merged region that is not a rectangle (an L-shape left by a missing ruling)
@@ -129,11 +130,41 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
             };
             for b in rects {
                 if let Some(r) = to_px(&b).clip(w, h) {
-                    let ws = cell_reader.read(r, engine)?;
-                    push(&mut page, ws);
+                    plans.push(cell_reader.plan(r)?);
                 }
             }
         }
+    }
+    // 2. digit reads, batched: the number-like cells' ink side by side in strips, one
+    //    recognition per strip (per-call overhead dominates single-number reads)
+    let mut numeric: Vec<Option<Vec<OcrWord>>> = vec![None; plans.len()];
+    let cands: Vec<usize> = (0..plans.len()).filter(|&i| matches!(plans[i], Plan::Ink { numeric_first: true, .. })).collect();
+    for chunk in cands.chunks(STRIP_CELLS) {
+        let regions: Vec<Rect> = chunk.iter().map(|&i| plans[i].region()).collect();
+        if let Some(results) = read_batch(&prep.gray, &regions, false, ReadMode::Numeric, dpi, engine)? {
+            for (&i, ws) in chunk.iter().zip(results) {
+                numeric[i] = ws;
+            }
+        }
+    }
+    // 3. label text, batched the same way (stacked): the cells that are not plausibly numbers
+    let mut text: Vec<Option<Vec<OcrWord>>> = vec![None; plans.len()];
+    let labels: Vec<usize> = (0..plans.len())
+        .filter(|&i| matches!(plans[i], Plan::Ink { numeric_first: false, .. }))
+        .collect();
+    for chunk in labels.chunks(STRIP_CELLS) {
+        let regions: Vec<Rect> = chunk.iter().map(|&i| plans[i].region()).collect();
+        if let Some(results) = read_batch(&prep.gray, &regions, true, ReadMode::TextBlock, dpi, engine)? {
+            for (&i, ws) in chunk.iter().zip(results) {
+                text[i] = ws;
+            }
+        }
+    }
+    // 4. the rest on the page image: single-cell fallbacks
+    engine.set_image(&prep.gray, dpi)?;
+    for ((plan, nums), txt) in plans.into_iter().zip(numeric).zip(text) {
+        let ws = cell_reader.finish(plan, nums, txt, engine)?;
+        push(&mut page, ws);
     }
 
     let t_cells = t0.elapsed();
@@ -246,9 +277,100 @@ pub fn is_numeric_text(s: &str) -> bool {
     prev_digit
 }
 
+/// What a cell needs, decided from its ink before any recognition.
+#[derive(Debug, Clone)]
+enum Plan {
+    /// Nothing printed (or only specks).
+    Blank,
+    /// Decided without a recogniser (a dash-like zero glyph).
+    Done(Vec<OcrWord>),
+    /// Ink to read inside `region`.
+    Ink { region: Rect, comps: usize, lines: usize, digit_like: bool, numeric_first: bool },
+}
+
+impl Plan {
+    fn region(&self) -> Rect {
+        match self {
+            Plan::Ink { region, .. } => *region,
+            _ => Rect::default(),
+        }
+    }
+}
+
+/// Number-like cells per batched digit read.
+const STRIP_CELLS: usize = 16;
+
+/// Read many small `regions` of `page` with one recognition: their crops are pasted into one
+/// image, side by side on one line (`vertical == false`, for digits; a glyph-height gap
+/// between them) or stacked one under the other (`vertical == true`, for labels), and read
+/// with `mode`.  Per-call overhead dominates the reading of a single cell, so this is what
+/// keeps a table page cheaper than whole-page OCR.  Returns each region's words in page
+/// coordinates; `None` for a region when a word straddles two slots (the caller then reads
+/// that cell alone), and `None` overall when there was nothing to read.
+fn read_batch(page: &Pix, regions: &[Rect], vertical: bool, mode: ReadMode, dpi: u32, engine: &mut dyn OcrEngine) -> Result<Option<Vec<Option<Vec<OcrWord>>>>> {
+    if regions.is_empty() {
+        return Ok(None);
+    }
+    let hmax = regions.iter().map(|r| r.h).max().unwrap_or(1).max(1);
+    let wmax = regions.iter().map(|r| r.w).max().unwrap_or(1).max(1);
+    let mut hs: Vec<i32> = regions.iter().map(|r| r.h).collect();
+    hs.sort();
+    let gap = if vertical { (hs[hs.len() / 2] / 2).max(8) } else { hmax };
+    let (width, height) = if vertical {
+        (wmax + 2 * gap, regions.iter().map(|r| r.h).sum::<i32>() + gap * (regions.len() as i32 + 1))
+    } else {
+        (regions.iter().map(|r| r.w).sum::<i32>() + gap * (regions.len() as i32 + 1), hmax + 2 * (hmax / 4).max(2))
+    };
+    let mut img = Pix::create(width, height, 8)?;
+    img.fill_rect(Rect::new(0, 0, width, height), 255)?;
+    let mut slots = Vec::with_capacity(regions.len());
+    let mut pos = gap;
+    for r in regions {
+        let (x, y) = if vertical { (gap, pos) } else { (pos, (height - r.h) / 2) };
+        img.blit(x, y, r.w, r.h, page, r.x, r.y)?;
+        slots.push(Rect::new(x, y, r.w, r.h));
+        pos += if vertical { r.h } else { r.w } + gap;
+    }
+    engine.set_image(&img, dpi)?;
+    let words = engine.read(Rect::new(0, 0, width, height), mode)?;
+    // along the stacking axis: (start, end) of a rectangle
+    let span = |r: &Rect| if vertical { (r.y, r.y1()) } else { (r.x, r.x1()) };
+    let mut out: Vec<Option<Vec<OcrWord>>> = vec![Some(Vec::new()); regions.len()];
+    let slack = gap / 3;
+    for mut w in words {
+        let (a, b) = span(&w.rect);
+        let c = (a + b) / 2;
+        let Some(i) = slots.iter().position(|s| {
+            let (sa, sb) = span(s);
+            c >= sa - gap / 2 && c < sb + gap / 2
+        }) else {
+            continue;
+        };
+        let s = slots[i];
+        let (sa, sb) = span(&s);
+        if a < sa - slack || b > sb + slack {
+            // spans into a neighbour: read the cells it touches one by one
+            for (j, t) in slots.iter().enumerate() {
+                let (ta, tb) = span(t);
+                if a < tb && b > ta {
+                    out[j] = None;
+                }
+            }
+            continue;
+        }
+        if let Some(v) = out[i].as_mut() {
+            let r = regions[i];
+            w.rect = Rect::new(w.rect.x - s.x + r.x, w.rect.y - s.y + r.y, w.rect.w, w.rect.h);
+            v.push(w);
+        }
+    }
+    Ok(Some(out))
+}
+
 impl CellReader<'_> {
-    fn read(&self, cell: Rect, engine: &mut dyn OcrEngine) -> Result<Vec<OcrWord>> {
-        let Some(inner) = cell.inset(self.inset) else { return Ok(Vec::new()) };
+    /// Look at a cell's ink and decide what to do with it.
+    fn plan(&self, cell: Rect) -> Result<Plan> {
+        let Some(inner) = cell.inset(self.inset) else { return Ok(Plan::Blank) };
         let speck = (self.dpi / 100.0).max(2.0) as i32;
         let all: Vec<Rect> = self
             .text
@@ -264,7 +386,7 @@ impl CellReader<'_> {
         let big = (self.dpi * 0.04).max(tallest as f32 / 3.0) as i32;
         let comps: Vec<Rect> = all.iter().copied().filter(|r| r.w.max(r.h) >= big).collect();
         if comps.is_empty() {
-            return Ok(Vec::new()); // blank cell
+            return Ok(Plan::Blank);
         }
         let x0 = comps.iter().map(|r| r.x).min().unwrap_or(inner.x);
         let y0 = comps.iter().map(|r| r.y).min().unwrap_or(inner.y);
@@ -275,40 +397,63 @@ impl CellReader<'_> {
         // A lone dash-like stroke: a zero glyph.  Decided from geometry, which is more
         // reliable than any recogniser on a single short bar.
         if ink.h <= (self.dpi * 0.035).round() as i32 && ink.w >= 2 * ink.h && comps.len() <= 2 {
-            return Ok(vec![OcrWord { text: "—".into(), rect: ink, confidence: 0.9, alternatives: vec!["-".into(), "－".into()] }]);
+            return Ok(Plan::Done(vec![OcrWord { text: "—".into(), rect: ink, confidence: 0.9, alternatives: vec!["-".into(), "－".into()] }]));
         }
 
         let pad = (self.dpi / 20.0).round() as i32;
-        let region = Rect::new(ink.x - pad, ink.y - pad, ink.w + 2 * pad, ink.h + 2 * pad);
-        let region = clip_to(region, inner);
+        let region = clip_to(Rect::new(ink.x - pad, ink.y - pad, ink.w + 2 * pad, ink.h + 2 * pad), inner);
         let lines = line_count(&comps);
         let digit_like = lines == 1 && digit_shaped(&comps);
         // Ink with wide strokes (一, 二, 工 ...) or many pieces is CJK: skip the digit read.
         let half = comps.iter().map(|r| r.h).max().unwrap_or(0) / 2;
         let cjk_like = comps.len() > 6 || comps.iter().any(|r| r.h >= half && r.w * 2 > r.h * 3);
-        if lines == 1 && (digit_like || !cjk_like) {
-            let tn = std::time::Instant::now();
-            let mut nums = engine.read(region, ReadMode::Numeric)?;
-            if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
-                eprintln!("numeric cell {region:?} {:?}", tn.elapsed());
-            }
+        let numeric_first = lines == 1 && (digit_like || !cjk_like);
+        Ok(Plan::Ink { region, comps: comps.len(), lines, digit_like, numeric_first })
+    }
+
+    /// Whether a digit reading is a plausible number for ink of `comps` glyph components.
+    fn accepts_numeric(&self, nums: &[OcrWord], comps: usize, digit_like: bool) -> bool {
+        let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
+        let conf = nums.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
+        is_numeric_text(&joined) && comps <= joined.chars().count() + 2 && (conf >= 0.5 || digit_like)
+    }
+
+    /// Produce the cell's words: accept the digit reading when it is a plausible number,
+    /// otherwise read the text.  `nums` is the batched digit reading, if there was one.
+    fn finish(&self, plan: Plan, nums: Option<Vec<OcrWord>>, text: Option<Vec<OcrWord>>, engine: &mut dyn OcrEngine) -> Result<Vec<OcrWord>> {
+        let (region, comps, lines, digit_like, numeric_first) = match plan {
+            Plan::Blank => return Ok(Vec::new()),
+            Plan::Done(ws) => return Ok(ws),
+            Plan::Ink { region, comps, lines, digit_like, numeric_first } => (region, comps, lines, digit_like, numeric_first),
+        };
+        let debug = std::env::var_os("NIANBAO_OCR_DEBUG").is_some();
+        if numeric_first {
+            // the batched reading, or (when it was missing or implausible) this cell alone
+            let mut nums = match nums {
+                Some(ws) if self.accepts_numeric(&ws, comps, digit_like) => ws,
+                _ => engine.read(region, ReadMode::Numeric)?,
+            };
             if nums.is_empty() && digit_like {
                 nums = engine.read(region, ReadMode::NumericWord)?;
             }
             let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
             let conf = nums.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
             let glyphs = joined.chars().count();
-            if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
-                eprintln!("cell {cell:?} comps {} digit_like {digit_like} numeric {joined:?} conf {conf:.2}", comps.len());
+            if debug {
+                eprintln!("cell {region:?} comps {comps} digit_like {digit_like} numeric {joined:?} conf {conf:.2}");
             }
-            if is_numeric_text(&joined) && comps.len() <= glyphs + 2 && (conf >= 0.5 || digit_like) {
+            if self.accepts_numeric(&nums, comps, digit_like) {
                 return Ok(merge_numeric(nums));
             }
+            let _ = (conf, glyphs);
+        }
+        if let Some(ws) = text {
+            return Ok(ws);
         }
         let mode = if lines == 1 { ReadMode::TextLine } else { ReadMode::TextBlock };
         let t = std::time::Instant::now();
         let r = engine.read(region, mode);
-        if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
+        if debug {
             eprintln!("text cell {region:?} {mode:?} {:?}", t.elapsed());
         }
         r
