@@ -139,7 +139,8 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     //    recognition per strip (per-call overhead dominates single-number reads)
     let mut numeric: Vec<Option<Vec<OcrWord>>> = vec![None; plans.len()];
     let cands: Vec<usize> = (0..plans.len()).filter(|&i| matches!(plans[i], Plan::Ink { numeric_first: true, .. })).collect();
-    for chunk in cands.chunks(STRIP_CELLS) {
+    let batch = std::env::var_os("NIANBAO_OCR_NOBATCH").is_none();
+    for chunk in cands.chunks(STRIP_CELLS).filter(|_| batch) {
         let regions: Vec<Rect> = chunk.iter().map(|&i| plans[i].region()).collect();
         if let Some(results) = read_batch(&prep.gray, &regions, false, ReadMode::Numeric, dpi, engine)? {
             for (&i, ws) in chunk.iter().zip(results) {
@@ -152,7 +153,7 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     let labels: Vec<usize> = (0..plans.len())
         .filter(|&i| matches!(plans[i], Plan::Ink { numeric_first: false, .. }))
         .collect();
-    for chunk in labels.chunks(STRIP_CELLS) {
+    for chunk in labels.chunks(STRIP_CELLS).filter(|_| batch) {
         let regions: Vec<Rect> = chunk.iter().map(|&i| plans[i].region()).collect();
         if let Some(results) = read_batch(&prep.gray, &regions, true, ReadMode::TextBlock, dpi, engine)? {
             for (&i, ws) in chunk.iter().zip(results) {
@@ -297,6 +298,10 @@ impl Plan {
     }
 }
 
+/// A batched digit reading below this confidence is re-read from the cell alone (the strip
+/// context occasionally turns a 0 into a 9).
+const BATCH_CONFIDENT: f32 = 0.9;
+
 /// Number-like cells per batched digit read.
 const STRIP_CELLS: usize = 16;
 
@@ -430,7 +435,7 @@ impl CellReader<'_> {
         if numeric_first {
             // the batched reading, or (when it was missing or implausible) this cell alone
             let mut nums = match nums {
-                Some(ws) if self.accepts_numeric(&ws, comps, digit_like) => ws,
+                Some(ws) if self.accepts_numeric(&ws, comps, digit_like) && ws.iter().all(|w| w.confidence >= BATCH_CONFIDENT) => ws,
                 _ => engine.read(region, ReadMode::Numeric)?,
             };
             if nums.is_empty() && digit_like {
