@@ -336,9 +336,9 @@ impl Pix {
         own(unsafe { l::pixClipRectangle(self.as_ptr(), b.0, ptr::null_mut()) }, "pixClipRectangle")
     }
 
-    /// Copy the `w` x `h` block at (sx, sy) of `src` to (dx, dy) of this image (same depth).
-    pub fn blit(&mut self, dx: i32, dy: i32, w: i32, h: i32, src: &Pix, sx: i32, sy: i32) -> Result<()> {
-        if unsafe { l::pixRasterop(self.as_ptr(), dx, dy, w, h, l::PIX_SRC as i32, src.as_ptr(), sx, sy) } != 0 {
+    /// Copy the block `from` of `src` to (dx, dy) of this image (same depth).
+    pub fn blit(&mut self, dx: i32, dy: i32, src: &Pix, from: Rect) -> Result<()> {
+        if unsafe { l::pixRasterop(self.as_ptr(), dx, dy, from.w, from.h, l::PIX_SRC as i32, src.as_ptr(), from.x, from.y) } != 0 {
             bail!("leptonica pixRasterop failed");
         }
         Ok(())

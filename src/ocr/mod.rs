@@ -2,13 +2,23 @@
 //!
 //! ```text
 //! PageImage ──prepare──> gray (seal dropped, flattened, deskewed, rulings removed) + rulings
-//!          rulings ──table::find_grids──> cells
-//!          each cell: blank? dash? -> else eng digits (PSM 7) -> numeric?  else chi_sim (PSM 7/6)
+//!          rulings ──repair_rulings──> table::find_grids ──> cells
+//!          each cell, from its ink alone: blank? dash? number-like? text-like?
+//!          number-like cells: eng + digit whitelist, PSM 7, 16 crops side by side per call;
+//!             implausible or < 0.9 confidence -> read again alone; still not a number -> text
+//!          text-like cells: chi_sim, PSM 6, 16 crops stacked per call (fallback: alone)
 //!          text outside the tables: one chi_sim PSM 3 pass over the page with the tables masked
 //! ```
 //! Whole-page OCR of a ruled table is both slow and wrong (3/101 numbers on a tight grid, see
 //! shared/notes/crate-evaluation.md Q3), while a crop per cell read as one line with a digit
-//! whitelist is right 94/94 at ~2 ms a cell; so the grid comes first and text is read per cell.
+//! whitelist is right 94/94; so the grid comes first and text is read per cell.  Batching the
+//! crops into one image per 16 cells removes Tesseract's per-call overhead (~1 ms per number
+//! instead of ~3); what remains is the chi_sim LSTM on the label text, which is the same work
+//! a whole-page pass does.
+//!
+//! Debugging: `NIANBAO_OCR_DEBUG=1` prints per-stage timings and every cell decision to stderr;
+//! `NIANBAO_OCR_NOBATCH=1` reads every cell alone (for comparisons);
+//! `examples/ocr_dump.rs`, `scripts/ocr_eval.py` and `scripts/ocr_speed.sh` measure.
 //!
 //! Output coordinates are points in the **deskewed** page (72/dpi times the pixel position);
 //! rulings are emitted as `Segment`s so the ordinary table stage rebuilds the same grid.
@@ -332,12 +342,16 @@ fn read_batch(page: &Pix, regions: &[Rect], vertical: bool, mode: ReadMode, dpi:
     let mut pos = gap;
     for r in regions {
         let (x, y) = if vertical { (gap, pos) } else { (pos, (height - r.h) / 2) };
-        img.blit(x, y, r.w, r.h, page, r.x, r.y)?;
+        img.blit(x, y, page, *r)?;
         slots.push(Rect::new(x, y, r.w, r.h));
         pos += if vertical { r.h } else { r.w } + gap;
     }
     engine.set_image(&img, dpi)?;
+    let t = std::time::Instant::now();
     let words = engine.read(Rect::new(0, 0, width, height), mode)?;
+    if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
+        eprintln!("batch {mode:?} {} regions {width}x{height}: {} words, {:?}", regions.len(), words.len(), t.elapsed());
+    }
     // along the stacking axis: (start, end) of a rectangle
     let span = |r: &Rect| if vertical { (r.y, r.y1()) } else { (r.x, r.x1()) };
     let mut out: Vec<Option<Vec<OcrWord>>> = vec![Some(Vec::new()); regions.len()];
