@@ -19,9 +19,31 @@ pub mod table;
 pub mod template;
 pub mod text;
 pub mod values;
+pub mod ocr;
 
-/// The OCR producer to use, or None when OCR is off or not available in this build.
+/// The tesseract producer as the pipeline's `PageOcr`: one engine per worker thread, reused.
+pub struct TesseractOcr {
+    pub config: ocr::TesseractConfig,
+}
+
+impl pipeline::PageOcr for TesseractOcr {
+    fn pdf_page(&self, bytes: &[u8], number: u32) -> anyhow::Result<model::Page> {
+        ocr::ocr_pdf_page(bytes, number.saturating_sub(1) as usize, &self.config)
+    }
+    fn image_file(&self, bytes: &[u8], _path: &std::path::Path) -> anyhow::Result<Vec<model::Page>> {
+        let images = ocr::image::load_image_bytes(bytes)?;
+        let mut pages = Vec::with_capacity(images.len());
+        for (i, img) in images.iter().enumerate() {
+            pages.push(ocr::with_thread_engine(&self.config, |e| ocr::ocr_page(img, i as u32 + 1, e))??);
+        }
+        Ok(pages)
+    }
+}
+
+/// The OCR producer to use, or None when OCR is turned off.
 pub fn ocr_engine(off: bool) -> Option<Box<dyn pipeline::PageOcr>> {
-    let _ = off;
-    None
+    if off {
+        return None;
+    }
+    Some(Box::new(TesseractOcr { config: ocr::TesseractConfig::default() }))
 }

@@ -55,6 +55,8 @@ enum Cmd {
 }
 
 fn main() {
+    // tesseract's OpenMP threads would fight rayon for the cores (3.9x the CPU per page)
+    nianbao::ocr::engine::ensure_single_threaded_openmp();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -1,0 +1,558 @@
+//! The OCR producer: page images (scans, photos, image-only PDF pages) -> `model::Page`.
+//!
+//! ```text
+//! PageImage ──prepare──> gray (seal dropped, flattened, deskewed, rulings removed) + rulings
+//!          rulings ──repair_rulings──> table::find_grids ──> cells
+//!          each cell, from its ink alone: blank? dash? number-like? text-like?
+//!          number-like cells: eng + digit whitelist, PSM 7, 16 crops side by side per call;
+//!             implausible or < 0.9 confidence -> read again alone; still not a number -> text
+//!          text-like cells: chi_sim, PSM 6, 16 crops stacked per call (fallback: alone)
+//!          text outside the tables: one chi_sim PSM 3 pass over the page with the tables masked
+//! ```
+//! Whole-page OCR of a ruled table is both slow and wrong (3/101 numbers on a tight grid, see
+//! shared/notes/crate-evaluation.md Q3), while a crop per cell read as one line with a digit
+//! whitelist is right 94/94; so the grid comes first and text is read per cell.  Batching the
+//! crops into one image per 16 cells removes Tesseract's per-call overhead (~1 ms per number
+//! instead of ~3); what remains is the chi_sim LSTM on the label text, which is the same work
+//! a whole-page pass does.
+//!
+//! Debugging: `NIANBAO_OCR_DEBUG=1` prints per-stage timings and every cell decision to stderr;
+//! `NIANBAO_OCR_NOBATCH=1` reads every cell alone (for comparisons);
+//! `examples/ocr_dump.rs`, `scripts/ocr_eval.py` and `scripts/ocr_speed.sh` measure.
+//!
+//! Output coordinates are points in the **deskewed** page (72/dpi times the pixel position);
+//! rulings are emitted as `Segment`s so the ordinary table stage rebuilds the same grid.
+//! A blank cell yields no word; a cell holding only a dash-like zero glyph (— - － ‐) yields
+//! the word "—" (alternatives "-", "－"); "/" is read by the recogniser.
+//!
+//! Module map: [`image`] (decoding, budget), [`preprocess`] (leptonica clean-up),
+//! [`engine`] (the `OcrEngine` plug-in trait, Tesseract and a null engine), [`inspect`] (debug
+//! PNG), [`lept`] (the leptonica wrapper).
+
+pub mod engine;
+pub mod image;
+pub mod inspect;
+pub mod lept;
+pub mod preprocess;
+
+pub use engine::{NullEngine, OcrEngine, OcrWord, ReadMode, TesseractConfig, TesseractEngine, with_thread_engine};
+pub use image::{DpiSource, PageImage, load_image_file, pdf_page_count, pdf_page_image, render_pdf_page};
+pub use inspect::{Color, inspect_png};
+
+use crate::model::{BBox, Page, PageKind, Source, Word};
+use crate::table::{self, Table, Tolerances};
+use anyhow::{Context, Result};
+use lept::{Pix, Rect};
+use std::path::Path;
+
+/// Knobs of the OCR producer.
+#[derive(Debug, Clone)]
+pub struct OcrOptions {
+    /// Read the text outside tables with a page-level pass (titles, prose).  Costs ~0.3–1 s on
+    /// a page of prose; table cells are read regardless.
+    pub page_text: bool,
+    /// Tolerances for finding the grids (points).
+    pub tolerances: Tolerances,
+}
+
+impl Default for OcrOptions {
+    fn default() -> Self {
+        OcrOptions { page_text: true, tolerances: Tolerances::default() }
+    }
+}
+
+/// Everything OCR found on a page, for callers that want more than the `Page`.
+pub struct OcrPage {
+    pub page: Page,
+    /// The grids found from the rulings (cells without text; run `table::fill_cells`).
+    pub tables: Vec<Table>,
+    /// The cleaned, deskewed gray image the coordinates refer to.
+    pub image: PageImage,
+    /// Skew that was corrected, degrees.
+    pub skew_deg: f32,
+}
+
+/// OCR one page image into the page model (`PageKind::Scanned`, coordinates in points).
+pub fn ocr_page(img: &PageImage, page_number: u32, engine: &mut dyn OcrEngine) -> Result<Page> {
+    Ok(ocr_page_detailed(img, page_number, engine, &OcrOptions::default())?.page)
+}
+
+/// OCR page `page_index` (0-based) of a PDF with this thread's Tesseract engine: the page's
+/// scan image is decoded directly, anything else is rendered at 300 dpi.
+pub fn ocr_pdf_page(pdf_bytes: &[u8], page_index: usize, cfg: &TesseractConfig) -> Result<Page> {
+    let img = pdf_page_image(pdf_bytes, page_index).with_context(|| format!("page {}", page_index + 1))?;
+    with_thread_engine(cfg, |e| ocr_page(&img, page_index as u32 + 1, e))?
+}
+
+/// OCR every page of an image file with this thread's Tesseract engine.
+pub fn ocr_image_file(path: &Path, cfg: &TesseractConfig) -> Result<Vec<Page>> {
+    let images = load_image_file(path)?;
+    images
+        .iter()
+        .enumerate()
+        .map(|(i, img)| with_thread_engine(cfg, |e| ocr_page(img, i as u32 + 1, e))?)
+        .collect()
+}
+
+/// [`ocr_page`] with options, also returning the grids and the cleaned image.
+pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn OcrEngine, opts: &OcrOptions) -> Result<OcrPage> {
+    let timing = std::env::var_os("NIANBAO_OCR_DEBUG").is_some();
+    let t0 = std::time::Instant::now();
+    let prep = preprocess::prepare(img)?;
+    let t_prep = t0.elapsed();
+    let (dpi_x, dpi_y) = prep.dpi;
+    let (sx, sy) = (72.0 / dpi_x, 72.0 / dpi_y);
+    let (w, h) = (prep.gray.width(), prep.gray.height());
+    let mut page = Page::new(page_number, w as f32 * sx, h as f32 * sy, PageKind::Scanned);
+    page.rulings = repair_rulings(&prep.rulings_pt(), page_number, &opts.tolerances);
+    let tables = table::find_grids(&page.rulings, page_number, &opts.tolerances);
+
+    let to_pt = |r: Rect| BBox::new(r.x as f32 * sx, r.y as f32 * sy, r.x1() as f32 * sx, r.y1() as f32 * sy);
+    let to_px = |b: &BBox| {
+        let (x0, y0) = ((b.x0 / sx).round() as i32, (b.y0 / sy).round() as i32);
+        Rect::new(x0, y0, (b.x1 / sx).round() as i32 - x0, (b.y1 / sy).round() as i32 - y0)
+    };
+    let push = |page: &mut Page, ws: Vec<OcrWord>| {
+        for w in ws {
+            page.words.push(Word { text: w.text, bbox: to_pt(w.rect), confidence: w.confidence, source: Source::Ocr, alternatives: w.alternatives });
+        }
+    };
+
+    let dpi = dpi_x.round() as u32;
+    let cell_reader = CellReader { text: &prep.text, dpi: dpi_x, inset: (dpi_x / 50.0).round().max(2.0) as i32 };
+    // 1. look at every cell's ink (blank, dash, number-like, text-like)
+    let mut plans: Vec<Plan> = Vec::new();
+    for t in &tables {
+        for (k, cell) in t.cells.iter().enumerate() {
+            // A merged region that is not a rectangle (an L-shape left by a missing ruling)
+            // would overlap its neighbours' boxes: read it grid position by position instead.
+            let area = (cell.r1 - cell.r0) * (cell.c1 - cell.c0);
+            let covered = t.index.iter().filter(|&&i| i == k).count();
+            let rects: Vec<BBox> = if covered == area {
+                vec![cell.bbox]
+            } else {
+                let nc = t.n_cols();
+                (cell.r0..cell.r1)
+                    .flat_map(|r| (cell.c0..cell.c1).map(move |c| (r, c)))
+                    .filter(|&(r, c)| t.index[r * nc + c] == k)
+                    .map(|(r, c)| BBox::new(t.xs[c], t.ys[r], t.xs[c + 1], t.ys[r + 1]))
+                    .collect()
+            };
+            for b in rects {
+                if let Some(r) = to_px(&b).clip(w, h) {
+                    plans.push(cell_reader.plan(r)?);
+                }
+            }
+        }
+    }
+    // 2. digit reads, batched: the number-like cells' ink side by side in strips, one
+    //    recognition per strip (per-call overhead dominates single-number reads)
+    let mut numeric: Vec<Option<Vec<OcrWord>>> = vec![None; plans.len()];
+    let cands: Vec<usize> = (0..plans.len()).filter(|&i| matches!(plans[i], Plan::Ink { numeric_first: true, .. })).collect();
+    let batch = std::env::var_os("NIANBAO_OCR_NOBATCH").is_none();
+    for chunk in cands.chunks(STRIP_CELLS).filter(|_| batch) {
+        let regions: Vec<Rect> = chunk.iter().map(|&i| plans[i].region()).collect();
+        if let Some(results) = read_batch(&prep.gray, &regions, false, ReadMode::Numeric, dpi, engine)? {
+            for (&i, ws) in chunk.iter().zip(results) {
+                numeric[i] = ws;
+            }
+        }
+    }
+    // 3. label text, batched the same way (stacked): the cells that are not plausibly numbers
+    let mut text: Vec<Option<Vec<OcrWord>>> = vec![None; plans.len()];
+    let labels: Vec<usize> = (0..plans.len())
+        .filter(|&i| matches!(plans[i], Plan::Ink { numeric_first: false, .. }))
+        .collect();
+    for chunk in labels.chunks(STRIP_CELLS).filter(|_| batch) {
+        let regions: Vec<Rect> = chunk.iter().map(|&i| plans[i].region()).collect();
+        if let Some(results) = read_batch(&prep.gray, &regions, true, ReadMode::TextBlock, dpi, engine)? {
+            for (&i, ws) in chunk.iter().zip(results) {
+                text[i] = ws;
+            }
+        }
+    }
+    // 4. the rest on the page image: single-cell fallbacks
+    engine.set_image(&prep.gray, dpi)?;
+    for ((plan, nums), txt) in plans.into_iter().zip(numeric).zip(text) {
+        let ws = cell_reader.finish(plan, nums, txt, engine)?;
+        push(&mut page, ws);
+    }
+
+    let t_cells = t0.elapsed();
+    if opts.page_text {
+        let mut masked = prep.gray.copy()?;
+        let mut text = prep.text.copy()?;
+        let pad = (dpi_x / 50.0).round() as i32;
+        for t in &tables {
+            let r = to_px(&t.bbox);
+            let r = Rect::new(r.x - pad, r.y - pad, r.w + 2 * pad, r.h + 2 * pad);
+            if let Some(r) = r.clip(w, h) {
+                masked.fill_rect(r, 255)?;
+                text.fill_rect(r, 0)?;
+            }
+        }
+        // Only when there is ink left: a full chi_sim pass is the expensive part of a page.
+        if let Some(region) = ink_region(&text, dpi_x)? {
+            engine.set_image(&masked, dpi)?;
+            let ws = engine.read(region, ReadMode::Page)?;
+            push(&mut page, ws);
+        }
+    }
+    engine.clear();
+    if timing {
+        eprintln!("timing: prepare {t_prep:?}, cells {:?}, page text {:?}", t_cells - t_prep, t0.elapsed() - t_cells);
+    }
+
+    let image = PageImage::from_pix(prep.gray, dpi_x, dpi_y, DpiSource::Pdf)?;
+    Ok(OcrPage { page, tables, image, skew_deg: prep.skew_deg })
+}
+
+/// Complete partly erased rulings.  A cell edge that is ruled over only part of its length
+/// (at least `PARTIAL_EDGE` of it) is a ruling with a gap (erasure, faint print, a scanner
+/// drop-out): clean documents never stop a ruling in the middle of a cell edge.  Such edges get
+/// a full segment, so that every later stage, whatever its tolerances, sees the cell boundary.
+/// Edges with no ruling at all are left alone: those are real merged cells.
+pub fn repair_rulings(segments: &[crate::model::Segment], page: u32, tol: &Tolerances) -> Vec<crate::model::Segment> {
+    use crate::model::Segment;
+    const PARTIAL_EDGE: f32 = 0.15;
+    let loose = Tolerances { edge_coverage: PARTIAL_EDGE, ..*tol };
+    let mut out = segments.to_vec();
+    for t in table::find_grids(segments, page, &loose) {
+        let (nr, nc) = (t.n_rows(), t.n_cols());
+        for r in 0..nr {
+            for c in 0..nc {
+                let k = t.index[r * nc + c];
+                if c + 1 < nc && t.index[r * nc + c + 1] != k {
+                    out.push(Segment { x0: t.xs[c + 1], y0: t.ys[r], x1: t.xs[c + 1], y1: t.ys[r + 1] });
+                }
+                if r + 1 < nr && t.index[(r + 1) * nc + c] != k {
+                    out.push(Segment { x0: t.xs[c], y0: t.ys[r + 1], x1: t.xs[c + 1], y1: t.ys[r + 1] });
+                }
+            }
+        }
+        // the outer border
+        let (x0, x1, y0, y1) = (t.xs[0], t.xs[nc], t.ys[0], t.ys[nr]);
+        out.push(Segment { x0, y0, x1, y1: y0 });
+        out.push(Segment { x0, y0: y1, x1, y1 });
+        out.push(Segment { x0, y0, x1: x0, y1 });
+        out.push(Segment { x0: x1, y0, x1, y1 });
+    }
+    out
+}
+
+/// The bounding rectangle of the real ink (components above speck size) of a 1 bpp image,
+/// padded; `None` when there is none.
+fn ink_region(text: &Pix, dpi: f32) -> Result<Option<Rect>> {
+    let min = (dpi / 40.0).max(3.0) as i32;
+    let comps: Vec<Rect> = text.components()?.into_iter().filter(|r| r.w.max(r.h) >= min).collect();
+    if comps.len() < 2 {
+        return Ok(None);
+    }
+    let x0 = comps.iter().map(|r| r.x).min().unwrap_or(0);
+    let y0 = comps.iter().map(|r| r.y).min().unwrap_or(0);
+    let x1 = comps.iter().map(|r| r.x1()).max().unwrap_or(0);
+    let y1 = comps.iter().map(|r| r.y1()).max().unwrap_or(0);
+    let pad = (dpi / 10.0) as i32;
+    Ok(Rect::new(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad).clip(text.width(), text.height()))
+}
+
+/// Reads one cell: decides blank / dash / number / text from the ink, then asks the engine.
+struct CellReader<'a> {
+    text: &'a Pix,
+    dpi: f32,
+    inset: i32,
+}
+
+/// A reading that is a plausible printed number or zero glyph.
+pub fn is_numeric_text(s: &str) -> bool {
+    let s = s.trim();
+    if s.is_empty() {
+        return false;
+    }
+    if matches!(s, "/" | "-" | "—" | "－" | "--" | "——") {
+        return true;
+    }
+    let mut seen_dot = false;
+    let mut prev_digit = false;
+    for (i, c) in s.chars().enumerate() {
+        match c {
+            '0'..='9' => prev_digit = true,
+            ',' if i > 0 && prev_digit => prev_digit = false,
+            '.' if i > 0 && prev_digit && !seen_dot => {
+                seen_dot = true;
+                prev_digit = false
+            }
+            _ => return false,
+        }
+    }
+    prev_digit
+}
+
+/// What a cell needs, decided from its ink before any recognition.
+#[derive(Debug, Clone)]
+enum Plan {
+    /// Nothing printed (or only specks).
+    Blank,
+    /// Decided without a recogniser (a dash-like zero glyph).
+    Done(Vec<OcrWord>),
+    /// Ink to read inside `region`.
+    Ink { region: Rect, comps: usize, lines: usize, digit_like: bool, numeric_first: bool },
+}
+
+impl Plan {
+    fn region(&self) -> Rect {
+        match self {
+            Plan::Ink { region, .. } => *region,
+            _ => Rect::default(),
+        }
+    }
+}
+
+/// A batched digit reading below this confidence is re-read from the cell alone (the strip
+/// context occasionally turns a 0 into a 9).
+const BATCH_CONFIDENT: f32 = 0.9;
+
+/// Number-like cells per batched digit read.
+const STRIP_CELLS: usize = 16;
+
+/// Read many small `regions` of `page` with one recognition: their crops are pasted into one
+/// image, side by side on one line (`vertical == false`, for digits; a glyph-height gap
+/// between them) or stacked one under the other (`vertical == true`, for labels), and read
+/// with `mode`.  Per-call overhead dominates the reading of a single cell, so this is what
+/// keeps a table page cheaper than whole-page OCR.  Returns each region's words in page
+/// coordinates; `None` for a region when a word straddles two slots (the caller then reads
+/// that cell alone), and `None` overall when there was nothing to read.
+fn read_batch(page: &Pix, regions: &[Rect], vertical: bool, mode: ReadMode, dpi: u32, engine: &mut dyn OcrEngine) -> Result<Option<Vec<Option<Vec<OcrWord>>>>> {
+    if regions.is_empty() {
+        return Ok(None);
+    }
+    let hmax = regions.iter().map(|r| r.h).max().unwrap_or(1).max(1);
+    let wmax = regions.iter().map(|r| r.w).max().unwrap_or(1).max(1);
+    let mut hs: Vec<i32> = regions.iter().map(|r| r.h).collect();
+    hs.sort();
+    let gap = if vertical { (hs[hs.len() / 2] / 2).max(8) } else { hmax };
+    let (width, height) = if vertical {
+        (wmax + 2 * gap, regions.iter().map(|r| r.h).sum::<i32>() + gap * (regions.len() as i32 + 1))
+    } else {
+        (regions.iter().map(|r| r.w).sum::<i32>() + gap * (regions.len() as i32 + 1), hmax + 2 * (hmax / 4).max(2))
+    };
+    let mut img = Pix::create(width, height, 8)?;
+    img.fill_rect(Rect::new(0, 0, width, height), 255)?;
+    let mut slots = Vec::with_capacity(regions.len());
+    let mut pos = gap;
+    for r in regions {
+        let (x, y) = if vertical { (gap, pos) } else { (pos, (height - r.h) / 2) };
+        img.blit(x, y, page, *r)?;
+        slots.push(Rect::new(x, y, r.w, r.h));
+        pos += if vertical { r.h } else { r.w } + gap;
+    }
+    engine.set_image(&img, dpi)?;
+    let t = std::time::Instant::now();
+    let words = engine.read(Rect::new(0, 0, width, height), mode)?;
+    if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
+        eprintln!("batch {mode:?} {} regions {width}x{height}: {} words, {:?}", regions.len(), words.len(), t.elapsed());
+    }
+    // along the stacking axis: (start, end) of a rectangle
+    let span = |r: &Rect| if vertical { (r.y, r.y1()) } else { (r.x, r.x1()) };
+    let mut out: Vec<Option<Vec<OcrWord>>> = vec![Some(Vec::new()); regions.len()];
+    let slack = gap / 3;
+    for mut w in words {
+        let (a, b) = span(&w.rect);
+        let c = (a + b) / 2;
+        let Some(i) = slots.iter().position(|s| {
+            let (sa, sb) = span(s);
+            c >= sa - gap / 2 && c < sb + gap / 2
+        }) else {
+            continue;
+        };
+        let s = slots[i];
+        let (sa, sb) = span(&s);
+        if a < sa - slack || b > sb + slack {
+            // spans into a neighbour: read the cells it touches one by one
+            for (j, t) in slots.iter().enumerate() {
+                let (ta, tb) = span(t);
+                if a < tb && b > ta {
+                    out[j] = None;
+                }
+            }
+            continue;
+        }
+        if let Some(v) = out[i].as_mut() {
+            let r = regions[i];
+            w.rect = Rect::new(w.rect.x - s.x + r.x, w.rect.y - s.y + r.y, w.rect.w, w.rect.h);
+            v.push(w);
+        }
+    }
+    Ok(Some(out))
+}
+
+impl CellReader<'_> {
+    /// Look at a cell's ink and decide what to do with it.
+    fn plan(&self, cell: Rect) -> Result<Plan> {
+        let Some(inner) = cell.inset(self.inset) else { return Ok(Plan::Blank) };
+        let speck = (self.dpi / 100.0).max(2.0) as i32;
+        let all: Vec<Rect> = self
+            .text
+            .clip(inner)?
+            .components()?
+            .into_iter()
+            .filter(|r| r.w.max(r.h) >= speck)
+            .map(|r| Rect::new(r.x + inner.x, r.y + inner.y, r.w, r.h))
+            .collect();
+        // Glyph-sized components; noise specks and punctuation are smaller than a third of the
+        // tallest glyph (a dash is its own tallest component, so it stays).
+        let tallest = all.iter().map(|r| r.h).max().unwrap_or(0);
+        let big = (self.dpi * 0.04).max(tallest as f32 / 3.0) as i32;
+        let comps: Vec<Rect> = all.iter().copied().filter(|r| r.w.max(r.h) >= big).collect();
+        if comps.is_empty() {
+            return Ok(Plan::Blank);
+        }
+        let x0 = comps.iter().map(|r| r.x).min().unwrap_or(inner.x);
+        let y0 = comps.iter().map(|r| r.y).min().unwrap_or(inner.y);
+        let x1 = comps.iter().map(|r| r.x1()).max().unwrap_or(inner.x1());
+        let y1 = comps.iter().map(|r| r.y1()).max().unwrap_or(inner.y1());
+        let ink = Rect::new(x0, y0, x1 - x0, y1 - y0);
+
+        // A lone dash-like stroke: a zero glyph.  Decided from geometry, which is more
+        // reliable than any recogniser on a single short bar.
+        if ink.h <= (self.dpi * 0.035).round() as i32 && ink.w >= 2 * ink.h && comps.len() <= 2 {
+            return Ok(Plan::Done(vec![OcrWord { text: "—".into(), rect: ink, confidence: 0.9, alternatives: vec!["-".into(), "－".into()] }]));
+        }
+
+        let pad = (self.dpi / 20.0).round() as i32;
+        let region = clip_to(Rect::new(ink.x - pad, ink.y - pad, ink.w + 2 * pad, ink.h + 2 * pad), inner);
+        let lines = line_count(&comps);
+        let digit_like = lines == 1 && digit_shaped(&comps);
+        // Ink with wide strokes (一, 二, 工 ...) or many pieces is CJK: skip the digit read.
+        let half = comps.iter().map(|r| r.h).max().unwrap_or(0) / 2;
+        let cjk_like = comps.len() > 6 || comps.iter().any(|r| r.h >= half && r.w * 2 > r.h * 3);
+        let numeric_first = lines == 1 && (digit_like || !cjk_like);
+        Ok(Plan::Ink { region, comps: comps.len(), lines, digit_like, numeric_first })
+    }
+
+    /// Whether a digit reading is a plausible number for ink of `comps` glyph components.
+    fn accepts_numeric(&self, nums: &[OcrWord], comps: usize, digit_like: bool) -> bool {
+        let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
+        let conf = nums.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
+        is_numeric_text(&joined) && comps <= joined.chars().count() + 2 && (conf >= 0.5 || digit_like)
+    }
+
+    /// Produce the cell's words: accept the digit reading when it is a plausible number,
+    /// otherwise read the text.  `nums` is the batched digit reading, if there was one.
+    fn finish(&self, plan: Plan, nums: Option<Vec<OcrWord>>, text: Option<Vec<OcrWord>>, engine: &mut dyn OcrEngine) -> Result<Vec<OcrWord>> {
+        let (region, comps, lines, digit_like, numeric_first) = match plan {
+            Plan::Blank => return Ok(Vec::new()),
+            Plan::Done(ws) => return Ok(ws),
+            Plan::Ink { region, comps, lines, digit_like, numeric_first } => (region, comps, lines, digit_like, numeric_first),
+        };
+        let debug = std::env::var_os("NIANBAO_OCR_DEBUG").is_some();
+        if numeric_first {
+            // the batched reading, or (when it was missing or implausible) this cell alone
+            let mut nums = match nums {
+                Some(ws) if self.accepts_numeric(&ws, comps, digit_like) && ws.iter().all(|w| w.confidence >= BATCH_CONFIDENT) => ws,
+                _ => engine.read(region, ReadMode::Numeric)?,
+            };
+            if nums.is_empty() && digit_like {
+                nums = engine.read(region, ReadMode::NumericWord)?;
+            }
+            let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
+            let conf = nums.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
+            let glyphs = joined.chars().count();
+            if debug {
+                eprintln!("cell {region:?} comps {comps} digit_like {digit_like} numeric {joined:?} conf {conf:.2}");
+            }
+            if self.accepts_numeric(&nums, comps, digit_like) {
+                return Ok(merge_numeric(nums));
+            }
+            let _ = (conf, glyphs);
+        }
+        if let Some(ws) = text {
+            return Ok(ws);
+        }
+        let mode = if lines == 1 { ReadMode::TextLine } else { ReadMode::TextBlock };
+        let t = std::time::Instant::now();
+        let r = engine.read(region, mode);
+        if debug {
+            eprintln!("text cell {region:?} {mode:?} {:?}", t.elapsed());
+        }
+        r
+    }
+}
+
+/// Components shaped like printed digits: each taller than wide, all of similar height.
+fn digit_shaped(comps: &[Rect]) -> bool {
+    let hmax = comps.iter().map(|r| r.h).max().unwrap_or(0);
+    !comps.is_empty() && comps.len() <= 12 && comps.iter().all(|r| r.w * 5 <= r.h * 4 && r.h * 4 >= hmax * 3)
+}
+
+fn clip_to(r: Rect, outer: Rect) -> Rect {
+    let x0 = r.x.max(outer.x);
+    let y0 = r.y.max(outer.y);
+    let x1 = r.x1().min(outer.x1());
+    let y1 = r.y1().min(outer.y1());
+    Rect::new(x0, y0, (x1 - x0).max(1), (y1 - y0).max(1))
+}
+
+/// How many text lines the components form (clusters of vertical overlap).
+fn line_count(comps: &[Rect]) -> usize {
+    let mut spans: Vec<(i32, i32)> = comps.iter().map(|r| (r.y, r.y1())).collect();
+    spans.sort();
+    let tallest = comps.iter().map(|r| r.h).max().unwrap_or(1);
+    let mut lines = 0;
+    let mut end: Option<i32> = None;
+    for (a, b) in spans {
+        match end {
+            // a new line starts below the current one (allow small overlaps from descenders)
+            Some(e) if a < e - tallest / 4 => end = Some(e.max(b)),
+            _ => {
+                lines += 1;
+                end = Some(b);
+            }
+        }
+    }
+    lines
+}
+
+/// A number split by the recogniser ("1 234") becomes one word.
+fn merge_numeric(ws: Vec<OcrWord>) -> Vec<OcrWord> {
+    if ws.len() <= 1 {
+        return ws;
+    }
+    let mut it = ws.into_iter();
+    let mut first = it.next().expect("len > 1");
+    for w in it {
+        first.text.push_str(&w.text);
+        first.rect = Rect::new(
+            first.rect.x.min(w.rect.x),
+            first.rect.y.min(w.rect.y),
+            first.rect.x1().max(w.rect.x1()) - first.rect.x.min(w.rect.x),
+            first.rect.y1().max(w.rect.y1()) - first.rect.y.min(w.rect.y),
+        );
+        first.confidence = first.confidence.min(w.confidence);
+        first.alternatives.clear();
+    }
+    vec![first]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_text() {
+        for ok in ["0", "12", "1,234", "205.2", "/", "—", "-"] {
+            assert!(is_numeric_text(ok), "{ok}");
+        }
+        for bad in ["", "1.2.3", ",1", "12,", "a1", "申请", "1-2"] {
+            assert!(!is_numeric_text(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn lines_are_counted() {
+        let one = [Rect::new(0, 10, 5, 20), Rect::new(8, 12, 5, 17)];
+        assert_eq!(line_count(&one), 1);
+        let two = [Rect::new(0, 10, 5, 20), Rect::new(0, 40, 5, 20)];
+        assert_eq!(line_count(&two), 2);
+    }
+}

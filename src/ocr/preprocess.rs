@@ -1,0 +1,184 @@
+//! Image clean-up before OCR, all with leptonica: seal suppression, illumination flattening,
+//! deskew, binarisation and ruling-line detection by morphology.
+//!
+//! * **Seal.** Official seals are red; black and blue ink are dark in the red channel while red
+//!   ink is nearly as light as the paper there, so for colour scans the red channel is the gray
+//!   image (the classic "dropout colour" trick), and the colourful pixels that are light in red
+//!   (`pixMaskOverColorPixels`) are whitened outright.  Text under the seal survives, because
+//!   black over red is still dark in red.  Gray scans of a seal cannot be separated by colour; there
+//!   the seal stays and may disturb the cells it overlaps.
+//! * **Illumination.** `pixBackgroundNorm` estimates the paper level per tile and maps it to
+//!   white, so a global threshold afterwards works under uneven light and tinted paper.
+//! * **Deskew.** `pixFindSkew` (differential square sum over a ±7° sweep) on the binarised page;
+//!   corrections between 0.05° and 3° are applied with an area-mapped `pixRotate`.
+//! * **Rulings.** Opening the (permissively thresholded, so faint lines count) binary image with
+//!   long thin bricks keeps only long horizontal / vertical runs; closing then bridges erased
+//!   gaps.  Components of the result are the ruling segments.  The ruling pixels are painted
+//!   white in the gray image so that they cannot leak into OCR crops or the page-level pass.
+
+use super::image::PageImage;
+use super::lept::{Pix, Rect};
+use crate::model::Segment;
+use anyhow::Result;
+
+/// The prepared page: every image has the same size and the deskewed geometry.
+pub struct Prepared {
+    /// 8 bpp, seal dropped (colour input), background flattened, deskewed, rulings removed.
+    pub gray: Pix,
+    /// 1 bpp of `gray`: text ink only.
+    pub text: Pix,
+    /// Ruling segments in pixels of `gray`.
+    pub rulings_px: Vec<Rect>,
+    /// Skew that was corrected, in degrees (0 when none).
+    pub skew_deg: f32,
+    /// Resolution (horizontal, vertical).
+    pub dpi: (f32, f32),
+}
+
+impl Prepared {
+    /// Ruling segments in points (top-left origin).
+    pub fn rulings_pt(&self) -> Vec<Segment> {
+        let (sx, sy) = (72.0 / self.dpi.0, 72.0 / self.dpi.1);
+        self.rulings_px
+            .iter()
+            .map(|r| {
+                if r.w >= r.h {
+                    let y = (r.y as f32 + r.h as f32 / 2.0) * sy;
+                    Segment { x0: r.x as f32 * sx, y0: y, x1: r.x1() as f32 * sx, y1: y }
+                } else {
+                    let x = (r.x as f32 + r.w as f32 / 2.0) * sx;
+                    Segment { x0: x, y0: r.y as f32 * sy, x1: x, y1: r.y1() as f32 * sy }
+                }
+            })
+            .collect()
+    }
+}
+
+/// Threshold for text ink on the background-normalised image (paper maps to 255).
+const TEXT_THRESHOLD: i32 = 170;
+/// Permissive threshold for finding faint ruling lines (noise is removed by the opening).
+const LINE_THRESHOLD: i32 = 225;
+
+fn px(dpi: f32, inches: f32) -> i32 {
+    (dpi * inches).round().max(1.0) as i32
+}
+
+/// Text ink of the cleaned page (used to find blank cells and glyph shapes; Tesseract gets the
+/// gray image and thresholds each crop itself).
+fn binarize_text(gray: &Pix, dpi: f32) -> Result<Pix> {
+    match std::env::var("NIANBAO_OCR_BIN").unwrap_or_default().as_str() {
+        "global" => gray.threshold(TEXT_THRESHOLD),
+        "sauvola" => gray.sauvola(px(dpi, 0.1).max(8), 0.2)?.and(&gray.threshold(235)?),
+        _ => {
+            // Otsu on the flattened page: between the ink and the (white) paper, so it follows
+            // faint gray print; clamped so that a page of pure noise or pure black stays sane.
+            let (_, t) = gray.otsu()?;
+            if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
+                eprintln!("  otsu threshold {t}");
+            }
+            gray.threshold(t.clamp(TEXT_THRESHOLD, 215))
+        }
+    }
+}
+
+/// Colour page -> gray with red ink removed: the red channel, and pixels that are both
+/// colourful and bright in red (seal ink, its JPEG fringes) set to white.  Black print over the
+/// seal is dark in red and stays.
+fn drop_red(src: &Pix) -> Result<Pix> {
+    let mut red = src.red_channel()?;
+    let seal = src.color_mask(60)?.and(&red.threshold(140)?.invert()?)?;
+    red.paint_through_mask(&seal, 255)?;
+    Ok(red)
+}
+
+/// Run the whole clean-up.
+pub fn prepare(img: &PageImage) -> Result<Prepared> {
+    let dbg = std::env::var_os("NIANBAO_OCR_DEBUG").is_some();
+    let t0 = std::time::Instant::now();
+    let lap = |what: &str| {
+        if dbg {
+            eprintln!("  prepare {what}: {:?}", t0.elapsed());
+        }
+    };
+    let src = img.pix();
+    let gray0 = if src.depth() == 32 { drop_red(src)? } else { src.to_gray()? };
+    let dpi = img.dpi_x;
+    // Light-gray print (down to ~190) must not count as background, or it gets bleached.
+    let norm = gray0.background_norm(px(dpi, 0.1).max(8), 190, 255)?;
+    drop(gray0);
+    lap("gray+norm");
+
+    // deskew
+    let mut skew_deg = 0.0;
+    let mut gray = norm;
+    if let Some((angle, conf)) = gray.threshold(TEXT_THRESHOLD)?.find_skew()
+        && conf >= 2.0
+        && angle.abs() >= 0.05
+        && angle.abs() <= 3.0
+    {
+        gray = gray.rotate(angle)?;
+        skew_deg = angle;
+    }
+
+    lap("deskew");
+    // rulings (on a 2x reduced image above 250 dpi: a quarter of the pixels, lines stay)
+    let full_lines = gray.threshold(LINE_THRESHOLD)?;
+    let (lines, f, ldpi) = if dpi >= 250.0 { (full_lines.reduce2_any()?, 2, dpi / 2.0) } else { (full_lines, 1, dpi) };
+    let h_len = px(ldpi, 0.35);
+    let v_len = px(ldpi, 0.2);
+    let gap = px(ldpi, 0.08);
+    let max_thick = px(ldpi, 0.06).max(3);
+    let h_open = lines.open_brick(h_len, 1)?;
+    let v_open = lines.open_brick(1, v_len)?;
+    drop(lines);
+    let scale = |r: Rect| Rect::new(r.x * f, r.y * f, r.w * f, r.h * f);
+    let h_boxes: Vec<Rect> = h_open
+        .close_brick(gap, 1)?
+        .components()?
+        .into_iter()
+        .filter(|r| r.w >= h_len && r.h <= max_thick)
+        .map(scale)
+        .collect();
+    let v_all: Vec<Rect> = v_open
+        .close_brick(1, gap)?
+        .components()?
+        .into_iter()
+        .filter(|r| r.h >= v_len && r.w <= max_thick)
+        .map(scale)
+        .collect();
+    // A vertical ruling ends on a horizontal one (at least at one end); text strokes don't.
+    // A longer piece inside the span of the horizontal rulings is kept too (a ruling whose
+    // ends were erased).
+    let reach = px(dpi, 0.06);
+    let hx0 = h_boxes.iter().map(|h| h.x).min().unwrap_or(0);
+    let hx1 = h_boxes.iter().map(|h| h.x1()).max().unwrap_or(0);
+    let hy0 = h_boxes.iter().map(|h| h.y).min().unwrap_or(0);
+    let hy1 = h_boxes.iter().map(|h| h.y1()).max().unwrap_or(0);
+    let touches = |x: i32, y: i32| h_boxes.iter().any(|h| x >= h.x - reach && x <= h.x1() + reach && (y - (h.y + h.h / 2)).abs() <= reach);
+    let v_boxes: Vec<Rect> = v_all
+        .into_iter()
+        .filter(|v| {
+            let cx = v.x + v.w / 2;
+            touches(cx, v.y) || touches(cx, v.y1()) || (v.h >= px(dpi, 0.3) && cx >= hx0 && cx <= hx1 && v.y >= hy0 - reach && v.y1() <= hy1 + reach)
+        })
+        .collect();
+
+    lap("rulings");
+    // paint the line pixels out of the gray image
+    let mut mask = h_open.or(&v_open)?;
+    if f == 2 {
+        mask = mask.expand2()?;
+    }
+    let mask = mask.dilate_brick(3, 3)?;
+    drop(h_open);
+    drop(v_open);
+    gray.paint_through_mask(&mask, 255)?;
+    drop(mask);
+    lap("paint");
+    let text = binarize_text(&gray, dpi)?;
+    lap("binarize");
+
+    let mut rulings_px = h_boxes;
+    rulings_px.extend(v_boxes);
+    Ok(Prepared { gray, text, rulings_px, skew_deg, dpi: (img.dpi_x, img.dpi_y) })
+}

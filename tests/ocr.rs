@@ -1,0 +1,232 @@
+//! OCR producer tests on small degraded scans made by tests/fixtures/make_fixtures.py from a
+//! digital report page (values below are the ones printed in that PDF).
+//!
+//! The Tesseract tests need libtesseract with `eng` and `chi_sim` (scripts/setup.sh).
+
+use nianbao::model::{BBox, PageKind, Source};
+use nianbao::ocr::{self, Color, NullEngine, OcrOptions, PageImage, ReadMode, TesseractConfig, TesseractEngine};
+use nianbao::table::{self, Table};
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn load(name: &str) -> PageImage {
+    ocr::load_image_file(&fixture(name)).unwrap().remove(0)
+}
+
+/// OCR with Tesseract and place the words into the grids.
+fn ocr_tables(img: &PageImage) -> (nianbao::model::Page, Vec<Table>) {
+    let mut engine = TesseractEngine::new(&TesseractConfig::default()).unwrap();
+    let out = ocr::ocr_page_detailed(img, 1, &mut engine, &OcrOptions::default()).unwrap();
+    let mut tables = out.tables.clone();
+    for t in &mut tables {
+        table::fill_cells(t, &out.page.words);
+    }
+    (out.page, tables)
+}
+
+/// The 主动公开 table: 14 rows x 4 columns, numbers in fixed cells.
+fn assert_active_table(t: &Table) {
+    assert_eq!((t.n_rows(), t.n_cols()), (14, 4), "grid {:?}", t.grid_text());
+    let expect = [
+        ((2, 1), "0"),
+        ((2, 2), "0"),
+        ((2, 3), "0"),
+        ((3, 1), "28"),
+        ((3, 2), "10"),
+        ((3, 3), "65"),
+        ((6, 1), "335918"),
+        ((9, 1), "3947334"),
+        ((10, 1), "4032"),
+        ((13, 1), "44381.44"),
+    ];
+    for ((r, c), v) in expect {
+        assert_eq!(t.cell_at(r, c).text(), v, "cell ({r},{c}) of {:?}", t.grid_text());
+    }
+    assert!(t.cell_at(3, 0).text().contains("规范性文件"), "label {:?}", t.cell_at(3, 0).text());
+}
+
+#[test]
+fn rotated_noisy_jpeg_table_numbers_land_in_their_cells() {
+    let img = load("active-gray-rot.jpg");
+    assert_eq!((img.width(), img.height()), (960, 745));
+    assert_eq!(img.dpi_x, 150.0, "JFIF density is the dpi");
+    let (page, tables) = ocr_tables(&img);
+    assert_eq!(page.kind, PageKind::Scanned);
+    assert!((page.width - 960.0 * 72.0 / 150.0).abs() < 0.5, "width in points: {}", page.width);
+    assert!(page.rulings.len() >= 20, "rulings: {}", page.rulings.len());
+    assert_eq!(tables.len(), 1);
+    assert_active_table(&tables[0]);
+    // the partly erased ruling between 28 and 10 was completed
+    assert_ne!(tables[0].index[3 * 4 + 1], tables[0].index[3 * 4 + 2]);
+    for w in &page.words {
+        assert_eq!(w.source, Source::Ocr);
+        assert!((0.0..=1.0).contains(&w.confidence));
+        assert!(w.bbox.x1 <= page.width + 1.0 && w.bbox.y1 <= page.height + 1.0);
+    }
+}
+
+#[test]
+fn red_seal_over_numbers_is_dropped() {
+    let img = load("active-seal.jpg");
+    let (_, tables) = ocr_tables(&img);
+    assert_eq!(tables.len(), 1, "the seal ring must not add rulings");
+    assert_active_table(&tables[0]);
+}
+
+#[test]
+fn image_only_pdfs_decode_directly_with_their_dpi() {
+    let jpeg = std::fs::read(fixture("scan-jpeg.pdf")).unwrap();
+    let img = ocr::pdf_page_image(&jpeg, 0).unwrap();
+    assert_eq!((img.width(), img.height()), (960, 745));
+    assert!((img.dpi_x - 150.0).abs() < 0.5 && (img.dpi_y - 150.0).abs() < 0.5, "{} {}", img.dpi_x, img.dpi_y);
+    assert_eq!(img.dpi_source, ocr::DpiSource::Pdf);
+
+    // CCITT G4 with DecodeParms as an array (img2pdf): pixel-identical to the same G4 TIFF page
+    let g4 = std::fs::read(fixture("scan-g4.pdf")).unwrap();
+    let from_pdf = ocr::pdf_page_image(&g4, 0).unwrap();
+    let from_tiff = load("two-page.tif");
+    let a = from_pdf.pix().to_gray().unwrap().gray_bytes().unwrap();
+    let b = from_tiff.pix().to_gray().unwrap().gray_bytes().unwrap();
+    assert_eq!(a.len(), b.len());
+    assert!(a == b, "G4 from the PDF differs from the TIFF in {} pixels", a.iter().zip(&b).filter(|(x, y)| x != y).count());
+    assert!(a.iter().filter(|&&v| v == 0).count() > 10_000, "black ink present");
+
+    assert!(ocr::pdf_page_image(&g4, 5).unwrap_err().to_string().contains("does not exist"));
+    assert_eq!(ocr::pdf_page_count(&g4).unwrap(), 1);
+}
+
+#[test]
+fn g4_pdf_page_is_read() {
+    let g4 = std::fs::read(fixture("scan-g4.pdf")).unwrap();
+    let page = ocr::ocr_pdf_page(&g4, 0, &TesseractConfig::default()).unwrap();
+    assert_eq!(page.number, 1);
+    let tables = table::find_tables(&page, &table::Tolerances::default());
+    assert_eq!(tables.len(), 1);
+    assert_active_table(&tables[0]);
+}
+
+#[test]
+fn multipage_tiff_gives_every_page() {
+    let pages = ocr::load_image_file(&fixture("two-page.tif")).unwrap();
+    assert_eq!(pages.len(), 2);
+    assert_eq!((pages[1].width(), pages[1].height()), (960, 395));
+    assert_eq!(pages[1].dpi_x, 150.0);
+}
+
+#[test]
+fn null_engine_sees_numeric_and_label_cells() {
+    let img = load("active-gray-rot.jpg");
+    let mut engine = NullEngine { numeric: Some("7".into()), text: Some("标签".into()), calls: vec![] };
+    let out = ocr::ocr_page_detailed(&img, 3, &mut engine, &OcrOptions { page_text: false, ..Default::default() }).unwrap();
+    assert_eq!(out.page.number, 3);
+    assert_eq!(out.tables.len(), 1);
+    let numeric_calls = engine.calls.iter().filter(|(_, m)| *m == ReadMode::Numeric).count();
+    assert!(numeric_calls >= 10, "every number cell gets a digit read ({numeric_calls})");
+    assert!(!engine.calls.iter().any(|(_, m)| *m == ReadMode::Page), "page text pass was switched off");
+    let mut t = out.tables[0].clone();
+    table::fill_cells(&mut t, &out.page.words);
+    assert_eq!(t.cell_at(3, 1).text(), "7");
+    assert_eq!(t.cell_at(3, 0).text(), "标签");
+    assert_eq!(t.cell_at(0, 0).text(), "标签");
+
+    // an engine that reads nothing still yields the grid, and no words
+    let mut silent = NullEngine::default();
+    let out = ocr::ocr_page(&img, 1, &mut silent).unwrap();
+    assert!(out.words.is_empty());
+    assert!(out.rulings.len() >= 20);
+}
+
+#[test]
+fn blank_page_gives_no_words_and_no_reads() {
+    let img = PageImage::from_gray(300, 200, &vec![250u8; 300 * 200], 100.0).unwrap();
+    let mut engine = NullEngine { numeric: Some("1".into()), text: Some("x".into()), calls: vec![] };
+    let page = ocr::ocr_page(&img, 1, &mut engine).unwrap();
+    assert!(page.words.is_empty() && page.rulings.is_empty());
+    assert!(engine.calls.is_empty(), "nothing to read: {:?}", engine.calls);
+}
+
+fn png_with_size(w: u32, h: u32) -> Vec<u8> {
+    let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = b"IHDR".to_vec();
+    chunk.extend_from_slice(&w.to_be_bytes());
+    chunk.extend_from_slice(&h.to_be_bytes());
+    chunk.extend_from_slice(&[8, 0, 0, 0, 0]);
+    v.extend_from_slice(&13u32.to_be_bytes());
+    let mut crc = flate2::Crc::new();
+    crc.update(&chunk);
+    v.extend_from_slice(&chunk);
+    v.extend_from_slice(&crc.sum().to_be_bytes());
+    v.extend_from_slice(b"\0\0\0\0IEND\xaeB`\x82");
+    v
+}
+
+#[test]
+fn oversized_and_broken_images_are_errors() {
+    // 81 Mpx: refused from the header, before any pixel is decoded
+    let err = ocr::image::load_image_bytes(&png_with_size(9000, 9000)).unwrap_err();
+    assert!(format!("{err:#}").contains("budget"), "{err:#}");
+    assert!(ocr::image::load_image_bytes(&png_with_size(100_000, 100_000)).is_err());
+    assert!(ocr::image::load_image_bytes(&png_with_size(10, 10)).is_err(), "header only, no data");
+    assert!(ocr::image::load_image_bytes(b"").is_err());
+    assert!(ocr::load_image_file(Path::new("/nonexistent/x.png")).is_err());
+    assert!(ocr::pdf_page_image(b"%PDF-1.7\n%%EOF", 0).is_err());
+}
+
+/// A one-page digital PDF drawing a 2x2 grid (no fonts), written by hand.
+fn tiny_pdf() -> Vec<u8> {
+    let content = b"2 w 100 500 m 300 500 l S 100 600 m 300 600 l S 100 700 m 300 700 l S \
+100 500 m 100 700 l S 200 500 m 200 700 l S 300 500 m 300 700 l S";
+    let objs = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 800] /Contents 4 0 R /Resources << >> >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{}\nendstream", content.len(), String::from_utf8_lossy(content)),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = vec![];
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{}\nendobj\n", i + 1, o).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objs.len() + 1).as_bytes());
+    out
+}
+
+#[test]
+fn digital_page_renders_and_inspect_draws_it() {
+    let pdf = tiny_pdf();
+    // not a single image: pdf_page_image falls back to rendering (300 dpi)
+    let img = ocr::pdf_page_image(&pdf, 0).unwrap();
+    assert_eq!((img.width(), img.height()), (1666, 3333));
+    let img = ocr::render_pdf_page(&pdf, 0, 72.0).unwrap();
+    assert_eq!((img.width(), img.height()), (400, 800));
+    let gray = img.pix().to_gray().unwrap();
+    assert!(gray.gray_at(150, 300) < 100, "the ruling at y=500 (PDF) is drawn at y=300 (top-left)");
+    assert!(gray.gray_at(150, 350) > 200, "paper is white");
+
+    // the OCR producer finds the same 2x2 grid on the rendered page
+    let mut engine = NullEngine::default();
+    let out = ocr::ocr_page_detailed(&img, 1, &mut engine, &OcrOptions::default()).unwrap();
+    assert_eq!(out.tables.len(), 1);
+    let t = &out.tables[0];
+    assert_eq!((t.n_rows(), t.n_cols()), (2, 2));
+    assert!((t.bbox.x0 - 100.0).abs() < 3.0 && (t.bbox.y0 - 100.0).abs() < 3.0, "{}", t.bbox);
+
+    let png = std::env::temp_dir().join(format!("nianbao-inspect-{}.png", std::process::id()));
+    let marks = vec![(BBox::new(100.0, 100.0, 200.0, 200.0), "requests.granted.total".to_string(), Color::MAGENTA)];
+    ocr::inspect_png(&img, &out.page, &out.tables, &marks, &png).unwrap();
+    let drawn = ocr::load_image_file(&png).unwrap().remove(0);
+    std::fs::remove_file(&png).ok();
+    assert_eq!((drawn.width(), drawn.height()), (400, 800));
+    let rgb = drawn.pix().red_channel().unwrap();
+    // the magenta mark's outline (red 200) sits on the cell's top-left corner area
+    assert!((95..=110).any(|x| rgb.gray_at(x, 100) >= 150), "mark drawn");
+}
