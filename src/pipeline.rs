@@ -151,6 +151,11 @@ pub fn convert_file(path: &Path, shown: &str, opts: &Options) -> ReportResult {
     res
 }
 
+/// A failed result for `shown` (used by the supervisor when a worker dies or times out).
+pub fn failed_result(shown: &str, sha: &str, bytes: u64, error: String) -> ReportResult {
+    failed(shown, sha, bytes, error)
+}
+
 fn failed(shown: &str, sha: &str, bytes: u64, error: String) -> ReportResult {
     ReportResult {
         report: ReportRow {
@@ -176,6 +181,7 @@ struct Pages {
 
 fn pdf_pages(bytes: &[u8], opts: &Options) -> Result<Pages, String> {
     let doc = pdf::load(bytes).map_err(|e| e.to_string())?;
+    crate::limits::check_pdf_streams(&doc)?;
     let read = pdf::read_pages(&doc).map_err(|e| e.to_string())?;
     let mut pages = Vec::with_capacity(read.len());
     let mut errors = Vec::new();
@@ -214,6 +220,7 @@ fn convert_bytes(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> Repo
     let produced = match input_kind(path) {
         Some(InputKind::Pdf) => pdf_pages(bytes, opts),
         Some(InputKind::Image) => match opts.ocr {
+            _ if crate::limits::check_image(bytes).is_err() => Err(crate::limits::check_image(bytes).unwrap_err()),
             Some(ocr) => ocr.image_file(bytes, path).map(|pages| Pages { pages, errors: vec![] }).map_err(|e| format!("{e:#}")),
             None => Err("image input needs OCR, which is off".into()),
         },
