@@ -122,6 +122,18 @@ def main():
         4: stream(outer, b"/Filter [/FlateDecode /FlateDecode]"),
     }))
 
+    # Slow: a small file whose one page draws 400,000 text runs (several seconds to interpret),
+    # for the --timeout test.
+    ops = b"BT /F1 12 Tf 72 720 Td (slow) Tj ET\n" * 400000
+    write("slow.pdf", build_pdf({
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+           b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        4: stream(zlib.compress(ops, 9), b"/Filter /FlateDecode"),
+        5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    }))
+
     # Encrypted: with a user password (cannot be read), and with an empty user password
     # (anyone can open it; only an owner password restricts editing).
     for name, user in (("encrypted-password.pdf", "secret"), ("encrypted-empty-user.pdf", "")):

@@ -356,7 +356,7 @@ pub fn convert(args: ConvertArgs) -> Result<i32> {
         pages_done += r.report.pages as u64;
         tracing::debug!(file = %e.source_file, status = %r.report.status, seconds = r.report.seconds, "converted");
         if r.report.status == "failed" {
-            tracing::warn!(file = %e.source_file, error = %r.report.error, "failed");
+            tracing::info!(file = %e.source_file, error = %r.report.error, "failed");
         }
         let stored = Stored { pipeline_version: PIPELINE_VERSION.into(), sha256: e.sha256.clone(), result: r };
         write_stored(out, &e.key, &stored)?;
