@@ -135,16 +135,7 @@ pub fn input_kind(path: &Path) -> Option<InputKind> {
 pub fn convert_file(path: &Path, shown: &str, opts: &Options) -> ReportResult {
     let start = Instant::now();
     let mut res = match std::fs::read(path) {
-        Ok(bytes) => {
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| convert_bytes(&bytes, path, shown, opts)));
-            match r {
-                Ok(r) => r,
-                Err(p) => {
-                    let sha = sha256_hex(&bytes);
-                    failed(shown, &sha, bytes.len() as u64, format!("internal error (panic: {}); please report this file", pdf::panic_message(&p)))
-                }
-            }
-        }
+        Ok(bytes) => convert_bytes_caught(&bytes, path, shown, opts),
         Err(e) => failed(shown, "", 0, format!("cannot read the file: {e}")),
     };
     res.report.seconds = (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
@@ -154,6 +145,19 @@ pub fn convert_file(path: &Path, shown: &str, opts: &Options) -> ReportResult {
 /// A failed result for `shown` (used by the supervisor when a worker dies or times out).
 pub fn failed_result(shown: &str, sha: &str, bytes: u64, error: String) -> ReportResult {
     failed(shown, sha, bytes, error)
+}
+
+/// The document entry point on bytes already read (`path` gives the kind by its extension):
+/// panics become a failed result.  Used by `convert_file` and by the fuzz target.
+pub fn convert_bytes_caught(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> ReportResult {
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| convert_bytes(bytes, path, shown, opts)));
+    match r {
+        Ok(r) => r,
+        Err(p) => {
+            let sha = sha256_hex(bytes);
+            failed(shown, &sha, bytes.len() as u64, format!("internal error (panic: {}); please report this file", pdf::panic_message(&p)))
+        }
+    }
 }
 
 fn failed(shown: &str, sha: &str, bytes: u64, error: String) -> ReportResult {

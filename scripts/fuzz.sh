@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Fuzz the document entry point for a few minutes (not run in CI).
+#   scripts/fuzz.sh [SECONDS]        default 300
+# Needs the nightly toolchain and cargo-fuzz (`rustup toolchain install nightly`,
+# `cargo install cargo-fuzz`).  Seeds: the PDFs under tests/fixtures.  Crashes land in
+# fuzz/artifacts/convert/; reproduce one with
+#   cargo +nightly fuzz run convert fuzz/artifacts/convert/<file>
+# and, once fixed, copy it to tests/fixtures/fuzz/ (tests/fuzz_regressions.rs runs them all).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs="${1:-300}"
+corpus=fuzz/corpus/convert
+mkdir -p "$corpus"
+cp -n tests/fixtures/*.pdf tests/fixtures/bad/*.pdf "$corpus"/ 2>/dev/null || true
+[[ -d tests/fixtures/fuzz ]] && cp -n tests/fixtures/fuzz/* "$corpus"/ 2>/dev/null || true
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/fuzz/target}"
+# -timeout: a file that takes longer is a hang; -rss_limit_mb: a memory blow-up;
+# -max_len: inputs up to 256 KiB (the seeds are about 150 KiB).
+exec cargo +nightly fuzz run convert "$corpus" -- \
+  -max_total_time="$secs" -timeout=30 -rss_limit_mb=2048 -max_len=262144 -print_final_stats=1
