@@ -9,15 +9,27 @@ use std::path::{Path, PathBuf};
 
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Write `data` to `path` atomically (temp file in the same folder, fsync, rename).
+/// Write `data` to `path` atomically (temp file in the same folder, then rename): a reader or a
+/// killed run never sees half a file.  Only the summary CSVs are also fsynced (durable across a
+/// power cut); per-report files can always be rebuilt.
 pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
+    write_file(path, data, false)
+}
+
+pub fn write_durable(path: &Path, data: &[u8]) -> Result<()> {
+    write_file(path, data, true)
+}
+
+fn write_file(path: &Path, data: &[u8], durable: bool) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let mut f = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
     f.write_all(data)?;
-    f.sync_all()?;
+    if durable {
+        f.sync_all()?;
+    }
     drop(f);
     std::fs::rename(&tmp, path).with_context(|| format!("cannot rename {} to {}", tmp.display(), path.display()))?;
     Ok(())
@@ -95,7 +107,7 @@ pub fn write_summary_csvs(out: &Path, results: &[ReportResult], excel: bool) -> 
     ];
     let mut written = Vec::new();
     for (p, data) in files {
-        write_atomic(&p, &data)?;
+        write_durable(&p, &data)?;
         written.push(p);
     }
     Ok(written)

@@ -59,21 +59,51 @@ pub fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
-/// Some producers (Chromium among them) map ideographs to Kangxi radicals or CJK compatibility
-/// ideographs in their ToUnicode tables (⾏ U+2F8F for 行).  Fold those to the unified
-/// ideograph by their NFKC decomposition; leave every other character as printed.
+/// Some producers (Chromium among them) map ideographs to Kangxi or supplementary CJK radicals
+/// (⾏ U+2F8F for 行, ⻘ U+2EED for 青) or to CJK compatibility ideographs in their ToUnicode
+/// tables.  Radicals are folded by Unicode's Equivalent_Unified_Ideograph property (the UCD file
+/// is compiled in, from Debian's unicode-data), compatibility ideographs by their canonical
+/// decomposition; every other character stays as printed.
 pub fn fold_radicals(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     if !s.chars().any(is_radical) {
         return s.to_string();
     }
     s.chars()
-        .flat_map(|c| if is_radical(c) { c.to_string().nfkc().collect::<Vec<_>>() } else { vec![c] })
+        .flat_map(|c| match equivalent_ideograph(c) {
+            Some(u) => vec![u],
+            None if is_radical(c) => c.to_string().nfkc().collect::<Vec<_>>(),
+            None => vec![c],
+        })
         .collect()
 }
 
 fn is_radical(c: char) -> bool {
-    matches!(c as u32, 0x2E80..=0x2FDF | 0xF900..=0xFAFF | 0x2F800..=0x2FA1F)
+    matches!(c as u32, 0x2E80..=0x2FDF | 0x31C0..=0x31EF | 0xF900..=0xFAFF | 0x2F800..=0x2FA1F)
+}
+
+fn equivalent_ideograph(c: char) -> Option<char> {
+    static MAP: std::sync::OnceLock<std::collections::HashMap<u32, char>> = std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut m = std::collections::HashMap::new();
+        for line in include_str!("../data/EquivalentUnifiedIdeograph.txt").lines() {
+            let line = line.split('#').next().unwrap_or("");
+            let Some((range, target)) = line.split_once(';') else { continue };
+            let Some(to) = u32::from_str_radix(target.trim(), 16).ok().and_then(char::from_u32) else { continue };
+            let (lo, hi) = match range.trim().split_once("..") {
+                Some((a, b)) => (a, b),
+                None => (range.trim(), range.trim()),
+            };
+            if let (Ok(lo), Ok(hi)) = (u32::from_str_radix(lo, 16), u32::from_str_radix(hi, 16)) {
+                for cp in lo..=hi {
+                    m.insert(cp, to);
+                }
+            }
+        }
+        m
+    })
+    .get(&(c as u32))
+    .copied()
 }
 
 fn is_bad_char(c: char) -> bool {
@@ -216,10 +246,12 @@ pub fn read_pages(doc: &pdf_extract::Document) -> Result<Vec<PdfPage>, PdfError>
         return Err(PdfError::NoPages);
     }
     let mut out = Vec::with_capacity(pages.len());
+    let empty = pdf_extract::Dictionary::new();
+    let mut interp = pdf_extract::PageInterpreter::new(doc, &empty);
     for (&num, &id) in &pages {
         check_parents(doc, id)?;
         let mut dev = Collector::default();
-        let r = catch_unwind(AssertUnwindSafe(|| pdf_extract::output_doc_page(doc, &mut dev, num)));
+        let r = catch_unwind(AssertUnwindSafe(|| interp.output_page(&mut dev, num, id)));
         let error = match r {
             Ok(Ok(())) => None,
             Ok(Err(e)) => Some(format!("page {num}: {e}")),
@@ -498,6 +530,7 @@ mod tests {
     #[test]
     fn radicals_fold_to_ideographs() {
         assert_eq!(fold_radicals("⾏政规范性⽂件"), "行政规范性文件");
+        assert_eq!(fold_radicals("⻘州市人⺠政府"), "青州市人民政府");
         assert_eq!(fold_radicals("（一）予以公开"), "（一）予以公开");
     }
 

@@ -64,6 +64,8 @@ pub struct Table {
     pub cells: Vec<Cell>,
     /// For each grid position (row-major), the index of the cell that covers it.
     pub index: Vec<usize>,
+    /// How the grid was found: "lattice" (rulings) or "stream" (text alignment).
+    pub method: &'static str,
 }
 
 impl Table {
@@ -297,7 +299,7 @@ fn grid_from_lines(h: &[(f32, f32, f32)], v: &[(f32, f32, f32)], page: u32, tol:
         cell.bbox = BBox::new(xs[cell.c0], ys[cell.r0], xs[cell.c1], ys[cell.r1]);
     }
     let bbox = BBox::new(xs[0], ys[0], xs[nc], ys[nr]);
-    Some(Table { page, bbox, xs, ys, cells, index })
+    Some(Table { page, bbox, xs, ys, cells, index, method: "lattice" })
 }
 
 /// Which band of `bounds` holds `v` (None outside).
@@ -376,13 +378,148 @@ fn needs_space(left: &str, right: &str) -> bool {
     }
 }
 
-/// All tables of a page, with words placed.
+/// All tables of a page, with words placed: lattice tables from the rulings, then, for the
+/// words outside them, tables found by text alignment (`stream_tables`).
 pub fn find_tables(page: &Page, tol: &Tolerances) -> Vec<Table> {
     let mut tables = find_grids(&page.rulings, page.number, tol);
+    let mut used = vec![false; page.words.len()];
     for t in &mut tables {
-        fill_cells(t, &page.words);
+        for i in fill_cells(t, &page.words) {
+            used[i] = true;
+        }
+    }
+    tables.extend(stream_tables(page, &used));
+    tables.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
+    tables
+}
+
+/// Tables without rulings, found by text alignment (pdfplumber's "stream" idea, simplified):
+/// runs of lines that end in numbers form a block; the x-extents of the numbers, merged where
+/// they overlap, are the value columns; everything left of them is the label column; each line
+/// is a row.  Lines without numbers inside a block (headers, wrapped labels) are rows too.
+pub fn stream_tables(page: &Page, used: &[bool]) -> Vec<Table> {
+    let words = &page.words;
+    let free: Vec<usize> = (0..words.len()).filter(|&i| !used.get(i).copied().unwrap_or(false)).collect();
+    if free.len() < 4 {
+        return vec![];
+    }
+    // lines: words whose vertical centres are close, left to right
+    let mut order = free.clone();
+    order.sort_by(|&a, &b| words[a].bbox.cy().total_cmp(&words[b].bbox.cy()));
+    let mut lines: Vec<Vec<usize>> = Vec::new();
+    for i in order {
+        let b = &words[i].bbox;
+        let joined = lines.last().is_some_and(|l| {
+            let f = &words[l[0]].bbox;
+            (b.cy() - f.cy()).abs() <= 0.5 * b.height().min(f.height()).max(1.0)
+        });
+        if joined {
+            if let Some(l) = lines.last_mut() {
+                l.push(i);
+            }
+        } else {
+            lines.push(vec![i]);
+        }
+    }
+    for l in &mut lines {
+        l.sort_by(|&a, &b| words[a].bbox.x0.total_cmp(&words[b].bbox.x0));
+    }
+    let numeric = |l: &Vec<usize>| {
+        let n = l.iter().rev().take_while(|&&i| crate::values::is_value_like(&words[i].text)).count();
+        n >= 1 && (n < l.len() || n >= 3)
+    };
+    let mut tables = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if !numeric(&lines[i]) {
+            i += 1;
+            continue;
+        }
+        // extend the block over numeric lines, bridging up to 3 non-numeric lines
+        let mut end = i + 1;
+        let mut j = i + 1;
+        while j < lines.len() {
+            if numeric(&lines[j]) {
+                end = j + 1;
+                j += 1;
+            } else if j + 1 < lines.len() && j < end + 3 {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        // a header may stand right above the first numeric line
+        let start = if i > 0 && i >= 1 && !numeric(&lines[i - 1]) { i - 1 } else { i };
+        let block = &lines[start..end];
+        let wide = block.iter().any(|l| l.iter().filter(|&&w| crate::values::is_value_like(&words[w].text)).count() >= 10);
+        if (block.iter().filter(|l| numeric(l)).count() >= 2 || wide)
+            && let Some(t) = stream_table(page, block)
+        {
+            tables.push(t);
+        }
+        i = end;
     }
     tables
+}
+
+fn stream_table(page: &Page, block: &[Vec<usize>]) -> Option<Table> {
+    let words = &page.words;
+    let is_val = |i: usize| crate::values::is_value_like(&words[i].text);
+    // value columns: x-extents of the trailing numbers of numeric lines, merged where they overlap
+    let mut spans: Vec<(f32, f32)> = Vec::new();
+    for l in block {
+        for &w in l.iter().rev().take_while(|&&w| is_val(w)) {
+            spans.push((words[w].bbox.x0, words[w].bbox.x1));
+        }
+    }
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut cols: Vec<(f32, f32)> = Vec::new();
+    for (a, b) in spans {
+        match cols.last_mut() {
+            Some(c) if a <= c.1 + 1.0 => c.1 = c.1.max(b),
+            _ => cols.push((a, b)),
+        }
+    }
+    if cols.is_empty() {
+        return None;
+    }
+    let all: Vec<usize> = block.iter().flatten().copied().collect();
+    let x0 = all.iter().map(|&i| words[i].bbox.x0).fold(f32::MAX, f32::min) - 1.0;
+    let x1 = all.iter().map(|&i| words[i].bbox.x1).fold(f32::MIN, f32::max) + 1.0;
+    let mut xs = vec![x0, cols[0].0 - 1.0];
+    for w in cols.windows(2) {
+        xs.push((w[0].1 + w[1].0) / 2.0);
+    }
+    xs.push(x1.max(cols[cols.len() - 1].1 + 1.0));
+    xs.dedup_by(|a, b| (*a - *b).abs() < 0.5);
+    let tops: Vec<f32> = block.iter().map(|l| l.iter().map(|&i| words[i].bbox.y0).fold(f32::MAX, f32::min)).collect();
+    let bots: Vec<f32> = block.iter().map(|l| l.iter().map(|&i| words[i].bbox.y1).fold(f32::MIN, f32::max)).collect();
+    let mut ys = vec![tops[0] - 1.0];
+    for k in 1..block.len() {
+        ys.push((bots[k - 1] + tops[k]) / 2.0);
+    }
+    ys.push(bots[block.len() - 1] + 1.0);
+    if xs.len() < 3 || ys.windows(2).any(|w| w[1] <= w[0]) {
+        return None;
+    }
+    let (nr, nc) = (ys.len() - 1, xs.len() - 1);
+    let mut cells = Vec::with_capacity(nr * nc);
+    for r in 0..nr {
+        for c in 0..nc {
+            cells.push(Cell { r0: r, r1: r + 1, c0: c, c1: c + 1, bbox: BBox::new(xs[c], ys[r], xs[c + 1], ys[r + 1]), words: vec![], lines: vec![] });
+        }
+    }
+    let bbox = BBox::new(xs[0], ys[0], xs[nc], ys[nr]);
+    let mut t = Table { page: page.number, bbox, xs, ys, cells, index: (0..nr * nc).collect(), method: "stream" };
+    let sub: Vec<Word> = all.iter().map(|&i| words[i].clone()).collect();
+    fill_cells(&mut t, &sub);
+    // word indices must refer to the page's words
+    for cell in &mut t.cells {
+        for w in &mut cell.words {
+            *w = all[*w];
+        }
+    }
+    Some(t)
 }
 
 #[cfg(test)]
@@ -443,6 +580,34 @@ mod tests {
         assert_eq!(t.cell_at(1, 0).lines, vec!["本年", "新收"]);
         assert_eq!(t.cell_at(1, 2).text(), "21");
         assert_eq!(t.cell_at(2, 2).text(), "");
+    }
+
+    #[test]
+    fn stream_table_from_alignment_alone() {
+        let w = |t: &str, x: f32, y: f32| Word::text_layer(t.into(), BBox::new(x, y, x + 8.0 * t.chars().count() as f32, y + 10.0));
+        let page = Page {
+            number: 1,
+            width: 595.0,
+            height: 842.0,
+            kind: crate::model::PageKind::Digital,
+            words: vec![
+                w("一、本年新收", 10.0, 100.0),
+                w("21", 200.0, 100.0),
+                w("0", 250.0, 100.0),
+                w("21", 300.0, 100.0),
+                w("二、上年结转", 10.0, 120.0),
+                w("—", 202.0, 120.0),
+                w("3", 252.0, 120.0),
+                w("3", 302.0, 120.0),
+                w("本报告中所列数据统计期限从1月1日起", 10.0, 200.0),
+            ],
+            rulings: vec![],
+        };
+        let t = stream_tables(&page, &vec![false; page.words.len()]);
+        assert_eq!(t.len(), 1);
+        let t = &t[0];
+        assert_eq!(t.n_cols(), 4);
+        assert_eq!(t.grid_text(), vec![vec!["一、本年新收", "21", "0", "21"], vec!["二、上年结转", "—", "3", "3"]]);
     }
 
     #[test]

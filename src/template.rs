@@ -218,6 +218,7 @@ struct Candidate<'a> {
     value_cells: Vec<&'a Cell>,
     label: String,
     page: u32,
+    method: &'static str,
 }
 
 /// Best template row for a label, with its similarity.
@@ -278,7 +279,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             if vals.is_empty() {
                 continue;
             }
-            let cand = Candidate { value_cells: vals, label: label.clone(), page: t.page };
+            let cand = Candidate { value_cells: vals, label: label.clone(), page: t.page, method: t.method };
             if labels.is_empty() {
                 if cand.value_cells.len() >= 10 {
                     assign_appeals(&cand, &st, &schema.appeals, &mut assigned);
@@ -354,7 +355,7 @@ fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &m
     all_text && (joined.contains("行政复议") || joined.contains("行政诉讼") || joined.contains("申请人情况"))
 }
 
-fn cell_for(cand: &Candidate, cell: &Cell, table: &str, row: &Row, col: &(String, String), method: &str) -> MappedCell {
+fn cell_for(cand: &Candidate, cell: &Cell, table: &str, row: &Row, col: &(String, String)) -> MappedCell {
     let raw = cell.text();
     let (value, mut flags) = match values::parse(&raw) {
         Parsed::Number(n) => (Some(n), vec![]),
@@ -367,6 +368,10 @@ fn cell_for(cand: &Candidate, cell: &Cell, table: &str, row: &Row, col: &(String
     {
         flags.push("decimal_in_count".into());
     }
+    if cand.method == "stream" {
+        // rows and columns from text alignment alone are a guess worth a look
+        flags.push("layout_from_text_alignment".into());
+    }
     MappedCell {
         table: table.into(),
         row: row.key.clone(),
@@ -377,8 +382,8 @@ fn cell_for(cand: &Candidate, cell: &Cell, table: &str, row: &Row, col: &(String
         col_label: col.1.clone(),
         page: Some(cand.page),
         bbox: Some(cell.bbox),
-        method: method.into(),
-        confidence: 1.0,
+        method: cand.method.into(),
+        confidence: if cand.method == "stream" { 0.8 } else { 1.0 },
         flags,
     }
 }
@@ -386,7 +391,7 @@ fn cell_for(cand: &Candidate, cell: &Cell, table: &str, row: &Row, col: &(String
 fn assign_active(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<MappedCell>) {
     if row.cols.len() == 1 {
         let cell = cand.value_cells[0];
-        out.push(cell_for(cand, cell, "active", row, &row.cols[0], "lattice"));
+        out.push(cell_for(cand, cell, "active", row, &row.cols[0]));
         return;
     }
     let mut used = vec![false; row.cols.len()];
@@ -401,7 +406,7 @@ fn assign_active(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<MappedCe
             && !used[j]
         {
             used[j] = true;
-            out.push(cell_for(cand, cell, "active", row, &row.cols[j], "lattice"));
+            out.push(cell_for(cand, cell, "active", row, &row.cols[j]));
         }
     }
 }
@@ -423,7 +428,7 @@ fn assign_requests(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<Mapped
             && !used[j]
         {
             used[j] = true;
-            let mut m = cell_for(cand, cell, "requests", row, &row.cols[j], "lattice");
+            let mut m = cell_for(cand, cell, "requests", row, &row.cols[j]);
             if positional {
                 m.flag("column_by_position");
             }
@@ -445,7 +450,7 @@ fn assign_appeals(cand: &Candidate, st: &State, def: &TableDef, out: &mut Vec<Ma
             st.appeals_cols.as_ref().and_then(|m| m.key_for(&cell.bbox)).and_then(|k| row.cols.iter().position(|x| x.0 == k))
         };
         if let Some(j) = j {
-            let mut m = cell_for(cand, cell, "appeals", row, &row.cols[j], "lattice");
+            let mut m = cell_for(cand, cell, "appeals", row, &row.cols[j]);
             m.row_label = row.label.clone();
             if positional {
                 m.flag("column_by_position");

@@ -918,6 +918,35 @@ struct PdfCIDFont<'a> {
     default_width: Option<f64>, // only used for CID fonts and we should probably brake out the different font types
 }
 
+/// nianbao patch: a ToUnicode stream read with lopdf's CMap parser, as pdf-extract's code -> text map.
+fn lopdf_unicode_map(doc: &Document, to_unicode: &Object) -> Option<HashMap<u32, String>> {
+    let mut font = Dictionary::new();
+    font.set("Type", Object::Name(b"Font".to_vec()));
+    font.set("Encoding", Object::Name(b"Identity-H".to_vec()));
+    font.set("ToUnicode", to_unicode.clone());
+    let cmap = match font.get_font_encoding(doc) {
+        Ok(lopdf::Encoding::UnicodeMapEncoding(c)) => c,
+        _ => return None,
+    };
+    let mut unicode = HashMap::new();
+    for (len_idx, ranges) in cmap.bf_ranges.iter().enumerate() {
+        for (range, _) in ranges.iter() {
+            let (lo, hi) = (*range.start(), *range.end());
+            for code in lo..=hi.min(lo.saturating_add(0xFFFF)) {
+                if let Some(be) = cmap.get(code, len_idx as u8 + 1) {
+                    if let [0xd800..=0xdfff] = &be[..] {
+                        continue;
+                    }
+                    if let Ok(s) = String::from_utf16(&be) {
+                        unicode.insert(code, s);
+                    }
+                }
+            }
+        }
+    }
+    if unicode.is_empty() { None } else { Some(unicode) }
+}
+
 fn get_unicode_map<'a>(doc: &'a Document, font: &'a Dictionary) -> Option<HashMap<u32, String>> {
     let to_unicode = maybe_get_obj(doc, font, b"ToUnicode");
     dlog!("ToUnicode: {:?}", to_unicode);
@@ -927,6 +956,11 @@ fn get_unicode_map<'a>(doc: &'a Document, font: &'a Dictionary) -> Option<HashMa
             let contents = get_contents(stream);
             dlog!("Stream: {}", String::from_utf8(contents.clone()).unwrap());
 
+            // nianbao patch: lopdf's (nom) CMap parser first; the pom-based adobe-cmap-parser was
+            // the single largest cost of reading a report.  Falls back to it when lopdf fails.
+            if let Some(m) = lopdf_unicode_map(doc, to_unicode.unwrap()) {
+                return Some(m);
+            }
             let cmap = adobe_cmap_parser::get_unicode_map(&contents).unwrap();
             let mut unicode = HashMap::new();
             // "It must use the beginbfchar, endbfchar, beginbfrange, and endbfrange operators to
@@ -1576,11 +1610,12 @@ struct Processor<'a> {
     // nianbao patch: nesting depth of form XObjects, and the CTM a form's content starts from.
     form_depth: u32,
     base_ctm: Transform,
+    font_by_dict: HashMap<usize, Rc<dyn PdfFont + 'a>>,
 }
 
 impl<'a> Processor<'a> {
     fn new() -> Processor<'a> {
-        Processor { font_table: HashMap::new(), _none: PhantomData, form_depth: 0, base_ctm: Transform2D::identity() }
+        Processor { font_table: HashMap::new(), _none: PhantomData, form_depth: 0, base_ctm: Transform2D::identity(), font_by_dict: HashMap::new() }
     }
 
     fn process_stream(&mut self, doc: &'a Document, content: Vec<u8>, resources: &'a Dictionary, media_box: &MediaBox, output: &mut dyn OutputDev, page_num: u32) -> Result<(), OutputError> {
@@ -1714,7 +1749,18 @@ impl<'a> Processor<'a> {
                 "Tf" => {
                     let fonts: &Dictionary = get(&doc, resources, b"Font");
                     let name = operation.operands[0].as_name().unwrap();
-                    let font = self.font_table.entry(name.to_owned()).or_insert_with(|| make_font(doc, get::<&Dictionary>(doc, fonts, name))).clone();
+                    // nianbao patch: fonts are also cached by their dictionary's identity across
+                    // pages (parsing a ToUnicode CMap again for every page cost a third of the time).
+                    let font = match self.font_table.get(name) {
+                        Some(f) => f.clone(),
+                        None => {
+                            let dict = get::<&Dictionary>(doc, fonts, name);
+                            let key = dict as *const Dictionary as usize;
+                            let f = self.font_by_dict.entry(key).or_insert_with(|| make_font(doc, dict)).clone();
+                            self.font_table.insert(name.to_owned(), f.clone());
+                            f
+                        }
+                    };
                     {
                         /*let file = font.get_descriptor().and_then(|desc| desc.get_file());
                     if let Some(file) = file {
@@ -2420,6 +2466,22 @@ pub fn output_doc(doc: &Document, output: &mut dyn OutputDev) -> Result<(), Outp
         output_doc_inner(page_num, object_id, doc, &mut p, output, &empty_resources)?;
     }
     Ok(())
+}
+
+/// nianbao patch: interpret pages one at a time while keeping the font cache between them.
+pub struct PageInterpreter<'a> {
+    p: Processor<'a>,
+    doc: &'a Document,
+    empty_resources: &'a Dictionary,
+}
+
+impl<'a> PageInterpreter<'a> {
+    pub fn new(doc: &'a Document, empty_resources: &'a Dictionary) -> Self {
+        PageInterpreter { p: Processor::new(), doc, empty_resources }
+    }
+    pub fn output_page(&mut self, output: &mut dyn OutputDev, page_num: u32, object_id: ObjectId) -> Result<(), OutputError> {
+        output_doc_inner(page_num, object_id, self.doc, &mut self.p, output, self.empty_resources)
+    }
 }
 
 pub fn output_doc_page(doc: &Document, output: &mut dyn OutputDev, page_num: u32) -> Result<(), OutputError> {
