@@ -257,7 +257,8 @@ fn read_stored(path: &Path) -> Result<Stored> {
 
 fn write_stored(out: &Path, key: &str, s: &Stored) -> Result<()> {
     let data = serde_json::to_vec(s)?;
-    output::write_atomic(&results_dir(out).join(format!("{key}.json")), &data)
+    // The commit point of a conversion: durable, so a power cut cannot leave an empty result.
+    output::write_durable(&results_dir(out).join(format!("{key}.json")), &data)
 }
 
 /// Assign duplicates: entries must be sorted by source_file; the first of each content is canonical.
@@ -368,8 +369,10 @@ pub fn convert(args: ConvertArgs) -> Result<i32> {
     })?;
     bar.finish_and_clear();
 
-    // Rebuild the top-level outputs from the result files.
-    let mut summary = rebuild(out, &entries, args.excel)?;
+    // Rebuild the top-level outputs from the result files (tables/ and text/ again too when
+    // --excel changed since the last run, so that every file has the same BOM setting).
+    let rewrite = read_manifest(out).map(|m| m.excel != args.excel).unwrap_or(false);
+    let mut summary = rebuild(out, &entries, args.excel, rewrite)?;
     write_manifest(out, &Manifest { pipeline_version: PIPELINE_VERSION.into(), shard: shard_s.clone(), excel: args.excel, entries })?;
     summary.command = "convert".into();
     summary.shard = shard_s;
@@ -510,7 +513,7 @@ impl CsvOut {
 /// Rebuild reports.csv, cells.csv, checks.csv, repairs.csv (and any missing tables/ and text/
 /// files) from the result files of `entries`, in order.  Streams: memory does not grow with the
 /// number of entries beyond the entries themselves.
-pub fn rebuild(out: &Path, entries: &[Entry], excel: bool) -> Result<Summary> {
+pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool) -> Result<Summary> {
     let mut reports = CsvOut::create(out.join("reports.csv"), REPORT_HEADER, excel)?;
     let mut cells = CsvOut::create(out.join("cells.csv"), CELL_HEADER, excel)?;
     let mut checks = CsvOut::create(out.join("checks.csv"), CHECK_HEADER, excel)?;
@@ -545,7 +548,7 @@ pub fn rebuild(out: &Path, entries: &[Entry], excel: bool) -> Result<Summary> {
                 c.source_file.clone_from(&e.source_file);
             }
             r.report.source_file.clone_from(&e.source_file);
-            ensure_report_files(out, &r, excel)?;
+            ensure_report_files(out, &r, excel, rewrite_files)?;
             for c in &r.cells {
                 cells.w.serialize(c)?;
             }
@@ -583,10 +586,13 @@ pub fn rebuild(out: &Path, entries: &[Entry], excel: bool) -> Result<Summary> {
 
 /// Write a report's tables/ and text/ files unless they are already there (content is a
 /// function of the content hash, so an existing file is the same file).
-fn ensure_report_files(out: &Path, r: &ReportResult, excel: bool) -> Result<()> {
+fn ensure_report_files(out: &Path, r: &ReportResult, excel: bool, rewrite: bool) -> Result<()> {
     let rid = &r.report.report_id;
     if rid.is_empty() {
         return Ok(());
+    }
+    if rewrite {
+        return output::write_report_files(out, r, excel);
     }
     let text_ok = r.text.is_empty() || out.join("text").join(format!("{rid}.txt")).exists();
     let tables_ok = (1..=r.tables.len()).all(|i| out.join("tables").join(format!("{rid}-{i}.csv")).exists());
@@ -596,8 +602,12 @@ fn ensure_report_files(out: &Path, r: &ReportResult, excel: bool) -> Result<()> 
     output::write_report_files(out, r, excel)
 }
 
+fn read_manifest(out: &Path) -> Option<Manifest> {
+    serde_json::from_slice(&std::fs::read(state_dir(out).join("manifest.json")).ok()?).ok()
+}
+
 fn write_manifest(out: &Path, m: &Manifest) -> Result<()> {
-    output::write_atomic(&state_dir(out).join("manifest.json"), &serde_json::to_vec(m)?)
+    output::write_durable(&state_dir(out).join("manifest.json"), &serde_json::to_vec(m)?)
 }
 
 fn finish(sum: &Summary, out: &Path, quiet: bool, summary_json: Option<&Path>) -> Result<()> {
@@ -691,7 +701,8 @@ pub fn merge(dirs: &[PathBuf], out: &Path, excel: bool, quiet: bool, summary_jso
         let data = std::fs::read(&src).with_context(|| format!("merge: cannot read {} (rerun that shard)", src.display()))?;
         output::write_atomic(&dst, &data)?;
     }
-    let mut summary = rebuild(out, &entries, any_excel)?;
+    let rewrite = read_manifest(out).map(|m| m.excel != any_excel).unwrap_or(false);
+    let mut summary = rebuild(out, &entries, any_excel, rewrite)?;
     write_manifest(out, &Manifest { pipeline_version: PIPELINE_VERSION.into(), shard: None, excel: any_excel, entries })?;
     summary.command = "merge".into();
     summary.seconds = (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;

@@ -144,8 +144,16 @@ impl Worker {
                 let line = String::from_utf8_lossy(&line).into_owned();
                 tracing::debug!(worker = pid, "{line}");
                 let mut t = tail2.lock().unwrap_or_else(|e| e.into_inner());
-                if t.len() >= 20 {
-                    t.pop_front();
+                // Keep the lines that say why a worker died even when a backtrace follows them.
+                let key = KEY_LINES.iter().any(|k| line.contains(k));
+                if t.len() >= 40 {
+                    if let Some(i) = t.iter().position(|l: &String| !KEY_LINES.iter().any(|k| l.contains(k))) {
+                        t.remove(i);
+                    } else if !key {
+                        continue;
+                    } else {
+                        t.pop_front();
+                    }
                 }
                 t.push_back(line);
             }
@@ -270,6 +278,9 @@ impl Slot {
     }
 }
 
+/// stderr lines that explain a worker's death.
+const KEY_LINES: &[&str] = &["memory allocation of", "out of memory", "Cannot allocate memory", "overflowed its stack", "fatal runtime error", "panicked at"];
+
 /// Why a worker died, in words a user can act on.
 pub fn death_reason(status: Option<ExitStatus>, tail: &[String], max_memory_mb: u64) -> String {
     let text = tail.join("\n");
@@ -282,7 +293,12 @@ pub fn death_reason(status: Option<ExitStatus>, tail: &[String], max_memory_mb: 
     if text.contains("overflowed its stack") {
         return "worker crashed: the PDF interpreter overflowed its stack (deeply nested or self-referencing content); please report this file".into();
     }
-    let last = tail.iter().rev().find(|l| !l.trim().is_empty()).map(|l| l.chars().take(200).collect::<String>());
+    let last = tail
+        .iter()
+        .rev()
+        .find(|l| KEY_LINES.iter().any(|k| l.contains(k)))
+        .or_else(|| tail.iter().rev().find(|l| !l.trim().is_empty() && !l.starts_with("note:") && !l.trim_start().starts_with(|c: char| c.is_ascii_digit())))
+        .map(|l| l.chars().take(200).collect::<String>());
     let what = match status {
         Some(s) if s.signal().is_some() => {
             let sig = s.signal().unwrap_or(0);
@@ -294,7 +310,7 @@ pub fn death_reason(status: Option<ExitStatus>, tail: &[String], max_memory_mb: 
                 libc::SIGILL => "SIGILL",
                 _ => "signal",
             };
-            format!("killed by signal {sig} ({name})")
+            format!("was killed by signal {sig} ({name})")
         }
         Some(s) => format!("exited with status {}", s.code().unwrap_or(-1)),
         None => "vanished".into(),
