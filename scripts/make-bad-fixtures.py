@@ -122,9 +122,9 @@ def main():
         4: stream(outer, b"/Filter [/FlateDecode /FlateDecode]"),
     }))
 
-    # Slow: a small file whose one page draws 400,000 text runs (several seconds to interpret),
+    # Slow: a small file whose one page draws 1,200,000 text runs (over ten seconds to interpret),
     # for the --timeout test.
-    ops = b"BT /F1 12 Tf 72 720 Td (slow) Tj ET\n" * 400000
+    ops = b"BT /F1 12 Tf 72 720 Td (slow) Tj ET\n" * 1200000
     write("slow.pdf", build_pdf({
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

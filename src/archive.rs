@@ -8,7 +8,7 @@
 //! OUT/.nianbao/state.sqlite        index: content hashes, results, runs (see `state`)
 //! OUT/.nianbao/results/<sha256>.json   one result per distinct content, written atomically
 //! OUT/.nianbao/manifest.json       the inputs of the last finished run (read by `merge`)
-//! OUT/.nianbao/lock                held while a run writes (a second run into OUT waits... no: fails)
+//! OUT/.nianbao/lock                flock held while a run writes (a second run into OUT exits with 2)
 //! ```
 //!
 //! A run: expand the inputs, hash them (a hash is reused while a file's size and mtime are

@@ -104,7 +104,7 @@ fn killed_run_then_rerun_equals_uninterrupted_run() {
     let dir = scratch("kill");
     let inputs = dir.join("in");
     std::fs::create_dir_all(&inputs).unwrap();
-    good_copies(&inputs, 24);
+    good_copies(&inputs, 40);
     for b in ["empty.pdf", "html.pdf", "deflate-bomb.pdf", "corrupted.pdf", "encrypted-password.pdf"] {
         std::fs::copy(bad(b), inputs.join(b)).unwrap();
     }
