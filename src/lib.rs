@@ -8,6 +8,10 @@
 //! `pipeline` runs one file through all of them; `inputs` expands the command line.
 pub mod checks;
 pub mod inputs;
+pub mod limits;
+pub mod archive;
+pub mod state;
+pub mod worker;
 pub mod model;
 pub mod output;
 pub mod pdf;

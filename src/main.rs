@@ -1,42 +1,52 @@
 //! The `nianbao` command line.
 //!
-//! Exit status: 0 every input converted (ok or partial), 1 some input failed (the others are
-//! still written), 2 bad usage or output that cannot be written.
+//! Exit status: 0 every input converted (ok, partial or duplicate), 1 some input failed (the
+//! others are still written), 2 bad usage or output that cannot be written.
 
-use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use nianbao::pipeline::{self, Options, ReportResult};
-use nianbao::{inputs, output, table::Tolerances};
-use rayon::prelude::*;
-use std::io::IsTerminal;
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+use nianbao::archive::{self, ConvertArgs};
+use nianbao::limits::Limits;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(name = "nianbao", version, about = "政府信息公开工作年度报告 (government information disclosure annual reports) to validated CSV")]
 struct Cli {
+    /// Log format on stderr: text, or json (one object per line, for log collectors).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    /// Log level filter (error, warn, info, debug, or a tracing filter such as `nianbao=debug`).
+    /// Default: warn for text, info for json.  RUST_LOG overrides it.
+    #[arg(long, global = true)]
+    log_level: Option<String>,
     #[command(subcommand)]
     cmd: Cmd,
 }
 
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Cmd {
-    /// Convert reports (PDF, PNG, JPG, TIFF; files or folders; TXT text dumps named as files) into CSV.
+    /// Convert reports (PDF, PNG, JPG, TIFF; files or folders) into CSV.
     ///
     /// Writes reports.csv (one row per input), cells.csv (one row per template cell),
     /// checks.csv (the template's arithmetic), tables/ (every table found) and text/ (each
-    /// report's text) into the output folder.
-    #[command(after_help = "Exit status: 0 every input converted, 1 some input failed (the others are still written), 2 bad usage.")]
+    /// report's text) into the output folder.  Incremental: a file whose content was already
+    /// converted by this pipeline version into the same --out is not converted again.
+    #[command(after_help = "Exit status: 0 every input converted (ok, partial or duplicate), 1 some input failed (the others are still written), 2 bad usage or an output that cannot be written.")]
     Convert {
         /// Files and folders to convert (folders are walked recursively).
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
-        /// Output folder (created if missing).
+        /// Output folder (created if missing).  Holds the state (.nianbao/) of incremental runs.
         #[arg(short, long)]
         out: PathBuf,
-        /// Parallel jobs [default: number of cores].
+        /// Parallel jobs (worker processes) [default: number of cores].
         #[arg(short, long)]
         jobs: Option<usize>,
         /// Write CSV with a UTF-8 BOM so that Excel shows the Chinese text correctly.
@@ -51,11 +61,70 @@ enum Cmd {
         /// Do not repair OCR artifacts (to measure what the repair stage does).
         #[arg(long)]
         no_repair: bool,
+        /// Reconvert every input even when a stored result exists (and rehash every file).
+        #[arg(long)]
+        force: bool,
+        /// Reconvert inputs whose stored result is `failed` (e.g. after a timeout on a busy machine).
+        #[arg(long)]
+        retry_failed: bool,
+        /// Take only shard K of N (0 <= K < N), chosen by content hash; combine with `nianbao merge`.
+        #[arg(long, value_parser = archive::parse_shard, value_name = "K/N")]
+        shard: Option<(u64, u64)>,
+        /// Seconds one file may take before its worker is stopped and the file fails.
+        #[arg(long, default_value_t = 120.0, value_name = "SECS")]
+        timeout: f64,
+        /// Address-space limit of each worker process in MiB (0 = none).
+        #[arg(long, default_value_t = 4096, value_name = "MIB")]
+        max_memory: u64,
+        /// Largest decompressed size of one PDF stream in MiB (0 = none).
+        #[arg(long, default_value_t = 256, value_name = "MIB")]
+        max_stream_mb: u64,
+        /// Largest image input in megapixels (0 = none).
+        #[arg(long, default_value_t = 200, value_name = "MPX")]
+        max_image_mpx: u64,
+        /// Convert in this process instead of supervised workers (debugging; a crash or hang
+        /// in one file then takes the run down).
+        #[arg(long)]
+        in_process: bool,
+        /// Write a machine-readable summary of the run (JSON) to this file.
+        #[arg(long, value_name = "FILE")]
+        summary_json: Option<PathBuf>,
+    },
+    /// Combine the output folders of shard runs (`convert --shard K/N`) into one.
+    #[command(after_help = "Exit status: 0 no input failed, 1 some input failed, 2 bad usage or unreadable shard output.")]
+    Merge {
+        /// Output folders of the shard runs.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Folder to write the merged outputs to.
+        #[arg(short, long)]
+        out: PathBuf,
+        /// Write CSV with a UTF-8 BOM (also on when any shard was written with --excel).
+        #[arg(long)]
+        excel: bool,
+        /// No summary line.
+        #[arg(short, long)]
+        quiet: bool,
+        /// Write a machine-readable summary (JSON) to this file.
+        #[arg(long, value_name = "FILE")]
+        summary_json: Option<PathBuf>,
+    },
+    /// Internal: serve conversions to a supervising `nianbao convert` over stdin/stdout.
+    #[command(hide = true)]
+    Worker {
+        #[arg(long)]
+        no_ocr: bool,
+        #[arg(long)]
+        no_repair: bool,
+        #[arg(long, default_value_t = 256)]
+        max_stream_mb: u64,
+        #[arg(long, default_value_t = 200)]
+        max_image_mpx: u64,
     },
 }
 
 fn main() {
-    // tesseract's OpenMP threads would fight rayon for the cores (3.9x the CPU per page)
+    // Before any thread exists: tesseract's OpenMP must not compete with our own parallelism.
     nianbao::ocr::engine::ensure_single_threaded_openmp();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -65,9 +134,11 @@ fn main() {
             std::process::exit(code);
         }
     };
+    init_logging(cli.log_format, cli.log_level.as_deref());
     let code = match run(cli) {
         Ok(c) => c,
         Err(e) => {
+            tracing::error!("{e:#}");
             eprintln!("nianbao: error: {e:#}");
             2
         }
@@ -75,79 +146,62 @@ fn main() {
     std::process::exit(code);
 }
 
-fn run(cli: Cli) -> Result<i32> {
-    match cli.cmd {
-        Cmd::Convert { inputs, out, jobs, excel, quiet, no_ocr, no_repair } => convert(inputs, out, jobs, excel, quiet, no_ocr, no_repair),
-    }
+fn init_logging(format: LogFormat, level: Option<&str>) {
+    use tracing_subscriber::EnvFilter;
+    let default = level.unwrap_or(if format == LogFormat::Json { "info" } else { "warn" });
+    let filter = EnvFilter::try_from_default_env().or_else(|_| EnvFilter::try_new(default)).unwrap_or_else(|_| EnvFilter::new("warn"));
+    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if format == LogFormat::Json { b.json().try_init() } else { b.with_target(false).try_init() };
 }
 
-fn convert(inputs: Vec<PathBuf>, out: PathBuf, jobs: Option<usize>, excel: bool, quiet: bool, no_ocr: bool, no_repair: bool) -> Result<i32> {
-    let start = Instant::now();
-    let found = inputs::collect(&inputs)?;
-    for w in &found.warnings {
-        eprintln!("nianbao: warning: {w}");
-    }
-    if found.files.is_empty() {
-        eprintln!("nianbao: error: no convertible files (.pdf .png .jpg .jpeg .tif .tiff; .txt by name) under the given inputs");
-        return Ok(2);
-    }
-    std::fs::create_dir_all(&out).with_context(|| format!("cannot create the output folder {}", out.display()))?;
-    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().context("cannot start worker threads")?;
-
-    let bar = ProgressBar::new(found.files.len() as u64);
-    if quiet || !std::io::stderr().is_terminal() {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files, {msg} ({per_sec}, ETA {eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let pages_done = AtomicU64::new(0);
-    let ocr = nianbao::ocr_engine(no_ocr);
-    let repair = if no_repair { nianbao::repair::Mode::Off } else { nianbao::repair::Mode::On };
-    let opts = Options { ocr: ocr.as_deref(), tolerances: Tolerances::default(), repair };
-    let mut results: Vec<ReportResult> = pool.install(|| {
-        found
-            .files
-            .par_iter()
-            .map(|f| {
-                let r = pipeline::convert_file(&f.path, &f.shown, &opts);
-                let p = pages_done.fetch_add(r.report.pages as u64, Ordering::Relaxed) + r.report.pages as u64;
-                bar.set_message(format!("{p} pages"));
-                bar.inc(1);
-                r
+fn run(cli: Cli) -> Result<i32> {
+    match cli.cmd {
+        Cmd::Convert {
+            inputs,
+            out,
+            jobs,
+            excel,
+            quiet,
+            no_ocr,
+            no_repair,
+            force,
+            retry_failed,
+            shard,
+            timeout,
+            max_memory,
+            max_stream_mb,
+            max_image_mpx,
+            in_process,
+            summary_json,
+        } => {
+            if !(timeout > 0.0 && timeout.is_finite()) {
+                eprintln!("nianbao: error: --timeout must be a positive number of seconds");
+                return Ok(2);
+            }
+            let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+            archive::convert(ConvertArgs {
+                inputs,
+                out,
+                jobs,
+                excel,
+                quiet,
+                no_ocr,
+                no_repair,
+                force,
+                retry_failed,
+                shard,
+                timeout: Duration::from_secs_f64(timeout),
+                max_memory_mb: max_memory,
+                in_process,
+                summary_json,
+                limits: Limits { max_stream_bytes: max_stream_mb << 20, max_image_pixels: max_image_mpx * 1_000_000 },
             })
-            .collect()
-    });
-    bar.finish_and_clear();
-    results.sort_by(|a, b| a.report.source_file.cmp(&b.report.source_file));
-    for r in &results {
-        output::write_report_files(&out, r, excel)?;
-    }
-    output::write_summary_csvs(&out, &results, excel)?;
-
-    let count = |s: &str| results.iter().filter(|r| r.report.status == s).count();
-    let failed = count("failed");
-    if !quiet {
-        let pages: u32 = results.iter().map(|r| r.report.pages).sum();
-        let cells: u32 = results.iter().map(|r| r.report.cells).sum();
-        let checks_failed: u32 = results.iter().map(|r| r.report.checks_failed).sum();
-        eprintln!(
-            "nianbao: {} files: {} ok, {} partial, {} failed; {} pages, {} cells, {} checks failed; {:.1} s -> {}",
-            results.len(),
-            count("ok"),
-            count("partial"),
-            failed,
-            pages,
-            cells,
-            checks_failed,
-            start.elapsed().as_secs_f64(),
-            out.display()
-        );
-        for r in results.iter().filter(|r| r.report.status == "failed") {
-            eprintln!("nianbao: failed: {}: {}", r.report.source_file, r.report.error);
+        }
+        Cmd::Merge { dirs, out, excel, quiet, summary_json } => archive::merge(&dirs, &out, excel, quiet, summary_json.as_deref()),
+        Cmd::Worker { no_ocr, no_repair, max_stream_mb, max_image_mpx } => {
+            nianbao::limits::set(Limits { max_stream_bytes: max_stream_mb << 20, max_image_pixels: max_image_mpx * 1_000_000 });
+            nianbao::worker::serve(no_ocr, no_repair)?;
+            Ok(0)
         }
     }
-    Ok(if failed > 0 { 1 } else { 0 })
 }

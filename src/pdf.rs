@@ -115,8 +115,7 @@ fn is_bad_char(c: char) -> bool {
 pub fn load(bytes: &[u8]) -> Result<pdf_extract::Document, PdfError> {
     let head = &bytes[..bytes.len().min(1024)];
     if !head.windows(5).any(|w| w == b"%PDF-") {
-        let shown: String = String::from_utf8_lossy(&bytes[..bytes.len().min(16)]).chars().filter(|c| !c.is_control()).collect();
-        return Err(PdfError::NotPdf(if bytes.is_empty() { "empty file".into() } else { format!("starts with {shown:?}") }));
+        return Err(PdfError::NotPdf(describe_start(bytes)));
     }
     let first = catch_unwind(|| pdf_extract::Document::load_mem(bytes));
     let err = match first {
@@ -137,6 +136,12 @@ pub fn load(bytes: &[u8]) -> Result<pdf_extract::Document, PdfError> {
         doc.save_to(&mut out).map_err(|e| e.to_string())?;
         Ok(out)
     });
+    let truncated = |e: PdfError| match e {
+        PdfError::Unreadable(m) if !bytes[bytes.len().saturating_sub(1024)..].windows(5).any(|w| w == b"%%EOF") => {
+            PdfError::Unreadable(format!("{m} (the file looks truncated: it does not end with %%EOF; fetch it again)"))
+        }
+        e => e,
+    };
     match repaired {
         Ok(Ok(fixed)) => match catch_unwind(|| pdf_extract::Document::load_mem(&fixed)) {
             Ok(Ok(doc)) => check_loaded(doc),
@@ -147,6 +152,54 @@ pub fn load(bytes: &[u8]) -> Result<pdf_extract::Document, PdfError> {
         Ok(Err(e)) => Err(PdfError::Unreadable(format!("{err}; repair failed: {e}"))),
         Err(_) => Err(PdfError::Unreadable(format!("{err}; repair panicked"))),
     }
+    .map_err(truncated)
+}
+
+/// What a file that is not a PDF starts with, in words.
+fn describe_start(bytes: &[u8]) -> String {
+    if bytes.is_empty() {
+        return "empty file".into();
+    }
+    let head = &bytes[..bytes.len().min(512)];
+    let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
+    if lower.contains("<html") || lower.contains("<!doctype html") {
+        return "it is an HTML page; the download probably failed".into();
+    }
+    let start = &bytes[..bytes.len().min(16)];
+    match std::str::from_utf8(start) {
+        Ok(t) if t.chars().all(|c| !c.is_control() || c.is_whitespace()) => format!("it starts with {t:?}"),
+        _ => format!("it starts with the bytes {}", start.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")),
+    }
+}
+
+/// Walk the page tree from the catalog; an error names a node that is its own ancestor.
+fn check_page_tree(doc: &pdf_extract::Document) -> Result<(), PdfError> {
+    fn walk(doc: &pdf_extract::Document, id: pdf_extract::ObjectId, path: &mut Vec<pdf_extract::ObjectId>, budget: &mut u32) -> Result<(), PdfError> {
+        if path.contains(&id) {
+            return Err(PdfError::PageTree(format!("it refers to itself (object {} {} is listed among its own /Kids)", id.0, id.1)));
+        }
+        *budget = budget.saturating_sub(1);
+        if *budget == 0 || path.len() > 256 {
+            return Ok(());
+        }
+        let Ok(dict) = doc.get_dictionary(id) else { return Ok(()) };
+        let Ok(kids) = dict.get(b"Kids").and_then(|k| k.as_array()) else { return Ok(()) };
+        path.push(id);
+        for k in kids {
+            if let Ok(kid) = k.as_reference() {
+                walk(doc, kid, path, budget)?;
+            }
+        }
+        path.pop();
+        Ok(())
+    }
+    let root = doc.trailer.get(b"Root").and_then(|r| r.as_reference()).map_err(|_| PdfError::PageTree("the trailer has no /Root".into()))?;
+    let pages = doc
+        .get_dictionary(root)
+        .and_then(|c| c.get(b"Pages"))
+        .and_then(|p| p.as_reference())
+        .map_err(|_| PdfError::PageTree("the catalog has no /Pages".into()))?;
+    walk(doc, pages, &mut Vec::new(), &mut 100_000)
 }
 
 fn is_password_error(msg: &str) -> bool {
@@ -187,6 +240,7 @@ pub fn page_count(doc: &pdf_extract::Document) -> usize {
 
 /// Read every page's text layer.  A page that fails is returned empty with its error.
 pub fn read_pages(doc: &pdf_extract::Document) -> Result<Vec<PdfPage>, PdfError> {
+    check_page_tree(doc)?;
     let pages = doc.get_pages();
     if pages.is_empty() {
         return Err(PdfError::NoPages);

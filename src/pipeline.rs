@@ -17,7 +17,20 @@ use std::path::Path;
 use std::time::Instant;
 
 /// Bump when a change to the pipeline changes its output (reconverts archives).
-pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p1");
+pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p2");
+
+/// The version a stored result is keyed by: the pipeline version plus the settings that change
+/// results (`--no-ocr`, `--no-repair`), so that a run with other settings reconverts.
+pub fn settings_version(no_ocr: bool, no_repair: bool) -> String {
+    let mut v = PIPELINE_VERSION.to_string();
+    if no_ocr {
+        v.push_str("+no-ocr");
+    }
+    if no_repair {
+        v.push_str("+no-repair");
+    }
+    v
+}
 
 /// An OCR producer as the pipeline sees it: pages of a PDF without a usable text layer, and
 /// image files.  Implemented by the tesseract producer; tests may use a null one.
@@ -143,20 +156,29 @@ pub fn input_kind(path: &Path) -> Option<InputKind> {
 pub fn convert_file(path: &Path, shown: &str, opts: &Options) -> ReportResult {
     let start = Instant::now();
     let mut res = match std::fs::read(path) {
-        Ok(bytes) => {
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| convert_bytes(&bytes, path, shown, opts)));
-            match r {
-                Ok(r) => r,
-                Err(p) => {
-                    let sha = sha256_hex(&bytes);
-                    failed(shown, &sha, bytes.len() as u64, format!("internal error (panic: {}); please report this file", pdf::panic_message(&p)))
-                }
-            }
-        }
+        Ok(bytes) => convert_bytes_caught(&bytes, path, shown, opts),
         Err(e) => failed(shown, "", 0, format!("cannot read the file: {e}")),
     };
     res.report.seconds = (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
     res
+}
+
+/// A failed result for `shown` (used by the supervisor when a worker dies or times out).
+pub fn failed_result(shown: &str, sha: &str, bytes: u64, error: String) -> ReportResult {
+    failed(shown, sha, bytes, error)
+}
+
+/// The document entry point on bytes already read (`path` gives the kind by its extension):
+/// panics become a failed result.  Used by `convert_file` and by the fuzz target.
+pub fn convert_bytes_caught(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> ReportResult {
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| convert_bytes(bytes, path, shown, opts)));
+    match r {
+        Ok(r) => r,
+        Err(p) => {
+            let sha = sha256_hex(bytes);
+            failed(shown, &sha, bytes.len() as u64, format!("internal error (panic: {}); please report this file", pdf::panic_message(&p)))
+        }
+    }
 }
 
 fn failed(shown: &str, sha: &str, bytes: u64, error: String) -> ReportResult {
@@ -184,6 +206,7 @@ struct Pages {
 
 fn pdf_pages(bytes: &[u8], opts: &Options) -> Result<Pages, String> {
     let doc = pdf::load(bytes).map_err(|e| e.to_string())?;
+    crate::limits::check_pdf_streams(&doc)?;
     let read = pdf::read_pages(&doc).map_err(|e| e.to_string())?;
     let mut pages = Vec::with_capacity(read.len());
     let mut errors = Vec::new();
@@ -194,7 +217,14 @@ fn pdf_pages(bytes: &[u8], opts: &Options) -> Result<Pages, String> {
         }
         match opts.ocr {
             Some(ocr) => match ocr.pdf_page(bytes, p.page.number) {
-                Ok(page) => pages.push(page),
+                Ok(page) => {
+                    // A page whose content could not be interpreted is still a damaged page,
+                    // even when OCR of its rendering gives something: say so.
+                    if let Some(e) = &p.error {
+                        errors.push(format!("{e} (read by OCR instead)"));
+                    }
+                    pages.push(page)
+                }
                 Err(e) => {
                     errors.push(format!("page {}: OCR failed: {e:#}", p.page.number));
                     pages.push(p.page);
@@ -222,6 +252,7 @@ fn convert_bytes(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> Repo
     let produced = match input_kind(path) {
         Some(InputKind::Pdf) => pdf_pages(bytes, opts),
         Some(InputKind::Image) => match opts.ocr {
+            _ if crate::limits::check_image(bytes).is_err() => Err(crate::limits::check_image(bytes).unwrap_err()),
             Some(ocr) => ocr.image_file(bytes, path).map(|pages| Pages { pages, errors: vec![] }).map_err(|e| format!("{e:#}")),
             None => Err("image input needs OCR, which is off".into()),
         },

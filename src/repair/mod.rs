@@ -65,6 +65,13 @@ pub enum Mode {
     Off,
 }
 
+impl Mode {
+    /// `Off` when `off` (the `--no-repair` switch), else `On`.
+    pub fn from_off(off: bool) -> Mode {
+        if off { Mode::Off } else { Mode::On }
+    }
+}
+
 /// After mapping: give grid repairs template locations and flag the cells they touched.
 pub fn resolve_grid(repairs: &mut [Repair], m: &mut crate::template::Mapping) {
     for r in repairs.iter_mut() {

@@ -1,0 +1,750 @@
+//! Runs over archives: incremental, crash-safe, isolated, shardable.
+//!
+//! Layout of an output folder:
+//!
+//! ```text
+//! OUT/reports.csv cells.csv checks.csv repairs.csv   rebuilt at the end of every run
+//! OUT/tables/<report_id>-<n>.csv  OUT/text/<report_id>.txt
+//! OUT/.nianbao/state.sqlite        index: content hashes, results, runs (see `state`)
+//! OUT/.nianbao/results/<sha256>.json   one result per distinct content, written atomically
+//! OUT/.nianbao/manifest.json       the inputs of the last finished run (read by `merge`)
+//! OUT/.nianbao/lock                flock held while a run writes (a second run into OUT exits with 2)
+//! ```
+//!
+//! A run: expand the inputs, hash them (a hash is reused while a file's size and mtime are
+//! unchanged), keep this shard's share, sort by source path, mark content seen under an earlier
+//! name as a duplicate, reuse every stored result of the current pipeline version, convert the
+//! rest in supervised workers (each result committed atomically as it arrives), then rebuild the
+//! top-level CSVs from the result files in source order.  Because the CSVs are a pure function of
+//! (sorted inputs, result files), a run killed at any point and started again produces the same
+//! bytes as one that was never interrupted; only `seconds` differs between two conversions of the
+//! same file (a reused result keeps the seconds it was converted in).
+
+use crate::limits::Limits;
+use crate::output::{self, BOM, CELL_HEADER, CHECK_HEADER, REPAIR_HEADER, REPORT_HEADER};
+use crate::pipeline::{self, Options, PIPELINE_VERSION, ReportResult, ReportRow};
+use crate::state::State;
+use crate::worker;
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// Status of a row whose content was already converted under another name in the same run.
+pub const DUPLICATE: &str = "duplicate";
+
+/// Everything `nianbao convert` takes.
+#[derive(Debug, Clone)]
+pub struct ConvertArgs {
+    pub inputs: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub jobs: usize,
+    pub excel: bool,
+    pub quiet: bool,
+    pub no_ocr: bool,
+    pub no_repair: bool,
+    pub force: bool,
+    pub retry_failed: bool,
+    pub shard: Option<(u64, u64)>,
+    pub timeout: Duration,
+    pub max_memory_mb: u64,
+    pub in_process: bool,
+    pub summary_json: Option<PathBuf>,
+    pub limits: Limits,
+}
+
+/// A stored result: the pipeline version that made it and the result itself.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Stored {
+    pub pipeline_version: String,
+    pub sha256: String,
+    pub result: ReportResult,
+}
+
+/// One input of a run, as recorded in the manifest.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    pub source_file: String,
+    /// Empty when the file could not be read.
+    pub sha256: String,
+    /// File name (without .json) of the result under `.nianbao/results/`.
+    pub key: String,
+    /// Set when the same content appears under an earlier source_file in this run.
+    pub duplicate_of: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Manifest {
+    pub pipeline_version: String,
+    pub shard: Option<String>,
+    pub excel: bool,
+    pub entries: Vec<Entry>,
+}
+
+/// The machine-readable summary (`--summary-json`).
+#[derive(Debug, Serialize, Default)]
+pub struct Summary {
+    pub command: String,
+    pub pipeline_version: String,
+    pub out: String,
+    pub shard: Option<String>,
+    pub files: usize,
+    pub converted: usize,
+    pub reused: usize,
+    pub duplicates: usize,
+    pub ok: usize,
+    pub partial: usize,
+    pub failed: usize,
+    pub pages: u64,
+    pub cells: u64,
+    pub checks_failed: u64,
+    pub worker_restarts: u64,
+    pub seconds: f64,
+    pub exit_code: i32,
+    /// The failed files (at most 1000) with their reasons.
+    pub failures: Vec<Failure>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Failure {
+    pub source_file: String,
+    pub error: String,
+}
+
+fn state_dir(out: &Path) -> PathBuf {
+    out.join(".nianbao")
+}
+
+fn results_dir(out: &Path) -> PathBuf {
+    state_dir(out).join("results")
+}
+
+/// Parse `K/N` (0 <= K < N); K is 0-based like Kubernetes' JOB_COMPLETION_INDEX.
+pub fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+    let (k, n) = s.split_once('/').ok_or_else(|| format!("--shard wants K/N (e.g. 0/3), got {s:?}"))?;
+    let k: u64 = k.trim().parse().map_err(|_| format!("--shard: {k:?} is not a number"))?;
+    let n: u64 = n.trim().parse().map_err(|_| format!("--shard: {n:?} is not a number"))?;
+    if n == 0 || k >= n {
+        return Err(format!("--shard K/N needs 0 <= K < N (K is 0-based), got {k}/{n}"));
+    }
+    Ok((k, n))
+}
+
+/// The shard a content hash belongs to (its first 8 bytes, big-endian, modulo N).
+pub fn shard_of(sha_hex: &str, n: u64) -> u64 {
+    let v = u64::from_str_radix(&sha_hex[..16.min(sha_hex.len())], 16).unwrap_or(0);
+    v % n
+}
+
+/// Exclusive lock on the output folder, released when dropped (or when the process dies).
+pub struct Lock(#[allow(dead_code)] std::fs::File);
+
+pub fn lock(out: &Path) -> Result<Lock> {
+    use std::os::fd::AsRawFd;
+    let p = state_dir(out).join("lock");
+    let f = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&p).with_context(|| format!("cannot open {}", p.display()))?;
+    // SAFETY: flock on a valid fd we own.
+    let r = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if r != 0 {
+        bail!("another nianbao run is writing to {} (its lock {} is held); wait for it to finish or use another --out", out.display(), p.display());
+    }
+    Ok(Lock(f))
+}
+
+/// Remove temporary files a killed run left behind (`.name.tmp-*`).
+fn clean_tmp(dirs: &[PathBuf]) {
+    for d in dirs {
+        let Ok(rd) = std::fs::read_dir(d) else { continue };
+        for e in rd.flatten() {
+            let n = e.file_name();
+            let n = n.to_string_lossy();
+            if n.starts_with('.') && n.contains(".tmp-") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+struct Input {
+    path: PathBuf,
+    shown: String,
+    sha: String,
+    bytes: u64,
+    read_error: Option<String>,
+}
+
+/// Hash the inputs, reusing cached hashes for unchanged files.
+fn hash_inputs(files: Vec<crate::inputs::Input>, state: &mut State, force: bool, jobs: usize) -> Result<Vec<Input>> {
+    use rayon::prelude::*;
+    struct Pre {
+        input: crate::inputs::Input,
+        key: String,
+        size: u64,
+        mtime: i64,
+        cached: Option<String>,
+        meta_err: Option<String>,
+    }
+    let mut pre = Vec::with_capacity(files.len());
+    for input in files {
+        let key = std::fs::canonicalize(&input.path).unwrap_or_else(|_| input.path.clone()).to_string_lossy().into_owned();
+        match std::fs::metadata(&input.path) {
+            Ok(m) => {
+                let mtime = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos() as i64).unwrap_or(0);
+                let cached = if force { None } else { state.cached_hash(&key, m.len(), mtime)? };
+                pre.push(Pre { input, key, size: m.len(), mtime, cached, meta_err: None });
+            }
+            Err(e) => pre.push(Pre { input, key, size: 0, mtime: 0, cached: None, meta_err: Some(e.to_string()) }),
+        }
+    }
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().context("cannot start hashing threads")?;
+    let hashed: Vec<(Pre, Result<String, String>)> = pool.install(|| {
+        pre.into_par_iter()
+            .map(|p| {
+                let r = if let Some(e) = &p.meta_err {
+                    Err(e.clone())
+                } else if let Some(h) = &p.cached {
+                    Ok(h.clone())
+                } else {
+                    sha256_file(&p.input.path).map_err(|e| e.to_string())
+                };
+                (p, r)
+            })
+            .collect()
+    });
+    let new: Vec<(String, u64, i64, String)> = hashed
+        .iter()
+        .filter(|(p, r)| p.cached.is_none() && r.is_ok())
+        .map(|(p, r)| (p.key.clone(), p.size, p.mtime, r.clone().unwrap_or_default()))
+        .collect();
+    state.record_hashes(&new)?;
+    Ok(hashed
+        .into_iter()
+        .map(|(p, r)| match r {
+            Ok(sha) => Input { path: p.input.path, shown: p.input.shown, sha, bytes: p.size, read_error: None },
+            Err(e) => Input { path: p.input.path, shown: p.input.shown, sha: String::new(), bytes: 0, read_error: Some(e) },
+        })
+        .collect())
+}
+
+/// Key of the result file for an input: its content hash, or for an unreadable file a hash of its name.
+fn result_key(sha: &str, shown: &str) -> String {
+    if sha.is_empty() { format!("unread-{}", &pipeline::sha256_hex(shown.as_bytes())[..32]) } else { sha.to_string() }
+}
+
+fn read_stored(path: &Path) -> Result<Stored> {
+    let data = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_slice(&data).with_context(|| format!("{} is damaged (delete it to reconvert)", path.display()))
+}
+
+fn write_stored(out: &Path, key: &str, s: &Stored) -> Result<()> {
+    let data = serde_json::to_vec(s)?;
+    // The commit point of a conversion: durable, so a power cut cannot leave an empty result.
+    output::write_durable(&results_dir(out).join(format!("{key}.json")), &data)
+}
+
+/// Assign duplicates: entries must be sorted by source_file; the first of each content is canonical.
+fn mark_duplicates(entries: &mut [Entry]) {
+    let mut first: HashMap<String, String> = HashMap::new();
+    for e in entries.iter_mut() {
+        e.duplicate_of = None;
+        if e.sha256.is_empty() {
+            continue;
+        }
+        match first.get(&e.sha256) {
+            Some(f) => e.duplicate_of = Some(f.clone()),
+            None => {
+                first.insert(e.sha256.clone(), e.source_file.clone());
+            }
+        }
+    }
+}
+
+/// `nianbao convert`.
+pub fn convert(args: ConvertArgs) -> Result<i32> {
+    let start = Instant::now();
+    let version = pipeline::settings_version(args.no_ocr, args.no_repair);
+    let version = version.as_str();
+    crate::limits::set(args.limits);
+    let found = crate::inputs::collect(&args.inputs)?;
+    for w in &found.warnings {
+        tracing::warn!("{w}");
+        eprintln!("nianbao: warning: {w}");
+    }
+    if found.files.is_empty() {
+        eprintln!("nianbao: error: no convertible files (.pdf .png .jpg .jpeg .tif .tiff; .txt by name) under the given inputs");
+        return Ok(2);
+    }
+    let out = &args.out;
+    std::fs::create_dir_all(results_dir(out)).with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    let _lock = lock(out)?;
+    clean_tmp(&[out.clone(), state_dir(out), results_dir(out), out.join("tables"), out.join("text")]);
+    let mut state = State::open(&state_dir(out).join("state.sqlite"))?;
+    let shard_s = args.shard.map(|(k, n)| format!("{k}/{n}"));
+    let run_id = state.begin_run(version, shard_s.as_deref().unwrap_or(""))?;
+    tracing::info!(files = found.files.len(), out = %out.display(), shard = shard_s.as_deref().unwrap_or(""), version = version, "run started");
+
+    let mut inputs = hash_inputs(found.files, &mut state, args.force, args.jobs)?;
+    if let Some((k, n)) = args.shard {
+        inputs.retain(|i| shard_of(if i.sha.is_empty() { &i.shown } else { &i.sha }, n) == k);
+    }
+    inputs.sort_by(|a, b| a.shown.cmp(&b.shown));
+    let mut entries: Vec<Entry> = inputs
+        .iter()
+        .map(|i| Entry { source_file: i.shown.clone(), sha256: i.sha.clone(), key: result_key(&i.sha, &i.shown), duplicate_of: None })
+        .collect();
+    mark_duplicates(&mut entries);
+
+    // Decide what to convert.
+    let mut tasks: Vec<usize> = Vec::new();
+    let mut reused = 0usize;
+    for (idx, (e, i)) in entries.iter().zip(&inputs).enumerate() {
+        if e.duplicate_of.is_some() {
+            continue;
+        }
+        if let Some(err) = &i.read_error {
+            let r = pipeline::failed_result(&i.shown, "", 0, format!("cannot read the file: {err}"));
+            write_stored(out, &e.key, &Stored { pipeline_version: version.into(), sha256: String::new(), result: r })?;
+            continue;
+        }
+        if !args.force && reusable(&state, out, e, args.retry_failed, version)? {
+            reused += 1;
+        } else {
+            tasks.push(idx);
+        }
+    }
+
+    // Convert.
+    let bar = ProgressBar::new(tasks.len() as u64);
+    if args.quiet || !std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files, {msg} ({per_sec}, ETA {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message(format!("{reused} reused"));
+    let exec = if args.in_process {
+        Exec::InProcess { no_ocr: args.no_ocr, no_repair: args.no_repair }
+    } else {
+        let exe = std::env::current_exe().context("cannot find the nianbao executable to start workers; use --in-process")?;
+        Exec::Workers(Arc::new(worker::Config {
+            exe,
+            args: worker::worker_args(args.no_ocr, args.no_repair, &args.limits),
+            timeout: args.timeout,
+            max_memory_mb: args.max_memory_mb,
+        }))
+    };
+    let mut pages_done = 0u64;
+    let restarts = run_tasks(&tasks, &inputs, args.jobs, &exec, |idx, r| {
+        let e = &entries[idx];
+        pages_done += r.report.pages as u64;
+        tracing::debug!(file = %e.source_file, status = %r.report.status, seconds = r.report.seconds, "converted");
+        if r.report.status == "failed" {
+            tracing::info!(file = %e.source_file, error = %r.report.error, "failed");
+        }
+        let stored = Stored { pipeline_version: version.into(), sha256: e.sha256.clone(), result: r };
+        write_stored(out, &e.key, &stored)?;
+        let rep = &stored.result.report;
+        state.record_result(&e.sha256, version, &rep.status, &rep.error, &e.source_file, rep.seconds)?;
+        bar.set_message(format!("{reused} reused, {pages_done} pages"));
+        bar.inc(1);
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+
+    // Rebuild the top-level outputs from the result files (tables/ and text/ again too when
+    // --excel changed since the last run, so that every file has the same BOM setting).
+    let rewrite = read_manifest(out).map(|m| m.excel != args.excel).unwrap_or(false);
+    let mut summary = rebuild(out, &entries, args.excel, rewrite)?;
+    write_manifest(out, &Manifest { pipeline_version: version.into(), shard: shard_s.clone(), excel: args.excel, entries })?;
+    summary.command = "convert".into();
+    summary.shard = shard_s;
+    summary.converted = tasks.len();
+    summary.reused = reused;
+    summary.worker_restarts = restarts;
+    summary.seconds = (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
+    summary.exit_code = if summary.failed > 0 { 1 } else { 0 };
+    state.finish_run(run_id, summary.files, summary.converted, summary.reused, summary.duplicates, summary.failed, summary.exit_code)?;
+    finish(&summary, out, args.quiet, args.summary_json.as_deref())?;
+    Ok(summary.exit_code)
+}
+
+/// True when a stored result of the current version exists for this entry's content.
+fn reusable(state: &State, out: &Path, e: &Entry, retry_failed: bool, version: &str) -> Result<bool> {
+    let file = results_dir(out).join(format!("{}.json", e.key));
+    if !file.exists() {
+        return Ok(false);
+    }
+    match state.known(&e.sha256)? {
+        Some(k) if k.pipeline_version == version => Ok(!(retry_failed && k.status == "failed")),
+        Some(_) => Ok(false),
+        None => {
+            // Written by a run that was killed before recording it: check and record it now.
+            match read_stored(&file) {
+                Ok(s) if s.pipeline_version == version && s.sha256 == e.sha256 => {
+                    let r = &s.result.report;
+                    state.record_result(&e.sha256, version, &r.status, &r.error, &r.source_file, r.seconds)?;
+                    Ok(!(retry_failed && r.status == "failed"))
+                }
+                _ => Ok(false),
+            }
+        }
+    }
+}
+
+enum Exec {
+    InProcess { no_ocr: bool, no_repair: bool },
+    Workers(Arc<worker::Config>),
+}
+
+/// Run `tasks` (indices into `inputs`) on `jobs` slots; `commit` is called on this thread for
+/// each result as it arrives.  Returns the number of worker restarts.
+fn run_tasks(
+    tasks: &[usize],
+    inputs: &[Input],
+    jobs: usize,
+    exec: &Exec,
+    mut commit: impl FnMut(usize, ReportResult) -> Result<()>,
+) -> Result<u64> {
+    if tasks.is_empty() {
+        return Ok(0);
+    }
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let restarts = std::sync::atomic::AtomicU64::new(0);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, ReportResult)>();
+    std::thread::scope(|s| -> Result<u64> {
+        for _ in 0..jobs.min(tasks.len()).max(1) {
+            let tx = tx.clone();
+            let (next, stop, restarts) = (&next, &stop, &restarts);
+            s.spawn(move || {
+                let mut slot = match exec {
+                    Exec::Workers(cfg) => Some(worker::Slot::new(cfg.clone())),
+                    Exec::InProcess { .. } => None,
+                };
+                let ocr = match exec {
+                    Exec::InProcess { no_ocr, .. } => crate::ocr_engine(*no_ocr),
+                    _ => None,
+                };
+                loop {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let t = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&idx) = tasks.get(t) else { break };
+                    let i = &inputs[idx];
+                    let r = match slot.as_mut() {
+                        Some(slot) => slot.convert(&i.path, &i.shown, &i.sha, i.bytes),
+                        None => {
+                            let no_repair = matches!(exec, Exec::InProcess { no_repair: true, .. });
+                            let opts = Options { ocr: ocr.as_deref(), tolerances: Default::default(), repair: crate::repair::Mode::from_off(no_repair) };
+                            pipeline::convert_file(&i.path, &i.shown, &opts)
+                        }
+                    };
+                    if tx.send((idx, r)).is_err() {
+                        break;
+                    }
+                }
+                if let Some(slot) = slot {
+                    restarts.fetch_add(slot.restarts, Ordering::Relaxed);
+                }
+            });
+        }
+        drop(tx);
+        for (idx, r) in rx.iter() {
+            if let Err(e) = commit(idx, r) {
+                stop.store(true, Ordering::Relaxed);
+                // Let the slots finish the files they hold, then report.
+                for _ in rx.iter() {}
+                return Err(e);
+            }
+        }
+        Ok(0)
+    })?;
+    Ok(restarts.load(Ordering::Relaxed))
+}
+
+/// A CSV file written row by row to a temporary name and renamed into place at the end.
+struct CsvOut {
+    path: PathBuf,
+    tmp: PathBuf,
+    w: csv::Writer<std::io::BufWriter<std::fs::File>>,
+}
+
+impl CsvOut {
+    fn create(path: PathBuf, header: &[&str], excel: bool) -> Result<CsvOut> {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out").to_string();
+        let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+        let f = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+        let mut bw = std::io::BufWriter::new(f);
+        if excel {
+            bw.write_all(BOM)?;
+        }
+        let mut w = csv::WriterBuilder::new().has_headers(false).terminator(csv::Terminator::CRLF).from_writer(bw);
+        w.write_record(header)?;
+        Ok(CsvOut { path, tmp, w })
+    }
+
+    fn finish(self) -> Result<()> {
+        let bw = self.w.into_inner().map_err(|e| anyhow::anyhow!("cannot write {}: {}", self.tmp.display(), e.error()))?;
+        let f = bw.into_inner().map_err(|e| anyhow::anyhow!("cannot write {}: {}", self.tmp.display(), e.error()))?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&self.tmp, &self.path).with_context(|| format!("cannot rename {} to {}", self.tmp.display(), self.path.display()))
+    }
+}
+
+/// Rebuild reports.csv, cells.csv, checks.csv, repairs.csv (and any missing tables/ and text/
+/// files) from the result files of `entries`, in order.  Streams: memory does not grow with the
+/// number of entries beyond the entries themselves.
+pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool) -> Result<Summary> {
+    let mut reports = CsvOut::create(out.join("reports.csv"), REPORT_HEADER, excel)?;
+    let mut cells = CsvOut::create(out.join("cells.csv"), CELL_HEADER, excel)?;
+    let mut checks = CsvOut::create(out.join("checks.csv"), CHECK_HEADER, excel)?;
+    let mut repairs = CsvOut::create(out.join("repairs.csv"), REPAIR_HEADER, excel)?;
+    let has_dups: HashSet<&str> = entries.iter().filter(|e| e.duplicate_of.is_some()).map(|e| e.sha256.as_str()).collect();
+    let mut canon_rows: HashMap<String, ReportRow> = HashMap::new();
+    let mut sum = Summary { pipeline_version: PIPELINE_VERSION.into(), out: out.display().to_string(), files: entries.len(), ..Default::default() };
+    for e in entries {
+        let row = if let Some(first) = &e.duplicate_of {
+            let Some(c) = canon_rows.get(&e.sha256) else { bail!("internal error: duplicate {} before {}", e.source_file, first) };
+            sum.duplicates += 1;
+            ReportRow {
+                source_file: e.source_file.clone(),
+                status: DUPLICATE.into(),
+                error: format!("duplicate of {first}"),
+                cells: 0,
+                flagged: 0,
+                checks_failed: 0,
+                seconds: 0.0,
+                ..c.clone()
+            }
+        } else {
+            let stored = read_stored(&results_dir(out).join(format!("{}.json", e.key)))?;
+            let mut r = stored.result;
+            for c in &mut r.cells {
+                c.source_file.clone_from(&e.source_file);
+            }
+            for c in &mut r.checks {
+                c.source_file.clone_from(&e.source_file);
+            }
+            for c in &mut r.repairs {
+                c.source_file.clone_from(&e.source_file);
+            }
+            r.report.source_file.clone_from(&e.source_file);
+            ensure_report_files(out, &r, excel, rewrite_files)?;
+            for c in &r.cells {
+                cells.w.serialize(c)?;
+            }
+            for c in &r.checks {
+                checks.w.serialize(c)?;
+            }
+            for c in &r.repairs {
+                repairs.w.serialize(c)?;
+            }
+            match r.report.status.as_str() {
+                "ok" => sum.ok += 1,
+                "partial" => sum.partial += 1,
+                _ => {
+                    sum.failed += 1;
+                    if sum.failures.len() < 1000 {
+                        sum.failures.push(Failure { source_file: e.source_file.clone(), error: r.report.error.clone() });
+                    }
+                }
+            }
+            sum.pages += r.report.pages as u64;
+            sum.cells += r.report.cells as u64;
+            sum.checks_failed += r.report.checks_failed as u64;
+            if has_dups.contains(e.sha256.as_str()) {
+                canon_rows.insert(e.sha256.clone(), r.report.clone());
+            }
+            r.report
+        };
+        reports.w.serialize(&row)?;
+    }
+    for f in [reports, cells, checks, repairs] {
+        f.finish()?;
+    }
+    Ok(sum)
+}
+
+/// Write a report's tables/ and text/ files unless they are already there (content is a
+/// function of the content hash, so an existing file is the same file).
+fn ensure_report_files(out: &Path, r: &ReportResult, excel: bool, rewrite: bool) -> Result<()> {
+    let rid = &r.report.report_id;
+    if rid.is_empty() {
+        return Ok(());
+    }
+    if rewrite {
+        return output::write_report_files(out, r, excel);
+    }
+    let text_ok = r.text.is_empty() || out.join("text").join(format!("{rid}.txt")).exists();
+    let tables_ok = (1..=r.tables.len()).all(|i| out.join("tables").join(format!("{rid}-{i}.csv")).exists());
+    if text_ok && tables_ok {
+        return Ok(());
+    }
+    output::write_report_files(out, r, excel)
+}
+
+fn read_manifest(out: &Path) -> Option<Manifest> {
+    serde_json::from_slice(&std::fs::read(state_dir(out).join("manifest.json")).ok()?).ok()
+}
+
+fn write_manifest(out: &Path, m: &Manifest) -> Result<()> {
+    output::write_durable(&state_dir(out).join("manifest.json"), &serde_json::to_vec(m)?)
+}
+
+fn finish(sum: &Summary, out: &Path, quiet: bool, summary_json: Option<&Path>) -> Result<()> {
+    tracing::info!(
+        files = sum.files,
+        converted = sum.converted,
+        reused = sum.reused,
+        duplicates = sum.duplicates,
+        ok = sum.ok,
+        partial = sum.partial,
+        failed = sum.failed,
+        seconds = sum.seconds,
+        exit_code = sum.exit_code,
+        "run finished"
+    );
+    if let Some(p) = summary_json {
+        let mut data = serde_json::to_vec_pretty(sum)?;
+        data.push(b'\n');
+        output::write_atomic(p, &data).with_context(|| format!("cannot write the summary {}", p.display()))?;
+    }
+    if !quiet {
+        eprintln!(
+            "nianbao: {} files: {} ok, {} partial, {} failed, {} duplicate; {} converted, {} reused; {} pages, {} cells, {} checks failed; {:.1} s -> {}",
+            sum.files,
+            sum.ok,
+            sum.partial,
+            sum.failed,
+            sum.duplicates,
+            sum.converted,
+            sum.reused,
+            sum.pages,
+            sum.cells,
+            sum.checks_failed,
+            sum.seconds,
+            out.display()
+        );
+        for f in &sum.failures {
+            eprintln!("nianbao: failed: {}: {}", f.source_file, f.error);
+        }
+    }
+    Ok(())
+}
+
+/// `nianbao merge DIR... --out OUT`: combine the outputs of shard runs.  The result is what one
+/// run over all the shards' inputs would have written (same rows, same order).
+pub fn merge(dirs: &[PathBuf], out: &Path, excel: bool, quiet: bool, summary_json: Option<&Path>) -> Result<i32> {
+    let start = Instant::now();
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut from: HashMap<String, PathBuf> = HashMap::new();
+    let mut version: Option<String> = None;
+    let mut any_excel = excel;
+    let out_abs = std::fs::canonicalize(out).ok();
+    for d in dirs {
+        if out_abs.is_some() && std::fs::canonicalize(d).ok() == out_abs {
+            bail!("merge: the output folder {} is also an input; merge into a new folder", out.display());
+        }
+        let mp = state_dir(d).join("manifest.json");
+        let data = std::fs::read(&mp).with_context(|| format!("{} has no finished run ({} is missing): run `nianbao convert ... --out {}` first", d.display(), mp.display(), d.display()))?;
+        let m: Manifest = serde_json::from_slice(&data).with_context(|| format!("{} is damaged; rerun that shard", mp.display()))?;
+        match &version {
+            None => version = Some(m.pipeline_version.clone()),
+            Some(v) if *v != m.pipeline_version => {
+                bail!("merge: {} was made by pipeline version {} but another input by {}; rerun the older shards with this nianbao", d.display(), m.pipeline_version, v)
+            }
+            _ => {}
+        }
+        any_excel |= m.excel;
+        for e in m.entries {
+            if from.contains_key(&e.source_file) {
+                tracing::warn!(file = %e.source_file, "appears in more than one shard; keeping the first");
+                continue;
+            }
+            from.insert(e.source_file.clone(), d.clone());
+            entries.push(e);
+        }
+    }
+    let version = version.unwrap_or_default();
+    if !(version == PIPELINE_VERSION || version.starts_with(&format!("{PIPELINE_VERSION}+"))) {
+        bail!(
+            "merge: the shards were made by pipeline version {version} but this nianbao is {PIPELINE_VERSION}; merge with the same build that converted them"
+        );
+    }
+    std::fs::create_dir_all(results_dir(out)).with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    let _lock = lock(out)?;
+    clean_tmp(&[out.to_path_buf(), state_dir(out), results_dir(out), out.join("tables"), out.join("text")]);
+    entries.sort_by(|a, b| a.source_file.cmp(&b.source_file));
+    mark_duplicates(&mut entries);
+    for e in entries.iter().filter(|e| e.duplicate_of.is_none()) {
+        let src = results_dir(&from[&e.source_file]).join(format!("{}.json", e.key));
+        let dst = results_dir(out).join(format!("{}.json", e.key));
+        let data = std::fs::read(&src).with_context(|| format!("merge: cannot read {} (rerun that shard)", src.display()))?;
+        output::write_atomic(&dst, &data)?;
+    }
+    let rewrite = read_manifest(out).map(|m| m.excel != any_excel).unwrap_or(false);
+    let mut summary = rebuild(out, &entries, any_excel, rewrite)?;
+    write_manifest(out, &Manifest { pipeline_version: version, shard: None, excel: any_excel, entries })?;
+    summary.command = "merge".into();
+    summary.seconds = (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
+    summary.exit_code = if summary.failed > 0 { 1 } else { 0 };
+    finish(&summary, out, quiet, summary_json)?;
+    Ok(summary.exit_code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_parsing() {
+        assert_eq!(parse_shard("0/3"), Ok((0, 3)));
+        assert_eq!(parse_shard("2/3"), Ok((2, 3)));
+        assert!(parse_shard("3/3").is_err());
+        assert!(parse_shard("1/0").is_err());
+        assert!(parse_shard("x").is_err());
+    }
+
+    #[test]
+    fn shards_partition_hashes() {
+        let hashes: Vec<String> = (0..300).map(|i| pipeline::sha256_hex(format!("{i}").as_bytes())).collect();
+        let mut counts = [0; 3];
+        for h in &hashes {
+            counts[shard_of(h, 3) as usize] += 1;
+        }
+        assert_eq!(counts.iter().sum::<i32>(), 300);
+        assert!(counts.iter().all(|&c| c > 70), "{counts:?}");
+    }
+
+    #[test]
+    fn duplicates_point_at_first_name() {
+        let e = |s: &str, h: &str| Entry { source_file: s.into(), sha256: h.into(), key: h.into(), duplicate_of: None };
+        let mut v = vec![e("a.pdf", "11"), e("b.pdf", "22"), e("c.pdf", "11"), e("d.pdf", "")];
+        mark_duplicates(&mut v);
+        assert_eq!(v[2].duplicate_of.as_deref(), Some("a.pdf"));
+        assert!(v[0].duplicate_of.is_none() && v[1].duplicate_of.is_none() && v[3].duplicate_of.is_none());
+    }
+}
