@@ -8,6 +8,7 @@
 //! `pipeline` runs one file through all of them; `inputs` expands the command line.
 pub mod checks;
 pub mod inputs;
+pub mod inspect;
 pub mod limits;
 pub mod archive;
 pub mod state;

@@ -109,6 +109,28 @@ enum Cmd {
         #[arg(long, value_name = "FILE")]
         summary_json: Option<PathBuf>,
     },
+    /// Draw each page with what nianbao saw: rulings, reconstructed cells, words with their
+    /// confidence, and the template cells (flagged ones in magenta), one PNG per page.
+    #[command(after_help = "Colours: blue rulings; cyan table cells; word boxes green (confidence >= 90%), orange (>= 60%), red (below); thick green template cells labelled row:col; thick magenta flagged cells labelled with their first flag.\n\nExit status: 0 written, 2 the file cannot be read or drawn.")]
+    Inspect {
+        /// The report (PDF or image).
+        file: PathBuf,
+        /// Only this page (1-based).
+        #[arg(long, value_name = "N")]
+        page: Option<u32>,
+        /// Folder for the PNGs (<name>-p<N>.png).
+        #[arg(short, long)]
+        out: PathBuf,
+        /// Resolution for drawing digital pages.
+        #[arg(long, default_value_t = 150.0)]
+        dpi: f32,
+        /// Do not OCR pages without a usable text layer.
+        #[arg(long)]
+        no_ocr: bool,
+        /// Do not repair OCR artifacts.
+        #[arg(long)]
+        no_repair: bool,
+    },
     /// Internal: serve conversions to a supervising `nianbao convert` over stdin/stdout.
     #[command(hide = true)]
     Worker {
@@ -198,6 +220,31 @@ fn run(cli: Cli) -> Result<i32> {
             })
         }
         Cmd::Merge { dirs, out, excel, quiet, summary_json } => archive::merge(&dirs, &out, excel, quiet, summary_json.as_deref()),
+        Cmd::Inspect { file, page, out, dpi, no_ocr, no_repair } => {
+            if !(dpi >= 36.0 && dpi <= 600.0) {
+                eprintln!("nianbao: error: --dpi must be between 36 and 600");
+                return Ok(2);
+            }
+            let engine = nianbao::ocr_engine(no_ocr);
+            let o = nianbao::inspect::InspectOptions {
+                page,
+                dpi,
+                convert: nianbao::pipeline::Options { ocr: engine.as_deref(), tolerances: Default::default(), repair: nianbao::repair::Mode::from_off(no_repair) },
+                ocr: (!no_ocr).then(nianbao::ocr::TesseractConfig::default),
+            };
+            match nianbao::inspect::inspect_file(&file, &out, &o) {
+                Ok(files) => {
+                    for f in files {
+                        println!("{}", f.display());
+                    }
+                    Ok(0)
+                }
+                Err(e) => {
+                    eprintln!("nianbao: error: {e:#}");
+                    Ok(2)
+                }
+            }
+        }
         Cmd::Worker { no_ocr, no_repair, max_stream_mb, max_image_mpx } => {
             nianbao::limits::set(Limits { max_stream_bytes: max_stream_mb << 20, max_image_pixels: max_image_mpx * 1_000_000 });
             nianbao::worker::serve(no_ocr, no_repair)?;

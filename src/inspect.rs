@@ -1,0 +1,161 @@
+//! `nianbao inspect`: one debug PNG per page showing why each cell came out as it did.
+//!
+//! The page is produced exactly as `convert` produces it (text layer when usable, else OCR),
+//! the whole document then goes through the ordinary stages (`pipeline::convert_pages`), and
+//! each page is drawn with, over its image:
+//!
+//! - blue: the ruling segments of the page model;
+//! - cyan: the cells of every table the lattice finder reconstructed;
+//! - thin green / orange / red boxes: the words, by confidence (>= 0.9, >= 0.6, below), with the
+//!   confidence in percent (and the text, when ASCII) above each;
+//! - thick green: template cells mapped from this page, labelled `row:col`;
+//! - thick magenta: template cells that carry a flag (low confidence, repaired, a failed check
+//!   ...), labelled with their first flag.
+//!
+//! Digital pages are rendered (hayro) at `dpi`; OCR pages show the cleaned, deskewed image the
+//! OCR coordinates refer to.  The drawing itself is `ocr::inspect` (leptonica).
+
+use crate::model::{BBox, Page};
+use crate::ocr::{self, Color, OcrOptions, PageImage};
+use crate::pipeline::{self, InputKind, Options};
+use crate::{pdf, table};
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+
+/// What `inspect_file` draws.
+pub struct InspectOptions<'a> {
+    /// Only this page (1-based); all pages when None.
+    pub page: Option<u32>,
+    /// Rendering resolution of digital pages.
+    pub dpi: f32,
+    /// Conversion options (OCR engine or none, repair, tolerances).
+    pub convert: Options<'a>,
+    /// The OCR configuration used for pages without a usable text layer (None: OCR off).
+    pub ocr: Option<ocr::TesseractConfig>,
+}
+
+/// A page as the pipeline saw it, with the image it is drawn on when OCR made it.
+struct Produced {
+    page: Page,
+    image: Option<PageImage>,
+}
+
+/// Write `<stem>-p<N>.png` into `out` for each (selected) page of `path`; returns the files.
+pub fn inspect_file(path: &Path, out: &Path, o: &InspectOptions) -> Result<Vec<PathBuf>> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let kind = pipeline::input_kind(path)
+        .with_context(|| format!("{}: unsupported file type (expected .pdf, .png, .jpg, .jpeg, .tif, .tiff)", path.display()))?;
+    let produced = match kind {
+        InputKind::Pdf => pdf_pages(&bytes, o)?,
+        InputKind::Image => image_pages(&bytes, o)?,
+        InputKind::Text => bail!("{}: a text dump has no page image to draw; convert it and read its tables/ and text/ instead", path.display()),
+    };
+    if let Some(n) = o.page {
+        if n == 0 || n as usize > produced.len() {
+            bail!("--page {n}: the document has {} page(s)", produced.len());
+        }
+    }
+    let sha = pipeline::sha256_hex(&bytes);
+    let pages: Vec<Page> = produced.iter().map(|p| p.page.clone()).collect();
+    let shown = path.display().to_string();
+    let result = pipeline::convert_pages(pages, vec![], &sha, bytes.len() as u64, &shown, kind == InputKind::Image, &o.convert);
+
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "page".into());
+    let mut written = Vec::new();
+    for (i, p) in produced.iter().enumerate() {
+        let n = i as u32 + 1;
+        if o.page.is_some_and(|want| want != n) {
+            continue;
+        }
+        let rendered;
+        let image = match &p.image {
+            Some(img) => img,
+            None => {
+                rendered = ocr::render_pdf_page(&bytes, i, o.dpi).with_context(|| format!("page {n}: cannot render it"))?;
+                &rendered
+            }
+        };
+        let tables = table::find_tables(&p.page, &o.convert.tolerances);
+        let marks = cell_marks(&result.cells, n);
+        let file = out.join(format!("{stem}-p{n}.png"));
+        ocr::inspect_png(image, &p.page, &tables, &marks, &file)?;
+        written.push(file);
+    }
+    Ok(written)
+}
+
+fn pdf_pages(bytes: &[u8], o: &InspectOptions) -> Result<Vec<Produced>> {
+    let doc = pdf::load(bytes)?;
+    let read = pdf::read_pages(&doc)?;
+    let mut out = Vec::with_capacity(read.len());
+    for (i, p) in read.into_iter().enumerate() {
+        let wanted = o.page.is_none_or(|n| n as usize == i + 1);
+        match &o.ocr {
+            // OCR only the pages that are drawn: the others only feed the template mapping
+            // (a table continued across pages), where their text-layer page is good enough.
+            Some(cfg) if !p.quality.usable() && wanted => {
+                let img = ocr::pdf_page_image(bytes, i).with_context(|| format!("page {}", i + 1))?;
+                let r = ocr::with_thread_engine(cfg, |e| ocr::ocr_page_detailed(&img, i as u32 + 1, e, &OcrOptions::default()))??;
+                out.push(Produced { page: r.page, image: Some(r.image) });
+            }
+            _ => out.push(Produced { page: p.page, image: None }),
+        }
+    }
+    Ok(out)
+}
+
+fn image_pages(bytes: &[u8], o: &InspectOptions) -> Result<Vec<Produced>> {
+    let Some(cfg) = &o.ocr else { bail!("an image input needs OCR, which is off") };
+    let images = ocr::image::load_image_bytes(bytes)?;
+    let mut out = Vec::with_capacity(images.len());
+    for (i, img) in images.iter().enumerate() {
+        let r = ocr::with_thread_engine(cfg, |e| ocr::ocr_page_detailed(img, i as u32 + 1, e, &OcrOptions::default()))??;
+        out.push(Produced { page: r.page, image: Some(r.image) });
+    }
+    Ok(out)
+}
+
+/// The template cells read from page `n`: green with their key, magenta with their first flag.
+fn cell_marks(cells: &[pipeline::CellRow], n: u32) -> Vec<(BBox, String, Color)> {
+    let page = n.to_string();
+    cells
+        .iter()
+        .filter(|c| c.page == page)
+        .filter_map(|c| {
+            let v: Vec<f32> = c.bbox.split_whitespace().filter_map(|x| x.parse().ok()).collect();
+            let [x0, y0, x1, y1] = v[..] else { return None };
+            let b = BBox::new(x0, y0, x1, y1);
+            Some(match c.flags.split(';').find(|f| !f.is_empty()) {
+                Some(flag) => (b, format!("{}:{} !{}", short(&c.row), short(&c.col), flag), Color::MAGENTA),
+                None => (b, format!("{}:{}", short(&c.row), short(&c.col)), Color::GREEN),
+            })
+        })
+        .collect()
+}
+
+/// Template keys are long (`denied_enforcement_file`); cells are narrow.
+fn short(key: &str) -> String {
+    key.split('_').map(|p| p.chars().take(4).collect::<String>()).collect::<Vec<_>>().join("_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(page: &str, bbox: &str, flags: &str) -> pipeline::CellRow {
+        pipeline::CellRow { table: "requests".into(), row: "denied_enforcement_file".into(), col: "natural_person".into(), page: page.into(), bbox: bbox.into(), flags: flags.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn marks_only_cells_of_the_page_and_colour_flagged_ones() {
+        let cells = vec![cell("2", "1 2 3 4", ""), cell("2", "5 6 7 8", "low_confidence;repaired"), cell("3", "1 2 3 4", ""), cell("", "", "not_found")];
+        let m = cell_marks(&cells, 2);
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[0].1, "deni_enfo_file:natu_pers");
+        assert_eq!(m[0].2, Color::GREEN);
+        assert_eq!(m[1].1, "deni_enfo_file:natu_pers !low_confidence");
+        assert_eq!(m[1].2, Color::MAGENTA);
+        assert_eq!((m[1].0.x0, m[1].0.y1), (5.0, 8.0));
+    }
+}
