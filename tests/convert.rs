@@ -53,7 +53,14 @@ fn truth_failures(t: &serde_json::Value) -> BTreeSet<(String, String, String)> {
 #[test]
 fn samples_convert_exactly() {
     let out = tmpdir("samples");
-    let o = nianbao(&["convert", root().join("samples").to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet", "--no-ocr"]);
+    let pdfs: Vec<String> = ["hongze-district-2023", "dev-digital-03-libreoffice", "dev-digital-08-chromium"]
+        .iter()
+        .map(|n| root().join("samples").join(format!("{n}.pdf")).to_string_lossy().into_owned())
+        .collect();
+    let mut args = vec!["convert"];
+    args.extend(pdfs.iter().map(|s| s.as_str()));
+    args.extend(["--out", out.to_str().unwrap(), "--quiet", "--no-ocr"]);
+    let o = nianbao(&args);
     assert_eq!(o.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&o.stderr));
     let cells = read_csv(&out.join("cells.csv"));
     let checks = read_csv(&out.join("checks.csv"));
@@ -157,4 +164,29 @@ fn usage_errors_exit_2() {
     let help = nianbao(&["convert", "--help"]);
     assert_eq!(help.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&help.stdout).contains("--excel"));
+}
+
+#[test]
+fn image_sample_converts_through_ocr() {
+    // samples/dev-image-02.jpg: a photographed-quality page (200 dpi, gray, rotated 1°, JPEG 71)
+    // holding the active and appeals tables; every one of its 25 template cells must be right.
+    let out = tmpdir("image-sample");
+    let f = root().join("samples/dev-image-02.jpg");
+    let o = nianbao(&["convert", f.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"]);
+    assert!(matches!(o.status.code(), Some(0)), "stderr: {}", String::from_utf8_lossy(&o.stderr));
+    let t = truth("dev-image-02");
+    let cells = read_csv(&out.join("cells.csv"));
+    let mut n = 0;
+    for (table, kv) in t["cells"].as_object().unwrap() {
+        for (key, want) in kv.as_object().unwrap() {
+            let (row, col) = key.split_once('.').unwrap();
+            let got = cells.iter().find(|c| &c["table"] == table && c["row"] == row && c["col"] == col).unwrap_or_else(|| panic!("no row for {table}.{key}"));
+            assert_eq!(got["value"].parse::<f64>().ok(), want.as_f64(), "{table}.{key} (raw {:?}, flags {:?})", got["raw"], got["flags"]);
+            assert_eq!(got["method"], "lattice", "{table}.{key}");
+            n += 1;
+        }
+    }
+    assert_eq!(n, 25);
+    let reports = read_csv(&out.join("reports.csv"));
+    assert_eq!(reports[0]["kind"], "image");
 }
