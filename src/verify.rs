@@ -19,7 +19,8 @@
 //!     cell is missing, or pass only through a value inferred from them) and none fails;
 //!   - `low_confidence` when the producer's confidence is below [`LOW`];
 //!   - `malformed_number` when the text is not how a count is printed: digits split by a space
-//!     (`0 60`: two readings merged) or a leading zero (`060`, `00`);
+//!     (`0 60`: two readings merged) or a leading zero (`060`), unless it is zero however it
+//!     is read (`00`);
 //!   - `numbers_in_label` when its row's label holds digits beyond its numbering (`1007四、结转…`):
 //!     the row's numbers may have landed in the label and the rest shifted;
 //!   - `row_incomplete` when no check covers the cell (the active table) and another cell of
@@ -51,8 +52,12 @@ fn is_reading(c: &MappedCell) -> bool {
     c.value.is_some() && c.method != "derived" && c.method != "inferred" && c.method != "missing" && !c.flags.iter().any(|f| f == "repaired")
 }
 
-/// Digits split by white space, or a leading zero: not how a report prints a count.
+/// Digits split by white space, or a leading zero: not how a report prints a count.  A value
+/// that is zero however it is split (`00`, `0 0`: a zero read twice) is not in doubt.
 pub fn malformed_number(raw: &str, value: &str) -> bool {
+    if !value.chars().any(|c| ('1'..='9').contains(&c)) {
+        return false;
+    }
     let chars: Vec<char> = raw.trim().chars().collect();
     let mut split = false;
     for (i, c) in chars.iter().enumerate() {
@@ -325,13 +330,20 @@ mod tests {
     fn malformed_number_unless_confirmed() {
         let mut m = report(0.9);
         lose(&mut m, "requests", "rejected_repeat", "commercial");
-        cell(&mut m, "requests", "granted", "commercial").raw = "0 0".into();
-        cell(&mut m, "requests", "granted", "commercial").value = Some("00".into());
-        cell(&mut m, "requests", "granted", "research").raw = "00".into();
-        cell(&mut m, "requests", "granted", "research").value = Some("00".into());
+        // row and column confirm it: nothing
+        let c = cell(&mut m, "requests", "new_received", "other_org");
+        c.raw = "0 1".into();
+        c.value = Some("01".into());
+        // granted.commercial 01 and a total of 4: the row holds, commercial's column cannot be
+        // evaluated, so the stray 0 is worth a look
+        let c = cell(&mut m, "requests", "granted", "commercial");
+        c.raw = "01".into();
+        c.value = Some("01".into());
+        cell(&mut m, "requests", "granted", "total").value = Some("4".into());
         run(&mut m, &[1]);
-        assert!(has(&m, "requests", "granted", "commercial", "malformed_number"));
-        assert!(flags(&m, "requests", "granted", "research").is_empty(), "row and column confirm it");
+        assert!(flags(&m, "requests", "new_received", "other_org").is_empty());
+        let f = flags(&m, "requests", "granted", "commercial");
+        assert!(f.contains(&"malformed_number".to_string()) && !f.contains(&"unverified".to_string()), "{f:?}");
     }
 
     #[test]
@@ -382,8 +394,10 @@ mod tests {
     #[test]
     fn malformed_numbers() {
         assert!(malformed_number("0 60", "060"));
-        assert!(malformed_number("00", "00"));
         assert!(malformed_number("1 2", "12"));
+        assert!(malformed_number("01", "01"));
+        assert!(!malformed_number("00", "00"));
+        assert!(!malformed_number("0 0", "00"));
         assert!(!malformed_number("60", "60"));
         assert!(!malformed_number("0", "0"));
         assert!(!malformed_number("0.5", "0.5"));
