@@ -10,9 +10,12 @@
 //!   so it proves nothing about the cells read beside it).
 //! - A cell is **fully confirmed** when it takes part in at least one check and every check it
 //!   takes part in confirms it.  Fully confirmed cells get no doubt flags.
+//! - `check_failed:<check>:<subject>` stays only on the suspects of the failure: a cell that
+//!   another check confirms loses it, unless that would leave the failure without any flagged
+//!   cell (the report's own mistakes, as in a printed total, then point at the total).
 //! - `column_by_position` (columns taken in template order) is dropped from a cell that a check
-//!   confirms and no check contradicts: a row read in order whose total holds, or a column whose
-//!   sum holds, has its values in their columns.
+//!   confirms: a row read in order whose total holds, or a column whose sum holds, has its
+//!   values in their columns.
 //! - A value read in doubt (by OCR or from a text dump: a word confidence below 1, or a page
 //!   without a text layer) that is not fully confirmed is flagged:
 //!   - `unverified` when no check confirms it at all (its checks cannot be evaluated because a
@@ -91,13 +94,31 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
         m.cells.iter().enumerate().map(|(i, c)| ((c.table.as_str(), c.row.as_str(), c.col.as_str()), i)).collect();
     // per check: its cells and whether it confirms them; per cell: its checks
     let mut of: Vec<Vec<(bool, bool)>> = vec![Vec::new(); m.cells.len()];
-    for ch in checks {
+    let mut cells_of: Vec<Vec<usize>> = Vec::new();
+    let mut confirming: Vec<Vec<usize>> = vec![Vec::new(); m.cells.len()];
+    for (k, ch) in checks.iter().enumerate() {
         let cells: Vec<usize> = ch.cells.iter().filter_map(|(t, r, c)| idx.get(&(t.as_str(), r.as_str(), c.as_str())).copied()).collect();
         let independent = cells.iter().all(|&i| m.cells[i].method != "inferred");
         let status = ch.status();
         let confirms = status == "pass" && independent;
         for &i in &cells {
             of[i].push((confirms, status == "fail"));
+            if confirms {
+                confirming[i].push(k);
+            }
+        }
+        cells_of.push(cells);
+    }
+    // A failed check suspects its cells; a cell another check confirms is no suspect, as long
+    // as the failure keeps one (a failure is never left without a flagged cell).
+    for (k, ch) in checks.iter().enumerate().filter(|(_, c)| c.status() == "fail") {
+        let (cleared, suspects): (Vec<usize>, Vec<usize>) = cells_of[k].iter().partition(|&&i| !confirming[i].is_empty());
+        if suspects.is_empty() {
+            continue;
+        }
+        let f = ch.failure_flag();
+        for i in cleared {
+            m.cells[i].flags.retain(|x| *x != f);
         }
     }
     // rows (table, row) with a cell not read
@@ -111,8 +132,7 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
         if !is_reading(&m.cells[i]) {
             continue;
         }
-        let confirmed = ks.iter().any(|k| k.0) && !ks.iter().any(|k| k.1);
-        if confirmed {
+        if ks.iter().any(|k| k.0) {
             // columns taken in order are right when a sum over the row or column holds
             m.cells[i].flags.retain(|f| f != "column_by_position");
         }
@@ -389,6 +409,39 @@ mod tests {
         cell(&mut m, "requests", "granted", "commercial").flag("column_by_position");
         run(&mut m, &[1]);
         assert!(has(&m, "requests", "granted", "commercial", "column_by_position"));
+    }
+
+    #[test]
+    fn a_failed_check_flags_its_suspects() {
+        // granted.commercial misread 4 (printed 0): its row and its column fail
+        let mut m = report(0.9);
+        cell(&mut m, "requests", "granted", "commercial").value = Some("4".into());
+        run(&mut m, &[1]);
+        let f = flags(&m, "requests", "granted", "commercial");
+        assert!(f.contains(&"check_failed:row_total:granted".to_string()) && f.contains(&"check_failed:results_total:commercial".to_string()), "{f:?}");
+        // its neighbours are confirmed by their own column or row: no suspects
+        assert!(flags(&m, "requests", "granted", "natural_person").is_empty(), "{:?}", flags(&m, "requests", "granted", "natural_person"));
+        assert!(flags(&m, "requests", "unable_not_held", "commercial").is_empty());
+        // the same on a text-layer document: the arithmetic, not the doubt, decides
+        let mut m = report(1.0);
+        cell(&mut m, "requests", "granted", "total").value = Some("4".into()); // the report's own mistake
+        run(&mut m, &[]);
+        assert_eq!(flags(&m, "requests", "granted", "total"), vec!["check_failed:row_total:granted".to_string(), "check_failed:results_total:total".to_string()]);
+        assert!(flags(&m, "requests", "granted", "natural_person").is_empty());
+        assert!(flags(&m, "requests", "total_processed", "total").is_empty(), "confirmed by its row");
+    }
+
+    #[test]
+    fn a_failure_whose_cells_are_all_confirmed_keeps_its_flags() {
+        // new_received 8 0 0 0 0 1 9: its row holds, every other cell of the natural_person and
+        // total balances is confirmed too, yet both balances fail (the report's own mistake)
+        let mut m = report(1.0);
+        cell(&mut m, "requests", "new_received", "natural_person").value = Some("8".into());
+        cell(&mut m, "requests", "new_received", "total").value = Some("9".into());
+        run(&mut m, &[]);
+        for r in ["new_received", "carried_over", "total_processed", "carried_forward"] {
+            assert!(has(&m, "requests", r, "natural_person", "check_failed:balance:natural_person"), "{r}");
+        }
     }
 
     #[test]
