@@ -1,5 +1,6 @@
 //! The template's arithmetic (勾稽关系), evaluated on the mapped cells.  A failed check is
 //! recorded and its cells flagged; no printed value is ever changed to make a check pass.
+//! What the checks confirm or leave unverified becomes flags in `crate::verify`.
 
 use crate::template::Mapping;
 

@@ -1,9 +1,8 @@
 //! Which values a user must look at: the flags of doubt, raised after the checks.
 //!
 //! The goal is that no wrong number leaves without a flag, and that a flag means something:
-//! a value the arithmetic confirms carries none of the doubts below.  The policy, for every
-//! value *read* from the document (not derived, inferred or repaired: those carry their own
-//! flags):
+//! a value the arithmetic confirms carries none of the doubts below.  The doubts concern values
+//! *read* from the document (not derived, inferred or repaired: those carry their own flags).
 //!
 //! - A check **confirms** its cells when all its cells are known, it passes, and none of its
 //!   cells was inferred (a value inferred from a check makes that check pass by construction,
@@ -31,6 +30,8 @@
 //!
 //! Text-layer values are exact glyphs: they get none of these flags (only a failed check flags
 //! them).  The rules read confidences, texts and the checks, never the producer or the file.
+//! The producer's alternative readings are no doubt of their own: OCR has a runner-up for a
+//! good share of all numbers, right and wrong alike, so such a flag would not tell them apart.
 
 use crate::checks::Check;
 use crate::model::{Page, PageKind};
