@@ -54,6 +54,19 @@ def main():
             t, r_, c = fl["cell"].split(".")
             if fl["status"] == "wrong" and not flagged.get((d["file"], t, r_, c), False):
                 unflagged_wrong += 1
+    # flags on right values: a flag on every cell would be useless, so count them
+    truth_cells = {}
+    for tdir in a.truth:
+        for name in sorted(os.listdir(tdir)):
+            if name.endswith(".truth.json"):
+                t = json.load(open(os.path.join(tdir, name), encoding="utf-8"))
+                truth_cells.setdefault(os.path.basename(t["file"]), [(tb, *k.split(".", 1)) for tb, kv in t["cells"].items() for k in kv])
+    right_flagged = 0
+    for d in docs:
+        failed = {tuple(fl["cell"].split(".")) for fl in d["failures"]}
+        for key in truth_cells.get(d["file"], []):
+            if key not in failed and flagged.get((d["file"], *key), False):
+                right_flagged += 1
     for d in docs:
         if d["failed"]:
             print(f"  {d['file']}: {d['failed']} cells wrong or missing: " + ", ".join(f["cell"] for f in d["failures"][:6]))
@@ -94,7 +107,7 @@ def main():
                 title_wrong += 1
                 print(f"  title of {t['file']}: truth {t.get('agency')} {t.get('year')} vs output {r['agency']} {r['year']}")
     acc = 100.0 * passed / total if total else 0.0
-    print(f"documents {len(docs)}, cells {passed}/{total} = {acc:.2f}%, wrong cells without a flag: {unflagged_wrong}, check disagreements: {disagree}, agency/year wrong: {title_wrong}")
+    print(f"documents {len(docs)}, cells {passed}/{total} = {acc:.2f}%, wrong cells without a flag: {unflagged_wrong}, right cells flagged: {right_flagged}, check disagreements: {disagree}, agency/year wrong: {title_wrong}")
     print(f"cells: {passed} passed, {total - passed} failed")
     return 0 if acc >= a.min_accuracy and disagree == 0 else 1
 

@@ -1,5 +1,6 @@
 //! The template's arithmetic (勾稽关系), evaluated on the mapped cells.  A failed check is
 //! recorded and its cells flagged; no printed value is ever changed to make a check pass.
+//! What the checks confirm or leave unverified becomes flags in `crate::verify`.
 
 use crate::template::Mapping;
 
@@ -22,6 +23,10 @@ pub struct Check {
 }
 
 impl Check {
+    /// The flag a failed check puts on its cells: `check_failed:<check>:<subject>`.
+    pub fn failure_flag(&self) -> String {
+        format!("check_failed:{}:{}", self.check, self.subject)
+    }
     pub fn status(&self) -> &'static str {
         match (self.expected, self.actual) {
             (Some(_), Some(_)) if self.pass => "pass",
@@ -100,10 +105,11 @@ pub fn evaluate(m: &Mapping) -> Vec<Check> {
     out
 }
 
-/// Flag every cell that takes part in a failed check.
+/// Flag every cell that takes part in a failed check (`verify::flag_doubts` then takes the flag
+/// off the cells another check confirms, when the failure has other suspects).
 pub fn flag_failures(m: &mut Mapping, checks: &[Check]) {
     for ch in checks.iter().filter(|c| c.status() == "fail") {
-        let f = format!("check_failed:{}:{}", ch.check, ch.subject);
+        let f = ch.failure_flag();
         for (t, r, c) in &ch.cells {
             if let Some(cell) = m.get_mut(t, r, c) {
                 cell.flag(f.clone());

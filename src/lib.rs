@@ -2,7 +2,7 @@
 //! validated CSV.  The pipeline's stages, each in its own module:
 //!
 //! producers (`pdf`; OCR; `plaintext`) -> `model::Page` (words + rulings) -> `table` (lattice
-//! grids) -> `template` (cells keyed by the national template) -> `checks` (勾稽关系) -> `output`
+//! grids) -> `template` (cells keyed by the national template) -> `checks` (勾稽关系) -> `verify` (flags of doubt) -> `output`
 //! (CSV), with the `repair` stage on pages, tables and mapped cells in between.
 //!
 //! `pipeline` runs one file through all of them; `inputs` expands the command line.
@@ -24,6 +24,7 @@ pub mod table;
 pub mod template;
 pub mod text;
 pub mod values;
+pub mod verify;
 pub mod ocr;
 
 /// The tesseract producer as the pipeline's `PageOcr`: one engine per worker thread, reused.

@@ -1,5 +1,5 @@
 //! One input file through every stage: producer -> pages -> (text repair) -> tables ->
-//! (grid repair) -> template -> (number repair) -> checks.
+//! (grid repair) -> template -> (number repair) -> checks -> doubt flags (`verify`).
 //! Never panics outward and never fails a batch: whatever happens becomes the report's status.
 
 use crate::checks::{self, Check};
@@ -11,13 +11,14 @@ use crate::schema::{self, FORMAT};
 use crate::table::{self, Table, Tolerances};
 use crate::template::{self, MappedCell, Mapping};
 use crate::text;
+use crate::verify;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::time::Instant;
 
 /// Bump when a change to the pipeline changes its output (reconverts archives).
-pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p2");
+pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p3");
 
 /// The version a stored result is keyed by: the pipeline version plus the settings that change
 /// results (`--no-ocr`, `--no-repair`), so that a run with other settings reconverts.
@@ -294,6 +295,7 @@ pub fn convert_pages(mut pages: Vec<Page>, page_errors: Vec<String>, sha: &str, 
     }
     let checks = checks::evaluate(&mapping);
     checks::flag_failures(&mut mapping, &checks);
+    verify::flag_doubts(&mut mapping, &checks, &verify::doubtful_pages(&pages));
 
     let mut text = String::new();
     for p in &pages {

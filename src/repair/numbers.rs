@@ -19,8 +19,7 @@
 //!    known) gets that value when every check that determines it agrees and the result is a
 //!    non-negative integer; it is flagged `inferred`.
 //!
-//! Finally, values read with a word confidence below `LOW` that no passing check confirms are
-//! flagged `low_confidence` (not changed).
+//! Values in doubt that no check confirms are flagged after the checks, by `crate::verify`.
 //!
 //! Only cells below `CERTAIN` word confidence are changed, and missing cells only in rows read
 //! from such cells (or, for rows without any read cell, in documents that have them): a
@@ -213,27 +212,7 @@ pub fn repair_mapping(m: &mut Mapping) -> Vec<Repair> {
             break;
         }
     }
-    flag_doubtful(m, &s);
     out
-}
-
-/// Word confidence below which a value the arithmetic does not confirm is flagged.
-pub const LOW: f32 = 0.7;
-
-/// Flag `low_confidence` on values read with low confidence that no passing check confirms.
-fn flag_doubtful(m: &mut Mapping, s: &Structure) {
-    let none = HashMap::new();
-    for i in 0..m.cells.len() {
-        let c = &m.cells[i];
-        if c.value.is_none() || c.word_confidence >= LOW || c.method == "derived" || c.method == "inferred" || c.flags.iter().any(|f| f == "repaired") {
-            continue;
-        }
-        let ks = s.of(i);
-        let confirmed = !ks.is_empty() && ks.iter().all(|&k| passes(m, s, k, &none) == Some(true));
-        if !confirmed {
-            m.cells[i].flag("low_confidence");
-        }
-    }
 }
 
 /// Rule 1.
@@ -735,19 +714,6 @@ mod tests {
         let r = repair_mapping(&mut m);
         assert!(r.is_empty(), "{r:?}");
         assert_eq!(m.get("requests", "granted", "natural_person").unwrap().value.as_deref(), Some("6"));
-    }
-
-    #[test]
-    fn low_confidence_flag() {
-        let mut m = report(0.5);
-        repair_mapping(&mut m);
-        // no check covers the active table: flagged; requests cells confirmed by passing checks: not
-        assert!(m.get("active", "licensing", "decisions").unwrap().flags.contains(&"low_confidence".to_string()));
-        assert!(m.get("requests", "granted", "natural_person").unwrap().flags.is_empty());
-        // confident enough: never
-        let mut m = report(0.9);
-        repair_mapping(&mut m);
-        assert!(m.cells.iter().all(|c| c.flags.is_empty()));
     }
 
     #[test]

@@ -1,0 +1,472 @@
+//! Which values a user must look at: the flags of doubt, raised after the checks.
+//!
+//! The goal is that no wrong number leaves without a flag, and that a flag means something:
+//! a value the arithmetic confirms carries none of the doubts below.  The doubts concern values
+//! *read* from the document (not derived, inferred or repaired: those carry their own flags).
+//!
+//! - A check **confirms** its cells when all its cells are known, it passes, and none of its
+//!   cells was inferred (a value inferred from a check makes that check pass by construction,
+//!   so it proves nothing about the cells read beside it).
+//! - A cell is **fully confirmed** when it takes part in at least one check and every check it
+//!   takes part in confirms it.  Fully confirmed cells get no doubt flags.
+//! - `check_failed:<check>:<subject>` stays only on the suspects of the failure: a cell that
+//!   another check confirms loses it, unless that would leave the failure without any flagged
+//!   cell (the report's own mistakes, as in a printed total, then point at the total).
+//! - `column_by_position` (columns taken in template order) is dropped from a cell that a check
+//!   confirms: a row read in order whose total holds, or a column whose sum holds, has its
+//!   values in their columns.
+//! - A value read in doubt (by OCR or from a text dump: a word confidence below 1, or a page
+//!   without a text layer) that is not fully confirmed is flagged:
+//!   - `unverified` when no check confirms it at all (its checks cannot be evaluated because a
+//!     cell is missing, or pass only through a value inferred from them) and none fails;
+//!   - `low_confidence` when the producer's confidence is below [`LOW`];
+//!   - `malformed_number` when the text is not how a count is printed: digits split by a space
+//!     (`0 60`: two readings merged) or a leading zero (`060`), unless it is zero however it
+//!     is read (`00`);
+//!   - `numbers_in_label` when its row's label holds digits beyond its numbering (`1007四、结转…`):
+//!     the row's numbers may have landed in the label and the rest shifted;
+//!   - `row_incomplete` when no check covers the cell (the active table) and another cell of
+//!     its row was not read: the row's numbers may have shifted or merged into this one.
+//!
+//! Text-layer values are exact glyphs: they get none of these flags (only a failed check flags
+//! them).  The rules read confidences, texts and the checks, never the producer or the file.
+//! The producer's alternative readings are no doubt of their own: OCR has a runner-up for a
+//! good share of all numbers, right and wrong alike, so such a flag would not tell them apart.
+
+use crate::checks::Check;
+use crate::model::{Page, PageKind};
+use crate::template::{MappedCell, Mapping};
+use std::collections::HashMap;
+
+/// Word confidence below which a value the arithmetic does not fully confirm is flagged.
+pub const LOW: f32 = 0.7;
+
+/// Pages whose values are in doubt: pages without a text layer (OCR, text dumps).
+pub fn doubtful_pages(pages: &[Page]) -> Vec<u32> {
+    pages.iter().filter(|p| p.kind != PageKind::Digital).map(|p| p.number).collect()
+}
+
+/// Whether a cell's value was read in doubt.
+fn in_doubt(c: &MappedCell, doubt_pages: &[u32]) -> bool {
+    c.word_confidence < 1.0 || c.page.is_some_and(|p| doubt_pages.contains(&p))
+}
+
+/// Whether a cell's value is a reading of the document (not derived, inferred or repaired).
+fn is_reading(c: &MappedCell) -> bool {
+    c.value.is_some() && c.method != "derived" && c.method != "inferred" && c.method != "missing" && !c.flags.iter().any(|f| f == "repaired")
+}
+
+/// Digits split by white space, or a leading zero: not how a report prints a count.  A value
+/// that is zero however it is split (`00`, `0 0`: a zero read twice) is not in doubt.
+pub fn malformed_number(raw: &str, value: &str) -> bool {
+    if !value.chars().any(|c| ('1'..='9').contains(&c)) {
+        return false;
+    }
+    let chars: Vec<char> = raw.trim().chars().collect();
+    let mut split = false;
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_whitespace() {
+            let before = chars[..i].iter().rev().find(|x| !x.is_whitespace());
+            let after = chars[i + 1..].iter().find(|x| !x.is_whitespace());
+            if before.is_some_and(|x| x.is_ascii_digit()) && after.is_some_and(|x| x.is_ascii_digit()) {
+                split = true;
+            }
+        }
+    }
+    let leading_zero = value.len() > 1 && value.starts_with('0') && !value.starts_with("0.");
+    split || leading_zero
+}
+
+/// A row label with digits beyond its numbering (`1.` `（2）` `3、`): numbers of the row that
+/// landed in its label cell.
+pub fn stray_digits_in_label(label: &str) -> bool {
+    let l = crate::values::fold(label);
+    // leading punctuation (stray quotes, colons), then the numbering
+    let rest = l.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '(' && c != '（');
+    let rest = rest.trim_start_matches(['(', '（']);
+    let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
+    let rest = if digits <= 2 { &rest[digits..] } else { rest };
+    rest.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Raise the doubt flags (see the module doc) on a mapping whose checks were evaluated.
+pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
+    let idx: HashMap<(&str, &str, &str), usize> =
+        m.cells.iter().enumerate().map(|(i, c)| ((c.table.as_str(), c.row.as_str(), c.col.as_str()), i)).collect();
+    // per check: its cells and whether it confirms them; per cell: its checks
+    let mut of: Vec<Vec<(bool, bool)>> = vec![Vec::new(); m.cells.len()];
+    let mut cells_of: Vec<Vec<usize>> = Vec::new();
+    let mut confirming: Vec<Vec<usize>> = vec![Vec::new(); m.cells.len()];
+    for (k, ch) in checks.iter().enumerate() {
+        let cells: Vec<usize> = ch.cells.iter().filter_map(|(t, r, c)| idx.get(&(t.as_str(), r.as_str(), c.as_str())).copied()).collect();
+        let independent = cells.iter().all(|&i| m.cells[i].method != "inferred");
+        let status = ch.status();
+        let confirms = status == "pass" && independent;
+        for &i in &cells {
+            of[i].push((confirms, status == "fail"));
+            if confirms {
+                confirming[i].push(k);
+            }
+        }
+        cells_of.push(cells);
+    }
+    // A failed check suspects its cells; a cell another check confirms is no suspect, as long
+    // as the failure keeps one (a failure is never left without a flagged cell).
+    for (k, ch) in checks.iter().enumerate().filter(|(_, c)| c.status() == "fail") {
+        let (cleared, suspects): (Vec<usize>, Vec<usize>) = cells_of[k].iter().partition(|&&i| !confirming[i].is_empty());
+        if suspects.is_empty() {
+            continue;
+        }
+        let f = ch.failure_flag();
+        for i in cleared {
+            m.cells[i].flags.retain(|x| *x != f);
+        }
+    }
+    // rows (table, row) with a cell not read
+    let incomplete: Vec<(String, String)> = m
+        .cells
+        .iter()
+        .filter(|c| c.value.is_none() || c.method == "inferred" || c.method == "missing")
+        .map(|c| (c.table.clone(), c.row.clone()))
+        .collect();
+    for (i, ks) in of.iter().enumerate() {
+        if !is_reading(&m.cells[i]) {
+            continue;
+        }
+        if ks.iter().any(|k| k.0) {
+            // columns taken in order are right when a sum over the row or column holds
+            m.cells[i].flags.retain(|f| f != "column_by_position");
+        }
+        let c = &m.cells[i];
+        let fully = !ks.is_empty() && ks.iter().all(|k| k.0);
+        if fully {
+            continue;
+        }
+        if !in_doubt(c, doubt_pages) {
+            continue;
+        }
+        let mut add: Vec<&str> = Vec::new();
+        if !ks.is_empty() && !ks.iter().any(|k| k.0 || k.1) {
+            add.push("unverified");
+        }
+        if c.word_confidence < LOW {
+            add.push("low_confidence");
+        }
+        if malformed_number(&c.raw, c.value.as_deref().unwrap_or("")) {
+            add.push("malformed_number");
+        }
+        if stray_digits_in_label(&c.row_label) {
+            add.push("numbers_in_label");
+        }
+        if ks.is_empty() && incomplete.iter().any(|(t, r)| *t == c.table && *r == c.row) {
+            add.push("row_incomplete");
+        }
+        for f in add {
+            m.cells[i].flag(f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::{self, REQUEST_COLS};
+    use crate::schema;
+
+    /// A full mapping of a consistent report read from page 1 with word confidence `conf`:
+    /// new_received 7 0 0 0 0 1 8, granted 2 0 0 0 0 1 3, unable_not_held 3 .. 3,
+    /// other_other 2 .. 2, total_processed 7 0 0 0 0 1 8, the rest 0; the active table 5s.
+    fn report(conf: f32) -> Mapping {
+        let rows: HashMap<&str, [i64; 7]> = HashMap::from([
+            ("new_received", [7, 0, 0, 0, 0, 1, 8]),
+            ("granted", [2, 0, 0, 0, 0, 1, 3]),
+            ("unable_not_held", [3, 0, 0, 0, 0, 0, 3]),
+            ("other_other", [2, 0, 0, 0, 0, 0, 2]),
+            ("total_processed", [7, 0, 0, 0, 0, 1, 8]),
+        ]);
+        let mut m = Mapping::default();
+        for def in schema::schema().tables() {
+            for (row, col) in def.cells() {
+                let v = match def.key.as_str() {
+                    "requests" => rows.get(row.key.as_str()).map(|r| r[REQUEST_COLS.iter().position(|c| *c == col.0).unwrap()]).unwrap_or(0),
+                    "active" => 5,
+                    _ => 0,
+                };
+                m.cells.push(MappedCell {
+                    table: def.key.clone(),
+                    row: row.key.clone(),
+                    col: col.0.clone(),
+                    value: Some(v.to_string()),
+                    raw: v.to_string(),
+                    row_label: row.label.clone(),
+                    col_label: col.1.clone(),
+                    page: Some(1),
+                    bbox: None,
+                    method: "lattice".into(),
+                    confidence: conf,
+                    word_confidence: conf,
+                    alternatives: vec![],
+                    flags: vec![],
+                });
+            }
+        }
+        m
+    }
+
+    fn cell<'a>(m: &'a mut Mapping, t: &str, r: &str, c: &str) -> &'a mut MappedCell {
+        m.get_mut(t, r, c).unwrap()
+    }
+
+    fn lose(m: &mut Mapping, t: &str, r: &str, c: &str) {
+        let x = cell(m, t, r, c);
+        x.value = None;
+        x.raw.clear();
+        x.method = "missing".into();
+        x.flags = vec!["not_found".into()];
+    }
+
+    /// The pipeline's order: checks, failed checks flagged, then the doubts.
+    fn run(m: &mut Mapping, doubt_pages: &[u32]) {
+        let ch = checks::evaluate(m);
+        checks::flag_failures(m, &ch);
+        flag_doubts(m, &ch, doubt_pages);
+    }
+
+    fn flags(m: &Mapping, t: &str, r: &str, c: &str) -> Vec<String> {
+        m.get(t, r, c).unwrap().flags.clone()
+    }
+
+    fn has(m: &Mapping, t: &str, r: &str, c: &str, f: &str) -> bool {
+        flags(m, t, r, c).iter().any(|x| x == f)
+    }
+
+    #[test]
+    fn a_fully_verified_ocr_report_gets_no_flag() {
+        let mut m = report(0.9);
+        for (t, r, c) in [("active", "licensing", "decisions"), ("requests", "granted", "natural_person")] {
+            cell(&mut m, t, r, c).raw = "05".into(); // even a malformed reading: the checks confirm it
+        }
+        cell(&mut m, "requests", "granted", "natural_person").value = Some("2".into());
+        cell(&mut m, "requests", "granted", "natural_person").raw = "2".into();
+        run(&mut m, &[1]);
+        let flagged: Vec<String> = m.cells.iter().filter(|c| !c.flags.is_empty() && c.table != "active").map(|c| format!("{}.{}", c.row, c.col)).collect();
+        assert!(flagged.is_empty(), "{flagged:?}");
+    }
+
+    #[test]
+    fn unverified_when_no_check_can_confirm_the_cell() {
+        // granted.commercial: its row lacks natural_person and its column lacks rejected_repeat
+        let mut m = report(0.9);
+        lose(&mut m, "requests", "granted", "natural_person");
+        lose(&mut m, "requests", "rejected_repeat", "commercial");
+        run(&mut m, &[1]);
+        assert!(has(&m, "requests", "granted", "commercial", "unverified"));
+        // research: its column holds, so it is confirmed
+        assert!(flags(&m, "requests", "granted", "research").is_empty());
+        // natural_person's column lacks granted: new_received.natural_person still has its row
+        assert!(flags(&m, "requests", "new_received", "natural_person").is_empty());
+        // missing cells keep their own flag only
+        assert_eq!(flags(&m, "requests", "granted", "natural_person"), vec!["not_found".to_string()]);
+    }
+
+    #[test]
+    fn unverified_never_on_text_layer_values() {
+        let mut m = report(1.0);
+        lose(&mut m, "requests", "granted", "natural_person");
+        lose(&mut m, "requests", "rejected_repeat", "commercial");
+        lose(&mut m, "active", "normative_documents", "repealed");
+        let before: Vec<Vec<String>> = m.cells.iter().map(|c| c.flags.clone()).collect();
+        run(&mut m, &[]);
+        let after: Vec<Vec<String>> = m.cells.iter().map(|c| c.flags.clone()).collect();
+        assert_eq!(before, after);
+    }
+
+    #[test]
+    fn blank_cells_of_a_scanned_page_are_readings_in_doubt() {
+        // a blank cell has no word (confidence 1) but OCR may have missed its digits
+        let mut m = report(0.9);
+        lose(&mut m, "requests", "granted", "natural_person");
+        lose(&mut m, "requests", "rejected_repeat", "commercial");
+        let c = cell(&mut m, "requests", "granted", "commercial");
+        c.raw.clear();
+        c.word_confidence = 1.0;
+        let mut text_layer = m.clone();
+        run(&mut m, &[1]);
+        assert!(has(&m, "requests", "granted", "commercial", "unverified"));
+        for c in text_layer.cells.iter_mut().filter(|c| c.table == "requests" && c.row == "granted") {
+            c.word_confidence = 1.0;
+        }
+        run(&mut text_layer, &[]);
+        assert!(!has(&text_layer, "requests", "granted", "commercial", "unverified"));
+    }
+
+    #[test]
+    fn an_inferred_value_confirms_nothing_in_its_check() {
+        // granted.total inferred from its row: the row passes by construction; commercial's
+        // column lacks a cell, so granted.commercial is confirmed by nothing
+        let mut m = report(0.9);
+        lose(&mut m, "requests", "rejected_repeat", "commercial");
+        let t = cell(&mut m, "requests", "granted", "total");
+        t.method = "inferred".into();
+        t.flags = vec!["inferred".into(), "repaired".into()];
+        run(&mut m, &[1]);
+        assert!(has(&m, "requests", "granted", "commercial", "unverified"));
+        assert!(!has(&m, "requests", "granted", "total", "unverified"), "the inferred cell says so itself");
+        // the same row with its total read: the row confirms the cell
+        let mut m = report(0.9);
+        lose(&mut m, "requests", "rejected_repeat", "commercial");
+        run(&mut m, &[1]);
+        assert!(flags(&m, "requests", "granted", "commercial").is_empty());
+    }
+
+    #[test]
+    fn a_failed_check_is_flag_enough() {
+        let mut m = report(0.9);
+        lose(&mut m, "requests", "rejected_repeat", "commercial");
+        cell(&mut m, "requests", "granted", "commercial").value = Some("4".into());
+        run(&mut m, &[1]);
+        let f = flags(&m, "requests", "granted", "commercial");
+        assert!(f.iter().any(|x| x.starts_with("check_failed:row_total")) && !f.contains(&"unverified".to_string()), "{f:?}");
+    }
+
+    #[test]
+    fn low_confidence_unless_the_checks_confirm_it() {
+        let mut m = report(0.5);
+        run(&mut m, &[1]);
+        // no check covers the active table: flagged; requests cells confirmed by passing checks: not
+        assert!(has(&m, "active", "licensing", "decisions", "low_confidence"));
+        assert!(flags(&m, "requests", "granted", "natural_person").is_empty());
+        // partly confirmed (its column lacks a cell): flagged
+        let mut m = report(0.5);
+        lose(&mut m, "requests", "rejected_repeat", "commercial");
+        run(&mut m, &[1]);
+        assert!(has(&m, "requests", "granted", "commercial", "low_confidence"));
+        // confident enough: never
+        let mut m = report(0.9);
+        run(&mut m, &[1]);
+        assert!(m.cells.iter().all(|c| c.flags.is_empty()));
+    }
+
+    #[test]
+    fn malformed_number_unless_confirmed() {
+        let mut m = report(0.9);
+        lose(&mut m, "requests", "rejected_repeat", "commercial");
+        // row and column confirm it: nothing
+        let c = cell(&mut m, "requests", "new_received", "other_org");
+        c.raw = "0 1".into();
+        c.value = Some("01".into());
+        // granted.commercial 01 and a total of 4: the row holds, commercial's column cannot be
+        // evaluated, so the stray 0 is worth a look
+        let c = cell(&mut m, "requests", "granted", "commercial");
+        c.raw = "01".into();
+        c.value = Some("01".into());
+        cell(&mut m, "requests", "granted", "total").value = Some("4".into());
+        run(&mut m, &[1]);
+        assert!(flags(&m, "requests", "new_received", "other_org").is_empty());
+        let f = flags(&m, "requests", "granted", "commercial");
+        assert!(f.contains(&"malformed_number".to_string()) && !f.contains(&"unverified".to_string()), "{f:?}");
+    }
+
+    #[test]
+    fn digits_in_a_row_label_flag_the_row_where_unconfirmed() {
+        let mut m = report(0.9);
+        lose(&mut m, "requests", "rejected_repeat", "commercial");
+        for c in m.cells.iter_mut().filter(|c| c.row == "granted") {
+            c.row_label = "1.予以公开3".into();
+        }
+        run(&mut m, &[1]);
+        assert!(has(&m, "requests", "granted", "commercial", "numbers_in_label"));
+        assert!(flags(&m, "requests", "granted", "natural_person").is_empty());
+    }
+
+    #[test]
+    fn a_row_without_checks_that_lost_a_cell() {
+        let mut m = report(0.9);
+        lose(&mut m, "active", "normative_documents", "repealed");
+        run(&mut m, &[1]);
+        assert!(has(&m, "active", "normative_documents", "issued", "row_incomplete"));
+        assert!(has(&m, "active", "normative_documents", "in_force", "row_incomplete"));
+        assert!(flags(&m, "active", "regulations", "issued").is_empty());
+        assert!(flags(&m, "active", "licensing", "decisions").is_empty());
+    }
+
+    #[test]
+    fn column_by_position_dropped_when_a_sum_confirms_the_order() {
+        let mut m = report(0.9);
+        lose(&mut m, "requests", "rejected_repeat", "commercial");
+        lose(&mut m, "requests", "unable_not_held", "natural_person");
+        for c in m.cells.iter_mut().filter(|c| c.table == "requests" && (c.row == "granted" || c.row == "unable_not_held")) {
+            c.flag("column_by_position");
+        }
+        run(&mut m, &[1]);
+        // granted's row holds: confirmed
+        assert!(flags(&m, "requests", "granted", "commercial").is_empty());
+        // unable_not_held.commercial: row incomplete, column incomplete: nothing confirms the order
+        assert!(has(&m, "requests", "unable_not_held", "commercial", "column_by_position"));
+        assert!(has(&m, "requests", "unable_not_held", "commercial", "unverified"));
+        // a failed check keeps it
+        let mut m = report(0.9);
+        cell(&mut m, "requests", "granted", "commercial").value = Some("1".into());
+        cell(&mut m, "requests", "granted", "commercial").flag("column_by_position");
+        run(&mut m, &[1]);
+        assert!(has(&m, "requests", "granted", "commercial", "column_by_position"));
+    }
+
+    #[test]
+    fn a_failed_check_flags_its_suspects() {
+        // granted.commercial misread 4 (printed 0): its row and its column fail
+        let mut m = report(0.9);
+        cell(&mut m, "requests", "granted", "commercial").value = Some("4".into());
+        run(&mut m, &[1]);
+        let f = flags(&m, "requests", "granted", "commercial");
+        assert!(f.contains(&"check_failed:row_total:granted".to_string()) && f.contains(&"check_failed:results_total:commercial".to_string()), "{f:?}");
+        // its neighbours are confirmed by their own column or row: no suspects
+        assert!(flags(&m, "requests", "granted", "natural_person").is_empty(), "{:?}", flags(&m, "requests", "granted", "natural_person"));
+        assert!(flags(&m, "requests", "unable_not_held", "commercial").is_empty());
+        // the same on a text-layer document: the arithmetic, not the doubt, decides
+        let mut m = report(1.0);
+        cell(&mut m, "requests", "granted", "total").value = Some("4".into()); // the report's own mistake
+        run(&mut m, &[]);
+        assert_eq!(flags(&m, "requests", "granted", "total"), vec!["check_failed:row_total:granted".to_string(), "check_failed:results_total:total".to_string()]);
+        assert!(flags(&m, "requests", "granted", "natural_person").is_empty());
+        assert!(flags(&m, "requests", "total_processed", "total").is_empty(), "confirmed by its row");
+    }
+
+    #[test]
+    fn a_failure_whose_cells_are_all_confirmed_keeps_its_flags() {
+        // new_received 8 0 0 0 0 1 9: its row holds, every other cell of the natural_person and
+        // total balances is confirmed too, yet both balances fail (the report's own mistake)
+        let mut m = report(1.0);
+        cell(&mut m, "requests", "new_received", "natural_person").value = Some("8".into());
+        cell(&mut m, "requests", "new_received", "total").value = Some("9".into());
+        run(&mut m, &[]);
+        for r in ["new_received", "carried_over", "total_processed", "carried_forward"] {
+            assert!(has(&m, "requests", r, "natural_person", "check_failed:balance:natural_person"), "{r}");
+        }
+    }
+
+    #[test]
+    fn malformed_numbers() {
+        assert!(malformed_number("0 60", "060"));
+        assert!(malformed_number("1 2", "12"));
+        assert!(malformed_number("01", "01"));
+        assert!(!malformed_number("00", "00"));
+        assert!(!malformed_number("0 0", "00"));
+        assert!(!malformed_number("60", "60"));
+        assert!(!malformed_number("0", "0"));
+        assert!(!malformed_number("0.5", "0.5"));
+        assert!(!malformed_number("1,234", "1234"));
+        assert!(!malformed_number("", "0"));
+    }
+
+    #[test]
+    fn labels_with_stray_digits() {
+        assert!(stray_digits_in_label("1007四、结转下年度继续办理0"));
+        assert!(stray_digits_in_label("1，本机关不掌握相关314政府信息"));
+        assert!(!stray_digits_in_label("”3.危及“三安全一稳定"));
+        assert!(!stray_digits_in_label("（2）其他"));
+        assert!(!stray_digits_in_label("6属于四类过程性信息"));
+        assert!(!stray_digits_in_label("四、结转下年度继续办理"));
+        assert!(!stray_digits_in_label("行政规范性文件"));
+    }
+}
