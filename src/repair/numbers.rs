@@ -177,6 +177,12 @@ fn loc(c: &MappedCell) -> String {
 }
 
 fn set_value(c: &mut MappedCell, v: String, inferred: bool) {
+    // A value is a normalised number: digits joined from a split reading ("0 50") lose their
+    // leading zeros, like any other value.
+    let v = match v.trim_start_matches('0') {
+        t if t.len() < v.len() && v.bytes().all(|b| b.is_ascii_digit()) => if t.is_empty() { "0".to_string() } else { t.to_string() },
+        _ => v,
+    };
     c.value = Some(v);
     c.flags.retain(|f| f != "unparseable" && f != "not_found");
     if inferred {
@@ -494,6 +500,20 @@ fn missing(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair
 mod tests {
     use super::*;
     use crate::schema;
+
+    #[test]
+    fn set_value_drops_leading_zeros_of_counts_only() {
+        let mut m = report(0.8);
+        let c = cell(&mut m, "requests", "granted", "natural_person");
+        set_value(c, "050".into(), false);
+        assert_eq!(c.value.as_deref(), Some("50"));
+        set_value(c, "00".into(), false);
+        assert_eq!(c.value.as_deref(), Some("0"));
+        set_value(c, "0.5".into(), false);
+        assert_eq!(c.value.as_deref(), Some("0.5"));
+        set_value(c, "10".into(), false);
+        assert_eq!(c.value.as_deref(), Some("10"));
+    }
 
     /// A full mapping of a consistent report: new_received 7 0 0 0 0 1 8, granted 2 0 0 0 0 1 3,
     /// unable_not_held 3 .. 3, other_other 2 .. 2, total_processed 7 0 0 0 0 1 8, rest 0.
