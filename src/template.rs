@@ -67,8 +67,16 @@ impl Mapping {
     pub fn get_mut(&mut self, table: &str, row: &str, col: &str) -> Option<&mut MappedCell> {
         self.cells.iter_mut().find(|c| c.table == table && c.row == row && c.col == col)
     }
+    /// Whether the document holds the template at all: two of its tables, or enough cells, or
+    /// the active table alone recognised by its row labels (a photo or screenshot of that one
+    /// table, without the report's headings): cells read in at least `ACTIVE_ROWS_ALONE` of its
+    /// six rows (规章, 行政规范性文件, 行政许可, 行政处罚, 行政强制, 行政事业性收费), a
+    /// combination no other table has.
     pub fn is_template(&self) -> bool {
-        self.found.iter().filter(|&&f| f).count() >= 2 || self.read >= 20
+        const ACTIVE_ROWS_ALONE: usize = 4;
+        let mut active_rows: Vec<&str> = self.cells.iter().filter(|c| c.table == "active" && c.page.is_some() && c.method != "missing" && c.method != "derived").map(|c| c.row.as_str()).collect();
+        active_rows.dedup();
+        self.found.iter().filter(|&&f| f).count() >= 2 || self.read >= 20 || active_rows.len() >= ACTIVE_ROWS_ALONE
     }
 }
 

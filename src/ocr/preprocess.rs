@@ -132,6 +132,7 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     let v_open = lines.open_brick(1, v_len)?;
     drop(lines);
     let scale = |r: Rect| Rect::new(r.x * f, r.y * f, r.w * f, r.h * f);
+    let unscale = |r: &Rect| Rect::new(r.x / f, r.y / f, (r.w + f - 1) / f, (r.h + f - 1) / f);
     let h_boxes: Vec<Rect> = h_open
         .close_brick(gap, 1)?
         .components()?
@@ -164,8 +165,18 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
         .collect();
 
     lap("rulings");
-    // paint the line pixels out of the gray image
-    let mut mask = h_open.or(&v_open)?;
+    // Paint the line pixels out of the gray image, but only those of the accepted rulings: the
+    // openings also keep the long strokes of large (title) glyphs, and erasing those turns
+    // 当阳市人民政府2022年… into unreadable fragments.
+    let mut keep = Pix::create(h_open.width(), h_open.height(), 1)?;
+    for r in h_boxes.iter().chain(v_boxes.iter()) {
+        let r = unscale(r);
+        if let Some(r) = Rect::new(r.x - 1, r.y - 1, r.w + 2, r.h + 2).clip(keep.width(), keep.height()) {
+            keep.fill_rect(r, 1)?;
+        }
+    }
+    let mut mask = h_open.or(&v_open)?.and(&keep)?;
+    drop(keep);
     if f == 2 {
         mask = mask.expand2()?;
     }
@@ -175,6 +186,7 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     gray.paint_through_mask(&mask, 255)?;
     drop(mask);
     lap("paint");
+
     let text = binarize_text(&gray, dpi)?;
     lap("binarize");
 
