@@ -180,7 +180,7 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
 
     let t_cells = t0.elapsed();
     if opts.page_text {
-        let mut masked = prep.gray.copy()?;
+        let mut masked = prep.page_gray.copy()?;
         let mut text = prep.text.copy()?;
         let pad = (dpi_x / 50.0).round() as i32;
         for t in &tables {

@@ -25,6 +25,9 @@ use anyhow::Result;
 pub struct Prepared {
     /// 8 bpp, seal dropped (colour input), background flattened, deskewed, rulings removed.
     pub gray: Pix,
+    /// `gray` with the strokes of large glyphs that look like ruling pieces kept, for reading
+    /// the text outside the tables (titles).
+    pub page_gray: Pix,
     /// 1 bpp of `gray`: text ink only.
     pub text: Pix,
     /// Ruling segments in pixels of `gray`.
@@ -130,9 +133,7 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     let max_thick = px(ldpi, 0.06).max(3);
     let h_open = lines.open_brick(h_len, 1)?;
     let v_open = lines.open_brick(1, v_len)?;
-    drop(lines);
     let scale = |r: Rect| Rect::new(r.x * f, r.y * f, r.w * f, r.h * f);
-    let unscale = |r: &Rect| Rect::new(r.x / f, r.y / f, (r.w + f - 1) / f, (r.h + f - 1) / f);
     let h_boxes: Vec<Rect> = h_open
         .close_brick(gap, 1)?
         .components()?
@@ -165,24 +166,26 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
         .collect();
 
     lap("rulings");
-    // Paint the line pixels out of the gray image, but only those of the accepted rulings: the
-    // openings also keep the long strokes of large (title) glyphs, and erasing those turns
-    // 当阳市人民政府2022年… into unreadable fragments.
-    let mut keep = Pix::create(h_open.width(), h_open.height(), 1)?;
-    for r in h_boxes.iter().chain(v_boxes.iter()) {
-        let r = unscale(r);
-        if let Some(r) = Rect::new(r.x - 1, r.y - 1, r.w + 2, r.h + 2).clip(keep.width(), keep.height()) {
-            keep.fill_rect(r, 1)?;
-        }
-    }
-    let mut mask = h_open.or(&v_open)?.and(&keep)?;
-    drop(keep);
-    if f == 2 {
-        mask = mask.expand2()?;
-    }
-    let mask = mask.dilate_brick(3, 3)?;
+    // Paint the line pixels out of the gray image.  The openings also keep the long strokes of
+    // large (title) glyphs; erasing those turns 当阳市人民政府2022年… into fragments.  Table cells
+    // are read from `gray` (everything line-like erased: a stray ruling piece in a cell is worse
+    // than a damaged glyph there), the text outside the tables from `page_gray`, where the
+    // pieces lying inside glyph-shaped ink stay.
+    let mut mask = h_open.or(&v_open)?;
+    let spare = glyph_strokes(&lines, &mask, ldpi)?;
+    drop(lines);
     drop(h_open);
     drop(v_open);
+    let mut page_mask = mask.and(&spare.invert()?)?;
+    if f == 2 {
+        mask = mask.expand2()?;
+        page_mask = page_mask.expand2()?;
+    }
+    let mask = mask.dilate_brick(3, 3)?;
+    let page_mask = page_mask.dilate_brick(3, 3)?;
+    let mut page_gray = gray.copy()?;
+    page_gray.paint_through_mask(&page_mask, 255)?;
+    drop(page_mask);
     gray.paint_through_mask(&mask, 255)?;
     drop(mask);
     lap("paint");
@@ -192,5 +195,30 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
 
     let mut rulings_px = h_boxes;
     rulings_px.extend(v_boxes);
-    Ok(Prepared { gray, text, rulings_px, skew_deg, dpi: (img.dpi_x, img.dpi_y) })
+    Ok(Prepared { gray, page_gray, text, rulings_px, skew_deg, dpi: (img.dpi_x, img.dpi_y) })
+}
+
+/// The pieces of the line mask `lines_found` (1 bpp, same size as `ink`) that are strokes of
+/// glyphs: those inside a connected component of `ink` shaped like a glyph (no longer than
+/// `GLYPH_MAX` inches, its short side at least a quarter of its long side).  A ruling, even a
+/// short erased piece of one or one touched by text, is long or thin and never glyph-shaped.
+fn glyph_strokes(ink: &Pix, lines_found: &Pix, dpi: f32) -> Result<Pix> {
+    const GLYPH_MAX: f32 = 0.8;
+    let max = px(dpi, GLYPH_MAX);
+    let glyphs: Vec<Rect> = ink
+        .components()?
+        .into_iter()
+        .filter(|c| {
+            let (long, short) = (c.w.max(c.h), c.w.min(c.h));
+            long <= max && short * 4 >= long
+        })
+        .collect();
+    let mut spare = Pix::create(ink.width(), ink.height(), 1)?;
+    for k in lines_found.components()? {
+        let inside = glyphs.iter().any(|c| c.x <= k.x && c.y <= k.y && c.x1() >= k.x1() && c.y1() >= k.y1());
+        if inside {
+            spare.fill_rect(k, 1)?;
+        }
+    }
+    Ok(spare)
 }
