@@ -91,6 +91,33 @@ pub fn title_info(first_lines: &[String]) -> (Option<String>, Option<u32>) {
     ((agency.chars().count() >= 2).then_some(agency), year)
 }
 
+/// The agency as the document spells it most often.  OCR misreads a title glyph now and then
+/// (洪泽区 as 洪译区) while the prose repeats the name (本报告由淮安市洪泽区人民政府办公室…):
+/// a spelling that differs from the title's in one CJK character and occurs at least twice and
+/// more often than the title's own spelling in `text` (the document's lines) replaces it.
+pub fn agency_by_vote(agency: &str, text: &str) -> String {
+    let a: Vec<char> = agency.chars().collect();
+    let t: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let n = a.len();
+    if n < 3 || t.len() < n {
+        return agency.to_string();
+    }
+    let mut exact = 0usize;
+    let mut variants: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for w in t.windows(n) {
+        let diff: Vec<usize> = (0..n).filter(|&i| w[i] != a[i]).collect();
+        match diff.as_slice() {
+            [] => exact += 1,
+            [i] if !w[*i].is_ascii() && w[*i].is_alphabetic() && !a[*i].is_ascii() => *variants.entry(w.iter().collect()).or_default() += 1,
+            _ => {}
+        }
+    }
+    match variants.into_iter().max_by(|x, y| x.1.cmp(&y.1).then_with(|| y.0.cmp(&x.0))) {
+        Some((v, k)) if k >= 2 && k > exact => v,
+        _ => agency.to_string(),
+    }
+}
+
 /// Byte position in `joined` where the title's 政府信息公开… starts (see [`title_info`]).
 fn title_anchor(joined: &str) -> Option<usize> {
     let citation = |p: usize| joined[..p].ends_with("共和国");
@@ -137,5 +164,15 @@ mod tests {
         assert_eq!(title_info(&ocr), (Some("宝鸡市粮食和物资储备局".into()), Some(2025)));
         let ocr = l(&["宜昌市枝江市人民政府", "2022年政府信息公开工作年油汞让", "|", "根据规定，现公布宜昌市枝江市人民政府2022年政府信息公开工作年度报告。"]);
         assert_eq!(title_info(&ocr), (Some("宜昌市枝江市人民政府".into()), Some(2022)));
+    }
+
+    #[test]
+    fn agency_spelling_by_vote() {
+        let text = "洪译区人民政府\n2023年政府信息公开工作年度报告\n本报告由淮安市洪泽区人民政府办公室根据…请与淮安市洪泽区人民政府办公室联系";
+        assert_eq!(agency_by_vote("洪译区人民政府", text), "洪泽区人民政府");
+        // a single other spelling is not enough; the title's own spelling wins ties
+        assert_eq!(agency_by_vote("洪泽区人民政府", "洪泽区人民政府 淮安市洪译区人民政府"), "洪泽区人民政府");
+        let text = "洪泽区人民政府 洪泽区人民政府 洪译区人民政府 洪译区人民政府";
+        assert_eq!(agency_by_vote("洪泽区人民政府", text), "洪泽区人民政府");
     }
 }

@@ -199,23 +199,30 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
 }
 
 /// The pieces of the line mask `lines_found` (1 bpp, same size as `ink`) that are strokes of
-/// glyphs: those inside a connected component of `ink` shaped like a glyph (no longer than
-/// `GLYPH_MAX` inches, its short side at least a quarter of its long side).  A ruling, even a
-/// short erased piece of one or one touched by text, is long or thin and never glyph-shaped.
+/// glyphs, judged by the connected component of `ink` around them: a glyph (no longer than
+/// `GLYPH_MAX` inches, its short side at least a quarter of its long side), or, for vertical
+/// pieces, a run of bold glyphs that touch (between `RUN_MIN` and `RUN_MAX` inches tall, wider
+/// than tall).  A ruling, even a short erased piece of one, is long or thin, never either (the
+/// ruling finder itself can take two bold strokes in a title line for a short ruling).
 fn glyph_strokes(ink: &Pix, lines_found: &Pix, dpi: f32) -> Result<Pix> {
     const GLYPH_MAX: f32 = 0.8;
-    let max = px(dpi, GLYPH_MAX);
-    let glyphs: Vec<Rect> = ink
+    const RUN_MIN: f32 = 0.12;
+    const RUN_MAX: f32 = 0.5;
+    let (max, run_min, run_max) = (px(dpi, GLYPH_MAX), px(dpi, RUN_MIN), px(dpi, RUN_MAX));
+    let comps: Vec<(Rect, bool)> = ink
         .components()?
         .into_iter()
-        .filter(|c| {
+        .filter_map(|c| {
             let (long, short) = (c.w.max(c.h), c.w.min(c.h));
-            long <= max && short * 4 >= long
+            let glyph = long <= max && short * 4 >= long;
+            let run = c.h >= run_min && c.h <= run_max && c.w >= c.h;
+            (glyph || run).then_some((c, glyph))
         })
         .collect();
     let mut spare = Pix::create(ink.width(), ink.height(), 1)?;
     for k in lines_found.components()? {
-        let inside = glyphs.iter().any(|c| c.x <= k.x && c.y <= k.y && c.x1() >= k.x1() && c.y1() >= k.y1());
+        let vertical = k.h > k.w;
+        let inside = comps.iter().any(|(c, glyph)| (*glyph || vertical) && c.x <= k.x && c.y <= k.y && c.x1() >= k.x1() && c.y1() >= k.y1());
         if inside {
             spare.fill_rect(k, 1)?;
         }
