@@ -30,6 +30,9 @@ pub struct Prepared {
     pub page_gray: Pix,
     /// 1 bpp of `gray`: text ink only.
     pub text: Pix,
+    /// 1 bpp of `gray` at the permissive line threshold: faint print too (and more noise); used
+    /// only to widen a cell's reading region to light glyphs next to its ink.
+    pub faint: Pix,
     /// Ruling segments in pixels of `gray`.
     pub rulings_px: Vec<Rect>,
     /// Skew that was corrected, in degrees (0 when none).
@@ -191,11 +194,12 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     lap("paint");
 
     let text = binarize_text(&gray, dpi)?;
+    let faint = gray.threshold(LINE_THRESHOLD)?;
     lap("binarize");
 
     let mut rulings_px = h_boxes;
     rulings_px.extend(v_boxes);
-    Ok(Prepared { gray, page_gray, text, rulings_px, skew_deg, dpi: (img.dpi_x, img.dpi_y) })
+    Ok(Prepared { gray, page_gray, text, faint, rulings_px, skew_deg, dpi: (img.dpi_x, img.dpi_y) })
 }
 
 /// The pieces of the line mask `lines_found` (1 bpp, same size as `ink`) that are strokes of
