@@ -306,7 +306,7 @@ pub fn convert_pages(mut pages: Vec<Page>, page_errors: Vec<String>, sha: &str, 
         }
     }
     let first_lines: Vec<String> = pages.first().map(text::page_lines).unwrap_or_default();
-    let (agency, year) = text::title_info(&first_lines);
+    let (mut agency, year) = text::title_info(&first_lines);
     if let (Some(read), Some(now)) = (&title_as_read, &agency)
         && read != now
     {
@@ -319,6 +319,24 @@ pub fn convert_pages(mut pages: Vec<Page>, page_errors: Vec<String>, sha: &str, 
             evidence: format!("the title's text was repaired: {evidence}"),
             cells: vec![],
         });
+    }
+    // an OCR'd title's agency: the spelling the document repeats most (a text layer is exact)
+    if on
+        && let Some(a) = &agency
+        && pages.first().is_some_and(|p| p.kind == PageKind::Scanned)
+    {
+        let voted = text::agency_by_vote(a, &text);
+        if &voted != a {
+            repairs.push(Repair {
+                location: "agency".into(),
+                raw: a.clone(),
+                repaired: voted.clone(),
+                reason: "agency_vote".into(),
+                evidence: format!("the document spells it {voted} more often than the title's {a}"),
+                cells: vec![],
+            });
+            agency = Some(voted);
+        }
     }
 
     let kind = if is_image {

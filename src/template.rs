@@ -67,8 +67,16 @@ impl Mapping {
     pub fn get_mut(&mut self, table: &str, row: &str, col: &str) -> Option<&mut MappedCell> {
         self.cells.iter_mut().find(|c| c.table == table && c.row == row && c.col == col)
     }
+    /// Whether the document holds the template at all: two of its tables, or enough cells, or
+    /// the active table alone recognised by its row labels (a photo or screenshot of that one
+    /// table, without the report's headings): cells read in at least `ACTIVE_ROWS_ALONE` of its
+    /// six rows (规章, 行政规范性文件, 行政许可, 行政处罚, 行政强制, 行政事业性收费), a
+    /// combination no other table has.
     pub fn is_template(&self) -> bool {
-        self.found.iter().filter(|&&f| f).count() >= 2 || self.read >= 20
+        const ACTIVE_ROWS_ALONE: usize = 4;
+        let mut active_rows: Vec<&str> = self.cells.iter().filter(|c| c.table == "active" && c.page.is_some() && c.method != "missing" && c.method != "derived").map(|c| c.row.as_str()).collect();
+        active_rows.dedup();
+        self.found.iter().filter(|&&f| f).count() >= 2 || self.read >= 20 || active_rows.len() >= ACTIVE_ROWS_ALONE
     }
 }
 
@@ -246,9 +254,17 @@ fn active_row<'s>(def: &'s TableDef, label: &str) -> Option<&'s Row> {
             // 规章, not 行政规范性文件
             l.contains(&rl) && !l.contains("规范性")
         } else {
-            l.contains(&rl) || similarity(&l, &rl) >= 0.8
+            l.contains(&rl) || similarity(&l, &rl) >= 0.8 || one_glyph_off(&l, &rl)
         }
     })
+}
+
+/// Same length (4+ characters), one character different, in the same place: an OCR misread of
+/// a short label (行政处训 for 行政处罚), which the 0.8 similarity bar misses at 4 characters.
+/// The active rows' labels differ from each other in two characters or more.
+fn one_glyph_off(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    a.len() == b.len() && a.len() >= 4 && a.iter().zip(&b).filter(|(x, y)| x != y).count() == 1
 }
 
 /// Labels of groups in the requests table (e.g. （六）其他处理) that a report may print as one row.
@@ -565,6 +581,14 @@ mod tests {
         assert_eq!(row.key, "other_other");
         let (_, sim) = best_row(&s.requests, "行政许可").unwrap();
         assert!(sim < 0.6);
+    }
+
+    #[test]
+    fn short_active_label_with_one_misread_glyph() {
+        let s = crate::schema::schema();
+        assert_eq!(active_row(&s.active, "行政处训").map(|r| r.key.as_str()), Some("punishment"));
+        assert_eq!(active_row(&s.active, "行政许可").map(|r| r.key.as_str()), Some("licensing"));
+        assert!(active_row(&s.active, "行政复议").is_none());
     }
 
     #[test]

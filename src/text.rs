@@ -49,9 +49,14 @@ pub fn lines(words: &[Word]) -> Vec<String> {
 
 /// Agency and year from the report's title: the text before 政府信息公开工作年度报告 on the
 /// first page, e.g. `淮安市人民政府 2024 年` or `2023年洪泽区...`.
+///
+/// OCR'd titles are often damaged at their end (年度报告 read as 年度报人-, 年TY度报, 年万了)
+/// and the first page's prose cites 《中华人民共和国政府信息公开工作年度报告格式》, so the title
+/// is the earliest of: the full phrase not preceded by 共和国 (that citation), or a year
+/// `2022年` directly followed by 政府信息 / 政务公开 (the part of the title OCR keeps).
 pub fn title_info(first_lines: &[String]) -> (Option<String>, Option<u32>) {
     let joined: String = first_lines.iter().take(12).map(|l| l.split_whitespace().collect::<String>()).collect();
-    let Some(pos) = joined.find("政府信息公开工作年度报告").or_else(|| joined.find("政府信息公开工作年报")) else {
+    let Some(pos) = title_anchor(&joined) else {
         return (None, None);
     };
     let head: Vec<char> = joined[..pos].chars().collect();
@@ -86,6 +91,61 @@ pub fn title_info(first_lines: &[String]) -> (Option<String>, Option<u32>) {
     ((agency.chars().count() >= 2).then_some(agency), year)
 }
 
+/// The agency as the document spells it most often.  OCR misreads a title glyph now and then
+/// (洪泽区 as 洪译区) while the prose repeats the name (本报告由淮安市洪泽区人民政府办公室…):
+/// a spelling that differs from the title's in one CJK character and occurs at least twice and
+/// more often than the title's own spelling in `text` (the document's lines) replaces it.
+pub fn agency_by_vote(agency: &str, text: &str) -> String {
+    let a: Vec<char> = agency.chars().collect();
+    let t: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let n = a.len();
+    if n < 3 || t.len() < n {
+        return agency.to_string();
+    }
+    let mut exact = 0usize;
+    let mut variants: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for w in t.windows(n) {
+        let diff: Vec<usize> = (0..n).filter(|&i| w[i] != a[i]).collect();
+        match diff.as_slice() {
+            [] => exact += 1,
+            [i] if !w[*i].is_ascii() && w[*i].is_alphabetic() && !a[*i].is_ascii() => *variants.entry(w.iter().collect()).or_default() += 1,
+            _ => {}
+        }
+    }
+    match variants.into_iter().max_by(|x, y| x.1.cmp(&y.1).then_with(|| y.0.cmp(&x.0))) {
+        Some((v, k)) if k >= 2 && k > exact => v,
+        _ => agency.to_string(),
+    }
+}
+
+/// Byte position in `joined` where the title's 政府信息公开… starts (see [`title_info`]).
+fn title_anchor(joined: &str) -> Option<usize> {
+    let citation = |p: usize| joined[..p].ends_with("共和国");
+    let full = ["政府信息公开工作年度报告", "政府信息公开工作年报"]
+        .iter()
+        .filter_map(|a| joined.match_indices(a).map(|(p, _)| p).find(|&p| !citation(p)))
+        .min();
+    // a year (4 ASCII digits, 年 or 年度) directly before 政府信息 / 政务公开
+    let mut by_year = None;
+    for a in ["政府信息", "政务公开"] {
+        for (p, _) in joined.match_indices(a) {
+            let head = joined[..p].trim_end_matches('度').trim_end_matches('年');
+            if head.len() == joined[..p].len() {
+                continue;
+            }
+            let digits = head.chars().rev().take_while(|c| c.is_ascii_digit()).count();
+            if digits == 4 && by_year.is_none_or(|b| p < b) {
+                by_year = Some(p);
+                break;
+            }
+        }
+    }
+    match (full, by_year) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +157,22 @@ mod tests {
         assert_eq!(title_info(&l(&["临朐县工业和信息化局2025年政府信息公开工", "作年度报告"])), (Some("临朐县工业和信息化局".into()), Some(2025)));
         assert_eq!(title_info(&l(&["2023年洪泽区人民政府政府信息公开工作年度报告"])).1, Some(2023));
         assert_eq!(title_info(&l(&["会议纪要"])), (None, None));
+        // OCR: the title's end is damaged, the prose cites the format's full name
+        let ocr = l(&["当阳市人民政府2022年政府信息公开工作年度报", "人-", "本年度报告根据《中华人民共和国政府信息公开条例》《中华人民共", "和国政府信息公开工作年度报告格式》相关要求编制。"]);
+        assert_eq!(title_info(&ocr), (Some("当阳市人民政府".into()), Some(2022)));
+        let ocr = l(&["宝鸡市粮食和物资储备局2025年政府 信息TH", "度报告", "本报告由宝鸡市粮食和物资储备局根据"]);
+        assert_eq!(title_info(&ocr), (Some("宝鸡市粮食和物资储备局".into()), Some(2025)));
+        let ocr = l(&["宜昌市枝江市人民政府", "2022年政府信息公开工作年油汞让", "|", "根据规定，现公布宜昌市枝江市人民政府2022年政府信息公开工作年度报告。"]);
+        assert_eq!(title_info(&ocr), (Some("宜昌市枝江市人民政府".into()), Some(2022)));
+    }
+
+    #[test]
+    fn agency_spelling_by_vote() {
+        let text = "洪译区人民政府\n2023年政府信息公开工作年度报告\n本报告由淮安市洪泽区人民政府办公室根据…请与淮安市洪泽区人民政府办公室联系";
+        assert_eq!(agency_by_vote("洪译区人民政府", text), "洪泽区人民政府");
+        // a single other spelling is not enough; the title's own spelling wins ties
+        assert_eq!(agency_by_vote("洪泽区人民政府", "洪泽区人民政府 淮安市洪译区人民政府"), "洪泽区人民政府");
+        let text = "洪泽区人民政府 洪泽区人民政府 洪译区人民政府 洪译区人民政府";
+        assert_eq!(agency_by_vote("洪泽区人民政府", text), "洪泽区人民政府");
     }
 }

@@ -119,7 +119,7 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     };
 
     let dpi = dpi_x.round() as u32;
-    let cell_reader = CellReader { text: &prep.text, dpi: dpi_x, inset: (dpi_x / 50.0).round().max(2.0) as i32 };
+    let cell_reader = CellReader { text: &prep.text, faint: &prep.faint, dpi: dpi_x, inset: (dpi_x / 50.0).round().max(2.0) as i32 };
     // 1. look at every cell's ink (blank, dash, number-like, text-like)
     let mut plans: Vec<Plan> = Vec::new();
     for t in &tables {
@@ -180,7 +180,7 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
 
     let t_cells = t0.elapsed();
     if opts.page_text {
-        let mut masked = prep.gray.copy()?;
+        let mut masked = prep.page_gray.copy()?;
         let mut text = prep.text.copy()?;
         let pad = (dpi_x / 50.0).round() as i32;
         for t in &tables {
@@ -259,6 +259,7 @@ fn ink_region(text: &Pix, dpi: f32) -> Result<Option<Rect>> {
 /// Reads one cell: decides blank / dash / number / text from the ink, then asks the engine.
 struct CellReader<'a> {
     text: &'a Pix,
+    faint: &'a Pix,
     dpi: f32,
     inset: i32,
 }
@@ -412,6 +413,24 @@ impl CellReader<'_> {
         let x1 = comps.iter().map(|r| r.x1()).max().unwrap_or(inner.x1());
         let y1 = comps.iter().map(|r| r.y1()).max().unwrap_or(inner.y1());
         let ink = Rect::new(x0, y0, x1 - x0, y1 - y0);
+        // Light glyphs beside the ink (uneven print or light: the 5 of a faint 115 falls
+        // apart into specks at the text threshold): glyph-sized components of the faint
+        // image on the same line widen the reading region, never the decisions below.
+        let (mut rx0, mut rx1) = (ink.x, ink.x1());
+        if line_count(&comps) == 1 {
+            let faint = self.faint.clip(inner)?.components()?;
+            for r in faint.into_iter().map(|r| Rect::new(r.x + inner.x, r.y + inner.y, r.w, r.h)) {
+                let same_line = r.y >= ink.y - tallest / 3 && r.y1() <= ink.y1() + tallest / 3;
+                let glyph_sized = r.h * 2 >= tallest && r.h * 3 <= tallest * 4 && r.w <= tallest * 2;
+                // next to the ink, clear of the cell's edges (where ruling remnants lie)
+                let near = r.x1() >= rx0 - tallest && r.x <= rx1 + tallest;
+                let inside = r.x > inner.x + 1 && r.x1() < inner.x1() - 1 && r.y > inner.y + 1 && r.y1() < inner.y1() - 1;
+                if same_line && glyph_sized && near && inside {
+                    rx0 = rx0.min(r.x);
+                    rx1 = rx1.max(r.x1());
+                }
+            }
+        }
 
         // A lone dash-like stroke: a zero glyph.  Decided from geometry, which is more
         // reliable than any recogniser on a single short bar.
@@ -420,7 +439,7 @@ impl CellReader<'_> {
         }
 
         let pad = (self.dpi / 20.0).round() as i32;
-        let region = clip_to(Rect::new(ink.x - pad, ink.y - pad, ink.w + 2 * pad, ink.h + 2 * pad), inner);
+        let region = clip_to(Rect::new(rx0 - pad, ink.y - pad, rx1 - rx0 + 2 * pad, ink.h + 2 * pad), inner);
         let lines = line_count(&comps);
         let digit_like = lines == 1 && digit_shaped(&comps);
         // Ink with wide strokes (一, 二, 工 ...) or many pieces is CJK: skip the digit read.

@@ -25,8 +25,14 @@ use anyhow::Result;
 pub struct Prepared {
     /// 8 bpp, seal dropped (colour input), background flattened, deskewed, rulings removed.
     pub gray: Pix,
+    /// `gray` with the strokes of large glyphs that look like ruling pieces kept, for reading
+    /// the text outside the tables (titles).
+    pub page_gray: Pix,
     /// 1 bpp of `gray`: text ink only.
     pub text: Pix,
+    /// 1 bpp of `gray` at the permissive line threshold: faint print too (and more noise); used
+    /// only to widen a cell's reading region to light glyphs next to its ink.
+    pub faint: Pix,
     /// Ruling segments in pixels of `gray`.
     pub rulings_px: Vec<Rect>,
     /// Skew that was corrected, in degrees (0 when none).
@@ -130,7 +136,6 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     let max_thick = px(ldpi, 0.06).max(3);
     let h_open = lines.open_brick(h_len, 1)?;
     let v_open = lines.open_brick(1, v_len)?;
-    drop(lines);
     let scale = |r: Rect| Rect::new(r.x * f, r.y * f, r.w * f, r.h * f);
     let h_boxes: Vec<Rect> = h_open
         .close_brick(gap, 1)?
@@ -164,21 +169,67 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
         .collect();
 
     lap("rulings");
-    // paint the line pixels out of the gray image
+    // Paint the line pixels out of the gray image.  The openings also keep the long strokes of
+    // large (title) glyphs; erasing those turns 当阳市人民政府2022年… into fragments.  Table cells
+    // are read from `gray` (everything line-like erased: a stray ruling piece in a cell is worse
+    // than a damaged glyph there), the text outside the tables from `page_gray`, where the
+    // pieces lying inside glyph-shaped ink stay.
     let mut mask = h_open.or(&v_open)?;
-    if f == 2 {
-        mask = mask.expand2()?;
-    }
-    let mask = mask.dilate_brick(3, 3)?;
+    let spare = glyph_strokes(&lines, &mask, ldpi)?;
+    drop(lines);
     drop(h_open);
     drop(v_open);
+    let mut page_mask = mask.and(&spare.invert()?)?;
+    if f == 2 {
+        mask = mask.expand2()?;
+        page_mask = page_mask.expand2()?;
+    }
+    let mask = mask.dilate_brick(3, 3)?;
+    let page_mask = page_mask.dilate_brick(3, 3)?;
+    let mut page_gray = gray.copy()?;
+    page_gray.paint_through_mask(&page_mask, 255)?;
+    drop(page_mask);
     gray.paint_through_mask(&mask, 255)?;
     drop(mask);
     lap("paint");
+
     let text = binarize_text(&gray, dpi)?;
+    let faint = gray.threshold(LINE_THRESHOLD)?;
     lap("binarize");
 
     let mut rulings_px = h_boxes;
     rulings_px.extend(v_boxes);
-    Ok(Prepared { gray, text, rulings_px, skew_deg, dpi: (img.dpi_x, img.dpi_y) })
+    Ok(Prepared { gray, page_gray, text, faint, rulings_px, skew_deg, dpi: (img.dpi_x, img.dpi_y) })
+}
+
+/// The pieces of the line mask `lines_found` (1 bpp, same size as `ink`) that are strokes of
+/// glyphs, judged by the connected component of `ink` around them: a glyph (no longer than
+/// `GLYPH_MAX` inches, its short side at least a quarter of its long side), or, for vertical
+/// pieces, a run of bold glyphs that touch (between `RUN_MIN` and `RUN_MAX` inches tall, wider
+/// than tall).  A ruling, even a short erased piece of one, is long or thin, never either (the
+/// ruling finder itself can take two bold strokes in a title line for a short ruling).
+fn glyph_strokes(ink: &Pix, lines_found: &Pix, dpi: f32) -> Result<Pix> {
+    const GLYPH_MAX: f32 = 0.8;
+    const RUN_MIN: f32 = 0.12;
+    const RUN_MAX: f32 = 0.5;
+    let (max, run_min, run_max) = (px(dpi, GLYPH_MAX), px(dpi, RUN_MIN), px(dpi, RUN_MAX));
+    let comps: Vec<(Rect, bool)> = ink
+        .components()?
+        .into_iter()
+        .filter_map(|c| {
+            let (long, short) = (c.w.max(c.h), c.w.min(c.h));
+            let glyph = long <= max && short * 4 >= long;
+            let run = c.h >= run_min && c.h <= run_max && c.w >= c.h;
+            (glyph || run).then_some((c, glyph))
+        })
+        .collect();
+    let mut spare = Pix::create(ink.width(), ink.height(), 1)?;
+    for k in lines_found.components()? {
+        let vertical = k.h > k.w;
+        let inside = comps.iter().any(|(c, glyph)| (*glyph || vertical) && c.x <= k.x && c.y <= k.y && c.x1() >= k.x1() && c.y1() >= k.y1());
+        if inside {
+            spare.fill_rect(k, 1)?;
+        }
+    }
+    Ok(spare)
 }
