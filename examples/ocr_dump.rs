@@ -80,6 +80,10 @@ fn main() -> Result<()> {
         );
         for (i, t) in tables.iter().enumerate() {
             println!("== table {} ({}x{}) {}", i + 1, t.n_rows(), t.n_cols(), t.bbox);
+            let f = |v: &[f32]| v.iter().map(|x| format!("{x:.0}")).collect::<Vec<_>>().join(" ");
+            println!("  xs {}\n  ys {}", f(&t.xs), f(&t.ys));
+            let merged: Vec<String> = t.cells.iter().filter(|c| c.r1 - c.r0 > 1 || c.c1 - c.c0 > 1).map(|c| format!("r{}-{}c{}-{}", c.r0, c.r1 - 1, c.c0, c.c1 - 1)).collect();
+            println!("  merged {}", merged.join(" "));
             for row in t.grid_text() {
                 println!("  {}", row.join(" | "));
             }

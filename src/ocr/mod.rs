@@ -34,6 +34,7 @@ pub mod image;
 pub mod inspect;
 pub mod lept;
 pub mod preprocess;
+pub mod rulings;
 
 pub use engine::{NullEngine, OcrEngine, OcrWord, ReadMode, TesseractConfig, TesseractEngine, with_thread_engine};
 pub use image::{DpiSource, PageImage, load_image_file, pdf_page_count, pdf_page_image, render_pdf_page};
@@ -104,14 +105,16 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     let (sx, sy) = (72.0 / dpi_x, 72.0 / dpi_y);
     let (w, h) = (prep.gray.width(), prep.gray.height());
     let mut page = Page::new(page_number, w as f32 * sx, h as f32 * sy, PageKind::Scanned);
-    page.rulings = repair_rulings(&prep.rulings_pt(), page_number, &opts.tolerances);
-    let tables = table::find_grids(&page.rulings, page_number, &opts.tolerances);
-
     let to_pt = |r: Rect| BBox::new(r.x as f32 * sx, r.y as f32 * sy, r.x1() as f32 * sx, r.y1() as f32 * sy);
     let to_px = |b: &BBox| {
         let (x0, y0) = ((b.x0 / sx).round() as i32, (b.y0 / sy).round() as i32);
         Rect::new(x0, y0, (b.x1 / sx).round() as i32 - x0, (b.y1 / sy).round() as i32 - y0)
     };
+    let repaired = repair_rulings(&prep.rulings_pt(), page_number, &opts.tolerances);
+    let inset = (dpi_x / 50.0).round().max(2.0) as i32;
+    let mut glyphs = |b: BBox| -> Vec<BBox> { to_px(&b).inset(inset).and_then(|r| r.clip(w, h)).map(|r| glyph_boxes(&prep.text, r, dpi_x)).unwrap_or_default().into_iter().map(to_pt).collect() };
+    page.rulings = rulings::split_merged_by_ink(&repaired, page_number, &opts.tolerances, &mut glyphs);
+    let tables = table::find_grids(&page.rulings, page_number, &opts.tolerances);
     let push = |page: &mut Page, ws: Vec<OcrWord>| {
         for w in ws {
             page.words.push(Word { text: w.text, bbox: to_pt(w.rect), confidence: w.confidence, source: Source::Ocr, alternatives: w.alternatives });
@@ -211,13 +214,15 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
 /// (at least `PARTIAL_EDGE` of it) is a ruling with a gap (erasure, faint print, a scanner
 /// drop-out): clean documents never stop a ruling in the middle of a cell edge.  Such edges get
 /// a full segment, so that every later stage, whatever its tolerances, sees the cell boundary.
-/// Edges with no ruling at all are left alone: those are real merged cells.
+/// Edges with no ruling at all are left alone: those are real merged cells.  Ruling pieces
+/// that stop short of any crossing are first extended to it ([`rulings::extend_free_ends`]).
 pub fn repair_rulings(segments: &[crate::model::Segment], page: u32, tol: &Tolerances) -> Vec<crate::model::Segment> {
     use crate::model::Segment;
     const PARTIAL_EDGE: f32 = 0.15;
     let loose = Tolerances { edge_coverage: PARTIAL_EDGE, ..*tol };
-    let mut out = segments.to_vec();
-    for t in table::find_grids(segments, page, &loose) {
+    let segments = rulings::extend_free_ends(segments, page, tol);
+    let mut out = segments.clone();
+    for t in table::find_grids(&segments, page, &loose) {
         let (nr, nc) = (t.n_rows(), t.n_cols());
         for r in 0..nr {
             for c in 0..nc {
@@ -237,7 +242,18 @@ pub fn repair_rulings(segments: &[crate::model::Segment], page: u32, tol: &Toler
         out.push(Segment { x0, y0, x1: x0, y1 });
         out.push(Segment { x0: x1, y0, x1, y1 });
     }
-    out
+    rulings::split_non_rectangles(&out, page, tol)
+}
+
+/// The glyph-sized ink components of `text` inside `r` (page pixels): specks and pieces
+/// smaller than a third of the tallest glyph are dropped, as `CellReader::plan` does.
+fn glyph_boxes(text: &Pix, r: Rect, dpi: f32) -> Vec<Rect> {
+    let speck = (dpi / 100.0).max(2.0) as i32;
+    let Ok(all) = text.clip(r).and_then(|p| p.components()) else { return Vec::new() };
+    let all: Vec<Rect> = all.into_iter().filter(|c| c.w.max(c.h) >= speck).map(|c| Rect::new(c.x + r.x, c.y + r.y, c.w, c.h)).collect();
+    let tallest = all.iter().map(|c| c.h).max().unwrap_or(0);
+    let big = (dpi * 0.04).max(tallest as f32 / 3.0) as i32;
+    all.into_iter().filter(|c| c.w.max(c.h) >= big).collect()
 }
 
 /// The bounding rectangle of the real ink (components above speck size) of a 1 bpp image,
