@@ -88,6 +88,16 @@ fn main() -> Result<()> {
                 println!("  {}", row.join(" | "));
             }
         }
+        if args.iter().any(|a| a == "--rulings") {
+            let r = table::normalize(&out.page.rulings, &table::Tolerances::default());
+            println!("== rulings (after repair)");
+            for l in &r.h {
+                println!("  h y {:.1} x {:.1}..{:.1}", l.0, l.1, l.2);
+            }
+            for l in &r.v {
+                println!("  v x {:.1} y {:.1}..{:.1}", l.0, l.1, l.2);
+            }
+        }
         println!("== words");
         for w in &out.page.words {
             println!("  {:5.2} {} {:?} {:?}", w.confidence, w.bbox, w.text, w.alternatives);

@@ -110,6 +110,11 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
         let (x0, y0) = ((b.x0 / sx).round() as i32, (b.y0 / sy).round() as i32);
         Rect::new(x0, y0, (b.x1 / sx).round() as i32 - x0, (b.y1 / sy).round() as i32 - y0)
     };
+    if std::env::var_os("NIANBAO_OCR_RULINGS").is_some() {
+        for s in prep.rulings_pt() {
+            eprintln!("raw ruling {:.1},{:.1} {:.1},{:.1}", s.x0, s.y0, s.x1, s.y1);
+        }
+    }
     let repaired = repair_rulings(&prep.rulings_pt(), page_number, &opts.tolerances);
     let inset = (dpi_x / 50.0).round().max(2.0) as i32;
     let mut glyphs = |b: BBox| -> Vec<BBox> { to_px(&b).inset(inset).and_then(|r| r.clip(w, h)).map(|r| glyph_boxes(&prep.text, r, dpi_x)).unwrap_or_default().into_iter().map(to_pt).collect() };
