@@ -127,7 +127,7 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     };
 
     let dpi = dpi_x.round() as u32;
-    let cell_reader = CellReader { text: &prep.text, dpi: dpi_x, inset: (dpi_x / 50.0).round().max(2.0) as i32 };
+    let cell_reader = CellReader { text: &prep.text, gray: &prep.gray, dpi: dpi_x, inset: (dpi_x / 50.0).round().max(2.0) as i32 };
     // 1. look at every cell's ink (blank, dash, number-like, text-like)
     let mut plans: Vec<Plan> = Vec::new();
     for t in &tables {
@@ -227,7 +227,14 @@ pub fn repair_rulings(segments: &[crate::model::Segment], page: u32, tol: &Toler
     let loose = Tolerances { edge_coverage: PARTIAL_EDGE, ..*tol };
     let segments = rulings::extend_free_ends(segments, page, tol);
     let mut out = segments.clone();
+    if std::env::var_os("NIANBAO_OCR_RULINGS").is_some() {
+        let n = table::normalize(&segments, tol);
+        eprintln!("extended h {:?}", n.h);
+    }
     for t in table::find_grids(&segments, page, &loose) {
+        if std::env::var_os("NIANBAO_OCR_RULINGS").is_some() {
+            eprintln!("repair: grid xs {:?} ys {:?}", t.xs, t.ys);
+        }
         let (nr, nc) = (t.n_rows(), t.n_cols());
         for r in 0..nr {
             for c in 0..nc {
@@ -280,6 +287,8 @@ fn ink_region(text: &Pix, dpi: f32) -> Result<Option<Rect>> {
 /// Reads one cell: decides blank / dash / number / text from the ink, then asks the engine.
 struct CellReader<'a> {
     text: &'a Pix,
+    /// The page image the engine holds while cells are finished (restored after a retry).
+    gray: &'a Pix,
     dpi: f32,
     inset: i32,
 }
@@ -332,6 +341,13 @@ impl Plan {
 /// A batched digit reading below this confidence is re-read from the cell alone (the strip
 /// context occasionally turns a 0 into a 9).
 const BATCH_CONFIDENT: f32 = 0.9;
+
+/// A number-like cell with at most this many glyphs whose reading failed is read again
+/// enlarged ([`CellReader::read_enlarged`]).
+const SMALL_NUMBER: usize = 4;
+
+/// Ink height (px) a small number is scaled to for that second reading.
+const ENLARGED_HEIGHT: f32 = 64.0;
 
 /// Number-like cells per batched digit read.
 const STRIP_CELLS: usize = 16;
@@ -440,6 +456,12 @@ impl CellReader<'_> {
             return Ok(Plan::Done(vec![OcrWord { text: "—".into(), rect: ink, confidence: 0.9, alternatives: vec!["-".into(), "－".into()] }]));
         }
 
+        // A lone slash (the other zero glyph): one thin stroke leaning right, ink at the top
+        // right and the bottom left.  Tesseract rarely reads it alone at scan resolutions.
+        if comps.len() == 1 && self.slash_shaped(comps[0])? {
+            return Ok(Plan::Done(vec![OcrWord { text: "/".into(), rect: ink, confidence: 0.9, alternatives: vec![] }]));
+        }
+
         let pad = (self.dpi / 20.0).round() as i32;
         let region = clip_to(Rect::new(ink.x - pad, ink.y - pad, ink.w + 2 * pad, ink.h + 2 * pad), inner);
         let lines = line_count(&comps);
@@ -449,6 +471,49 @@ impl CellReader<'_> {
         let cjk_like = comps.len() > 6 || comps.iter().any(|r| r.h >= half && r.w * 2 > r.h * 3);
         let numeric_first = lines == 1 && (digit_like || !cjk_like);
         Ok(Plan::Ink { region, comps: comps.len(), lines, digit_like, numeric_first })
+    }
+
+    /// Whether the component `c` (page pixels) is a slash: clearly taller than wide, its top
+    /// third inked on the right and its bottom third on the left (a 1, a 7 or a 4 fail one of
+    /// the two).
+    fn slash_shaped(&self, c: Rect) -> Result<bool> {
+        if c.h < 2 * c.w || c.w < 3 || c.h < 9 {
+            return Ok(false);
+        }
+        let (third, half) = (c.h / 3, c.w / 2);
+        let count = |r: Rect| -> Result<i32> { Ok(self.text.clip(r)?.count_pixels()) };
+        let top_l = count(Rect::new(c.x, c.y, half, third))?;
+        let top_r = count(Rect::new(c.x + c.w - half, c.y, half, third))?;
+        let bot_l = count(Rect::new(c.x, c.y1() - third, half, third))?;
+        let bot_r = count(Rect::new(c.x + c.w - half, c.y1() - third, half, third))?;
+        Ok(top_r >= 3 * top_l.max(1) && bot_l >= 3 * bot_r.max(1))
+    }
+
+    /// Read `region` (a short number) alone, enlarged: Tesseract misses or garbles single
+    /// small glyphs (a 1, a 0, a slash at 150–200 dpi are 10–20 px tall), while the same glyph
+    /// at glyph heights it was trained on reads reliably.  The crop is put on white paper with
+    /// a margin and scaled to about `ENLARGED_HEIGHT` px of ink; the engine gets the page back
+    /// afterwards.  Word boxes are mapped back to page pixels.
+    fn read_enlarged(&self, region: Rect, engine: &mut dyn OcrEngine) -> Result<Vec<OcrWord>> {
+        let margin = region.h.max(8);
+        let (w, h) = (region.w + 2 * margin, region.h + 2 * margin);
+        let mut img = Pix::create(w, h, 8)?;
+        img.fill_rect(Rect::new(0, 0, w, h), 255)?;
+        img.blit(margin, margin, self.gray, region)?;
+        let f = (ENLARGED_HEIGHT / region.h.max(1) as f32).clamp(1.0, 4.0);
+        let img = if f > 1.2 { img.scale(f)? } else { img };
+        engine.set_image(&img, (self.dpi * f).round() as u32)?;
+        let ws = engine.read(Rect::new(0, 0, img.width(), img.height()), ReadMode::Numeric);
+        engine.set_image(self.gray, self.dpi.round() as u32)?;
+        let back = |v: i32| (v as f32 / f).round() as i32;
+        Ok(ws?
+            .into_iter()
+            .map(|mut w| {
+                let (x, y) = (back(w.rect.x) - margin + region.x, back(w.rect.y) - margin + region.y);
+                w.rect = Rect::new(x, y, back(w.rect.w), back(w.rect.h));
+                w
+            })
+            .collect())
     }
 
     /// Whether a digit reading is a plausible number for ink of `comps` glyph components.
@@ -475,6 +540,12 @@ impl CellReader<'_> {
             };
             if nums.is_empty() && digit_like {
                 nums = engine.read(region, ReadMode::NumericWord)?;
+            }
+            if !self.accepts_numeric(&nums, comps, digit_like) && comps <= SMALL_NUMBER {
+                let big = self.read_enlarged(region, engine)?;
+                if self.accepts_numeric(&big, comps, digit_like) {
+                    nums = big;
+                }
             }
             let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
             let conf = nums.iter().map(|w| w.confidence).fold(1.0f32, f32::min);

@@ -18,15 +18,27 @@
 use crate::model::{BBox, Segment};
 use crate::table::{self, Tolerances};
 
+/// How much farther than `Tolerances::intersect` pieces may stop short of each other and still
+/// be grouped into one table.
+const GROUP_REACH: f32 = 4.0;
+
 /// Extend free ruling ends of `segments` to the next grid boundary of their table.  Returns
 /// the input plus the extension segments (nothing is removed).
 pub fn extend_free_ends(segments: &[Segment], page: u32, tol: &Tolerances) -> Vec<Segment> {
     let mut out = segments.to_vec();
-    let grids = table::find_grids(segments, page, tol);
+    // Pieces of one table may not touch at all (a drop-out at every crossing of a line): group
+    // them with a reach of a few line gaps, so that every piece gets its table's boundaries.
+    let group = Tolerances { intersect: GROUP_REACH * tol.intersect, ..*tol };
+    let grids = table::find_grids(segments, page, &group);
     if grids.is_empty() {
         return out;
     }
     let lines = table::normalize(segments, tol);
+    if std::env::var_os("NIANBAO_OCR_RULINGS").is_some() {
+        for t in &grids {
+            eprintln!("extend: grid xs {:?} ys {:?}", t.xs, t.ys);
+        }
+    }
     // How close an end must be to a boundary to meet it.
     let meet = tol.intersect.max(tol.snap);
     for t in &grids {
@@ -37,12 +49,10 @@ pub fn extend_free_ends(segments: &[Segment], page: u32, tol: &Tolerances) -> Ve
             if !inside_y(y) || b < xs[0] - meet || a > xs[xs.len() - 1] + meet {
                 continue;
             }
+            // the whole extended span: a short extension alone would fall under min_segment
             let (a2, b2) = extend(a, b, xs, meet);
-            if a2 < a {
-                out.push(Segment { x0: a2, y0: y, x1: a, y1: y });
-            }
-            if b2 > b {
-                out.push(Segment { x0: b, y0: y, x1: b2, y1: y });
+            if a2 < a || b2 > b {
+                out.push(Segment { x0: a2, y0: y, x1: b2, y1: y });
             }
         }
         for &(x, a, b) in &lines.v {
@@ -50,11 +60,8 @@ pub fn extend_free_ends(segments: &[Segment], page: u32, tol: &Tolerances) -> Ve
                 continue;
             }
             let (a2, b2) = extend(a, b, ys, meet);
-            if a2 < a {
-                out.push(Segment { x0: x, y0: a2, x1: x, y1: a });
-            }
-            if b2 > b {
-                out.push(Segment { x0: x, y0: b, x1: x, y1: b2 });
+            if a2 < a || b2 > b {
+                out.push(Segment { x0: x, y0: a2, x1: x, y1: b2 });
             }
         }
     }
