@@ -129,11 +129,11 @@ pub fn split_non_rectangles(segments: &[Segment], page: u32, tol: &Tolerances) -
     out
 }
 
-/// Blank paper, in glyph heights, that separates the texts of two cells side by side
-/// (characters of one text are set closer).
-const COLUMN_GAP: f32 = 0.6;
-/// The same for cells one above the other (the lines of one text are closer).
-const ROW_GAP: f32 = 1.0;
+/// Blank paper, in glyph heights, that separates the texts of two cells side by side: always
+/// enough, and enough when it is also a large part of the ink's extent (see [`separates`]).
+const COLUMN_GAP: (f32, f32) = (1.6, 0.6);
+/// The same for cells one above the other (the lines of one text are set closer).
+const ROW_GAP: (f32, f32) = (1.0, 1.0);
 
 /// Restore a lost grid line inside a rectangular merged cell when the ink says the cell is
 /// two cells: glyphs on both sides of the line and none crossing it.  A printed merged cell
@@ -203,12 +203,16 @@ fn split_once(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dy
 /// remnant of the lost ruling (too short for the line detector), not text.
 const REMNANT: f32 = 2.0;
 
-/// Glyphs on both sides of `pos`, none across it, and blank paper between them at least
-/// `gap` times the tallest glyph wide: the space between characters or lines of one text is
-/// much narrower than the padding of two cells.  `span` gives a glyph's extent across the
+/// Glyphs on both sides of `pos`, none across it, and blank paper between them wide enough
+/// for two cells' padding: at least `gap.0` times the tallest glyph, or at least `gap.1`
+/// times it when that is also a large part (`SPREAD`) of the whole ink's extent.  The space
+/// between the words of one text (a centred title "第二十条 第（五）项") is about one glyph
+/// and small against the text's length; two cells' texts are apart by their paddings and,
+/// for short numbers, by most of their width.  `span` gives a glyph's extent across the
 /// line; thin pieces on the line itself are ruling remnants and count as neither side.
-fn separates(glyphs: &[BBox], pos: f32, gap: f32, span: impl Fn(&BBox) -> (f32, f32)) -> bool {
+fn separates(glyphs: &[BBox], pos: f32, gap: (f32, f32), span: impl Fn(&BBox) -> (f32, f32)) -> bool {
     let (mut before, mut after) = (f32::MIN, f32::MAX);
+    let (mut first, mut last) = (f32::MAX, f32::MIN);
     let mut tallest: f32 = 0.0;
     for g in glyphs {
         let (a, b) = span(g);
@@ -216,6 +220,8 @@ fn separates(glyphs: &[BBox], pos: f32, gap: f32, span: impl Fn(&BBox) -> (f32, 
             continue;
         }
         tallest = tallest.max(g.height());
+        first = first.min(a);
+        last = last.max(b);
         if b <= pos {
             before = before.max(b);
         } else if a >= pos {
@@ -224,8 +230,15 @@ fn separates(glyphs: &[BBox], pos: f32, gap: f32, span: impl Fn(&BBox) -> (f32, 
             return false;
         }
     }
-    before > f32::MIN && after < f32::MAX && after - before >= gap * tallest
+    if before == f32::MIN || after == f32::MAX {
+        return false;
+    }
+    let blank = after - before;
+    blank >= gap.0 * tallest || (blank >= gap.1 * tallest && blank >= SPREAD * (last - first))
 }
+
+/// See [`separates`].
+const SPREAD: f32 = 0.3;
 
 /// The span [a, b] with each end that is not within `meet` of a boundary moved outward to the
 /// next boundary (ends outside the outermost boundaries stay).
