@@ -18,6 +18,7 @@
 //!
 //! Debugging: `NIANBAO_OCR_DEBUG=1` prints per-stage timings and every cell decision to stderr;
 //! `NIANBAO_OCR_NOBATCH=1` reads every cell alone (for comparisons);
+//! `NIANBAO_OCR_RULINGS=1` prints the detected ruling segments before repair;
 //! `examples/ocr_dump.rs`, `scripts/ocr_eval.py` and `scripts/ocr_speed.sh` measure.
 //!
 //! Output coordinates are points in the **deskewed** page (72/dpi times the pixel position);
@@ -227,14 +228,7 @@ pub fn repair_rulings(segments: &[crate::model::Segment], page: u32, tol: &Toler
     let loose = Tolerances { edge_coverage: PARTIAL_EDGE, ..*tol };
     let segments = rulings::extend_free_ends(segments, page, tol);
     let mut out = segments.clone();
-    if std::env::var_os("NIANBAO_OCR_RULINGS").is_some() {
-        let n = table::normalize(&segments, tol);
-        eprintln!("extended h {:?}", n.h);
-    }
     for t in table::find_grids(&segments, page, &loose) {
-        if std::env::var_os("NIANBAO_OCR_RULINGS").is_some() {
-            eprintln!("repair: grid xs {:?} ys {:?}", t.xs, t.ys);
-        }
         let (nr, nc) = (t.n_rows(), t.n_cols());
         for r in 0..nr {
             for c in 0..nc {

@@ -102,11 +102,7 @@ fn line_boxes(open: &Pix, horizontal: bool, len: i32, gap: i32, max_thick: i32) 
     let across = |r: &Rect| if horizontal { r.h } else { r.w };
     let close = |p: &Pix| if horizontal { p.close_brick(gap, 1) } else { p.close_brick(1, gap) };
     let mut out = Vec::new();
-    let dbg = std::env::var_os("NIANBAO_OCR_RULINGS").is_some();
     for r in close(open)?.components()? {
-        if dbg && along(&r) >= len / 2 {
-            eprintln!("line comp horizontal={horizontal} {r:?}");
-        }
         if along(&r) < len {
             continue;
         }

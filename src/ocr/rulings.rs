@@ -11,7 +11,14 @@
 //! the grid boundaries of the table (the positions of all its perpendicular rulings), not as
 //! the individual segments, because those can have a drop-out right at the crossing.  A gap
 //! inside a line closes when no whole grid band lies in it; a gap that spans whole bands from
-//! crossing to crossing is left alone (that is what a real merged cell looks like).
+//! crossing to crossing is left alone here (that is what a real merged cell looks like).
+//!
+//! Whole lost cell edges are told from real merged cells by two later passes:
+//! [`split_non_rectangles`] (printed merged cells are rectangles, so an L-shaped region is
+//! missing a ruling that runs on on both sides of it) and [`split_merged_by_ink`] (a merged
+//! cell whose ink is two texts with a cell padding of blank paper between them is two cells).
+//! `tests/ocr.rs` (`rulings_lost_over_whole_cell_edges_are_restored`) shows the three
+//! together on a table whose full-width title rows must stay merged.
 //!
 //! Only the OCR producer uses this; digital text layers have exact rulings.
 
@@ -34,11 +41,6 @@ pub fn extend_free_ends(segments: &[Segment], page: u32, tol: &Tolerances) -> Ve
         return out;
     }
     let lines = table::normalize(segments, tol);
-    if std::env::var_os("NIANBAO_OCR_RULINGS").is_some() {
-        for t in &grids {
-            eprintln!("extend: grid xs {:?} ys {:?}", t.xs, t.ys);
-        }
-    }
     // How close an end must be to a boundary to meet it.
     let meet = tol.intersect.max(tol.snap);
     for t in &grids {
@@ -163,9 +165,6 @@ fn split_once(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dy
     for t in table::find_grids(segments, page, tol) {
         let (nr, nc) = (t.n_rows(), t.n_cols());
         let at = |r: usize, c: usize| t.index[r * nc + c];
-        if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
-            eprintln!("split_merged_by_ink: ys {:?}", t.ys);
-        }
         for (k, cell) in t.cells.iter().enumerate() {
             let area = (cell.r1 - cell.r0) * (cell.c1 - cell.c0);
             if area < 2 || t.index.iter().filter(|&&i| i == k).count() != area {
@@ -173,9 +172,6 @@ fn split_once(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dy
             }
             let mut comps: Option<Vec<BBox>> = None;
             let mut ink = |comps: &mut Option<Vec<BBox>>| comps.get_or_insert_with(|| glyphs(cell.bbox)).clone();
-            if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
-                eprintln!("merged r{}-{} c{}-{}: glyphs {:?}", cell.r0, cell.r1 - 1, cell.c0, cell.c1 - 1, ink(&mut comps));
-            }
             // vertical lines inside the cell
             for b in cell.c0 + 1..cell.c1 {
                 let ruled = |r: usize| at(r, b - 1) != at(r, b);
