@@ -80,8 +80,22 @@ fn main() -> Result<()> {
         );
         for (i, t) in tables.iter().enumerate() {
             println!("== table {} ({}x{}) {}", i + 1, t.n_rows(), t.n_cols(), t.bbox);
+            let f = |v: &[f32]| v.iter().map(|x| format!("{x:.0}")).collect::<Vec<_>>().join(" ");
+            println!("  xs {}\n  ys {}", f(&t.xs), f(&t.ys));
+            let merged: Vec<String> = t.cells.iter().filter(|c| c.r1 - c.r0 > 1 || c.c1 - c.c0 > 1).map(|c| format!("r{}-{}c{}-{}", c.r0, c.r1 - 1, c.c0, c.c1 - 1)).collect();
+            println!("  merged {}", merged.join(" "));
             for row in t.grid_text() {
                 println!("  {}", row.join(" | "));
+            }
+        }
+        if args.iter().any(|a| a == "--rulings") {
+            let r = table::normalize(&out.page.rulings, &table::Tolerances::default());
+            println!("== rulings (after repair)");
+            for l in &r.h {
+                println!("  h y {:.1} x {:.1}..{:.1}", l.0, l.1, l.2);
+            }
+            for l in &r.v {
+                println!("  v x {:.1} y {:.1}..{:.1}", l.0, l.1, l.2);
             }
         }
         println!("== words");

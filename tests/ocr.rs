@@ -77,6 +77,29 @@ fn red_seal_over_numbers_is_dropped() {
 }
 
 #[test]
+fn rulings_lost_over_whole_cell_edges_are_restored() {
+    // whole cell edges and crossings erased (see make_fixtures.py, break_grid)
+    let img = load("active-broken-grid.jpg");
+    let (_, tables) = ocr_tables(&img);
+    assert_eq!(tables.len(), 1);
+    let t = &tables[0];
+    assert_active_table(t);
+    // the printed merged cells stay merged: the four title rows span the table, the single
+    // number cells span the three value columns
+    for r in [0, 4, 7, 11] {
+        let c = t.cell_at(r, 0);
+        assert_eq!((c.c0, c.c1), (0, 4), "title row {r}: {:?}", t.grid_text());
+    }
+    for r in [6, 9, 10, 13] {
+        let c = t.cell_at(r, 1);
+        assert_eq!((c.c0, c.c1), (1, 4), "number row {r}: {:?}", t.grid_text());
+    }
+    assert_eq!(t.cell_at(6, 0).text(), "行政许可");
+    // 56 positions: 4 title rows of one cell, 4 number rows and 3 header rows of two
+    assert_eq!(t.cells.len(), 56 - 4 * 3 - 4 * 2 - 3 * 2, "{:?}", t.grid_text());
+}
+
+#[test]
 fn image_only_pdfs_decode_directly_with_their_dpi() {
     let jpeg = std::fs::read(fixture("scan-jpeg.pdf")).unwrap();
     let img = ocr::pdf_page_image(&jpeg, 0).unwrap();

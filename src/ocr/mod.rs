@@ -18,6 +18,7 @@
 //!
 //! Debugging: `NIANBAO_OCR_DEBUG=1` prints per-stage timings and every cell decision to stderr;
 //! `NIANBAO_OCR_NOBATCH=1` reads every cell alone (for comparisons);
+//! `NIANBAO_OCR_RULINGS=1` prints the detected ruling segments before repair;
 //! `examples/ocr_dump.rs`, `scripts/ocr_eval.py` and `scripts/ocr_speed.sh` measure.
 //!
 //! Output coordinates are points in the **deskewed** page (72/dpi times the pixel position);
@@ -34,6 +35,7 @@ pub mod image;
 pub mod inspect;
 pub mod lept;
 pub mod preprocess;
+pub mod rulings;
 
 pub use engine::{NullEngine, OcrEngine, OcrWord, ReadMode, TesseractConfig, TesseractEngine, with_thread_engine};
 pub use image::{DpiSource, PageImage, load_image_file, pdf_page_count, pdf_page_image, render_pdf_page};
@@ -104,14 +106,21 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     let (sx, sy) = (72.0 / dpi_x, 72.0 / dpi_y);
     let (w, h) = (prep.gray.width(), prep.gray.height());
     let mut page = Page::new(page_number, w as f32 * sx, h as f32 * sy, PageKind::Scanned);
-    page.rulings = repair_rulings(&prep.rulings_pt(), page_number, &opts.tolerances);
-    let tables = table::find_grids(&page.rulings, page_number, &opts.tolerances);
-
     let to_pt = |r: Rect| BBox::new(r.x as f32 * sx, r.y as f32 * sy, r.x1() as f32 * sx, r.y1() as f32 * sy);
     let to_px = |b: &BBox| {
         let (x0, y0) = ((b.x0 / sx).round() as i32, (b.y0 / sy).round() as i32);
         Rect::new(x0, y0, (b.x1 / sx).round() as i32 - x0, (b.y1 / sy).round() as i32 - y0)
     };
+    if std::env::var_os("NIANBAO_OCR_RULINGS").is_some() {
+        for s in prep.rulings_pt() {
+            eprintln!("raw ruling {:.1},{:.1} {:.1},{:.1}", s.x0, s.y0, s.x1, s.y1);
+        }
+    }
+    let repaired = repair_rulings(&prep.rulings_pt(), page_number, &opts.tolerances);
+    let inset = (dpi_x / 50.0).round().max(2.0) as i32;
+    let mut glyphs = |b: BBox| -> Vec<BBox> { to_px(&b).inset(inset).and_then(|r| r.clip(w, h)).map(|r| glyph_boxes(&prep.text, r, dpi_x)).unwrap_or_default().into_iter().map(to_pt).collect() };
+    page.rulings = rulings::split_merged_by_ink(&repaired, page_number, &opts.tolerances, &mut glyphs);
+    let tables = table::find_grids(&page.rulings, page_number, &opts.tolerances);
     let push = |page: &mut Page, ws: Vec<OcrWord>| {
         for w in ws {
             page.words.push(Word { text: w.text, bbox: to_pt(w.rect), confidence: w.confidence, source: Source::Ocr, alternatives: w.alternatives });
@@ -119,7 +128,7 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     };
 
     let dpi = dpi_x.round() as u32;
-    let cell_reader = CellReader { text: &prep.text, faint: &prep.faint, dpi: dpi_x, inset: (dpi_x / 50.0).round().max(2.0) as i32 };
+    let cell_reader = CellReader { text: &prep.text, faint: &prep.faint, gray: &prep.gray, dpi: dpi_x, inset: (dpi_x / 50.0).round().max(2.0) as i32 };
     // 1. look at every cell's ink (blank, dash, number-like, text-like)
     let mut plans: Vec<Plan> = Vec::new();
     for t in &tables {
@@ -211,13 +220,15 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
 /// (at least `PARTIAL_EDGE` of it) is a ruling with a gap (erasure, faint print, a scanner
 /// drop-out): clean documents never stop a ruling in the middle of a cell edge.  Such edges get
 /// a full segment, so that every later stage, whatever its tolerances, sees the cell boundary.
-/// Edges with no ruling at all are left alone: those are real merged cells.
+/// Edges with no ruling at all are left alone: those are real merged cells.  Ruling pieces
+/// that stop short of any crossing are first extended to it ([`rulings::extend_free_ends`]).
 pub fn repair_rulings(segments: &[crate::model::Segment], page: u32, tol: &Tolerances) -> Vec<crate::model::Segment> {
     use crate::model::Segment;
     const PARTIAL_EDGE: f32 = 0.15;
     let loose = Tolerances { edge_coverage: PARTIAL_EDGE, ..*tol };
-    let mut out = segments.to_vec();
-    for t in table::find_grids(segments, page, &loose) {
+    let segments = rulings::extend_free_ends(segments, page, tol);
+    let mut out = segments.clone();
+    for t in table::find_grids(&segments, page, &loose) {
         let (nr, nc) = (t.n_rows(), t.n_cols());
         for r in 0..nr {
             for c in 0..nc {
@@ -237,7 +248,18 @@ pub fn repair_rulings(segments: &[crate::model::Segment], page: u32, tol: &Toler
         out.push(Segment { x0, y0, x1: x0, y1 });
         out.push(Segment { x0: x1, y0, x1, y1 });
     }
-    out
+    rulings::split_non_rectangles(&out, page, tol)
+}
+
+/// The glyph-sized ink components of `text` inside `r` (page pixels): specks and pieces
+/// smaller than a third of the tallest glyph are dropped, as `CellReader::plan` does.
+fn glyph_boxes(text: &Pix, r: Rect, dpi: f32) -> Vec<Rect> {
+    let speck = (dpi / 100.0).max(2.0) as i32;
+    let Ok(all) = text.clip(r).and_then(|p| p.components()) else { return Vec::new() };
+    let all: Vec<Rect> = all.into_iter().filter(|c| c.w.max(c.h) >= speck).map(|c| Rect::new(c.x + r.x, c.y + r.y, c.w, c.h)).collect();
+    let tallest = all.iter().map(|c| c.h).max().unwrap_or(0);
+    let big = (dpi * 0.04).max(tallest as f32 / 3.0) as i32;
+    all.into_iter().filter(|c| c.w.max(c.h) >= big).collect()
 }
 
 /// The bounding rectangle of the real ink (components above speck size) of a 1 bpp image,
@@ -260,6 +282,8 @@ fn ink_region(text: &Pix, dpi: f32) -> Result<Option<Rect>> {
 struct CellReader<'a> {
     text: &'a Pix,
     faint: &'a Pix,
+    /// The page image the engine holds while cells are finished (restored after a retry).
+    gray: &'a Pix,
     dpi: f32,
     inset: i32,
 }
@@ -312,6 +336,13 @@ impl Plan {
 /// A batched digit reading below this confidence is re-read from the cell alone (the strip
 /// context occasionally turns a 0 into a 9).
 const BATCH_CONFIDENT: f32 = 0.9;
+
+/// A number-like cell with at most this many glyphs whose reading failed is read again
+/// enlarged ([`CellReader::read_enlarged`]).
+const SMALL_NUMBER: usize = 4;
+
+/// Ink height (px) a small number is scaled to for that second reading.
+const ENLARGED_HEIGHT: f32 = 64.0;
 
 /// Number-like cells per batched digit read.
 const STRIP_CELLS: usize = 16;
@@ -438,6 +469,12 @@ impl CellReader<'_> {
             return Ok(Plan::Done(vec![OcrWord { text: "—".into(), rect: ink, confidence: 0.9, alternatives: vec!["-".into(), "－".into()] }]));
         }
 
+        // A lone slash (the other zero glyph): one thin stroke leaning right, ink at the top
+        // right and the bottom left.  Tesseract rarely reads it alone at scan resolutions.
+        if comps.len() == 1 && self.slash_shaped(comps[0])? {
+            return Ok(Plan::Done(vec![OcrWord { text: "/".into(), rect: ink, confidence: 0.9, alternatives: vec![] }]));
+        }
+
         let pad = (self.dpi / 20.0).round() as i32;
         let region = clip_to(Rect::new(rx0 - pad, ink.y - pad, rx1 - rx0 + 2 * pad, ink.h + 2 * pad), inner);
         let lines = line_count(&comps);
@@ -447,6 +484,49 @@ impl CellReader<'_> {
         let cjk_like = comps.len() > 6 || comps.iter().any(|r| r.h >= half && r.w * 2 > r.h * 3);
         let numeric_first = lines == 1 && (digit_like || !cjk_like);
         Ok(Plan::Ink { region, comps: comps.len(), lines, digit_like, numeric_first })
+    }
+
+    /// Whether the component `c` (page pixels) is a slash: clearly taller than wide, its top
+    /// third inked on the right and its bottom third on the left (a 1, a 7 or a 4 fail one of
+    /// the two).
+    fn slash_shaped(&self, c: Rect) -> Result<bool> {
+        if c.h < 2 * c.w || c.w < 3 || c.h < 9 {
+            return Ok(false);
+        }
+        let (third, half) = (c.h / 3, c.w / 2);
+        let count = |r: Rect| -> Result<i32> { Ok(self.text.clip(r)?.count_pixels()) };
+        let top_l = count(Rect::new(c.x, c.y, half, third))?;
+        let top_r = count(Rect::new(c.x + c.w - half, c.y, half, third))?;
+        let bot_l = count(Rect::new(c.x, c.y1() - third, half, third))?;
+        let bot_r = count(Rect::new(c.x + c.w - half, c.y1() - third, half, third))?;
+        Ok(top_r >= 3 * top_l.max(1) && bot_l >= 3 * bot_r.max(1))
+    }
+
+    /// Read `region` (a short number) alone, enlarged: Tesseract misses or garbles single
+    /// small glyphs (a 1, a 0, a slash at 150–200 dpi are 10–20 px tall), while the same glyph
+    /// at glyph heights it was trained on reads reliably.  The crop is put on white paper with
+    /// a margin and scaled to about `ENLARGED_HEIGHT` px of ink; the engine gets the page back
+    /// afterwards.  Word boxes are mapped back to page pixels.
+    fn read_enlarged(&self, region: Rect, engine: &mut dyn OcrEngine) -> Result<Vec<OcrWord>> {
+        let margin = region.h.max(8);
+        let (w, h) = (region.w + 2 * margin, region.h + 2 * margin);
+        let mut img = Pix::create(w, h, 8)?;
+        img.fill_rect(Rect::new(0, 0, w, h), 255)?;
+        img.blit(margin, margin, self.gray, region)?;
+        let f = (ENLARGED_HEIGHT / region.h.max(1) as f32).clamp(1.0, 4.0);
+        let img = if f > 1.2 { img.scale(f)? } else { img };
+        engine.set_image(&img, (self.dpi * f).round() as u32)?;
+        let ws = engine.read(Rect::new(0, 0, img.width(), img.height()), ReadMode::Numeric);
+        engine.set_image(self.gray, self.dpi.round() as u32)?;
+        let back = |v: i32| (v as f32 / f).round() as i32;
+        Ok(ws?
+            .into_iter()
+            .map(|mut w| {
+                let (x, y) = (back(w.rect.x) - margin + region.x, back(w.rect.y) - margin + region.y);
+                w.rect = Rect::new(x, y, back(w.rect.w), back(w.rect.h));
+                w
+            })
+            .collect())
     }
 
     /// Whether a digit reading is a plausible number for ink of `comps` glyph components.
@@ -473,6 +553,12 @@ impl CellReader<'_> {
             };
             if nums.is_empty() && digit_like {
                 nums = engine.read(region, ReadMode::NumericWord)?;
+            }
+            if !self.accepts_numeric(&nums, comps, digit_like) && comps <= SMALL_NUMBER {
+                let big = self.read_enlarged(region, engine)?;
+                if self.accepts_numeric(&big, comps, digit_like) {
+                    nums = big;
+                }
             }
             let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
             let conf = nums.iter().map(|w| w.confidence).fold(1.0f32, f32::min);

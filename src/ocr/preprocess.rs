@@ -97,6 +97,42 @@ fn drop_red(src: &Pix) -> Result<Pix> {
     Ok(red)
 }
 
+/// The ruling segments of an opened line image (`horizontal`: runs along x): components at
+/// least `len` long and at most `max_thick` thick after bridging gaps up to `gap`.  A
+/// component too thick to be a line is usually a ruling joined to something that crosses it
+/// (the ring of a seal, a stroke of handwriting): inside its box the image is opened again
+/// with a brick three times as long, which removes the short crossing pieces and leaves the
+/// long straight ruling, and the pieces that are thin enough then are kept.
+fn line_boxes(open: &Pix, horizontal: bool, len: i32, gap: i32, max_thick: i32) -> Result<Vec<Rect>> {
+    let along = |r: &Rect| if horizontal { r.w } else { r.h };
+    let across = |r: &Rect| if horizontal { r.h } else { r.w };
+    let close = |p: &Pix| if horizontal { p.close_brick(gap, 1) } else { p.close_brick(1, gap) };
+    let mut out = Vec::new();
+    for r in close(open)?.components()? {
+        if along(&r) < len {
+            continue;
+        }
+        if across(&r) <= max_thick {
+            out.push(r);
+            continue;
+        }
+        let sub = open.clip(r)?;
+        // a long ruling left slightly tilted (the page's skew is corrected as a whole, a
+        // line may be off by a few tenths of a degree): thin on average, its box only wide
+        if across(&r) <= max_thick + along(&r) / 50 && sub.count_pixels() <= max_thick * along(&r) / 2 {
+            out.push(r);
+            continue;
+        }
+        let long = if horizontal { sub.open_brick(3 * len, 1)? } else { sub.open_brick(1, 3 * len)? };
+        for p in close(&long)?.components()? {
+            if along(&p) >= len && across(&p) <= max_thick {
+                out.push(Rect::new(p.x + r.x, p.y + r.y, p.w, p.h));
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Run the whole clean-up.
 pub fn prepare(img: &PageImage) -> Result<Prepared> {
     let dbg = std::env::var_os("NIANBAO_OCR_DEBUG").is_some();
@@ -137,20 +173,8 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     let h_open = lines.open_brick(h_len, 1)?;
     let v_open = lines.open_brick(1, v_len)?;
     let scale = |r: Rect| Rect::new(r.x * f, r.y * f, r.w * f, r.h * f);
-    let h_boxes: Vec<Rect> = h_open
-        .close_brick(gap, 1)?
-        .components()?
-        .into_iter()
-        .filter(|r| r.w >= h_len && r.h <= max_thick)
-        .map(scale)
-        .collect();
-    let v_all: Vec<Rect> = v_open
-        .close_brick(1, gap)?
-        .components()?
-        .into_iter()
-        .filter(|r| r.h >= v_len && r.w <= max_thick)
-        .map(scale)
-        .collect();
+    let h_boxes: Vec<Rect> = line_boxes(&h_open, true, h_len, gap, max_thick)?.into_iter().map(scale).collect();
+    let v_all: Vec<Rect> = line_boxes(&v_open, false, v_len, gap, max_thick)?.into_iter().map(scale).collect();
     // A vertical ruling ends on a horizontal one (at least at one end); text strokes don't.
     // A longer piece inside the span of the horizontal rulings is kept too (a ruling whose
     // ends were erased).

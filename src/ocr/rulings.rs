@@ -1,0 +1,301 @@
+//! Closing the gaps that scanning leaves in ruling lines.
+//!
+//! A printed ruling never ends in the middle of a cell edge: it ends where it meets a
+//! perpendicular ruling (a T or a corner).  In a scan, faint print, toner drop-outs and the
+//! morphology that finds the lines cut rulings into pieces whose ends stop anywhere.  The
+//! lattice finder then sees an unruled edge and merges the cells on both sides, which swallows
+//! whole label columns into one cell.
+//!
+//! The repair here: every end of a ruling piece that does not meet a perpendicular line of its
+//! table (a *free* end) is extended outward to the next one.  Perpendicular lines are taken as
+//! the grid boundaries of the table (the positions of all its perpendicular rulings), not as
+//! the individual segments, because those can have a drop-out right at the crossing.  A gap
+//! inside a line closes when no whole grid band lies in it; a gap that spans whole bands from
+//! crossing to crossing is left alone here (that is what a real merged cell looks like).
+//!
+//! Whole lost cell edges are told from real merged cells by two later passes:
+//! [`split_non_rectangles`] (printed merged cells are rectangles, so an L-shaped region is
+//! missing a ruling that runs on on both sides of it) and [`split_merged_by_ink`] (a merged
+//! cell whose ink is two texts with a cell padding of blank paper between them is two cells).
+//! `tests/ocr.rs` (`rulings_lost_over_whole_cell_edges_are_restored`) shows the three
+//! together on a table whose full-width title rows must stay merged.
+//!
+//! Only the OCR producer uses this; digital text layers have exact rulings.
+
+use crate::model::{BBox, Segment};
+use crate::table::{self, Tolerances};
+
+/// How much farther than `Tolerances::intersect` pieces may stop short of each other and still
+/// be grouped into one table.
+const GROUP_REACH: f32 = 4.0;
+
+/// Extend free ruling ends of `segments` to the next grid boundary of their table.  Returns
+/// the input plus the extension segments (nothing is removed).
+pub fn extend_free_ends(segments: &[Segment], page: u32, tol: &Tolerances) -> Vec<Segment> {
+    let mut out = segments.to_vec();
+    // Pieces of one table may not touch at all (a drop-out at every crossing of a line): group
+    // them with a reach of a few line gaps, so that every piece gets its table's boundaries.
+    let group = Tolerances { intersect: GROUP_REACH * tol.intersect, ..*tol };
+    let grids = table::find_grids(segments, page, &group);
+    if grids.is_empty() {
+        return out;
+    }
+    let lines = table::normalize(segments, tol);
+    // How close an end must be to a boundary to meet it.
+    let meet = tol.intersect.max(tol.snap);
+    for t in &grids {
+        let (xs, ys) = (&t.xs, &t.ys);
+        let inside_y = |y: f32| y >= ys[0] - meet && y <= ys[ys.len() - 1] + meet;
+        let inside_x = |x: f32| x >= xs[0] - meet && x <= xs[xs.len() - 1] + meet;
+        for &(y, a, b) in &lines.h {
+            if !inside_y(y) || b < xs[0] - meet || a > xs[xs.len() - 1] + meet {
+                continue;
+            }
+            // the whole extended span: a short extension alone would fall under min_segment
+            let (a2, b2) = extend(a, b, xs, meet);
+            if a2 < a || b2 > b {
+                out.push(Segment { x0: a2, y0: y, x1: b2, y1: y });
+            }
+        }
+        for &(x, a, b) in &lines.v {
+            if !inside_x(x) || b < ys[0] - meet || a > ys[ys.len() - 1] + meet {
+                continue;
+            }
+            let (a2, b2) = extend(a, b, ys, meet);
+            if a2 < a || b2 > b {
+                out.push(Segment { x0: x, y0: a2, x1: x, y1: b2 });
+            }
+        }
+    }
+    out
+}
+
+/// Restore the unruled stretches of grid lines inside merged regions that are not rectangles.
+///
+/// Printed merged cells are rectangles; a region of grid cells joined across unruled edges
+/// that is not a rectangle (an L, a staircase) exists only because whole cell edges of some
+/// ruling were lost.  Inside such a region, a stretch of a grid line that is unruled but ruled
+/// on both sides of the stretch (the line runs up to the region, and on beyond it) is a
+/// ruling with a gap: it gets a segment.  A stretch that reaches the table border or a
+/// crossing merged cell is left alone.  Returns the input plus the added segments.
+pub fn split_non_rectangles(segments: &[Segment], page: u32, tol: &Tolerances) -> Vec<Segment> {
+    let mut out = segments.to_vec();
+    for t in table::find_grids(segments, page, tol) {
+        let (nr, nc) = (t.n_rows(), t.n_cols());
+        let at = |r: usize, c: usize| t.index[r * nc + c];
+        let odd: Vec<bool> = t
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(k, cell)| t.index.iter().filter(|&&i| i == k).count() != (cell.r1 - cell.r0) * (cell.c1 - cell.c0))
+            .collect();
+        // vertical lines: boundary b between columns b-1 and b
+        for b in 1..nc {
+            let ruled = |r: usize| at(r, b - 1) != at(r, b);
+            let mut r = 0;
+            while r < nr {
+                if ruled(r) || !odd[at(r, b)] {
+                    r += 1;
+                    continue;
+                }
+                let k = at(r, b);
+                let start = r;
+                while r < nr && !ruled(r) && at(r, b) == k {
+                    r += 1;
+                }
+                if start > 0 && r < nr && ruled(start - 1) && ruled(r) {
+                    out.push(Segment { x0: t.xs[b], y0: t.ys[start], x1: t.xs[b], y1: t.ys[r] });
+                }
+            }
+        }
+        // horizontal lines: boundary b between rows b-1 and b
+        for b in 1..nr {
+            let ruled = |c: usize| at(b - 1, c) != at(b, c);
+            let mut c = 0;
+            while c < nc {
+                if ruled(c) || !odd[at(b, c)] {
+                    c += 1;
+                    continue;
+                }
+                let k = at(b, c);
+                let start = c;
+                while c < nc && !ruled(c) && at(b, c) == k {
+                    c += 1;
+                }
+                if start > 0 && c < nc && ruled(start - 1) && ruled(c) {
+                    out.push(Segment { x0: t.xs[start], y0: t.ys[b], x1: t.xs[c], y1: t.ys[b] });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Blank paper, in glyph heights, that separates the texts of two cells side by side: always
+/// enough, and enough when it is also a large part of the ink's extent (see [`separates`]).
+const COLUMN_GAP: (f32, f32) = (1.6, 0.6);
+/// The same for cells one above the other (the lines of one text are set closer).
+const ROW_GAP: (f32, f32) = (1.0, 1.0);
+
+/// Restore a lost grid line inside a rectangular merged cell when the ink says the cell is
+/// two cells: glyphs on both sides of the line and none crossing it.  A printed merged cell
+/// holds one text (a centred title crosses the inner boundaries or leaves one side empty),
+/// while two cells joined by a lost ruling each hold their own text with blank paper between.
+///
+/// Only lines that continue outside the cell are considered: a vertical line must be ruled
+/// above or below the cell, a horizontal line left or right of it, and the cell must not
+/// touch the table's left border (a tall label cell at the table edge, whose text
+/// lines may sit between row boundaries, is never cut).  `glyphs(b)` gives the boxes of
+/// the glyph-sized ink components inside `b` (points).
+pub fn split_merged_by_ink(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dyn FnMut(BBox) -> Vec<BBox>) -> Vec<Segment> {
+    // a cut can leave a rectangle behind where there was an L: look again, a few times
+    let mut out = segments.to_vec();
+    for _ in 0..4 {
+        let n = out.len();
+        out = split_once(&out, page, tol, glyphs);
+        if out.len() == n {
+            break;
+        }
+    }
+    out
+}
+
+fn split_once(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dyn FnMut(BBox) -> Vec<BBox>) -> Vec<Segment> {
+    let mut out = segments.to_vec();
+    for t in table::find_grids(segments, page, tol) {
+        let (nr, nc) = (t.n_rows(), t.n_cols());
+        let at = |r: usize, c: usize| t.index[r * nc + c];
+        for (k, cell) in t.cells.iter().enumerate() {
+            let area = (cell.r1 - cell.r0) * (cell.c1 - cell.c0);
+            if area < 2 || t.index.iter().filter(|&&i| i == k).count() != area {
+                continue;
+            }
+            let mut comps: Option<Vec<BBox>> = None;
+            let mut ink = |comps: &mut Option<Vec<BBox>>| comps.get_or_insert_with(|| glyphs(cell.bbox)).clone();
+            // vertical lines inside the cell
+            for b in cell.c0 + 1..cell.c1 {
+                let ruled = |r: usize| at(r, b - 1) != at(r, b);
+                let above = if cell.r0 == 0 { None } else { Some(ruled(cell.r0 - 1)) };
+                let below = if cell.r1 == nr { None } else { Some(ruled(cell.r1)) };
+                let ok = above == Some(true) || below == Some(true);
+                if ok && separates(&ink(&mut comps), t.xs[b], COLUMN_GAP, |g| (g.x0, g.x1)) {
+                    out.push(Segment { x0: t.xs[b], y0: t.ys[cell.r0], x1: t.xs[b], y1: t.ys[cell.r1] });
+                }
+            }
+            // horizontal lines inside the cell
+            for b in cell.r0 + 1..cell.r1 {
+                let ruled = |c: usize| at(b - 1, c) != at(b, c);
+                let ok = cell.c0 > 0 && (ruled(cell.c0 - 1) || (cell.c1 < nc && ruled(cell.c1)));
+                if ok && separates(&ink(&mut comps), t.ys[b], ROW_GAP, |g| (g.y0, g.y1)) {
+                    out.push(Segment { x0: t.xs[cell.c0], y0: t.ys[b], x1: t.xs[cell.c1], y1: t.ys[b] });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A piece of ink across a grid line no wider than this (points) and centred on it is a
+/// remnant of the lost ruling (too short for the line detector), not text.
+const REMNANT: f32 = 2.0;
+
+/// Glyphs on both sides of `pos`, none across it, and blank paper between them wide enough
+/// for two cells' padding: at least `gap.0` times the tallest glyph, or at least `gap.1`
+/// times it when that is also a large part (`SPREAD`) of the whole ink's extent.  The space
+/// between the words of one text (a centred title "第二十条 第（五）项") is about one glyph
+/// and small against the text's length; two cells' texts are apart by their paddings and,
+/// for short numbers, by most of their width.  `span` gives a glyph's extent across the
+/// line; thin pieces on the line itself are ruling remnants and count as neither side.
+fn separates(glyphs: &[BBox], pos: f32, gap: (f32, f32), span: impl Fn(&BBox) -> (f32, f32)) -> bool {
+    let (mut before, mut after) = (f32::MIN, f32::MAX);
+    let (mut first, mut last) = (f32::MAX, f32::MIN);
+    let mut tallest: f32 = 0.0;
+    for g in glyphs {
+        let (a, b) = span(g);
+        if b - a <= REMNANT && ((a + b) / 2.0 - pos).abs() <= REMNANT {
+            continue;
+        }
+        tallest = tallest.max(g.height());
+        first = first.min(a);
+        last = last.max(b);
+        if b <= pos {
+            before = before.max(b);
+        } else if a >= pos {
+            after = after.min(a);
+        } else {
+            return false;
+        }
+    }
+    if before == f32::MIN || after == f32::MAX {
+        return false;
+    }
+    let blank = after - before;
+    blank >= gap.0 * tallest || (blank >= gap.1 * tallest && blank >= SPREAD * (last - first))
+}
+
+/// See [`separates`].
+const SPREAD: f32 = 0.3;
+
+/// The span [a, b] with each end that is not within `meet` of a boundary moved outward to the
+/// next boundary (ends outside the outermost boundaries stay).
+fn extend(a: f32, b: f32, bounds: &[f32], meet: f32) -> (f32, f32) {
+    let near = |v: f32| bounds.iter().any(|&p| (p - v).abs() <= meet);
+    let a2 = if near(a) { a } else { bounds.iter().rev().copied().find(|&p| p < a).unwrap_or(a) };
+    let b2 = if near(b) { b } else { bounds.iter().copied().find(|&p| p > b).unwrap_or(b) };
+    (a2, b2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seg(x0: f32, y0: f32, x1: f32, y1: f32) -> Segment {
+        Segment { x0, y0, x1, y1 }
+    }
+
+    #[test]
+    fn free_ends_reach_the_next_boundary() {
+        assert_eq!(extend(14.0, 46.0, &[0.0, 10.0, 30.0, 50.0], 3.0), (10.0, 50.0));
+        assert_eq!(extend(15.0, 25.0, &[0.0, 10.0, 30.0, 50.0], 3.0), (10.0, 30.0));
+        assert_eq!(extend(0.5, 31.0, &[0.0, 10.0, 30.0, 50.0], 3.0), (0.5, 31.0));
+    }
+
+    #[test]
+    fn broken_rulings_give_back_the_cells() {
+        // a 3x3 grid of 20pt cells; the middle horizontal rulings are broken into pieces that
+        // stop short of the crossings, the middle verticals have drop-outs
+        let mut s = vec![seg(0.0, 0.0, 60.0, 0.0), seg(0.0, 60.0, 60.0, 60.0), seg(0.0, 0.0, 0.0, 60.0), seg(60.0, 0.0, 60.0, 60.0)];
+        s.push(seg(5.0, 20.0, 15.0, 20.0));
+        s.push(seg(24.0, 20.0, 52.0, 20.0));
+        s.push(seg(0.0, 40.0, 33.0, 40.0));
+        s.push(seg(46.0, 40.0, 60.0, 40.0));
+        s.push(seg(20.0, 0.0, 20.0, 12.0));
+        s.push(seg(20.0, 17.0, 20.0, 55.0));
+        s.push(seg(40.0, 0.0, 40.0, 60.0));
+        let tol = Tolerances::default();
+        let before = &table::find_grids(&s, 1, &tol)[0];
+        assert!(before.cells.len() < 9);
+        let after = &table::find_grids(&extend_free_ends(&s, 1, &tol), 1, &tol)[0];
+        assert_eq!((after.n_rows(), after.n_cols(), after.cells.len()), (3, 3, 9));
+    }
+
+    #[test]
+    fn merged_cells_stay_merged() {
+        // the middle row's left two cells are one (the vertical ruling at 20 stops at the
+        // crossings): its ends meet boundaries, nothing is added
+        let s = vec![
+            seg(0.0, 0.0, 60.0, 0.0),
+            seg(0.0, 20.0, 60.0, 20.0),
+            seg(0.0, 40.0, 60.0, 40.0),
+            seg(0.0, 60.0, 60.0, 60.0),
+            seg(0.0, 0.0, 0.0, 60.0),
+            seg(60.0, 0.0, 60.0, 60.0),
+            seg(20.0, 0.0, 20.0, 20.0),
+            seg(20.0, 40.0, 20.0, 60.0),
+            seg(40.0, 0.0, 40.0, 60.0),
+        ];
+        let tol = Tolerances::default();
+        assert_eq!(extend_free_ends(&s, 1, &tol).len(), s.len());
+        assert_eq!(table::find_grids(&s, 1, &tol)[0].cells.len(), 8);
+    }
+}
