@@ -24,7 +24,7 @@ fn main() -> Result<()> {
     let page_no: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1);
     let png = args.iter().position(|a| a == "--png").and_then(|i| args.get(i + 1)).map(PathBuf::from);
     let json = args.iter().any(|a| a == "--json");
-    let opts = OcrOptions { page_text: !args.iter().any(|a| a == "--no-text"), ..Default::default() };
+    let opts = OcrOptions { page_text: if args.iter().any(|a| a == "--no-text") { ocr::PageText::None } else { ocr::PageText::All }, ..Default::default() };
     let t0 = Instant::now();
     let img = if file.to_lowercase().ends_with(".pdf") {
         let bytes = std::fs::read(file).with_context(|| file.clone())?;

@@ -49,6 +49,8 @@ pub struct ConvertArgs {
     pub quiet: bool,
     pub no_ocr: bool,
     pub no_repair: bool,
+    /// Which text outside the tables OCR reads.
+    pub ocr_text: crate::ocr::PageText,
     pub force: bool,
     pub retry_failed: bool,
     pub shard: Option<(u64, u64)>,
@@ -282,7 +284,7 @@ fn mark_duplicates(entries: &mut [Entry]) {
 /// `nianbao convert`.
 pub fn convert(args: ConvertArgs) -> Result<i32> {
     let start = Instant::now();
-    let version = pipeline::settings_version(args.no_ocr, args.no_repair);
+    let version = pipeline::settings_version(args.no_ocr, args.no_repair, args.ocr_text);
     let version = version.as_str();
     crate::limits::set(args.limits);
     let found = crate::inputs::collect(&args.inputs)?;
@@ -344,12 +346,12 @@ pub fn convert(args: ConvertArgs) -> Result<i32> {
     );
     bar.set_message(format!("{reused} reused"));
     let exec = if args.in_process {
-        Exec::InProcess { no_ocr: args.no_ocr, no_repair: args.no_repair }
+        Exec::InProcess { no_ocr: args.no_ocr, no_repair: args.no_repair, ocr_text: args.ocr_text }
     } else {
         let exe = std::env::current_exe().context("cannot find the nianbao executable to start workers; use --in-process")?;
         Exec::Workers(Arc::new(worker::Config {
             exe,
-            args: worker::worker_args(args.no_ocr, args.no_repair, &args.limits),
+            args: worker::worker_args(args.no_ocr, args.no_repair, args.ocr_text, &args.limits),
             timeout: args.timeout,
             max_memory_mb: args.max_memory_mb,
         }))
@@ -413,7 +415,7 @@ fn reusable(state: &State, out: &Path, e: &Entry, retry_failed: bool, version: &
 }
 
 enum Exec {
-    InProcess { no_ocr: bool, no_repair: bool },
+    InProcess { no_ocr: bool, no_repair: bool, ocr_text: crate::ocr::PageText },
     Workers(Arc<worker::Config>),
 }
 
@@ -443,7 +445,7 @@ fn run_tasks(
                     Exec::InProcess { .. } => None,
                 };
                 let ocr = match exec {
-                    Exec::InProcess { no_ocr, .. } => crate::ocr_engine(*no_ocr),
+                    Exec::InProcess { no_ocr, ocr_text, .. } => crate::ocr_engine_with(*no_ocr, *ocr_text),
                     _ => None,
                 };
                 loop {

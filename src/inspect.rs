@@ -96,7 +96,7 @@ fn pdf_pages(bytes: &[u8], o: &InspectOptions) -> Result<Vec<Produced>> {
             // (a table continued across pages), where their text-layer page is good enough.
             Some(cfg) if !p.quality.usable() && wanted => {
                 let img = ocr::pdf_page_image(bytes, i).with_context(|| format!("page {}", i + 1))?;
-                let r = ocr::with_thread_engine(cfg, |e| ocr::ocr_page_detailed(&img, i as u32 + 1, e, &OcrOptions::default()))??;
+                let r = ocr::with_thread_engine(cfg, |e| ocr::ocr_page_detailed(&img, i as u32 + 1, e, &all_text()))??;
                 out.push(Produced { page: r.page, image: Some(r.image) });
             }
             _ => out.push(Produced { page: p.page, image: None }),
@@ -110,10 +110,16 @@ fn image_pages(bytes: &[u8], o: &InspectOptions) -> Result<Vec<Produced>> {
     let images = ocr::image::load_image_bytes(bytes)?;
     let mut out = Vec::with_capacity(images.len());
     for (i, img) in images.iter().enumerate() {
-        let r = ocr::with_thread_engine(cfg, |e| ocr::ocr_page_detailed(img, i as u32 + 1, e, &OcrOptions::default()))??;
+        let r = ocr::with_thread_engine(cfg, |e| ocr::ocr_page_detailed(img, i as u32 + 1, e, &all_text()))??;
         out.push(Produced { page: r.page, image: Some(r.image) });
     }
     Ok(out)
+}
+
+/// Inspect draws every word OCR can find on the drawn pages, prose included (convert reads
+/// only the first page's prose by default; the tables are read the same way).
+fn all_text() -> OcrOptions {
+    OcrOptions { page_text: ocr::PageText::All, ..Default::default() }
 }
 
 /// The template cells read from page `n`: green with their key, magenta with their first flag.

@@ -30,26 +30,36 @@ pub mod ocr;
 /// The tesseract producer as the pipeline's `PageOcr`: one engine per worker thread, reused.
 pub struct TesseractOcr {
     pub config: ocr::TesseractConfig,
+    pub options: ocr::OcrOptions,
 }
 
 impl pipeline::PageOcr for TesseractOcr {
     fn pdf_page(&self, bytes: &[u8], number: u32) -> anyhow::Result<model::Page> {
-        ocr::ocr_pdf_page(bytes, number.saturating_sub(1) as usize, &self.config)
+        ocr::ocr_pdf_page_with(bytes, number.saturating_sub(1) as usize, &self.config, &self.options)
+    }
+    fn pdf_page_text(&self, bytes: &[u8], number: u32) -> anyhow::Result<Vec<model::Word>> {
+        let opts = ocr::OcrOptions { page_text: ocr::PageText::All, cells: false, ..self.options.clone() };
+        Ok(ocr::ocr_pdf_page_with(bytes, number.saturating_sub(1) as usize, &self.config, &opts)?.words)
     }
     fn image_file(&self, bytes: &[u8], _path: &std::path::Path) -> anyhow::Result<Vec<model::Page>> {
         let images = ocr::image::load_image_bytes(bytes)?;
         let mut pages = Vec::with_capacity(images.len());
         for (i, img) in images.iter().enumerate() {
-            pages.push(ocr::with_thread_engine(&self.config, |e| ocr::ocr_page(img, i as u32 + 1, e))??);
+            pages.push(ocr::with_thread_engine(&self.config, |e| ocr::ocr_page_detailed(img, i as u32 + 1, e, &self.options))??.page);
         }
         Ok(pages)
     }
 }
 
-/// The OCR producer to use, or None when OCR is turned off.
+/// The OCR producer to use (reading the default text outside tables), or None when OCR is off.
 pub fn ocr_engine(off: bool) -> Option<Box<dyn pipeline::PageOcr>> {
+    ocr_engine_with(off, ocr::PageText::default())
+}
+
+/// [`ocr_engine`] choosing which text outside the tables is read.
+pub fn ocr_engine_with(off: bool, page_text: ocr::PageText) -> Option<Box<dyn pipeline::PageOcr>> {
     if off {
         return None;
     }
-    Some(Box::new(TesseractOcr { config: ocr::TesseractConfig::default() }))
+    Some(Box::new(TesseractOcr { config: ocr::TesseractConfig::default(), options: ocr::OcrOptions { page_text, ..Default::default() } }))
 }

@@ -61,6 +61,10 @@ enum Cmd {
         /// Do not repair OCR artifacts (to measure what the repair stage does).
         #[arg(long)]
         no_repair: bool,
+        /// Which text outside the tables OCR reads: first-page (the title; cheapest useful),
+        /// all (every page's prose, for a complete text/ file; about twice the CPU), none.
+        #[arg(long, default_value = "first-page", value_name = "WHICH")]
+        ocr_text: nianbao::ocr::PageText,
         /// Reconvert every input even when a stored result exists (and rehash every file).
         #[arg(long)]
         force: bool,
@@ -138,6 +142,8 @@ enum Cmd {
         no_ocr: bool,
         #[arg(long)]
         no_repair: bool,
+        #[arg(long, default_value = "first-page")]
+        ocr_text: nianbao::ocr::PageText,
         #[arg(long, default_value_t = 256)]
         max_stream_mb: u64,
         #[arg(long, default_value_t = 200)]
@@ -186,6 +192,7 @@ fn run(cli: Cli) -> Result<i32> {
             quiet,
             no_ocr,
             no_repair,
+            ocr_text,
             force,
             retry_failed,
             shard,
@@ -209,6 +216,7 @@ fn run(cli: Cli) -> Result<i32> {
                 quiet,
                 no_ocr,
                 no_repair,
+                ocr_text,
                 force,
                 retry_failed,
                 shard,
@@ -245,9 +253,9 @@ fn run(cli: Cli) -> Result<i32> {
                 }
             }
         }
-        Cmd::Worker { no_ocr, no_repair, max_stream_mb, max_image_mpx } => {
+        Cmd::Worker { no_ocr, no_repair, ocr_text, max_stream_mb, max_image_mpx } => {
             nianbao::limits::set(Limits { max_stream_bytes: max_stream_mb << 20, max_image_pixels: max_image_mpx * 1_000_000 });
-            nianbao::worker::serve(no_ocr, no_repair)?;
+            nianbao::worker::serve(no_ocr, no_repair, ocr_text)?;
             Ok(0)
         }
     }

@@ -21,11 +21,14 @@ use std::time::Instant;
 pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p3");
 
 /// The version a stored result is keyed by: the pipeline version plus the settings that change
-/// results (`--no-ocr`, `--no-repair`), so that a run with other settings reconverts.
-pub fn settings_version(no_ocr: bool, no_repair: bool) -> String {
+/// results (`--no-ocr`, `--no-repair`, `--ocr-text`), so that a run with other settings reconverts.
+pub fn settings_version(no_ocr: bool, no_repair: bool, ocr_text: crate::ocr::PageText) -> String {
     let mut v = PIPELINE_VERSION.to_string();
     if no_ocr {
         v.push_str("+no-ocr");
+    } else if ocr_text != crate::ocr::PageText::default() {
+        v.push_str("+ocr-text-");
+        v.push_str(ocr_text.as_str());
     }
     if no_repair {
         v.push_str("+no-repair");
@@ -38,6 +41,11 @@ pub fn settings_version(no_ocr: bool, no_repair: bool) -> String {
 pub trait PageOcr: Sync {
     /// OCR page `number` (1-based) of the PDF in `bytes`.
     fn pdf_page(&self, bytes: &[u8], number: u32) -> anyhow::Result<Page>;
+    /// The words outside the tables of page `number`, for a producer that (to save time) did
+    /// not read them all the first time; none by default.
+    fn pdf_page_text(&self, _bytes: &[u8], _number: u32) -> anyhow::Result<Vec<crate::model::Word>> {
+        Ok(Vec::new())
+    }
     /// OCR every page of an image file.
     fn image_file(&self, bytes: &[u8], path: &Path) -> anyhow::Result<Vec<Page>>;
 }
@@ -203,6 +211,8 @@ fn failed(shown: &str, sha: &str, bytes: u64, error: String) -> ReportResult {
 struct Pages {
     pages: Vec<Page>,
     errors: Vec<String>,
+    /// Pages (1-based) made by OCR.
+    ocr_pages: Vec<u32>,
 }
 
 fn pdf_pages(bytes: &[u8], opts: &Options) -> Result<Pages, String> {
@@ -211,6 +221,7 @@ fn pdf_pages(bytes: &[u8], opts: &Options) -> Result<Pages, String> {
     let read = pdf::read_pages(&doc).map_err(|e| e.to_string())?;
     let mut pages = Vec::with_capacity(read.len());
     let mut errors = Vec::new();
+    let mut ocr_pages = Vec::new();
     for p in read {
         if p.quality.usable() {
             pages.push(p.page);
@@ -224,6 +235,7 @@ fn pdf_pages(bytes: &[u8], opts: &Options) -> Result<Pages, String> {
                     if let Some(e) = &p.error {
                         errors.push(format!("{e} (read by OCR instead)"));
                     }
+                    ocr_pages.push(page.number);
                     pages.push(page)
                 }
                 Err(e) => {
@@ -245,7 +257,7 @@ fn pdf_pages(bytes: &[u8], opts: &Options) -> Result<Pages, String> {
             }
         }
     }
-    Ok(Pages { pages, errors })
+    Ok(Pages { pages, errors, ocr_pages })
 }
 
 fn convert_bytes(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> ReportResult {
@@ -254,12 +266,12 @@ fn convert_bytes(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> Repo
         Some(InputKind::Pdf) => pdf_pages(bytes, opts),
         Some(InputKind::Image) => match opts.ocr {
             _ if crate::limits::check_image(bytes).is_err() => Err(crate::limits::check_image(bytes).unwrap_err()),
-            Some(ocr) => ocr.image_file(bytes, path).map(|pages| Pages { pages, errors: vec![] }).map_err(|e| format!("{e:#}")),
+            Some(ocr) => ocr.image_file(bytes, path).map(|pages| Pages { pages, errors: vec![], ocr_pages: vec![] }).map_err(|e| format!("{e:#}")),
             None => Err("image input needs OCR, which is off".into()),
         },
         Some(InputKind::Text) => {
             let (text, warning) = plaintext::decode(bytes);
-            Ok(Pages { pages: plaintext::pages(&text), errors: warning.into_iter().collect() })
+            Ok(Pages { pages: plaintext::pages(&text), errors: warning.into_iter().collect(), ocr_pages: vec![] })
         }
         None => Err("unsupported file type (expected .pdf, .png, .jpg, .jpeg, .tif, .tiff, .txt)".into()),
     };
@@ -268,7 +280,43 @@ fn convert_bytes(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> Repo
         Err(e) => return failed(shown, &sha, bytes.len() as u64, e),
     };
     let is_image = input_kind(path) == Some(InputKind::Image);
-    convert_pages(pages.pages, pages.errors, &sha, bytes.len() as u64, shown, is_image, opts)
+    let second_look = match opts.ocr {
+        Some(ocr) if pages.ocr_pages.iter().any(|&n| n > 1) => Some((ocr, pages.pages.clone(), pages.errors.clone(), pages.ocr_pages.clone())),
+        _ => None,
+    };
+    let result = convert_pages(pages.pages, pages.errors, &sha, bytes.len() as u64, shown, is_image, opts);
+    // OCR reads only the first page's prose by default.  When a whole template table was not
+    // found, it may be printed without rulings (no grid: only the page text holds it): read the
+    // text of the other OCR'd pages too and convert again.
+    let Some((ocr, mut pages, errors, ocr_pages)) = second_look else { return result };
+    if !template_table_missing(&result) {
+        return result;
+    }
+    let mut added = false;
+    for n in ocr_pages.into_iter().filter(|&n| n > 1) {
+        if let (Ok(words), Some(p)) = (ocr.pdf_page_text(bytes, n), pages.iter_mut().find(|p| p.number == n)) {
+            added |= !words.is_empty();
+            p.words.extend(words);
+        }
+    }
+    if !added {
+        return result;
+    }
+    let again = convert_pages(pages, errors, &sha, bytes.len() as u64, shown, is_image, opts);
+    if again.report.cells >= result.report.cells { again } else { result }
+}
+
+/// True when every cell of some template table is `not_found`.
+fn template_table_missing(r: &ReportResult) -> bool {
+    let mut tables: std::collections::BTreeMap<&str, (usize, usize)> = std::collections::BTreeMap::new();
+    for c in &r.cells {
+        let e = tables.entry(c.table.as_str()).or_default();
+        e.0 += 1;
+        if c.flags.split(';').any(|f| f == "not_found") {
+            e.1 += 1;
+        }
+    }
+    tables.values().any(|&(n, missing)| n > 0 && n == missing)
 }
 
 /// The stages after the producers, shared by every input kind.
@@ -433,5 +481,35 @@ fn check_row(rid: &str, shown: &str, c: &Check) -> CheckRow {
         expected: fmt_num(c.expected),
         actual: fmt_num(c.actual),
         status: c.status().into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(table: &str, flags: &str) -> CellRow {
+        CellRow { table: table.into(), flags: flags.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn a_table_is_missing_only_when_all_its_cells_are_not_found() {
+        let mut r = ReportResult::default();
+        r.cells = vec![cell("active", "not_found"), cell("active", "low_confidence"), cell("appeals", "")];
+        assert!(!template_table_missing(&r));
+        r.cells[1].flags = "derived:x;not_found".into();
+        assert!(template_table_missing(&r));
+        assert!(!template_table_missing(&ReportResult::default()));
+    }
+
+    #[test]
+    fn settings_that_change_results_change_the_version() {
+        use crate::ocr::PageText;
+        let d = settings_version(false, false, PageText::default());
+        assert_eq!(d, PIPELINE_VERSION);
+        assert_ne!(settings_version(false, false, PageText::All), d);
+        assert_ne!(settings_version(false, true, PageText::default()), d);
+        // without OCR the text setting does not matter
+        assert_eq!(settings_version(true, false, PageText::All), settings_version(true, false, PageText::None));
     }
 }

@@ -37,7 +37,7 @@ pub struct Request {
 }
 
 /// The child side: serve requests until stdin closes.
-pub fn serve(no_ocr: bool, no_repair: bool) -> anyhow::Result<()> {
+pub fn serve(no_ocr: bool, no_repair: bool, ocr_text: crate::ocr::PageText) -> anyhow::Result<()> {
     use std::os::fd::FromRawFd;
     // SAFETY: plain fd duplication at startup, before any other thread exists.
     let proto_fd = unsafe { libc::dup(1) };
@@ -50,7 +50,7 @@ pub fn serve(no_ocr: bool, no_repair: bool) -> anyhow::Result<()> {
     let mut proto = std::io::BufWriter::new(unsafe { std::fs::File::from_raw_fd(proto_fd) });
     // Panics are caught per file and reported in the result; do not also print them.
     std::panic::set_hook(Box::new(|_| {}));
-    let ocr = crate::ocr_engine(no_ocr);
+    let ocr = crate::ocr_engine_with(no_ocr, ocr_text);
     let opts = Options { ocr: ocr.as_deref(), tolerances: Default::default(), repair: crate::repair::Mode::from_off(no_repair) };
     let stdin = std::io::stdin();
     let mut line = String::new();
@@ -322,7 +322,7 @@ pub fn death_reason(status: Option<ExitStatus>, tail: &[String], max_memory_mb: 
 }
 
 /// The arguments a worker needs to reproduce this process's settings.
-pub fn worker_args(no_ocr: bool, no_repair: bool, limits: &crate::limits::Limits) -> Vec<OsString> {
+pub fn worker_args(no_ocr: bool, no_repair: bool, ocr_text: crate::ocr::PageText, limits: &crate::limits::Limits) -> Vec<OsString> {
     let mut a: Vec<OsString> = Vec::new();
     if no_ocr {
         a.push("--no-ocr".into());
@@ -330,6 +330,8 @@ pub fn worker_args(no_ocr: bool, no_repair: bool, limits: &crate::limits::Limits
     if no_repair {
         a.push("--no-repair".into());
     }
+    a.push("--ocr-text".into());
+    a.push(ocr_text.as_str().into());
     a.push(OsStr::new("--max-stream-mb").into());
     a.push((limits.max_stream_bytes >> 20).to_string().into());
     a.push(OsStr::new("--max-image-mpx").into());

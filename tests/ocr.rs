@@ -143,7 +143,7 @@ fn multipage_tiff_gives_every_page() {
 fn null_engine_sees_numeric_and_label_cells() {
     let img = load("active-gray-rot.jpg");
     let mut engine = NullEngine { numeric: Some("7".into()), text: Some("标签".into()), calls: vec![] };
-    let out = ocr::ocr_page_detailed(&img, 3, &mut engine, &OcrOptions { page_text: false, ..Default::default() }).unwrap();
+    let out = ocr::ocr_page_detailed(&img, 3, &mut engine, &OcrOptions { page_text: ocr::PageText::None, ..Default::default() }).unwrap();
     assert_eq!(out.page.number, 3);
     assert_eq!(out.tables.len(), 1);
     let numeric_calls = engine.calls.iter().filter(|(_, m)| *m == ReadMode::Numeric).count();

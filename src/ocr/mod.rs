@@ -47,19 +47,69 @@ use anyhow::{Context, Result};
 use lept::{Pix, Rect};
 use std::path::Path;
 
+/// Which text outside the tables OCR reads.  Table cells are always read.
+///
+/// The page-level `chi_sim` pass over prose is the expensive part of OCR: about half of the CPU
+/// of a scanned report, as much per page as the whole `tesseract` command.  The template needs
+/// only the title (agency, year) and the tables, so by default only the first page's text is
+/// read (title, and the opening paragraph that repeats the agency's name); `All` reads the
+/// prose of every page, for a complete text/<report_id>.txt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PageText {
+    /// Tables only.
+    None,
+    /// Tables, and the text of the first page.
+    #[default]
+    FirstPage,
+    /// Tables, and the text of every page.
+    All,
+}
+
+impl PageText {
+    /// The command-line spelling (`--ocr-text`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PageText::None => "none",
+            PageText::FirstPage => "first-page",
+            PageText::All => "all",
+        }
+    }
+    /// Read the text outside the tables of page `page_number` (1-based)?
+    pub fn reads(self, page_number: u32) -> bool {
+        match self {
+            PageText::None => false,
+            PageText::FirstPage => page_number == 1,
+            PageText::All => true,
+        }
+    }
+}
+
+impl std::str::FromStr for PageText {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "none" => Ok(PageText::None),
+            "first-page" => Ok(PageText::FirstPage),
+            "all" => Ok(PageText::All),
+            _ => Err(format!("{s:?}: expected none, first-page or all")),
+        }
+    }
+}
+
 /// Knobs of the OCR producer.
 #[derive(Debug, Clone)]
 pub struct OcrOptions {
-    /// Read the text outside tables with a page-level pass (titles, prose).  Costs ~0.3–1 s on
-    /// a page of prose; table cells are read regardless.
-    pub page_text: bool,
+    /// Which text outside the tables to read (titles, prose).
+    pub page_text: PageText,
+    /// Read the table cells (off: only the text outside the tables, for a second look).
+    pub cells: bool,
     /// Tolerances for finding the grids (points).
     pub tolerances: Tolerances,
 }
 
 impl Default for OcrOptions {
     fn default() -> Self {
-        OcrOptions { page_text: true, tolerances: Tolerances::default() }
+        OcrOptions { page_text: PageText::default(), cells: true, tolerances: Tolerances::default() }
     }
 }
 
@@ -82,8 +132,13 @@ pub fn ocr_page(img: &PageImage, page_number: u32, engine: &mut dyn OcrEngine) -
 /// OCR page `page_index` (0-based) of a PDF with this thread's Tesseract engine: the page's
 /// scan image is decoded directly, anything else is rendered at 300 dpi.
 pub fn ocr_pdf_page(pdf_bytes: &[u8], page_index: usize, cfg: &TesseractConfig) -> Result<Page> {
+    ocr_pdf_page_with(pdf_bytes, page_index, cfg, &OcrOptions::default())
+}
+
+/// [`ocr_pdf_page`] with options.
+pub fn ocr_pdf_page_with(pdf_bytes: &[u8], page_index: usize, cfg: &TesseractConfig, opts: &OcrOptions) -> Result<Page> {
     let img = pdf_page_image(pdf_bytes, page_index).with_context(|| format!("page {}", page_index + 1))?;
-    with_thread_engine(cfg, |e| ocr_page(&img, page_index as u32 + 1, e))?
+    Ok(with_thread_engine(cfg, |e| ocr_page_detailed(&img, page_index as u32 + 1, e, opts))??.page)
 }
 
 /// OCR every page of an image file with this thread's Tesseract engine.
@@ -129,66 +184,68 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
 
     let dpi = dpi_x.round() as u32;
     let cell_reader = CellReader { text: &prep.text, faint: &prep.faint, gray: &prep.gray, dpi: dpi_x, inset: (dpi_x / 50.0).round().max(2.0) as i32 };
-    // 1. look at every cell's ink (blank, dash, number-like, text-like)
-    let mut plans: Vec<Plan> = Vec::new();
-    for t in &tables {
-        for (k, cell) in t.cells.iter().enumerate() {
-            // A merged region that is not a rectangle (an L-shape left by a missing ruling)
-            // would overlap its neighbours' boxes: read it grid position by position instead.
-            let area = (cell.r1 - cell.r0) * (cell.c1 - cell.c0);
-            let covered = t.index.iter().filter(|&&i| i == k).count();
-            let rects: Vec<BBox> = if covered == area {
-                vec![cell.bbox]
-            } else {
-                let nc = t.n_cols();
-                (cell.r0..cell.r1)
-                    .flat_map(|r| (cell.c0..cell.c1).map(move |c| (r, c)))
-                    .filter(|&(r, c)| t.index[r * nc + c] == k)
-                    .map(|(r, c)| BBox::new(t.xs[c], t.ys[r], t.xs[c + 1], t.ys[r + 1]))
-                    .collect()
-            };
-            for b in rects {
-                if let Some(r) = to_px(&b).clip(w, h) {
-                    plans.push(cell_reader.plan(r)?);
+    if opts.cells {
+        // 1. look at every cell's ink (blank, dash, number-like, text-like)
+        let mut plans: Vec<Plan> = Vec::new();
+        for t in &tables {
+            for (k, cell) in t.cells.iter().enumerate() {
+                // A merged region that is not a rectangle (an L-shape left by a missing ruling)
+                // would overlap its neighbours' boxes: read it grid position by position instead.
+                let area = (cell.r1 - cell.r0) * (cell.c1 - cell.c0);
+                let covered = t.index.iter().filter(|&&i| i == k).count();
+                let rects: Vec<BBox> = if covered == area {
+                    vec![cell.bbox]
+                } else {
+                    let nc = t.n_cols();
+                    (cell.r0..cell.r1)
+                        .flat_map(|r| (cell.c0..cell.c1).map(move |c| (r, c)))
+                        .filter(|&(r, c)| t.index[r * nc + c] == k)
+                        .map(|(r, c)| BBox::new(t.xs[c], t.ys[r], t.xs[c + 1], t.ys[r + 1]))
+                        .collect()
+                };
+                for b in rects {
+                    if let Some(r) = to_px(&b).clip(w, h) {
+                        plans.push(cell_reader.plan(r)?);
+                    }
                 }
             }
         }
-    }
-    // 2. digit reads, batched: the number-like cells' ink side by side in strips, one
-    //    recognition per strip (per-call overhead dominates single-number reads)
-    let mut numeric: Vec<Option<Vec<OcrWord>>> = vec![None; plans.len()];
-    let cands: Vec<usize> = (0..plans.len()).filter(|&i| matches!(plans[i], Plan::Ink { numeric_first: true, .. })).collect();
-    let batch = std::env::var_os("NIANBAO_OCR_NOBATCH").is_none();
-    for chunk in cands.chunks(STRIP_CELLS).filter(|_| batch) {
-        let regions: Vec<Rect> = chunk.iter().map(|&i| plans[i].region()).collect();
-        if let Some(results) = read_batch(&prep.gray, &regions, false, ReadMode::Numeric, dpi, engine)? {
-            for (&i, ws) in chunk.iter().zip(results) {
-                numeric[i] = ws;
+        // 2. digit reads, batched: the number-like cells' ink side by side in strips, one
+        //    recognition per strip (per-call overhead dominates single-number reads)
+        let mut numeric: Vec<Option<Vec<OcrWord>>> = vec![None; plans.len()];
+        let cands: Vec<usize> = (0..plans.len()).filter(|&i| matches!(plans[i], Plan::Ink { numeric_first: true, .. })).collect();
+        let batch = std::env::var_os("NIANBAO_OCR_NOBATCH").is_none();
+        for chunk in cands.chunks(STRIP_CELLS).filter(|_| batch) {
+            let regions: Vec<Rect> = chunk.iter().map(|&i| plans[i].region()).collect();
+            if let Some(results) = read_batch(&prep.gray, &regions, false, ReadMode::Numeric, dpi, engine)? {
+                for (&i, ws) in chunk.iter().zip(results) {
+                    numeric[i] = ws;
+                }
             }
         }
-    }
-    // 3. label text, batched the same way (stacked): the cells that are not plausibly numbers
-    let mut text: Vec<Option<Vec<OcrWord>>> = vec![None; plans.len()];
-    let labels: Vec<usize> = (0..plans.len())
-        .filter(|&i| matches!(plans[i], Plan::Ink { numeric_first: false, .. }))
-        .collect();
-    for chunk in labels.chunks(STRIP_CELLS).filter(|_| batch) {
-        let regions: Vec<Rect> = chunk.iter().map(|&i| plans[i].region()).collect();
-        if let Some(results) = read_batch(&prep.gray, &regions, true, ReadMode::TextBlock, dpi, engine)? {
-            for (&i, ws) in chunk.iter().zip(results) {
-                text[i] = ws;
+        // 3. label text, batched the same way (stacked): the cells that are not plausibly numbers
+        let mut text: Vec<Option<Vec<OcrWord>>> = vec![None; plans.len()];
+        let labels: Vec<usize> = (0..plans.len())
+            .filter(|&i| matches!(plans[i], Plan::Ink { numeric_first: false, .. }))
+            .collect();
+        for chunk in labels.chunks(STRIP_CELLS).filter(|_| batch) {
+            let regions: Vec<Rect> = chunk.iter().map(|&i| plans[i].region()).collect();
+            if let Some(results) = read_batch(&prep.gray, &regions, true, ReadMode::TextBlock, dpi, engine)? {
+                for (&i, ws) in chunk.iter().zip(results) {
+                    text[i] = ws;
+                }
             }
         }
-    }
-    // 4. the rest on the page image: single-cell fallbacks
-    engine.set_image(&prep.gray, dpi)?;
-    for ((plan, nums), txt) in plans.into_iter().zip(numeric).zip(text) {
-        let ws = cell_reader.finish(plan, nums, txt, engine)?;
-        push(&mut page, ws);
+        // 4. the rest on the page image: single-cell fallbacks
+        engine.set_image(&prep.gray, dpi)?;
+        for ((plan, nums), txt) in plans.into_iter().zip(numeric).zip(text) {
+            let ws = cell_reader.finish(plan, nums, txt, engine)?;
+            push(&mut page, ws);
+        }
     }
 
     let t_cells = t0.elapsed();
-    if opts.page_text {
+    if opts.page_text.reads(page_number) {
         let mut masked = prep.page_gray.copy()?;
         let mut text = prep.text.copy()?;
         let pad = (dpi_x / 50.0).round() as i32;
@@ -641,6 +698,17 @@ fn merge_numeric(ws: Vec<OcrWord>) -> Vec<OcrWord> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn page_text_reads_first_page_by_default() {
+        let d = PageText::default();
+        assert!(d.reads(1) && !d.reads(2));
+        assert!(PageText::All.reads(7) && !PageText::None.reads(1));
+        for p in [PageText::None, PageText::FirstPage, PageText::All] {
+            assert_eq!(p.as_str().parse::<PageText>(), Ok(p));
+        }
+        assert!("everything".parse::<PageText>().is_err());
+    }
+
     use super::*;
 
     #[test]
