@@ -19,6 +19,10 @@
 //!   without a text layer) that is not fully confirmed is flagged:
 //!   - `unverified` when no check confirms it at all (its checks cannot be evaluated because a
 //!     cell is missing, or pass only through a value inferred from them) and none fails;
+//!   - `partly_verified` when it is not zero and one of its checks confirms it but another
+//!     cannot be evaluated (a row total holds just as well when a whole row's numbers landed
+//!     under the wrong label, which only the column sums can tell; zeros, the bulk of every
+//!     report, are spared: a shifted row shows in its non-zero values);
 //!   - `low_confidence` when the producer's confidence is below [`LOW`];
 //!   - `malformed_number` when the text is not how a count is printed: digits split by a space
 //!     (`0 60`: two readings merged) or a leading zero (`060`), unless it is zero however it
@@ -149,6 +153,12 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
         if !ks.is_empty() && !ks.iter().any(|k| k.0 || k.1) {
             add.push("unverified");
         }
+        let nonzero = c.value.as_deref().and_then(|v| v.parse::<f64>().ok()).is_some_and(|v| v != 0.0);
+        if nonzero && ks.iter().any(|k| k.0) && !ks.iter().any(|k| k.1) {
+            // One direction holds, the other cannot be evaluated: a row total holds just as
+            // well when the whole row's numbers landed under the wrong label.
+            add.push("partly_verified");
+        }
         if c.word_confidence < LOW {
             add.push("low_confidence");
         }
@@ -261,8 +271,10 @@ mod tests {
         lose(&mut m, "requests", "rejected_repeat", "commercial");
         run(&mut m, &[1]);
         assert!(has(&m, "requests", "granted", "commercial", "unverified"));
-        // research: its column holds, so it is confirmed
+        // research (0): its column holds, its row cannot be evaluated; zeros are spared
         assert!(flags(&m, "requests", "granted", "research").is_empty());
+        // other_org (1): the same, not zero: partly verified
+        assert_eq!(flags(&m, "requests", "granted", "other_org"), vec!["partly_verified".to_string()]);
         // natural_person's column lacks granted: new_received.natural_person still has its row
         assert!(flags(&m, "requests", "new_received", "natural_person").is_empty());
         // missing cells keep their own flag only
@@ -312,11 +324,14 @@ mod tests {
         run(&mut m, &[1]);
         assert!(has(&m, "requests", "granted", "commercial", "unverified"));
         assert!(!has(&m, "requests", "granted", "total", "unverified"), "the inferred cell says so itself");
-        // the same row with its total read: the row confirms the cell
+        // the same row with its total read: the row confirms the cell, the column cannot
+        // (a zero: spared the partly_verified doubt)
         let mut m = report(0.9);
         lose(&mut m, "requests", "rejected_repeat", "commercial");
         run(&mut m, &[1]);
         assert!(flags(&m, "requests", "granted", "commercial").is_empty());
+        // and a cell whose row and column both hold has no flag at all
+        assert!(flags(&m, "requests", "granted", "research").is_empty());
     }
 
     #[test]
@@ -399,7 +414,7 @@ mod tests {
             c.flag("column_by_position");
         }
         run(&mut m, &[1]);
-        // granted's row holds: confirmed
+        // granted's row holds: its order is confirmed (its column cannot be evaluated)
         assert!(flags(&m, "requests", "granted", "commercial").is_empty());
         // unable_not_held.commercial: row incomplete, column incomplete: nothing confirms the order
         assert!(has(&m, "requests", "unable_not_held", "commercial", "column_by_position"));
