@@ -288,6 +288,10 @@ struct State {
 /// that breaks a sequence (an active or appeals row, a group printed as one row).
 enum Seq<'a> {
     Anchor(usize),
+    /// The requests table's column header: before any matched row it stands for the table's
+    /// start (the first rows' labels often sit under a merged note cell); later (a continuation
+    /// page repeating it) it is transparent.
+    Header,
     Open(Open<'a>),
     Break,
 }
@@ -315,6 +319,9 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             let cells = row_cells(t, r);
             let texts: Vec<String> = cells.iter().map(|c| c.text()).collect();
             if update_headers(t, r, &cells, &texts, &mut st) {
+                if texts.iter().filter(|s| requests_col_key(s).is_some()).count() >= 3 {
+                    seq.push(Seq::Header);
+                }
                 continue;
             }
             let (labels, vals) = split_row(&cells);
@@ -429,21 +436,30 @@ fn numbering_agrees(label_text: &str, last_label: &str, row: &Row) -> bool {
 /// a run crossing another table's row are left alone.  Cells so placed are flagged
 /// `row_by_position` (verify drops it when a check confirms them).
 fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<MappedCell>) {
+    let mut seen_anchor = false;
     let mut i = 0;
     while i < seq.len() {
-        let Seq::Anchor(a) = seq[i] else {
-            i += 1;
-            continue;
+        // where a run may start: after a matched row, or at the table's start
+        let a: i64 = match seq[i] {
+            Seq::Anchor(a) => {
+                seen_anchor = true;
+                a as i64
+            }
+            Seq::Header if !seen_anchor => -1,
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         let mut j = i + 1;
-        while j < seq.len() && matches!(seq[j], Seq::Open(_)) {
+        while j < seq.len() && matches!(seq[j], Seq::Open(_) | Seq::Header) {
             j += 1;
         }
-        let (Some(Seq::Anchor(b)), true) = (seq.get(j), j > i + 1) else {
+        let Some(Seq::Anchor(b)) = seq.get(j) else {
             i = j.max(i + 1);
             continue;
         };
-        let b = *b;
+        let b = *b as i64;
         // one printed row split into two grid rows repeats its label cell: count it once
         let mut run: Vec<&Open> = Vec::new();
         for s in &seq[i + 1..j] {
@@ -453,8 +469,8 @@ fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<Map
                 run.push(o);
             }
         }
-        let fits = b > a && b - a - 1 == run.len();
-        let rows: Vec<&Row> = if fits { def.rows[a + 1..b].iter().collect() } else { vec![] };
+        let fits = !run.is_empty() && b > a && (b - a - 1) as usize == run.len();
+        let rows: Vec<&Row> = if fits { def.rows[(a + 1) as usize..b as usize].iter().collect() } else { vec![] };
         let free = rows.iter().all(|r| !out.iter().any(|c| c.table == def.key && c.row == r.key));
         let agree = run.iter().zip(&rows).all(|(o, r)| numbering_agrees(&o.label_text, &o.cand.label, r));
         if fits && free && agree {
@@ -811,6 +827,17 @@ mod tests {
         // a label with a lost numbering and a lost group still fills its gap
         let m = mapped(&[row("2.其他法律行政法规禁止公开", "1"), row("CA)#@", "3"), row("4.保护第三方合法权益", "2")]);
         assert_eq!(req(&m, "denied_three_safety").value.as_deref(), Some("3"));
+    }
+
+    #[test]
+    fn first_row_under_a_merged_note_is_placed_from_the_header() {
+        let m = mapped(&[row("(本列数据的勾稽关系为:第一项加第二项之和等于", "7"), row("二、上年结转政府信息公开申请数量", "1")]);
+        let c = req(&m, "new_received");
+        assert_eq!(c.value.as_deref(), Some("7"));
+        assert!(c.flags.contains(&"row_by_position".to_string()));
+        // two rows lost before the first matched one: not placed
+        let m = mapped(&[row("(本列数据的勾稽关系为", "7"), row("（二）部分公开", "1")]);
+        assert!(req(&m, "new_received").value.is_none());
     }
 
     #[test]
