@@ -355,7 +355,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             // header, every cell below one of its columns is a value cell, and the label is left
             // of them.
             let Some(cols) = st.req_cols.as_ref() else { continue };
-            let Some((labels, vals)) = split_by_columns(&cells, cols) else { continue };
+            let Some((labels, vals)) = split_by_columns(&cells, cols, labels.len()) else { continue };
             let best = labels
                 .iter()
                 .filter_map(|c| best_row(&schema.requests, &c.text()).map(|(row, s)| (c, row, s)))
@@ -384,10 +384,12 @@ fn row_index(def: &TableDef, row: &Row) -> usize {
 }
 
 /// A row's label and value cells by the requests header's columns: the value cells are those
-/// from the first cell below a header column on (whatever OCR read in them), the label cells
-/// those left of it.  None when no cell lies below a column.
-fn split_by_columns<'a>(cells: &[&'a Cell], cols: &ColMap) -> Option<(Vec<&'a Cell>, Vec<&'a Cell>)> {
-    let k = cells.iter().position(|c| cols.key_for(&c.bbox).is_some())?;
+/// from the first cell below a header column on (whatever OCR read in them), or from the start
+/// of the row's closing run of numbers (`value_run_start`) when that is further left (a header
+/// that lost a column), the label cells those left of it.  None when no cell lies below a
+/// column.
+fn split_by_columns<'a>(cells: &[&'a Cell], cols: &ColMap, value_run_start: usize) -> Option<(Vec<&'a Cell>, Vec<&'a Cell>)> {
+    let k = cells.iter().position(|c| cols.key_for(&c.bbox).is_some())?.min(value_run_start);
     Some((cells[..k].to_vec(), cells[k..].to_vec()))
 }
 
@@ -835,6 +837,13 @@ mod tests {
         let c = req(&m, "new_received");
         assert_eq!(c.value.as_deref(), Some("7"));
         assert!(c.flags.contains(&"row_by_position".to_string()));
+        // a header that lost a column: the row's closing run of numbers still holds the values
+        let mut header = HEADER.to_vec();
+        header[1] = "自人";
+        let t = grid(&[header, row("(本列数据的勾稽关系为", "7"), row("二、上年结转政府信息公开申请数量", "1")]);
+        let m = map_tables(&[t], &crate::schema::schema());
+        assert_eq!(req(&m, "new_received").value.as_deref(), Some("7"));
+        assert_eq!(m.get("requests", "new_received", "total").unwrap().value.as_deref(), Some("7"));
         // two rows lost before the first matched one: not placed
         let m = mapped(&[row("(本列数据的勾稽关系为", "7"), row("（二）部分公开", "1")]);
         assert!(req(&m, "new_received").value.is_none());
