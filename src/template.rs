@@ -6,7 +6,9 @@
 //! character similarity after folding numbering and bracket variants; its value cells are the
 //! cells right of that label, assigned to template columns through the header rows above them
 //! (by x-overlap, so a continuation page without a header reuses the last header's columns),
-//! or by position when no header was seen.
+//! or by position when no header was seen.  Rows whose label OCR garbled are placed afterwards
+//! by the template's fixed row order where they exactly fill a gap between recognised rows
+//! (see [`assign_by_sequence`]).
 
 use crate::model::BBox;
 use crate::schema::{Row, Schema, TableDef};
