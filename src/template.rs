@@ -416,7 +416,7 @@ fn numbering_agrees(label_text: &str, last_label: &str, row: &Row) -> bool {
     let own = norm_label(&row.label);
     let l = norm_label(last_label);
     if let Some(d) = l.chars().next().filter(|c| c.is_ascii_digit())
-        && own.chars().next() != Some(d)
+        && !own.starts_with(d)
     {
         return false;
     }
