@@ -6,7 +6,9 @@
 //! character similarity after folding numbering and bracket variants; its value cells are the
 //! cells right of that label, assigned to template columns through the header rows above them
 //! (by x-overlap, so a continuation page without a header reuses the last header's columns),
-//! or by position when no header was seen.
+//! or by position when no header was seen.  Rows whose label OCR garbled are placed afterwards
+//! by the template's fixed row order where they exactly fill a gap between recognised rows
+//! (see [`assign_by_sequence`]).
 
 use crate::model::BBox;
 use crate::schema::{Row, Schema, TableDef};
@@ -283,42 +285,209 @@ struct State {
     appeals_cols: Option<ColMap>,
 }
 
+/// One requests-table row in reading order, for the sequence pass: a row matched by its
+/// label (the template index), a row with numbers whose label matched nothing, or anything
+/// that breaks a sequence (an active or appeals row, a group printed as one row).
+enum Seq<'a> {
+    Anchor(usize),
+    /// The requests table's column header: before any matched row it stands for the table's
+    /// start (the first rows' labels often sit under a merged note cell); later (a continuation
+    /// page repeating it) it is transparent.
+    Header,
+    Open(Open<'a>),
+    Break,
+}
+
+/// A requests row with numbers whose label matched no template row.
+struct Open<'a> {
+    cand: Candidate<'a>,
+    /// All of the row's label cells' text, for numbering ("5." "（六）") that is still legible.
+    label_text: String,
+    /// The physical label cell (a grid that splits one printed row in two repeats it).
+    label_cell: Option<*const Cell>,
+}
+
+/// Minimum similarity for a requests row's label to name its template row.
+const REQUESTS_LABEL_MIN: f32 = 0.6;
+
 /// Map the document's tables (in reading order) onto the template.
 pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
     let mut assigned: Vec<MappedCell> = Vec::new();
     let mut collapsed: Vec<(String, Candidate)> = Vec::new();
+    let mut seq: Vec<Seq> = Vec::new();
     let mut st = State::default();
     for t in tables {
         for r in 0..t.n_rows() {
             let cells = row_cells(t, r);
             let texts: Vec<String> = cells.iter().map(|c| c.text()).collect();
             if update_headers(t, r, &cells, &texts, &mut st) {
+                if texts.iter().filter(|s| requests_col_key(s).is_some()).count() >= 3 {
+                    seq.push(Seq::Header);
+                }
                 continue;
             }
             let (labels, vals) = split_row(&cells);
             let label = labels.last().map(|c| c.text()).unwrap_or_default();
-            if vals.is_empty() {
+            if labels.is_empty() && vals.len() >= 10 {
+                let cand = Candidate { value_cells: vals, label, page: t.page, method: t.method };
+                assign_appeals(&cand, &st, &schema.appeals, &mut assigned);
+                seq.push(Seq::Break);
                 continue;
             }
-            let cand = Candidate { value_cells: vals, label: label.clone(), page: t.page, method: t.method };
-            if labels.is_empty() {
-                if cand.value_cells.len() >= 10 {
-                    assign_appeals(&cand, &st, &schema.appeals, &mut assigned);
+            if !vals.is_empty() && !labels.is_empty() {
+                let cand = Candidate { value_cells: vals, label: label.clone(), page: t.page, method: t.method };
+                if let Some(row) = active_row(&schema.active, &label) {
+                    assign_active(&cand, row, &st, &mut assigned);
+                    seq.push(Seq::Break);
+                    continue;
+                } else if let Some(g) = collapsed_group(&schema.requests, &label) {
+                    collapsed.push((g.to_string(), cand));
+                    seq.push(Seq::Break);
+                    continue;
+                } else if let Some((row, s)) = best_row(&schema.requests, &label)
+                    && s >= REQUESTS_LABEL_MIN
+                {
+                    assign_requests(&cand, row, &st, &mut assigned);
+                    seq.push(Seq::Anchor(row_index(&schema.requests, row)));
+                    continue;
                 }
-                continue;
             }
-            if let Some(row) = active_row(&schema.active, &label) {
-                assign_active(&cand, row, &st, &mut assigned);
-            } else if let Some(g) = collapsed_group(&schema.requests, &label) {
-                collapsed.push((g.to_string(), cand));
-            } else if let Some((row, s)) = best_row(&schema.requests, &label)
-                && s >= 0.6
+            // The label was not recognised, or OCR read marks in the value cells as text (which
+            // cuts the value run short and passes a mark off as the label): under a requests
+            // header, every cell below one of its columns is a value cell, and the label is left
+            // of them.
+            let Some(cols) = st.req_cols.as_ref() else { continue };
+            let Some((labels, vals)) = split_by_columns(&cells, cols, labels.len()) else { continue };
+            let best = labels
+                .iter()
+                .filter_map(|c| best_row(&schema.requests, &c.text()).map(|(row, s)| (c, row, s)))
+                .max_by(|a, b| a.2.total_cmp(&b.2));
+            let label_text: String = labels.iter().map(|c| c.text()).collect();
+            if let Some((cell, row, s)) = best
+                && s >= REQUESTS_LABEL_MIN
             {
+                let cand = Candidate { value_cells: vals, label: cell.text(), page: t.page, method: t.method };
                 assign_requests(&cand, row, &st, &mut assigned);
+                seq.push(Seq::Anchor(row_index(&schema.requests, row)));
+            } else if has_numbers(&vals) {
+                let label_cell = labels.iter().rev().find(|c| !c.text().trim().is_empty());
+                let label = label_cell.map(|c| c.text()).unwrap_or_default();
+                let cand = Candidate { value_cells: vals, label, page: t.page, method: t.method };
+                seq.push(Seq::Open(Open { cand, label_text, label_cell: label_cell.map(|c| *c as *const Cell) }));
             }
         }
     }
+    assign_by_sequence(&seq, &schema.requests, &st, &mut assigned);
     assemble(schema, assigned, collapsed)
+}
+
+fn row_index(def: &TableDef, row: &Row) -> usize {
+    def.rows.iter().position(|r| r.key == row.key).unwrap_or(usize::MAX)
+}
+
+/// A row's label and value cells by the requests header's columns: the value cells are those
+/// from the first cell below a header column on (whatever OCR read in them), or from the start
+/// of the row's closing run of numbers (`value_run_start`) when that is further left (a header
+/// that lost a column), the label cells those left of it.  None when no cell lies below a
+/// column.
+fn split_by_columns<'a>(cells: &[&'a Cell], cols: &ColMap, value_run_start: usize) -> Option<(Vec<&'a Cell>, Vec<&'a Cell>)> {
+    let k = cells.iter().position(|c| cols.key_for(&c.bbox).is_some())?.min(value_run_start);
+    Some((cells[..k].to_vec(), cells[k..].to_vec()))
+}
+
+/// Whether any value cell holds a printed number or zero mark (not only blanks).
+fn has_numbers(vals: &[&Cell]) -> bool {
+    vals.iter().any(|c| {
+        let t = c.text();
+        !t.trim().is_empty() && values::is_value_like(&t)
+    })
+}
+
+/// The bracketed numerals （一） to （七） in a text, also with a lost closing bracket.
+fn bracket_numerals(text: &str) -> Vec<char> {
+    let t: Vec<char> = norm_label(text).chars().collect();
+    t.windows(2).filter(|w| matches!(w[0], '(' | '《' | '〈') && "一二三四五六七".contains(w[1])).map(|w| w[1]).collect()
+}
+
+/// Whether a garbled label's legible numbering agrees with a template row: a leading digit
+/// (5虱求… for 5.要求…) must be the row's own, a bracketed numeral (（六）, (六 ) must be
+/// the row's or its group's, and a leading 一、/二、/四、 the row's.
+fn numbering_agrees(label_text: &str, last_label: &str, row: &Row) -> bool {
+    let own = norm_label(&row.label);
+    let l = norm_label(last_label);
+    if let Some(d) = l.chars().next().filter(|c| c.is_ascii_digit())
+        && !own.starts_with(d)
+    {
+        return false;
+    }
+    let lc: Vec<char> = l.chars().take(2).collect();
+    if lc.len() == 2 && "一二三四五六七".contains(lc[0]) && lc[1] == '.' && !own.starts_with(&format!("{}.", lc[0])) {
+        return false;
+    }
+    let found = bracket_numerals(label_text);
+    if found.is_empty() {
+        return true;
+    }
+    let mut allowed = bracket_numerals(&row.label);
+    allowed.extend(bracket_numerals(row.group.as_deref().unwrap_or("")));
+    found.iter().any(|c| allowed.contains(c))
+}
+
+/// Rows whose label OCR garbled, placed by the template's fixed row order: a run of such rows
+/// (with numbers) between two rows matched by their labels, whose template positions leave a
+/// gap of exactly as many rows, none of them read elsewhere, takes those rows in order, when
+/// every legible numbering agrees.  Two rows in a one-row gap, rows beyond the last match, or
+/// a run crossing another table's row are left alone.  Cells so placed are flagged
+/// `row_by_position` (verify drops it when a check confirms them).
+fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<MappedCell>) {
+    let mut seen_anchor = false;
+    let mut i = 0;
+    while i < seq.len() {
+        // where a run may start: after a matched row, or at the table's start
+        let a: i64 = match seq[i] {
+            Seq::Anchor(a) => {
+                seen_anchor = true;
+                a as i64
+            }
+            Seq::Header if !seen_anchor => -1,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let mut j = i + 1;
+        while j < seq.len() && matches!(seq[j], Seq::Open(_) | Seq::Header) {
+            j += 1;
+        }
+        let Some(Seq::Anchor(b)) = seq.get(j) else {
+            i = j.max(i + 1);
+            continue;
+        };
+        let b = *b as i64;
+        // one printed row split into two grid rows repeats its label cell: count it once
+        let mut run: Vec<&Open> = Vec::new();
+        for s in &seq[i + 1..j] {
+            if let Seq::Open(o) = s
+                && !(o.label_cell.is_some() && run.last().is_some_and(|p| p.label_cell == o.label_cell))
+            {
+                run.push(o);
+            }
+        }
+        let fits = !run.is_empty() && b > a && (b - a - 1) as usize == run.len();
+        let rows: Vec<&Row> = if fits { def.rows[(a + 1) as usize..b as usize].iter().collect() } else { vec![] };
+        let free = rows.iter().all(|r| !out.iter().any(|c| c.table == def.key && c.row == r.key));
+        let agree = run.iter().zip(&rows).all(|(o, r)| numbering_agrees(&o.label_text, &o.cand.label, r));
+        if fits && free && agree {
+            for (o, row) in run.iter().zip(&rows) {
+                let start = out.len();
+                assign_requests(&o.cand, row, st, out);
+                for c in &mut out[start..] {
+                    c.flag("row_by_position");
+                }
+            }
+        }
+        i = j;
+    }
 }
 
 /// Recognise header rows and update the column maps; true when the row is a header.
@@ -602,4 +771,136 @@ mod tests {
         assert_eq!(active_row(&crate::schema::schema().active, "行政规范性文件").unwrap().key, "normative_documents");
         assert_eq!(active_row(&crate::schema::schema().active, "规章").unwrap().key, "regulations");
     }
+    /// A ruled grid: a label column 100 wide, then value columns 20 wide; one cell per text.
+    fn grid(rows: &[Vec<&str>]) -> Table {
+        let n_cols = rows.iter().map(|r| r.len()).max().unwrap_or(1);
+        let xs: Vec<f32> = (0..=n_cols).map(|c| if c == 0 { 0.0 } else { 100.0 + 20.0 * (c - 1) as f32 }).collect();
+        let ys: Vec<f32> = (0..=rows.len()).map(|r| 10.0 * r as f32).collect();
+        let mut cells = Vec::new();
+        for (r, row) in rows.iter().enumerate() {
+            for c in 0..n_cols {
+                let text = row.get(c).copied().unwrap_or("");
+                cells.push(Cell {
+                    r0: r,
+                    r1: r + 1,
+                    c0: c,
+                    c1: c + 1,
+                    bbox: BBox { x0: xs[c], y0: ys[r], x1: xs[c + 1], y1: ys[r + 1] },
+                    words: vec![],
+                    lines: if text.is_empty() { vec![] } else { vec![text.to_string()] },
+                    confidence: 0.9,
+                    alternatives: vec![],
+                });
+            }
+        }
+        let index = (0..cells.len()).collect();
+        Table { page: 1, bbox: BBox { x0: 0.0, y0: 0.0, x1: xs[n_cols], y1: ys[rows.len()] }, xs, ys, cells, index, method: "lattice" }
+    }
+
+    const HEADER: [&str; 8] = ["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"];
+
+    fn row<'a>(label: &'a str, v: &'a str) -> Vec<&'a str> {
+        let mut r = vec![label];
+        r.extend(std::iter::repeat_n(v, 7));
+        r
+    }
+
+    fn mapped(rows: &[Vec<&str>]) -> Mapping {
+        let mut all = vec![HEADER.to_vec()];
+        all.extend(rows.iter().cloned());
+        map_tables(&[grid(&all)], &crate::schema::schema())
+    }
+
+    fn req<'m>(m: &'m Mapping, row: &str) -> &'m MappedCell {
+        m.get("requests", row, "natural_person").unwrap()
+    }
+
+    #[test]
+    fn garbled_label_in_a_one_row_gap_is_placed_by_sequence() {
+        let m = mapped(&[
+            row("4.无正当理由大量反复申请", "1"),
+            row("5虱求行天确认或出其到入", "7"),
+            row("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "2"),
+        ]);
+        let c = req(&m, "rejected_confirmation");
+        assert_eq!(c.value.as_deref(), Some("7"));
+        assert!(c.flags.contains(&"row_by_position".to_string()));
+        // the rows matched by their labels carry no such flag
+        assert!(req(&m, "rejected_massive").flags.is_empty());
+        assert_eq!(req(&m, "other_overdue_correction").value.as_deref(), Some("2"));
+        // a label with a lost numbering and a lost group still fills its gap
+        let m = mapped(&[row("2.其他法律行政法规禁止公开", "1"), row("CA)#@", "3"), row("4.保护第三方合法权益", "2")]);
+        assert_eq!(req(&m, "denied_three_safety").value.as_deref(), Some("3"));
+    }
+
+    #[test]
+    fn first_row_under_a_merged_note_is_placed_from_the_header() {
+        let m = mapped(&[row("(本列数据的勾稽关系为:第一项加第二项之和等于", "7"), row("二、上年结转政府信息公开申请数量", "1")]);
+        let c = req(&m, "new_received");
+        assert_eq!(c.value.as_deref(), Some("7"));
+        assert!(c.flags.contains(&"row_by_position".to_string()));
+        // a header that lost a column: the row's closing run of numbers still holds the values
+        let mut header = HEADER.to_vec();
+        header[1] = "自人";
+        let t = grid(&[header, row("(本列数据的勾稽关系为", "7"), row("二、上年结转政府信息公开申请数量", "1")]);
+        let m = map_tables(&[t], &crate::schema::schema());
+        assert_eq!(req(&m, "new_received").value.as_deref(), Some("7"));
+        assert_eq!(m.get("requests", "new_received", "total").unwrap().value.as_deref(), Some("7"));
+        // two rows lost before the first matched one: not placed
+        let m = mapped(&[row("(本列数据的勾稽关系为", "7"), row("（二）部分公开", "1")]);
+        assert!(req(&m, "new_received").value.is_none());
+    }
+
+    #[test]
+    fn sequence_does_not_fire_on_two_rows_in_a_one_row_gap() {
+        let m = mapped(&[
+            row("4.无正当理由大量反复申请", "1"),
+            row("虱求行政机天确", "7"),
+            row("其已获到入息", "8"),
+            row("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "2"),
+        ]);
+        assert!(req(&m, "rejected_confirmation").flags.contains(&"not_found".to_string()));
+    }
+
+    #[test]
+    fn sequence_does_not_fire_on_rows_without_numbers_or_ambiguous_gaps() {
+        // no numbers in the row: nothing to place
+        let m = mapped(&[row("4.无正当理由大量反复申请", "1"), row("虱求行政机天确", "AN"), row("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "2")]);
+        assert!(req(&m, "rejected_confirmation").value.is_none());
+        // one unmatched row in a two-row gap: which row it is, is unknown
+        let m = mapped(&[row("3.要求提供公开出版物", "1"), row("虱求行政机天确", "7"), row("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "2")]);
+        assert!(req(&m, "rejected_massive").value.is_none());
+        assert!(req(&m, "rejected_confirmation").value.is_none());
+        // legible numbering that disagrees with the gap's row
+        let m = mapped(&[row("4.无正当理由大量反复申请", "1"), row("3虱求行政机天确", "7"), row("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "2")]);
+        assert!(req(&m, "rejected_confirmation").value.is_none());
+        // beyond the last matched row: no gap to fill
+        let m = mapped(&[row("4.无正当理由大量反复申请", "1"), row("5虱求行政机天确", "7")]);
+        assert!(req(&m, "rejected_confirmation").value.is_none());
+    }
+
+    #[test]
+    fn marks_read_in_value_cells_do_not_hide_the_label() {
+        // OCR read marks in two value cells: the label is still the cell left of the columns
+        let m = mapped(&[vec!["（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "3", "Me", "0", "0", "SN", "0", "5"]]);
+        let get = |col: &str| m.get("requests", "partially_granted", col).unwrap();
+        assert_eq!(get("natural_person").value.as_deref(), Some("3"));
+        assert_eq!(get("total").value.as_deref(), Some("5"));
+        assert!(get("commercial").value.is_none());
+        assert!(get("commercial").flags.contains(&"unparseable".to_string()));
+        assert!(!get("natural_person").flags.contains(&"row_by_position".to_string()));
+    }
+
+    #[test]
+    fn numbering_of_garbled_labels() {
+        let s = crate::schema::schema();
+        let r = |k: &str| s.requests.rows.iter().find(|r| r.key == k).unwrap();
+        assert!(numbering_agrees("5虱求行政机天确认", "5虱求行政机天确认", r("rejected_confirmation")));
+        assert!(!numbering_agrees("4虱求", "4虱求", r("rejected_confirmation")));
+        assert!(numbering_agrees("(六其他处理3.其他", "3.其他", r("other_other")));
+        assert!(!numbering_agrees("(五)不予处理", "##", r("other_other")));
+        assert!(numbering_agrees("(七)总计", "(七)总计", r("total_processed")));
+        assert!(!numbering_agrees("二.上年结转", "二.上年结转", r("carried_forward")));
+    }
 }
+

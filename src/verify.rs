@@ -15,6 +15,8 @@
 //! - `column_by_position` (columns taken in template order) is dropped from a cell that a check
 //!   confirms: a row read in order whose total holds, or a column whose sum holds, has its
 //!   values in their columns.
+//! - `row_by_position` (a row whose label OCR garbled, placed by the template's row order) is
+//!   dropped from a cell that a column check (`results_total`, `balance`) confirms.
 //! - A value read in doubt (by OCR or from a text dump: a word confidence below 1, or a page
 //!   without a text layer) that is not fully confirmed is flagged:
 //!   - `unverified` when no check confirms it at all (its checks cannot be evaluated because a
@@ -140,6 +142,11 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
         if ks.iter().any(|k| k.0) {
             // columns taken in order are right when a sum over the row or column holds
             m.cells[i].flags.retain(|f| f != "column_by_position");
+        }
+        if confirming[i].iter().any(|&k| checks[k].check != "row_total") {
+            // a row placed by the template's order is in its place when a sum down its column
+            // holds (a row's own total says nothing about which row it is)
+            m.cells[i].flags.retain(|f| f != "row_by_position");
         }
         let c = &m.cells[i];
         let fully = !ks.is_empty() && ks.iter().all(|k| k.0);
