@@ -36,6 +36,7 @@ pub mod inspect;
 pub mod lept;
 pub mod preprocess;
 pub mod rulings;
+pub mod seal;
 
 pub use engine::{NullEngine, OcrEngine, OcrWord, ReadMode, TesseractConfig, TesseractEngine, with_thread_engine};
 pub use image::{DpiSource, PageImage, load_image_file, pdf_page_count, pdf_page_image, render_pdf_page};
@@ -183,7 +184,14 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     // 4. the rest on the page image: single-cell fallbacks
     engine.set_image(&prep.gray, dpi)?;
     for ((plan, nums), txt) in plans.into_iter().zip(numeric).zip(text) {
-        let ws = cell_reader.finish(plan, nums, txt, engine)?;
+        let mut ws = cell_reader.finish(plan, nums, txt, engine)?;
+        // A reading under a seal that could not be dropped (gray scans) mixes the seal's
+        // strokes with the cell's: it is in doubt however sure the recogniser is.
+        for w in &mut ws {
+            if prep.seals.iter().any(|s| s.overlaps(w.rect)) {
+                w.confidence = w.confidence.min(UNDER_SEAL_CONFIDENCE);
+            }
+        }
         push(&mut page, ws);
     }
 
@@ -215,6 +223,10 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     let image = PageImage::from_pix(prep.gray, dpi_x, dpi_y, DpiSource::Pdf)?;
     Ok(OcrPage { page, tables, image, skew_deg: prep.skew_deg })
 }
+
+/// Confidence cap of a cell word under a seal ring found on a gray scan (below
+/// `verify::LOW`, so that a value the checks do not confirm is flagged).
+const UNDER_SEAL_CONFIDENCE: f32 = 0.5;
 
 /// Complete partly erased rulings.  A cell edge that is ruled over only part of its length
 /// (at least `PARTIAL_EDGE` of it) is a ruling with a gap (erasure, faint print, a scanner
