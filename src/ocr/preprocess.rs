@@ -68,11 +68,6 @@ const TEXT_THRESHOLD: i32 = 170;
 /// Permissive threshold for finding faint ruling lines (noise is removed by the opening).
 const LINE_THRESHOLD: i32 = 225;
 
-/// A ruling piece with at least this share of its length within `SEAL_MARGIN_MM` of a seal's
-/// disk is dropped.
-const SEAL_INSIDE: f32 = 0.7;
-const SEAL_MARGIN_MM: f32 = 1.5;
-
 fn px(dpi: f32, inches: f32) -> i32 {
     (dpi * inches).round().max(1.0) as i32
 }
@@ -205,23 +200,7 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
         })
         .collect();
 
-    // Pieces that lie (mostly) on or inside a seal's ring are the ring and its text, or real
-    // rulings the seal covers, whose parts outside the ring carry them (gap repair closes
-    // the rest).
-    let margin = px(dpi, SEAL_MARGIN_MM / 25.4) as f32;
-    let on_seal = |r: &Rect| {
-        let (x0, y0, x1, y1) = if r.w >= r.h {
-            let y = (r.y + r.h / 2) as f32;
-            (r.x as f32, y, r.x1() as f32, y)
-        } else {
-            let x = (r.x + r.w / 2) as f32;
-            (x, r.y as f32, x, r.y1() as f32)
-        };
-        let len = (x1 - x0 + y1 - y0).max(1.0);
-        seals.iter().any(|s| s.inside_len(x0, y0, x1, y1, margin) >= SEAL_INSIDE * len)
-    };
-    let h_boxes: Vec<Rect> = h_boxes.into_iter().filter(|r| !on_seal(r)).collect();
-    let v_boxes: Vec<Rect> = v_boxes.into_iter().filter(|r| !on_seal(r)).collect();
+    let (h_boxes, v_boxes) = seal::drop_seal_pieces(h_boxes, v_boxes, &seals, dpi);
     lap("rulings");
     // Paint the line pixels out of the gray image.  The openings also keep the long strokes of
     // large (title) glyphs; erasing those turns 当阳市人民政府2022年… into fragments.  Table cells
