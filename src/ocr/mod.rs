@@ -119,7 +119,11 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     }
     let repaired = repair_rulings(&prep.rulings_pt(), page_number, &opts.tolerances);
     let inset = (dpi_x / 50.0).round().max(2.0) as i32;
-    let mut glyphs = |b: BBox| -> Vec<BBox> { to_px(&b).inset(inset).and_then(|r| r.clip(w, h)).map(|r| glyph_boxes(&prep.text, r, dpi_x)).unwrap_or_default().into_iter().map(to_pt).collect() };
+    // (the seal's strokes are no cell's text: a merged cell is not cut because of them)
+    let off_seal = |c: &Rect| !prep.seals.iter().any(|s| s.covers_centre(*c));
+    let mut glyphs = |b: BBox| -> Vec<BBox> {
+        to_px(&b).inset(inset).and_then(|r| r.clip(w, h)).map(|r| glyph_boxes(&prep.text, r, dpi_x)).unwrap_or_default().into_iter().filter(off_seal).map(to_pt).collect()
+    };
     page.rulings = rulings::split_merged_by_ink(&repaired, page_number, &opts.tolerances, &mut glyphs);
     let tables = table::find_grids(&page.rulings, page_number, &opts.tolerances);
     let push = |page: &mut Page, ws: Vec<OcrWord>| {
@@ -129,7 +133,7 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     };
 
     let dpi = dpi_x.round() as u32;
-    let cell_reader = CellReader { text: &prep.text, faint: &prep.faint, gray: &prep.gray, dpi: dpi_x, inset: (dpi_x / 50.0).round().max(2.0) as i32 };
+    let cell_reader = CellReader { text: &prep.text, faint: &prep.faint, gray: &prep.gray, dpi: dpi_x, inset: (dpi_x / 50.0).round().max(2.0) as i32, seals: &prep.seals };
     // 1. look at every cell's ink (blank, dash, number-like, text-like)
     let mut plans: Vec<Plan> = Vec::new();
     for t in &tables {
@@ -224,6 +228,9 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     Ok(OcrPage { page, tables, image, skew_deg: prep.skew_deg })
 }
 
+/// Glyphs outside a seal's disk that make a cell's text of their own (see `CellReader::plan`).
+const SEAL_LABEL_GLYPHS: usize = 3;
+
 /// Confidence cap of a cell word under a seal ring found on a gray scan (below
 /// `verify::LOW`, so that a value the checks do not confirm is flagged).
 const UNDER_SEAL_CONFIDENCE: f32 = 0.5;
@@ -298,6 +305,8 @@ struct CellReader<'a> {
     gray: &'a Pix,
     dpi: f32,
     inset: i32,
+    /// Seal rings on the page (gray scans): see [`CellReader::plan`].
+    seals: &'a [seal::Seal],
 }
 
 /// A reading that is a plausible printed number or zero glyph.
@@ -435,7 +444,7 @@ impl CellReader<'_> {
     fn plan(&self, cell: Rect) -> Result<Plan> {
         let Some(inner) = cell.inset(self.inset) else { return Ok(Plan::Blank) };
         let speck = (self.dpi / 100.0).max(2.0) as i32;
-        let all: Vec<Rect> = self
+        let mut all: Vec<Rect> = self
             .text
             .clip(inner)?
             .components()?
@@ -445,9 +454,19 @@ impl CellReader<'_> {
             .collect();
         // Glyph-sized components; noise specks and punctuation are smaller than a third of the
         // tallest glyph (a dash is its own tallest component, so it stays).
+        let glyphs = |all: &[Rect]| -> Vec<Rect> {
+            let tallest = all.iter().map(|r| r.h).max().unwrap_or(0);
+            let big = (self.dpi * 0.04).max(tallest as f32 / 3.0) as i32;
+            all.iter().copied().filter(|r| r.w.max(r.h) >= big).collect()
+        };
+        // A cell reaching out of a seal's disk with text of its own outside (a label the seal
+        // covers at one end): the seal's strokes inside the disk are not part of it.
+        let off: Vec<Rect> = all.iter().copied().filter(|c| !self.seals.iter().any(|s| s.covers_centre(*c))).collect();
+        if off.len() < all.len() && glyphs(&off).len() >= SEAL_LABEL_GLYPHS {
+            all = off;
+        }
         let tallest = all.iter().map(|r| r.h).max().unwrap_or(0);
-        let big = (self.dpi * 0.04).max(tallest as f32 / 3.0) as i32;
-        let comps: Vec<Rect> = all.iter().copied().filter(|r| r.w.max(r.h) >= big).collect();
+        let comps = glyphs(&all);
         if comps.is_empty() {
             return Ok(Plan::Blank);
         }

@@ -32,6 +32,12 @@ impl Seal {
         (nx - self.cx).powi(2) + (ny - self.cy).powi(2) <= self.r * self.r
     }
 
+    /// Whether the centre of the rectangle `r` lies in the seal's disk.
+    pub fn covers_centre(&self, r: Rect) -> bool {
+        let (x, y) = (r.x as f32 + r.w as f32 / 2.0, r.y as f32 + r.h as f32 / 2.0);
+        (x - self.cx).powi(2) + (y - self.cy).powi(2) <= self.r * self.r
+    }
+
     /// The length of the straight piece from (x0, y0) to (x1, y1) that lies inside the disk
     /// grown by `margin`.
     pub fn inside_len(&self, x0: f32, y0: f32, x1: f32, y1: f32, margin: f32) -> f32 {
