@@ -182,16 +182,16 @@ const SEAL_INSIDE: f32 = 0.7;
 const SEAL_MARGIN_MM: f32 = 1.5;
 /// How close to the ring's outer edge a piece along it lies, mm.
 const TANGENT_MM: f32 = 2.5;
-/// How far along its line the piece off the seal may lie (about a seal's diameter).
-const COLLINEAR_GAP_MM: f32 = 50.0;
+/// How close a piece's end must come to a perpendicular ruling to meet it, mm.
+const MEET_MM: f32 = 1.0;
 
 /// The ruling pieces (`h`: horizontal, `v`: vertical; page pixels) without those that come
 /// from a seal: the ring's arcs where they run along x or y, and the strokes of its text.
-/// A piece on a seal's disk is kept when it is a real ruling the seal covers: it lies on the
-/// line of a piece off the seal (the same ruling, on both sides of the seal or one), or both
-/// its ends meet perpendicular pieces off the seal (a short cell edge between two long
-/// rulings).  Seal strokes do neither, except by chance; the ring's own arcs where they run
-/// along x or y are never kept.
+/// A piece on a seal's disk is kept when it is a real ruling the seal covers: both its ends
+/// meet perpendicular pieces off the seal (a short cell edge between two long rulings).
+/// Seal strokes do not, except by chance; the ring's own arcs where they run along x or y
+/// are never kept.  Lying on the line of a ruling off the seal is no sign: a seal stroke on a
+/// column line splits a title row, and the gap repair restores the real continuations.
 pub fn drop_seal_pieces(h: Vec<Rect>, v: Vec<Rect>, seals: &[Seal], dpi: f32) -> (Vec<Rect>, Vec<Rect>) {
     if seals.is_empty() {
         return (h, v);
@@ -214,17 +214,11 @@ pub fn drop_seal_pieces(h: Vec<Rect>, v: Vec<Rect>, seals: &[Seal], dpi: f32) ->
     };
     let h_on: Vec<bool> = h.iter().map(|r| on_seal(r, true)).collect();
     let v_on: Vec<bool> = v.iter().map(|r| on_seal(r, false)).collect();
-    let tol = 0.8 * mm;
-    let reach = 1.5 * mm;
-    let keep = |r: &Rect, horizontal: bool, same: &[Rect], same_on: &[bool], cross: &[Rect], cross_on: &[bool]| -> bool {
+    let reach = MEET_MM * mm;
+    let keep = |r: &Rect, horizontal: bool, cross: &[Rect], cross_on: &[bool]| -> bool {
         let (x0, y0, x1, y1) = line(r, horizontal);
         // (position across, start, end) along the piece's axis
         let (pos, a, b) = if horizontal { (y0, x0, x1) } else { (x0, y0, y1) };
-        let collinear = same.iter().zip(same_on).any(|(o, &on)| {
-            let (ox0, oy0, ox1, oy1) = line(o, horizontal);
-            let (opos, oa, ob) = if horizontal { (oy0, ox0, ox1) } else { (ox0, oy0, oy1) };
-            !on && (opos - pos).abs() <= tol && (oa - b).max(a - ob) <= COLLINEAR_GAP_MM * mm
-        });
         let meets = |p: f32| {
             cross.iter().zip(cross_on).any(|(o, &on)| {
                 let (ox0, oy0, ox1, oy1) = line(o, !horizontal);
@@ -239,10 +233,10 @@ pub fn drop_seal_pieces(h: Vec<Rect>, v: Vec<Rect>, seals: &[Seal], dpi: f32) ->
             let (c_across, c_along) = if horizontal { (s.cy, s.cx) } else { (s.cx, s.cy) };
             ((pos - c_across).abs() - s.r).abs() <= TANGENT_MM * mm && (mid - c_along).abs() <= 0.5 * s.r
         });
-        !tangent && (collinear || (meets(a) && meets(b)))
+        !tangent && meets(a) && meets(b)
     };
-    let h2 = h.iter().zip(&h_on).filter(|&(r, &on)| !on || keep(r, true, &h, &h_on, &v, &v_on)).map(|(r, _)| *r).collect();
-    let v2 = v.iter().zip(&v_on).filter(|&(r, &on)| !on || keep(r, false, &v, &v_on, &h, &h_on)).map(|(r, _)| *r).collect();
+    let h2 = h.iter().zip(&h_on).filter(|&(r, &on)| !on || keep(r, true, &v, &v_on)).map(|(r, _)| *r).collect();
+    let v2 = v.iter().zip(&v_on).filter(|&(r, &on)| !on || keep(r, false, &h, &h_on)).map(|(r, _)| *r).collect();
     (h2, v2)
 }
 
