@@ -26,7 +26,12 @@
 //! A blank cell yields no word; a cell holding only a dash-like zero glyph (— - － ‐) yields
 //! the word "—" (alternatives "-", "－"); "/" is read by the recogniser.
 //!
-//! Module map: [`image`] (decoding, budget), [`preprocess`] (leptonica clean-up),
+//! Seals on gray scans ([`seal`]): ruling pieces on the ring are dropped before the grid is
+//! built, a cell reaching out of the ring reads only its ink off the ring, seal strokes never
+//! cut a merged cell, and cell words on the ring get at most `UNDER_SEAL_CONFIDENCE`.
+//!
+//! Module map: [`image`] (decoding, budget), [`preprocess`] (leptonica clean-up), [`seal`]
+//! (seal rings by shape),
 //! [`engine`] (the `OcrEngine` plug-in trait, Tesseract and a null engine), [`inspect`] (debug
 //! PNG), [`lept`] (the leptonica wrapper).
 

@@ -5,8 +5,9 @@
 //!   ink is nearly as light as the paper there, so for colour scans the red channel is the gray
 //!   image (the classic "dropout colour" trick), and the colourful pixels that are light in red
 //!   (`pixMaskOverColorPixels`) are whitened outright.  Text under the seal survives, because
-//!   black over red is still dark in red.  Gray scans of a seal cannot be separated by colour; there
-//!   the seal stays and may disturb the cells it overlaps.
+//!   black over red is still dark in red.  Gray scans of a seal cannot be separated by colour:
+//!   there the seal's ring is found by its shape ([`super::seal`]), the ruling pieces on it are
+//!   dropped, and the producer marks the cells under it as read in doubt.
 //! * **Illumination.** `pixBackgroundNorm` estimates the paper level per tile and maps it to
 //!   white, so a global threshold afterwards works under uneven light and tinted paper.
 //! * **Deskew.** `pixFindSkew` (differential square sum over a ±7° sweep) on the binarised page;
