@@ -77,6 +77,38 @@ fn red_seal_over_numbers_is_dropped() {
 }
 
 #[test]
+fn gray_seal_ring_adds_no_rulings_and_its_cells_are_in_doubt() {
+    // a mid-gray seal ring (42 mm) over the number column of a gray scan: colour cannot drop
+    // it, its shape finds it (see make_fixtures.py, gray_seal)
+    let img = load("active-gray-seal.jpg");
+    let (page, tables) = ocr_tables(&img);
+    assert_eq!(tables.len(), 1);
+    let t = &tables[0];
+    assert_eq!((t.n_rows(), t.n_cols()), (14, 4), "grid {:?}", t.grid_text());
+    // the ring's sides run along the column rulings: no cell edge from them
+    for r in [5, 6, 8, 9, 10] {
+        let c = t.cell_at(r, 1);
+        assert_eq!((c.c0, c.c1), (1, 4), "row {r} under the seal: {:?}", t.grid_text());
+    }
+    // the cells clear of the seal read as printed
+    for ((r, c), v) in [((2, 1), "0"), ((3, 1), "28"), ((3, 2), "10"), ((3, 3), "65"), ((13, 1), "44381.44")] {
+        assert_eq!(t.cell_at(r, c).text(), v, "cell ({r},{c}) of {:?}", t.grid_text());
+    }
+    // readings under the ring are in doubt (below verify::LOW, so the flags mark them unless
+    // the checks confirm them); readings clear of it are not lowered
+    let (cx, cy, r) = (600.0 * 72.0 / img.dpi_x, 470.0 * 72.0 / img.dpi_y, 110.0 * 72.0 / img.dpi_x);
+    let on_disk = |b: &BBox| (cx.clamp(b.x0, b.x1) - cx).hypot(cy.clamp(b.y0, b.y1) - cy) <= r;
+    let in_table = |b: &BBox| t.bbox.contains_point(b.cx(), b.cy());
+    let under: Vec<_> = page.words.iter().filter(|w| on_disk(&w.bbox) && in_table(&w.bbox)).collect();
+    assert!(!under.is_empty());
+    for w in under {
+        assert!(w.confidence < nianbao::verify::LOW, "{:?} {} under the seal", w.text, w.confidence);
+    }
+    let clear = page.words.iter().find(|w| w.text == "44381.44").expect("44381.44 read");
+    assert!(clear.confidence >= nianbao::verify::LOW);
+}
+
+#[test]
 fn rulings_lost_over_whole_cell_edges_are_restored() {
     // whole cell edges and crossings erased (see make_fixtures.py, break_grid)
     let img = load("active-broken-grid.jpg");

@@ -26,7 +26,12 @@
 //! A blank cell yields no word; a cell holding only a dash-like zero glyph (— - － ‐) yields
 //! the word "—" (alternatives "-", "－"); "/" is read by the recogniser.
 //!
-//! Module map: [`image`] (decoding, budget), [`preprocess`] (leptonica clean-up),
+//! Seals on gray scans ([`seal`]): ruling pieces on the ring are dropped before the grid is
+//! built, a cell reaching out of the ring reads only its ink off the ring, seal strokes never
+//! cut a merged cell, and cell words on the ring get at most `UNDER_SEAL_CONFIDENCE`.
+//!
+//! Module map: [`image`] (decoding, budget), [`preprocess`] (leptonica clean-up), [`seal`]
+//! (seal rings by shape),
 //! [`engine`] (the `OcrEngine` plug-in trait, Tesseract and a null engine), [`inspect`] (debug
 //! PNG), [`lept`] (the leptonica wrapper).
 
@@ -36,6 +41,7 @@ pub mod inspect;
 pub mod lept;
 pub mod preprocess;
 pub mod rulings;
+pub mod seal;
 
 pub use engine::{NullEngine, OcrEngine, OcrWord, ReadMode, TesseractConfig, TesseractEngine, with_thread_engine};
 pub use image::{DpiSource, PageImage, load_image_file, pdf_page_count, pdf_page_image, render_pdf_page};
@@ -173,7 +179,11 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     }
     let repaired = repair_rulings(&prep.rulings_pt(), page_number, &opts.tolerances);
     let inset = (dpi_x / 50.0).round().max(2.0) as i32;
-    let mut glyphs = |b: BBox| -> Vec<BBox> { to_px(&b).inset(inset).and_then(|r| r.clip(w, h)).map(|r| glyph_boxes(&prep.text, r, dpi_x)).unwrap_or_default().into_iter().map(to_pt).collect() };
+    // (the seal's strokes are no cell's text: a merged cell is not cut because of them)
+    let off_seal = |c: &Rect| !prep.seals.iter().any(|s| s.covers_centre(*c));
+    let mut glyphs = |b: BBox| -> Vec<BBox> {
+        to_px(&b).inset(inset).and_then(|r| r.clip(w, h)).map(|r| glyph_boxes(&prep.text, r, dpi_x)).unwrap_or_default().into_iter().filter(off_seal).map(to_pt).collect()
+    };
     page.rulings = rulings::split_merged_by_ink(&repaired, page_number, &opts.tolerances, &mut glyphs);
     let tables = table::find_grids(&page.rulings, page_number, &opts.tolerances);
     let push = |page: &mut Page, ws: Vec<OcrWord>| {
@@ -183,7 +193,7 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     };
 
     let dpi = dpi_x.round() as u32;
-    let cell_reader = CellReader { text: &prep.text, faint: &prep.faint, gray: &prep.gray, dpi: dpi_x, inset: (dpi_x / 50.0).round().max(2.0) as i32 };
+    let cell_reader = CellReader { text: &prep.text, faint: &prep.faint, gray: &prep.gray, dpi: dpi_x, inset: (dpi_x / 50.0).round().max(2.0) as i32, seals: &prep.seals };
     if opts.cells {
         // 1. look at every cell's ink (blank, dash, number-like, text-like)
         let mut plans: Vec<Plan> = Vec::new();
@@ -239,7 +249,14 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
         // 4. the rest on the page image: single-cell fallbacks
         engine.set_image(&prep.gray, dpi)?;
         for ((plan, nums), txt) in plans.into_iter().zip(numeric).zip(text) {
-            let ws = cell_reader.finish(plan, nums, txt, engine)?;
+            let mut ws = cell_reader.finish(plan, nums, txt, engine)?;
+            // A reading under a seal that could not be dropped (gray scans) mixes the seal's
+            // strokes with the cell's: it is in doubt however sure the recogniser is.
+            for w in &mut ws {
+                if prep.seals.iter().any(|s| s.overlaps(w.rect)) {
+                    w.confidence = w.confidence.min(UNDER_SEAL_CONFIDENCE);
+                }
+            }
             push(&mut page, ws);
         }
     }
@@ -272,6 +289,13 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     let image = PageImage::from_pix(prep.gray, dpi_x, dpi_y, DpiSource::Pdf)?;
     Ok(OcrPage { page, tables, image, skew_deg: prep.skew_deg })
 }
+
+/// Glyphs outside a seal's disk that make a cell's text of their own (see `CellReader::plan`).
+const SEAL_LABEL_GLYPHS: usize = 3;
+
+/// Confidence cap of a cell word under a seal ring found on a gray scan (below
+/// `verify::LOW`, so that a value the checks do not confirm is flagged).
+const UNDER_SEAL_CONFIDENCE: f32 = 0.5;
 
 /// Complete partly erased rulings.  A cell edge that is ruled over only part of its length
 /// (at least `PARTIAL_EDGE` of it) is a ruling with a gap (erasure, faint print, a scanner
@@ -343,6 +367,8 @@ struct CellReader<'a> {
     gray: &'a Pix,
     dpi: f32,
     inset: i32,
+    /// Seal rings on the page (gray scans): see [`CellReader::plan`].
+    seals: &'a [seal::Seal],
 }
 
 /// A reading that is a plausible printed number or zero glyph.
@@ -480,7 +506,7 @@ impl CellReader<'_> {
     fn plan(&self, cell: Rect) -> Result<Plan> {
         let Some(inner) = cell.inset(self.inset) else { return Ok(Plan::Blank) };
         let speck = (self.dpi / 100.0).max(2.0) as i32;
-        let all: Vec<Rect> = self
+        let mut all: Vec<Rect> = self
             .text
             .clip(inner)?
             .components()?
@@ -490,9 +516,19 @@ impl CellReader<'_> {
             .collect();
         // Glyph-sized components; noise specks and punctuation are smaller than a third of the
         // tallest glyph (a dash is its own tallest component, so it stays).
+        let glyphs = |all: &[Rect]| -> Vec<Rect> {
+            let tallest = all.iter().map(|r| r.h).max().unwrap_or(0);
+            let big = (self.dpi * 0.04).max(tallest as f32 / 3.0) as i32;
+            all.iter().copied().filter(|r| r.w.max(r.h) >= big).collect()
+        };
+        // A cell reaching out of a seal's disk with text of its own outside (a label the seal
+        // covers at one end): the seal's strokes inside the disk are not part of it.
+        let off: Vec<Rect> = all.iter().copied().filter(|c| !self.seals.iter().any(|s| s.covers_centre(*c))).collect();
+        if off.len() < all.len() && glyphs(&off).len() >= SEAL_LABEL_GLYPHS {
+            all = off;
+        }
         let tallest = all.iter().map(|r| r.h).max().unwrap_or(0);
-        let big = (self.dpi * 0.04).max(tallest as f32 / 3.0) as i32;
-        let comps: Vec<Rect> = all.iter().copied().filter(|r| r.w.max(r.h) >= big).collect();
+        let comps = glyphs(&all);
         if comps.is_empty() {
             return Ok(Plan::Blank);
         }

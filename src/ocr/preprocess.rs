@@ -5,8 +5,9 @@
 //!   ink is nearly as light as the paper there, so for colour scans the red channel is the gray
 //!   image (the classic "dropout colour" trick), and the colourful pixels that are light in red
 //!   (`pixMaskOverColorPixels`) are whitened outright.  Text under the seal survives, because
-//!   black over red is still dark in red.  Gray scans of a seal cannot be separated by colour; there
-//!   the seal stays and may disturb the cells it overlaps.
+//!   black over red is still dark in red.  Gray scans of a seal cannot be separated by colour:
+//!   there the seal's ring is found by its shape ([`super::seal`]), the ruling pieces on it are
+//!   dropped, and the producer marks the cells under it as read in doubt.
 //! * **Illumination.** `pixBackgroundNorm` estimates the paper level per tile and maps it to
 //!   white, so a global threshold afterwards works under uneven light and tinted paper.
 //! * **Deskew.** `pixFindSkew` (differential square sum over a ±7° sweep) on the binarised page;
@@ -18,6 +19,7 @@
 
 use super::image::PageImage;
 use super::lept::{Pix, Rect};
+use super::seal::{self, Seal};
 use crate::model::Segment;
 use anyhow::Result;
 
@@ -39,6 +41,8 @@ pub struct Prepared {
     pub skew_deg: f32,
     /// Resolution (horizontal, vertical).
     pub dpi: (f32, f32),
+    /// Seal rings found by shape (gray scans; colour scans have theirs dropped already).
+    pub seals: Vec<Seal>,
 }
 
 impl Prepared {
@@ -163,6 +167,11 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     }
 
     lap("deskew");
+    let seals = if src.depth() == 32 || std::env::var_os("NIANBAO_OCR_NOSEAL").is_some() { Vec::new() } else { seal::find_seals(&gray, dpi)? };
+    if dbg {
+        eprintln!("  seals {seals:?}");
+    }
+    lap("seals");
     // rulings (on a 2x reduced image above 250 dpi: a quarter of the pixels, lines stay)
     let full_lines = gray.threshold(LINE_THRESHOLD)?;
     let (lines, f, ldpi) = if dpi >= 250.0 { (full_lines.reduce2_any()?, 2, dpi / 2.0) } else { (full_lines, 1, dpi) };
@@ -192,6 +201,7 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
         })
         .collect();
 
+    let (h_boxes, v_boxes) = seal::drop_seal_pieces(h_boxes, v_boxes, &seals, dpi);
     lap("rulings");
     // Paint the line pixels out of the gray image.  The openings also keep the long strokes of
     // large (title) glyphs; erasing those turns 当阳市人民政府2022年… into fragments.  Table cells
@@ -223,7 +233,7 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
 
     let mut rulings_px = h_boxes;
     rulings_px.extend(v_boxes);
-    Ok(Prepared { gray, page_gray, text, faint, rulings_px, skew_deg, dpi: (img.dpi_x, img.dpi_y) })
+    Ok(Prepared { gray, page_gray, text, faint, rulings_px, skew_deg, dpi: (img.dpi_x, img.dpi_y), seals })
 }
 
 /// The pieces of the line mask `lines_found` (1 bpp, same size as `ink`) that are strokes of

@@ -1,0 +1,256 @@
+//! Finding official seals on gray scans by their shape.
+//!
+//! On a colour scan the seal is dropped by its colour (see [`super::preprocess`]).  On a gray
+//! scan its ink is as dark as faint print (a red seal turns mid-gray, the same range as
+//! anti-aliased text strokes at 150–200 dpi), so it can only be told by shape: a Chinese
+//! official seal is a ring 38–50 mm across (round seals of government bodies are 42–45 mm),
+//! inked all around its circumference, with text and a star inside.  Nothing else on a
+//! report's page is a closed circle of that size.
+//!
+//! The test runs on a reduced (~`WORK_DPI`) binary image: for each candidate centre and radius
+//! the share of `ANGLES` sample points on the circle that are inked (`ring`) must be high,
+//! while the circle `OUTSIDE` mm farther out must be much emptier (a ring, not a dense block
+//! of text or a table, where every circle is equally inked).  The ruling finder then ignores
+//! the ring's pieces and the cells under the ring are marked as read in doubt.
+
+use super::lept::{Pix, Rect};
+use anyhow::Result;
+
+/// A seal found on the page: its ring's centre and outer radius, page pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Seal {
+    pub cx: f32,
+    pub cy: f32,
+    pub r: f32,
+}
+
+impl Seal {
+    /// Whether the rectangle `r` overlaps the seal's disk.
+    pub fn overlaps(&self, r: Rect) -> bool {
+        let nx = (self.cx).clamp(r.x as f32, r.x1() as f32);
+        let ny = (self.cy).clamp(r.y as f32, r.y1() as f32);
+        (nx - self.cx).powi(2) + (ny - self.cy).powi(2) <= self.r * self.r
+    }
+
+    /// Whether the centre of the rectangle `r` lies in the seal's disk.
+    pub fn covers_centre(&self, r: Rect) -> bool {
+        let (x, y) = (r.x as f32 + r.w as f32 / 2.0, r.y as f32 + r.h as f32 / 2.0);
+        (x - self.cx).powi(2) + (y - self.cy).powi(2) <= self.r * self.r
+    }
+
+    /// The length of the straight piece from (x0, y0) to (x1, y1) that lies inside the disk
+    /// grown by `margin`.
+    pub fn inside_len(&self, x0: f32, y0: f32, x1: f32, y1: f32, margin: f32) -> f32 {
+        let len = ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt();
+        if len == 0.0 {
+            return 0.0;
+        }
+        let (dx, dy) = ((x1 - x0) / len, (y1 - y0) / len);
+        // projection of the centre on the line, and its distance from it
+        let t = (self.cx - x0) * dx + (self.cy - y0) * dy;
+        let d2 = (self.cx - x0 - t * dx).powi(2) + (self.cy - y0 - t * dy).powi(2);
+        let rr = (self.r + margin).powi(2);
+        if d2 >= rr {
+            return 0.0;
+        }
+        let half = (rr - d2).sqrt();
+        ((t + half).min(len) - (t - half).max(0.0)).max(0.0)
+    }
+}
+
+/// Resolution of the search image.
+const WORK_DPI: f32 = 40.0;
+/// Diameters of the rings looked for, mm.
+const DIAMETER_MM: (f32, f32) = (34.0, 52.0);
+/// Sample points on a circle.
+const ANGLES: usize = 96;
+/// Share of a circle's sample points that must be inked for a ring.
+const RING: f32 = 0.95;
+/// How far outside the ring the control circle lies, mm, and how much emptier it must be.
+const OUTSIDE: f32 = 2.5;
+const CONTRAST: f32 = 0.35;
+/// Gray level below which a pixel is ink (a seal turned gray is mid-gray, ~130-150).
+const INK: u8 = 180;
+/// Share of a work pixel's page pixels that must be ink.
+const INK_SHARE: f32 = 0.2;
+
+/// Find the seals of a deskewed, background-normalised 8 bpp page.
+pub fn find_seals(gray: &Pix, dpi: f32) -> Result<Vec<Seal>> {
+    let (w, h) = (gray.width() as usize, gray.height() as usize);
+    let f = (dpi / WORK_DPI).round().max(1.0) as usize;
+    let (sw, sh) = (w / f, h / f);
+    if sw < 8 || sh < 8 {
+        return Ok(Vec::new());
+    }
+    let bytes = gray.gray_bytes()?;
+    // reduce: a work pixel is ink when at least `INK_SHARE` of its page pixels are (a ring
+    // stroke is ~1 mm wide and fills its work pixels; scanner specks fill a few percent)
+    let mut count = vec![0u32; sw * sh];
+    for y in 0..sh * f {
+        let row = &bytes[y * w..y * w + sw * f];
+        for (x, &v) in row.iter().enumerate() {
+            if v < INK {
+                count[(y / f) * sw + x / f] += 1;
+            }
+        }
+    }
+    let need = (INK_SHARE * (f * f) as f32).ceil().max(1.0) as u32;
+    let ink: Vec<bool> = count.iter().map(|&n| n >= need).collect();
+    drop(bytes);
+    let mm = WORK_DPI / 25.4;
+    let (r0, r1) = ((DIAMETER_MM.0 / 2.0 * mm).floor() as i32, (DIAMETER_MM.1 / 2.0 * mm).ceil() as i32);
+    let out_d = (OUTSIDE * mm).round().max(1.0) as i32;
+    // the ink on a white margin wide enough for every circle, so that sample offsets are
+    // plain index deltas
+    let pad = (r1 + out_d + 2) as usize;
+    let pw = sw + 2 * pad;
+    let mut padded = vec![false; pw * (sh + 2 * pad)];
+    for y in 0..sh {
+        padded[(y + pad) * pw + pad..(y + pad) * pw + pad + sw].copy_from_slice(&ink[y * sw..(y + 1) * sw]);
+    }
+    // offsets[r][k]: the sample point of angle k on the circle of radius r
+    let offsets: Vec<Vec<isize>> = (0..=r1 + out_d + 1)
+        .map(|r| {
+            (0..ANGLES)
+                .map(|k| {
+                    let (s, c) = (k as f32 / ANGLES as f32 * std::f32::consts::TAU).sin_cos();
+                    (r as f32 * s).round() as isize * pw as isize + (r as f32 * c).round() as isize
+                })
+                .collect()
+        })
+        .collect();
+    let occ_step = |cx: i32, cy: i32, r: i32, step: usize| -> f32 {
+        let at = ((cy as usize + pad) * pw + cx as usize + pad) as isize;
+        let mut n = 0;
+        for k in (0..ANGLES).step_by(step) {
+            // a drawn ring is not a perfect circle: one work pixel of radial slack
+            if (r - 1..=r + 1).any(|rr| padded[(at + offsets[rr as usize][k]) as usize]) {
+                n += 1;
+            }
+        }
+        n as f32 * step as f32 / ANGLES as f32
+    };
+    let occ = |cx: i32, cy: i32, r: i32| occ_step(cx, cy, r, 1);
+    // (score, cx, cy, r) in work pixels
+    let mut found: Vec<(f32, i32, i32, i32)> = Vec::new();
+    let test = |cx: i32, cy: i32, r: i32| -> Option<f32> {
+        let o = occ(cx, cy, r);
+        let outer = if o >= RING { occ(cx, cy, r + out_d) } else { 1.0 };
+        (o >= RING && outer <= o - CONTRAST).then_some(o - outer)
+    };
+    // coarse pass on every other centre (the radial slack covers the one in between), with a
+    // pre-test on every eighth sample point; the full test around the survivors
+    let margin = r0;
+    let (lo_x, hi_x, lo_y, hi_y) = (margin, sw as i32 - margin, margin, sh as i32 - margin);
+    let mut coarse: Vec<(i32, i32, i32)> = Vec::new();
+    for cy in (lo_y..hi_y).step_by(2) {
+        for cx in (lo_x..hi_x).step_by(2) {
+            for r in r0..=r1 {
+                if occ_step(cx, cy, r, 8) >= RING - 0.25 && occ(cx, cy, r) >= RING - 0.15 {
+                    coarse.push((cx, cy, r));
+                }
+            }
+        }
+    }
+    for (x, y, r) in coarse {
+        for cy in (y - 1).max(lo_y)..=(y + 1).min(hi_y - 1) {
+            for cx in (x - 1).max(lo_x)..=(x + 1).min(hi_x - 1) {
+                if let Some(score) = test(cx, cy, r) {
+                    found.push((score, cx, cy, r));
+                }
+            }
+        }
+    }
+    // best first, one seal per neighbourhood
+    found.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut seals: Vec<(i32, i32, i32)> = Vec::new();
+    for (_, cx, cy, r) in found {
+        if seals.iter().all(|&(x, y, rr)| (x - cx).pow(2) + (y - cy).pow(2) > (rr + r).pow(2)) {
+            seals.push((cx, cy, r));
+        }
+    }
+    let s = f as f32;
+    Ok(seals
+        .into_iter()
+        .map(|(cx, cy, r)| Seal { cx: (cx as f32 + 0.5) * s, cy: (cy as f32 + 0.5) * s, r: (r as f32 + 1.0) * s })
+        .collect())
+}
+
+/// A ruling piece with at least this share of its length within `SEAL_MARGIN_MM` of a seal's
+/// disk is on the seal.
+const SEAL_INSIDE: f32 = 0.7;
+const SEAL_MARGIN_MM: f32 = 1.5;
+/// How close to the ring's outer edge a piece along it lies, mm.
+const TANGENT_MM: f32 = 2.5;
+/// How close a piece's end must come to a perpendicular ruling to meet it, mm.
+const MEET_MM: f32 = 1.0;
+
+/// The ruling pieces (`h`: horizontal, `v`: vertical; page pixels) without those that come
+/// from a seal: the ring's arcs where they run along x or y, and the strokes of its text.
+/// A piece on a seal's disk is kept when it is a real ruling the seal covers: both its ends
+/// meet perpendicular pieces off the seal (a short cell edge between two long rulings).
+/// Seal strokes do not, except by chance; the ring's own arcs where they run along x or y
+/// are never kept.  Lying on the line of a ruling off the seal is no sign: a seal stroke on a
+/// column line splits a title row, and the gap repair restores the real continuations.
+pub fn drop_seal_pieces(h: Vec<Rect>, v: Vec<Rect>, seals: &[Seal], dpi: f32) -> (Vec<Rect>, Vec<Rect>) {
+    if seals.is_empty() {
+        return (h, v);
+    }
+    let mm = dpi / 25.4;
+    let margin = SEAL_MARGIN_MM * mm;
+    let line = |r: &Rect, horizontal: bool| -> (f32, f32, f32, f32) {
+        if horizontal {
+            let y = r.y as f32 + r.h as f32 / 2.0;
+            (r.x as f32, y, r.x1() as f32, y)
+        } else {
+            let x = r.x as f32 + r.w as f32 / 2.0;
+            (x, r.y as f32, x, r.y1() as f32)
+        }
+    };
+    let on_seal = |r: &Rect, horizontal: bool| {
+        let (x0, y0, x1, y1) = line(r, horizontal);
+        let len = (x1 - x0 + y1 - y0).max(1.0);
+        seals.iter().any(|s| s.inside_len(x0, y0, x1, y1, margin) >= SEAL_INSIDE * len)
+    };
+    let h_on: Vec<bool> = h.iter().map(|r| on_seal(r, true)).collect();
+    let v_on: Vec<bool> = v.iter().map(|r| on_seal(r, false)).collect();
+    let reach = MEET_MM * mm;
+    let keep = |r: &Rect, horizontal: bool, cross: &[Rect], cross_on: &[bool]| -> bool {
+        let (x0, y0, x1, y1) = line(r, horizontal);
+        // (position across, start, end) along the piece's axis
+        let (pos, a, b) = if horizontal { (y0, x0, x1) } else { (x0, y0, y1) };
+        let meets = |p: f32| {
+            cross.iter().zip(cross_on).any(|(o, &on)| {
+                let (ox0, oy0, ox1, oy1) = line(o, !horizontal);
+                let (opos, oa, ob) = if horizontal { (ox0, oy0, oy1) } else { (oy0, ox0, ox1) };
+                !on && (opos - p).abs() <= reach && pos >= oa - reach && pos <= ob + reach
+            })
+        };
+        // the ring itself where it runs along the piece's axis: never a ruling (a real one
+        // that happens to lie there runs on beyond the ring and is not on the seal)
+        let mid = (a + b) / 2.0;
+        let tangent = seals.iter().any(|s| {
+            let (c_across, c_along) = if horizontal { (s.cy, s.cx) } else { (s.cx, s.cy) };
+            ((pos - c_across).abs() - s.r).abs() <= TANGENT_MM * mm && (mid - c_along).abs() <= 0.5 * s.r
+        });
+        !tangent && meets(a) && meets(b)
+    };
+    let h2 = h.iter().zip(&h_on).filter(|&(r, &on)| !on || keep(r, true, &v, &v_on)).map(|(r, _)| *r).collect();
+    let v2 = v.iter().zip(&v_on).filter(|&(r, &on)| !on || keep(r, false, &h, &h_on)).map(|(r, _)| *r).collect();
+    (h2, v2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chord_inside_the_disk() {
+        let s = Seal { cx: 100.0, cy: 100.0, r: 50.0 };
+        assert!((s.inside_len(0.0, 100.0, 200.0, 100.0, 0.0) - 100.0).abs() < 0.01);
+        assert!((s.inside_len(100.0, 100.0, 300.0, 100.0, 0.0) - 50.0).abs() < 0.01);
+        assert_eq!(s.inside_len(0.0, 0.0, 200.0, 0.0, 0.0), 0.0);
+        assert!(s.overlaps(Rect::new(140, 90, 50, 20)));
+        assert!(!s.overlaps(Rect::new(140, 140, 50, 20)));
+    }
+}
