@@ -12,6 +12,11 @@
 //! - `check_failed:<check>:<subject>` stays only on the suspects of the failure: a cell that
 //!   another check confirms loses it, unless that would leave the failure without any flagged
 //!   cell (the report's own mistakes, as in a printed total, then point at the total).
+//!   A passing check whose only non-zero cells are two equal values (`x = x`: one applicant
+//!   column and the row total, say) is a **weak** confirmation of a value read in doubt: the
+//!   same misreading in both places satisfies it (a faint `0` read `8` in a cell and in its
+//!   total).  It clears its cell only when the other non-zero cell is beyond suspicion itself
+//!   (strongly confirmed, or in no failed check); otherwise both stay suspects.
 //! - `column_by_position` (columns taken in template order) is dropped from a cell that a check
 //!   confirms: a row read in order whose total holds, or a column whose sum holds, has its
 //!   values in their columns.
@@ -117,9 +122,31 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
         cells_of.push(cells);
     }
     // A failed check suspects its cells; a cell another check confirms is no suspect, as long
-    // as the failure keeps one (a failure is never left without a flagged cell).
+    // as the failure keeps one (a failure is never left without a flagged cell).  A weak
+    // confirmation (see the module doc) of a value read in doubt clears it only when its
+    // partner is beyond suspicion.
+    let nonzero_of = |i: usize| m.cells[i].value.as_deref().and_then(|v| v.parse::<f64>().ok()).is_some_and(|v| v != 0.0);
+    let in_failed: Vec<bool> = (0..m.cells.len()).map(|i| of[i].iter().any(|k| k.1)).collect();
+    // per check: the partner pair when it is a weak confirmation
+    let weak_pair: Vec<Option<(usize, usize)>> = cells_of
+        .iter()
+        .map(|cells| match cells.iter().copied().filter(|&i| nonzero_of(i)).collect::<Vec<_>>()[..] {
+            [a, b] => Some((a, b)),
+            _ => None,
+        })
+        .collect();
+    // the zeros of a weak check are confirmed like any: a misread zero would break it
+    let strong = |i: usize, k: usize| !in_doubt(&m.cells[i], doubt_pages) || weak_pair[k].is_none_or(|(a, b)| i != a && i != b);
+    let clears = |i: usize, k: usize| {
+        strong(i, k)
+            || weak_pair[k].is_some_and(|(a, b)| {
+                let partner = if a == i { b } else { a };
+                !in_failed[partner] || confirming[partner].iter().any(|&q| strong(partner, q))
+            })
+    };
+    let cleared_of: Vec<bool> = (0..m.cells.len()).map(|i| confirming[i].iter().any(|&k| clears(i, k))).collect();
     for (k, ch) in checks.iter().enumerate().filter(|(_, c)| c.status() == "fail") {
-        let (cleared, suspects): (Vec<usize>, Vec<usize>) = cells_of[k].iter().partition(|&&i| !confirming[i].is_empty());
+        let (cleared, suspects): (Vec<usize>, Vec<usize>) = cells_of[k].iter().partition(|&&i| cleared_of[i]);
         if suspects.is_empty() {
             continue;
         }
@@ -465,6 +492,54 @@ mod tests {
         for r in ["new_received", "carried_over", "total_processed", "carried_forward"] {
             assert!(has(&m, "requests", r, "natural_person", "check_failed:balance:natural_person"), "{r}");
         }
+    }
+
+    #[test]
+    fn one_misreading_repeated_in_a_cell_and_its_total_stays_suspect() {
+        // rejected_repeat printed all zeros; OCR read research 8 and total 8: its row holds
+        // (8 = 8), but the research and total columns fail.  Both cells stay suspects.
+        let mut m = report(0.9);
+        cell(&mut m, "requests", "rejected_repeat", "research").value = Some("8".into());
+        cell(&mut m, "requests", "rejected_repeat", "total").value = Some("8".into());
+        run(&mut m, &[1]);
+        assert!(has(&m, "requests", "rejected_repeat", "research", "check_failed:results_total:research"), "{:?}", flags(&m, "requests", "rejected_repeat", "research"));
+        assert!(has(&m, "requests", "rejected_repeat", "total", "check_failed:results_total:total"));
+        // granted 2 0 0 0 0 1 3 holds with three non-zero cells: a strong confirmation
+        assert!(flags(&m, "requests", "granted", "natural_person").is_empty());
+        // the zeros of a weak row are confirmed by it like by any check: natural_person's
+        // column fails through granted (misread 9), rejected_repeat's 0 there is no suspect
+        let mut m = report(0.9);
+        cell(&mut m, "requests", "rejected_repeat", "research").value = Some("8".into());
+        cell(&mut m, "requests", "rejected_repeat", "total").value = Some("8".into());
+        cell(&mut m, "requests", "granted", "natural_person").value = Some("9".into());
+        run(&mut m, &[1]);
+        assert!(has(&m, "requests", "granted", "natural_person", "check_failed:results_total:natural_person"));
+        assert!(!has(&m, "requests", "rejected_repeat", "natural_person", "check_failed:results_total:natural_person"));
+        // with another suspect in the research column (granted.research 5 breaks its row),
+        // the weak row still keeps rejected_repeat.research a suspect when read by OCR ...
+        for (conf, doubt, suspect) in [(0.9, vec![1], true), (1.0, vec![], false)] {
+            let mut m = report(conf);
+            cell(&mut m, "requests", "rejected_repeat", "research").value = Some("8".into());
+            cell(&mut m, "requests", "rejected_repeat", "total").value = Some("8".into());
+            cell(&mut m, "requests", "granted", "research").value = Some("5".into());
+            run(&mut m, &doubt);
+            assert!(has(&m, "requests", "granted", "research", "check_failed:results_total:research"));
+            // ... but not on a text layer: exact glyphs, the row's confirmation stands
+            assert_eq!(has(&m, "requests", "rejected_repeat", "research", "check_failed:results_total:research"), suspect, "conf {conf}");
+        }
+    }
+
+    #[test]
+    fn a_weak_row_whose_partner_is_confirmed_clears_its_cell() {
+        // unable_not_held 3 .. 3 holds weakly; natural_person's column fails through another
+        // row (granted.natural_person misread 9), the total column holds: unable_not_held's
+        // total is strongly confirmed, so its natural_person is no suspect
+        let mut m = report(0.9);
+        cell(&mut m, "requests", "granted", "natural_person").value = Some("9".into());
+        cell(&mut m, "requests", "granted", "total").value = Some("3".into());
+        run(&mut m, &[1]);
+        assert!(flags(&m, "requests", "unable_not_held", "natural_person").iter().all(|f| !f.starts_with("check_failed")), "{:?}", flags(&m, "requests", "unable_not_held", "natural_person"));
+        assert!(has(&m, "requests", "granted", "natural_person", "check_failed:row_total:granted"));
     }
 
     #[test]
