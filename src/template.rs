@@ -582,8 +582,17 @@ fn cell_for(cand: &Candidate, cell: &Cell, table: &str, row: &Row, col: &(String
 
 fn assign_active(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<MappedCell>) {
     if row.cols.len() == 1 {
-        let cell = cand.value_cells[0];
-        out.push(cell_for(cand, cell, "active", row, &row.cols[0]));
+        // The row's one value is its first cell with text: a lattice cell merged across the
+        // value columns repeats the same text, but a table rebuilt by text alignment (rulings
+        // too faint to see) may split the value column and leave the number in a later one.
+        // Different texts competing for the one value: taken by position, in doubt.
+        let texts: Vec<String> = cand.value_cells.iter().map(|c| c.text().trim().to_string()).collect();
+        let first = texts.iter().position(|t| !t.is_empty()).unwrap_or(0);
+        let mut m = cell_for(cand, cand.value_cells[first], "active", row, &row.cols[0]);
+        if texts.iter().any(|t| !t.is_empty() && *t != texts[first]) {
+            m.flag("column_by_position");
+        }
+        out.push(m);
         return;
     }
     let by_header: Vec<Option<usize>> = cand
@@ -889,6 +898,23 @@ mod tests {
         assert!(get("commercial").value.is_none());
         assert!(get("commercial").flags.contains(&"unparseable".to_string()));
         assert!(!get("natural_person").flags.contains(&"row_by_position".to_string()));
+    }
+
+    #[test]
+    fn a_one_value_active_row_takes_its_cell_with_text() {
+        // rulings too faint to see: text alignment split the value column, the number sits in
+        // the second of three cells
+        let t = grid(&[vec!["信息内容", "", "本年处理决定数量", ""], vec!["行政许可", "", "550", ""], vec!["行政处罚", "12", "12", "12"], vec!["行政强制", "3", "", "4"]]);
+        let m = map_tables(&[t], &crate::schema::schema());
+        let get = |row: &str| m.get("active", row, "decisions").unwrap();
+        assert_eq!(get("licensing").value.as_deref(), Some("550"));
+        assert!(get("licensing").flags.is_empty(), "{:?}", get("licensing").flags);
+        // a merged cell repeats its text: no doubt
+        assert_eq!(get("punishment").value.as_deref(), Some("12"));
+        assert!(get("punishment").flags.is_empty());
+        // two different numbers for one value: the first, in doubt
+        assert_eq!(get("coercion").value.as_deref(), Some("3"));
+        assert!(get("coercion").flags.contains(&"column_by_position".to_string()));
     }
 
     #[test]

@@ -31,7 +31,7 @@
 //! cut a merged cell, and cell words on the ring get at most `UNDER_SEAL_CONFIDENCE`.
 //!
 //! Module map: [`image`] (decoding, budget), [`preprocess`] (leptonica clean-up), [`seal`]
-//! (seal rings by shape),
+//! (seal rings by shape), [`shading`] (shaded bands are not rulings),
 //! [`engine`] (the `OcrEngine` plug-in trait, Tesseract and a null engine), [`inspect`] (debug
 //! PNG), [`lept`] (the leptonica wrapper).
 
@@ -42,6 +42,7 @@ pub mod lept;
 pub mod preprocess;
 pub mod rulings;
 pub mod seal;
+pub mod shading;
 
 pub use engine::{NullEngine, OcrEngine, OcrWord, ReadMode, TesseractConfig, TesseractEngine, with_thread_engine};
 pub use image::{DpiSource, PageImage, load_image_file, pdf_page_count, pdf_page_image, render_pdf_page};
@@ -177,7 +178,7 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
             eprintln!("raw ruling {:.1},{:.1} {:.1},{:.1}", s.x0, s.y0, s.x1, s.y1);
         }
     }
-    let repaired = repair_rulings(&prep.rulings_pt(), page_number, &opts.tolerances);
+    let repaired = repair_rulings(&shading::drop_combs(&prep.rulings_pt()), page_number, &opts.tolerances);
     let inset = (dpi_x / 50.0).round().max(2.0) as i32;
     // (the seal's strokes are no cell's text: a merged cell is not cut because of them)
     let off_seal = |c: &Rect| !prep.seals.iter().any(|s| s.covers_centre(*c));
