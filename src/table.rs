@@ -568,7 +568,7 @@ pub fn stream_tables(page: &Page, used: &[bool]) -> Vec<Table> {
             }
         }
         // a header may stand right above the first numeric line
-        let start = if i > 0 && i >= 1 && !numeric(&lines[i - 1]) { i - 1 } else { i };
+        let start = if i > 0 && !numeric(&lines[i - 1]) { i - 1 } else { i };
         let block = &lines[start..end];
         let wide = block.iter().any(|l| l.iter().filter(|&&w| crate::values::is_value_like(&words[w].text)).count() >= 10);
         if (block.iter().filter(|l| numeric(l)).count() >= 2 || wide)
