@@ -146,3 +146,58 @@ fn label(ink: &[bool], w: usize, h: usize, eight: bool, pick: impl Fn(bool) -> b
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 40x40 white image with the pixels where `ink(x, y)` holds black.
+    fn draw(ink: impl Fn(f32, f32) -> bool) -> Pix {
+        let (w, h) = (40u32, 40u32);
+        let bytes: Vec<u8> = (0..w * h).map(|i| if ink((i % w) as f32, (i / w) as f32) { 0 } else { 255 }).collect();
+        Pix::from_gray(w, h, &bytes).unwrap()
+    }
+
+    /// Inside an elliptic ring centred at (cx, cy) with radii (rx, ry) and stroke `t`.
+    fn ring(x: f32, y: f32, cx: f32, cy: f32, rx: f32, ry: f32, t: f32) -> bool {
+        let outer = ((x - cx) / rx).powi(2) + ((y - cy) / ry).powi(2) <= 1.0;
+        let inner = ((x - cx) / (rx - t)).powi(2) + ((y - cy) / (ry - t)).powi(2) <= 1.0;
+        outer && !inner
+    }
+
+    fn digit(p: &Pix) -> Option<char> {
+        loops(p, Rect::new(0, 0, 40, 40)).unwrap().as_ref().and_then(loop_digit)
+    }
+
+    #[test]
+    fn an_oval_loop_is_a_zero() {
+        let zero = draw(|x, y| ring(x, y, 20.0, 20.0, 7.0, 11.0, 2.5));
+        assert_eq!(digit(&zero), Some('0'));
+    }
+
+    #[test]
+    fn a_loop_with_a_tail_is_not_a_zero() {
+        // a 9: a small loop at the top, a stem down its right side
+        let nine = draw(|x, y| ring(x, y, 20.0, 15.0, 7.0, 6.0, 2.5) || ((24.5..=27.0).contains(&x) && (15.0..=31.0).contains(&y)));
+        assert_eq!(digit(&nine), Some('9'));
+        // a 4 with a closed triangle: its hole is no oval
+        let four = draw(|x, y| {
+            let stem = (22.0..=25.0).contains(&x) && (9.0..=31.0).contains(&y);
+            let bar = (12.0..=28.0).contains(&x) && (23.0..=25.5).contains(&y);
+            // the diagonal from the stem's top to the bar's left end
+            let d = (x - 12.0) * 14.0 + (y - 23.0) * 10.0;
+            let diag = d.abs() <= 2.5 * (14.0f32.hypot(10.0)) && (12.0..=25.0).contains(&x) && (9.0..=25.0).contains(&y);
+            stem || bar || diag
+        });
+        assert_ne!(digit(&four), Some('0'));
+    }
+
+    #[test]
+    fn blank_or_broken_ink_says_nothing() {
+        let blank = draw(|_, _| false);
+        assert_eq!(digit(&blank), None);
+        // a 0 broken at top and bottom by faint print: two strokes, no hole
+        let broken = draw(|x, y| ring(x, y, 20.0, 20.0, 7.0, 11.0, 2.5) && (y - 20.0).abs() < 7.0);
+        assert_eq!(digit(&broken), None);
+    }
+}
