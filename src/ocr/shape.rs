@@ -1,0 +1,203 @@
+//! Glyph shape checks for single digits that the recogniser confuses on faint or blurred
+//! scans: a 0 read as 9 or 6 (its loop is taken for the bowl of a 9 or a 6).  The three differ
+//! in where the enclosed hole lies: a 0's hole spans most of the glyph's height, a 9's sits
+//! in the upper part (its tail below is open), a 6's in the lower part.  The counter (hole) is
+//! found on the crop's own threshold, halfway between its darkest ink and the paper, which
+//! follows faint print that a page-wide threshold breaks.
+
+use super::lept::{Pix, Rect};
+use anyhow::Result;
+
+/// Share of its bounding box that a 0's hole fills at least: an ellipse fills pi/4 of it
+/// (less after digitisation of a small hole), a triangle a half.
+const OVAL_FILL: f32 = 0.62;
+
+/// What the ink of a crop holding one glyph looks like.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Loops {
+    /// The glyph's box (crop pixels): the largest ink component.
+    pub glyph: Rect,
+    /// Enclosed holes of the glyph, largest first (at most two kept).
+    pub holes: [Option<Rect>; 2],
+    /// Pixels of the largest hole.
+    pub hole_area: usize,
+    /// Ink components of at least a third of the glyph's height (1 for a clean digit).
+    pub pieces: usize,
+}
+
+/// The digit among 0, 6, 8, 9 that the hole geometry shows, when it shows one clearly.
+pub fn loop_digit(l: &Loops) -> Option<char> {
+    let g = l.glyph;
+    if l.pieces != 1 || g.h < 8 || g.w * 4 < g.h || g.w > g.h {
+        return None;
+    }
+    let rel = |y: i32| (y - g.y) as f32 / g.h as f32;
+    match l.holes {
+        [Some(a), Some(b)] => {
+            let (top, bot) = if a.y < b.y { (a, b) } else { (b, a) };
+            // two holes one above the other: 8
+            (top.y1() <= bot.y + 1 && rel(top.y1()) <= 0.6 && rel(bot.y) >= 0.4).then_some('8')
+        }
+        [Some(h), None] => {
+            let (t, b) = (rel(h.y), rel(h.y1()));
+            let tall = (h.h as f32) / (g.h as f32);
+            let wide = h.w * 5 >= g.w;
+            if !wide {
+                return None;
+            }
+            // a 0's stroke is as thick above its hole as below it, and left as right (the
+            // closed triangle of some 4s leaves a stem below, a 9 or 6 its tail)
+            let (above, below) = (h.y - g.y, g.y1() - h.y1());
+            let (left, right) = (h.x - g.x, g.x1() - h.x1());
+            let even = (above - below).abs() <= (g.h / 8).max(2) && (left - right).abs() <= (g.w / 5).max(2);
+            // and its hole is an oval, filling most of its box (the triangle of a 4 fills
+            // about half)
+            let oval = l.hole_area as f32 >= OVAL_FILL * (h.w * h.h) as f32;
+            if tall >= 0.5 && t <= 0.3 && b >= 0.7 && even && oval {
+                Some('0')
+            } else if tall <= 0.45 && t <= 0.3 && b <= 0.6 {
+                Some('9')
+            } else if tall <= 0.45 && t >= 0.4 && b >= 0.7 {
+                Some('6')
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Analyse the ink of `region` of the 8 bpp `gray` (paper white).  `None` when the crop has
+/// no clear ink.
+pub fn loops(gray: &Pix, region: Rect) -> Result<Option<Loops>> {
+    let Some(r) = region.clip(gray.width(), gray.height()) else { return Ok(None) };
+    let bytes = gray.clip(r)?.gray_bytes()?;
+    let (w, h) = (r.w as usize, r.h as usize);
+    if w < 3 || h < 3 {
+        return Ok(None);
+    }
+    let mut sorted = bytes.clone();
+    sorted.sort_unstable();
+    let dark = sorted[sorted.len() / 200] as i32;
+    let paper = sorted[sorted.len() / 2] as i32;
+    if paper - dark < 40 {
+        return Ok(None);
+    }
+    let t = (dark + paper) / 2;
+    let ink: Vec<bool> = bytes.iter().map(|&b| (b as i32) < t).collect();
+    // ink components, 8-connected
+    let comps = label(&ink, w, h, true, |v| v);
+    let Some(&(gl, gbox, _)) = comps.iter().max_by_key(|c| c.2) else { return Ok(None) };
+    let pieces = comps.iter().filter(|c| c.1.h * 3 >= gbox.h).count();
+    // holes: background components (4-connected) not touching the border, inside the glyph box
+    let bg = label(&ink, w, h, false, |v| !v);
+    let mut holes: Vec<(Rect, usize)> = bg
+        .iter()
+        .filter(|(_, b, n)| {
+            b.x > 0 && b.y > 0 && b.x1() < w as i32 && b.y1() < h as i32 && *n >= 2 && b.x >= gbox.x && b.y >= gbox.y && b.x1() <= gbox.x1() && b.y1() <= gbox.y1()
+        })
+        .map(|(_, b, n)| (*b, *n))
+        .collect();
+    let _ = gl;
+    holes.sort_by(|a, b| b.1.cmp(&a.1));
+    // holes tiny next to the largest are noise (a speck of paper inside a stroke)
+    let big = holes.first().map(|h| h.1).unwrap_or(0);
+    holes.retain(|h| h.1 * 4 >= big);
+    Ok(Some(Loops { glyph: gbox, holes: [holes.first().map(|h| h.0), holes.get(1).map(|h| h.0)], hole_area: big, pieces }))
+}
+
+/// Connected components of the pixels where `pick(ink)` holds: (label, box, pixel count).
+fn label(ink: &[bool], w: usize, h: usize, eight: bool, pick: impl Fn(bool) -> bool) -> Vec<(usize, Rect, usize)> {
+    let mut seen = vec![false; w * h];
+    let mut out = Vec::new();
+    let mut stack = Vec::new();
+    for start in 0..w * h {
+        if seen[start] || !pick(ink[start]) {
+            continue;
+        }
+        seen[start] = true;
+        stack.push(start);
+        let (mut x0, mut y0, mut x1, mut y1, mut n) = (w, h, 0, 0, 0);
+        while let Some(i) = stack.pop() {
+            let (x, y) = (i % w, i / w);
+            n += 1;
+            x0 = x0.min(x);
+            y0 = y0.min(y);
+            x1 = x1.max(x);
+            y1 = y1.max(y);
+            for dy in -1i32..=1 {
+                for dx in -1i32..=1 {
+                    if (dx == 0 && dy == 0) || (!eight && dx != 0 && dy != 0) {
+                        continue;
+                    }
+                    let (nx, ny) = (x as i32 + dx, y as i32 + dy);
+                    if nx < 0 || ny < 0 || nx >= w as i32 || ny >= h as i32 {
+                        continue;
+                    }
+                    let j = ny as usize * w + nx as usize;
+                    if !seen[j] && pick(ink[j]) {
+                        seen[j] = true;
+                        stack.push(j);
+                    }
+                }
+            }
+        }
+        out.push((out.len(), Rect::new(x0 as i32, y0 as i32, (x1 - x0 + 1) as i32, (y1 - y0 + 1) as i32), n));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 40x40 white image with the pixels where `ink(x, y)` holds black.
+    fn draw(ink: impl Fn(f32, f32) -> bool) -> Pix {
+        let (w, h) = (40u32, 40u32);
+        let bytes: Vec<u8> = (0..w * h).map(|i| if ink((i % w) as f32, (i / w) as f32) { 0 } else { 255 }).collect();
+        Pix::from_gray(w, h, &bytes).unwrap()
+    }
+
+    /// Inside an elliptic ring centred at (cx, cy) with radii (rx, ry) and stroke `t`.
+    fn ring(x: f32, y: f32, cx: f32, cy: f32, rx: f32, ry: f32, t: f32) -> bool {
+        let outer = ((x - cx) / rx).powi(2) + ((y - cy) / ry).powi(2) <= 1.0;
+        let inner = ((x - cx) / (rx - t)).powi(2) + ((y - cy) / (ry - t)).powi(2) <= 1.0;
+        outer && !inner
+    }
+
+    fn digit(p: &Pix) -> Option<char> {
+        loops(p, Rect::new(0, 0, 40, 40)).unwrap().as_ref().and_then(loop_digit)
+    }
+
+    #[test]
+    fn an_oval_loop_is_a_zero() {
+        let zero = draw(|x, y| ring(x, y, 20.0, 20.0, 7.0, 11.0, 2.5));
+        assert_eq!(digit(&zero), Some('0'));
+    }
+
+    #[test]
+    fn a_loop_with_a_tail_is_not_a_zero() {
+        // a 9: a small loop at the top, a stem down its right side
+        let nine = draw(|x, y| ring(x, y, 20.0, 15.0, 7.0, 6.0, 2.5) || ((24.5..=27.0).contains(&x) && (15.0..=31.0).contains(&y)));
+        assert_eq!(digit(&nine), Some('9'));
+        // a 4 with a closed triangle: its hole is no oval
+        let four = draw(|x, y| {
+            let stem = (22.0..=25.0).contains(&x) && (9.0..=31.0).contains(&y);
+            let bar = (12.0..=28.0).contains(&x) && (23.0..=25.5).contains(&y);
+            // the diagonal from the stem's top to the bar's left end
+            let d = (x - 12.0) * 14.0 + (y - 23.0) * 10.0;
+            let diag = d.abs() <= 2.5 * (14.0f32.hypot(10.0)) && (12.0..=25.0).contains(&x) && (9.0..=25.0).contains(&y);
+            stem || bar || diag
+        });
+        assert_ne!(digit(&four), Some('0'));
+    }
+
+    #[test]
+    fn blank_or_broken_ink_says_nothing() {
+        let blank = draw(|_, _| false);
+        assert_eq!(digit(&blank), None);
+        // a 0 broken at top and bottom by faint print: two strokes, no hole
+        let broken = draw(|x, y| ring(x, y, 20.0, 20.0, 7.0, 11.0, 2.5) && (y - 20.0).abs() < 7.0);
+        assert_eq!(digit(&broken), None);
+    }
+}
