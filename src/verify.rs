@@ -12,11 +12,11 @@
 //! - `check_failed:<check>:<subject>` stays only on the suspects of the failure: a cell that
 //!   another check confirms loses it, unless that would leave the failure without any flagged
 //!   cell (the report's own mistakes, as in a printed total, then point at the total).
-//!   A passing check whose only non-zero cells are two equal values (`x = x`: one applicant
-//!   column and the row total, say) is a **weak** confirmation of a value read in doubt: the
-//!   same misreading in both places satisfies it (a faint `0` read `8` in a cell and in its
-//!   total).  It clears its cell only when the other non-zero cell is beyond suspicion itself
-//!   (strongly confirmed, or in no failed check); otherwise both stay suspects.
+//!   For non-zero values read in doubt, a passing check confirms a cell only if its other non-zero
+//!   cells are beyond suspicion: none of them is in a failed check with nothing but this check
+//!   to vouch for it.  Otherwise the check may hold by coincidence of two misreadings (a `9`
+//!   read `3` beside a `0` read `6`: 3 + 6 = 9; or the same misreading in a cell and its
+//!   total, `x = x`), and the cell stays a suspect of its own failed checks.
 //! - `column_by_position` (columns taken in template order) is dropped from a cell that a check
 //!   confirms: a row read in order whose total holds, or a column whose sum holds, has its
 //!   values in their columns.
@@ -122,28 +122,14 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
         cells_of.push(cells);
     }
     // A failed check suspects its cells; a cell another check confirms is no suspect, as long
-    // as the failure keeps one (a failure is never left without a flagged cell).  A weak
-    // confirmation (see the module doc) of a value read in doubt clears it only when its
-    // partner is beyond suspicion.
+    // as the failure keeps one (a failure is never left without a flagged cell).  For a value
+    // read in doubt, a confirmation counts only when the check's other non-zero cells are
+    // beyond suspicion (see the module doc).
     let nonzero_of = |i: usize| m.cells[i].value.as_deref().and_then(|v| v.parse::<f64>().ok()).is_some_and(|v| v != 0.0);
     let in_failed: Vec<bool> = (0..m.cells.len()).map(|i| of[i].iter().any(|k| k.1)).collect();
-    // per check: the partner pair when it is a weak confirmation
-    let weak_pair: Vec<Option<(usize, usize)>> = cells_of
-        .iter()
-        .map(|cells| match cells.iter().copied().filter(|&i| nonzero_of(i)).collect::<Vec<_>>()[..] {
-            [a, b] => Some((a, b)),
-            _ => None,
-        })
-        .collect();
-    // the zeros of a weak check are confirmed like any: a misread zero would break it
-    let strong = |i: usize, k: usize| !in_doubt(&m.cells[i], doubt_pages) || weak_pair[k].is_none_or(|(a, b)| i != a && i != b);
-    let clears = |i: usize, k: usize| {
-        strong(i, k)
-            || weak_pair[k].is_some_and(|(a, b)| {
-                let partner = if a == i { b } else { a };
-                !in_failed[partner] || confirming[partner].iter().any(|&q| strong(partner, q))
-            })
-    };
+    let vouched = |j: usize, k: usize| !nonzero_of(j) || !in_doubt(&m.cells[j], doubt_pages) || !in_failed[j] || confirming[j].iter().any(|&q| q != k);
+    // (zeros are spared: a misread zero would have broken the check by itself)
+    let clears = |i: usize, k: usize| !in_doubt(&m.cells[i], doubt_pages) || !nonzero_of(i) || cells_of[k].iter().all(|&j| j == i || vouched(j, k));
     let cleared_of: Vec<bool> = (0..m.cells.len()).map(|i| confirming[i].iter().any(|&k| clears(i, k))).collect();
     for (k, ch) in checks.iter().enumerate().filter(|(_, c)| c.status() == "fail") {
         let (cleared, suspects): (Vec<usize>, Vec<usize>) = cells_of[k].iter().partition(|&&i| cleared_of[i]);
@@ -540,6 +526,21 @@ mod tests {
         run(&mut m, &[1]);
         assert!(flags(&m, "requests", "unable_not_held", "natural_person").iter().all(|f| !f.starts_with("check_failed")), "{:?}", flags(&m, "requests", "unable_not_held", "natural_person"));
         assert!(has(&m, "requests", "granted", "natural_person", "check_failed:row_total:granted"));
+    }
+
+    #[test]
+    fn two_misreadings_that_cancel_in_a_row_do_not_clear_it() {
+        // unable_not_held printed 3 0 0 0 0 0 3: OCR read natural_person 1 and legal_services
+        // 2 (a 0 read 2): 1 + 2 = 3 holds by coincidence; both columns fail.  The 2 is a
+        // suspect of its column; the 1 leans on it and stays a suspect of its own.
+        let mut m = report(0.9);
+        cell(&mut m, "requests", "unable_not_held", "natural_person").value = Some("1".into());
+        cell(&mut m, "requests", "unable_not_held", "legal_services").value = Some("2".into());
+        run(&mut m, &[1]);
+        assert!(has(&m, "requests", "unable_not_held", "legal_services", "check_failed:results_total:legal_services"));
+        assert!(has(&m, "requests", "unable_not_held", "natural_person", "check_failed:results_total:natural_person"), "{:?}", flags(&m, "requests", "unable_not_held", "natural_person"));
+        // the other rows of the natural_person column are confirmed by rows nothing taints
+        assert!(flags(&m, "requests", "granted", "natural_person").is_empty());
     }
 
     #[test]
