@@ -120,15 +120,16 @@ pub fn similarity(a: &str, b: &str) -> f32 {
 /// Column keys of the requests table recognised from header text.
 fn requests_col_key(text: &str) -> Option<&'static str> {
     let t = norm_label(text);
-    if t.contains("自然人") || t == "自然" {
+    // two legible characters name a column (科研机鬼 is 科研机构): no other header holds them
+    if t.contains("自然") {
         Some("natural_person")
-    } else if t.contains("商业企业") || t == "商业" {
+    } else if t.contains("商业") {
         Some("commercial")
-    } else if t.contains("科研机构") || t == "科研" {
+    } else if t.contains("科研") {
         Some("research")
     } else if t.contains("公益") {
         Some("social_welfare")
-    } else if t.contains("法律服务") {
+    } else if t.contains("法律") || t.contains("服务机构") {
         Some("legal_services")
     } else if t == "其他" || t == "其它" {
         Some("other_org")
@@ -166,15 +167,16 @@ fn appeals_col_key(path: &str) -> Option<String> {
     };
     // the leaf is the last header text; look at the tail so group words do not interfere
     let tail: String = t.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+    // (one legible character of a garbled leaf is enough: 纠 and 计 occur in no other leaf)
     let leaf = if tail.contains("维持") {
         "upheld"
-    } else if tail.contains("纠正") {
+    } else if tail.contains("纠正") || tail.contains('纠') {
         "corrected"
     } else if tail.contains("其他") || tail.contains("其它") {
         "other"
     } else if tail.contains("尚未") || tail.contains("审结") {
         "pending"
-    } else if tail.contains("总计") || tail.contains("合计") {
+    } else if tail.contains("总计") || tail.contains("合计") || tail.ends_with('计') {
         "total"
     } else {
         return None;
@@ -351,6 +353,18 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                     seq.push(Seq::Anchor(row_index(&schema.requests, row)));
                     continue;
                 }
+            }
+            // The same under the active table's header (本年制发件数 ...): a value OCR read as
+            // a letter or mark (工 for 1) is still a value cell, the label left of it.
+            if let Some(acols) = st.active_cols.as_ref()
+                && let Some((alabels, avals)) = split_by_columns(&cells, acols, labels.len())
+                && let Some(label_cell) = alabels.last()
+                && let Some(row) = active_row(&schema.active, &label_cell.text())
+            {
+                let cand = Candidate { value_cells: avals, label: label_cell.text(), page: t.page, method: t.method };
+                assign_active(&cand, row, &st, &mut assigned);
+                seq.push(Seq::Break);
+                continue;
             }
             // The label was not recognised, or OCR read marks in the value cells as text (which
             // cuts the value run short and passes a mark off as the label): under a requests
@@ -640,22 +654,35 @@ fn assign_requests(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<Mapped
     }
 }
 
+/// A blank value cell narrower than this fraction of the row's median value cell is a sliver
+/// between a column edge and a spurious ruling (a heading's strokes or a seal's arc read as a
+/// ruling), not a column of its own: the template's columns are of similar widths.
+const SLIVER: f32 = 0.3;
+
 fn assign_appeals(cand: &Candidate, st: &State, def: &TableDef, out: &mut Vec<MappedCell>) {
     let row = &def.rows[0];
-    let positional = st.appeals_cols.is_none();
-    if positional && cand.value_cells.len() != row.cols.len() {
+    let mut widths: Vec<f32> = cand.value_cells.iter().map(|c| c.bbox.width()).collect();
+    widths.sort_by(f32::total_cmp);
+    let median = widths.get(widths.len() / 2).copied().unwrap_or(0.0);
+    let cells: Vec<&Cell> =
+        cand.value_cells.iter().copied().filter(|c| !(c.text().trim().is_empty() && c.bbox.width() < SLIVER * median)).collect();
+    let by_header: Vec<Option<usize>> = cells
+        .iter()
+        .map(|cell| st.appeals_cols.as_ref().and_then(|m| m.key_for(&cell.bbox)).and_then(|k| row.cols.iter().position(|x| x.0 == k)))
+        .collect();
+    // As many cells as the template's columns, and every column the header names where the
+    // template order puts it: the cells are the columns in order, including those whose header
+    // OCR garbled (flagged `column_by_position` unless the header named them).
+    let positional = cells.len() == row.cols.len() && by_header.iter().enumerate().all(|(i, k)| k.is_none_or(|j| j == i));
+    if st.appeals_cols.is_none() && !positional {
         return;
     }
-    for (i, cell) in cand.value_cells.iter().enumerate() {
-        let j = if positional {
-            Some(i)
-        } else {
-            st.appeals_cols.as_ref().and_then(|m| m.key_for(&cell.bbox)).and_then(|k| row.cols.iter().position(|x| x.0 == k))
-        };
+    for (i, cell) in cells.iter().enumerate() {
+        let j = if positional { Some(i) } else { by_header[i] };
         if let Some(j) = j {
             let mut m = cell_for(cand, cell, "appeals", row, &row.cols[j]);
             m.row_label = row.label.clone();
-            if positional {
+            if by_header[i].is_none() {
                 m.flag("column_by_position");
             }
             out.push(m);
@@ -765,6 +792,9 @@ mod tests {
         assert_eq!(requests_col_key("社会公益组织"), Some("social_welfare"));
         assert_eq!(requests_col_key("法人或其他组织"), None);
         assert_eq!(requests_col_key("其他"), Some("other_org"));
+        assert_eq!(requests_col_key("科研机鬼"), Some("research"));
+        assert_eq!(appeals_col_key("行政复议/结果纠稚").as_deref(), Some("review_corrected"));
+        assert_eq!(appeals_col_key("行政复议/计").as_deref(), Some("review_total"));
         assert_eq!(appeals_col_key("行政诉讼/复议后起诉/结果纠正").as_deref(), Some("litigation_after_review_corrected"));
         assert_eq!(appeals_col_key("行政诉讼/未经复议直接起诉/总计").as_deref(), Some("litigation_direct_total"));
         assert_eq!(appeals_col_key("行政复议/尚未审结").as_deref(), Some("review_pending"));
@@ -813,6 +843,73 @@ mod tests {
 
     fn req<'m>(m: &'m Mapping, row: &str) -> &'m MappedCell {
         m.get("requests", row, "natural_person").unwrap()
+    }
+
+    const GROUPS: [&str; 3] = ["行政复议", "未经复议直接起诉", "复议后起诉"];
+
+    fn appeals(leaves: &[&str], values: &[&str]) -> Table {
+        let mut top = vec![];
+        for g in GROUPS {
+            top.extend([g; 5]);
+        }
+        grid(&[top, leaves.to_vec(), values.to_vec()])
+    }
+
+    const VALUES: [&str; 15] = ["1", "2", "3", "4", "10", "5", "6", "7", "8", "26", "9", "11", "12", "13", "45"];
+
+    fn appeals_values(m: &Mapping) -> Vec<Option<&str>> {
+        m.cells.iter().filter(|c| c.table == "appeals").map(|c| c.value.as_deref()).collect()
+    }
+
+    #[test]
+    fn appeals_leaves_garbled_by_ocr_are_taken_in_template_order() {
+        let leaves = [
+            "结果维持", "结果纠稚", "其他结果", "尚未审结", "计", "结果维持", "结果乡正", "其他结果", "沿未审结", "总计", "结条维持", "结果纠下",
+            "其他结果", "尚未审结", "总计",
+        ];
+        let m = map_tables(&[appeals(&leaves, &VALUES)], crate::schema::schema());
+        assert_eq!(appeals_values(&m), VALUES.iter().map(|v| Some(*v)).collect::<Vec<_>>());
+        // named by the header: no doubt about the column; 结果乡正 named nothing
+        assert!(m.get("appeals", "cases", "review_corrected").unwrap().flags.is_empty());
+        assert!(m.get("appeals", "cases", "review_total").unwrap().flags.is_empty());
+        let c = m.get("appeals", "cases", "litigation_direct_corrected").unwrap();
+        assert_eq!(c.flags, vec!["column_by_position".to_string()]);
+        // a header that contradicts the order: only the header's columns are taken
+        let mut swapped = leaves;
+        swapped.swap(0, 2);
+        let m = map_tables(&[appeals(&swapped, &VALUES)], crate::schema::schema());
+        assert_eq!(m.get("appeals", "cases", "review_other").unwrap().value.as_deref(), Some("1"));
+        assert!(m.get("appeals", "cases", "litigation_direct_corrected").unwrap().value.is_none());
+    }
+
+    #[test]
+    fn a_blank_sliver_beside_the_appeals_values_is_no_column() {
+        let mut values = VALUES.to_vec();
+        values.push("");
+        // leaves OCR could not read: no header, the columns go by position
+        let mut t = appeals(&["结果"; 16], &values);
+        // the 16th column: blank and a tenth of the others' width (a spurious ruling's sliver)
+        for c in t.cells.iter_mut().filter(|c| c.c0 == 15) {
+            c.bbox.x1 = c.bbox.x0 + 2.0;
+        }
+        let m = map_tables(&[t.clone()], crate::schema::schema());
+        assert_eq!(appeals_values(&m), VALUES.iter().map(|v| Some(*v)).collect::<Vec<_>>());
+        // a full-width 16th column is a real one: the row does not fit the template
+        for c in t.cells.iter_mut().filter(|c| c.c0 == 15) {
+            c.bbox.x1 = c.bbox.x0 + 20.0;
+        }
+        let m = map_tables(&[t], crate::schema::schema());
+        assert!(appeals_values(&m).iter().all(|v| v.is_none()));
+    }
+
+    #[test]
+    fn an_active_value_read_as_a_letter_does_not_hide_the_row() {
+        let t = grid(&[vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], vec!["行政规范性文件", "工", "1", "9"]]);
+        let m = map_tables(&[t], crate::schema::schema());
+        let c = |col: &str| m.get("active", "normative_documents", col).unwrap();
+        assert_eq!(c("repealed").value.as_deref(), Some("1"));
+        assert_eq!(c("in_force").value.as_deref(), Some("9"));
+        assert_eq!((c("issued").value.as_deref(), c("issued").flags.clone()), (None, vec!["unparseable".to_string()]));
     }
 
     #[test]
