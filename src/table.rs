@@ -427,12 +427,20 @@ impl Table {
         Some(self.cells.len() - 1)
     }
 
+    /// Whether cell `k` covers every grid position of its span (not an L-shaped region).
+    pub fn is_rectangle(&self, k: usize) -> bool {
+        let Some(c) = self.cells.get(k) else { return false };
+        let nc = self.n_cols();
+        (c.r0..c.r1).all(|r| (c.c0..c.c1).all(|col| self.index.get(r * nc + col) == Some(&k)))
+    }
+
     /// Split cell `k` at its inner row boundary `b` (`r0 < b < r1`) into an upper and a lower
     /// cell, its words going by their centres.  Returns the index of the lower cell, or None
-    /// when `b` is not inside the cell.
+    /// when `b` is not inside the cell or the cell is not a rectangle of the grid (an L-shaped
+    /// region left by a lost ruling: its box overlaps other cells).
     pub fn split_cell_rows(&mut self, k: usize, b: usize, words: &[Word]) -> Option<usize> {
         let cell = self.cells.get(k)?;
-        if b <= cell.r0 || b >= cell.r1 || b >= self.ys.len() {
+        if b <= cell.r0 || b >= cell.r1 || b >= self.ys.len() || !self.is_rectangle(k) {
             return None;
         }
         let y = self.ys[b];

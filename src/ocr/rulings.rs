@@ -188,15 +188,18 @@ fn split_once(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dy
                 let right = cell.c1 < nc && ruled(cell.c1);
                 let inner = cell.c0 > 0 && (ruled(cell.c0 - 1) || right);
                 // At the left border only a gap that stands out from the text's own line
-                // spacing: a tall label cell there (三、本年度办理结果, set vertically or spread
-                // over its rows) has evenly spaced lines, while a value column at the table's
-                // edge that lost its row ruling (the appeals table's first column) holds a
-                // header and a number far apart.
+                // spacing, with each side's text centred in its rows: a tall label cell there
+                // (三、本年度办理结果, set vertically or spread over its rows) has evenly spaced
+                // lines centred in the whole cell, while a value column at the table's edge that
+                // lost its row ruling (the appeals table's first column) holds a header and a
+                // number far apart, each centred in its own row.
                 let border = cell.c0 == 0 && right;
                 let y = |g: &BBox| (g.y0, g.y1);
                 if (inner || border)
                     && separates(&ink(&mut comps), t.ys[b], ROW_GAP, y)
-                    && (inner || stands_out(&ink(&mut comps), t.ys[b], y))
+                    && (inner
+                        || (stands_out(&ink(&mut comps), t.ys[b], y)
+                            && centred(&ink(&mut comps), (t.ys[cell.r0], t.ys[b], t.ys[cell.r1]), y)))
                 {
                     out.push(Segment { x0: t.xs[cell.c0], y0: t.ys[b], x1: t.xs[cell.c1], y1: t.ys[b] });
                 }
@@ -274,6 +277,30 @@ fn stands_out(glyphs: &[BBox], pos: f32, span: impl Fn(&BBox) -> (f32, f32)) -> 
     gaps.iter().filter(|g| !g.1).all(|g| at >= STAND_OUT * g.0)
 }
 
+/// How far (a fraction of the band's height) the middle of a side's ink may be from the
+/// middle of its band for [`centred`]: cell text is set centred, give or take a line's
+/// leading; a label's first glyph left alone at the bottom of a tall band is far off.
+const CENTRED: f32 = 0.2;
+
+/// Whether the ink before the cut (`bands.1`) is centred between `bands.0` and the cut, and
+/// the ink after it between the cut and `bands.2` (ruling remnants on the cut ignored).
+fn centred(glyphs: &[BBox], bands: (f32, f32, f32), span: impl Fn(&BBox) -> (f32, f32)) -> bool {
+    let (top, pos, bottom) = bands;
+    let side = |lo: f32, hi: f32| {
+        let (mut first, mut last) = (f32::MAX, f32::MIN);
+        for g in glyphs {
+            let (a, b) = span(g);
+            let remnant = b - a <= REMNANT && ((a + b) / 2.0 - pos).abs() <= REMNANT;
+            if !remnant && a >= lo - REMNANT && b <= hi + REMNANT {
+                first = first.min(a);
+                last = last.max(b);
+            }
+        }
+        first <= last && ((first + last) / 2.0 - (lo + hi) / 2.0).abs() <= CENTRED * (hi - lo)
+    };
+    side(top, pos) && side(pos, bottom)
+}
+
 /// The span [a, b] with each end that is not within `meet` of a boundary moved outward to the
 /// next boundary (ends outside the outermost boundaries stay).
 fn extend(a: f32, b: f32, bounds: &[f32], meet: f32) -> (f32, f32) {
@@ -347,6 +374,11 @@ mod tests {
         // a label spread evenly down the cell (gaps 11 and 13): one text, not cut
         let mut spread = |_: BBox| vec![g(1.0, 9.0), g(20.0, 28.0), g(41.0, 49.0)];
         let out = split_merged_by_ink(&s, 1, &tol, &mut spread);
+        assert_eq!(table::find_grids(&out, 1, &tol)[0].cells.len(), 5);
+        // a tall label whose first glyph (三, its 、 too small to count) sits apart just above
+        // the line: not centred in the rows above, not cut
+        let mut first_glyph_apart = |_: BBox| vec![g(29.0, 37.0), g(47.0, 55.0)];
+        let out = split_merged_by_ink(&s, 1, &tol, &mut first_glyph_apart);
         assert_eq!(table::find_grids(&out, 1, &tol)[0].cells.len(), 5);
     }
 

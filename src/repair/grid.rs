@@ -104,7 +104,7 @@ fn split_label_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
     while k < t.cells.len() {
         let cell = &t.cells[k];
         let mut best: Option<(usize, f32, String, String)> = None;
-        if cell.r1 - cell.r0 >= 2 && cell.c1 < nc && !cell.words.is_empty() && cell.confidence < DOUBT {
+        if cell.r1 - cell.r0 >= 2 && cell.c1 < nc && !cell.words.is_empty() && cell.confidence < DOUBT && t.is_rectangle(k) {
             let whole = best_label_sim(&cell.text()).0;
             for b in cell.r0 + 1..cell.r1 {
                 let ruled = t.index[(b - 1) * nc + cell.c1] != t.index[b * nc + cell.c1];
