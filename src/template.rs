@@ -478,19 +478,27 @@ fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<Map
             continue;
         };
         let b = *b as i64;
-        // one printed row split into two grid rows repeats its label cell: count it once
-        let mut run: Vec<&Open> = Vec::new();
-        for s in &seq[i + 1..j] {
-            if let Seq::Open(o) = s
-                && !(o.label_cell.is_some() && run.last().is_some_and(|p| p.label_cell == o.label_cell))
-            {
-                run.push(o);
-            }
-        }
-        let fits = !run.is_empty() && b > a && (b - a - 1) as usize == run.len();
+        // One printed row split into two grid rows repeats its label cell: count it once.  But
+        // when the gap asks for every grid row with numbers, a label cell over several of them
+        // is several printed rows whose ruling was lost in the label column only (under a
+        // seal): its numbering then speaks for its first row alone.
+        let opens: Vec<(&Open, bool)> = seq[i + 1..j]
+            .iter()
+            .filter_map(|s| if let Seq::Open(o) = s { Some(o) } else { None })
+            .scan(None, |prev: &mut Option<*const Cell>, o| {
+                let repeat = o.label_cell.is_some() && *prev == o.label_cell;
+                *prev = o.label_cell;
+                Some((o, repeat))
+            })
+            .collect();
+        let gap = if b > a { (b - a - 1) as usize } else { 0 };
+        let deduped: Vec<(&Open, bool)> = opens.iter().copied().filter(|(_, repeat)| !repeat).collect();
+        let run = if deduped.len() == gap { deduped } else { opens };
+        let fits = !run.is_empty() && gap == run.len();
         let rows: Vec<&Row> = if fits { def.rows[(a + 1) as usize..b as usize].iter().collect() } else { vec![] };
         let free = rows.iter().all(|r| !out.iter().any(|c| c.table == def.key && c.row == r.key));
-        let agree = run.iter().zip(&rows).all(|(o, r)| numbering_agrees(&o.label_text, &o.cand.label, r));
+        let agree = run.iter().zip(&rows).all(|((o, repeat), r)| *repeat || numbering_agrees(&o.label_text, &o.cand.label, r));
+        let run: Vec<&Open> = run.into_iter().map(|(o, _)| o).collect();
         if fits && free && agree {
             for (o, row) in run.iter().zip(&rows) {
                 let start = out.len();
@@ -946,6 +954,48 @@ mod tests {
         // two rows lost before the first matched one: not placed
         let m = mapped(&[row("(本列数据的勾稽关系为", "7"), row("（二）部分公开", "1")]);
         assert!(req(&m, "new_received").value.is_none());
+    }
+
+    /// The requests header and `rows`, the label cell of grid row `shared` (0-based among
+    /// `rows`) also covering the next grid row (a ruling lost in the label column only).
+    fn mapped_with_shared_label(rows: &[Vec<&str>], shared: usize) -> Mapping {
+        let mut all = vec![HEADER.to_vec()];
+        all.extend(rows.iter().cloned());
+        let mut t = grid(&all);
+        let nc = t.n_cols();
+        let (r, k) = (shared + 1, (shared + 1) * nc);
+        t.cells[k].r1 = r + 2;
+        t.cells[k].bbox.y1 = t.ys[r + 2];
+        t.index[(r + 1) * nc] = k;
+        map_tables(&[t], crate::schema::schema())
+    }
+
+    #[test]
+    fn a_label_cell_over_two_numbered_rows_fills_a_gap_that_asks_for_both() {
+        let rows = [
+            row("2.重复申请", "0"),
+            row("3.委求提", "0"),
+            row("4无正当里出人具已著取信息", "0"),
+            row("", "1"),
+            row("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "2"),
+        ];
+        let m = mapped_with_shared_label(&rows, 2);
+        assert_eq!(req(&m, "rejected_publication").value.as_deref(), Some("0"));
+        assert_eq!(req(&m, "rejected_massive").value.as_deref(), Some("0"));
+        let c = req(&m, "rejected_confirmation");
+        assert_eq!(c.value.as_deref(), Some("1"));
+        assert!(c.flags.contains(&"row_by_position".to_string()));
+        // a gap of two rows: the shared label is one printed row, its second grid row dropped
+        let rows = [
+            row("2.重复申请", "0"),
+            row("3.委求提", "0"),
+            row("4无正当里出", "0"),
+            row("", "1"),
+            row("5.要求行政机关确认或重新出具已获取信息", "2"),
+        ];
+        let m = mapped_with_shared_label(&rows, 2);
+        assert_eq!(req(&m, "rejected_massive").value.as_deref(), Some("0"));
+        assert_eq!(req(&m, "rejected_confirmation").value.as_deref(), Some("2"));
     }
 
     #[test]
