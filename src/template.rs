@@ -660,7 +660,29 @@ fn assign_requests(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<Mapped
             out.push(m);
         }
     }
+    // A blank cell over several header columns (rulings lost between blank cells leave no ink
+    // to restore them by) is blank in each column it covers: nothing is printed there.
+    if positional {
+        return;
+    }
+    let Some(map) = st.req_cols.as_ref() else { return };
+    for cell in cells.iter().filter(|c| c.text().trim().is_empty()) {
+        for (x0, x1, k) in &map.0 {
+            let covered = (x1.min(cell.bbox.x1) - x0.max(cell.bbox.x0)).max(0.0) / (x1 - x0).max(0.1);
+            if let Some(j) = row.cols.iter().position(|c| &c.0 == k)
+                && covered >= BLANK_COVER
+                && !used[j]
+            {
+                used[j] = true;
+                out.push(cell_for(cand, cell, "requests", row, &row.cols[j]));
+            }
+        }
+    }
 }
+
+/// How much of a header column a blank merged cell must cover to be blank in that column:
+/// most of it (a neighbour's edge overlapping a little is no cover).
+const BLANK_COVER: f32 = 0.7;
 
 /// A blank value cell narrower than this fraction of the row's median value cell is a sliver
 /// between a column edge and a spurious ruling (a heading's strokes or a seal's arc read as a
@@ -996,6 +1018,29 @@ mod tests {
         let m = mapped_with_shared_label(&rows, 2);
         assert_eq!(req(&m, "rejected_massive").value.as_deref(), Some("0"));
         assert_eq!(req(&m, "rejected_confirmation").value.as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn a_blank_cell_over_two_columns_is_blank_in_both() {
+        let mut r = row("4.无正当理由大量反复申请", "");
+        r[1] = "3";
+        r[7] = "3";
+        let mut t = grid(&[HEADER.to_vec(), r]);
+        let nc = t.n_cols();
+        // 社会公益组织 and 法律服务机构 of row 1 are one blank cell
+        let k = nc + 4;
+        t.cells[k].c1 = 6;
+        t.cells[k].bbox.x1 = t.xs[6];
+        t.index[nc + 5] = k;
+        let m = map_tables(&[t.clone()], crate::schema::schema());
+        let v = |m: &Mapping, col: &str| m.get("requests", "rejected_massive", col).unwrap().value.clone();
+        assert_eq!(v(&m, "social_welfare").as_deref(), Some("0"));
+        assert_eq!(v(&m, "legal_services").as_deref(), Some("0"));
+        assert_eq!(v(&m, "total").as_deref(), Some("3"));
+        // a merged cell with ink is one reading: it is not copied into the other column
+        t.cells[k].lines = vec!["2".into()];
+        let m = map_tables(&[t], crate::schema::schema());
+        assert_eq!(m.get("requests", "rejected_massive", "legal_services").unwrap().flags, vec!["not_found".to_string()]);
     }
 
     #[test]
