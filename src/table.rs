@@ -427,6 +427,45 @@ impl Table {
         Some(self.cells.len() - 1)
     }
 
+    /// Whether cell `k` covers every grid position of its span (not an L-shaped region).
+    pub fn is_rectangle(&self, k: usize) -> bool {
+        let Some(c) = self.cells.get(k) else { return false };
+        let nc = self.n_cols();
+        (c.r0..c.r1).all(|r| (c.c0..c.c1).all(|col| self.index.get(r * nc + col) == Some(&k)))
+    }
+
+    /// Split cell `k` at its inner row boundary `b` (`r0 < b < r1`) into an upper and a lower
+    /// cell, its words going by their centres.  Returns the index of the lower cell, or None
+    /// when `b` is not inside the cell or the cell is not a rectangle of the grid (an L-shaped
+    /// region left by a lost ruling: its box overlaps other cells).
+    pub fn split_cell_rows(&mut self, k: usize, b: usize, words: &[Word]) -> Option<usize> {
+        let cell = self.cells.get(k)?;
+        if b <= cell.r0 || b >= cell.r1 || b >= self.ys.len() || !self.is_rectangle(k) {
+            return None;
+        }
+        let y = self.ys[b];
+        let cell = &mut self.cells[k];
+        let (up, down): (Vec<usize>, Vec<usize>) = cell.words.iter().partition(|&&i| words[i].bbox.cy() < y);
+        let mut lower = Cell {
+            r0: b,
+            r1: cell.r1,
+            c0: cell.c0,
+            c1: cell.c1,
+            bbox: BBox::new(cell.bbox.x0, y, cell.bbox.x1, cell.bbox.y1),
+            words: vec![],
+            lines: vec![],
+            confidence: 1.0,
+            alternatives: vec![],
+        };
+        cell.r1 = b;
+        cell.bbox = BBox::new(cell.bbox.x0, cell.bbox.y0, cell.bbox.x1, y);
+        set_cell_words(cell, &up, words);
+        set_cell_words(&mut lower, &down, words);
+        self.cells.push(lower);
+        self.reindex();
+        Some(self.cells.len() - 1)
+    }
+
     /// Merge cells `a` and `b` (side by side, same rows, adjacent columns) into `a`.
     /// Returns false (and changes nothing) when they do not form a rectangle.
     pub fn merge_cells(&mut self, a: usize, b: usize, words: &[Word]) -> bool {

@@ -120,15 +120,16 @@ pub fn similarity(a: &str, b: &str) -> f32 {
 /// Column keys of the requests table recognised from header text.
 fn requests_col_key(text: &str) -> Option<&'static str> {
     let t = norm_label(text);
-    if t.contains("自然人") || t == "自然" {
+    // two legible characters name a column (科研机鬼 is 科研机构): no other header holds them
+    if t.contains("自然") {
         Some("natural_person")
-    } else if t.contains("商业企业") || t == "商业" {
+    } else if t.contains("商业") {
         Some("commercial")
-    } else if t.contains("科研机构") || t == "科研" {
+    } else if t.contains("科研") {
         Some("research")
     } else if t.contains("公益") {
         Some("social_welfare")
-    } else if t.contains("法律服务") {
+    } else if t.contains("法律") || t.contains("服务机构") {
         Some("legal_services")
     } else if t == "其他" || t == "其它" {
         Some("other_org")
@@ -166,15 +167,16 @@ fn appeals_col_key(path: &str) -> Option<String> {
     };
     // the leaf is the last header text; look at the tail so group words do not interfere
     let tail: String = t.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+    // (one legible character of a garbled leaf is enough: 纠 and 计 occur in no other leaf)
     let leaf = if tail.contains("维持") {
         "upheld"
-    } else if tail.contains("纠正") {
+    } else if tail.contains("纠正") || tail.contains('纠') {
         "corrected"
     } else if tail.contains("其他") || tail.contains("其它") {
         "other"
     } else if tail.contains("尚未") || tail.contains("审结") {
         "pending"
-    } else if tail.contains("总计") || tail.contains("合计") {
+    } else if tail.contains("总计") || tail.contains("合计") || tail.ends_with('计') {
         "total"
     } else {
         return None;
@@ -352,6 +354,18 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                     continue;
                 }
             }
+            // The same under the active table's header (本年制发件数 ...): a value OCR read as
+            // a letter or mark (工 for 1) is still a value cell, the label left of it.
+            if let Some(acols) = st.active_cols.as_ref()
+                && let Some((alabels, avals)) = split_by_columns(&cells, acols, labels.len())
+                && let Some(label_cell) = alabels.last()
+                && let Some(row) = active_row(&schema.active, &label_cell.text())
+            {
+                let cand = Candidate { value_cells: avals, label: label_cell.text(), page: t.page, method: t.method };
+                assign_active(&cand, row, &st, &mut assigned);
+                seq.push(Seq::Break);
+                continue;
+            }
             // The label was not recognised, or OCR read marks in the value cells as text (which
             // cuts the value run short and passes a mark off as the label): under a requests
             // header, every cell below one of its columns is a value cell, and the label is left
@@ -464,19 +478,27 @@ fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<Map
             continue;
         };
         let b = *b as i64;
-        // one printed row split into two grid rows repeats its label cell: count it once
-        let mut run: Vec<&Open> = Vec::new();
-        for s in &seq[i + 1..j] {
-            if let Seq::Open(o) = s
-                && !(o.label_cell.is_some() && run.last().is_some_and(|p| p.label_cell == o.label_cell))
-            {
-                run.push(o);
-            }
-        }
-        let fits = !run.is_empty() && b > a && (b - a - 1) as usize == run.len();
+        // One printed row split into two grid rows repeats its label cell: count it once.  But
+        // when the gap asks for every grid row with numbers, a label cell over several of them
+        // is several printed rows whose ruling was lost in the label column only (under a
+        // seal): its numbering then speaks for its first row alone.
+        let opens: Vec<(&Open, bool)> = seq[i + 1..j]
+            .iter()
+            .filter_map(|s| if let Seq::Open(o) = s { Some(o) } else { None })
+            .scan(None, |prev: &mut Option<*const Cell>, o| {
+                let repeat = o.label_cell.is_some() && *prev == o.label_cell;
+                *prev = o.label_cell;
+                Some((o, repeat))
+            })
+            .collect();
+        let gap = if b > a { (b - a - 1) as usize } else { 0 };
+        let deduped: Vec<(&Open, bool)> = opens.iter().copied().filter(|(_, repeat)| !repeat).collect();
+        let run = if deduped.len() == gap { deduped } else { opens };
+        let fits = !run.is_empty() && gap == run.len();
         let rows: Vec<&Row> = if fits { def.rows[(a + 1) as usize..b as usize].iter().collect() } else { vec![] };
         let free = rows.iter().all(|r| !out.iter().any(|c| c.table == def.key && c.row == r.key));
-        let agree = run.iter().zip(&rows).all(|(o, r)| numbering_agrees(&o.label_text, &o.cand.label, r));
+        let agree = run.iter().zip(&rows).all(|((o, repeat), r)| *repeat || numbering_agrees(&o.label_text, &o.cand.label, r));
+        let run: Vec<&Open> = run.into_iter().map(|(o, _)| o).collect();
         if fits && free && agree {
             for (o, row) in run.iter().zip(&rows) {
                 let start = out.len();
@@ -647,24 +669,59 @@ fn assign_requests(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<Mapped
             out.push(m);
         }
     }
+    // A blank cell over several header columns (rulings lost between blank cells leave no ink
+    // to restore them by) is blank in each column it covers: nothing is printed there.
+    if positional {
+        return;
+    }
+    let Some(map) = st.req_cols.as_ref() else { return };
+    for cell in cells.iter().filter(|c| c.text().trim().is_empty()) {
+        for (x0, x1, k) in &map.0 {
+            let covered = (x1.min(cell.bbox.x1) - x0.max(cell.bbox.x0)).max(0.0) / (x1 - x0).max(0.1);
+            if let Some(j) = row.cols.iter().position(|c| &c.0 == k)
+                && covered >= BLANK_COVER
+                && !used[j]
+            {
+                used[j] = true;
+                out.push(cell_for(cand, cell, "requests", row, &row.cols[j]));
+            }
+        }
+    }
 }
+
+/// How much of a header column a blank merged cell must cover to be blank in that column:
+/// most of it (a neighbour's edge overlapping a little is no cover).
+const BLANK_COVER: f32 = 0.7;
+
+/// A blank value cell narrower than this fraction of the row's median value cell is a sliver
+/// between a column edge and a spurious ruling (a heading's strokes or a seal's arc read as a
+/// ruling), not a column of its own: the template's columns are of similar widths.
+const SLIVER: f32 = 0.3;
 
 fn assign_appeals(cand: &Candidate, st: &State, def: &TableDef, out: &mut Vec<MappedCell>) {
     let row = &def.rows[0];
-    let positional = st.appeals_cols.is_none();
-    if positional && cand.value_cells.len() != row.cols.len() {
+    let mut widths: Vec<f32> = cand.value_cells.iter().map(|c| c.bbox.width()).collect();
+    widths.sort_by(f32::total_cmp);
+    let median = widths.get(widths.len() / 2).copied().unwrap_or(0.0);
+    let cells: Vec<&Cell> =
+        cand.value_cells.iter().copied().filter(|c| !(c.text().trim().is_empty() && c.bbox.width() < SLIVER * median)).collect();
+    let by_header: Vec<Option<usize>> = cells
+        .iter()
+        .map(|cell| st.appeals_cols.as_ref().and_then(|m| m.key_for(&cell.bbox)).and_then(|k| row.cols.iter().position(|x| x.0 == k)))
+        .collect();
+    // As many cells as the template's columns, and every column the header names where the
+    // template order puts it: the cells are the columns in order, including those whose header
+    // OCR garbled (flagged `column_by_position` unless the header named them).
+    let positional = cells.len() == row.cols.len() && by_header.iter().enumerate().all(|(i, k)| k.is_none_or(|j| j == i));
+    if st.appeals_cols.is_none() && !positional {
         return;
     }
-    for (i, cell) in cand.value_cells.iter().enumerate() {
-        let j = if positional {
-            Some(i)
-        } else {
-            st.appeals_cols.as_ref().and_then(|m| m.key_for(&cell.bbox)).and_then(|k| row.cols.iter().position(|x| x.0 == k))
-        };
+    for (i, cell) in cells.iter().enumerate() {
+        let j = if positional { Some(i) } else { by_header[i] };
         if let Some(j) = j {
             let mut m = cell_for(cand, cell, "appeals", row, &row.cols[j]);
             m.row_label = row.label.clone();
-            if positional {
+            if by_header[i].is_none() {
                 m.flag("column_by_position");
             }
             out.push(m);
@@ -774,6 +831,9 @@ mod tests {
         assert_eq!(requests_col_key("社会公益组织"), Some("social_welfare"));
         assert_eq!(requests_col_key("法人或其他组织"), None);
         assert_eq!(requests_col_key("其他"), Some("other_org"));
+        assert_eq!(requests_col_key("科研机鬼"), Some("research"));
+        assert_eq!(appeals_col_key("行政复议/结果纠稚").as_deref(), Some("review_corrected"));
+        assert_eq!(appeals_col_key("行政复议/计").as_deref(), Some("review_total"));
         assert_eq!(appeals_col_key("行政诉讼/复议后起诉/结果纠正").as_deref(), Some("litigation_after_review_corrected"));
         assert_eq!(appeals_col_key("行政诉讼/未经复议直接起诉/总计").as_deref(), Some("litigation_direct_total"));
         assert_eq!(appeals_col_key("行政复议/尚未审结").as_deref(), Some("review_pending"));
@@ -824,6 +884,73 @@ mod tests {
         m.get("requests", row, "natural_person").unwrap()
     }
 
+    const GROUPS: [&str; 3] = ["行政复议", "未经复议直接起诉", "复议后起诉"];
+
+    fn appeals(leaves: &[&str], values: &[&str]) -> Table {
+        let mut top = vec![];
+        for g in GROUPS {
+            top.extend([g; 5]);
+        }
+        grid(&[top, leaves.to_vec(), values.to_vec()])
+    }
+
+    const VALUES: [&str; 15] = ["1", "2", "3", "4", "10", "5", "6", "7", "8", "26", "9", "11", "12", "13", "45"];
+
+    fn appeals_values(m: &Mapping) -> Vec<Option<&str>> {
+        m.cells.iter().filter(|c| c.table == "appeals").map(|c| c.value.as_deref()).collect()
+    }
+
+    #[test]
+    fn appeals_leaves_garbled_by_ocr_are_taken_in_template_order() {
+        let leaves = [
+            "结果维持", "结果纠稚", "其他结果", "尚未审结", "计", "结果维持", "结果乡正", "其他结果", "沿未审结", "总计", "结条维持", "结果纠下",
+            "其他结果", "尚未审结", "总计",
+        ];
+        let m = map_tables(&[appeals(&leaves, &VALUES)], crate::schema::schema());
+        assert_eq!(appeals_values(&m), VALUES.iter().map(|v| Some(*v)).collect::<Vec<_>>());
+        // named by the header: no doubt about the column; 结果乡正 named nothing
+        assert!(m.get("appeals", "cases", "review_corrected").unwrap().flags.is_empty());
+        assert!(m.get("appeals", "cases", "review_total").unwrap().flags.is_empty());
+        let c = m.get("appeals", "cases", "litigation_direct_corrected").unwrap();
+        assert_eq!(c.flags, vec!["column_by_position".to_string()]);
+        // a header that contradicts the order: only the header's columns are taken
+        let mut swapped = leaves;
+        swapped.swap(0, 2);
+        let m = map_tables(&[appeals(&swapped, &VALUES)], crate::schema::schema());
+        assert_eq!(m.get("appeals", "cases", "review_other").unwrap().value.as_deref(), Some("1"));
+        assert!(m.get("appeals", "cases", "litigation_direct_corrected").unwrap().value.is_none());
+    }
+
+    #[test]
+    fn a_blank_sliver_beside_the_appeals_values_is_no_column() {
+        let mut values = VALUES.to_vec();
+        values.push("");
+        // leaves OCR could not read: no header, the columns go by position
+        let mut t = appeals(&["结果"; 16], &values);
+        // the 16th column: blank and a tenth of the others' width (a spurious ruling's sliver)
+        for c in t.cells.iter_mut().filter(|c| c.c0 == 15) {
+            c.bbox.x1 = c.bbox.x0 + 2.0;
+        }
+        let m = map_tables(&[t.clone()], crate::schema::schema());
+        assert_eq!(appeals_values(&m), VALUES.iter().map(|v| Some(*v)).collect::<Vec<_>>());
+        // a full-width 16th column is a real one: the row does not fit the template
+        for c in t.cells.iter_mut().filter(|c| c.c0 == 15) {
+            c.bbox.x1 = c.bbox.x0 + 20.0;
+        }
+        let m = map_tables(&[t], crate::schema::schema());
+        assert!(appeals_values(&m).iter().all(|v| v.is_none()));
+    }
+
+    #[test]
+    fn an_active_value_read_as_a_letter_does_not_hide_the_row() {
+        let t = grid(&[vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], vec!["行政规范性文件", "工", "1", "9"]]);
+        let m = map_tables(&[t], crate::schema::schema());
+        let c = |col: &str| m.get("active", "normative_documents", col).unwrap();
+        assert_eq!(c("repealed").value.as_deref(), Some("1"));
+        assert_eq!(c("in_force").value.as_deref(), Some("9"));
+        assert_eq!((c("issued").value.as_deref(), c("issued").flags.clone()), (None, vec!["unparseable".to_string()]));
+    }
+
     #[test]
     fn garbled_label_in_a_one_row_gap_is_placed_by_sequence() {
         let m = mapped(&[
@@ -858,6 +985,71 @@ mod tests {
         // two rows lost before the first matched one: not placed
         let m = mapped(&[row("(本列数据的勾稽关系为", "7"), row("（二）部分公开", "1")]);
         assert!(req(&m, "new_received").value.is_none());
+    }
+
+    /// The requests header and `rows`, the label cell of grid row `shared` (0-based among
+    /// `rows`) also covering the next grid row (a ruling lost in the label column only).
+    fn mapped_with_shared_label(rows: &[Vec<&str>], shared: usize) -> Mapping {
+        let mut all = vec![HEADER.to_vec()];
+        all.extend(rows.iter().cloned());
+        let mut t = grid(&all);
+        let nc = t.n_cols();
+        let (r, k) = (shared + 1, (shared + 1) * nc);
+        t.cells[k].r1 = r + 2;
+        t.cells[k].bbox.y1 = t.ys[r + 2];
+        t.index[(r + 1) * nc] = k;
+        map_tables(&[t], crate::schema::schema())
+    }
+
+    #[test]
+    fn a_label_cell_over_two_numbered_rows_fills_a_gap_that_asks_for_both() {
+        let rows = [
+            row("2.重复申请", "0"),
+            row("3.委求提", "0"),
+            row("4无正当里出人具已著取信息", "0"),
+            row("", "1"),
+            row("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "2"),
+        ];
+        let m = mapped_with_shared_label(&rows, 2);
+        assert_eq!(req(&m, "rejected_publication").value.as_deref(), Some("0"));
+        assert_eq!(req(&m, "rejected_massive").value.as_deref(), Some("0"));
+        let c = req(&m, "rejected_confirmation");
+        assert_eq!(c.value.as_deref(), Some("1"));
+        assert!(c.flags.contains(&"row_by_position".to_string()));
+        // a gap of two rows: the shared label is one printed row, its second grid row dropped
+        let rows = [
+            row("2.重复申请", "0"),
+            row("3.委求提", "0"),
+            row("4无正当里出", "0"),
+            row("", "1"),
+            row("5.要求行政机关确认或重新出具已获取信息", "2"),
+        ];
+        let m = mapped_with_shared_label(&rows, 2);
+        assert_eq!(req(&m, "rejected_massive").value.as_deref(), Some("0"));
+        assert_eq!(req(&m, "rejected_confirmation").value.as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn a_blank_cell_over_two_columns_is_blank_in_both() {
+        let mut r = row("4.无正当理由大量反复申请", "");
+        r[1] = "3";
+        r[7] = "3";
+        let mut t = grid(&[HEADER.to_vec(), r]);
+        let nc = t.n_cols();
+        // 社会公益组织 and 法律服务机构 of row 1 are one blank cell
+        let k = nc + 4;
+        t.cells[k].c1 = 6;
+        t.cells[k].bbox.x1 = t.xs[6];
+        t.index[nc + 5] = k;
+        let m = map_tables(&[t.clone()], crate::schema::schema());
+        let v = |m: &Mapping, col: &str| m.get("requests", "rejected_massive", col).unwrap().value.clone();
+        assert_eq!(v(&m, "social_welfare").as_deref(), Some("0"));
+        assert_eq!(v(&m, "legal_services").as_deref(), Some("0"));
+        assert_eq!(v(&m, "total").as_deref(), Some("3"));
+        // a merged cell with ink is one reading: it is not copied into the other column
+        t.cells[k].lines = vec!["2".into()];
+        let m = map_tables(&[t], crate::schema::schema());
+        assert_eq!(m.get("requests", "rejected_massive", "legal_services").unwrap().flags, vec!["not_found".to_string()]);
     }
 
     #[test]

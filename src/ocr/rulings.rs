@@ -143,10 +143,10 @@ const ROW_GAP: (f32, f32) = (1.0, 1.0);
 /// while two cells joined by a lost ruling each hold their own text with blank paper between.
 ///
 /// Only lines that continue outside the cell are considered: a vertical line must be ruled
-/// above or below the cell, a horizontal line left or right of it, and the cell must not
-/// touch the table's left border (a tall label cell at the table edge, whose text
-/// lines may sit between row boundaries, is never cut).  `glyphs(b)` gives the boxes of
-/// the glyph-sized ink components inside `b` (points).
+/// above or below the cell, a horizontal line left or right of it; a cell at the table's
+/// left border (a tall label cell there may have its text lines between row boundaries) is
+/// cut only where the blank stands out from its text's line spacing ([`stands_out`]).
+/// `glyphs(b)` gives the boxes of the glyph-sized ink components inside `b` (points).
 pub fn split_merged_by_ink(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dyn FnMut(BBox) -> Vec<BBox>) -> Vec<Segment> {
     // a cut can leave a rectangle behind where there was an L: look again, a few times
     let mut out = segments.to_vec();
@@ -185,8 +185,22 @@ fn split_once(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dy
             // horizontal lines inside the cell
             for b in cell.r0 + 1..cell.r1 {
                 let ruled = |c: usize| at(b - 1, c) != at(b, c);
-                let ok = cell.c0 > 0 && (ruled(cell.c0 - 1) || (cell.c1 < nc && ruled(cell.c1)));
-                if ok && separates(&ink(&mut comps), t.ys[b], ROW_GAP, |g| (g.y0, g.y1)) {
+                let right = cell.c1 < nc && ruled(cell.c1);
+                let inner = cell.c0 > 0 && (ruled(cell.c0 - 1) || right);
+                // At the left border only a gap that stands out from the text's own line
+                // spacing, with each side's text centred in its rows: a tall label cell there
+                // (三、本年度办理结果, set vertically or spread over its rows) has evenly spaced
+                // lines centred in the whole cell, while a value column at the table's edge that
+                // lost its row ruling (the appeals table's first column) holds a header and a
+                // number far apart, each centred in its own row.
+                let border = cell.c0 == 0 && right;
+                let y = |g: &BBox| (g.y0, g.y1);
+                if (inner || border)
+                    && separates(&ink(&mut comps), t.ys[b], ROW_GAP, y)
+                    && (inner
+                        || (stands_out(&ink(&mut comps), t.ys[b], y)
+                            && centred(&ink(&mut comps), (t.ys[cell.r0], t.ys[b], t.ys[cell.r1]), y)))
+                {
                     out.push(Segment { x0: t.xs[cell.c0], y0: t.ys[b], x1: t.xs[cell.c1], y1: t.ys[b] });
                 }
             }
@@ -236,6 +250,57 @@ fn separates(glyphs: &[BBox], pos: f32, gap: (f32, f32), span: impl Fn(&BBox) ->
 /// See [`separates`].
 const SPREAD: f32 = 0.3;
 
+/// How many times wider than any other blank between the ink's lines the blank at a cut must
+/// be for [`stands_out`]: evenly spread text has gaps within a few tens of percent of each
+/// other, a header over a number (`结果/维持` ... `72`) is apart by three or more line gaps.
+const STAND_OUT: f32 = 2.0;
+
+/// Whether the blank across `pos` is at least `STAND_OUT` times every other blank between
+/// consecutive lines of the ink (glyph extents across the line, overlapping ones joined into
+/// one line).  With no other blank (one line on each side) it stands out.
+fn stands_out(glyphs: &[BBox], pos: f32, span: impl Fn(&BBox) -> (f32, f32)) -> bool {
+    let mut spans: Vec<(f32, f32)> = glyphs
+        .iter()
+        .map(&span)
+        .filter(|&(a, b)| !(b - a <= REMNANT && ((a + b) / 2.0 - pos).abs() <= REMNANT))
+        .collect();
+    spans.sort_by(|p, q| p.0.total_cmp(&q.0));
+    let mut lines: Vec<(f32, f32)> = Vec::new();
+    for (a, b) in spans {
+        match lines.last_mut() {
+            Some(l) if a <= l.1 => l.1 = l.1.max(b),
+            _ => lines.push((a, b)),
+        }
+    }
+    let gaps: Vec<(f32, bool)> = lines.windows(2).map(|w| (w[1].0 - w[0].1, w[0].1 <= pos && w[1].0 >= pos)).collect();
+    let Some(at) = gaps.iter().find(|g| g.1).map(|g| g.0) else { return false };
+    gaps.iter().filter(|g| !g.1).all(|g| at >= STAND_OUT * g.0)
+}
+
+/// How far (a fraction of the band's height) the middle of a side's ink may be from the
+/// middle of its band for [`centred`]: cell text is set centred, give or take a line's
+/// leading; a label's first glyph left alone at the bottom of a tall band is far off.
+const CENTRED: f32 = 0.2;
+
+/// Whether the ink before the cut (`bands.1`) is centred between `bands.0` and the cut, and
+/// the ink after it between the cut and `bands.2` (ruling remnants on the cut ignored).
+fn centred(glyphs: &[BBox], bands: (f32, f32, f32), span: impl Fn(&BBox) -> (f32, f32)) -> bool {
+    let (top, pos, bottom) = bands;
+    let side = |lo: f32, hi: f32| {
+        let (mut first, mut last) = (f32::MAX, f32::MIN);
+        for g in glyphs {
+            let (a, b) = span(g);
+            let remnant = b - a <= REMNANT && ((a + b) / 2.0 - pos).abs() <= REMNANT;
+            if !remnant && a >= lo - REMNANT && b <= hi + REMNANT {
+                first = first.min(a);
+                last = last.max(b);
+            }
+        }
+        first <= last && ((first + last) / 2.0 - (lo + hi) / 2.0).abs() <= CENTRED * (hi - lo)
+    };
+    side(top, pos) && side(pos, bottom)
+}
+
 /// The span [a, b] with each end that is not within `meet` of a boundary moved outward to the
 /// next boundary (ends outside the outermost boundaries stay).
 fn extend(a: f32, b: f32, bounds: &[f32], meet: f32) -> (f32, f32) {
@@ -277,6 +342,54 @@ mod tests {
         assert!(before.cells.len() < 9);
         let after = &table::find_grids(&extend_free_ends(&s, 1, &tol), 1, &tol)[0];
         assert_eq!((after.n_rows(), after.n_cols(), after.cells.len()), (3, 3, 9));
+    }
+
+    /// A 3-column, 2-row table whose row ruling is lost over the first column: that column's
+    /// cell spans both rows (a rectangle at the table's left border).
+    fn left_column_lost_its_row_ruling() -> Vec<Segment> {
+        vec![
+            seg(0.0, 0.0, 60.0, 0.0),
+            seg(20.0, 40.0, 60.0, 40.0),
+            seg(0.0, 60.0, 60.0, 60.0),
+            seg(0.0, 0.0, 0.0, 60.0),
+            seg(20.0, 0.0, 20.0, 60.0),
+            seg(40.0, 0.0, 40.0, 60.0),
+            seg(60.0, 0.0, 60.0, 60.0),
+        ]
+    }
+
+    fn g(y0: f32, y1: f32) -> BBox {
+        BBox::new(5.0, y0, 15.0, y1)
+    }
+
+    #[test]
+    fn left_border_cell_is_cut_where_a_header_stands_apart_from_a_number() {
+        let tol = Tolerances::default();
+        let s = left_column_lost_its_row_ruling();
+        assert_eq!(table::find_grids(&s, 1, &tol)[0].cells.len(), 5);
+        // 结/果/维 stacked 4 apart over the row line, a number 11 below it
+        let mut header_and_number = |_: BBox| vec![g(4.0, 12.0), g(16.0, 24.0), g(28.0, 36.0), g(47.0, 55.0)];
+        let out = split_merged_by_ink(&s, 1, &tol, &mut header_and_number);
+        assert_eq!(table::find_grids(&out, 1, &tol)[0].cells.len(), 6);
+        // a label spread evenly down the cell (gaps 11 and 13): one text, not cut
+        let mut spread = |_: BBox| vec![g(1.0, 9.0), g(20.0, 28.0), g(41.0, 49.0)];
+        let out = split_merged_by_ink(&s, 1, &tol, &mut spread);
+        assert_eq!(table::find_grids(&out, 1, &tol)[0].cells.len(), 5);
+        // a tall label whose first glyph (三, its 、 too small to count) sits apart just above
+        // the line: not centred in the rows above, not cut
+        let mut first_glyph_apart = |_: BBox| vec![g(29.0, 37.0), g(47.0, 55.0)];
+        let out = split_merged_by_ink(&s, 1, &tol, &mut first_glyph_apart);
+        assert_eq!(table::find_grids(&out, 1, &tol)[0].cells.len(), 5);
+    }
+
+    #[test]
+    fn a_blank_stands_out_only_against_the_texts_own_line_spacing() {
+        let y = |b: &BBox| (b.y0, b.y1);
+        assert!(stands_out(&[g(0.0, 8.0), g(30.0, 38.0)], 20.0, y));
+        assert!(stands_out(&[g(0.0, 8.0), g(10.0, 18.0), g(30.0, 38.0)], 20.0, y));
+        assert!(!stands_out(&[g(0.0, 8.0), g(16.0, 18.0), g(30.0, 38.0)], 20.0, y));
+        // no blank at the position at all
+        assert!(!stands_out(&[g(0.0, 8.0), g(15.0, 25.0)], 20.0, y));
     }
 
     #[test]

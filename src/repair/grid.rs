@@ -76,6 +76,7 @@ pub fn repair_tables(tables: &mut [Table], pages: &[Page]) -> Vec<Repair> {
     let mut out = Vec::new();
     for (ti, t) in tables.iter_mut().enumerate() {
         let Some(page) = pages.iter().find(|p| p.number == t.page) else { continue };
+        split_label_rows(t, &page.words, ti, &mut out);
         for r in 0..t.n_rows() {
             split_merged(t, r, &page.words, ti, &mut out);
             join_label(t, r, &page.words, ti, &mut out);
@@ -83,6 +84,67 @@ pub fn repair_tables(tables: &mut [Table], pages: &[Page]) -> Vec<Repair> {
         }
     }
     out
+}
+
+/// A word may reach this far (points) across a row boundary and still lie on one side of it:
+/// OCR word boxes take in a little of the paper around the ink.
+const STRADDLE: f32 = 1.0;
+
+/// A label cell spanning several grid rows whose value cells are ruled apart (the ruling was
+/// lost in the label columns only) is split at such a row boundary when its words lie on
+/// either side of it, none across, and one side alone names a template row (at least
+/// `JOINED_MIN`) better than the whole text does: two rows' labels merged
+/// (`一、本年新收…` over `二、上年结转…`), not one tall label (`三、本年度办理结果`, a group
+/// label), whose parts name no row.  The values are not touched: they were already in their
+/// rows, which the checks then confirm or not.
+fn split_label_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repair>) {
+    let nc = t.n_cols();
+    let text = |idx: &[usize]| crate::table::lines_of(idx, words).1.concat();
+    let mut k = 0;
+    while k < t.cells.len() {
+        let cell = &t.cells[k];
+        let mut best: Option<(usize, f32, String, String)> = None;
+        if cell.r1 - cell.r0 >= 2 && cell.c1 < nc && !cell.words.is_empty() && cell.confidence < DOUBT && t.is_rectangle(k) {
+            let whole = best_label_sim(&cell.text()).0;
+            for b in cell.r0 + 1..cell.r1 {
+                let ruled = t.index[(b - 1) * nc + cell.c1] != t.index[b * nc + cell.c1];
+                let y = t.ys[b];
+                let across = cell.words.iter().any(|&i| words[i].bbox.y0 < y - STRADDLE && words[i].bbox.y1 > y + STRADDLE);
+                if !ruled || across {
+                    continue;
+                }
+                let (up, down): (Vec<usize>, Vec<usize>) = cell.words.iter().partition(|&&i| words[i].bbox.cy() < y);
+                if up.is_empty() || down.is_empty() {
+                    continue;
+                }
+                let (up, down) = (text(&up), text(&down));
+                let (a, la) = best_label_sim(&up);
+                let (b_sim, lb) = best_label_sim(&down);
+                let (sim, label) = if a >= b_sim { (a, la) } else { (b_sim, lb) };
+                if sim >= JOINED_MIN && sim > whole && best.as_ref().is_none_or(|x| sim > x.1) {
+                    best = Some((b, sim, format!("{up} | {down}"), format!("{label}」 ({sim:.2}), the whole text {whole:.2}")));
+                }
+            }
+        }
+        let Some((b, _, repaired, why)) = best else {
+            k += 1;
+            continue;
+        };
+        let raw = t.cells[k].text();
+        if t.split_cell_rows(k, b, words).is_none() {
+            k += 1;
+            continue;
+        }
+        out.push(Repair {
+            location: format!("page {} table {} row {}", t.page, ti + 1, b + 1),
+            raw,
+            repaired,
+            reason: "label_split".into(),
+            evidence: format!("a label cell over grid rows whose values are ruled apart; one part names template row 「{why}"),
+            cells: vec![],
+        });
+        // cell k (the upper part) is looked at again: it may hold more rows' labels
+    }
 }
 
 fn split_merged(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Vec<Repair>) {
@@ -311,6 +373,50 @@ mod tests {
         let (t, _, r) = grid("规章\t0 1\t1\n");
         assert_eq!(r.len(), 1);
         assert_eq!(last_row_tail(&t[0], 0, 3), vec!["0", "1", "1"]);
+    }
+
+    /// An OCR page: a label column (0-100) and two value columns, two rows (0-20-40) whose
+    /// row ruling is lost over the label column; `labels` are the label column's lines (text,
+    /// y0), each row holds a number.
+    fn lost_label_ruling(labels: &[(&str, f32)]) -> (Vec<Table>, Vec<Page>, Vec<Repair>) {
+        use crate::model::{BBox, PageKind, Segment, Source};
+        let mut p = Page::new(1, 200.0, 60.0, PageKind::Scanned);
+        let seg = |x0, y0, x1, y1| Segment { x0, y0, x1, y1 };
+        p.rulings = vec![seg(0.0, 0.0, 180.0, 0.0), seg(100.0, 20.0, 180.0, 20.0), seg(0.0, 40.0, 180.0, 40.0)];
+        p.rulings.extend([0.0, 100.0, 140.0, 180.0].map(|x| seg(x, 0.0, x, 40.0)));
+        let word = |text: &str, bbox| Word { text: text.into(), bbox, confidence: 0.9, source: Source::Ocr, alternatives: vec![] };
+        for &(text, y0) in labels {
+            p.words.push(word(text, BBox::new(5.0, y0, 95.0, y0 + 8.0)));
+        }
+        p.words.push(word("5", BBox::new(115.0, 6.0, 120.0, 14.0)));
+        p.words.push(word("3", BBox::new(115.0, 26.0, 120.0, 34.0)));
+        let pages = vec![p];
+        let mut tables: Vec<Table> = find_tables(&pages[0], &Tolerances::default());
+        let r = repair_tables(&mut tables, &pages);
+        (tables, pages, r)
+    }
+
+    #[test]
+    fn two_rows_labels_in_one_cell_are_split_at_the_ruled_row_line() {
+        let (t, _, r) = lost_label_ruling(&[("一、本年新收政府信息公开申请数量", 6.0), ("二、上年结转政府信息公开申请数量", 26.0)]);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].reason, "label_split");
+        assert_eq!(t[0].cell_at(0, 0).text(), "一、本年新收政府信息公开申请数量");
+        assert_eq!(t[0].cell_at(1, 0).text(), "二、上年结转政府信息公开申请数量");
+        // each label now sits in its values' row
+        assert_eq!(t[0].cell_at(0, 1).text(), "5");
+        assert_eq!(t[0].cell_at(1, 1).text(), "3");
+    }
+
+    #[test]
+    fn a_tall_label_or_a_line_across_the_row_line_is_not_split() {
+        // a group label whose halves name no row
+        let (t, _, r) = lost_label_ruling(&[("三、本年度", 6.0), ("办理结果", 26.0)]);
+        assert!(r.is_empty(), "{r:?}");
+        assert_eq!(t[0].cell_at(0, 0).r1, 2);
+        // a line of text across the row boundary
+        let (_, _, r) = lost_label_ruling(&[("一、本年新收政府信息公开申请数量", 6.0), ("二、上年结转政府信息公开申请数量", 16.0)]);
+        assert!(r.is_empty(), "{r:?}");
     }
 
     #[test]
