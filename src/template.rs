@@ -321,7 +321,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             let cells = row_cells(t, r);
             let texts: Vec<String> = cells.iter().map(|c| c.text()).collect();
             if update_headers(t, r, &cells, &texts, &mut st) {
-                if texts.iter().filter(|s| requests_col_key(s).is_some()).count() >= 3 {
+                if is_requests_header(&texts) {
                     seq.push(Seq::Header);
                 }
                 continue;
@@ -330,6 +330,12 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             let label = labels.last().map(|c| c.text()).unwrap_or_default();
             if labels.is_empty() && vals.len() >= 10 {
                 let cand = Candidate { value_cells: vals, label, page: t.page, method: t.method };
+                assign_appeals(&cand, &st, &schema.appeals, &mut assigned);
+                seq.push(Seq::Break);
+                continue;
+            }
+            if let Some(under) = appeals_value_row(&cells, &st, schema) {
+                let cand = Candidate { value_cells: under, label: String::new(), page: t.page, method: t.method };
                 assign_appeals(&cand, &st, &schema.appeals, &mut assigned);
                 seq.push(Seq::Break);
                 continue;
@@ -379,6 +385,26 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
     }
     assign_by_sequence(&seq, &schema.requests, &st, &mut assigned);
     assemble(schema, assigned, collapsed)
+}
+
+/// Cells of the appeals table's value row that OCR read in doubt may not look like numbers
+/// (a seal's strokes over a `1` read as `于`), which cuts the row's closing run of numbers
+/// short of the 10 that make it the appeals row.  Under a recognised appeals header the row is
+/// the cells below its columns when at most `APPEALS_GARBLED` of those are not value-like and
+/// no text left of them names an active or requests row.  The garbled cells come out
+/// `unparseable` (no number is invented for them).
+fn appeals_value_row<'a>(cells: &[&'a Cell], st: &State, schema: &Schema) -> Option<Vec<&'a Cell>> {
+    const APPEALS_GARBLED: usize = 2;
+    let cols = st.appeals_cols.as_ref()?;
+    let (under, rest): (Vec<&Cell>, Vec<&Cell>) = cells.iter().partition(|c| cols.key_for(&c.bbox).is_some());
+    let value_like = under.iter().filter(|c| values::value_like(&c.text(), c.confidence)).count();
+    let has_numbers = under.iter().any(|c| !c.text().trim().is_empty() && values::value_like(&c.text(), c.confidence));
+    let garbled = under.len() - value_like;
+    let names_a_row = rest.iter().any(|c| {
+        let l = c.text();
+        active_row(&schema.active, &l).is_some() || best_row(&schema.requests, &l).is_some_and(|(_, s)| s >= REQUESTS_LABEL_MIN)
+    });
+    (under.len() >= 10 && has_numbers && garbled <= APPEALS_GARBLED && !names_a_row).then_some(under)
 }
 
 fn row_index(def: &TableDef, row: &Row) -> usize {
@@ -491,9 +517,19 @@ fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<Map
 }
 
 /// Recognise header rows and update the column maps; true when the row is a header.
+/// Whether a row is the requests table's column header: three of its cells name applicant
+/// columns.  The appeals header's leaf row repeats 总计 once per group (three times), which
+/// alone would pass: a row with two or more 维持/纠正 leaves is the appeals header.
+fn is_requests_header(texts: &[String]) -> bool {
+    texts.iter().filter(|s| requests_col_key(s).is_some()).count() >= 3 && appeals_leaf_hits(texts) < 2
+}
+
+fn appeals_leaf_hits(texts: &[String]) -> usize {
+    texts.iter().filter(|s| s.contains("维持") || s.contains("纠正")).count()
+}
+
 fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &mut State) -> bool {
-    let req_hits = texts.iter().filter(|s| requests_col_key(s).is_some()).count();
-    if req_hits >= 3 {
+    if is_requests_header(texts) {
         let map: Vec<(f32, f32, String)> = cells
             .iter()
             .zip(texts)
@@ -515,8 +551,7 @@ fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &m
     if joined.contains("信息内容") || joined.contains("处理决定数量") || joined.contains("收费金额") {
         return true;
     }
-    let leaf_hits = texts.iter().filter(|s| s.contains("维持") || s.contains("纠正")).count();
-    if leaf_hits >= 2 {
+    if appeals_leaf_hits(texts) >= 2 {
         // header path of every grid column: the texts above it in this table, top to bottom
         let mut map = Vec::new();
         for c in 0..t.n_cols() {

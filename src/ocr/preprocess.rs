@@ -93,12 +93,21 @@ fn binarize_text(gray: &Pix, dpi: f32) -> Result<Pix> {
 
 /// Colour page -> gray with red ink removed: the red channel, and pixels that are both
 /// colourful and bright in red (seal ink, its JPEG fringes) set to white.  Black print over the
-/// seal is dark in red and stays.
-fn drop_red(src: &Pix) -> Result<Pix> {
+/// seal is dark in red and stays.  Also returns the removed seal ink as an 8 bpp image (ink
+/// black on white), in which the seal's ring can be found by shape, when there is enough.
+fn drop_red(src: &Pix, dpi: f32) -> Result<(Pix, Option<Pix>)> {
     let mut red = src.red_channel()?;
     let seal = src.color_mask(60)?.and(&red.threshold(140)?.invert()?)?;
     red.paint_through_mask(&seal, 255)?;
-    Ok(red)
+    // the ring in the colour mask is dashed (print crossing it is dark, not colourful; JPEG
+    // blocks): thickening it by about 1 mm joins the dashes into the closed ring the shape
+    // test looks for
+    let k = px(dpi, 0.04).max(3);
+    // Less colourful ink than the smallest ring (34 mm across, 0.5 mm of stroke: 53 mm²)
+    // holds no seal: the shape search (~0.1 s a page) is skipped.
+    let mm2 = (dpi / 25.4).powi(2);
+    let ring = if seal.count_pixels() as f32 >= 53.0 * mm2 { Some(seal.dilate_brick(k, k)?.to_gray()?) } else { None };
+    Ok((red, ring))
 }
 
 /// The ruling segments of an opened line image (`horizontal`: runs along x): components at
@@ -147,7 +156,11 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
         }
     };
     let src = img.pix();
-    let gray0 = if src.depth() == 32 { drop_red(src)? } else { src.to_gray()? };
+    let (gray0, seal_ink) = if src.depth() == 32 {
+        drop_red(src, img.dpi_x)?
+    } else {
+        (src.to_gray()?, None)
+    };
     let dpi = img.dpi_x;
     // Light-gray print (down to ~190) must not count as background, or it gets bleached.
     let norm = gray0.background_norm(px(dpi, 0.1).max(8), 190, 255)?;
@@ -165,11 +178,24 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
         gray = gray.rotate(angle)?;
         skew_deg = angle;
     }
+    let seal_ink = match seal_ink {
+        Some(s) if skew_deg != 0.0 => Some(s.rotate(skew_deg)?),
+        s => s,
+    };
 
     lap("deskew");
-    let seals = if src.depth() == 32 || std::env::var_os("NIANBAO_OCR_NOSEAL").is_some() { Vec::new() } else { seal::find_seals(&gray, dpi)? };
+    let no_seal = std::env::var_os("NIANBAO_OCR_NOSEAL").is_some();
+    let seals = if src.depth() == 32 || no_seal { Vec::new() } else { seal::find_seals(&gray, dpi)? };
+    // On a colour page the seal's ink is dropped by colour, but a faint ring leaves gray
+    // remnants in the red channel (JPEG, light seals) whose arcs, where they run along x or y,
+    // look like short rulings and split cells.  The ring is found by shape in the dropped ink.
+    let colour_seals = match &seal_ink {
+        Some(s) if !no_seal => seal::find_seals(s, dpi)?,
+        _ => Vec::new(),
+    };
+    drop(seal_ink);
     if dbg {
-        eprintln!("  seals {seals:?}");
+        eprintln!("  seals {seals:?} colour seals {colour_seals:?}");
     }
     lap("seals");
     // rulings (on a 2x reduced image above 250 dpi: a quarter of the pixels, lines stay)
@@ -202,6 +228,7 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
         .collect();
 
     let (h_boxes, v_boxes) = seal::drop_seal_pieces(h_boxes, v_boxes, &seals, dpi);
+    let (h_boxes, v_boxes) = seal::drop_ring_arcs(h_boxes, v_boxes, &colour_seals, dpi);
     lap("rulings");
     // Paint the line pixels out of the gray image.  The openings also keep the long strokes of
     // large (title) glyphs; erasing those turns 当阳市人民政府2022年… into fragments.  Table cells

@@ -240,6 +240,38 @@ pub fn drop_seal_pieces(h: Vec<Rect>, v: Vec<Rect>, seals: &[Seal], dpi: f32) ->
     (h2, v2)
 }
 
+/// The ruling pieces without the arcs of seal rings that run along x or y: pieces with at
+/// least `SEAL_INSIDE` of their length on a seal's disk (grown by `SEAL_MARGIN_MM`) that lie
+/// along its ring (within `TANGENT_MM` of it, their middle within half a radius of the ring's
+/// leftmost, rightmost, top or bottom point).  For colour pages, whose seal ink is dropped by
+/// colour: only the faint remnants of the ring can be left there, while real rulings under
+/// the seal survive the colour drop and must all be kept (unlike [`drop_seal_pieces`], which
+/// also drops the strokes of a gray seal's text).
+pub fn drop_ring_arcs(h: Vec<Rect>, v: Vec<Rect>, seals: &[Seal], dpi: f32) -> (Vec<Rect>, Vec<Rect>) {
+    if seals.is_empty() {
+        return (h, v);
+    }
+    let mm = dpi / 25.4;
+    let margin = SEAL_MARGIN_MM * mm;
+    let arc = |r: &Rect, horizontal: bool| -> bool {
+        let (pos, a, b) = if horizontal {
+            (r.y as f32 + r.h as f32 / 2.0, r.x as f32, r.x1() as f32)
+        } else {
+            (r.x as f32 + r.w as f32 / 2.0, r.y as f32, r.y1() as f32)
+        };
+        let len = (b - a).max(1.0);
+        let mid = (a + b) / 2.0;
+        seals.iter().any(|s| {
+            let (c_across, c_along) = if horizontal { (s.cy, s.cx) } else { (s.cx, s.cy) };
+            let inside = if horizontal { s.inside_len(a, pos, b, pos, margin) } else { s.inside_len(pos, a, pos, b, margin) };
+            inside >= SEAL_INSIDE * len && ((pos - c_across).abs() - s.r).abs() <= TANGENT_MM * mm && (mid - c_along).abs() <= 0.5 * s.r
+        })
+    };
+    let h2 = h.into_iter().filter(|r| !arc(r, true)).collect();
+    let v2 = v.into_iter().filter(|r| !arc(r, false)).collect();
+    (h2, v2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,5 +284,20 @@ mod tests {
         assert_eq!(s.inside_len(0.0, 0.0, 200.0, 0.0, 0.0), 0.0);
         assert!(s.overlaps(Rect::new(140, 90, 50, 20)));
         assert!(!s.overlaps(Rect::new(140, 140, 50, 20)));
+    }
+
+    #[test]
+    fn ring_arcs_go_rulings_under_the_seal_stay() {
+        // seal of radius 150 px at (500, 500), 200 dpi (1 mm = 7.9 px)
+        let s = Seal { cx: 500.0, cy: 500.0, r: 150.0 };
+        let v = vec![
+            Rect::new(356, 480, 3, 45), // the ring's left arc, 6 px inside its outer edge
+            Rect::new(450, 470, 3, 60), // a cell edge under the seal
+            Rect::new(356, 200, 3, 600), // a long ruling along the arc's line: mostly off the disk
+        ];
+        let h = vec![Rect::new(470, 648, 60, 3), Rect::new(300, 560, 400, 3)];
+        let (h2, v2) = drop_ring_arcs(h, v, &[s], 200.0);
+        assert_eq!(v2, vec![Rect::new(450, 470, 3, 60), Rect::new(356, 200, 3, 600)]);
+        assert_eq!(h2, vec![Rect::new(300, 560, 400, 3)]);
     }
 }
