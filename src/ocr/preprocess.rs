@@ -43,6 +43,12 @@ pub struct Prepared {
     pub dpi: (f32, f32),
     /// Seal rings found by shape (gray scans; colour scans have theirs dropped already).
     pub seals: Vec<Seal>,
+    /// The seals whose ink could not be removed from `gray` by its level
+    /// ([`seal::clean_seals`]): their strokes are still in the cells under them.
+    pub uncleaned: Vec<Seal>,
+    /// `text` before the seals' ink was removed (only when some was): a cell that the removal
+    /// left blank but that held ink before is in doubt, not blank.
+    pub text_before_clean: Option<Pix>,
 }
 
 impl Prepared {
@@ -230,6 +236,13 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     let (h_boxes, v_boxes) = seal::drop_seal_pieces(h_boxes, v_boxes, &seals, dpi);
     let (h_boxes, v_boxes) = seal::drop_ring_arcs(h_boxes, v_boxes, &colour_seals, dpi);
     lap("rulings");
+    // the gray seal's own ink, where it is lighter than print, out of the cells' image
+    let mut before_clean = if seals.is_empty() { None } else { Some(gray.copy()?) };
+    let cleaned = seal::clean_seals(&mut gray, &seals, dpi)?;
+    if !cleaned.iter().any(|&c| c) {
+        before_clean = None;
+    }
+    let uncleaned: Vec<Seal> = seals.iter().zip(&cleaned).filter(|&(_, &c)| !c).map(|(s, _)| *s).collect();
     // Paint the line pixels out of the gray image.  The openings also keep the long strokes of
     // large (title) glyphs; erasing those turns 当阳市人民政府2022年… into fragments.  Table cells
     // are read from `gray` (everything line-like erased: a stray ruling piece in a cell is worse
@@ -251,16 +264,20 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     page_gray.paint_through_mask(&page_mask, 255)?;
     drop(page_mask);
     gray.paint_through_mask(&mask, 255)?;
+    if let Some(b) = before_clean.as_mut() {
+        b.paint_through_mask(&mask, 255)?;
+    }
     drop(mask);
     lap("paint");
 
     let text = binarize_text(&gray, dpi)?;
+    let text_before_clean = before_clean.map(|b| binarize_text(&b, dpi)).transpose()?;
     let faint = gray.threshold(LINE_THRESHOLD)?;
     lap("binarize");
 
     let mut rulings_px = h_boxes;
     rulings_px.extend(v_boxes);
-    Ok(Prepared { gray, page_gray, text, faint, rulings_px, skew_deg, dpi: (img.dpi_x, img.dpi_y), seals })
+    Ok(Prepared { gray, page_gray, text, faint, rulings_px, skew_deg, dpi: (img.dpi_x, img.dpi_y), seals, uncleaned, text_before_clean })
 }
 
 /// The pieces of the line mask `lines_found` (1 bpp, same size as `ink`) that are strokes of
