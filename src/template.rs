@@ -937,5 +937,26 @@ mod tests {
         assert!(numbering_agrees("(七)总计", "(七)总计", r("total_processed")));
         assert!(!numbering_agrees("二.上年结转", "二.上年结转", r("carried_forward")));
     }
+
+    #[test]
+    fn appeals_header_with_three_totals_and_a_garbled_value() {
+        // no merged cells: every header row is spelled out per column, as the grid repeats it
+        let g = |a: &'static str, b: &'static str| -> Vec<&'static str> { vec![a; 5].into_iter().chain(vec![b; 10]).collect() };
+        let groups = g("行政复议", "行政诉讼");
+        let mut sub: Vec<&str> = vec!["行政复议"; 5];
+        sub.extend(vec!["未经复议直接起诉"; 5]);
+        sub.extend(vec!["复议后起诉"; 5]);
+        let leaves: Vec<&str> = (0..3).flat_map(|_| ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]).collect();
+        let values = vec!["6", "4", "17", "3", "30", "0", "于", "3", "7", "11", "2", "0", "4", "0", "6"];
+        let m = map_tables(&[grid(&[groups, sub, leaves, values])], &crate::schema::schema());
+        let cell = |col: &str| m.get("appeals", "cases", col).expect("appeals cell");
+        assert_eq!(cell("review_upheld").value.as_deref(), Some("6"));
+        assert_eq!(cell("litigation_direct_total").value.as_deref(), Some("11"));
+        assert_eq!(cell("litigation_after_review_total").value.as_deref(), Some("6"));
+        // the garbled cell is read, not a number: unparseable, no value invented
+        let c = cell("litigation_direct_corrected");
+        assert_eq!(c.value, None);
+        assert!(c.flags.iter().any(|f| f == "unparseable"), "{:?}", c.flags);
+    }
 }
 

@@ -413,4 +413,47 @@ mod tests {
         assert_eq!(v2, vec![Rect::new(450, 470, 3, 60), Rect::new(356, 200, 3, 600)]);
         assert_eq!(h2, vec![Rect::new(300, 560, 400, 3)]);
     }
+
+    /// A white 8 bpp page with a ring of gray `level` (outer radius 150 px at (300, 300), 8 px
+    /// wide), a seal stroke of that gray inside it, and a digit-like bar of gray 60 (with
+    /// flanks as light as the seal) under it.
+    fn sealed_page(level: u8) -> Pix {
+        let (w, h) = (600usize, 600usize);
+        let mut px = vec![255u8; w * h];
+        for y in 0..h {
+            for x in 0..w {
+                let d = ((x as f32 - 300.0).powi(2) + (y as f32 - 300.0).powi(2)).sqrt();
+                if (142.0..=150.0).contains(&d) {
+                    px[y * w + x] = level;
+                }
+            }
+        }
+        for y in 250..260 {
+            for x in 200..400 {
+                px[y * w + x] = level; // a stroke of the seal's text
+            }
+        }
+        for y in 300..340 {
+            px[y * w + 300] = level; // flank
+            px[y * w + 301] = 60; // core
+            px[y * w + 302] = 60;
+            px[y * w + 303] = level; // flank
+        }
+        Pix::from_gray(w as u32, h as u32, &px).unwrap()
+    }
+
+    #[test]
+    fn seal_ink_lighter_than_print_is_removed() {
+        let seal = Seal { cx: 300.0, cy: 300.0, r: 150.0 };
+        let mut g = sealed_page(140);
+        assert_eq!(clean_seals(&mut g, &[seal], 200.0).unwrap(), vec![true]);
+        assert_eq!(g.gray_at(300, 153), 255, "ring");
+        assert_eq!(g.gray_at(250, 255), 255, "seal text stroke");
+        assert_eq!(g.gray_at(301, 320), 60, "print core");
+        assert_eq!(g.gray_at(300, 320), 140, "print flank");
+        // a seal as dark as print is left alone
+        let mut g = sealed_page(80);
+        assert_eq!(clean_seals(&mut g, &[seal], 200.0).unwrap(), vec![false]);
+        assert_eq!(g.gray_at(300, 153), 80);
+    }
 }
