@@ -438,11 +438,15 @@ fn bracket_numerals(text: &str) -> Vec<char> {
 /// Whether a garbled label's legible numbering agrees with a template row: a leading digit
 /// (5虱求… for 5.要求…) must be the row's own, a bracketed numeral (（六）, (六 ) must be
 /// the row's or its group's, and a leading 一、/二、/四、 the row's.
-fn numbering_agrees(label_text: &str, last_label: &str, row: &Row) -> bool {
+///
+/// A leading digit that repeats the number of the row placed just before (`prev`, same group)
+/// says nothing: numbers do not repeat within a group, so it is a misread (5 for 6).
+fn numbering_agrees(label_text: &str, last_label: &str, row: &Row, prev: Option<&Row>) -> bool {
     let own = norm_label(&row.label);
     let l = norm_label(last_label);
     if let Some(d) = l.chars().next().filter(|c| c.is_ascii_digit())
         && !own.starts_with(d)
+        && !prev.is_some_and(|p| p.group == row.group && norm_label(&p.label).starts_with(d))
     {
         return false;
     }
@@ -502,7 +506,10 @@ fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<Map
         let fits = !run.is_empty() && b > a && (b - a - 1) as usize == run.len();
         let rows: Vec<&Row> = if fits { def.rows[(a + 1) as usize..b as usize].iter().collect() } else { vec![] };
         let free = rows.iter().all(|r| !out.iter().any(|c| c.table == def.key && c.row == r.key));
-        let agree = run.iter().zip(&rows).all(|(o, r)| numbering_agrees(&o.label_text, &o.cand.label, r));
+        let agree = run.iter().zip(&rows).enumerate().all(|(k, (o, r))| {
+            let prev = if k == 0 { usize::try_from(a).ok().and_then(|a| def.rows.get(a)) } else { Some(rows[k - 1]) };
+            numbering_agrees(&o.label_text, &o.cand.label, r, prev)
+        });
         if fits && free && agree {
             for (o, row) in run.iter().zip(&rows) {
                 let start = out.len();
@@ -930,12 +937,17 @@ mod tests {
     fn numbering_of_garbled_labels() {
         let s = crate::schema::schema();
         let r = |k: &str| s.requests.rows.iter().find(|r| r.key == k).unwrap();
-        assert!(numbering_agrees("5虱求行政机天确认", "5虱求行政机天确认", r("rejected_confirmation")));
-        assert!(!numbering_agrees("4虱求", "4虱求", r("rejected_confirmation")));
-        assert!(numbering_agrees("(六其他处理3.其他", "3.其他", r("other_other")));
-        assert!(!numbering_agrees("(五)不予处理", "##", r("other_other")));
-        assert!(numbering_agrees("(七)总计", "(七)总计", r("total_processed")));
-        assert!(!numbering_agrees("二.上年结转", "二.上年结转", r("carried_forward")));
+        assert!(numbering_agrees("5虱求行政机天确认", "5虱求行政机天确认", r("rejected_confirmation"), None));
+        assert!(!numbering_agrees("4虱求", "4虱求", r("rejected_confirmation"), None));
+        assert!(numbering_agrees("(六其他处理3.其他", "3.其他", r("other_other"), None));
+        assert!(!numbering_agrees("(五)不予处理", "##", r("other_other"), None));
+        assert!(numbering_agrees("(七)总计", "(七)总计", r("total_processed"), None));
+        assert!(!numbering_agrees("二.上年结转", "二.上年结转", r("carried_forward"), None));
+        // a number repeated right after the row that has it is a misread (5 for 6)
+        assert!(numbering_agrees("5.亲王全", "5.亲王全", r("denied_process_info"), Some(r("denied_internal_affairs"))));
+        assert!(!numbering_agrees("5.亲王全", "5.亲王全", r("denied_process_info"), Some(r("denied_third_party"))));
+        // a digit that repeats nothing still disagrees
+        assert!(!numbering_agrees("4虱求", "4虱求", r("rejected_confirmation"), Some(r("denied_third_party"))));
     }
 
     #[test]
