@@ -152,18 +152,51 @@ fn active_col_key(text: &str) -> Option<&'static str> {
     }
 }
 
+/// The appeals group of a column from its header path.
+fn appeals_col_group(path: &str) -> Option<&'static str> {
+    let t = norm_label(path);
+    if t.contains("复议后起诉") {
+        Some("litigation_after_review")
+    } else if t.contains("未经复议") || t.contains("直接起诉") {
+        Some("litigation_direct")
+    } else if t.contains("行政复议") {
+        Some("review")
+    } else {
+        None
+    }
+}
+
+/// The leaves of every appeals group, in the template's (and every report's) order.
+const APPEALS_LEAVES: [&str; 5] = ["upheld", "corrected", "other", "pending", "total"];
+
+/// Columns whose leaf header OCR garbled take their leaf from their position in the group, when
+/// the group spans exactly `APPEALS_LEAVES.len()` grid columns and every legible leaf of it
+/// stands at its own position (a grid that split or merged a column of the group, or a
+/// report printing the leaves in another order, gets nothing).
+fn fill_appeals_leaves_by_position(t: &Table, map: &mut Vec<(f32, f32, String)>, unknown: &[(usize, &'static str)]) {
+    for group in ["review", "litigation_direct", "litigation_after_review"] {
+        let known: Vec<(usize, &str)> = (0..t.n_cols())
+            .filter_map(|c| map.iter().find(|m| m.0 == t.xs[c]).and_then(|m| m.2.strip_prefix(group).and_then(|l| l.strip_prefix('_'))).map(|l| (c, l)))
+            .collect();
+        let garbled: Vec<usize> = unknown.iter().filter(|u| u.1 == group).map(|u| u.0).collect();
+        let mut cols: Vec<usize> = known.iter().map(|k| k.0).chain(garbled.iter().copied()).collect();
+        cols.sort();
+        if garbled.is_empty() || cols.len() != APPEALS_LEAVES.len() || cols.windows(2).any(|w| w[1] != w[0] + 1) {
+            continue;
+        }
+        let in_place = known.iter().all(|&(c, leaf)| APPEALS_LEAVES.get(c - cols[0]) == Some(&leaf));
+        if in_place {
+            for c in garbled {
+                map.push((t.xs[c], t.xs[c + 1], format!("{group}_{}", APPEALS_LEAVES[c - cols[0]])));
+            }
+        }
+    }
+}
+
 /// Appeals column from its header path (group headers joined above the leaf).
 fn appeals_col_key(path: &str) -> Option<String> {
     let t = norm_label(path);
-    let group = if t.contains("复议后起诉") {
-        "litigation_after_review"
-    } else if t.contains("未经复议") || t.contains("直接起诉") {
-        "litigation_direct"
-    } else if t.contains("行政复议") {
-        "review"
-    } else {
-        return None;
-    };
+    let group = appeals_col_group(path)?;
     // the leaf is the last header text; look at the tail so group words do not interfere
     let tail: String = t.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
     let leaf = if tail.contains("维持") {
@@ -561,6 +594,8 @@ fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &m
     if appeals_leaf_hits(texts) >= 2 {
         // header path of every grid column: the texts above it in this table, top to bottom
         let mut map = Vec::new();
+        // columns whose group is legible but whose leaf is not (结果弓正, 计): (column, group)
+        let mut unknown: Vec<(usize, &'static str)> = Vec::new();
         for c in 0..t.n_cols() {
             let mut path = String::new();
             let mut last: Option<*const Cell> = None;
@@ -572,10 +607,14 @@ fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &m
                     last = Some(cell as *const Cell);
                 }
             }
-            if let Some(k) = appeals_col_key(path.trim_end_matches('/')) {
+            let path = path.trim_end_matches('/');
+            if let Some(k) = appeals_col_key(path) {
                 map.push((t.xs[c], t.xs[c + 1], k));
+            } else if let Some(g) = appeals_col_group(path) {
+                unknown.push((c, g));
             }
         }
+        fill_appeals_leaves_by_position(t, &mut map, &unknown);
         let map = ColMap(map);
         if map.distinct_keys() >= 10 {
             st.appeals_cols = Some(map);
@@ -969,6 +1008,32 @@ mod tests {
         let c = cell("litigation_direct_corrected");
         assert_eq!(c.value, None);
         assert!(c.flags.iter().any(|f| f == "unparseable"), "{:?}", c.flags);
+    }
+
+    #[test]
+    fn garbled_appeals_leaves_take_their_position_in_the_group() {
+        let groups: Vec<&str> = vec!["行政复议"; 5].into_iter().chain(vec!["行政诉讼"; 10]).collect();
+        let mut sub: Vec<&str> = vec!["行政复议"; 5];
+        sub.extend(vec!["未经复议直接起诉"; 5]);
+        sub.extend(vec!["复议后起诉"; 5]);
+        let mut leaves: Vec<&str> = (0..2).flat_map(|_| ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]).collect();
+        leaves.extend(["结果维持", "结果弓正", "其他结果", "未审结", "计"]);
+        let values = vec!["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"];
+        let m = map_tables(&[grid(&[groups, sub, leaves, values])], &crate::schema::schema());
+        let v = |col: &str| m.get("appeals", "cases", col).and_then(|c| c.value.clone());
+        assert_eq!(v("litigation_after_review_corrected").as_deref(), Some("12"));
+        assert_eq!(v("litigation_after_review_pending").as_deref(), Some("14"));
+        assert_eq!(v("litigation_after_review_total").as_deref(), Some("15"));
+        // a leaf out of its place: nothing is guessed
+        let groups: Vec<&str> = vec!["行政复议"; 5].into_iter().chain(vec!["行政诉讼"; 10]).collect();
+        let mut sub: Vec<&str> = vec!["行政复议"; 5];
+        sub.extend(vec!["未经复议直接起诉"; 5]);
+        sub.extend(vec!["复议后起诉"; 5]);
+        let mut leaves: Vec<&str> = (0..2).flat_map(|_| ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]).collect();
+        leaves.extend(["结果弓正", "结果维持", "其他结果", "尚未审结", "总计"]);
+        let values: Vec<&str> = vec!["0"; 15];
+        let m = map_tables(&[grid(&[groups, sub, leaves, values])], &crate::schema::schema());
+        assert!(m.get("appeals", "cases", "litigation_after_review_corrected").is_some_and(|c| c.value.is_none()));
     }
 }
 
