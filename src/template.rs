@@ -153,18 +153,51 @@ fn active_col_key(text: &str) -> Option<&'static str> {
     }
 }
 
+/// The appeals group of a column from its header path.
+fn appeals_col_group(path: &str) -> Option<&'static str> {
+    let t = norm_label(path);
+    if t.contains("复议后起诉") {
+        Some("litigation_after_review")
+    } else if t.contains("未经复议") || t.contains("直接起诉") {
+        Some("litigation_direct")
+    } else if t.contains("行政复议") {
+        Some("review")
+    } else {
+        None
+    }
+}
+
+/// The leaves of every appeals group, in the template's (and every report's) order.
+const APPEALS_LEAVES: [&str; 5] = ["upheld", "corrected", "other", "pending", "total"];
+
+/// Columns whose leaf header OCR garbled take their leaf from their position in the group, when
+/// the group spans exactly `APPEALS_LEAVES.len()` grid columns and every legible leaf of it
+/// stands at its own position (a grid that split or merged a column of the group, or a
+/// report printing the leaves in another order, gets nothing).
+fn fill_appeals_leaves_by_position(t: &Table, map: &mut Vec<(f32, f32, String)>, unknown: &[(usize, &'static str)]) {
+    for group in ["review", "litigation_direct", "litigation_after_review"] {
+        let known: Vec<(usize, &str)> = (0..t.n_cols())
+            .filter_map(|c| map.iter().find(|m| m.0 == t.xs[c]).and_then(|m| m.2.strip_prefix(group).and_then(|l| l.strip_prefix('_'))).map(|l| (c, l)))
+            .collect();
+        let garbled: Vec<usize> = unknown.iter().filter(|u| u.1 == group).map(|u| u.0).collect();
+        let mut cols: Vec<usize> = known.iter().map(|k| k.0).chain(garbled.iter().copied()).collect();
+        cols.sort();
+        if garbled.is_empty() || cols.len() != APPEALS_LEAVES.len() || cols.windows(2).any(|w| w[1] != w[0] + 1) {
+            continue;
+        }
+        let in_place = known.iter().all(|&(c, leaf)| APPEALS_LEAVES.get(c - cols[0]) == Some(&leaf));
+        if in_place {
+            for c in garbled {
+                map.push((t.xs[c], t.xs[c + 1], format!("{group}_{}", APPEALS_LEAVES[c - cols[0]])));
+            }
+        }
+    }
+}
+
 /// Appeals column from its header path (group headers joined above the leaf).
 fn appeals_col_key(path: &str) -> Option<String> {
     let t = norm_label(path);
-    let group = if t.contains("复议后起诉") {
-        "litigation_after_review"
-    } else if t.contains("未经复议") || t.contains("直接起诉") {
-        "litigation_direct"
-    } else if t.contains("行政复议") {
-        "review"
-    } else {
-        return None;
-    };
+    let group = appeals_col_group(path)?;
     // the leaf is the last header text; look at the tail so group words do not interfere
     let tail: String = t.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
     // (one legible character of a garbled leaf is enough: 纠 and 计 occur in no other leaf)
@@ -323,7 +356,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             let cells = row_cells(t, r);
             let texts: Vec<String> = cells.iter().map(|c| c.text()).collect();
             if update_headers(t, r, &cells, &texts, &mut st) {
-                if texts.iter().filter(|s| requests_col_key(s).is_some()).count() >= 3 {
+                if is_requests_header(&texts) {
                     seq.push(Seq::Header);
                 }
                 continue;
@@ -332,6 +365,12 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             let label = labels.last().map(|c| c.text()).unwrap_or_default();
             if labels.is_empty() && vals.len() >= 10 {
                 let cand = Candidate { value_cells: vals, label, page: t.page, method: t.method };
+                assign_appeals(&cand, &st, &schema.appeals, &mut assigned);
+                seq.push(Seq::Break);
+                continue;
+            }
+            if let Some(under) = appeals_value_row(&cells, &st, schema) {
+                let cand = Candidate { value_cells: under, label: String::new(), page: t.page, method: t.method };
                 assign_appeals(&cand, &st, &schema.appeals, &mut assigned);
                 seq.push(Seq::Break);
                 continue;
@@ -395,6 +434,26 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
     assemble(schema, assigned, collapsed)
 }
 
+/// Cells of the appeals table's value row that OCR read in doubt may not look like numbers
+/// (a seal's strokes over a `1` read as `于`), which cuts the row's closing run of numbers
+/// short of the 10 that make it the appeals row.  Under a recognised appeals header the row is
+/// the cells below its columns when at most `APPEALS_GARBLED` of those are not value-like and
+/// no text left of them names an active or requests row.  The garbled cells come out
+/// `unparseable` (no number is invented for them).
+fn appeals_value_row<'a>(cells: &[&'a Cell], st: &State, schema: &Schema) -> Option<Vec<&'a Cell>> {
+    const APPEALS_GARBLED: usize = 2;
+    let cols = st.appeals_cols.as_ref()?;
+    let (under, rest): (Vec<&Cell>, Vec<&Cell>) = cells.iter().partition(|c| cols.key_for(&c.bbox).is_some());
+    let value_like = under.iter().filter(|c| values::value_like(&c.text(), c.confidence)).count();
+    let has_numbers = under.iter().any(|c| !c.text().trim().is_empty() && values::value_like(&c.text(), c.confidence));
+    let garbled = under.len() - value_like;
+    let names_a_row = rest.iter().any(|c| {
+        let l = c.text();
+        active_row(&schema.active, &l).is_some() || best_row(&schema.requests, &l).is_some_and(|(_, s)| s >= REQUESTS_LABEL_MIN)
+    });
+    (under.len() >= 10 && has_numbers && garbled <= APPEALS_GARBLED && !names_a_row).then_some(under)
+}
+
 fn row_index(def: &TableDef, row: &Row) -> usize {
     def.rows.iter().position(|r| r.key == row.key).unwrap_or(usize::MAX)
 }
@@ -426,11 +485,15 @@ fn bracket_numerals(text: &str) -> Vec<char> {
 /// Whether a garbled label's legible numbering agrees with a template row: a leading digit
 /// (5虱求… for 5.要求…) must be the row's own, a bracketed numeral (（六）, (六 ) must be
 /// the row's or its group's, and a leading 一、/二、/四、 the row's.
-fn numbering_agrees(label_text: &str, last_label: &str, row: &Row) -> bool {
+///
+/// A leading digit that repeats the number of the row placed just before (`prev`, same group)
+/// says nothing: numbers do not repeat within a group, so it is a misread (5 for 6).
+fn numbering_agrees(label_text: &str, last_label: &str, row: &Row, prev: Option<&Row>) -> bool {
     let own = norm_label(&row.label);
     let l = norm_label(last_label);
     if let Some(d) = l.chars().next().filter(|c| c.is_ascii_digit())
         && !own.starts_with(d)
+        && !prev.is_some_and(|p| p.group == row.group && norm_label(&p.label).starts_with(d))
     {
         return false;
     }
@@ -497,7 +560,10 @@ fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<Map
         let fits = !run.is_empty() && gap == run.len();
         let rows: Vec<&Row> = if fits { def.rows[(a + 1) as usize..b as usize].iter().collect() } else { vec![] };
         let free = rows.iter().all(|r| !out.iter().any(|c| c.table == def.key && c.row == r.key));
-        let agree = run.iter().zip(&rows).all(|((o, repeat), r)| *repeat || numbering_agrees(&o.label_text, &o.cand.label, r));
+        let agree = run.iter().zip(&rows).enumerate().all(|(k, ((o, repeat), r))| {
+            let prev = if k == 0 { usize::try_from(a).ok().and_then(|a| def.rows.get(a)) } else { Some(rows[k - 1]) };
+            *repeat || numbering_agrees(&o.label_text, &o.cand.label, r, prev)
+        });
         let run: Vec<&Open> = run.into_iter().map(|(o, _)| o).collect();
         if fits && free && agree {
             for (o, row) in run.iter().zip(&rows) {
@@ -513,9 +579,19 @@ fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<Map
 }
 
 /// Recognise header rows and update the column maps; true when the row is a header.
+/// Whether a row is the requests table's column header: three of its cells name applicant
+/// columns.  The appeals header's leaf row repeats 总计 once per group (three times), which
+/// alone would pass: a row with two or more 维持/纠正 leaves is the appeals header.
+fn is_requests_header(texts: &[String]) -> bool {
+    texts.iter().filter(|s| requests_col_key(s).is_some()).count() >= 3 && appeals_leaf_hits(texts) < 2
+}
+
+fn appeals_leaf_hits(texts: &[String]) -> usize {
+    texts.iter().filter(|s| s.contains("维持") || s.contains("纠正")).count()
+}
+
 fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &mut State) -> bool {
-    let req_hits = texts.iter().filter(|s| requests_col_key(s).is_some()).count();
-    if req_hits >= 3 {
+    if is_requests_header(texts) {
         let map: Vec<(f32, f32, String)> = cells
             .iter()
             .zip(texts)
@@ -537,10 +613,11 @@ fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &m
     if joined.contains("信息内容") || joined.contains("处理决定数量") || joined.contains("收费金额") {
         return true;
     }
-    let leaf_hits = texts.iter().filter(|s| s.contains("维持") || s.contains("纠正")).count();
-    if leaf_hits >= 2 {
+    if appeals_leaf_hits(texts) >= 2 {
         // header path of every grid column: the texts above it in this table, top to bottom
         let mut map = Vec::new();
+        // columns whose group is legible but whose leaf is not (结果弓正, 计): (column, group)
+        let mut unknown: Vec<(usize, &'static str)> = Vec::new();
         for c in 0..t.n_cols() {
             let mut path = String::new();
             let mut last: Option<*const Cell> = None;
@@ -552,10 +629,14 @@ fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &m
                     last = Some(cell as *const Cell);
                 }
             }
-            if let Some(k) = appeals_col_key(path.trim_end_matches('/')) {
+            let path = path.trim_end_matches('/');
+            if let Some(k) = appeals_col_key(path) {
                 map.push((t.xs[c], t.xs[c + 1], k));
+            } else if let Some(g) = appeals_col_group(path) {
+                unknown.push((c, g));
             }
         }
+        fill_appeals_leaves_by_position(t, &mut map, &unknown);
         let map = ColMap(map);
         if map.distinct_keys() >= 10 {
             st.appeals_cols = Some(map);
@@ -1113,12 +1194,64 @@ mod tests {
     fn numbering_of_garbled_labels() {
         let s = crate::schema::schema();
         let r = |k: &str| s.requests.rows.iter().find(|r| r.key == k).unwrap();
-        assert!(numbering_agrees("5虱求行政机天确认", "5虱求行政机天确认", r("rejected_confirmation")));
-        assert!(!numbering_agrees("4虱求", "4虱求", r("rejected_confirmation")));
-        assert!(numbering_agrees("(六其他处理3.其他", "3.其他", r("other_other")));
-        assert!(!numbering_agrees("(五)不予处理", "##", r("other_other")));
-        assert!(numbering_agrees("(七)总计", "(七)总计", r("total_processed")));
-        assert!(!numbering_agrees("二.上年结转", "二.上年结转", r("carried_forward")));
+        assert!(numbering_agrees("5虱求行政机天确认", "5虱求行政机天确认", r("rejected_confirmation"), None));
+        assert!(!numbering_agrees("4虱求", "4虱求", r("rejected_confirmation"), None));
+        assert!(numbering_agrees("(六其他处理3.其他", "3.其他", r("other_other"), None));
+        assert!(!numbering_agrees("(五)不予处理", "##", r("other_other"), None));
+        assert!(numbering_agrees("(七)总计", "(七)总计", r("total_processed"), None));
+        assert!(!numbering_agrees("二.上年结转", "二.上年结转", r("carried_forward"), None));
+        // a number repeated right after the row that has it is a misread (5 for 6)
+        assert!(numbering_agrees("5.亲王全", "5.亲王全", r("denied_process_info"), Some(r("denied_internal_affairs"))));
+        assert!(!numbering_agrees("5.亲王全", "5.亲王全", r("denied_process_info"), Some(r("denied_third_party"))));
+        // a digit that repeats nothing still disagrees
+        assert!(!numbering_agrees("4虱求", "4虱求", r("rejected_confirmation"), Some(r("denied_third_party"))));
+    }
+
+    #[test]
+    fn appeals_header_with_three_totals_and_a_garbled_value() {
+        // no merged cells: every header row is spelled out per column, as the grid repeats it
+        let g = |a: &'static str, b: &'static str| -> Vec<&'static str> { vec![a; 5].into_iter().chain(vec![b; 10]).collect() };
+        let groups = g("行政复议", "行政诉讼");
+        let mut sub: Vec<&str> = vec!["行政复议"; 5];
+        sub.extend(vec!["未经复议直接起诉"; 5]);
+        sub.extend(vec!["复议后起诉"; 5]);
+        let leaves: Vec<&str> = (0..3).flat_map(|_| ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]).collect();
+        let values = vec!["6", "4", "17", "3", "30", "0", "于", "3", "7", "11", "2", "0", "4", "0", "6"];
+        let m = map_tables(&[grid(&[groups, sub, leaves, values])], &crate::schema::schema());
+        let cell = |col: &str| m.get("appeals", "cases", col).expect("appeals cell");
+        assert_eq!(cell("review_upheld").value.as_deref(), Some("6"));
+        assert_eq!(cell("litigation_direct_total").value.as_deref(), Some("11"));
+        assert_eq!(cell("litigation_after_review_total").value.as_deref(), Some("6"));
+        // the garbled cell is read, not a number: unparseable, no value invented
+        let c = cell("litigation_direct_corrected");
+        assert_eq!(c.value, None);
+        assert!(c.flags.iter().any(|f| f == "unparseable"), "{:?}", c.flags);
+    }
+
+    #[test]
+    fn garbled_appeals_leaves_take_their_position_in_the_group() {
+        let groups: Vec<&str> = vec!["行政复议"; 5].into_iter().chain(vec!["行政诉讼"; 10]).collect();
+        let mut sub: Vec<&str> = vec!["行政复议"; 5];
+        sub.extend(vec!["未经复议直接起诉"; 5]);
+        sub.extend(vec!["复议后起诉"; 5]);
+        let mut leaves: Vec<&str> = (0..2).flat_map(|_| ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]).collect();
+        leaves.extend(["结果维持", "结果弓正", "其他结果", "未审结", "计"]);
+        let values = vec!["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"];
+        let m = map_tables(&[grid(&[groups, sub, leaves, values])], &crate::schema::schema());
+        let v = |col: &str| m.get("appeals", "cases", col).and_then(|c| c.value.clone());
+        assert_eq!(v("litigation_after_review_corrected").as_deref(), Some("12"));
+        assert_eq!(v("litigation_after_review_pending").as_deref(), Some("14"));
+        assert_eq!(v("litigation_after_review_total").as_deref(), Some("15"));
+        // a leaf out of its place: nothing is guessed
+        let groups: Vec<&str> = vec!["行政复议"; 5].into_iter().chain(vec!["行政诉讼"; 10]).collect();
+        let mut sub: Vec<&str> = vec!["行政复议"; 5];
+        sub.extend(vec!["未经复议直接起诉"; 5]);
+        sub.extend(vec!["复议后起诉"; 5]);
+        let mut leaves: Vec<&str> = (0..2).flat_map(|_| ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]).collect();
+        leaves.extend(["结果弓正", "结果维持", "其他结果", "尚未审结", "总计"]);
+        let values: Vec<&str> = vec!["0"; 15];
+        let m = map_tables(&[grid(&[groups, sub, leaves, values])], &crate::schema::schema());
+        assert!(m.get("appeals", "cases", "litigation_after_review_corrected").is_some_and(|c| c.value.is_none()));
     }
 }
 

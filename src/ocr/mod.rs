@@ -182,7 +182,7 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     let repaired = repair_rulings(&shading::drop_combs(&prep.rulings_pt()), page_number, &opts.tolerances);
     let inset = (dpi_x / 50.0).round().max(2.0) as i32;
     // (the seal's strokes are no cell's text: a merged cell is not cut because of them)
-    let off_seal = |c: &Rect| !prep.seals.iter().any(|s| s.covers_centre(*c));
+    let off_seal = |c: &Rect| !prep.uncleaned.iter().any(|s| s.covers_centre(*c));
     let mut glyphs = |b: BBox| -> Vec<BBox> {
         to_px(&b).inset(inset).and_then(|r| r.clip(w, h)).map(|r| glyph_boxes(&prep.text, r, dpi_x)).unwrap_or_default().into_iter().filter(off_seal).map(to_pt).collect()
     };
@@ -195,7 +195,7 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     };
 
     let dpi = dpi_x.round() as u32;
-    let cell_reader = CellReader { text: &prep.text, faint: &prep.faint, gray: &prep.gray, dpi: dpi_x, inset: (dpi_x / 50.0).round().max(2.0) as i32, seals: &prep.seals, page: page_number };
+    let cell_reader = CellReader { text: &prep.text, faint: &prep.faint, gray: &prep.gray, dpi: dpi_x, inset: (dpi_x / 50.0).round().max(2.0) as i32, seals: &prep.uncleaned, page: page_number };
     if opts.cells {
         // 1. look at every cell's ink (blank, dash, number-like, text-like)
         let mut plans: Vec<Plan> = Vec::new();
@@ -217,7 +217,18 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
                 };
                 for b in rects {
                     if let Some(r) = to_px(&b).clip(w, h) {
-                        plans.push(cell_reader.plan(r)?);
+                        let mut plan = cell_reader.plan(r)?;
+                        if matches!(plan, Plan::Blank)
+                            && let Some(before) = prep.text_before_clean.as_ref()
+                            && prep.seals.iter().any(|s| s.overlaps(r))
+                            && r.inset(cell_reader.inset).is_some_and(|i| !glyph_boxes(before, i, dpi_x).is_empty())
+                        {
+                            // Blank only since the seal's ink was removed: print as light as
+                            // the seal may have gone with it.  Not a blank (a zero): unread.
+                            let word = OcrWord { text: UNREAD_UNDER_SEAL.into(), rect: r, confidence: 0.0, alternatives: vec![] };
+                            plan = Plan::Done(vec![word]);
+                        }
+                        plans.push(plan);
                     }
                 }
             }
@@ -291,6 +302,10 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     let image = PageImage::from_pix(prep.gray, dpi_x, dpi_y, DpiSource::Pdf)?;
     Ok(OcrPage { page, tables, image, skew_deg: prep.skew_deg })
 }
+
+/// The reading of a cell that held ink under a seal and none once the seal's ink was removed
+/// (not a number: the cell comes out unparseable, never a blank zero).
+const UNREAD_UNDER_SEAL: &str = "?";
 
 /// Glyphs outside a seal's disk that make a cell's text of their own (see `CellReader::plan`).
 const SEAL_LABEL_GLYPHS: usize = 3;
@@ -369,7 +384,8 @@ struct CellReader<'a> {
     gray: &'a Pix,
     dpi: f32,
     inset: i32,
-    /// Seal rings on the page (gray scans): see [`CellReader::plan`].
+    /// Seal rings on the page whose ink is still in the image (gray scans, seals too dark to
+    /// remove by level): see [`CellReader::plan`].
     seals: &'a [seal::Seal],
     /// 1-based page number (debug output).
     page: u32,

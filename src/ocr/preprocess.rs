@@ -43,6 +43,12 @@ pub struct Prepared {
     pub dpi: (f32, f32),
     /// Seal rings found by shape (gray scans; colour scans have theirs dropped already).
     pub seals: Vec<Seal>,
+    /// The seals whose ink could not be removed from `gray` by its level
+    /// ([`seal::clean_seals`]): their strokes are still in the cells under them.
+    pub uncleaned: Vec<Seal>,
+    /// `text` before the seals' ink was removed (only when some was): a cell that the removal
+    /// left blank but that held ink before is in doubt, not blank.
+    pub text_before_clean: Option<Pix>,
 }
 
 impl Prepared {
@@ -93,12 +99,21 @@ fn binarize_text(gray: &Pix, dpi: f32) -> Result<Pix> {
 
 /// Colour page -> gray with red ink removed: the red channel, and pixels that are both
 /// colourful and bright in red (seal ink, its JPEG fringes) set to white.  Black print over the
-/// seal is dark in red and stays.
-fn drop_red(src: &Pix) -> Result<Pix> {
+/// seal is dark in red and stays.  Also returns the removed seal ink as an 8 bpp image (ink
+/// black on white), in which the seal's ring can be found by shape, when there is enough.
+fn drop_red(src: &Pix, dpi: f32) -> Result<(Pix, Option<Pix>)> {
     let mut red = src.red_channel()?;
     let seal = src.color_mask(60)?.and(&red.threshold(140)?.invert()?)?;
     red.paint_through_mask(&seal, 255)?;
-    Ok(red)
+    // the ring in the colour mask is dashed (print crossing it is dark, not colourful; JPEG
+    // blocks): thickening it by about 1 mm joins the dashes into the closed ring the shape
+    // test looks for
+    let k = px(dpi, 0.04).max(3);
+    // Less colourful ink than the smallest ring (34 mm across, 0.5 mm of stroke: 53 mm²)
+    // holds no seal: the shape search (~0.1 s a page) is skipped.
+    let mm2 = (dpi / 25.4).powi(2);
+    let ring = if seal.count_pixels() as f32 >= 53.0 * mm2 { Some(seal.dilate_brick(k, k)?.to_gray()?) } else { None };
+    Ok((red, ring))
 }
 
 /// The ruling segments of an opened line image (`horizontal`: runs along x): components at
@@ -147,7 +162,11 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
         }
     };
     let src = img.pix();
-    let gray0 = if src.depth() == 32 { drop_red(src)? } else { src.to_gray()? };
+    let (gray0, seal_ink) = if src.depth() == 32 {
+        drop_red(src, img.dpi_x)?
+    } else {
+        (src.to_gray()?, None)
+    };
     let dpi = img.dpi_x;
     // Light-gray print (down to ~190) must not count as background, or it gets bleached.
     let norm = gray0.background_norm(px(dpi, 0.1).max(8), 190, 255)?;
@@ -165,11 +184,24 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
         gray = gray.rotate(angle)?;
         skew_deg = angle;
     }
+    let seal_ink = match seal_ink {
+        Some(s) if skew_deg != 0.0 => Some(s.rotate(skew_deg)?),
+        s => s,
+    };
 
     lap("deskew");
-    let seals = if src.depth() == 32 || std::env::var_os("NIANBAO_OCR_NOSEAL").is_some() { Vec::new() } else { seal::find_seals(&gray, dpi)? };
+    let no_seal = std::env::var_os("NIANBAO_OCR_NOSEAL").is_some();
+    let seals = if src.depth() == 32 || no_seal { Vec::new() } else { seal::find_seals(&gray, dpi)? };
+    // On a colour page the seal's ink is dropped by colour, but a faint ring leaves gray
+    // remnants in the red channel (JPEG, light seals) whose arcs, where they run along x or y,
+    // look like short rulings and split cells.  The ring is found by shape in the dropped ink.
+    let colour_seals = match &seal_ink {
+        Some(s) if !no_seal => seal::find_seals(s, dpi)?,
+        _ => Vec::new(),
+    };
+    drop(seal_ink);
     if dbg {
-        eprintln!("  seals {seals:?}");
+        eprintln!("  seals {seals:?} colour seals {colour_seals:?}");
     }
     lap("seals");
     // rulings (on a 2x reduced image above 250 dpi: a quarter of the pixels, lines stay)
@@ -202,7 +234,15 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
         .collect();
 
     let (h_boxes, v_boxes) = seal::drop_seal_pieces(h_boxes, v_boxes, &seals, dpi);
+    let (h_boxes, v_boxes) = seal::drop_ring_arcs(h_boxes, v_boxes, &colour_seals, dpi);
     lap("rulings");
+    // the gray seal's own ink, where it is lighter than print, out of the cells' image
+    let mut before_clean = if seals.is_empty() { None } else { Some(gray.copy()?) };
+    let cleaned = seal::clean_seals(&mut gray, &seals, dpi)?;
+    if !cleaned.iter().any(|&c| c) {
+        before_clean = None;
+    }
+    let uncleaned: Vec<Seal> = seals.iter().zip(&cleaned).filter(|&(_, &c)| !c).map(|(s, _)| *s).collect();
     // Paint the line pixels out of the gray image.  The openings also keep the long strokes of
     // large (title) glyphs; erasing those turns 当阳市人民政府2022年… into fragments.  Table cells
     // are read from `gray` (everything line-like erased: a stray ruling piece in a cell is worse
@@ -224,16 +264,20 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     page_gray.paint_through_mask(&page_mask, 255)?;
     drop(page_mask);
     gray.paint_through_mask(&mask, 255)?;
+    if let Some(b) = before_clean.as_mut() {
+        b.paint_through_mask(&mask, 255)?;
+    }
     drop(mask);
     lap("paint");
 
     let text = binarize_text(&gray, dpi)?;
+    let text_before_clean = before_clean.map(|b| binarize_text(&b, dpi)).transpose()?;
     let faint = gray.threshold(LINE_THRESHOLD)?;
     lap("binarize");
 
     let mut rulings_px = h_boxes;
     rulings_px.extend(v_boxes);
-    Ok(Prepared { gray, page_gray, text, faint, rulings_px, skew_deg, dpi: (img.dpi_x, img.dpi_y), seals })
+    Ok(Prepared { gray, page_gray, text, faint, rulings_px, skew_deg, dpi: (img.dpi_x, img.dpi_y), seals, uncleaned, text_before_clean })
 }
 
 /// The pieces of the line mask `lines_found` (1 bpp, same size as `ink`) that are strokes of

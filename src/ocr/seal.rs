@@ -176,6 +176,119 @@ pub fn find_seals(gray: &Pix, dpi: f32) -> Result<Vec<Seal>> {
         .collect())
 }
 
+/// How much darker than the seal's ring (its median core gray level) print must be to be told
+/// from it: anti-aliasing, JPEG and scanner noise spread a stroke's core by about this much.
+const PRINT_MARGIN: i32 = 25;
+/// Below this the seal is as dark as print itself (a strong seal, or a light scan of
+/// black print): its ink cannot be removed by level, and nothing is done.
+const PRINT_MAX: i32 = 90;
+/// How far around a pixel darker than the seal the pixels are kept as print, inches (~0.25
+/// mm: the anti-aliased flank of a printed stroke).
+const PRINT_REACH_IN: f32 = 0.01;
+/// Width of the band inside the ring's outer edge that holds the ring stroke, mm.
+const RING_BAND_MM: f32 = 2.0;
+/// Points on the ring where its level is measured.
+const LEVEL_ANGLES: usize = 180;
+
+/// Remove the ink of the seals from a gray page where it is lighter than print: on a gray scan
+/// a red seal turns mid-gray while black print stays near black, also where the two overlap
+/// (the seal darkens the print, never lightens it).  The seal's level is measured on its own
+/// ring (the darkest pixel across the ring stroke at each of `LEVEL_ANGLES` angles, median over
+/// them, so print crossing the ring does not count); every pixel of the disk (grown by
+/// `SEAL_MARGIN_MM`) lighter than that level minus `PRINT_MARGIN`, and farther than
+/// `PRINT_REACH_IN` from every pixel darker than it, becomes paper.  Returns
+/// for each seal whether it was cleaned (false: too dark to tell from print, left alone).
+pub fn clean_seals(gray: &mut Pix, seals: &[Seal], dpi: f32) -> Result<Vec<bool>> {
+    if seals.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (w, h) = (gray.width(), gray.height());
+    let mut bytes = gray.gray_bytes()?;
+    let at = |bytes: &[u8], x: i32, y: i32| -> Option<u8> { (x >= 0 && y >= 0 && x < w && y < h).then(|| bytes[(y * w + x) as usize]) };
+    let mm = dpi / 25.4;
+    let mut cleaned = Vec::with_capacity(seals.len());
+    for s in seals {
+        let mut cores: Vec<u8> = (0..LEVEL_ANGLES)
+            .filter_map(|k| {
+                let (sn, cs) = (k as f32 / LEVEL_ANGLES as f32 * std::f32::consts::TAU).sin_cos();
+                let steps = (RING_BAND_MM * mm).ceil() as i32 + 2;
+                (0..=steps)
+                    .filter_map(|i| {
+                        let rr = s.r + 1.0 - i as f32;
+                        at(&bytes, (s.cx + rr * cs).round() as i32, (s.cy + rr * sn).round() as i32)
+                    })
+                    .min()
+            })
+            .collect();
+        if cores.is_empty() {
+            cleaned.push(false);
+            continue;
+        }
+        cores.sort_unstable();
+        let level = cores[cores.len() / 2] as i32;
+        let t = level - PRINT_MARGIN;
+        if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
+            eprintln!("  seal at ({:.0},{:.0}) ring level {level}, print below {t}", s.cx, s.cy);
+        }
+        if t < PRINT_MAX {
+            cleaned.push(false);
+            continue;
+        }
+        let rr = s.r + SEAL_MARGIN_MM * mm;
+        let (bx0, bx1) = (((s.cx - rr).floor() as i32).max(0), ((s.cx + rr).ceil() as i32).min(w - 1));
+        let (by0, by1) = (((s.cy - rr).floor() as i32).max(0), ((s.cy + rr).ceil() as i32).min(h - 1));
+        if bx1 < bx0 || by1 < by0 {
+            cleaned.push(false);
+            continue;
+        }
+        // print: the pixels darker than the seal, and their neighbourhood (a thin stroke of
+        // gray-scanned print has only its core below the seal's level; its flanks are as
+        // light as the seal)
+        let (bw, bh) = ((bx1 - bx0 + 1) as usize, (by1 - by0 + 1) as usize);
+        let d = (dpi * PRINT_REACH_IN).round().max(1.0) as usize;
+        let mut dark = vec![false; bw * bh];
+        for y in 0..bh {
+            for x in 0..bw {
+                dark[y * bw + x] = (bytes[(by0 as usize + y) * w as usize + bx0 as usize + x] as i32) < t;
+            }
+        }
+        // square dilation, separably: rows then columns
+        let mut row_d = vec![false; bw * bh];
+        for y in 0..bh {
+            for x in 0..bw {
+                let (a, b) = (x.saturating_sub(d), (x + d).min(bw - 1));
+                row_d[y * bw + x] = dark[y * bw + a..=y * bw + b].iter().any(|&v| v);
+            }
+        }
+        let mut near = vec![false; bw * bh];
+        for y in 0..bh {
+            let (a, b) = (y.saturating_sub(d), (y + d).min(bh - 1));
+            for x in 0..bw {
+                near[y * bw + x] = (a..=b).any(|yy| row_d[yy * bw + x]);
+            }
+        }
+        for y in by0..=by1 {
+            let dy = y as f32 - s.cy;
+            let half = (rr * rr - dy * dy).max(0.0).sqrt();
+            let (x0, x1) = (((s.cx - half).floor() as i32).max(bx0), ((s.cx + half).ceil() as i32).min(bx1));
+            for x in x0..=x1 {
+                if near[(y - by0) as usize * bw + (x - bx0) as usize] {
+                    continue;
+                }
+                let v = &mut bytes[(y * w + x) as usize];
+                if *v as i32 >= t {
+                    *v = 255;
+                }
+            }
+        }
+        cleaned.push(true);
+    }
+    let (xr, yr) = gray.resolution();
+    *gray = Pix::from_gray(w as u32, h as u32, &bytes)?;
+    gray.set_resolution(xr, yr);
+    Ok(cleaned)
+}
+
 /// A ruling piece with at least this share of its length within `SEAL_MARGIN_MM` of a seal's
 /// disk is on the seal.
 const SEAL_INSIDE: f32 = 0.7;
@@ -240,6 +353,38 @@ pub fn drop_seal_pieces(h: Vec<Rect>, v: Vec<Rect>, seals: &[Seal], dpi: f32) ->
     (h2, v2)
 }
 
+/// The ruling pieces without the arcs of seal rings that run along x or y: pieces with at
+/// least `SEAL_INSIDE` of their length on a seal's disk (grown by `SEAL_MARGIN_MM`) that lie
+/// along its ring (within `TANGENT_MM` of it, their middle within half a radius of the ring's
+/// leftmost, rightmost, top or bottom point).  For colour pages, whose seal ink is dropped by
+/// colour: only the faint remnants of the ring can be left there, while real rulings under
+/// the seal survive the colour drop and must all be kept (unlike [`drop_seal_pieces`], which
+/// also drops the strokes of a gray seal's text).
+pub fn drop_ring_arcs(h: Vec<Rect>, v: Vec<Rect>, seals: &[Seal], dpi: f32) -> (Vec<Rect>, Vec<Rect>) {
+    if seals.is_empty() {
+        return (h, v);
+    }
+    let mm = dpi / 25.4;
+    let margin = SEAL_MARGIN_MM * mm;
+    let arc = |r: &Rect, horizontal: bool| -> bool {
+        let (pos, a, b) = if horizontal {
+            (r.y as f32 + r.h as f32 / 2.0, r.x as f32, r.x1() as f32)
+        } else {
+            (r.x as f32 + r.w as f32 / 2.0, r.y as f32, r.y1() as f32)
+        };
+        let len = (b - a).max(1.0);
+        let mid = (a + b) / 2.0;
+        seals.iter().any(|s| {
+            let (c_across, c_along) = if horizontal { (s.cy, s.cx) } else { (s.cx, s.cy) };
+            let inside = if horizontal { s.inside_len(a, pos, b, pos, margin) } else { s.inside_len(pos, a, pos, b, margin) };
+            inside >= SEAL_INSIDE * len && ((pos - c_across).abs() - s.r).abs() <= TANGENT_MM * mm && (mid - c_along).abs() <= 0.5 * s.r
+        })
+    };
+    let h2 = h.into_iter().filter(|r| !arc(r, true)).collect();
+    let v2 = v.into_iter().filter(|r| !arc(r, false)).collect();
+    (h2, v2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,5 +397,63 @@ mod tests {
         assert_eq!(s.inside_len(0.0, 0.0, 200.0, 0.0, 0.0), 0.0);
         assert!(s.overlaps(Rect::new(140, 90, 50, 20)));
         assert!(!s.overlaps(Rect::new(140, 140, 50, 20)));
+    }
+
+    #[test]
+    fn ring_arcs_go_rulings_under_the_seal_stay() {
+        // seal of radius 150 px at (500, 500), 200 dpi (1 mm = 7.9 px)
+        let s = Seal { cx: 500.0, cy: 500.0, r: 150.0 };
+        let v = vec![
+            Rect::new(356, 480, 3, 45), // the ring's left arc, 6 px inside its outer edge
+            Rect::new(450, 470, 3, 60), // a cell edge under the seal
+            Rect::new(356, 200, 3, 600), // a long ruling along the arc's line: mostly off the disk
+        ];
+        let h = vec![Rect::new(470, 648, 60, 3), Rect::new(300, 560, 400, 3)];
+        let (h2, v2) = drop_ring_arcs(h, v, &[s], 200.0);
+        assert_eq!(v2, vec![Rect::new(450, 470, 3, 60), Rect::new(356, 200, 3, 600)]);
+        assert_eq!(h2, vec![Rect::new(300, 560, 400, 3)]);
+    }
+
+    /// A white 8 bpp page with a ring of gray `level` (outer radius 150 px at (300, 300), 8 px
+    /// wide), a seal stroke of that gray inside it, and a digit-like bar of gray 60 (with
+    /// flanks as light as the seal) under it.
+    fn sealed_page(level: u8) -> Pix {
+        let (w, h) = (600usize, 600usize);
+        let mut px = vec![255u8; w * h];
+        for y in 0..h {
+            for x in 0..w {
+                let d = ((x as f32 - 300.0).powi(2) + (y as f32 - 300.0).powi(2)).sqrt();
+                if (142.0..=150.0).contains(&d) {
+                    px[y * w + x] = level;
+                }
+            }
+        }
+        for y in 250..260 {
+            for x in 200..400 {
+                px[y * w + x] = level; // a stroke of the seal's text
+            }
+        }
+        for y in 300..340 {
+            px[y * w + 300] = level; // flank
+            px[y * w + 301] = 60; // core
+            px[y * w + 302] = 60;
+            px[y * w + 303] = level; // flank
+        }
+        Pix::from_gray(w as u32, h as u32, &px).unwrap()
+    }
+
+    #[test]
+    fn seal_ink_lighter_than_print_is_removed() {
+        let seal = Seal { cx: 300.0, cy: 300.0, r: 150.0 };
+        let mut g = sealed_page(140);
+        assert_eq!(clean_seals(&mut g, &[seal], 200.0).unwrap(), vec![true]);
+        assert_eq!(g.gray_at(300, 153), 255, "ring");
+        assert_eq!(g.gray_at(250, 255), 255, "seal text stroke");
+        assert_eq!(g.gray_at(301, 320), 60, "print core");
+        assert_eq!(g.gray_at(300, 320), 140, "print flank");
+        // a seal as dark as print is left alone
+        let mut g = sealed_page(80);
+        assert_eq!(clean_seals(&mut g, &[seal], 200.0).unwrap(), vec![false]);
+        assert_eq!(g.gray_at(300, 153), 80);
     }
 }

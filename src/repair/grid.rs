@@ -211,9 +211,12 @@ fn join_label(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Vec<
     let mut best: Option<(usize, f32, String, String)> = None;
     for n in 2..=3.min(labels.len()) {
         let part = &labels[labels.len() - n..];
+        // a cell that holds a number is a value cell whose neighbour OCR garbled (a seal's
+        // strokes over a value read as letters end the row's run of numbers early), never a
+        // piece of the label: joining it would swallow the row's values into the label
         if part.iter().any(|&c| {
             let cell = &t.cells[c];
-            cell.r0 != r || cell.r1 != r + 1 || cell.confidence >= DOUBT || cell.text().is_empty()
+            cell.r0 != r || cell.r1 != r + 1 || cell.confidence >= DOUBT || cell.text().is_empty() || values::value_like(&cell.text(), cell.confidence)
         }) {
             break;
         }
@@ -455,6 +458,9 @@ mod tests {
         // nothing joined matches a template row
         let (_, _, r) = grid("甲\t乙\t丙\t3\t3\n");
         assert!(r.is_empty());
+        // a value cell before a garbled one is not label text
+        let (_, _, r) = grid("(三)不予公开\t1.属于国家秘密\t3\tveAN\t0\t0\t0\t0\t3\n");
+        assert!(r.is_empty(), "{r:?}");
     }
 
     #[test]
