@@ -167,6 +167,10 @@ fn appeals_col_group(path: &str) -> Option<&'static str> {
     }
 }
 
+/// Marks a header-map key taken from the column's position, not read from its header: cells
+/// under it are flagged `column_by_position` like any cell placed by position.
+const BY_POSITION: char = '~';
+
 /// The leaves of every appeals group, in the template's (and every report's) order.
 const APPEALS_LEAVES: [&str; 5] = ["upheld", "corrected", "other", "pending", "total"];
 
@@ -188,7 +192,7 @@ fn fill_appeals_leaves_by_position(t: &Table, map: &mut Vec<(f32, f32, String)>,
         let in_place = known.iter().all(|&(c, leaf)| APPEALS_LEAVES.get(c - cols[0]) == Some(&leaf));
         if in_place {
             for c in garbled {
-                map.push((t.xs[c], t.xs[c + 1], format!("{group}_{}", APPEALS_LEAVES[c - cols[0]])));
+                map.push((t.xs[c], t.xs[c + 1], format!("{BY_POSITION}{group}_{}", APPEALS_LEAVES[c - cols[0]])));
             }
         }
     }
@@ -786,23 +790,28 @@ fn assign_appeals(cand: &Candidate, st: &State, def: &TableDef, out: &mut Vec<Ma
     let median = widths.get(widths.len() / 2).copied().unwrap_or(0.0);
     let cells: Vec<&Cell> =
         cand.value_cells.iter().copied().filter(|c| !(c.text().trim().is_empty() && c.bbox.width() < SLIVER * median)).collect();
-    let by_header: Vec<Option<usize>> = cells
+    // (column, whether the header map took it from its position)
+    let by_header: Vec<Option<(usize, bool)>> = cells
         .iter()
-        .map(|cell| st.appeals_cols.as_ref().and_then(|m| m.key_for(&cell.bbox)).and_then(|k| row.cols.iter().position(|x| x.0 == k)))
+        .map(|cell| {
+            let k = st.appeals_cols.as_ref().and_then(|m| m.key_for(&cell.bbox))?;
+            let named = k.trim_start_matches(BY_POSITION);
+            row.cols.iter().position(|x| x.0 == named).map(|j| (j, named.len() != k.len()))
+        })
         .collect();
     // As many cells as the template's columns, and every column the header names where the
     // template order puts it: the cells are the columns in order, including those whose header
     // OCR garbled (flagged `column_by_position` unless the header named them).
-    let positional = cells.len() == row.cols.len() && by_header.iter().enumerate().all(|(i, k)| k.is_none_or(|j| j == i));
+    let positional = cells.len() == row.cols.len() && by_header.iter().enumerate().all(|(i, k)| k.is_none_or(|(j, _)| j == i));
     if st.appeals_cols.is_none() && !positional {
         return;
     }
     for (i, cell) in cells.iter().enumerate() {
-        let j = if positional { Some(i) } else { by_header[i] };
+        let j = if positional { Some(i) } else { by_header[i].map(|(j, _)| j) };
         if let Some(j) = j {
             let mut m = cell_for(cand, cell, "appeals", row, &row.cols[j]);
             m.row_label = row.label.clone();
-            if by_header[i].is_none() {
+            if by_header[i].is_none_or(|(_, by_position)| by_position) {
                 m.flag("column_by_position");
             }
             out.push(m);
@@ -994,12 +1003,17 @@ mod tests {
         assert!(m.get("appeals", "cases", "review_total").unwrap().flags.is_empty());
         let c = m.get("appeals", "cases", "litigation_direct_corrected").unwrap();
         assert_eq!(c.flags, vec!["column_by_position".to_string()]);
-        // a header that contradicts the order: only the header's columns are taken
+        // a header that contradicts the order: the header's columns are taken as named, and a
+        // garbled leaf only from its own group's order when that group's legible leaves are all
+        // in place (litigation_direct here), flagged
         let mut swapped = leaves;
         swapped.swap(0, 2);
         let m = map_tables(&[appeals(&swapped, &VALUES)], crate::schema::schema());
         assert_eq!(m.get("appeals", "cases", "review_other").unwrap().value.as_deref(), Some("1"));
-        assert!(m.get("appeals", "cases", "litigation_direct_corrected").unwrap().value.is_none());
+        let c = m.get("appeals", "cases", "litigation_direct_corrected").unwrap();
+        assert_eq!((c.value.as_deref(), c.flags.clone()), (Some("6"), vec!["column_by_position".to_string()]));
+        // review's own garbled leaf (纠稚 is legible as 纠) stays named by its header
+        assert!(m.get("appeals", "cases", "review_corrected").unwrap().flags.is_empty());
     }
 
     #[test]
