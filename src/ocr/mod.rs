@@ -466,6 +466,10 @@ const DASH_MAX_HEIGHT: f32 = 0.035;
 const FAINT_GLYPH_MIN: f32 = 0.05;
 const FAINT_GLYPH_MAX: f32 = 0.25;
 
+/// Confidence of a 1 read from its shape ([`shape::stem_one`]) when the recogniser read
+/// nothing: below `verify::LOW`, so it is flagged unless the checks confirm it.
+const STEM_ONE_CONFIDENCE: f32 = 0.6;
+
 /// Number-like cells per batched digit read.
 const STRIP_CELLS: usize = 16;
 
@@ -813,6 +817,14 @@ impl CellReader<'_> {
                     let conf = if nums.is_empty() { LOOP_ZERO_CONFIDENCE } else { conf.min(LOOP_ZERO_CONFIDENCE) };
                     nums = vec![OcrWord { text: "0".into(), rect: glyphs[0], confidence: conf, alternatives }];
                 }
+            }
+            // One thin upright stroke the recogniser made nothing of (a faint 1): read from its
+            // shape, in doubt.
+            if glyphs.len() == 1 && lines == 1 && !self.accepts_numeric(&nums, comps, digit_like) && shape::stem_one(self.gray, region)? {
+                if debug {
+                    eprintln!("cell {region:?}: unread stroke has the shape of a 1");
+                }
+                nums = vec![OcrWord { text: "1".into(), rect: glyphs[0], confidence: STEM_ONE_CONFIDENCE, alternatives: vec![] }];
             }
             let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
             let conf = nums.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
