@@ -457,6 +457,19 @@ const MISSED_INK_CONFIDENCE: f32 = 0.4;
 /// under a certain reading so a check that fails still names it.
 const LOOP_ZERO_CONFIDENCE: f32 = 0.8;
 
+/// Height (inches) up to which a lone flat stroke is a dash-like zero glyph.
+const DASH_MAX_HEIGHT: f32 = 0.035;
+
+/// Height range (inches) of a faint-image component taken for a glyph in a cell that looks
+/// blank or dash-only at the text threshold: a 7 pt digit is about 0.07 in tall, so half of
+/// that (broken or small print) up to a tall 16 pt glyph.
+const FAINT_GLYPH_MIN: f32 = 0.05;
+const FAINT_GLYPH_MAX: f32 = 0.25;
+
+/// Confidence of a 1 read from its shape ([`shape::stem_one`]) when the recogniser read
+/// nothing: below `verify::LOW`, so it is flagged unless the checks confirm it.
+const STEM_ONE_CONFIDENCE: f32 = 0.6;
+
 /// Number-like cells per batched digit read.
 const STRIP_CELLS: usize = 16;
 
@@ -557,8 +570,27 @@ impl CellReader<'_> {
         if off.len() < all.len() && glyphs(&off).len() >= SEAL_LABEL_GLYPHS {
             all = off;
         }
+        let mut comps = glyphs(&all);
+        // Light print that the text threshold keeps only in part: the base stroke of a pale 2
+        // looks like a dash, a thin 1 vanishes.  A cell that looks blank or holds only a
+        // dash-like stroke is looked at again in the faint image: glyph-sized ink there
+        // (taller than wide, which no dash is) is what the cell holds.
+        let dash_h = (self.dpi * DASH_MAX_HEIGHT).round() as i32;
+        let dash_like = |c: &[Rect]| !c.is_empty() && c.len() <= 2 && c.iter().all(|r| r.h <= dash_h && r.w >= 2 * r.h);
+        if comps.is_empty() || dash_like(&comps) {
+            let faint = self.faint_glyphs(inner)?;
+            let stroke_h = comps.iter().map(|r| r.h).max().unwrap_or(0);
+            // for a dash: a faint glyph holding the stroke and well taller than it
+            let holds = |g: &Rect| comps.is_empty() || comps.iter().any(|c| c.x < g.x1() && c.x1() > g.x && c.y < g.y1() && c.y1() > g.y && g.h >= 2 * stroke_h.max(1));
+            if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() && !faint.is_empty() {
+                eprintln!("p{} cell {cell:?}: ink {comps:?}, faint glyphs {faint:?}", self.page);
+            }
+            if faint.iter().any(holds) {
+                all = faint;
+                comps = glyphs(&all);
+            }
+        }
         let tallest = all.iter().map(|r| r.h).max().unwrap_or(0);
-        let comps = glyphs(&all);
         if comps.is_empty() {
             return Ok(Plan::Blank);
         }
@@ -588,7 +620,7 @@ impl CellReader<'_> {
 
         // A lone dash-like stroke: a zero glyph.  Decided from geometry, which is more
         // reliable than any recogniser on a single short bar.
-        if ink.h <= (self.dpi * 0.035).round() as i32 && ink.w >= 2 * ink.h && comps.len() <= 2 {
+        if ink.h <= dash_h && ink.w >= 2 * ink.h && comps.len() <= 2 {
             return Ok(Plan::Done(vec![OcrWord { text: "—".into(), rect: ink, confidence: 0.9, alternatives: vec!["-".into(), "－".into()] }]));
         }
 
@@ -625,6 +657,23 @@ impl CellReader<'_> {
         let cjk_like = comps.len() > 6 || comps.iter().any(|r| r.h >= half && r.w * 2 > r.h * 3);
         let numeric_first = lines == 1 && (digit_like || !cjk_like);
         Ok(Plan::Ink { region, comps: comps.len(), lines, digit_like, numeric_first, glyphs: comps })
+    }
+
+    /// Glyph-sized components of the faint image inside `inner` (page pixels): clear of its
+    /// edges (ruling remnants), at least [`FAINT_GLYPH_MIN`] tall and at most
+    /// [`FAINT_GLYPH_MAX`], and not wider than tall (a printed digit; never a dash or a ruling
+    /// piece).
+    fn faint_glyphs(&self, inner: Rect) -> Result<Vec<Rect>> {
+        let (min_h, max_h) = ((self.dpi * FAINT_GLYPH_MIN).round() as i32, (self.dpi * FAINT_GLYPH_MAX).round() as i32);
+        Ok(self
+            .faint
+            .clip(inner)?
+            .components()?
+            .into_iter()
+            .filter(|r| r.x > 1 && r.y > 1 && r.x1() < inner.w - 1 && r.y1() < inner.h - 1)
+            .filter(|r| r.h >= min_h && r.h <= max_h && r.w <= r.h)
+            .map(|r| Rect::new(r.x + inner.x, r.y + inner.y, r.w, r.h))
+            .collect())
     }
 
     /// Whether the component `c` (page pixels) is a slash: clearly taller than wide, its top
@@ -768,6 +817,14 @@ impl CellReader<'_> {
                     let conf = if nums.is_empty() { LOOP_ZERO_CONFIDENCE } else { conf.min(LOOP_ZERO_CONFIDENCE) };
                     nums = vec![OcrWord { text: "0".into(), rect: glyphs[0], confidence: conf, alternatives }];
                 }
+            }
+            // One thin upright stroke the recogniser made nothing of (a faint 1): read from its
+            // shape, in doubt.
+            if glyphs.len() == 1 && lines == 1 && !self.accepts_numeric(&nums, comps, digit_like) && shape::stem_one(self.gray, region)? {
+                if debug {
+                    eprintln!("cell {region:?}: unread stroke has the shape of a 1");
+                }
+                nums = vec![OcrWord { text: "1".into(), rect: glyphs[0], confidence: STEM_ONE_CONFIDENCE, alternatives: vec![] }];
             }
             let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
             let conf = nums.iter().map(|w| w.confidence).fold(1.0f32, f32::min);

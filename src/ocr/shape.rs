@@ -106,6 +106,124 @@ pub fn loops(gray: &Pix, region: Rect) -> Result<Option<Loops>> {
     Ok(Some(Loops { glyph: gbox, holes: [holes.first().map(|h| h.0), holes.get(1).map(|h| h.0)], hole_area: big, pieces }))
 }
 
+/// Share of a glyph's rows, and of the rows of its middle band, that hold only its stem for a
+/// 1 (the flag at the top and the foot at the bottom take the rest; a speck touching the stem
+/// a few more; a 4's diagonal, a 2's or a 7's slanted stroke leave far fewer).
+const STEM_ROWS: f32 = 0.6;
+
+/// Whether the ink of `region` of the 8 bpp `gray` is one glyph shaped like a 1: one vertical
+/// stroke, thin next to its height, that holds most rows of the glyph's middle band alone
+/// (a 4's diagonal, a 7's bar or the bowls of other digits add ink beside it), with nothing
+/// to the right of the stem above its foot (a 7's bar, a 4's arm), a foot (if any) on both
+/// sides, and no enclosed hole.
+/// Thresholded like [`loops`], on the crop's own ink level.  For thin faint 1s the recogniser
+/// reads as nothing.
+pub fn stem_one(gray: &Pix, region: Rect) -> Result<bool> {
+    let Some(r) = region.clip(gray.width(), gray.height()) else { return Ok(false) };
+    let bytes = gray.clip(r)?.gray_bytes()?;
+    let (w, h) = (r.w as usize, r.h as usize);
+    if w < 3 || h < 3 {
+        return Ok(false);
+    }
+    let mut sorted = bytes.clone();
+    sorted.sort_unstable();
+    let dark = sorted[sorted.len() / 200] as i32;
+    let paper = sorted[sorted.len() / 2] as i32;
+    if paper - dark < 40 {
+        return Ok(false);
+    }
+    let t = (dark + paper) / 2;
+    let ink: Vec<bool> = bytes.iter().map(|&b| (b as i32) < t).collect();
+    let comps = label(&ink, w, h, true, |v| v);
+    let Some(&(_, g, _)) = comps.iter().max_by_key(|c| c.2) else { return Ok(false) };
+    if g.h < 8 || g.w > g.h || comps.iter().filter(|c| c.1.h * 3 >= g.h).count() != 1 {
+        return Ok(false);
+    }
+    // no hole inside the glyph
+    let bg = label(&ink, w, h, false, |v| !v);
+    if bg.iter().any(|(_, b, n)| *n >= 2 && b.x > g.x && b.y > g.y && b.x1() < g.x1() && b.y1() < g.y1()) {
+        return Ok(false);
+    }
+    // the glyph's own pixels (its largest component), row by row: (first, last) ink column
+    let mut mine = vec![false; w * h];
+    for j in largest_component(&ink, w, h) {
+        mine[j] = true;
+    }
+    let rows: Vec<(i32, i32)> = (g.y..g.y1())
+        .filter_map(|y| {
+            let xs: Vec<i32> = (g.x..g.x1()).filter(|&x| mine[y as usize * w + x as usize]).collect();
+            Some((*xs.first()?, *xs.last()?))
+        })
+        .collect();
+    if rows.len() < g.h as usize * 3 / 4 {
+        return Ok(false);
+    }
+    // the stem: the most common row run
+    let mut widths: Vec<i32> = rows.iter().map(|(a, b)| b - a + 1).collect();
+    widths.sort_unstable();
+    let stem_w = widths[widths.len() / 2];
+    let mut rights: Vec<i32> = rows.iter().map(|r| r.1).collect();
+    rights.sort_unstable();
+    let stem_right = rights[rights.len() / 2];
+    let stem_left = stem_right - stem_w + 1;
+    // thin next to its height (printed 1s: a fifth at most; a blurred 0 or a blob seen as a
+    // bar is stubbier)
+    if stem_w * 5 > g.h {
+        return Ok(false);
+    }
+    let slack = (stem_w / 2).max(1);
+    let on_stem = |(a, b): (i32, i32)| a >= stem_left - slack && b <= stem_right + slack;
+    let stem_rows = rows.iter().filter(|&&r| on_stem(r)).count();
+    // middle band (30% .. 75% of the height): mostly the stem alone
+    let band: Vec<(i32, i32)> = rows.iter().enumerate().filter(|(i, _)| *i * 100 >= rows.len() * 30 && *i * 100 < rows.len() * 75).map(|(_, &r)| r).collect();
+    let band_ok = band.iter().filter(|&&r| on_stem(r)).count() as f32 >= STEM_ROWS * band.len() as f32;
+    // above the foot (bottom fifth) nothing right of the stem
+    let foot = rows.len() * 4 / 5;
+    let right_clear = rows[..foot].iter().all(|r| r.1 <= stem_right + slack);
+    // a foot, when there is one, reaches both ways (the half of a 0 left by faint print, a
+    // ')', curls back one way only)
+    let left_foot = rows[foot..].iter().map(|r| stem_left - r.0).max().unwrap_or(0);
+    let right_foot = rows[foot..].iter().map(|r| r.1 - stem_right).max().unwrap_or(0);
+    let foot_ok = left_foot <= slack || right_foot > slack;
+    if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
+        eprintln!("stem_one {region:?}: t {t} glyph {g:?} rows {rows:?} stem {stem_left}..{stem_right} stem_rows {stem_rows} band_ok {band_ok} right_clear {right_clear} foot_ok {foot_ok}");
+    }
+    Ok(stem_rows as f32 >= STEM_ROWS * rows.len() as f32 && band_ok && right_clear && foot_ok)
+}
+
+/// Pixel indices of the largest 8-connected component of `ink`.
+fn largest_component(ink: &[bool], w: usize, h: usize) -> Vec<usize> {
+    let mut seen = vec![false; w * h];
+    let mut best: Vec<usize> = Vec::new();
+    let mut stack = Vec::new();
+    for i in 0..w * h {
+        if seen[i] || !ink[i] {
+            continue;
+        }
+        let mut members = Vec::new();
+        seen[i] = true;
+        stack.push(i);
+        while let Some(j) = stack.pop() {
+            members.push(j);
+            let (x, y) = ((j % w) as i32, (j / w) as i32);
+            for (dx, dy) in [(-1, -1), (0, -1), (1, -1), (-1, 0), (1, 0), (-1, 1), (0, 1), (1, 1)] {
+                let (nx, ny) = (x + dx, y + dy);
+                if nx >= 0 && ny >= 0 && (nx as usize) < w && (ny as usize) < h {
+                    let k = ny as usize * w + nx as usize;
+                    if ink[k] && !seen[k] {
+                        seen[k] = true;
+                        stack.push(k);
+                    }
+                }
+            }
+        }
+        if members.len() > best.len() {
+            best = members;
+        }
+    }
+    best
+}
+
 /// Connected components of the pixels where `pick(ink)` holds: (label, box, pixel count).
 fn label(ink: &[bool], w: usize, h: usize, eight: bool, pick: impl Fn(bool) -> bool) -> Vec<(usize, Rect, usize)> {
     let mut seen = vec![false; w * h];
@@ -190,6 +308,43 @@ mod tests {
             stem || bar || diag
         });
         assert_ne!(digit(&four), Some('0'));
+    }
+
+    fn is_one(p: &Pix) -> bool {
+        stem_one(p, Rect::new(0, 0, 40, 40)).unwrap()
+    }
+
+    #[test]
+    fn a_thin_upright_stroke_is_a_one() {
+        let stem = |x: f32, y: f32| (19.0..=21.0).contains(&x) && (8.0..=31.0).contains(&y);
+        let flag = |x: f32, y: f32| (8.0..=12.0).contains(&y) && x >= 15.0 && x <= 21.0 && (x - 15.0) >= (y - 8.0) * 1.2;
+        let foot = |x: f32, y: f32| (30.0..=31.0).contains(&y) && (15.0..=25.0).contains(&x);
+        assert!(is_one(&draw(|x, y| stem(x, y) || flag(x, y) || foot(x, y))));
+        // a speck of noise touching its stem halfway down
+        assert!(is_one(&draw(|x, y| stem(x, y) || flag(x, y) || foot(x, y) || ((16.0..=18.5).contains(&x) && (18.0..=21.0).contains(&y)))));
+    }
+
+    #[test]
+    fn other_digits_are_no_one() {
+        // a 7: a bar at the top, a slanted stroke down
+        let seven = draw(|x, y| ((8.0..=10.5).contains(&y) && (12.0..=27.0).contains(&x)) || ((y - 8.0) >= 0.0 && y <= 31.0 && ((27.0 - (y - 8.0) * 0.3) - x).abs() <= 1.3));
+        assert!(!is_one(&seven));
+        // a 4 with an open top: a diagonal into a bar, a stem on the right
+        let four = draw(|x, y| {
+            let stem = (23.0..=25.0).contains(&x) && (8.0..=31.0).contains(&y);
+            let bar = (12.0..=28.0).contains(&x) && (23.0..=25.0).contains(&y);
+            let diag = (8.0..=24.0).contains(&y) && ((23.0 - (y - 8.0) * 0.7) - x).abs() <= 1.2;
+            stem || bar || diag
+        });
+        assert!(!is_one(&four));
+        let zero = draw(|x, y| ring(x, y, 20.0, 20.0, 7.0, 11.0, 2.5));
+        assert!(!is_one(&zero));
+        // a dash
+        assert!(!is_one(&draw(|x, y| (18.0..=20.0).contains(&y) && (12.0..=28.0).contains(&x))));
+        // the right half of a faint 0: a ')'
+        assert!(!is_one(&draw(|x, y| ring(x, y, 20.0, 20.0, 7.0, 11.0, 2.5) && x >= 23.0)));
+        // a stubby bar (a blurred blob)
+        assert!(!is_one(&draw(|x, y| (18.0..=22.0).contains(&x) && (12.0..=27.0).contains(&y))));
     }
 
     #[test]
