@@ -175,9 +175,15 @@ fn split_once(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dy
             // vertical lines inside the cell
             for b in cell.c0 + 1..cell.c1 {
                 let ruled = |r: usize| at(r, b - 1) != at(r, b);
-                let above = if cell.r0 == 0 { None } else { Some(ruled(cell.r0 - 1)) };
-                let below = if cell.r1 == nr { None } else { Some(ruled(cell.r1)) };
-                let ok = above == Some(true) || below == Some(true);
+                // Rows next to the cell whose cell spans the same columns lost the same
+                // ruling (a vertical broken over several rows of a photo): look past them.
+                let same_span = |r: usize| {
+                    let o = &t.cells[at(r, cell.c0)];
+                    o.c0 == cell.c0 && o.c1 == cell.c1
+                };
+                let above = (0..cell.r0).rev().find(|&r| !same_span(r)).is_some_and(ruled);
+                let below = (cell.r1..nr).find(|&r| !same_span(r)).is_some_and(ruled);
+                let ok = above || below;
                 if ok && separates(&ink(&mut comps), t.xs[b], COLUMN_GAP, |g| (g.x0, g.x1)) {
                     out.push(Segment { x0: t.xs[b], y0: t.ys[cell.r0], x1: t.xs[b], y1: t.ys[cell.r1] });
                 }
@@ -380,6 +386,31 @@ mod tests {
         let mut first_glyph_apart = |_: BBox| vec![g(29.0, 37.0), g(47.0, 55.0)];
         let out = split_merged_by_ink(&s, 1, &tol, &mut first_glyph_apart);
         assert_eq!(table::find_grids(&out, 1, &tol)[0].cells.len(), 5);
+    }
+
+    #[test]
+    fn a_vertical_lost_over_several_rows_is_restored_where_a_label_stands_apart_from_a_number() {
+        // 5 rows of 20pt, a label column 0-40 and two value columns; the ruling at x=40 is
+        // lost over rows 1-3 (each of them a cell over both columns 0-60)
+        let mut s = vec![seg(0.0, 0.0, 0.0, 100.0), seg(60.0, 0.0, 60.0, 100.0), seg(100.0, 0.0, 100.0, 100.0)];
+        s.extend((0..6).map(|i| seg(0.0, 20.0 * i as f32, 100.0, 20.0 * i as f32)));
+        s.push(seg(40.0, 0.0, 40.0, 20.0));
+        s.push(seg(40.0, 80.0, 40.0, 100.0));
+        let tol = Tolerances::default();
+        assert_eq!(table::find_grids(&s, 1, &tol)[0].cells.len(), 12);
+        // the middle row holds a label and, apart from it, a number; the others a label only
+        let mut ink = |b: BBox| {
+            let mut v = vec![BBox::new(4.0, b.y0 + 6.0, 24.0, b.y0 + 14.0)];
+            if b.y0 == 40.0 {
+                v.push(BBox::new(48.0, 46.0, 53.0, 54.0));
+            }
+            v
+        };
+        let out = split_merged_by_ink(&s, 1, &tol, &mut ink);
+        let t = &table::find_grids(&out, 1, &tol)[0];
+        assert_eq!(t.cells.len(), 13);
+        assert_ne!(t.index[2 * 3], t.index[2 * 3 + 1]);
+        assert_eq!(t.index[3], t.index[3 + 1]);
     }
 
     #[test]
