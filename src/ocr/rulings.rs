@@ -184,7 +184,9 @@ fn split_once(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dy
                 let above = (0..cell.r0).rev().find(|&r| !same_span(r)).is_some_and(ruled);
                 let below = (cell.r1..nr).find(|&r| !same_span(r)).is_some_and(ruled);
                 let ok = above || below;
-                if ok && separates(&ink(&mut comps), t.xs[b], COLUMN_GAP, |g| (g.x0, g.x1)) {
+                let x = |g: &BBox| (g.x0, g.x1);
+                let bands = (t.xs[cell.c0], t.xs[b], t.xs[cell.c1]);
+                if ok && (separates(&ink(&mut comps), t.xs[b], COLUMN_GAP, x) || (above && below && centred_on_one_side(&ink(&mut comps), bands, x))) {
                     out.push(Segment { x0: t.xs[b], y0: t.ys[cell.r0], x1: t.xs[b], y1: t.ys[cell.r1] });
                 }
             }
@@ -287,6 +289,31 @@ fn stands_out(glyphs: &[BBox], pos: f32, span: impl Fn(&BBox) -> (f32, f32)) -> 
 /// middle of its band for [`centred`]: cell text is set centred, give or take a line's
 /// leading; a label's first glyph left alone at the bottom of a tall band is far off.
 const CENTRED: f32 = 0.2;
+
+/// Whether all the ink lies on one side of the cut `bands.1`, centred (see [`CENTRED`])
+/// between the cut and that side's edge (`bands.0` or `bands.2`), and less than half as far
+/// from that side's middle as from the whole cell's.  A printed merged cell centres its text in the whole cell; a number centred in one
+/// column of it, with the other column blank (a zero left blank), had its column's ruling
+/// lost.  Only for a line ruled both above and below the cell.
+fn centred_on_one_side(glyphs: &[BBox], bands: (f32, f32, f32), span: impl Fn(&BBox) -> (f32, f32)) -> bool {
+    let (lo, pos, hi) = bands;
+    let (mut first, mut last) = (f32::MAX, f32::MIN);
+    for g in glyphs {
+        let (a, b) = span(g);
+        if b - a <= REMNANT && ((a + b) / 2.0 - pos).abs() <= REMNANT {
+            continue;
+        }
+        first = first.min(a);
+        last = last.max(b);
+    }
+    if first > last || (first < pos && last > pos) {
+        return false;
+    }
+    let mid = (first + last) / 2.0;
+    let (a, b) = if last <= pos { (lo, pos) } else { (pos, hi) };
+    let (off_side, off_cell) = ((mid - (a + b) / 2.0).abs(), (mid - (lo + hi) / 2.0).abs());
+    off_side <= CENTRED * (b - a) && 2.0 * off_side < off_cell
+}
 
 /// Whether the ink before the cut (`bands.1`) is centred between `bands.0` and the cut, and
 /// the ink after it between the cut and `bands.2` (ruling remnants on the cut ignored).
@@ -399,10 +426,11 @@ mod tests {
         let tol = Tolerances::default();
         assert_eq!(table::find_grids(&s, 1, &tol)[0].cells.len(), 12);
         // the middle row holds a label and, apart from it, a number; the others a label only
+        // (a label set from the left edge, not centred in the label column)
         let mut ink = |b: BBox| {
-            let mut v = vec![BBox::new(4.0, b.y0 + 6.0, 24.0, b.y0 + 14.0)];
+            let mut v = vec![BBox::new(2.0, b.y0 + 6.0, 14.0, b.y0 + 14.0)];
             if b.y0 == 40.0 {
-                v.push(BBox::new(48.0, 46.0, 53.0, 54.0));
+                v.push(BBox::new(45.0, 46.0, 50.0, 54.0));
             }
             v
         };
@@ -411,6 +439,20 @@ mod tests {
         assert_eq!(t.cells.len(), 13);
         assert_ne!(t.index[2 * 3], t.index[2 * 3 + 1]);
         assert_eq!(t.index[3], t.index[3 + 1]);
+    }
+
+    #[test]
+    fn a_number_centred_in_one_column_of_a_merged_value_cell_had_its_ruling_lost() {
+        let x = |b: &BBox| (b.x0, b.x1);
+        let at = |x0: f32, x1: f32| BBox::new(x0, 4.0, x1, 12.0);
+        // columns 450-483 and 483-525: a 1 at 500-505 is centred in the right one
+        assert!(centred_on_one_side(&[at(500.0, 505.0)], (450.0, 483.0, 525.0), x));
+        // a number centred in the whole cell, or crossing the line: one merged cell
+        assert!(!centred_on_one_side(&[at(485.0, 491.0)], (450.0, 483.0, 525.0), x));
+        assert!(!centred_on_one_side(&[at(478.0, 490.0)], (450.0, 483.0, 525.0), x));
+        // a label set at the left of the cell is not centred in the left column
+        assert!(!centred_on_one_side(&[at(452.0, 458.0), at(459.0, 470.0)], (450.0, 490.0, 600.0), x));
+        assert!(!centred_on_one_side(&[], (450.0, 483.0, 525.0), x));
     }
 
     #[test]
