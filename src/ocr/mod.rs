@@ -877,15 +877,24 @@ fn uncovered(words: &[OcrWord], glyphs: &[Rect]) -> Vec<Rect> {
         .collect()
 }
 
+/// Widest a printed digit is, in its height (0 and 4 in common fonts are about 0.6, a blurred
+/// photo adds a pixel or two on each side): full-height ink wider than this per digit read
+/// holds more digits than the reading.
+const DIGIT_WIDTH_MAX: f32 = 0.9;
+
 /// Whether a reading left glyphs of the cell out: a full-height glyph outside every word
-/// ([`uncovered`]), or more separate full-height glyphs than the reading has digits (each
+/// ([`uncovered`]), more separate full-height glyphs than the reading has digits (each
 /// digit of a printed number is its own component unless blur joins them; a glyph broken in
-/// two by faint print only costs a re-read).
+/// two by faint print only costs a re-read), or full-height ink wider than the digits read
+/// ([`DIGIT_WIDTH_MAX`]).
 fn misses_ink(words: &[OcrWord], glyphs: &[Rect]) -> bool {
     let tallest = glyphs.iter().map(|g| g.h).max().unwrap_or(0);
-    let full = glyphs.iter().filter(|g| g.h * 3 >= tallest * 2).count();
+    let full: Vec<&Rect> = glyphs.iter().filter(|g| g.h * 3 >= tallest * 2).collect();
     let digits = words.iter().flat_map(|w| w.text.chars()).filter(|c| c.is_ascii_digit()).count();
-    (digits > 0 && full > digits) || !uncovered(words, glyphs).is_empty()
+    // digits joined by blur into one component (58 read as 8): wider than that many digits
+    let width: i32 = full.iter().map(|g| g.w).sum();
+    let too_wide = digits > 0 && width as f32 > digits as f32 * DIGIT_WIDTH_MAX * tallest as f32;
+    (digits > 0 && full.len() > digits) || too_wide || !uncovered(words, glyphs).is_empty()
 }
 
 /// Components shaped like printed digits: each taller than wide, all of similar height.
@@ -945,6 +954,18 @@ fn merge_numeric(ws: Vec<OcrWord>) -> Vec<OcrWord> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn digits_joined_by_blur_into_one_glyph_are_missed_ink_when_read_as_one_digit() {
+        use super::{OcrWord, Rect, misses_ink};
+        let word = |t: &str, x: i32, w: i32| OcrWord { text: t.into(), rect: Rect::new(x, 116, w, 26), confidence: 0.97, alternatives: vec![] };
+        // 58 printed touching: one component 35x26, read as 8
+        let joined = [Rect::new(575, 116, 35, 26)];
+        assert!(misses_ink(&[word("8", 593, 17)], &joined));
+        assert!(!misses_ink(&[word("58", 575, 35)], &joined));
+        // one wide 0 (blurred) is still one digit
+        assert!(!misses_ink(&[word("0", 575, 20)], &[Rect::new(575, 116, 20, 26)]));
+    }
+
     #[test]
     fn page_text_reads_first_page_by_default() {
         let d = PageText::default();

@@ -233,6 +233,18 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
         })
         .collect();
 
+    // A horizontal piece found inside one glyph-sized blob of ink, with ink above and below
+    // it, is strokes of a line of text run together (三, 一 and the bars of neighbouring
+    // glyphs touching in a blurred photo), not a ruling: extended to the grid it would cut a
+    // row in two through its label.
+    let h_boxes = {
+        let blobs: Vec<Rect> = lines.components()?.into_iter().filter(|c| text_blob(c, ldpi)).map(scale).collect();
+        let (keep, strokes): (Vec<Rect>, Vec<Rect>) = h_boxes.into_iter().partition(|h| !text_strokes(h, &blobs, px(dpi, STROKE_MARGIN)));
+        if dbg && !strokes.is_empty() {
+            eprintln!("  horizontal pieces that are text strokes: {strokes:?}");
+        }
+        keep
+    };
     let (h_boxes, v_boxes) = seal::drop_seal_pieces(h_boxes, v_boxes, &seals, dpi);
     let (h_boxes, v_boxes) = seal::drop_ring_arcs(h_boxes, v_boxes, &colour_seals, dpi);
     lap("rulings");
@@ -280,6 +292,27 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     Ok(Prepared { gray, page_gray, text, faint, rulings_px, skew_deg, dpi: (img.dpi_x, img.dpi_y), seals, uncleaned, text_before_clean })
 }
 
+/// How far (inches) a glyph blob's ink must reach above and below a horizontal line piece
+/// for the piece to be strokes of its text: a ruling piece touched by a digit on one side
+/// has ink on that side only.
+const STROKE_MARGIN: f32 = 0.03;
+
+/// Largest glyph-sized blob (inches, long side) in [`text_blob`] and [`glyph_strokes`].
+const GLYPH_MAX: f32 = 0.8;
+
+/// Whether an ink component (pixels at `dpi`) is glyph-sized: no longer than `GLYPH_MAX`
+/// inches and its short side at least a quarter of its long side.
+fn text_blob(c: &Rect, dpi: f32) -> bool {
+    let (long, short) = (c.w.max(c.h), c.w.min(c.h));
+    long <= px(dpi, GLYPH_MAX) && short * 4 >= long
+}
+
+/// Whether the horizontal line piece `h` lies inside one of the glyph-sized ink `blobs` with
+/// at least `margin` pixels of the blob above and below it (see [`STROKE_MARGIN`]).
+fn text_strokes(h: &Rect, blobs: &[Rect], margin: i32) -> bool {
+    blobs.iter().any(|c| c.x <= h.x && c.x1() >= h.x1() && c.y + margin <= h.y && c.y1() >= h.y1() + margin)
+}
+
 /// The pieces of the line mask `lines_found` (1 bpp, same size as `ink`) that are strokes of
 /// glyphs, judged by the connected component of `ink` around them: a glyph (no longer than
 /// `GLYPH_MAX` inches, its short side at least a quarter of its long side), or, for vertical
@@ -287,16 +320,14 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
 /// than tall).  A ruling, even a short erased piece of one, is long or thin, never either (the
 /// ruling finder itself can take two bold strokes in a title line for a short ruling).
 fn glyph_strokes(ink: &Pix, lines_found: &Pix, dpi: f32) -> Result<Pix> {
-    const GLYPH_MAX: f32 = 0.8;
     const RUN_MIN: f32 = 0.12;
     const RUN_MAX: f32 = 0.5;
-    let (max, run_min, run_max) = (px(dpi, GLYPH_MAX), px(dpi, RUN_MIN), px(dpi, RUN_MAX));
+    let (run_min, run_max) = (px(dpi, RUN_MIN), px(dpi, RUN_MAX));
     let comps: Vec<(Rect, bool)> = ink
         .components()?
         .into_iter()
         .filter_map(|c| {
-            let (long, short) = (c.w.max(c.h), c.w.min(c.h));
-            let glyph = long <= max && short * 4 >= long;
+            let glyph = text_blob(&c, dpi);
             let run = c.h >= run_min && c.h <= run_max && c.w >= c.h;
             (glyph || run).then_some((c, glyph))
         })
@@ -310,4 +341,23 @@ fn glyph_strokes(ink: &Pix, lines_found: &Pix, dpi: f32) -> Result<Pix> {
         }
     }
     Ok(spare)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_piece_through_a_glyph_blob_is_text_not_a_ruling() {
+        // 150 dpi: "三安全一" run together into one blob 61x21 px, a 61 px piece through its middle
+        let blob = Rect::new(342, 478, 61, 21);
+        assert!(text_blob(&blob, 150.0));
+        let m = px(150.0, STROKE_MARGIN);
+        assert!(text_strokes(&Rect::new(342, 487, 61, 1), &[blob], m));
+        // a ruling piece with a digit touching it from above: ink on one side only
+        let digit_on_ruling = Rect::new(297, 150, 74, 14);
+        assert!(!text_strokes(&Rect::new(297, 162, 74, 2), &[digit_on_ruling], m));
+        // a long ruling is no glyph blob at all
+        assert!(!text_blob(&Rect::new(6, 70, 441, 4), 150.0));
+    }
 }

@@ -175,10 +175,18 @@ fn split_once(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dy
             // vertical lines inside the cell
             for b in cell.c0 + 1..cell.c1 {
                 let ruled = |r: usize| at(r, b - 1) != at(r, b);
-                let above = if cell.r0 == 0 { None } else { Some(ruled(cell.r0 - 1)) };
-                let below = if cell.r1 == nr { None } else { Some(ruled(cell.r1)) };
-                let ok = above == Some(true) || below == Some(true);
-                if ok && separates(&ink(&mut comps), t.xs[b], COLUMN_GAP, |g| (g.x0, g.x1)) {
+                // Rows next to the cell whose cell spans the same columns lost the same
+                // ruling (a vertical broken over several rows of a photo): look past them.
+                let same_span = |r: usize| {
+                    let o = &t.cells[at(r, cell.c0)];
+                    o.c0 == cell.c0 && o.c1 == cell.c1
+                };
+                let above = (0..cell.r0).rev().find(|&r| !same_span(r)).is_some_and(ruled);
+                let below = (cell.r1..nr).find(|&r| !same_span(r)).is_some_and(ruled);
+                let ok = above || below;
+                let x = |g: &BBox| (g.x0, g.x1);
+                let bands = (t.xs[cell.c0], t.xs[b], t.xs[cell.c1]);
+                if ok && (separates(&ink(&mut comps), t.xs[b], COLUMN_GAP, x) || (above && below && centred_on_one_side(&ink(&mut comps), bands, x))) {
                     out.push(Segment { x0: t.xs[b], y0: t.ys[cell.r0], x1: t.xs[b], y1: t.ys[cell.r1] });
                 }
             }
@@ -282,6 +290,31 @@ fn stands_out(glyphs: &[BBox], pos: f32, span: impl Fn(&BBox) -> (f32, f32)) -> 
 /// leading; a label's first glyph left alone at the bottom of a tall band is far off.
 const CENTRED: f32 = 0.2;
 
+/// Whether all the ink lies on one side of the cut `bands.1`, centred (see [`CENTRED`])
+/// between the cut and that side's edge (`bands.0` or `bands.2`), and less than half as far
+/// from that side's middle as from the whole cell's.  A printed merged cell centres its text in the whole cell; a number centred in one
+/// column of it, with the other column blank (a zero left blank), had its column's ruling
+/// lost.  Only for a line ruled both above and below the cell.
+fn centred_on_one_side(glyphs: &[BBox], bands: (f32, f32, f32), span: impl Fn(&BBox) -> (f32, f32)) -> bool {
+    let (lo, pos, hi) = bands;
+    let (mut first, mut last) = (f32::MAX, f32::MIN);
+    for g in glyphs {
+        let (a, b) = span(g);
+        if b - a <= REMNANT && ((a + b) / 2.0 - pos).abs() <= REMNANT {
+            continue;
+        }
+        first = first.min(a);
+        last = last.max(b);
+    }
+    if first > last || (first < pos && last > pos) {
+        return false;
+    }
+    let mid = (first + last) / 2.0;
+    let (a, b) = if last <= pos { (lo, pos) } else { (pos, hi) };
+    let (off_side, off_cell) = ((mid - (a + b) / 2.0).abs(), (mid - (lo + hi) / 2.0).abs());
+    off_side <= CENTRED * (b - a) && 2.0 * off_side < off_cell
+}
+
 /// Whether the ink before the cut (`bands.1`) is centred between `bands.0` and the cut, and
 /// the ink after it between the cut and `bands.2` (ruling remnants on the cut ignored).
 fn centred(glyphs: &[BBox], bands: (f32, f32, f32), span: impl Fn(&BBox) -> (f32, f32)) -> bool {
@@ -380,6 +413,46 @@ mod tests {
         let mut first_glyph_apart = |_: BBox| vec![g(29.0, 37.0), g(47.0, 55.0)];
         let out = split_merged_by_ink(&s, 1, &tol, &mut first_glyph_apart);
         assert_eq!(table::find_grids(&out, 1, &tol)[0].cells.len(), 5);
+    }
+
+    #[test]
+    fn a_vertical_lost_over_several_rows_is_restored_where_a_label_stands_apart_from_a_number() {
+        // 5 rows of 20pt, a label column 0-40 and two value columns; the ruling at x=40 is
+        // lost over rows 1-3 (each of them a cell over both columns 0-60)
+        let mut s = vec![seg(0.0, 0.0, 0.0, 100.0), seg(60.0, 0.0, 60.0, 100.0), seg(100.0, 0.0, 100.0, 100.0)];
+        s.extend((0..6).map(|i| seg(0.0, 20.0 * i as f32, 100.0, 20.0 * i as f32)));
+        s.push(seg(40.0, 0.0, 40.0, 20.0));
+        s.push(seg(40.0, 80.0, 40.0, 100.0));
+        let tol = Tolerances::default();
+        assert_eq!(table::find_grids(&s, 1, &tol)[0].cells.len(), 12);
+        // the middle row holds a label and, apart from it, a number; the others a label only
+        // (a label set from the left edge, not centred in the label column)
+        let mut ink = |b: BBox| {
+            let mut v = vec![BBox::new(2.0, b.y0 + 6.0, 14.0, b.y0 + 14.0)];
+            if b.y0 == 40.0 {
+                v.push(BBox::new(45.0, 46.0, 50.0, 54.0));
+            }
+            v
+        };
+        let out = split_merged_by_ink(&s, 1, &tol, &mut ink);
+        let t = &table::find_grids(&out, 1, &tol)[0];
+        assert_eq!(t.cells.len(), 13);
+        assert_ne!(t.index[2 * 3], t.index[2 * 3 + 1]);
+        assert_eq!(t.index[3], t.index[3 + 1]);
+    }
+
+    #[test]
+    fn a_number_centred_in_one_column_of_a_merged_value_cell_had_its_ruling_lost() {
+        let x = |b: &BBox| (b.x0, b.x1);
+        let at = |x0: f32, x1: f32| BBox::new(x0, 4.0, x1, 12.0);
+        // columns 450-483 and 483-525: a 1 at 500-505 is centred in the right one
+        assert!(centred_on_one_side(&[at(500.0, 505.0)], (450.0, 483.0, 525.0), x));
+        // a number centred in the whole cell, or crossing the line: one merged cell
+        assert!(!centred_on_one_side(&[at(485.0, 491.0)], (450.0, 483.0, 525.0), x));
+        assert!(!centred_on_one_side(&[at(478.0, 490.0)], (450.0, 483.0, 525.0), x));
+        // a label set at the left of the cell is not centred in the left column
+        assert!(!centred_on_one_side(&[at(452.0, 458.0), at(459.0, 470.0)], (450.0, 490.0, 600.0), x));
+        assert!(!centred_on_one_side(&[], (450.0, 483.0, 525.0), x));
     }
 
     #[test]
