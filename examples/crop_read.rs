@@ -3,7 +3,8 @@
 //!
 //!   cargo run --release --example crop_read -- DIR/raw/*.png
 //!
-//! Prints, per crop, the reading (text and confidence) of each variant.
+//! Prints, per crop, the reading (text and confidence) of each variant; `CROP_SAVE=DIR` also
+//! writes each variant's prepared image there.
 use anyhow::{Context, Result};
 use nianbao::ocr::lept::{Pix, Rect, read_mem};
 use nianbao::ocr::{OcrEngine, ReadMode, TesseractConfig, TesseractEngine};
@@ -70,8 +71,8 @@ fn main() -> Result<()> {
             ("s32m", 32.0, 0.6, 1.0, true, false, ReadMode::Numeric),
         ] {
             let (img, f) = prepared(&pix, r, target, mv, mh, stretch, binary)?;
-            if std::env::var_os("CROP_SAVE").is_some() {
-                std::fs::write(format!("/tmp/td/prep-{name}.png"), img.to_png()?)?;
+            if let Some(dir) = std::env::var_os("CROP_SAVE") {
+                std::fs::write(std::path::Path::new(&dir).join(format!("prep-{name}.png")), img.to_png()?)?;
             }
             engine.set_image(&img, (dpi * f).round() as u32)?;
             let ws = engine.read(Rect::new(0, 0, img.width(), img.height()), mode)?;

@@ -37,10 +37,6 @@ pub enum ReadMode {
     /// Like `Numeric` but the rectangle holds one word (PSM 8); the retry when a tight
     /// single-line read came back empty (a lone digit sometimes does).
     NumericWord,
-    /// Like `Numeric` but without any layout analysis (PSM 13, raw line): the rectangle is
-    /// taken as one text line as it is.  The re-reading of a doubtful number from a prepared
-    /// (cleaned, enlarged) crop, where Tesseract's own line finding can only lose glyphs.
-    NumericRaw,
     /// One line of Chinese text: `chi_sim`, PSM 7.
     TextLine,
     /// A block of Chinese text, several lines (a label cell): `chi_sim`, PSM 6.
@@ -94,7 +90,7 @@ impl OcrEngine for NullEngine {
     }
     fn read(&mut self, rect: Rect, mode: ReadMode) -> Result<Vec<OcrWord>> {
         self.calls.push((rect, mode));
-        let text = if matches!(mode, ReadMode::Numeric | ReadMode::NumericWord | ReadMode::NumericRaw) { &self.numeric } else { &self.text };
+        let text = if matches!(mode, ReadMode::Numeric | ReadMode::NumericWord) { &self.numeric } else { &self.text };
         Ok(text
             .iter()
             .map(|s| OcrWord { text: s.clone(), rect, confidence: 1.0, alternatives: Vec::new() })
@@ -377,7 +373,6 @@ impl OcrEngine for TesseractEngine {
         match mode {
             ReadMode::Numeric => self.numeric.read(rect, t::TessPageSegMode_PSM_SINGLE_LINE),
             ReadMode::NumericWord => self.numeric.read(rect, t::TessPageSegMode_PSM_SINGLE_WORD),
-            ReadMode::NumericRaw => self.numeric.read(rect, t::TessPageSegMode_PSM_RAW_LINE),
             ReadMode::TextLine => self.text.read(rect, t::TessPageSegMode_PSM_SINGLE_LINE),
             ReadMode::TextBlock => self.text.read(rect, t::TessPageSegMode_PSM_SINGLE_BLOCK),
             ReadMode::Page => self.text.read(rect, t::TessPageSegMode_PSM_AUTO),
