@@ -70,27 +70,13 @@ pub fn loop_digit(l: &Loops) -> Option<char> {
 /// Analyse the ink of `region` of the 8 bpp `gray` (paper white).  `None` when the crop has
 /// no clear ink.
 pub fn loops(gray: &Pix, region: Rect) -> Result<Option<Loops>> {
-    let Some(r) = region.clip(gray.width(), gray.height()) else { return Ok(None) };
-    let bytes = gray.clip(r)?.gray_bytes()?;
-    let (w, h) = (r.w as usize, r.h as usize);
-    if w < 3 || h < 3 {
-        return Ok(None);
-    }
-    let mut sorted = bytes.clone();
-    sorted.sort_unstable();
-    let dark = sorted[sorted.len() / 200] as i32;
-    let paper = sorted[sorted.len() / 2] as i32;
-    if paper - dark < 40 {
-        return Ok(None);
-    }
-    let t = (dark + paper) / 2;
-    let ink: Vec<bool> = bytes.iter().map(|&b| (b as i32) < t).collect();
+    let Some(CropInk { ink, w, h, .. }) = crop_ink(gray, region)? else { return Ok(None) };
     // ink components, 8-connected
-    let comps = label(&ink, w, h, true, |v| v);
-    let Some(&(gl, gbox, _)) = comps.iter().max_by_key(|c| c.2) else { return Ok(None) };
+    let (comps, _) = label(&ink, w, h, true, |v| v);
+    let Some(&(_, gbox, _)) = comps.iter().max_by_key(|c| c.2) else { return Ok(None) };
     let pieces = comps.iter().filter(|c| c.1.h * 3 >= gbox.h).count();
     // holes: background components (4-connected) not touching the border, inside the glyph box
-    let bg = label(&ink, w, h, false, |v| !v);
+    let (bg, _) = label(&ink, w, h, false, |v| !v);
     let mut holes: Vec<(Rect, usize)> = bg
         .iter()
         .filter(|(_, b, n)| {
@@ -98,7 +84,6 @@ pub fn loops(gray: &Pix, region: Rect) -> Result<Option<Loops>> {
         })
         .map(|(_, b, n)| (*b, *n))
         .collect();
-    let _ = gl;
     holes.sort_by(|a, b| b.1.cmp(&a.1));
     // holes tiny next to the largest are noise (a speck of paper inside a stroke)
     let big = holes.first().map(|h| h.1).unwrap_or(0);
@@ -119,36 +104,19 @@ const STEM_ROWS: f32 = 0.6;
 /// Thresholded like [`loops`], on the crop's own ink level.  For thin faint 1s the recogniser
 /// reads as nothing.
 pub fn stem_one(gray: &Pix, region: Rect) -> Result<bool> {
-    let Some(r) = region.clip(gray.width(), gray.height()) else { return Ok(false) };
-    let bytes = gray.clip(r)?.gray_bytes()?;
-    let (w, h) = (r.w as usize, r.h as usize);
-    if w < 3 || h < 3 {
-        return Ok(false);
-    }
-    let mut sorted = bytes.clone();
-    sorted.sort_unstable();
-    let dark = sorted[sorted.len() / 200] as i32;
-    let paper = sorted[sorted.len() / 2] as i32;
-    if paper - dark < 40 {
-        return Ok(false);
-    }
-    let t = (dark + paper) / 2;
-    let ink: Vec<bool> = bytes.iter().map(|&b| (b as i32) < t).collect();
-    let comps = label(&ink, w, h, true, |v| v);
-    let Some(&(_, g, _)) = comps.iter().max_by_key(|c| c.2) else { return Ok(false) };
+    let Some(CropInk { ink, w, h, t }) = crop_ink(gray, region)? else { return Ok(false) };
+    let (comps, labels) = label(&ink, w, h, true, |v| v);
+    let Some(&(gl, g, _)) = comps.iter().max_by_key(|c| c.2) else { return Ok(false) };
     if g.h < 8 || g.w > g.h || comps.iter().filter(|c| c.1.h * 3 >= g.h).count() != 1 {
         return Ok(false);
     }
     // no hole inside the glyph
-    let bg = label(&ink, w, h, false, |v| !v);
+    let (bg, _) = label(&ink, w, h, false, |v| !v);
     if bg.iter().any(|(_, b, n)| *n >= 2 && b.x > g.x && b.y > g.y && b.x1() < g.x1() && b.y1() < g.y1()) {
         return Ok(false);
     }
     // the glyph's own pixels (its largest component), row by row: (first, last) ink column
-    let mut mine = vec![false; w * h];
-    for j in largest_component(&ink, w, h) {
-        mine[j] = true;
-    }
+    let mine: Vec<bool> = labels.iter().map(|&l| l == Some(gl)).collect();
     let rows: Vec<(i32, i32)> = (g.y..g.y1())
         .filter_map(|y| {
             let xs: Vec<i32> = (g.x..g.x1()).filter(|&x| mine[y as usize * w + x as usize]).collect();
@@ -191,49 +159,48 @@ pub fn stem_one(gray: &Pix, region: Rect) -> Result<bool> {
     Ok(stem_rows as f32 >= STEM_ROWS * rows.len() as f32 && band_ok && right_clear && foot_ok)
 }
 
-/// Pixel indices of the largest 8-connected component of `ink`.
-fn largest_component(ink: &[bool], w: usize, h: usize) -> Vec<usize> {
-    let mut seen = vec![false; w * h];
-    let mut best: Vec<usize> = Vec::new();
-    let mut stack = Vec::new();
-    for i in 0..w * h {
-        if seen[i] || !ink[i] {
-            continue;
-        }
-        let mut members = Vec::new();
-        seen[i] = true;
-        stack.push(i);
-        while let Some(j) = stack.pop() {
-            members.push(j);
-            let (x, y) = ((j % w) as i32, (j / w) as i32);
-            for (dx, dy) in [(-1, -1), (0, -1), (1, -1), (-1, 0), (1, 0), (-1, 1), (0, 1), (1, 1)] {
-                let (nx, ny) = (x + dx, y + dy);
-                if nx >= 0 && ny >= 0 && (nx as usize) < w && (ny as usize) < h {
-                    let k = ny as usize * w + nx as usize;
-                    if ink[k] && !seen[k] {
-                        seen[k] = true;
-                        stack.push(k);
-                    }
-                }
-            }
-        }
-        if members.len() > best.len() {
-            best = members;
-        }
-    }
-    best
+/// The ink of a crop on its own threshold, halfway between its darkest ink and its paper
+/// (which follows faint print that a page-wide threshold breaks).
+struct CropInk {
+    /// Row-major, `w` x `h`: darker than `t`.
+    ink: Vec<bool>,
+    w: usize,
+    h: usize,
+    t: i32,
 }
 
-/// Connected components of the pixels where `pick(ink)` holds: (label, box, pixel count).
-fn label(ink: &[bool], w: usize, h: usize, eight: bool, pick: impl Fn(bool) -> bool) -> Vec<(usize, Rect, usize)> {
-    let mut seen = vec![false; w * h];
+/// [`CropInk`] of `region` of the 8 bpp `gray` (paper white); `None` when the crop is under
+/// 3 px either way or has no clear ink (less than 40 levels between ink and paper).
+fn crop_ink(gray: &Pix, region: Rect) -> Result<Option<CropInk>> {
+    let Some(r) = region.clip(gray.width(), gray.height()) else { return Ok(None) };
+    let bytes = gray.clip(r)?.gray_bytes()?;
+    let (w, h) = (r.w as usize, r.h as usize);
+    if w < 3 || h < 3 {
+        return Ok(None);
+    }
+    let mut sorted = bytes.clone();
+    sorted.sort_unstable();
+    let dark = sorted[sorted.len() / 200] as i32;
+    let paper = sorted[sorted.len() / 2] as i32;
+    if paper - dark < 40 {
+        return Ok(None);
+    }
+    let t = (dark + paper) / 2;
+    Ok(Some(CropInk { ink: bytes.iter().map(|&b| (b as i32) < t).collect(), w, h, t }))
+}
+
+/// Connected components of the pixels where `pick(ink)` holds: (label, box, pixel count), and
+/// each pixel's label (`None` where `pick` does not hold).
+fn label(ink: &[bool], w: usize, h: usize, eight: bool, pick: impl Fn(bool) -> bool) -> (Vec<(usize, Rect, usize)>, Vec<Option<usize>>) {
+    let mut labels: Vec<Option<usize>> = vec![None; w * h];
     let mut out = Vec::new();
     let mut stack = Vec::new();
     for start in 0..w * h {
-        if seen[start] || !pick(ink[start]) {
+        if labels[start].is_some() || !pick(ink[start]) {
             continue;
         }
-        seen[start] = true;
+        let id = out.len();
+        labels[start] = Some(id);
         stack.push(start);
         let (mut x0, mut y0, mut x1, mut y1, mut n) = (w, h, 0, 0, 0);
         while let Some(i) = stack.pop() {
@@ -253,16 +220,16 @@ fn label(ink: &[bool], w: usize, h: usize, eight: bool, pick: impl Fn(bool) -> b
                         continue;
                     }
                     let j = ny as usize * w + nx as usize;
-                    if !seen[j] && pick(ink[j]) {
-                        seen[j] = true;
+                    if labels[j].is_none() && pick(ink[j]) {
+                        labels[j] = Some(id);
                         stack.push(j);
                     }
                 }
             }
         }
-        out.push((out.len(), Rect::new(x0 as i32, y0 as i32, (x1 - x0 + 1) as i32, (y1 - y0 + 1) as i32), n));
+        out.push((id, Rect::new(x0 as i32, y0 as i32, (x1 - x0 + 1) as i32, (y1 - y0 + 1) as i32), n));
     }
-    out
+    (out, labels)
 }
 
 #[cfg(test)]
