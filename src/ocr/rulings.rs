@@ -221,6 +221,21 @@ fn split_once(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dy
 /// remnant of the lost ruling (too short for the line detector), not text.
 const REMNANT: f32 = 2.0;
 
+/// Whether ink spanning [a, b] across a grid line at `pos` is a remnant of that line ([`REMNANT`]).
+fn remnant(a: f32, b: f32, pos: f32) -> bool {
+    b - a <= REMNANT && ((a + b) / 2.0 - pos).abs() <= REMNANT
+}
+
+/// The extent across the line at `pos` of the glyphs that `keep` accepts (given their span),
+/// ruling remnants on the line left out; `None` when none is left.
+fn ink_extent(glyphs: &[BBox], pos: f32, span: impl Fn(&BBox) -> (f32, f32), keep: impl Fn(f32, f32) -> bool) -> Option<(f32, f32)> {
+    glyphs
+        .iter()
+        .map(span)
+        .filter(|&(a, b)| !remnant(a, b, pos) && keep(a, b))
+        .fold(None, |e, (a, b)| Some(e.map_or((a, b), |(f, l): (f32, f32)| (f.min(a), l.max(b)))))
+}
+
 /// Glyphs on both sides of `pos`, none across it, and blank paper between them wide enough
 /// for two cells' padding: at least `gap.0` times the tallest glyph, or at least `gap.1`
 /// times it when that is also a large part (`SPREAD`) of the whole ink's extent.  The space
@@ -234,7 +249,7 @@ fn separates(glyphs: &[BBox], pos: f32, gap: (f32, f32), span: impl Fn(&BBox) ->
     let mut tallest: f32 = 0.0;
     for g in glyphs {
         let (a, b) = span(g);
-        if b - a <= REMNANT && ((a + b) / 2.0 - pos).abs() <= REMNANT {
+        if remnant(a, b, pos) {
             continue;
         }
         tallest = tallest.max(g.height());
@@ -270,7 +285,7 @@ fn stands_out(glyphs: &[BBox], pos: f32, span: impl Fn(&BBox) -> (f32, f32)) -> 
     let mut spans: Vec<(f32, f32)> = glyphs
         .iter()
         .map(&span)
-        .filter(|&(a, b)| !(b - a <= REMNANT && ((a + b) / 2.0 - pos).abs() <= REMNANT))
+        .filter(|&(a, b)| !remnant(a, b, pos))
         .collect();
     spans.sort_by(|p, q| p.0.total_cmp(&q.0));
     let mut lines: Vec<(f32, f32)> = Vec::new();
@@ -297,16 +312,8 @@ const CENTRED: f32 = 0.2;
 /// lost.  Only for a line ruled both above and below the cell.
 fn centred_on_one_side(glyphs: &[BBox], bands: (f32, f32, f32), span: impl Fn(&BBox) -> (f32, f32)) -> bool {
     let (lo, pos, hi) = bands;
-    let (mut first, mut last) = (f32::MAX, f32::MIN);
-    for g in glyphs {
-        let (a, b) = span(g);
-        if b - a <= REMNANT && ((a + b) / 2.0 - pos).abs() <= REMNANT {
-            continue;
-        }
-        first = first.min(a);
-        last = last.max(b);
-    }
-    if first > last || (first < pos && last > pos) {
+    let Some((first, last)) = ink_extent(glyphs, pos, span, |_, _| true) else { return false };
+    if first < pos && last > pos {
         return false;
     }
     let mid = (first + last) / 2.0;
@@ -320,16 +327,8 @@ fn centred_on_one_side(glyphs: &[BBox], bands: (f32, f32, f32), span: impl Fn(&B
 fn centred(glyphs: &[BBox], bands: (f32, f32, f32), span: impl Fn(&BBox) -> (f32, f32)) -> bool {
     let (top, pos, bottom) = bands;
     let side = |lo: f32, hi: f32| {
-        let (mut first, mut last) = (f32::MAX, f32::MIN);
-        for g in glyphs {
-            let (a, b) = span(g);
-            let remnant = b - a <= REMNANT && ((a + b) / 2.0 - pos).abs() <= REMNANT;
-            if !remnant && a >= lo - REMNANT && b <= hi + REMNANT {
-                first = first.min(a);
-                last = last.max(b);
-            }
-        }
-        first <= last && ((first + last) / 2.0 - (lo + hi) / 2.0).abs() <= CENTRED * (hi - lo)
+        ink_extent(glyphs, pos, &span, |a, b| a >= lo - REMNANT && b <= hi + REMNANT)
+            .is_some_and(|(first, last)| ((first + last) / 2.0 - (lo + hi) / 2.0).abs() <= CENTRED * (hi - lo))
     };
     side(top, pos) && side(pos, bottom)
 }
