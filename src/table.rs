@@ -405,26 +405,30 @@ impl Table {
                 b
             }
         };
+        Some(self.split_at(k, b, true, words))
+    }
+
+    /// Split cell `k` at its inner grid boundary `b` (a column boundary when `vertical`, else
+    /// a row boundary) into two cells, its words going by their centres; returns the index of
+    /// the second (right or lower) cell.  The caller checks that `b` lies inside the cell.
+    fn split_at(&mut self, k: usize, b: usize, vertical: bool, words: &[Word]) -> usize {
+        let pos = if vertical { self.xs[b] } else { self.ys[b] };
         let cell = &mut self.cells[k];
-        let (l, r): (Vec<usize>, Vec<usize>) = cell.words.iter().partition(|&&i| words[i].bbox.cx() < self.xs[b]);
-        let mut right = Cell {
-            r0: cell.r0,
-            r1: cell.r1,
-            c0: b,
-            c1: cell.c1,
-            bbox: BBox::new(self.xs[b], cell.bbox.y0, cell.bbox.x1, cell.bbox.y1),
-            words: vec![],
-            lines: vec![],
-            confidence: 1.0,
-            alternatives: vec![],
-        };
-        cell.c1 = b;
-        cell.bbox = BBox::new(cell.bbox.x0, cell.bbox.y0, self.xs[b], cell.bbox.y1);
-        set_cell_words(cell, &l, words);
-        set_cell_words(&mut right, &r, words);
-        self.cells.push(right);
+        let centre = |i: usize| if vertical { words[i].bbox.cx() } else { words[i].bbox.cy() };
+        let (first, second): (Vec<usize>, Vec<usize>) = cell.words.iter().partition(|&&i| centre(i) < pos);
+        let mut other = Cell { words: vec![], lines: vec![], confidence: 1.0, alternatives: vec![], ..cell.clone() };
+        if vertical {
+            (other.c0, other.bbox.x0) = (b, pos);
+            (cell.c1, cell.bbox.x1) = (b, pos);
+        } else {
+            (other.r0, other.bbox.y0) = (b, pos);
+            (cell.r1, cell.bbox.y1) = (b, pos);
+        }
+        set_cell_words(cell, &first, words);
+        set_cell_words(&mut other, &second, words);
+        self.cells.push(other);
         self.reindex();
-        Some(self.cells.len() - 1)
+        self.cells.len() - 1
     }
 
     /// Whether cell `k` covers every grid position of its span (not an L-shaped region).
@@ -443,27 +447,7 @@ impl Table {
         if b <= cell.r0 || b >= cell.r1 || b >= self.ys.len() || !self.is_rectangle(k) {
             return None;
         }
-        let y = self.ys[b];
-        let cell = &mut self.cells[k];
-        let (up, down): (Vec<usize>, Vec<usize>) = cell.words.iter().partition(|&&i| words[i].bbox.cy() < y);
-        let mut lower = Cell {
-            r0: b,
-            r1: cell.r1,
-            c0: cell.c0,
-            c1: cell.c1,
-            bbox: BBox::new(cell.bbox.x0, y, cell.bbox.x1, cell.bbox.y1),
-            words: vec![],
-            lines: vec![],
-            confidence: 1.0,
-            alternatives: vec![],
-        };
-        cell.r1 = b;
-        cell.bbox = BBox::new(cell.bbox.x0, cell.bbox.y0, cell.bbox.x1, y);
-        set_cell_words(cell, &up, words);
-        set_cell_words(&mut lower, &down, words);
-        self.cells.push(lower);
-        self.reindex();
-        Some(self.cells.len() - 1)
+        Some(self.split_at(k, b, false, words))
     }
 
     /// Merge cells `a` and `b` (side by side, same rows, adjacent columns) into `a`.
