@@ -245,28 +245,17 @@ pub fn clean_seals(gray: &mut Pix, seals: &[Seal], dpi: f32) -> Result<Vec<bool>
         // gray-scanned print has only its core below the seal's level; its flanks are as
         // light as the seal)
         let (bw, bh) = ((bx1 - bx0 + 1) as usize, (by1 - by0 + 1) as usize);
-        let d = (dpi * PRINT_REACH_IN).round().max(1.0) as usize;
-        let mut dark = vec![false; bw * bh];
-        for y in 0..bh {
-            for x in 0..bw {
-                dark[y * bw + x] = (bytes[(by0 as usize + y) * w as usize + bx0 as usize + x] as i32) < t;
-            }
-        }
-        // square dilation, separably: rows then columns
-        let mut row_d = vec![false; bw * bh];
-        for y in 0..bh {
-            for x in 0..bw {
-                let (a, b) = (x.saturating_sub(d), (x + d).min(bw - 1));
-                row_d[y * bw + x] = dark[y * bw + a..=y * bw + b].iter().any(|&v| v);
-            }
-        }
-        let mut near = vec![false; bw * bh];
-        for y in 0..bh {
-            let (a, b) = (y.saturating_sub(d), (y + d).min(bh - 1));
-            for x in 0..bw {
-                near[y * bw + x] = (a..=b).any(|yy| row_d[yy * bw + x]);
-            }
-        }
+        let d = (dpi * PRINT_REACH_IN).round().max(1.0) as i32;
+        let block: Vec<u8> = (by0..=by1).flat_map(|y| bytes[(y * w + bx0) as usize..=(y * w + bx1) as usize].iter().copied()).collect();
+        // dark pixels grown by `d` each way (a centred square brick), back as 8 bpp: 0 = near
+        let near: Vec<bool> = Pix::from_gray(bw as u32, bh as u32, &block)?
+            .threshold(t)?
+            .dilate_brick(2 * d + 1, 2 * d + 1)?
+            .to_gray()?
+            .gray_bytes()?
+            .into_iter()
+            .map(|v| v == 0)
+            .collect();
         for y in by0..=by1 {
             let dy = y as f32 - s.cy;
             let half = (rr * rr - dy * dy).max(0.0).sqrt();
