@@ -582,7 +582,6 @@ fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<Map
     }
 }
 
-/// Recognise header rows and update the column maps; true when the row is a header.
 /// Whether a row is the requests table's column header: three of its cells name applicant
 /// columns.  The appeals header's leaf row repeats 总计 once per group (three times), which
 /// alone would pass: a row with two or more 维持/纠正 leaves is the appeals header.
@@ -590,10 +589,12 @@ fn is_requests_header(texts: &[String]) -> bool {
     texts.iter().filter(|s| requests_col_key(s).is_some()).count() >= 3 && appeals_leaf_hits(texts) < 2
 }
 
+/// How many cells of a row name an appeals leaf that only the appeals header has (维持, 纠正).
 fn appeals_leaf_hits(texts: &[String]) -> usize {
     texts.iter().filter(|s| s.contains("维持") || s.contains("纠正")).count()
 }
 
+/// Recognise header rows and update the column maps; true when the row is a header.
 fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &mut State) -> bool {
     if is_requests_header(texts) {
         let map: Vec<(f32, f32, String)> = cells

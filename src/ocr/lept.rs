@@ -92,6 +92,15 @@ impl Rect {
     pub fn inset(&self, d: i32) -> Option<Rect> {
         (self.w > 2 * d && self.h > 2 * d).then(|| Rect::new(self.x + d, self.y + d, self.w - 2 * d, self.h - 2 * d))
     }
+    /// Whether the two rectangles share pixels.
+    pub fn overlaps(&self, o: &Rect) -> bool {
+        self.x < o.x1() && self.x1() > o.x && self.y < o.y1() && self.y1() > o.y
+    }
+    /// The smallest rectangle holding both.
+    pub fn union(&self, o: &Rect) -> Rect {
+        let (x0, y0) = (self.x.min(o.x), self.y.min(o.y));
+        Rect::new(x0, y0, self.x1().max(o.x1()) - x0, self.y1().max(o.y1()) - y0)
+    }
 }
 
 impl Pix {

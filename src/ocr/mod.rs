@@ -581,7 +581,7 @@ impl CellReader<'_> {
             let faint = self.faint_glyphs(inner)?;
             let stroke_h = comps.iter().map(|r| r.h).max().unwrap_or(0);
             // for a dash: a faint glyph holding the stroke and well taller than it
-            let holds = |g: &Rect| comps.is_empty() || comps.iter().any(|c| c.x < g.x1() && c.x1() > g.x && c.y < g.y1() && c.y1() > g.y && g.h >= 2 * stroke_h.max(1));
+            let holds = |g: &Rect| comps.is_empty() || comps.iter().any(|c| c.overlaps(g) && g.h >= 2 * stroke_h.max(1));
             if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() && !faint.is_empty() {
                 eprintln!("p{} cell {cell:?}: ink {comps:?}, faint glyphs {faint:?}", self.page);
             }
@@ -639,12 +639,9 @@ impl CellReader<'_> {
         if let Some(outer) = cell.inset(1) {
             for c in self.text.clip(outer)?.components()? {
                 let c = Rect::new(c.x + outer.x, c.y + outer.y, c.w, c.h);
-                let overlaps = c.x < ink.x1() && c.x1() > ink.x && c.y < ink.y1() && c.y1() > ink.y;
                 // a glyph's own extent, never a ruling remnant crossing the whole cell
-                if overlaps && c.h <= tallest * 3 / 2 && c.w <= outer.w * 3 / 4 {
-                    let (x0, y0) = (bound.x.min(c.x), bound.y.min(c.y));
-                    let (x1, y1) = (bound.x1().max(c.x1()), bound.y1().max(c.y1()));
-                    bound = Rect::new(x0, y0, x1 - x0, y1 - y0);
+                if c.overlaps(&ink) && c.h <= tallest * 3 / 2 && c.w <= outer.w * 3 / 4 {
+                    bound = bound.union(&c);
                 }
             }
         }
@@ -783,11 +780,10 @@ impl CellReader<'_> {
             let mut missed_ink = false;
             if self.accepts_numeric(&nums, comps, digit_like) && misses_ink(&nums, &glyphs) {
                 let mut fixed = false;
-                let digits = |ws: &[OcrWord]| ws.iter().flat_map(|w| w.text.chars()).filter(|c| c.is_ascii_digit()).count();
                 for again in [engine.read(region, ReadMode::Numeric)?, self.read_enlarged(region, engine)?] {
                     // only a reading with more digits: the same count is another guess at
                     // the same glyphs, not the lost one found
-                    if self.accepts_numeric(&again, comps, digit_like) && !misses_ink(&again, &glyphs) && digits(&again) > digits(&nums) {
+                    if self.accepts_numeric(&again, comps, digit_like) && !misses_ink(&again, &glyphs) && digit_count(&again) > digit_count(&nums) {
                         if debug {
                             eprintln!("cell {region:?}: {:?} left ink out, re-read {:?}", nums.iter().map(|w| w.text.as_str()).collect::<String>(), again.iter().map(|w| w.text.as_str()).collect::<String>());
                         }
@@ -890,11 +886,16 @@ const DIGIT_WIDTH_MAX: f32 = 0.9;
 fn misses_ink(words: &[OcrWord], glyphs: &[Rect]) -> bool {
     let tallest = glyphs.iter().map(|g| g.h).max().unwrap_or(0);
     let full: Vec<&Rect> = glyphs.iter().filter(|g| g.h * 3 >= tallest * 2).collect();
-    let digits = words.iter().flat_map(|w| w.text.chars()).filter(|c| c.is_ascii_digit()).count();
+    let digits = digit_count(words);
     // digits joined by blur into one component (58 read as 8): wider than that many digits
     let width: i32 = full.iter().map(|g| g.w).sum();
     let too_wide = digits > 0 && width as f32 > digits as f32 * DIGIT_WIDTH_MAX * tallest as f32;
     (digits > 0 && full.len() > digits) || too_wide || !uncovered(words, glyphs).is_empty()
+}
+
+/// How many ASCII digits the words hold.
+fn digit_count(words: &[OcrWord]) -> usize {
+    words.iter().flat_map(|w| w.text.chars()).filter(|c| c.is_ascii_digit()).count()
 }
 
 /// Components shaped like printed digits: each taller than wide, all of similar height.
