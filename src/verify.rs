@@ -67,6 +67,11 @@ fn is_reading(c: &MappedCell) -> bool {
     c.value.is_some() && c.method != "derived" && c.method != "inferred" && c.method != "missing" && !c.flags.iter().any(|f| f == "repaired")
 }
 
+/// Whether a cell holds a value other than zero.
+fn nonzero(c: &MappedCell) -> bool {
+    c.value.as_deref().and_then(|v| v.parse::<f64>().ok()).is_some_and(|v| v != 0.0)
+}
+
 /// Digits split by white space, or a leading zero: not how a report prints a count.  A value
 /// that is zero however it is split (`00`, `0 0`: a zero read twice) is not in doubt.
 pub fn malformed_number(raw: &str, value: &str) -> bool {
@@ -125,7 +130,7 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
     // as the failure keeps one (a failure is never left without a flagged cell).  For a value
     // read in doubt, a confirmation counts only when the check's other non-zero cells are
     // beyond suspicion (see the module doc).
-    let nonzero_of = |i: usize| m.cells[i].value.as_deref().and_then(|v| v.parse::<f64>().ok()).is_some_and(|v| v != 0.0);
+    let nonzero_of = |i: usize| nonzero(&m.cells[i]);
     let in_failed: Vec<bool> = (0..m.cells.len()).map(|i| of[i].iter().any(|k| k.1)).collect();
     let vouched = |j: usize, k: usize| !nonzero_of(j) || !in_doubt(&m.cells[j], doubt_pages) || !in_failed[j] || confirming[j].iter().any(|&q| q != k);
     // (zeros are spared: a misread zero would have broken the check by itself)
@@ -173,8 +178,7 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
         if !ks.is_empty() && !ks.iter().any(|k| k.0 || k.1) {
             add.push("unverified");
         }
-        let nonzero = c.value.as_deref().and_then(|v| v.parse::<f64>().ok()).is_some_and(|v| v != 0.0);
-        if nonzero && ks.iter().any(|k| k.0) && !ks.iter().any(|k| k.1) {
+        if nonzero(c) && ks.iter().any(|k| k.0) && !ks.iter().any(|k| k.1) {
             // One direction holds, the other cannot be evaluated: a row total holds just as
             // well when the whole row's numbers landed under the wrong label.
             add.push("partly_verified");
