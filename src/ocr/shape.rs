@@ -84,7 +84,7 @@ pub fn loops(gray: &Pix, region: Rect) -> Result<Option<Loops>> {
         })
         .map(|(_, b, n)| (*b, *n))
         .collect();
-    holes.sort_by(|a, b| b.1.cmp(&a.1));
+    holes.sort_by_key(|h| std::cmp::Reverse(h.1));
     // holes tiny next to the largest are noise (a speck of paper inside a stroke)
     let big = holes.first().map(|h| h.1).unwrap_or(0);
     holes.retain(|h| h.1 * 4 >= big);
@@ -189,9 +189,12 @@ fn crop_ink(gray: &Pix, region: Rect) -> Result<Option<CropInk>> {
     Ok(Some(CropInk { ink: bytes.iter().map(|&b| (b as i32) < t).collect(), w, h, t }))
 }
 
-/// Connected components of the pixels where `pick(ink)` holds: (label, box, pixel count), and
-/// each pixel's label (`None` where `pick` does not hold).
-fn label(ink: &[bool], w: usize, h: usize, eight: bool, pick: impl Fn(bool) -> bool) -> (Vec<(usize, Rect, usize)>, Vec<Option<usize>>) {
+/// Connected components: (label, box, pixel count) each.
+type Components = Vec<(usize, Rect, usize)>;
+
+/// Connected components of the pixels where `pick(ink)` holds, and each pixel's label (`None`
+/// where `pick` does not hold).
+fn label(ink: &[bool], w: usize, h: usize, eight: bool, pick: impl Fn(bool) -> bool) -> (Components, Vec<Option<usize>>) {
     let mut labels: Vec<Option<usize>> = vec![None; w * h];
     let mut out = Vec::new();
     let mut stack = Vec::new();
