@@ -111,6 +111,35 @@ pub fn lookalike_number(text: &str) -> Option<String> {
     }
 }
 
+/// Marks OCR leaves at the edges of a number: a speck read as a dot or comma, a ruling
+/// remnant read as a dash or 一, a quote.  Inside a number they are not stripped.
+fn is_edge_mark(c: char) -> bool {
+    matches!(c, '.' | ',' | '\u{00B7}' | '\u{3002}' | '\u{3001}' | '\'' | '`' | '"' | ':' | ';' | '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}')
+        || is_zero_glyph(c)
+}
+
+/// The number a text says once stray marks at its ends are dropped and look-alike letters are
+/// read as digits (`.20` -> 20, `18.` -> 18, `0一` -> 0, `l2'` -> 12); None when that is no
+/// number or the text needs no such reading.  In a `decimal` cell a leading dot is the
+/// decimal point of a lost 0 (`.20` -> 0.20), not a stray mark.
+pub fn cleaned_number(text: &str, decimal: bool) -> Option<String> {
+    let t = fold(text);
+    let mapped: String = t.chars().map(|c| DIGIT_LOOKALIKES.iter().find(|(l, _)| *l == c).map(|(_, d)| *d).unwrap_or(c)).collect();
+    let core = mapped.trim_matches(is_edge_mark);
+    if core.is_empty() || !core.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let head = mapped.trim_end_matches(is_edge_mark);
+    let core = match head.strip_prefix('.') {
+        Some(rest) if decimal && rest.starts_with(|c: char| c.is_ascii_digit()) => format!("0.{rest}"),
+        _ => core.to_string(),
+    };
+    match parse(&core) {
+        Parsed::Number(n) if core != t => Some(n),
+        _ => None,
+    }
+}
+
 /// A value cell as far as table reading goes: value-like text, or, when the words are not
 /// certain (OCR), a number with look-alike letters (the repair stage reads it).
 pub fn value_like(text: &str, confidence: f32) -> bool {
@@ -141,6 +170,22 @@ mod tests {
     fn not_numbers() {
         for t in ["总计", "1.2.3", "12a", "1,23", ".5", "自然人"] {
             assert_eq!(parse(t), Parsed::Text, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn cleaned_numbers() {
+        assert_eq!(cleaned_number(".20", false).as_deref(), Some("20"));
+        assert_eq!(cleaned_number(".20", true).as_deref(), Some("0.20"));
+        assert_eq!(cleaned_number("18.", false).as_deref(), Some("18"));
+        assert_eq!(cleaned_number("0一", false).as_deref(), Some("0"));
+        assert_eq!(cleaned_number("'l2", false).as_deref(), Some("12"));
+        assert_eq!(cleaned_number("O", false).as_deref(), Some("0"));
+        // a number inside is kept as it is; nothing to clean, or not a number
+        assert_eq!(cleaned_number("12", false), None);
+        assert_eq!(cleaned_number("1.5", true), None);
+        for t in ["总计", "1.2.3", "—", "..", "1人", "人1", "1 2a"] {
+            assert_eq!(cleaned_number(t, false), None, "{t:?}");
         }
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Rules, in the order they run (repeated while they change something):
 //! 1. *Unreadable cell* (`unparseable`): its readings are the producer's alternatives and the
-//!    text with look-alike letters read as digits (O→0, l/I/|→1, S→5, B→8 ...).  When the
+//!    text with look-alike letters read as digits (O→0, l/I/|→1, S→5, B→8 ...) and stray marks
+//!    at its ends dropped (`.20`, `18.`, `0一`: a speck or a ruling remnant).  When the
 //!    cell's checks can be evaluated, the one reading that passes them all is taken; when no
 //!    check covers the cell, or the checks fail whatever the reading (other cells are wrong),
 //!    the look-alike reading is taken only if every non-digit is a look-alike.
@@ -40,9 +41,19 @@ pub fn lookalike(c: char) -> Option<char> {
 /// Digits OCR confuses with each other.
 const DIGIT_PAIRS: &[(char, char)] = &[('0', '8'), ('0', '6'), ('0', '9'), ('3', '8'), ('5', '6'), ('6', '8'), ('8', '9'), ('1', '7'), ('4', '9'), ('2', '7')];
 
-/// The text with every look-alike read as a digit, when the result is a number.
+/// The text with every look-alike read as a digit and stray marks at its ends dropped, when
+/// the result is a number.
 pub fn lookalike_reading(raw: &str) -> Option<String> {
-    values::lookalike_number(raw)
+    values::cleaned_number(raw, false)
+}
+
+/// A cell's look-alike reading (as [`lookalike_reading`], a leading dot kept as the decimal
+/// point in a decimal cell), with why: look-alike letters, or stray marks at the ends.
+fn cell_reading(c: &MappedCell) -> Option<(String, &'static str)> {
+    let decimal = c.table == "active" && crate::schema::schema().active.row(&c.row).is_some_and(|r| r.decimal);
+    let v = values::cleaned_number(&c.raw, decimal)?;
+    let why = if values::lookalike_number(&c.raw).is_some_and(|l| same_number(&l, &v)) { "digit_confusion" } else { "stray_mark" };
+    Some((v, why))
 }
 
 /// Every number a cell might say: alternatives, look-alike reading, one confusable digit.
@@ -239,10 +250,11 @@ fn unreadable(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
                 cands.push((n, "alternative_reading"));
             }
         }
-        if let Some(n) = lookalike_reading(&c.raw)
-            && !cands.iter().any(|(x, _)| same_number(x, &n))
+        let clean = cell_reading(c);
+        if let Some((n, why)) = &clean
+            && !cands.iter().any(|(x, _)| same_number(x, n))
         {
-            cands.push((n, "digit_confusion"));
+            cands.push((n.clone(), why));
         }
         let mut evaluable = false;
         let mut ok: Vec<(String, &'static str)> = Vec::new();
@@ -270,12 +282,12 @@ fn unreadable(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
                 Some((passing[0].0.clone(), passing[0].1, format!("{} pass", describe(s, &ks))))
             } else if ok.is_empty() {
                 // the checks fail whatever the reading (other cells are wrong): the look-alikes alone
-                lookalike_reading(&c.raw).map(|v| (v, "digit_confusion", format!("every non-digit is a look-alike; {} fail with any reading", describe(s, &ks))))
+                clean.map(|(v, why)| (v, why, format!("every non-digit is a look-alike or a stray mark at an end; {} fail with any reading", describe(s, &ks))))
             } else {
                 None
             }
         } else {
-            lookalike_reading(&c.raw).map(|v| (v, "digit_confusion", "every non-digit is a look-alike; no check covers the cell".to_string()))
+            clean.map(|(v, why)| (v, why, "every non-digit is a look-alike or a stray mark at an end; no check covers the cell".to_string()))
         };
         if let Some((v, why, evidence)) = pick {
             let raw = m.cells[i].raw.clone();
@@ -593,6 +605,34 @@ mod tests {
         repair_mapping(&mut m);
         assert_eq!(m.get("active", "licensing", "decisions").unwrap().value.as_deref(), Some("10"));
         assert_eq!(m.get("active", "punishment", "decisions").unwrap().value, None);
+    }
+
+    #[test]
+    fn stray_marks_at_the_ends_of_a_number() {
+        let mut m = report(0.6);
+        for (row, raw) in [("licensing", ".20"), ("punishment", "0一"), ("coercion", "2.5")] {
+            let c = cell(&mut m, "active", row, "decisions");
+            c.value = None;
+            c.raw = raw.into();
+            c.flags = vec!["unparseable".into()];
+        }
+        let c = cell(&mut m, "active", "fees", "amount_10k_yuan");
+        c.value = None;
+        c.raw = ".20".into(); // the decimal cell lost its 0, not a speck
+        c.flags = vec!["unparseable".into()];
+        let c = cell(&mut m, "requests", "granted", "natural_person");
+        c.value = None;
+        c.raw = "2.".into();
+        c.flags = vec!["unparseable".into()];
+        let r = repair_mapping(&mut m);
+        assert_eq!(m.get("active", "licensing", "decisions").unwrap().value.as_deref(), Some("20"));
+        assert_eq!(m.get("active", "punishment", "decisions").unwrap().value.as_deref(), Some("0"));
+        assert_eq!(m.get("active", "fees", "amount_10k_yuan").unwrap().value.as_deref(), Some("0.20"));
+        assert_eq!(m.get("requests", "granted", "natural_person").unwrap().value.as_deref(), Some("2"));
+        // a dot inside a number is no stray mark: must not fire
+        assert_eq!(m.get("active", "coercion", "decisions").unwrap().value, None);
+        assert!(r.iter().filter(|x| x.reason == "stray_mark").count() == 4, "{r:?}");
+        assert!(all_pass(&m));
     }
 
     #[test]
