@@ -261,11 +261,16 @@ pub fn clean_seals(gray: &mut Pix, seals: &[Seal], dpi: f32) -> Result<Vec<bool>
             let half = (rr * rr - dy * dy).max(0.0).sqrt();
             let (x0, x1) = (((s.cx - half).floor() as i32).max(bx0), ((s.cx + half).ceil() as i32).min(bx1));
             for x in x0..=x1 {
-                if near[(y - by0) as usize * bw + (x - bx0) as usize] {
+                let v = &mut bytes[(y * w + x) as usize];
+                if (*v as i32) < t {
                     continue;
                 }
-                let v = &mut bytes[(y * w + x) as usize];
-                if *v as i32 >= t {
+                if near[(y - by0) as usize * bw + (x - bx0) as usize] {
+                    // the flank of a stroke: over paper it fades to white, over the seal only
+                    // to the seal's level, a dark halo that fills the counters of small
+                    // digits; stretched so that the seal's level becomes paper
+                    *v = (t + (*v as i32 - t) * (255 - t) / PRINT_MARGIN).min(255) as u8;
+                } else {
                     *v = 255;
                 }
             }
@@ -276,6 +281,39 @@ pub fn clean_seals(gray: &mut Pix, seals: &[Seal], dpi: f32) -> Result<Vec<bool>
     *gray = Pix::from_gray(w as u32, h as u32, &bytes)?;
     gray.set_resolution(xr, yr);
     Ok(cleaned)
+}
+
+/// The part of the line mask `mask` (1 bpp, page size) to paint out of the cells' image: off
+/// the seals' disks all of it, on them only the pixels within `reach` of a ruling piece that
+/// was kept (`rulings`, page pixels).  A seal's star, its text and the thick ring are solid
+/// ink at the permissive line threshold, so the line openings keep them whole, and the print
+/// over them with them: painted white, a 0 over the star is gone.  Their ink is the seal's,
+/// removed by its level ([`clean_seals`]) where lighter than print.
+pub fn rulings_only_on_seals(mask: &Pix, seals: &[Seal], rulings: &[Rect], reach: i32, dpi: f32) -> Result<Pix> {
+    if seals.is_empty() {
+        return mask.copy();
+    }
+    let (w, h) = (mask.width(), mask.height());
+    let mut allowed = Pix::create(w, h, 1)?;
+    allowed.fill_rect(Rect::new(0, 0, w, h), 1)?;
+    let rr = SEAL_MARGIN_MM * dpi / 25.4;
+    for s in seals {
+        let r = s.r + rr;
+        for y in ((s.cy - r).floor() as i32).max(0)..=((s.cy + r).ceil() as i32).min(h - 1) {
+            let half = (r * r - (y as f32 - s.cy).powi(2)).max(0.0).sqrt();
+            let x0 = ((s.cx - half).floor() as i32).max(0);
+            let x1 = ((s.cx + half).ceil() as i32).min(w - 1);
+            if x1 >= x0 {
+                allowed.fill_rect(Rect::new(x0, y, x1 - x0 + 1, 1), 0)?;
+            }
+        }
+    }
+    for b in rulings {
+        if let Some(b) = Rect::new(b.x - reach, b.y - reach, b.w + 2 * reach, b.h + 2 * reach).clip(w, h) {
+            allowed.fill_rect(b, 1)?;
+        }
+    }
+    mask.and(&allowed)
 }
 
 /// A ruling piece with at least this share of its length within `SEAL_MARGIN_MM` of a seal's
