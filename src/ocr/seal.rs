@@ -228,7 +228,7 @@ pub fn clean_seals(gray: &mut Pix, seals: &[Seal], dpi: f32) -> Result<Vec<bool>
         let level = cores[cores.len() / 2] as i32;
         let t = level - PRINT_MARGIN;
         if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
-            eprintln!("  seal at ({:.0},{:.0}) ring level {level}, print below {t}", s.cx, s.cy);
+            eprintln!("  seal at ({:.0},{:.0}) ring level {level}, print below {t}; darkest cores {:?}", s.cx, s.cy, &cores[..cores.len().min(16)]);
         }
         if t < PRINT_MAX {
             cleaned.push(false);
@@ -256,6 +256,20 @@ pub fn clean_seals(gray: &mut Pix, seals: &[Seal], dpi: f32) -> Result<Vec<bool>
             .into_iter()
             .map(|v| v == 0)
             .collect();
+        // the same around print over the seal: print darkens the seal's ink under it (the
+        // two multiply), and any print, mid-gray or darker, over a seal of level L is darker
+        // than L / 2.  Only there is a stroke's flank surely the seal's ink.  Light print
+        // next to the seal or that the seal covers (as light as the seal, broken to specks
+        // by the level) keeps its flanks, which are all that is left of it.
+        let e = 2 * d + 3;
+        let deep: Vec<bool> = Pix::from_gray(bw as u32, bh as u32, &block)?
+            .threshold(level / 2)?
+            .dilate_brick(e, e)?
+            .to_gray()?
+            .gray_bytes()?
+            .into_iter()
+            .map(|v| v == 0)
+            .collect();
         for y in by0..=by1 {
             let dy = y as f32 - s.cy;
             let half = (rr * rr - dy * dy).max(0.0).sqrt();
@@ -265,12 +279,13 @@ pub fn clean_seals(gray: &mut Pix, seals: &[Seal], dpi: f32) -> Result<Vec<bool>
                 if (*v as i32) < t {
                     continue;
                 }
-                if near[(y - by0) as usize * bw + (x - bx0) as usize] {
-                    // the flank of a stroke: over paper it fades to white, over the seal only
-                    // to the seal's level, a dark halo that fills the counters of small
-                    // digits; stretched so that the seal's level becomes paper
+                let k = (y - by0) as usize * bw + (x - bx0) as usize;
+                if deep[k] {
+                    // the flank of a stroke printed over the seal: it fades only to the
+                    // seal's level, a dark halo that fills the counters of small digits;
+                    // stretched so that the seal's level becomes paper
                     *v = (t + (*v as i32 - t) * (255 - t) / PRINT_MARGIN).min(255) as u8;
-                } else {
+                } else if !near[k] {
                     *v = 255;
                 }
             }
