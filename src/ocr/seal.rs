@@ -196,7 +196,10 @@ const LEVEL_ANGLES: usize = 180;
 /// ring (the darkest pixel across the ring stroke at each of `LEVEL_ANGLES` angles, median over
 /// them, so print crossing the ring does not count); every pixel of the disk (grown by
 /// `SEAL_MARGIN_MM`) lighter than that level minus `PRINT_MARGIN`, and farther than
-/// `PRINT_REACH_IN` from every pixel darker than it, becomes paper.  Returns
+/// `PRINT_REACH_IN` from every pixel darker than it, becomes paper; near print darker than
+/// half the seal's level (print over the seal: the two multiply) the lighter-than-print flank
+/// is stretched so that the seal's level becomes paper (a halo of seal ink otherwise fills the
+/// counters of small digits: 0 read 8, 9, 6).  Returns
 /// for each seal whether it was cleaned (false: too dark to tell from print, left alone).
 pub fn clean_seals(gray: &mut Pix, seals: &[Seal], dpi: f32) -> Result<Vec<bool>> {
     if seals.is_empty() {
@@ -456,6 +459,25 @@ mod tests {
         assert_eq!(h2, vec![Rect::new(300, 560, 400, 3)]);
     }
 
+    #[test]
+    fn on_a_seal_only_ruling_pieces_are_painted_out() {
+        // 200 dpi, seal of radius 100 px at (200, 200); the line mask holds a solid blob on
+        // the seal (its star, with the print over it), a kept ruling crossing the seal, and a
+        // blob off the seal (shading, a thick rule: painted as before)
+        let mut mask = Pix::create(600, 400, 1).unwrap();
+        mask.fill_rect(Rect::new(170, 170, 60, 60), 1).unwrap();
+        mask.fill_rect(Rect::new(50, 250, 400, 3), 1).unwrap();
+        mask.fill_rect(Rect::new(450, 100, 60, 60), 1).unwrap();
+        let seal = Seal { cx: 200.0, cy: 200.0, r: 100.0 };
+        let kept = [Rect::new(50, 250, 400, 3)];
+        let out = rulings_only_on_seals(&mask, &[seal], &kept, 2, 200.0).unwrap();
+        assert_eq!(out.clip(Rect::new(170, 170, 60, 60)).unwrap().count_pixels(), 0, "star");
+        assert_eq!(out.clip(Rect::new(50, 250, 400, 3)).unwrap().count_pixels(), 1200, "ruling");
+        assert_eq!(out.clip(Rect::new(450, 100, 60, 60)).unwrap().count_pixels(), 3600, "off the seal");
+        // no seal: the mask unchanged
+        assert_eq!(rulings_only_on_seals(&mask, &[], &kept, 2, 200.0).unwrap().count_pixels(), mask.count_pixels());
+    }
+
     /// A white 8 bpp page with a ring of gray `level` (outer radius 150 px at (300, 300), 8 px
     /// wide), a seal stroke of that gray inside it, and a digit-like bar of gray 60 (with
     /// flanks as light as the seal) under it.
@@ -481,6 +503,13 @@ mod tests {
             px[y * w + 302] = 60;
             px[y * w + 303] = level; // flank
         }
+        // light print (mid-gray core, flanks as light as the seal), away from the dark bar
+        for y in 380..420 {
+            px[y * w + 250] = level;
+            px[y * w + 251] = 100;
+            px[y * w + 252] = 100;
+            px[y * w + 253] = level;
+        }
         Pix::from_gray(w as u32, h as u32, &px).unwrap()
     }
 
@@ -492,7 +521,11 @@ mod tests {
         assert_eq!(g.gray_at(300, 153), 255, "ring");
         assert_eq!(g.gray_at(250, 255), 255, "seal text stroke");
         assert_eq!(g.gray_at(301, 320), 60, "print core");
-        assert_eq!(g.gray_at(300, 320), 140, "print flank");
+        // the flank of print darker than half the seal's level is the seal's halo: paper
+        assert_eq!(g.gray_at(300, 320), 255, "flank of dark print");
+        // light print keeps its flanks (they may be all that is left of it)
+        assert_eq!(g.gray_at(251, 400), 100, "light print core");
+        assert_eq!(g.gray_at(250, 400), 140, "light print flank");
         // a seal as dark as print is left alone
         let mut g = sealed_page(80);
         assert_eq!(clean_seals(&mut g, &[seal], 200.0).unwrap(), vec![false]);
