@@ -20,7 +20,7 @@ fn cpu_seconds() -> f64 {
 fn main() -> Result<()> {
     ocr::engine::ensure_single_threaded_openmp();
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(file) = args.first() else { bail!("usage: ocr_dump FILE [PAGE] [--png OUT] [--json] [--no-text]") };
+    let Some(file) = args.first() else { bail!("usage: ocr_dump FILE [PAGE] [--png OUT] [--json] [--no-text] [--gray OUT.png]") };
     let page_no: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1);
     let png = args.iter().position(|a| a == "--png").and_then(|i| args.get(i + 1)).map(PathBuf::from);
     let json = args.iter().any(|a| a == "--json");
@@ -102,6 +102,10 @@ fn main() -> Result<()> {
         for w in &out.page.words {
             println!("  {:5.2} {} {:?} {:?}", w.confidence, w.bbox, w.text, w.alternatives);
         }
+    }
+    // the cleaned page image the cells were read from (seal ink removed, rulings painted out)
+    if let Some(p) = args.iter().position(|a| a == "--gray").and_then(|i| args.get(i + 1)) {
+        std::fs::write(p, out.image.pix().to_png()?)?;
     }
     if let Some(p) = png {
         let marks = vec![];

@@ -270,6 +270,12 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
         mask = mask.expand2()?;
         page_mask = page_mask.expand2()?;
     }
+    let mask = if seals.is_empty() {
+        mask
+    } else {
+        let kept: Vec<Rect> = h_boxes.iter().chain(&v_boxes).copied().collect();
+        seal::rulings_only_on_seals(&mask, &seals, &kept, px(dpi, 0.02), dpi)?
+    };
     let mask = mask.dilate_brick(3, 3)?;
     let page_mask = page_mask.dilate_brick(3, 3)?;
     let mut page_gray = gray.copy()?;

@@ -196,7 +196,10 @@ const LEVEL_ANGLES: usize = 180;
 /// ring (the darkest pixel across the ring stroke at each of `LEVEL_ANGLES` angles, median over
 /// them, so print crossing the ring does not count); every pixel of the disk (grown by
 /// `SEAL_MARGIN_MM`) lighter than that level minus `PRINT_MARGIN`, and farther than
-/// `PRINT_REACH_IN` from every pixel darker than it, becomes paper.  Returns
+/// `PRINT_REACH_IN` from every pixel darker than it, becomes paper; near print darker than
+/// half the seal's level (print over the seal: the two multiply) the lighter-than-print flank
+/// is stretched so that the seal's level becomes paper (a halo of seal ink otherwise fills the
+/// counters of small digits: 0 read 8, 9, 6).  Returns
 /// for each seal whether it was cleaned (false: too dark to tell from print, left alone).
 pub fn clean_seals(gray: &mut Pix, seals: &[Seal], dpi: f32) -> Result<Vec<bool>> {
     if seals.is_empty() {
@@ -228,7 +231,7 @@ pub fn clean_seals(gray: &mut Pix, seals: &[Seal], dpi: f32) -> Result<Vec<bool>
         let level = cores[cores.len() / 2] as i32;
         let t = level - PRINT_MARGIN;
         if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
-            eprintln!("  seal at ({:.0},{:.0}) ring level {level}, print below {t}", s.cx, s.cy);
+            eprintln!("  seal at ({:.0},{:.0}) ring level {level}, print below {t}; darkest cores {:?}", s.cx, s.cy, &cores[..cores.len().min(16)]);
         }
         if t < PRINT_MAX {
             cleaned.push(false);
@@ -256,16 +259,36 @@ pub fn clean_seals(gray: &mut Pix, seals: &[Seal], dpi: f32) -> Result<Vec<bool>
             .into_iter()
             .map(|v| v == 0)
             .collect();
+        // the same around print over the seal: print darkens the seal's ink under it (the
+        // two multiply), and any print, mid-gray or darker, over a seal of level L is darker
+        // than L / 2.  Only there is a stroke's flank surely the seal's ink.  Light print
+        // next to the seal or that the seal covers (as light as the seal, broken to specks
+        // by the level) keeps its flanks, which are all that is left of it.
+        let e = 2 * d + 3;
+        let deep: Vec<bool> = Pix::from_gray(bw as u32, bh as u32, &block)?
+            .threshold(level / 2)?
+            .dilate_brick(e, e)?
+            .to_gray()?
+            .gray_bytes()?
+            .into_iter()
+            .map(|v| v == 0)
+            .collect();
         for y in by0..=by1 {
             let dy = y as f32 - s.cy;
             let half = (rr * rr - dy * dy).max(0.0).sqrt();
             let (x0, x1) = (((s.cx - half).floor() as i32).max(bx0), ((s.cx + half).ceil() as i32).min(bx1));
             for x in x0..=x1 {
-                if near[(y - by0) as usize * bw + (x - bx0) as usize] {
+                let v = &mut bytes[(y * w + x) as usize];
+                if (*v as i32) < t {
                     continue;
                 }
-                let v = &mut bytes[(y * w + x) as usize];
-                if *v as i32 >= t {
+                let k = (y - by0) as usize * bw + (x - bx0) as usize;
+                if deep[k] {
+                    // the flank of a stroke printed over the seal: it fades only to the
+                    // seal's level, a dark halo that fills the counters of small digits;
+                    // stretched so that the seal's level becomes paper
+                    *v = (t + (*v as i32 - t) * (255 - t) / PRINT_MARGIN).min(255) as u8;
+                } else if !near[k] {
                     *v = 255;
                 }
             }
@@ -276,6 +299,39 @@ pub fn clean_seals(gray: &mut Pix, seals: &[Seal], dpi: f32) -> Result<Vec<bool>
     *gray = Pix::from_gray(w as u32, h as u32, &bytes)?;
     gray.set_resolution(xr, yr);
     Ok(cleaned)
+}
+
+/// The part of the line mask `mask` (1 bpp, page size) to paint out of the cells' image: off
+/// the seals' disks all of it, on them only the pixels within `reach` of a ruling piece that
+/// was kept (`rulings`, page pixels).  A seal's star, its text and the thick ring are solid
+/// ink at the permissive line threshold, so the line openings keep them whole, and the print
+/// over them with them: painted white, a 0 over the star is gone.  Their ink is the seal's,
+/// removed by its level ([`clean_seals`]) where lighter than print.
+pub fn rulings_only_on_seals(mask: &Pix, seals: &[Seal], rulings: &[Rect], reach: i32, dpi: f32) -> Result<Pix> {
+    if seals.is_empty() {
+        return mask.copy();
+    }
+    let (w, h) = (mask.width(), mask.height());
+    let mut allowed = Pix::create(w, h, 1)?;
+    allowed.fill_rect(Rect::new(0, 0, w, h), 1)?;
+    let rr = SEAL_MARGIN_MM * dpi / 25.4;
+    for s in seals {
+        let r = s.r + rr;
+        for y in ((s.cy - r).floor() as i32).max(0)..=((s.cy + r).ceil() as i32).min(h - 1) {
+            let half = (r * r - (y as f32 - s.cy).powi(2)).max(0.0).sqrt();
+            let x0 = ((s.cx - half).floor() as i32).max(0);
+            let x1 = ((s.cx + half).ceil() as i32).min(w - 1);
+            if x1 >= x0 {
+                allowed.fill_rect(Rect::new(x0, y, x1 - x0 + 1, 1), 0)?;
+            }
+        }
+    }
+    for b in rulings {
+        if let Some(b) = Rect::new(b.x - reach, b.y - reach, b.w + 2 * reach, b.h + 2 * reach).clip(w, h) {
+            allowed.fill_rect(b, 1)?;
+        }
+    }
+    mask.and(&allowed)
 }
 
 /// A ruling piece with at least this share of its length within `SEAL_MARGIN_MM` of a seal's
@@ -403,6 +459,25 @@ mod tests {
         assert_eq!(h2, vec![Rect::new(300, 560, 400, 3)]);
     }
 
+    #[test]
+    fn on_a_seal_only_ruling_pieces_are_painted_out() {
+        // 200 dpi, seal of radius 100 px at (200, 200); the line mask holds a solid blob on
+        // the seal (its star, with the print over it), a kept ruling crossing the seal, and a
+        // blob off the seal (shading, a thick rule: painted as before)
+        let mut mask = Pix::create(600, 400, 1).unwrap();
+        mask.fill_rect(Rect::new(170, 170, 60, 60), 1).unwrap();
+        mask.fill_rect(Rect::new(50, 250, 400, 3), 1).unwrap();
+        mask.fill_rect(Rect::new(450, 100, 60, 60), 1).unwrap();
+        let seal = Seal { cx: 200.0, cy: 200.0, r: 100.0 };
+        let kept = [Rect::new(50, 250, 400, 3)];
+        let out = rulings_only_on_seals(&mask, &[seal], &kept, 2, 200.0).unwrap();
+        assert_eq!(out.clip(Rect::new(170, 170, 60, 60)).unwrap().count_pixels(), 0, "star");
+        assert_eq!(out.clip(Rect::new(50, 250, 400, 3)).unwrap().count_pixels(), 1200, "ruling");
+        assert_eq!(out.clip(Rect::new(450, 100, 60, 60)).unwrap().count_pixels(), 3600, "off the seal");
+        // no seal: the mask unchanged
+        assert_eq!(rulings_only_on_seals(&mask, &[], &kept, 2, 200.0).unwrap().count_pixels(), mask.count_pixels());
+    }
+
     /// A white 8 bpp page with a ring of gray `level` (outer radius 150 px at (300, 300), 8 px
     /// wide), a seal stroke of that gray inside it, and a digit-like bar of gray 60 (with
     /// flanks as light as the seal) under it.
@@ -428,6 +503,13 @@ mod tests {
             px[y * w + 302] = 60;
             px[y * w + 303] = level; // flank
         }
+        // light print (mid-gray core, flanks as light as the seal), away from the dark bar
+        for y in 380..420 {
+            px[y * w + 250] = level;
+            px[y * w + 251] = 100;
+            px[y * w + 252] = 100;
+            px[y * w + 253] = level;
+        }
         Pix::from_gray(w as u32, h as u32, &px).unwrap()
     }
 
@@ -439,7 +521,11 @@ mod tests {
         assert_eq!(g.gray_at(300, 153), 255, "ring");
         assert_eq!(g.gray_at(250, 255), 255, "seal text stroke");
         assert_eq!(g.gray_at(301, 320), 60, "print core");
-        assert_eq!(g.gray_at(300, 320), 140, "print flank");
+        // the flank of print darker than half the seal's level is the seal's halo: paper
+        assert_eq!(g.gray_at(300, 320), 255, "flank of dark print");
+        // light print keeps its flanks (they may be all that is left of it)
+        assert_eq!(g.gray_at(251, 400), 100, "light print core");
+        assert_eq!(g.gray_at(250, 400), 140, "light print flank");
         // a seal as dark as print is left alone
         let mut g = sealed_page(80);
         assert_eq!(clean_seals(&mut g, &[seal], 200.0).unwrap(), vec![false]);
