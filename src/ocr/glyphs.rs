@@ -39,7 +39,9 @@ impl Matched {
     /// enough, and surer when it contradicts it than when it finds digits the recogniser
     /// left out (the recogniser's digits are a subsequence of the matched ones).
     pub fn replaces(&self, reading: &str) -> bool {
-        if self.text == reading || self.margin < MIN_MARGIN {
+        // (the same digits with a separator or a stray mark: nothing the matcher can add)
+        let digits: String = reading.chars().filter(|c| c.is_ascii_digit()).collect();
+        if self.text == digits || self.margin < MIN_MARGIN {
             return false;
         }
         let found = !reading.is_empty() && reading.chars().all(|c| c.is_ascii_digit()) && self.text.len() > reading.len() && {

@@ -966,12 +966,17 @@ fn clip_to(r: Rect, outer: Rect) -> Rect {
     Rect::new(x0, y0, (x1 - x0).max(1), (y1 - y0).max(1))
 }
 
-/// How many text lines the components form (clusters of vertical overlap).  Lines are made
-/// by the glyph-sized pieces (at least half the tallest): a smaller piece (the base stroke of
-/// a faint 2 that fell apart, the bar of a 7, punctuation) inside a line's band belongs to it,
-/// and starts a line of its own only outside every band.
+/// How many text lines the components form (clusters of vertical overlap).  For a few pieces
+/// (at most [`SMALL_NUMBER`]), lines are made by the glyph-sized ones (at least half the
+/// tallest): a smaller piece (the base stroke of a faint 2 that fell apart, the bar of a 7)
+/// inside a line's band belongs to it, and starts a line of its own only outside every band.
 fn line_count(comps: &[Rect]) -> usize {
     let tallest = comps.iter().map(|r| r.h).max().unwrap_or(1);
+    // (only for a few pieces, a short number whose faint glyphs fell apart: the reading of
+    // longer text is tuned to every piece counting)
+    if comps.len() > SMALL_NUMBER {
+        return line_bands(comps, tallest).len();
+    }
     let (big, small): (Vec<Rect>, Vec<Rect>) = comps.iter().partition(|r| r.h * 2 >= tallest);
     let bands = line_bands(&big, tallest);
     let alone: Vec<Rect> = small.into_iter().filter(|r| !bands.iter().any(|&(a, b)| r.y < b && r.y1() > a)).collect();
