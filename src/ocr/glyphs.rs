@@ -59,6 +59,9 @@ const INKED: f32 = 0.35;
 /// What splitting a run of ink into one more glyph costs in correlation.
 const SPLIT_COST: f32 = 0.06;
 
+/// Fewest samples of a print size to read by.
+const MIN_SAMPLES: usize = 10;
+
 /// Most glyphs a matched number has.
 const MAX_GLYPHS: usize = 5;
 
@@ -206,8 +209,14 @@ pub struct Matched {
 /// Digit samples of one page, and the reader that compares glyphs with them.
 #[derive(Default)]
 pub struct GlyphMatcher {
-    samples: Vec<(char, Vec<f32>)>,
-    heights: Vec<i32>,
+    /// Digit, features, glyph height (px).
+    samples: Vec<(char, Vec<f32>, i32)>,
+}
+
+/// Whether glyph heights `a` and `b` are of one print size (within a quarter): a page may
+/// print its tables in two sizes, and a glyph is compared only with samples of its own.
+fn same_size(a: i32, b: i32) -> bool {
+    a * 4 >= b * 3 && a * 4 <= b * 5
 }
 
 impl GlyphMatcher {
@@ -222,12 +231,11 @@ impl GlyphMatcher {
             return Ok(());
         }
         for (c, r) in reading.chars().zip(&ink.runs) {
-            if self.samples.iter().filter(|s| s.0 == c).count() >= MAX_SAMPLES {
+            if self.samples.iter().filter(|s| s.0 == c && same_size(s.2, r.h)).count() >= MAX_SAMPLES {
                 continue;
             }
             if let Some(f) = features(&ink, r.x as usize, r.x1() as usize) {
-                self.samples.push((c, f));
-                self.heights.push(r.h);
+                self.samples.push((c, f, r.h));
             }
         }
         Ok(())
@@ -244,10 +252,10 @@ impl GlyphMatcher {
 
     /// Best (digit, score) and the best score of any other digit, for the glyph in columns
     /// `x0..x1`.
-    fn classify(&self, ink: &Ink, x0: usize, x1: usize) -> Option<(char, f32, f32)> {
+    fn classify(samples: &[&(char, Vec<f32>, i32)], ink: &Ink, x0: usize, x1: usize) -> Option<(char, f32, f32)> {
         let f = features(ink, x0, x1)?;
         let mut best: [f32; 10] = [f32::NEG_INFINITY; 10];
-        for (c, s) in &self.samples {
+        for (c, s, _) in samples {
             let d = (*c as u8 - b'0') as usize;
             let score: f32 = f.iter().zip(s).map(|(a, b)| a * b).sum();
             best[d] = best[d].max(score);
@@ -262,14 +270,22 @@ impl GlyphMatcher {
     /// few samples or the ink is not a line of digit-sized glyphs; whether the result is sure
     /// enough is [`Matched::replaces`].
     pub fn read(&self, gray: &Pix, region: Rect) -> Result<Option<Matched>> {
-        if self.samples.len() < 10 {
+        if self.samples.len() < MIN_SAMPLES {
             return Ok(None);
         }
-        let mut hs = self.heights.clone();
+        let Some(ink) = ink(gray, region)? else { return Ok(None) };
+        let Some(tallest) = ink.runs.iter().map(|r| r.h).max() else { return Ok(None) };
+        // enough samples of this print size, and the glyphs all of it (features are scaled
+        // to one height: the samples of every size are compared)
+        let sized: Vec<i32> = self.samples.iter().map(|s| s.2).filter(|&h| same_size(h, tallest)).collect();
+        if sized.len() < MIN_SAMPLES {
+            return Ok(None);
+        }
+        let samples: Vec<&(char, Vec<f32>, i32)> = self.samples.iter().collect();
+        let mut hs = sized;
         hs.sort_unstable();
         let typical = hs[hs.len() / 2];
-        let Some(ink) = ink(gray, region)? else { return Ok(None) };
-        if ink.runs.is_empty() || ink.runs.len() > MAX_GLYPHS || ink.runs.iter().any(|r| r.h * 4 < typical * 3 || r.h * 4 > typical * 5) {
+        if ink.runs.len() > MAX_GLYPHS || ink.runs.iter().any(|r| !same_size(r.h, typical)) {
             return Ok(None);
         }
         let debug = std::env::var_os("NIANBAO_OCR_DEBUG").is_some();
@@ -280,7 +296,7 @@ impl GlyphMatcher {
             // one glyph, or two or three touching: the split whose weakest part matches best
             let mut best: Option<(Vec<(char, f32, f32)>, f32)> = None;
             let mut consider = |parts: Vec<(usize, usize)>| {
-                let got: Option<Vec<(char, f32, f32)>> = parts.iter().map(|&(a, b)| self.classify(&ink, a, b)).collect();
+                let got: Option<Vec<(char, f32, f32)>> = parts.iter().map(|&(a, b)| Self::classify(&samples, &ink, a, b)).collect();
                 if let Some(got) = got {
                     // each extra part must earn its place: touching digits match much
                     // better split, one glyph cut in two does not
@@ -316,7 +332,7 @@ impl GlyphMatcher {
             }
         }
         if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
-            eprintln!("glyph match {region:?}: {text:?} score {score:.2} margin {margin:.2} ({} samples)", self.samples.len());
+            eprintln!("glyph match {region:?}: {text:?} score {score:.2} margin {margin:.2} ({} samples)", samples.len());
         }
         Ok(Some(Matched { text, score, margin }))
     }
