@@ -337,3 +337,104 @@ impl GlyphMatcher {
         Ok(Some(Matched { text, score, margin }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ink of the digit `d` (0, 1 or 7) in a glyph box 12 x 22 at (x, y) of the canvas.
+    fn digit_ink(d: char, gx: f32, gy: f32) -> bool {
+        match d {
+            '0' => {
+                let (cx, cy, rx, ry) = (6.0, 11.0, 6.0, 11.0);
+                let o = ((gx - cx) / rx).powi(2) + ((gy - cy) / ry).powi(2) <= 1.0;
+                let i = ((gx - cx) / (rx - 2.2)).powi(2) + ((gy - cy) / (ry - 2.2)).powi(2) <= 1.0;
+                o && !i
+            }
+            '1' => (4.5..=7.0).contains(&gx) && (0.0..22.0).contains(&gy) || (gy >= 20.0 && gy < 22.0 && (2.0..=10.0).contains(&gx)),
+            '7' => ((0.0..2.5).contains(&gy) && (0.0..=12.0).contains(&gx)) || ((0.0..22.0).contains(&gy) && (gx - (11.0 - gy * 0.3)).abs() <= 1.2),
+            _ => false,
+        }
+    }
+
+    /// A 120 x 40 gray page with `digits` printed (gray 90 on white 250) from x = 10, each
+    /// `advance` px after the last, and dark specks at `specks`.
+    fn page(digits: &str, advance: f32, specks: &[(u32, u32)]) -> Pix {
+        let (w, h) = (120u32, 40u32);
+        let mut b = vec![250u8; (w * h) as usize];
+        for (i, d) in digits.chars().enumerate() {
+            let ox = 10.0 + i as f32 * advance;
+            for y in 0..h {
+                for x in 0..w {
+                    if digit_ink(d, x as f32 - ox, y as f32 - 9.0) {
+                        b[(y * w + x) as usize] = 90;
+                    }
+                }
+            }
+        }
+        for &(x, y) in specks {
+            b[(y * w + x) as usize] = 0;
+        }
+        Pix::from_gray(w, h, &b).unwrap()
+    }
+
+    fn taught() -> GlyphMatcher {
+        let mut m = GlyphMatcher::default();
+        let all = Rect::new(0, 0, 120, 40);
+        for reading in ["0", "1", "7", "10", "70", "17", "701"] {
+            m.learn(&page(reading, 16.0, &[]), all, reading).unwrap();
+        }
+        assert!(m.len() >= MIN_SAMPLES, "{}", m.len());
+        m
+    }
+
+    #[test]
+    fn glyphs_are_read_by_the_pages_own_samples() {
+        let m = taught();
+        let all = Rect::new(0, 0, 120, 40);
+        let read = |p: &Pix| m.read(p, all).unwrap().map(|r| r.text);
+        assert_eq!(read(&page("71", 16.0, &[])).as_deref(), Some("71"));
+        // a speck in the hole of a 0 (read as 6 or 4 by the recogniser) is no part of it
+        let speckled = page("0", 16.0, &[(16, 15)]);
+        let got = m.read(&speckled, all).unwrap().unwrap();
+        assert_eq!(got.text, "0");
+        assert!(got.replaces("6"));
+        // a 1 and a 0 printed touching: one run of ink, split where both halves match
+        let touching = page("10", 11.0, &[]);
+        assert_eq!(ink(&touching, all).unwrap().unwrap().runs.len(), 1);
+        let got = m.read(&touching, all).unwrap().unwrap();
+        assert_eq!(got.text, "10");
+        assert!(got.replaces("0"), "{got:?}");
+    }
+
+    #[test]
+    fn a_matched_reading_must_be_surer_to_contradict_than_to_complete() {
+        let m = |text: &str, score: f32| Matched { text: text.into(), score, margin: 0.1 };
+        // the recogniser's digits kept, one found: the lower bar
+        assert!(m("31", 0.85).replaces("3"));
+        assert!(m("30", 0.85).replaces("0"));
+        // a contradiction, or a number where none was read: the higher bar
+        assert!(!m("9", 0.85).replaces("0"));
+        assert!(m("9", 0.95).replaces("0"));
+        assert!(!m("0", 0.85).replaces("人"));
+        assert!(m("0", 0.92).replaces("人"));
+        // nothing new: the same digits, or a separator dropped
+        assert!(!m("80", 0.99).replaces("80,"));
+        assert!(!m("12", 0.99).replaces("12"));
+        // two digits alike
+        assert!(!Matched { text: "1".into(), score: 0.99, margin: 0.01 }.replaces("7"));
+    }
+
+    #[test]
+    fn too_few_samples_or_other_sizes_read_nothing() {
+        let all = Rect::new(0, 0, 120, 40);
+        let mut few = GlyphMatcher::default();
+        few.learn(&page("10", 16.0, &[]), all, "10").unwrap();
+        assert_eq!(few.read(&page("0", 16.0, &[]), all).unwrap(), None);
+        // ink twice the samples' height (a CJK label, another table's print) is not read
+        let m = taught();
+        let (w, h) = (120u32, 40u32);
+        let tall: Vec<u8> = (0..w * h).map(|i| if (i % w) >= 20 && (i % w) < 24 && (i / w) >= 2 && (i / w) < 38 { 90 } else { 250 }).collect();
+        assert_eq!(m.read(&Pix::from_gray(w, h, &tall).unwrap(), all).unwrap(), None);
+    }
+}
