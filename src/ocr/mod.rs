@@ -8,6 +8,7 @@
 //!             implausible or < 0.9 confidence -> read again alone; still not a number -> text
 //!          text-like cells: chi_sim, PSM 6, 16 crops stacked per call (fallback: alone)
 //!          text outside the tables: one chi_sim PSM 3 pass over the page with the tables masked
+//!          digit readings in doubt: matched against the page's own certain digits ([`glyphs`])
 //! ```
 //! Whole-page OCR of a ruled table is both slow and wrong (3/101 numbers on a tight grid, see
 //! shared/notes/crate-evaluation.md Q3), while a crop per cell read as one line with a digit
@@ -31,7 +32,8 @@
 //! cut a merged cell, and cell words on the ring get at most `UNDER_SEAL_CONFIDENCE`.
 //!
 //! Module map: [`image`] (decoding, budget), [`preprocess`] (leptonica clean-up), [`seal`]
-//! (seal rings by shape), [`shading`] (shaded bands are not rulings),
+//! (seal rings by shape), [`shading`] (shaded bands are not rulings), [`shape`] (0 and 1 by
+//! their shape), [`glyphs`] (digits matched against the page's own print),
 //! [`engine`] (the `OcrEngine` plug-in trait, Tesseract and a null engine), [`inspect`] (debug
 //! PNG), [`lept`] (the leptonica wrapper).
 
