@@ -266,6 +266,7 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
         engine.set_image(&prep.gray, dpi)?;
         // the page's certain digit readings teach the glyph matcher (5.)
         let mut matcher = glyphs::GlyphMatcher::default();
+        let mut t_match = std::time::Duration::ZERO;
         let mut read: Vec<(Option<(Rect, bool)>, Vec<OcrWord>)> = Vec::with_capacity(plans.len());
         for ((plan, nums), txt) in plans.into_iter().zip(numeric).zip(text) {
             // a one-line cell whose ink the digit reader was asked about
@@ -287,12 +288,15 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
                 && let [w] = ws.as_slice()
                 && w.confidence >= BATCH_CONFIDENT
             {
+                let t = std::time::Instant::now();
                 matcher.learn(&prep.gray, region, &w.text)?;
+                t_match += t.elapsed();
             }
             read.push((line.filter(|_| !under_seal), ws));
         }
         // 5. digit readings in doubt (low confidence, a glyph left out, or digit-sized ink
         //    read as no number) read again by matching their glyphs with the page's own
+        let t = std::time::Instant::now();
         for (line, ws) in &mut read {
             if let Some((region, digit_like)) = *line
                 && in_doubt(ws, digit_like)
@@ -307,6 +311,10 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
                     *ws = vec![OcrWord { text: m.text, rect: region, confidence: MATCHED_CONFIDENCE, alternatives }];
                 }
             }
+        }
+        t_match += t.elapsed();
+        if timing {
+            eprintln!("timing: glyph matching {t_match:?} ({} samples)", matcher.len());
         }
         for (_, ws) in read {
             push(&mut page, ws);
