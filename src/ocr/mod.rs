@@ -8,6 +8,7 @@
 //!             implausible or < 0.9 confidence -> read again alone; still not a number -> text
 //!          text-like cells: chi_sim, PSM 6, 16 crops stacked per call (fallback: alone)
 //!          text outside the tables: one chi_sim PSM 3 pass over the page with the tables masked
+//!          digit readings in doubt: matched against the page's own certain digits ([`glyphs`])
 //! ```
 //! Whole-page OCR of a ruled table is both slow and wrong (3/101 numbers on a tight grid, see
 //! shared/notes/crate-evaluation.md Q3), while a crop per cell read as one line with a digit
@@ -31,11 +32,13 @@
 //! cut a merged cell, and cell words on the ring get at most `UNDER_SEAL_CONFIDENCE`.
 //!
 //! Module map: [`image`] (decoding, budget), [`preprocess`] (leptonica clean-up), [`seal`]
-//! (seal rings by shape), [`shading`] (shaded bands are not rulings),
+//! (seal rings by shape), [`shading`] (shaded bands are not rulings), [`shape`] (0 and 1 by
+//! their shape), [`glyphs`] (digits matched against the page's own print),
 //! [`engine`] (the `OcrEngine` plug-in trait, Tesseract and a null engine), [`inspect`] (debug
 //! PNG), [`lept`] (the leptonica wrapper).
 
 pub mod engine;
+pub mod glyphs;
 pub mod image;
 pub mod inspect;
 pub mod lept;
@@ -261,15 +264,59 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
         }
         // 4. the rest on the page image: single-cell fallbacks
         engine.set_image(&prep.gray, dpi)?;
+        // the page's certain digit readings teach the glyph matcher (5.)
+        let mut matcher = glyphs::GlyphMatcher::default();
+        let mut t_match = std::time::Duration::ZERO;
+        let mut read: Vec<(Option<(Rect, bool)>, Vec<OcrWord>)> = Vec::with_capacity(plans.len());
         for ((plan, nums), txt) in plans.into_iter().zip(numeric).zip(text) {
+            // a one-line cell whose ink the digit reader was asked about
+            let line = match &plan {
+                Plan::Ink { region, lines: 1, numeric_first: true, digit_like, .. } => Some((*region, *digit_like)),
+                _ => None,
+            };
             let mut ws = cell_reader.finish(plan, nums, txt, engine)?;
             // A reading under a seal that could not be dropped (gray scans) mixes the seal's
             // strokes with the cell's: it is in doubt however sure the recogniser is.
+            let mut under_seal = false;
             for w in &mut ws {
                 if prep.seals.iter().any(|s| s.overlaps(w.rect)) {
                     w.confidence = w.confidence.min(UNDER_SEAL_CONFIDENCE);
+                    under_seal = true;
                 }
             }
+            if let Some((region, _)) = line
+                && let [w] = ws.as_slice()
+                && w.confidence >= BATCH_CONFIDENT
+            {
+                let t = std::time::Instant::now();
+                matcher.learn(&prep.gray, region, &w.text)?;
+                t_match += t.elapsed();
+            }
+            read.push((line.filter(|_| !under_seal), ws));
+        }
+        // 5. digit readings in doubt (low confidence, a glyph left out, or digit-sized ink
+        //    read as no number) read again by matching their glyphs with the page's own
+        let t = std::time::Instant::now();
+        for (line, ws) in &mut read {
+            if let Some((region, digit_like)) = *line
+                && in_doubt(ws, digit_like)
+                && let Some(m) = matcher.read(&prep.gray, region)?
+            {
+                let joined: String = ws.iter().map(|w| w.text.as_str()).collect();
+                if m.replaces(&joined) {
+                    if timing {
+                        eprintln!("cell {region:?}: {joined:?} read {:?} by glyph matching (score {:.2}, margin {:.2})", m.text, m.score, m.margin);
+                    }
+                    let alternatives = if is_numeric_text(&joined) { vec![joined] } else { Vec::new() };
+                    *ws = vec![OcrWord { text: m.text, rect: region, confidence: MATCHED_CONFIDENCE, alternatives }];
+                }
+            }
+        }
+        t_match += t.elapsed();
+        if timing {
+            eprintln!("timing: glyph matching {t_match:?} ({} samples)", matcher.len());
+        }
+        for (_, ws) in read {
             push(&mut page, ws);
         }
     }
@@ -470,6 +517,20 @@ const FAINT_GLYPH_MAX: f32 = 0.25;
 /// nothing: below `verify::LOW`, so it is flagged unless the checks confirm it.
 const STEM_ONE_CONFIDENCE: f32 = 0.6;
 
+/// Confidence of a number read by glyph matching ([`glyphs::GlyphMatcher`]) against
+/// Tesseract's reading: below `verify::LOW`, flagged unless the checks confirm it.
+const MATCHED_CONFIDENCE: f32 = 0.6;
+
+/// Whether a cell's reading is in doubt enough to be matched against the page's glyphs: a
+/// number or zero glyph below [`BATCH_CONFIDENT`] (a glyph left out caps it lower still), or
+/// no number at all from `digit_like` ink (glyphs shaped like digits read as text or as
+/// nothing; other ink read as text is a label).
+fn in_doubt(ws: &[OcrWord], digit_like: bool) -> bool {
+    let joined: String = ws.iter().map(|w| w.text.as_str()).collect();
+    let conf = ws.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
+    if is_numeric_text(&joined) { conf < BATCH_CONFIDENT } else { digit_like }
+}
+
 /// Number-like cells per batched digit read.
 const STRIP_CELLS: usize = 16;
 
@@ -653,6 +714,9 @@ impl CellReader<'_> {
         let half = comps.iter().map(|r| r.h).max().unwrap_or(0) / 2;
         let cjk_like = comps.len() > 6 || comps.iter().any(|r| r.h >= half && r.w * 2 > r.h * 3);
         let numeric_first = lines == 1 && (digit_like || !cjk_like);
+        if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
+            eprintln!("p{} plan {region:?}: comps {comps:?} lines {lines} digit_like {digit_like} cjk_like {cjk_like}", self.page);
+        }
         Ok(Plan::Ink { region, comps: comps.len(), lines, digit_like, numeric_first, glyphs: comps })
     }
 
@@ -912,24 +976,36 @@ fn clip_to(r: Rect, outer: Rect) -> Rect {
     Rect::new(x0, y0, (x1 - x0).max(1), (y1 - y0).max(1))
 }
 
-/// How many text lines the components form (clusters of vertical overlap).
+/// How many text lines the components form (clusters of vertical overlap).  For a few pieces
+/// (at most [`SMALL_NUMBER`]), lines are made by the glyph-sized ones (at least half the
+/// tallest): a smaller piece (the base stroke of a faint 2 that fell apart, the bar of a 7)
+/// inside a line's band belongs to it, and starts a line of its own only outside every band.
 fn line_count(comps: &[Rect]) -> usize {
+    let tallest = comps.iter().map(|r| r.h).max().unwrap_or(1);
+    // (only for a few pieces, a short number whose faint glyphs fell apart: the reading of
+    // longer text is tuned to every piece counting)
+    if comps.len() > SMALL_NUMBER {
+        return line_bands(comps, tallest).len();
+    }
+    let (big, small): (Vec<Rect>, Vec<Rect>) = comps.iter().partition(|r| r.h * 2 >= tallest);
+    let bands = line_bands(&big, tallest);
+    let alone: Vec<Rect> = small.into_iter().filter(|r| !bands.iter().any(|&(a, b)| r.y < b && r.y1() > a)).collect();
+    bands.len() + line_bands(&alone, tallest).len()
+}
+
+/// The vertical extents of the lines the components form (a new line starts below the
+/// current one; small overlaps from descenders allowed).
+fn line_bands(comps: &[Rect], tallest: i32) -> Vec<(i32, i32)> {
     let mut spans: Vec<(i32, i32)> = comps.iter().map(|r| (r.y, r.y1())).collect();
     spans.sort();
-    let tallest = comps.iter().map(|r| r.h).max().unwrap_or(1);
-    let mut lines = 0;
-    let mut end: Option<i32> = None;
+    let mut bands: Vec<(i32, i32)> = Vec::new();
     for (a, b) in spans {
-        match end {
-            // a new line starts below the current one (allow small overlaps from descenders)
-            Some(e) if a < e - tallest / 4 => end = Some(e.max(b)),
-            _ => {
-                lines += 1;
-                end = Some(b);
-            }
+        match bands.last_mut() {
+            Some((_, e)) if a < *e - tallest / 4 => *e = (*e).max(b),
+            _ => bands.push((a, b)),
         }
     }
-    lines
+    bands
 }
 
 /// A number split by the recogniser ("1 234") becomes one word.
@@ -996,5 +1072,14 @@ mod tests {
         assert_eq!(line_count(&one), 1);
         let two = [Rect::new(0, 10, 5, 20), Rect::new(0, 40, 5, 20)];
         assert_eq!(line_count(&two), 2);
+        // a faint 12 whose 2 fell apart: the 2's base stroke lies in the line's band
+        let twelve = [Rect::new(562, 1448, 3, 12), Rect::new(570, 1448, 4, 8), Rect::new(568, 1457, 6, 2)];
+        assert_eq!(line_count(&twelve), 1);
+        // a faint 67: the 7's bar above the tops of the other pieces
+        let sixty_seven = [Rect::new(550, 617, 6, 3), Rect::new(542, 619, 4, 9), Rect::new(546, 621, 3, 7), Rect::new(552, 622, 3, 7)];
+        assert_eq!(line_count(&sixty_seven), 1);
+        // a short second line (一) below a line of glyphs is still a line
+        let label = [Rect::new(0, 10, 18, 19), Rect::new(20, 10, 18, 19), Rect::new(0, 40, 18, 3)];
+        assert_eq!(line_count(&label), 2);
     }
 }

@@ -190,11 +190,11 @@ fn crop_ink(gray: &Pix, region: Rect) -> Result<Option<CropInk>> {
 }
 
 /// Connected components: (label, box, pixel count) each.
-type Components = Vec<(usize, Rect, usize)>;
+pub(crate) type Components = Vec<(usize, Rect, usize)>;
 
 /// Connected components of the pixels where `pick(ink)` holds, and each pixel's label (`None`
 /// where `pick` does not hold).
-fn label(ink: &[bool], w: usize, h: usize, eight: bool, pick: impl Fn(bool) -> bool) -> (Components, Vec<Option<usize>>) {
+pub(crate) fn label(ink: &[bool], w: usize, h: usize, eight: bool, pick: impl Fn(bool) -> bool) -> (Components, Vec<Option<usize>>) {
     let mut labels: Vec<Option<usize>> = vec![None; w * h];
     let mut out = Vec::new();
     let mut stack = Vec::new();
