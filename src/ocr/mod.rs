@@ -470,6 +470,14 @@ const FAINT_GLYPH_MAX: f32 = 0.25;
 /// nothing: below `verify::LOW`, so it is flagged unless the checks confirm it.
 const STEM_ONE_CONFIDENCE: f32 = 0.6;
 
+/// Most glyph components of a number whose 1s are checked by shape ([`CellReader::ones_by_shape`]).
+const SHAPE_GLYPHS: usize = 8;
+
+/// Least glyph height (px) for [`CellReader::ones_by_shape`]: a small 0 open at the top and
+/// bottom is two stems, the stem of a small 4 keeps little of its arm; at the development
+/// scans' 11-12 px the shape said 1 for both, from about 17 px up it was right.
+const SHAPE_MIN_HEIGHT: i32 = 14;
+
 /// Number-like cells per batched digit read.
 const STRIP_CELLS: usize = 16;
 
@@ -743,6 +751,60 @@ impl CellReader<'_> {
         }
     }
 
+    /// The reading of a number whose glyphs are 1s by their shape ([`shape::stem_one`], a
+    /// blob of several stems split by [`shape::stem_split`]) where `nums` says otherwise:
+    /// every glyph a 1 gives as many 1s (whatever was read); a reading with one digit per
+    /// glyph gets a 1 for each glyph shaped like one.  Confidence at most
+    /// [`STEM_ONE_CONFIDENCE`], the reading kept as an alternative.  `None` when the shapes
+    /// change nothing or say nothing.
+    fn ones_by_shape(&self, nums: &[OcrWord], comps: usize, digit_like: bool, region: Rect, glyphs: &[Rect]) -> Result<Option<Vec<OcrWord>>> {
+        let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
+        let accepted = self.accepts_numeric(nums, comps, digit_like);
+        // a reading of all 1s that covers the ink needs no second look
+        if glyphs.is_empty() || glyphs.len() > SHAPE_GLYPHS || (accepted && !joined.is_empty() && joined.chars().all(|c| c == '1') && !misses_ink(nums, glyphs)) {
+            return Ok(None);
+        }
+        let mut gs = glyphs.to_vec();
+        gs.sort_by_key(|g| g.x);
+        let tallest = gs.iter().map(|g| g.h).max().unwrap_or(0);
+        if tallest < SHAPE_MIN_HEIGHT {
+            return Ok(None);
+        }
+        // each glyph's slice of the region: up to the middle of the gaps to its neighbours
+        let mut pieces: Vec<Rect> = Vec::new();
+        for (i, g) in gs.iter().enumerate() {
+            let lo = if i == 0 { region.x.min(g.x) } else { (gs[i - 1].x1() + g.x) / 2 };
+            let hi = if i + 1 == gs.len() { region.x1().max(g.x1()) } else { (g.x1() + gs[i + 1].x) / 2 };
+            let slice = Rect::new(lo, region.y, (hi - lo).max(1), region.h);
+            match (g.w as f32 > DIGIT_WIDTH_MAX * tallest as f32).then(|| shape::stem_split(self.gray, slice)).transpose()?.flatten() {
+                Some(split) => pieces.extend(split),
+                None => pieces.push(slice),
+            }
+        }
+        let mut ones = Vec::with_capacity(pieces.len());
+        for p in &pieces {
+            ones.push(shape::firm_one(self.gray, *p)?);
+        }
+        let digits: Vec<char> = joined.chars().collect();
+        let reading: String = if ones.iter().all(|&o| o) {
+            "1".repeat(ones.len())
+        } else if accepted && digits.len() == ones.len() && digits.iter().all(|c| c.is_ascii_digit()) {
+            digits.iter().zip(&ones).map(|(&c, &o)| if o { '1' } else { c }).collect()
+        } else {
+            return Ok(None);
+        };
+        if reading == joined {
+            return Ok(None);
+        }
+        let conf = nums.iter().map(|w| w.confidence).fold(STEM_ONE_CONFIDENCE, f32::min);
+        let alternatives = if is_numeric_text(&joined) { vec![joined] } else { Vec::new() };
+        let x0 = gs.iter().map(|g| g.x).min().unwrap_or(region.x);
+        let y0 = gs.iter().map(|g| g.y).min().unwrap_or(region.y);
+        let x1 = gs.iter().map(|g| g.x1()).max().unwrap_or(region.x1());
+        let y1 = gs.iter().map(|g| g.y1()).max().unwrap_or(region.y1());
+        Ok(Some(vec![OcrWord { text: reading, rect: Rect::new(x0, y0, x1 - x0, y1 - y0), confidence: conf, alternatives }]))
+    }
+
     /// Whether a digit reading is a plausible number for ink of `comps` glyph components.
     fn accepts_numeric(&self, nums: &[OcrWord], comps: usize, digit_like: bool) -> bool {
         let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
@@ -821,6 +883,17 @@ impl CellReader<'_> {
                     eprintln!("cell {region:?}: unread stroke has the shape of a 1");
                 }
                 nums = vec![OcrWord { text: "1".into(), rect: glyphs[0], confidence: STEM_ONE_CONFIDENCE, alternatives: vec![] }];
+            }
+            // 1s the recogniser made other digits of (a serif 1 read as 4, 11 as 2, a 111
+            // whose feet blur into one blob read as 1): when the glyphs' shapes say 1, the
+            // shape wins, in doubt.
+            if lines == 1
+                && let Some(ones) = self.ones_by_shape(&nums, comps, digit_like, region, &glyphs)?
+            {
+                if debug {
+                    eprintln!("cell {region:?}: {:?} has the shape of {ones:?}", nums.iter().map(|w| w.text.as_str()).collect::<String>());
+                }
+                nums = ones;
             }
             let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
             let conf = nums.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
