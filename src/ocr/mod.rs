@@ -660,7 +660,20 @@ impl CellReader<'_> {
         // Ink with wide strokes (一, 二, 工 ...) or many pieces is CJK: skip the digit read.
         let half = comps.iter().map(|r| r.h).max().unwrap_or(0) / 2;
         let cjk_like = comps.len() > 6 || comps.iter().any(|r| r.h >= half && r.w * 2 > r.h * 3);
-        let numeric_first = lines == 1 && (digit_like || !cjk_like);
+        // unless the wide ink is upright stems run together (111 whose serif feet blur
+        // into one blob)
+        let hmax = half * 2;
+        let stem_blob = lines == 1 && !digit_like && comps.len() <= 3 && hmax >= SHAPE_MIN_HEIGHT && {
+            let mut any = false;
+            for c in comps.iter().filter(|c| c.h * 4 >= hmax * 3 && c.w as f32 > DIGIT_WIDTH_MAX * c.h as f32) {
+                any = shape::stem_split(self.gray, Rect::new(c.x - 1, region.y, c.w + 2, region.h))?.is_some();
+                if !any {
+                    break;
+                }
+            }
+            any
+        };
+        let numeric_first = lines == 1 && (digit_like || !cjk_like || stem_blob);
         Ok(Plan::Ink { region, comps: comps.len(), lines, digit_like, numeric_first, glyphs: comps })
     }
 
@@ -754,8 +767,8 @@ impl CellReader<'_> {
     /// The reading of a number whose glyphs are 1s by their shape ([`shape::stem_one`], a
     /// blob of several stems split by [`shape::stem_split`]) where `nums` says otherwise:
     /// every glyph a 1 gives as many 1s (whatever was read); a reading with one digit per
-    /// glyph gets a 1 for each glyph shaped like one.  Confidence at most
-    /// [`STEM_ONE_CONFIDENCE`], the reading kept as an alternative.  `None` when the shapes
+    /// glyph gets a 1 for each glyph shaped like one.  Confidence [`STEM_ONE_CONFIDENCE`]
+    /// (in doubt, and a plausible number), the reading kept as an alternative.  `None` when the shapes
     /// change nothing or say nothing.
     fn ones_by_shape(&self, nums: &[OcrWord], comps: usize, digit_like: bool, region: Rect, glyphs: &[Rect]) -> Result<Option<Vec<OcrWord>>> {
         let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
@@ -796,7 +809,8 @@ impl CellReader<'_> {
         if reading == joined {
             return Ok(None);
         }
-        let conf = nums.iter().map(|w| w.confidence).fold(STEM_ONE_CONFIDENCE, f32::min);
+        // the recogniser's confidence was in its own reading, not in this one
+        let conf = STEM_ONE_CONFIDENCE;
         let alternatives = if is_numeric_text(&joined) { vec![joined] } else { Vec::new() };
         let x0 = gs.iter().map(|g| g.x).min().unwrap_or(region.x);
         let y0 = gs.iter().map(|g| g.y).min().unwrap_or(region.y);
@@ -894,6 +908,7 @@ impl CellReader<'_> {
                     eprintln!("cell {region:?}: {:?} has the shape of {ones:?}", nums.iter().map(|w| w.text.as_str()).collect::<String>());
                 }
                 nums = ones;
+                missed_ink = misses_ink(&nums, &glyphs);
             }
             let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
             let conf = nums.iter().map(|w| w.confidence).fold(1.0f32, f32::min);

@@ -189,8 +189,10 @@ const STEM_COLUMN: f32 = 0.9;
 /// The digits of one ink component that holds several upright stems side by side (1s whose
 /// serif feet or flags blur into one blob: 111 printed in a serif font, or 11 under a seal
 /// ring): the slices of `region` (page pixels) between the midpoints of the gaps separating
-/// the stems, left to right, each to be tested with [`stem_one`].  `None` unless the crop's
-/// largest component has no enclosed hole (a 0, an 8, a closed 4), at least two thin stems
+/// the stems, left to right, each to be tested with [`stem_one`].  When the crop's own
+/// threshold already parts the ink into glyph-high components side by side (the page's
+/// threshold joined them), the slices are cut between those.  Otherwise `None` unless the
+/// crop's largest component has no enclosed hole (a 0, an 8, a closed 4), at least two thin stems
 /// (columns inked on [`STEM_COLUMN`] of the rows of its middle band, 30% to 75% of its
 /// height), and middle-band rows that, for the most part ([`STEM_ROWS`]), hold nothing but
 /// those stems (a 4's diagonal, a 7's slanted stroke or a 2's bowl add ink between them).
@@ -199,8 +201,20 @@ pub fn stem_split(gray: &Pix, region: Rect) -> Result<Option<Vec<Rect>>> {
     let Some(CropInk { ink, w, h, .. }) = crop_ink(gray, r)? else { return Ok(None) };
     let (comps, labels) = label(&ink, w, h, true, |v| v);
     let Some(&(gl, g, _)) = comps.iter().max_by_key(|c| c.2) else { return Ok(None) };
-    if g.h < 8 || comps.iter().filter(|c| c.1.h * 3 >= g.h).count() != 1 {
+    if g.h < 8 {
         return Ok(None);
+    }
+    // the crop's own threshold may already part what the page's joined: cut between the parts
+    let mut parts: Vec<Rect> = comps.iter().filter(|c| c.1.h * 3 >= g.h).map(|c| c.1).collect();
+    if parts.len() > 1 {
+        parts.sort_by_key(|p| p.x);
+        if parts.windows(2).any(|p| p[1].x <= p[0].x1()) {
+            return Ok(None);
+        }
+        let mut cuts = vec![0];
+        cuts.extend(parts.windows(2).map(|p| (p[0].x1() + p[1].x) / 2));
+        cuts.push(r.w);
+        return Ok(Some(cuts.windows(2).map(|c| Rect::new(r.x + c[0], r.y, c[1] - c[0], r.h)).collect()));
     }
     let (bg, _) = label(&ink, w, h, false, |v| !v);
     if bg.iter().any(|(_, b, n)| *n >= 2 && b.x > g.x && b.y > g.y && b.x1() < g.x1() && b.y1() < g.y1()) {
@@ -464,6 +478,11 @@ mod tests {
         if let Some(pieces) = stem_split(&u, Rect::new(0, 0, 40, 40)).unwrap() {
             assert!(!pieces.iter().all(|p| stem_one(&u, *p).unwrap()));
         }
+        // 111 that the crop's own threshold parts (the page's joined it): one slice per glyph
+        let parted = draw(|x, y| one_at(x, y, 9.0) || one_at(x, y, 20.0) || one_at(x, y, 31.0));
+        let pieces = stem_split(&parted, Rect::new(0, 0, 40, 40)).unwrap().expect("three parts");
+        assert_eq!(pieces.len(), 3);
+        assert!(pieces.iter().all(|p| stem_one(&parted, *p).unwrap()));
         // one 1 alone is no blob of stems
         assert_eq!(stem_split(&draw(|x, y| one_at(x, y, 20.0)), Rect::new(0, 0, 40, 40)).unwrap(), None);
     }
