@@ -531,6 +531,14 @@ fn in_doubt(ws: &[OcrWord], digit_like: bool) -> bool {
     if is_numeric_text(&joined) { conf < BATCH_CONFIDENT } else { digit_like }
 }
 
+/// Most glyph components of a number whose 1s are checked by shape ([`CellReader::ones_by_shape`]).
+const SHAPE_GLYPHS: usize = 8;
+
+/// Least glyph height (px) for [`CellReader::ones_by_shape`]: a small 0 open at the top and
+/// bottom is two stems, the stem of a small 4 keeps little of its arm; at the development
+/// scans' 11-12 px the shape said 1 for both, from about 17 px up it was right.
+const SHAPE_MIN_HEIGHT: i32 = 14;
+
 /// Number-like cells per batched digit read.
 const STRIP_CELLS: usize = 16;
 
@@ -713,7 +721,20 @@ impl CellReader<'_> {
         // Ink with wide strokes (一, 二, 工 ...) or many pieces is CJK: skip the digit read.
         let half = comps.iter().map(|r| r.h).max().unwrap_or(0) / 2;
         let cjk_like = comps.len() > 6 || comps.iter().any(|r| r.h >= half && r.w * 2 > r.h * 3);
-        let numeric_first = lines == 1 && (digit_like || !cjk_like);
+        // unless the wide ink is upright stems run together (111 whose serif feet blur
+        // into one blob)
+        let hmax = half * 2;
+        let stem_blob = lines == 1 && !digit_like && comps.len() <= 3 && hmax >= SHAPE_MIN_HEIGHT && {
+            let mut any = false;
+            for c in comps.iter().filter(|c| c.h * 4 >= hmax * 3 && c.w as f32 > DIGIT_WIDTH_MAX * c.h as f32) {
+                any = shape::stem_split(self.gray, Rect::new(c.x - 1, region.y, c.w + 2, region.h))?.is_some();
+                if !any {
+                    break;
+                }
+            }
+            any
+        };
+        let numeric_first = lines == 1 && (digit_like || !cjk_like || stem_blob);
         if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
             eprintln!("p{} plan {region:?}: comps {comps:?} lines {lines} digit_like {digit_like} cjk_like {cjk_like}", self.page);
         }
@@ -807,6 +828,61 @@ impl CellReader<'_> {
         }
     }
 
+    /// The reading of a number whose glyphs are 1s by their shape ([`shape::stem_one`], a
+    /// blob of several stems split by [`shape::stem_split`]) where `nums` says otherwise:
+    /// every glyph a 1 gives as many 1s (whatever was read); a reading with one digit per
+    /// glyph gets a 1 for each glyph shaped like one.  Confidence [`STEM_ONE_CONFIDENCE`]
+    /// (in doubt, and a plausible number), the reading kept as an alternative.  `None` when the shapes
+    /// change nothing or say nothing.
+    fn ones_by_shape(&self, nums: &[OcrWord], comps: usize, digit_like: bool, region: Rect, glyphs: &[Rect]) -> Result<Option<Vec<OcrWord>>> {
+        let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
+        let accepted = self.accepts_numeric(nums, comps, digit_like);
+        // a reading of all 1s that covers the ink needs no second look
+        if glyphs.is_empty() || glyphs.len() > SHAPE_GLYPHS || (accepted && !joined.is_empty() && joined.chars().all(|c| c == '1') && !misses_ink(nums, glyphs)) {
+            return Ok(None);
+        }
+        let mut gs = glyphs.to_vec();
+        gs.sort_by_key(|g| g.x);
+        let tallest = gs.iter().map(|g| g.h).max().unwrap_or(0);
+        if tallest < SHAPE_MIN_HEIGHT {
+            return Ok(None);
+        }
+        // each glyph's slice of the region: up to the middle of the gaps to its neighbours
+        let mut pieces: Vec<Rect> = Vec::new();
+        for (i, g) in gs.iter().enumerate() {
+            let lo = if i == 0 { region.x.min(g.x) } else { (gs[i - 1].x1() + g.x) / 2 };
+            let hi = if i + 1 == gs.len() { region.x1().max(g.x1()) } else { (g.x1() + gs[i + 1].x) / 2 };
+            let slice = Rect::new(lo, region.y, (hi - lo).max(1), region.h);
+            match (g.w as f32 > DIGIT_WIDTH_MAX * tallest as f32).then(|| shape::stem_split(self.gray, slice)).transpose()?.flatten() {
+                Some(split) => pieces.extend(split),
+                None => pieces.push(slice),
+            }
+        }
+        let mut ones = Vec::with_capacity(pieces.len());
+        for p in &pieces {
+            ones.push(shape::firm_one(self.gray, *p)?);
+        }
+        let digits: Vec<char> = joined.chars().collect();
+        let reading: String = if ones.iter().all(|&o| o) {
+            "1".repeat(ones.len())
+        } else if accepted && digits.len() == ones.len() && digits.iter().all(|c| c.is_ascii_digit()) {
+            digits.iter().zip(&ones).map(|(&c, &o)| if o { '1' } else { c }).collect()
+        } else {
+            return Ok(None);
+        };
+        if reading == joined {
+            return Ok(None);
+        }
+        // the recogniser's confidence was in its own reading, not in this one
+        let conf = STEM_ONE_CONFIDENCE;
+        let alternatives = if is_numeric_text(&joined) { vec![joined] } else { Vec::new() };
+        let x0 = gs.iter().map(|g| g.x).min().unwrap_or(region.x);
+        let y0 = gs.iter().map(|g| g.y).min().unwrap_or(region.y);
+        let x1 = gs.iter().map(|g| g.x1()).max().unwrap_or(region.x1());
+        let y1 = gs.iter().map(|g| g.y1()).max().unwrap_or(region.y1());
+        Ok(Some(vec![OcrWord { text: reading, rect: Rect::new(x0, y0, x1 - x0, y1 - y0), confidence: conf, alternatives }]))
+    }
+
     /// Whether a digit reading is a plausible number for ink of `comps` glyph components.
     fn accepts_numeric(&self, nums: &[OcrWord], comps: usize, digit_like: bool) -> bool {
         let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
@@ -885,6 +961,18 @@ impl CellReader<'_> {
                     eprintln!("cell {region:?}: unread stroke has the shape of a 1");
                 }
                 nums = vec![OcrWord { text: "1".into(), rect: glyphs[0], confidence: STEM_ONE_CONFIDENCE, alternatives: vec![] }];
+            }
+            // 1s the recogniser made other digits of (a serif 1 read as 4, 11 as 2, a 111
+            // whose feet blur into one blob read as 1): when the glyphs' shapes say 1, the
+            // shape wins, in doubt.
+            if lines == 1
+                && let Some(ones) = self.ones_by_shape(&nums, comps, digit_like, region, &glyphs)?
+            {
+                if debug {
+                    eprintln!("cell {region:?}: {:?} has the shape of {ones:?}", nums.iter().map(|w| w.text.as_str()).collect::<String>());
+                }
+                nums = ones;
+                missed_ink = misses_ink(&nums, &glyphs);
             }
             let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
             let conf = nums.iter().map(|w| w.confidence).fold(1.0f32, f32::min);

@@ -4,6 +4,11 @@
 //! in the upper part (its tail below is open), a 6's in the lower part.  The counter (hole) is
 //! found on the crop's own threshold, halfway between its darkest ink and the paper, which
 //! follows faint print that a page-wide threshold breaks.
+//!
+//! And 1s the recogniser reads as other digits (a serif 1 as 4, 11 as 2, a 111 whose feet blur
+//! into one blob as 1): [`stem_one`] (one upright stem, a flag, a foot), [`firm_one`] (still so
+//! near the paper's level, where the faint arms of a 3 come back), [`stem_split`] (a blob of
+//! several stems cut into one slice per stem).
 
 use super::lept::{Pix, Rect};
 use anyhow::Result;
@@ -91,8 +96,8 @@ pub fn loops(gray: &Pix, region: Rect) -> Result<Option<Loops>> {
     Ok(Some(Loops { glyph: gbox, holes: [holes.first().map(|h| h.0), holes.get(1).map(|h| h.0)], hole_area: big, pieces }))
 }
 
-/// Share of a glyph's rows, and of the rows of its middle band, that hold only its stem for a
-/// 1 (the flag at the top and the foot at the bottom take the rest; a speck touching the stem
+/// Share of a glyph's rows above its foot, and of the rows of its middle band, that hold only
+/// its stem for a 1 (the flag at the top takes the rest; a speck touching the stem
 /// a few more; a 4's diagonal, a 2's or a 7's slanted stroke leave far fewer).
 const STEM_ROWS: f32 = 0.6;
 
@@ -104,7 +109,24 @@ const STEM_ROWS: f32 = 0.6;
 /// Thresholded like [`loops`], on the crop's own ink level.  For thin faint 1s the recogniser
 /// reads as nothing.
 pub fn stem_one(gray: &Pix, region: Rect) -> Result<bool> {
-    let Some(CropInk { ink, w, h, t }) = crop_ink(gray, region)? else { return Ok(false) };
+    stem_one_at(gray, region, 0.5)
+}
+
+/// Where between the crop's darkest ink (0) and its paper (1) [`firm_one`] thresholds a
+/// second time.
+const LIGHT_INK: f32 = 0.75;
+
+/// [`stem_one`], and a 1 still when the crop is thresholded near its paper
+/// ([`LIGHT_INK`]; strokes there may be thicker): the faint arms of a blurred 3 or 2 whose spine alone is dark fall away at
+/// the middle threshold, leaving a stem and a flag, but come back at the light one.  For a
+/// glyph the recogniser read as another digit.
+pub fn firm_one(gray: &Pix, region: Rect) -> Result<bool> {
+    Ok(stem_one_at(gray, region, 0.5)? && stem_one_at(gray, region, LIGHT_INK)?)
+}
+
+/// [`stem_one`] at threshold `frac` of the way from the crop's darkest ink to its paper.
+fn stem_one_at(gray: &Pix, region: Rect, frac: f32) -> Result<bool> {
+    let Some(CropInk { ink, w, h, t }) = crop_ink_at(gray, region, frac)? else { return Ok(false) };
     let (comps, labels) = label(&ink, w, h, true, |v| v);
     let Some(&(gl, g, _)) = comps.iter().max_by_key(|c| c.2) else { return Ok(false) };
     if g.h < 8 || g.w > g.h || comps.iter().filter(|c| c.1.h * 3 >= g.h).count() != 1 {
@@ -136,17 +158,19 @@ pub fn stem_one(gray: &Pix, region: Rect) -> Result<bool> {
     let stem_left = stem_right - stem_w + 1;
     // thin next to its height (printed 1s: a fifth at most; a blurred 0 or a blob seen as a
     // bar is stubbier)
-    if stem_w * 5 > g.h {
+    // (at the light threshold blur thickens every stroke, up to a third of the height)
+    if stem_w * if frac <= 0.5 { 5 } else { 3 } > g.h {
         return Ok(false);
     }
     let slack = (stem_w / 2).max(1);
     let on_stem = |(a, b): (i32, i32)| a >= stem_left - slack && b <= stem_right + slack;
-    let stem_rows = rows.iter().filter(|&&r| on_stem(r)).count();
     // middle band (30% .. 75% of the height): mostly the stem alone
     let band: Vec<(i32, i32)> = rows.iter().enumerate().filter(|(i, _)| *i * 100 >= rows.len() * 30 && *i * 100 < rows.len() * 75).map(|(_, &r)| r).collect();
     let band_ok = band.iter().filter(|&&r| on_stem(r)).count() as f32 >= STEM_ROWS * band.len() as f32;
     // above the foot (bottom fifth) nothing right of the stem
     let foot = rows.len() * 4 / 5;
+    // above the foot (checked on its own below): mostly the stem alone, the flag the rest
+    let stem_rows = rows[..foot].iter().filter(|&&r| on_stem(r)).count();
     let right_clear = rows[..foot].iter().all(|r| r.1 <= stem_right + slack);
     // a foot, when there is one, reaches both ways (the half of a 0 left by faint print, a
     // ')', curls back one way only)
@@ -156,7 +180,79 @@ pub fn stem_one(gray: &Pix, region: Rect) -> Result<bool> {
     if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
         eprintln!("stem_one {region:?}: t {t} glyph {g:?} rows {rows:?} stem {stem_left}..{stem_right} stem_rows {stem_rows} band_ok {band_ok} right_clear {right_clear} foot_ok {foot_ok}");
     }
-    Ok(stem_rows as f32 >= STEM_ROWS * rows.len() as f32 && band_ok && right_clear && foot_ok)
+    Ok(stem_rows as f32 >= STEM_ROWS * foot as f32 && band_ok && right_clear && foot_ok)
+}
+
+/// Share of the rows of a glyph's middle band that a stem column must hold ink on.
+const STEM_COLUMN: f32 = 0.9;
+
+/// The digits of one ink component that holds several upright stems side by side (1s whose
+/// serif feet or flags blur into one blob: 111 printed in a serif font, or 11 under a seal
+/// ring): the slices of `region` (page pixels) between the midpoints of the gaps separating
+/// the stems, left to right, each to be tested with [`stem_one`].  When the crop's own
+/// threshold already parts the ink into glyph-high components side by side (the page's
+/// threshold joined them), the slices are cut between those.  Otherwise `None` unless the
+/// crop's largest component has no enclosed hole (a 0, an 8, a closed 4), at least two thin stems
+/// (columns inked on [`STEM_COLUMN`] of the rows of its middle band, 30% to 75% of its
+/// height), and middle-band rows that, for the most part ([`STEM_ROWS`]), hold nothing but
+/// those stems (a 4's diagonal, a 7's slanted stroke or a 2's bowl add ink between them).
+pub fn stem_split(gray: &Pix, region: Rect) -> Result<Option<Vec<Rect>>> {
+    let Some(r) = region.clip(gray.width(), gray.height()) else { return Ok(None) };
+    let Some(CropInk { ink, w, h, .. }) = crop_ink(gray, r)? else { return Ok(None) };
+    let (comps, labels) = label(&ink, w, h, true, |v| v);
+    let Some(&(gl, g, _)) = comps.iter().max_by_key(|c| c.2) else { return Ok(None) };
+    if g.h < 8 {
+        return Ok(None);
+    }
+    // the crop's own threshold may already part what the page's joined: cut between the parts
+    let mut parts: Vec<Rect> = comps.iter().filter(|c| c.1.h * 3 >= g.h).map(|c| c.1).collect();
+    if parts.len() > 1 {
+        parts.sort_by_key(|p| p.x);
+        if parts.windows(2).any(|p| p[1].x <= p[0].x1()) {
+            return Ok(None);
+        }
+        let mut cuts = vec![0];
+        cuts.extend(parts.windows(2).map(|p| (p[0].x1() + p[1].x) / 2));
+        cuts.push(r.w);
+        return Ok(Some(cuts.windows(2).map(|c| Rect::new(r.x + c[0], r.y, c[1] - c[0], r.h)).collect()));
+    }
+    let (bg, _) = label(&ink, w, h, false, |v| !v);
+    if bg.iter().any(|(_, b, n)| *n >= 2 && b.x > g.x && b.y > g.y && b.x1() < g.x1() && b.y1() < g.y1()) {
+        return Ok(None);
+    }
+    let mine = |x: i32, y: i32| labels[y as usize * w + x as usize] == Some(gl);
+    let (b0, b1) = (g.y + g.h * 30 / 100, g.y + g.h * 75 / 100);
+    let band = (b1 - b0).max(1);
+    let stem_col: Vec<bool> = (g.x..g.x1()).map(|x| (b0..b1).filter(|&y| mine(x, y)).count() as f32 >= STEM_COLUMN * band as f32).collect();
+    let mut stems: Vec<(i32, i32)> = Vec::new();
+    for (i, &s) in stem_col.iter().enumerate() {
+        let x = g.x + i as i32;
+        match stems.last_mut() {
+            Some(last) if s && last.1 == x - 1 => last.1 = x,
+            _ if s => stems.push((x, x)),
+            _ => {}
+        }
+    }
+    if stems.len() < 2 || stems.iter().any(|(a, b)| (b - a + 1) * 5 > g.h) {
+        return Ok(None);
+    }
+    // the stems stand apart: a gap at least as wide as a stem between each two
+    let stem_w = stems.iter().map(|(a, b)| b - a + 1).max().unwrap_or(1);
+    if stems.windows(2).any(|p| p[1].0 - p[0].1 - 1 < stem_w) {
+        return Ok(None);
+    }
+    let slack = (stem_w / 2).max(1);
+    let only_stems = (b0..b1).filter(|&y| (g.x..g.x1()).all(|x| !mine(x, y) || stems.iter().any(|&(a, b)| x >= a - slack && x <= b + slack))).count();
+    if (only_stems as f32) < STEM_ROWS * band as f32 {
+        return Ok(None);
+    }
+    let mut cuts = vec![0];
+    cuts.extend(stems.windows(2).map(|p| (p[0].1 + p[1].0 + 1) / 2));
+    cuts.push(r.w);
+    if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
+        eprintln!("stem_split {region:?}: glyph {g:?} stems {stems:?} cuts {cuts:?}");
+    }
+    Ok(Some(cuts.windows(2).map(|c| Rect::new(r.x + c[0], r.y, c[1] - c[0], r.h)).collect()))
 }
 
 /// The ink of a crop on its own threshold, halfway between its darkest ink and its paper
@@ -172,6 +268,11 @@ struct CropInk {
 /// [`CropInk`] of `region` of the 8 bpp `gray` (paper white); `None` when the crop is under
 /// 3 px either way or has no clear ink (less than 40 levels between ink and paper).
 fn crop_ink(gray: &Pix, region: Rect) -> Result<Option<CropInk>> {
+    crop_ink_at(gray, region, 0.5)
+}
+
+/// [`crop_ink`] thresholded at `frac` of the way from the darkest ink to the paper.
+fn crop_ink_at(gray: &Pix, region: Rect, frac: f32) -> Result<Option<CropInk>> {
     let Some(r) = region.clip(gray.width(), gray.height()) else { return Ok(None) };
     let bytes = gray.clip(r)?.gray_bytes()?;
     let (w, h) = (r.w as usize, r.h as usize);
@@ -185,7 +286,7 @@ fn crop_ink(gray: &Pix, region: Rect) -> Result<Option<CropInk>> {
     if paper - dark < 40 {
         return Ok(None);
     }
-    let t = (dark + paper) / 2;
+    let t = dark + ((paper - dark) as f32 * frac).round() as i32;
     Ok(Some(CropInk { ink: bytes.iter().map(|&b| (b as i32) < t).collect(), w, h, t }))
 }
 
@@ -315,6 +416,75 @@ mod tests {
         assert!(!is_one(&draw(|x, y| ring(x, y, 20.0, 20.0, 7.0, 11.0, 2.5) && x >= 23.0)));
         // a stubby bar (a blurred blob)
         assert!(!is_one(&draw(|x, y| (18.0..=22.0).contains(&x) && (12.0..=27.0).contains(&y))));
+    }
+
+    /// A 40x40 image of gray levels `level(x, y)`.
+    fn draw_gray(level: impl Fn(f32, f32) -> u8) -> Pix {
+        let (w, h) = (40u32, 40u32);
+        let bytes: Vec<u8> = (0..w * h).map(|i| level((i % w) as f32, (i / w) as f32)).collect();
+        Pix::from_gray(w, h, &bytes).unwrap()
+    }
+
+    #[test]
+    fn a_spine_with_faint_arms_is_no_firm_one() {
+        // a blurred 3 whose spine alone is dark: at the middle threshold only the spine is ink
+        let three = draw_gray(|x, y| {
+            let spine = (23.0..=25.0).contains(&x) && (8.0..=31.0).contains(&y);
+            let arm = |y0: f32| (y0..=y0 + 2.0).contains(&y) && (13.0..23.0).contains(&x);
+            if spine {
+                0
+            } else if arm(8.0) || arm(19.0) || arm(29.0) {
+                170
+            } else {
+                255
+            }
+        });
+        assert!(stem_one(&three, Rect::new(0, 0, 40, 40)).unwrap());
+        assert!(!firm_one(&three, Rect::new(0, 0, 40, 40)).unwrap());
+        // a 1 blurred a little all round stays one
+        let one = draw_gray(|x, y| {
+            let stem = (19.0..=21.0).contains(&x) && (8.0..=31.0).contains(&y);
+            let flag = (8.0..=12.0).contains(&y) && x >= 15.0 && x <= 21.0 && (x - 15.0) >= (y - 8.0) * 1.2;
+            let foot = (30.0..=31.0).contains(&y) && (15.0..=25.0).contains(&x);
+            let halo = (18.0..=22.0).contains(&x) && (7.0..=32.0).contains(&y);
+            if stem || flag || foot {
+                0
+            } else if halo {
+                200
+            } else {
+                255
+            }
+        });
+        assert!(firm_one(&one, Rect::new(0, 0, 40, 40)).unwrap());
+    }
+
+    #[test]
+    fn ones_joined_at_their_feet_split_into_stems() {
+        // 11 in a serif font, the feet running into one bar
+        let one_at = |x: f32, y: f32, cx: f32| {
+            let stem = (cx - 1.0..=cx + 1.0).contains(&x) && (8.0..=31.0).contains(&y);
+            let flag = (8.0..=11.0).contains(&y) && x >= cx - 5.0 && x <= cx + 1.0 && (x - (cx - 5.0)) >= (y - 8.0) * 1.5;
+            stem || flag
+        };
+        let eleven = draw(|x, y| one_at(x, y, 13.0) || one_at(x, y, 27.0) || ((30.0..=31.0).contains(&y) && (9.0..=31.0).contains(&x)));
+        let pieces = stem_split(&eleven, Rect::new(0, 0, 40, 40)).unwrap().expect("two stems");
+        assert_eq!(pieces.len(), 2);
+        assert!(pieces.iter().all(|p| stem_one(&eleven, *p).unwrap()));
+        // a 0 has a hole; a U (a 0 broken at the top) has its stems, but its halves curl
+        // towards each other
+        let zero = draw(|x, y| ring(x, y, 20.0, 20.0, 7.0, 11.0, 2.5));
+        assert_eq!(stem_split(&zero, Rect::new(0, 0, 40, 40)).unwrap(), None);
+        let u = draw(|x, y| ring(x, y, 20.0, 20.0, 7.0, 11.0, 2.5) && y >= 14.0);
+        if let Some(pieces) = stem_split(&u, Rect::new(0, 0, 40, 40)).unwrap() {
+            assert!(!pieces.iter().all(|p| stem_one(&u, *p).unwrap()));
+        }
+        // 111 that the crop's own threshold parts (the page's joined it): one slice per glyph
+        let parted = draw(|x, y| one_at(x, y, 9.0) || one_at(x, y, 20.0) || one_at(x, y, 31.0));
+        let pieces = stem_split(&parted, Rect::new(0, 0, 40, 40)).unwrap().expect("three parts");
+        assert_eq!(pieces.len(), 3);
+        assert!(pieces.iter().all(|p| stem_one(&parted, *p).unwrap()));
+        // one 1 alone is no blob of stems
+        assert_eq!(stem_split(&draw(|x, y| one_at(x, y, 20.0)), Rect::new(0, 0, 40, 40)).unwrap(), None);
     }
 
     #[test]
