@@ -798,10 +798,22 @@ impl CellReader<'_> {
             // made of it (a faint or blurred 0 reads as 9, 6 or 4, or as nothing).
             if glyphs.len() == 1 && lines == 1 {
                 let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
-                if joined != "0"
-                    && let Some(l) = shape::loops(self.gray, region)?
-                    && shape::loop_digit(&l) == Some('0')
+                let shown = if joined != "0" { shape::loops(self.gray, region)?.as_ref().and_then(shape::loop_digit) } else { None };
+                // A lone digit the recogniser read as another than its holes show (a small 9
+                // read as 3): the shape's digit is offered as an alternative reading, for the
+                // checks to choose (never taken on its own).
+                if let (Some(d), [w]) = (shown, nums.as_mut_slice())
+                    && d != '0'
+                    && w.text.chars().count() == 1
+                    && w.text.chars().all(|c| c.is_ascii_digit() && c != d)
+                    && !w.alternatives.iter().any(|a| a.chars().eq([d]))
                 {
+                    if debug {
+                        eprintln!("cell {region:?}: {joined:?} has the loops of a {d}");
+                    }
+                    w.alternatives.push(d.to_string());
+                }
+                if shown == Some('0') {
                     if debug {
                         eprintln!("cell {region:?}: {joined:?} has the loop of a 0");
                     }

@@ -12,6 +12,11 @@
 //!    one digit swapped for a confusable digit (0/8/6/9, 1/7, 3/8, 5/6) — that makes all its
 //!    checks pass.  No reading or several readings: nothing changes (a report's own mistake
 //!    stays as printed and the checks flag it).
+//!    2b. *Two misreadings on the same checks*: when no single cell's reading explains the
+//!    failures, two cells in doubt that share a check and are each in a failed check of their
+//!    own are changed together, when exactly one pair of readings makes every check over
+//!    either cell pass (`0 0 | 0` read `9 9 | 0`: the row and both columns fail; `9 0 | 9` read
+//!    `3 6 | 9`: the row passes by accident, both columns fail).
 //! 3. *Shifted row*: a requests row that lost one number (six of seven read, the position of
 //!    the lost one unknown) is tried with the gap at every position, the gap filled by the row
 //!    total; the arrangements whose row and column checks all pass are kept, and the row is
@@ -223,6 +228,9 @@ pub fn repair_mapping(m: &mut Mapping) -> Vec<Repair> {
         let before = out.len();
         unreadable(m, &s, &mut out);
         breaking(m, &s, &mut out);
+        if out.len() == before {
+            joint(m, &s, &mut out);
+        }
         shifted_rows(m, &s, doc_doubt, &mut out);
         missing(m, &s, doc_doubt, &mut out);
         if out.len() == before {
@@ -355,6 +363,112 @@ fn breaking(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
             evidence: format!("{} failed; with this reading all pass ({})", describe(s, failing), describe(s, &ks)),
             cells: vec![],
         });
+    }
+}
+
+/// Readings of cell i (other than its value) as numbers, for joint changes.
+fn other_readings(m: &Mapping, i: usize) -> Vec<(f64, String, &'static str)> {
+    let c = &m.cells[i];
+    let cur = c.number();
+    readings(&c.raw, &c.alternatives)
+        .into_iter()
+        .filter_map(|(v, why)| {
+            let x = v.parse::<f64>().ok()?;
+            (!cur.is_some_and(|y| (x - y).abs() < 1e-9)).then_some((x, v, why))
+        })
+        .collect()
+}
+
+/// Most suspects rule 2b looks at (cells in doubt in failed checks); beyond that the failures
+/// are too many for two misreadings to explain them.
+const JOINT_SUSPECTS: usize = 120;
+
+/// Rule 2b: two misreadings that break the same checks.  Two cells in doubt that share a check
+/// (a row or a column) and are each in a failed check the other is not in (so each cell's
+/// value is pinned by a check of its own) are changed together to readings — alternatives,
+/// look-alikes, one confusable digit — with which every check over either cell passes (all
+/// evaluable).  Taken only when no single cell's reading explains any of these failures and
+/// exactly one pair of readings does: `0 0 | 0` read `9 9 | 0` (row and both columns fail,
+/// no one cell fixes the row) or `9 0 | 9` read `3 6 | 9` (the row passes by accident, both
+/// columns fail).
+fn joint(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
+    let none = HashMap::new();
+    let failed: Vec<bool> = (0..s.checks.len()).map(|k| passes(m, s, k, &none) == Some(false)).collect();
+    if !failed.iter().any(|&f| f) {
+        return;
+    }
+    let checks_of: Vec<Vec<usize>> = (0..m.cells.len()).map(|i| s.of(i)).collect();
+    let suspects: Vec<usize> = (0..m.cells.len())
+        .filter(|&i| {
+            let c = &m.cells[i];
+            c.value.is_some() && c.word_confidence < CERTAIN && c.method != "derived" && c.method != "inferred" && checks_of[i].iter().any(|&k| failed[k])
+        })
+        .collect();
+    if suspects.len() > JOINT_SUSPECTS {
+        return;
+    }
+    let all_pass = |ov: &HashMap<usize, f64>, ks: &[usize]| ks.iter().all(|&k| passes(m, s, k, ov) == Some(true));
+    let reads: HashMap<usize, Vec<(f64, String, &'static str)>> = suspects.iter().map(|&i| (i, other_readings(m, i))).collect();
+    // failed checks one reading of one cell explains (with all the cell's checks passing)
+    let mut single: Vec<usize> = Vec::new();
+    for &i in &suspects {
+        if reads[&i].iter().any(|(x, _, _)| all_pass(&HashMap::from([(i, *x)]), &checks_of[i])) {
+            single.extend(checks_of[i].iter().copied().filter(|&k| failed[k]));
+        }
+    }
+    // pairs of readings
+    type Pair = ((usize, String, &'static str), (usize, String, &'static str), Vec<usize>);
+    let mut found: Vec<Pair> = Vec::new();
+    for (a, &i) in suspects.iter().enumerate() {
+        for &j in &suspects[a + 1..] {
+            let (ki, kj) = (&checks_of[i], &checks_of[j]);
+            if !ki.iter().any(|k| kj.contains(k)) {
+                continue;
+            }
+            // each pinned by a failed check of its own
+            if !ki.iter().any(|&k| failed[k] && !kj.contains(&k)) || !kj.iter().any(|&k| failed[k] && !ki.contains(&k)) {
+                continue;
+            }
+            let mut ks: Vec<usize> = ki.iter().chain(kj.iter()).copied().collect();
+            ks.sort_unstable();
+            ks.dedup();
+            for (x, v, why) in &reads[&i] {
+                for (y, w, why2) in &reads[&j] {
+                    if all_pass(&HashMap::from([(i, *x), (j, *y)]), &ks) {
+                        found.push(((i, v.clone(), *why), (j, w.clone(), *why2), ks.clone()));
+                    }
+                }
+            }
+        }
+    }
+    for (n, (a, b, ks)) in found.iter().enumerate() {
+        let fails: Vec<usize> = ks.iter().copied().filter(|&k| failed[k]).collect();
+        // another pair, or one cell, explaining some of the same failures: ambiguous
+        let rival = found.iter().enumerate().any(|(o, x)| o != n && x.2.iter().any(|k| fails.contains(k)));
+        if rival || fails.iter().any(|k| single.contains(k)) {
+            continue;
+        }
+        for (i, v, why) in [a, b] {
+            let raw = m.cells[*i].raw.clone();
+            let other = if i == &a.0 { b.0 } else { a.0 };
+            let other_loc = loc(&m.cells[other]);
+            let cell = &mut m.cells[*i];
+            set_value(cell, v.clone(), false);
+            out.push(Repair {
+                location: loc(cell),
+                raw,
+                repaired: v.clone(),
+                reason: (*why).into(),
+                evidence: format!(
+                    "{} failed; changed together with {other_loc} (no single reading explains them), with these readings all pass ({}); no other pair of readings does",
+                    describe(s, &fails),
+                    describe(s, ks)
+                ),
+                cells: vec![],
+            });
+        }
+        // one pair per round: the failures are evaluated again before the next
+        return;
     }
 }
 
