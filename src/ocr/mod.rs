@@ -759,6 +759,7 @@ impl CellReader<'_> {
             Plan::Ink { region, comps, lines, digit_like, numeric_first, glyphs } => (region, comps, lines, digit_like, numeric_first, glyphs),
         };
         let debug = std::env::var_os("NIANBAO_OCR_DEBUG").is_some();
+        let mut stray: Option<Vec<OcrWord>> = None;
         if numeric_first {
             // the batched reading, or (when it was missing or implausible) this cell alone
             let mut nums = match nums {
@@ -851,17 +852,39 @@ impl CellReader<'_> {
                 return Ok(ws);
             }
             let _ = (conf, glyphs);
+            // digits with a stray mark at an end (`1.`: a speck of a seal beside a 1) are kept
+            // when the text reading finds nothing but punctuation there (`。`): the cell is
+            // then unparseable as read, and the repair stage drops the mark only if the checks
+            // agree
+            if crate::values::cleaned_number(&joined, false).is_some() {
+                stray = Some(nums);
+            }
         }
-        if let Some(ws) = text {
+        let ws = match text {
+            Some(ws) => ws,
+            None => {
+                let mode = if lines == 1 { ReadMode::TextLine } else { ReadMode::TextBlock };
+                let t = std::time::Instant::now();
+                let r = engine.read(region, mode)?;
+                if debug {
+                    eprintln!("text cell {region:?} {mode:?} {:?}", t.elapsed());
+                }
+                r
+            }
+        };
+        if let Some(nums) = stray
+            && ws.iter().all(|w| w.text.chars().all(|c| !c.is_alphanumeric()))
+        {
+            if debug {
+                eprintln!("cell {region:?}: text reading {:?} is only marks, digits with a stray mark kept", ws.iter().map(|w| w.text.as_str()).collect::<String>());
+            }
+            let mut ws = merge_numeric(nums);
+            for w in &mut ws {
+                w.confidence = w.confidence.min(MISSED_INK_CONFIDENCE);
+            }
             return Ok(ws);
         }
-        let mode = if lines == 1 { ReadMode::TextLine } else { ReadMode::TextBlock };
-        let t = std::time::Instant::now();
-        let r = engine.read(region, mode);
-        if debug {
-            eprintln!("text cell {region:?} {mode:?} {:?}", t.elapsed());
-        }
-        r
+        Ok(ws)
     }
 }
 

@@ -229,7 +229,7 @@ pub fn repair_mapping(m: &mut Mapping) -> Vec<Repair> {
         unreadable(m, &s, &mut out);
         breaking(m, &s, &mut out);
         if out.len() == before {
-            joint(m, &s, &mut out);
+            joint(m, &s, doc_doubt, &mut out);
         }
         shifted_rows(m, &s, doc_doubt, &mut out);
         missing(m, &s, doc_doubt, &mut out);
@@ -390,8 +390,9 @@ const JOINT_SUSPECTS: usize = 120;
 /// evaluable).  Taken only when no single cell's reading explains any of these failures and
 /// exactly one pair of readings does: `0 0 | 0` read `9 9 | 0` (row and both columns fail,
 /// no one cell fixes the row) or `9 0 | 9` read `3 6 | 9` (the row passes by accident, both
-/// columns fail).
-fn joint(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
+/// columns fail).  The second cell may be one that was not read (a seal over it) and whose
+/// value two of its checks determine alike once the first is changed: `8 | ?` for `0 | 0`.
+fn joint(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>) {
     let none = HashMap::new();
     let failed: Vec<bool> = (0..s.checks.len()).map(|k| passes(m, s, k, &none) == Some(false)).collect();
     if !failed.iter().any(|&f| f) {
@@ -441,6 +442,31 @@ fn joint(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
             }
         }
     }
+    // a misreading beside a cell that was not read (a seal over it): the unread cell takes
+    // the value its checks imply, which must be determined twice over (two checks agreeing)
+    let unknown: Vec<usize> = (0..m.cells.len()).filter(|&j| m.cells[j].value.is_none() && missing_in_doubt(m, j, doc_doubt)).collect();
+    for &i in &suspects {
+        for &j in &unknown {
+            let (ki, kj) = (&checks_of[i], &checks_of[j]);
+            if kj.len() < 2 || !ki.iter().any(|k| kj.contains(k)) || !ki.iter().any(|&k| failed[k] && !kj.contains(&k)) {
+                continue;
+            }
+            let mut ks: Vec<usize> = ki.iter().chain(kj.iter()).copied().collect();
+            ks.sort_unstable();
+            ks.dedup();
+            for (x, v, why) in &reads[&i] {
+                let ov = HashMap::from([(i, *x)]);
+                let vals: Vec<f64> = kj.iter().filter_map(|&k| implied(m, s, k, j, &ov)).collect();
+                let Some(&y) = vals.first() else { continue };
+                if vals.len() < 2 || vals.iter().any(|z| (z - y).abs() > 1e-9) || y < 0.0 || y.fract() != 0.0 {
+                    continue;
+                }
+                if all_pass(&HashMap::from([(i, *x), (j, y)]), &ks) {
+                    found.push(((i, v.clone(), *why), (j, fmt(y), "inferred"), ks.clone()));
+                }
+            }
+        }
+    }
     for (n, (a, b, ks)) in found.iter().enumerate() {
         let fails: Vec<usize> = ks.iter().copied().filter(|&k| failed[k]).collect();
         // another pair, or one cell, explaining some of the same failures: ambiguous
@@ -453,14 +479,15 @@ fn joint(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
             let other = if i == &a.0 { b.0 } else { a.0 };
             let other_loc = loc(&m.cells[other]);
             let cell = &mut m.cells[*i];
-            set_value(cell, v.clone(), false);
+            set_value(cell, v.clone(), *why == "inferred");
+            let what = if *why == "inferred" { "not read; determined by its checks" } else { "changed" };
             out.push(Repair {
                 location: loc(cell),
                 raw,
                 repaired: v.clone(),
                 reason: (*why).into(),
                 evidence: format!(
-                    "{} failed; changed together with {other_loc} (no single reading explains them), with these readings all pass ({}); no other pair of readings does",
+                    "{} failed; {what} together with {other_loc} (no single reading explains them), with these values all pass ({}); no other pair of readings does",
                     describe(s, &fails),
                     describe(s, ks)
                 ),
