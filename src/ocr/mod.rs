@@ -899,6 +899,7 @@ impl CellReader<'_> {
             Plan::Ink { region, comps, lines, digit_like, numeric_first, glyphs } => (region, comps, lines, digit_like, numeric_first, glyphs),
         };
         let debug = std::env::var_os("NIANBAO_OCR_DEBUG").is_some();
+        let mut stray: Option<Vec<OcrWord>> = None;
         if numeric_first {
             // the batched reading, or (when it was missing or implausible) this cell alone
             let mut nums = match nums {
@@ -938,10 +939,22 @@ impl CellReader<'_> {
             // made of it (a faint or blurred 0 reads as 9, 6 or 4, or as nothing).
             if glyphs.len() == 1 && lines == 1 {
                 let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
-                if joined != "0"
-                    && let Some(l) = shape::loops(self.gray, region)?
-                    && shape::loop_digit(&l) == Some('0')
+                let shown = if joined != "0" { shape::loops(self.gray, region)?.as_ref().and_then(shape::loop_digit) } else { None };
+                // A lone digit the recogniser read as another than its holes show (a small 9
+                // read as 3): the shape's digit is offered as an alternative reading, for the
+                // checks to choose (never taken on its own).
+                if let (Some(d), [w]) = (shown, nums.as_mut_slice())
+                    && d != '0'
+                    && w.text.chars().count() == 1
+                    && w.text.chars().all(|c| c.is_ascii_digit() && c != d)
+                    && !w.alternatives.iter().any(|a| a.chars().eq([d]))
                 {
+                    if debug {
+                        eprintln!("cell {region:?}: {joined:?} has the loops of a {d}");
+                    }
+                    w.alternatives.push(d.to_string());
+                }
+                if shown == Some('0') {
                     if debug {
                         eprintln!("cell {region:?}: {joined:?} has the loop of a 0");
                     }
@@ -991,17 +1004,39 @@ impl CellReader<'_> {
                 return Ok(ws);
             }
             let _ = (conf, glyphs);
+            // digits with a stray mark at an end (`1.`: a speck of a seal beside a 1) are kept
+            // when the text reading finds nothing but punctuation there (`。`): the cell is
+            // then unparseable as read, and the repair stage drops the mark only if the checks
+            // agree
+            if crate::values::cleaned_number(&joined, false).is_some() {
+                stray = Some(nums);
+            }
         }
-        if let Some(ws) = text {
+        let ws = match text {
+            Some(ws) => ws,
+            None => {
+                let mode = if lines == 1 { ReadMode::TextLine } else { ReadMode::TextBlock };
+                let t = std::time::Instant::now();
+                let r = engine.read(region, mode)?;
+                if debug {
+                    eprintln!("text cell {region:?} {mode:?} {:?}", t.elapsed());
+                }
+                r
+            }
+        };
+        if let Some(nums) = stray
+            && ws.iter().all(|w| w.text.chars().all(|c| !c.is_alphanumeric()))
+        {
+            if debug {
+                eprintln!("cell {region:?}: text reading {:?} is only marks, digits with a stray mark kept", ws.iter().map(|w| w.text.as_str()).collect::<String>());
+            }
+            let mut ws = merge_numeric(nums);
+            for w in &mut ws {
+                w.confidence = w.confidence.min(MISSED_INK_CONFIDENCE);
+            }
             return Ok(ws);
         }
-        let mode = if lines == 1 { ReadMode::TextLine } else { ReadMode::TextBlock };
-        let t = std::time::Instant::now();
-        let r = engine.read(region, mode);
-        if debug {
-            eprintln!("text cell {region:?} {mode:?} {:?}", t.elapsed());
-        }
-        r
+        Ok(ws)
     }
 }
 

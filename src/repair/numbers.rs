@@ -12,6 +12,11 @@
 //!    one digit swapped for a confusable digit (0/8/6/9, 1/7, 3/8, 5/6) — that makes all its
 //!    checks pass.  No reading or several readings: nothing changes (a report's own mistake
 //!    stays as printed and the checks flag it).
+//!    2b. *Two misreadings on the same checks*: when no single cell's reading explains the
+//!    failures, two cells in doubt that share a check and are each in a failed check of their
+//!    own are changed together, when exactly one pair of readings makes every check over
+//!    either cell pass (`0 0 | 0` read `9 9 | 0`: the row and both columns fail; `9 0 | 9` read
+//!    `3 6 | 9`: the row passes by accident, both columns fail).
 //! 3. *Shifted row*: a requests row that lost one number (six of seven read, the position of
 //!    the lost one unknown) is tried with the gap at every position, the gap filled by the row
 //!    total; the arrangements whose row and column checks all pass are kept, and the row is
@@ -223,6 +228,9 @@ pub fn repair_mapping(m: &mut Mapping) -> Vec<Repair> {
         let before = out.len();
         unreadable(m, &s, &mut out);
         breaking(m, &s, &mut out);
+        if out.len() == before {
+            joint(m, &s, doc_doubt, &mut out);
+        }
         shifted_rows(m, &s, doc_doubt, &mut out);
         missing(m, &s, doc_doubt, &mut out);
         if out.len() == before {
@@ -355,6 +363,139 @@ fn breaking(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
             evidence: format!("{} failed; with this reading all pass ({})", describe(s, failing), describe(s, &ks)),
             cells: vec![],
         });
+    }
+}
+
+/// Readings of cell i (other than its value) as numbers, for joint changes.
+fn other_readings(m: &Mapping, i: usize) -> Vec<(f64, String, &'static str)> {
+    let c = &m.cells[i];
+    let cur = c.number();
+    readings(&c.raw, &c.alternatives)
+        .into_iter()
+        .filter_map(|(v, why)| {
+            let x = v.parse::<f64>().ok()?;
+            (!cur.is_some_and(|y| (x - y).abs() < 1e-9)).then_some((x, v, why))
+        })
+        .collect()
+}
+
+/// Most suspects rule 2b looks at (cells in doubt in failed checks); beyond that the failures
+/// are too many for two misreadings to explain them.
+const JOINT_SUSPECTS: usize = 120;
+
+/// Rule 2b: two misreadings that break the same checks.  Two cells in doubt that share a check
+/// (a row or a column) and are each in a failed check the other is not in (so each cell's
+/// value is pinned by a check of its own) are changed together to readings — alternatives,
+/// look-alikes, one confusable digit — with which every check over either cell passes (all
+/// evaluable).  Taken only when no single cell's reading explains any of these failures and
+/// exactly one pair of readings does: `0 0 | 0` read `9 9 | 0` (row and both columns fail,
+/// no one cell fixes the row) or `9 0 | 9` read `3 6 | 9` (the row passes by accident, both
+/// columns fail).  The second cell may be one that was not read (a seal over it) and whose
+/// value two of its checks determine alike once the first is changed: `8 | ?` for `0 | 0`.
+fn joint(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>) {
+    let none = HashMap::new();
+    let failed: Vec<bool> = (0..s.checks.len()).map(|k| passes(m, s, k, &none) == Some(false)).collect();
+    if !failed.iter().any(|&f| f) {
+        return;
+    }
+    let checks_of: Vec<Vec<usize>> = (0..m.cells.len()).map(|i| s.of(i)).collect();
+    let suspects: Vec<usize> = (0..m.cells.len())
+        .filter(|&i| {
+            let c = &m.cells[i];
+            c.value.is_some() && c.word_confidence < CERTAIN && c.method != "derived" && c.method != "inferred" && checks_of[i].iter().any(|&k| failed[k])
+        })
+        .collect();
+    if suspects.len() > JOINT_SUSPECTS {
+        return;
+    }
+    let all_pass = |ov: &HashMap<usize, f64>, ks: &[usize]| ks.iter().all(|&k| passes(m, s, k, ov) == Some(true));
+    let reads: HashMap<usize, Vec<(f64, String, &'static str)>> = suspects.iter().map(|&i| (i, other_readings(m, i))).collect();
+    // failed checks one reading of one cell explains (with all the cell's checks passing)
+    let mut single: Vec<usize> = Vec::new();
+    for &i in &suspects {
+        if reads[&i].iter().any(|(x, _, _)| all_pass(&HashMap::from([(i, *x)]), &checks_of[i])) {
+            single.extend(checks_of[i].iter().copied().filter(|&k| failed[k]));
+        }
+    }
+    // pairs of readings
+    type Pair = ((usize, String, &'static str), (usize, String, &'static str), Vec<usize>);
+    let mut found: Vec<Pair> = Vec::new();
+    for (a, &i) in suspects.iter().enumerate() {
+        for &j in &suspects[a + 1..] {
+            let (ki, kj) = (&checks_of[i], &checks_of[j]);
+            if !ki.iter().any(|k| kj.contains(k)) {
+                continue;
+            }
+            // each pinned by a failed check of its own
+            if !ki.iter().any(|&k| failed[k] && !kj.contains(&k)) || !kj.iter().any(|&k| failed[k] && !ki.contains(&k)) {
+                continue;
+            }
+            let mut ks: Vec<usize> = ki.iter().chain(kj.iter()).copied().collect();
+            ks.sort_unstable();
+            ks.dedup();
+            for (x, v, why) in &reads[&i] {
+                for (y, w, why2) in &reads[&j] {
+                    if all_pass(&HashMap::from([(i, *x), (j, *y)]), &ks) {
+                        found.push(((i, v.clone(), *why), (j, w.clone(), *why2), ks.clone()));
+                    }
+                }
+            }
+        }
+    }
+    // a misreading beside a cell that was not read (a seal over it): the unread cell takes
+    // the value its checks imply, which must be determined twice over (two checks agreeing)
+    let unknown: Vec<usize> = (0..m.cells.len()).filter(|&j| m.cells[j].value.is_none() && missing_in_doubt(m, j, doc_doubt)).collect();
+    for &i in &suspects {
+        for &j in &unknown {
+            let (ki, kj) = (&checks_of[i], &checks_of[j]);
+            if kj.len() < 2 || !ki.iter().any(|k| kj.contains(k)) || !ki.iter().any(|&k| failed[k] && !kj.contains(&k)) {
+                continue;
+            }
+            let mut ks: Vec<usize> = ki.iter().chain(kj.iter()).copied().collect();
+            ks.sort_unstable();
+            ks.dedup();
+            for (x, v, why) in &reads[&i] {
+                let ov = HashMap::from([(i, *x)]);
+                let vals: Vec<f64> = kj.iter().filter_map(|&k| implied(m, s, k, j, &ov)).collect();
+                let Some(&y) = vals.first() else { continue };
+                if vals.len() < 2 || vals.iter().any(|z| (z - y).abs() > 1e-9) || y < 0.0 || y.fract() != 0.0 {
+                    continue;
+                }
+                if all_pass(&HashMap::from([(i, *x), (j, y)]), &ks) {
+                    found.push(((i, v.clone(), *why), (j, fmt(y), "inferred"), ks.clone()));
+                }
+            }
+        }
+    }
+    for (n, (a, b, ks)) in found.iter().enumerate() {
+        let fails: Vec<usize> = ks.iter().copied().filter(|&k| failed[k]).collect();
+        // another pair, or one cell, explaining some of the same failures: ambiguous
+        let rival = found.iter().enumerate().any(|(o, x)| o != n && x.2.iter().any(|k| fails.contains(k)));
+        if rival || fails.iter().any(|k| single.contains(k)) {
+            continue;
+        }
+        for (i, v, why) in [a, b] {
+            let raw = m.cells[*i].raw.clone();
+            let other = if i == &a.0 { b.0 } else { a.0 };
+            let other_loc = loc(&m.cells[other]);
+            let cell = &mut m.cells[*i];
+            set_value(cell, v.clone(), *why == "inferred");
+            let what = if *why == "inferred" { "not read; determined by its checks" } else { "changed" };
+            out.push(Repair {
+                location: loc(cell),
+                raw,
+                repaired: v.clone(),
+                reason: (*why).into(),
+                evidence: format!(
+                    "{} failed; {what} together with {other_loc} (no single reading explains them), with these values all pass ({}); no other pair of readings does",
+                    describe(s, &fails),
+                    describe(s, ks)
+                ),
+                cells: vec![],
+            });
+        }
+        // one pair per round: the failures are evaluated again before the next
+        return;
     }
 }
 
@@ -774,6 +915,114 @@ mod tests {
         let r = repair_mapping(&mut m);
         assert!(r.is_empty(), "{r:?}");
         assert_eq!(m.get("requests", "granted", "natural_person").unwrap().value.as_deref(), Some("6"));
+    }
+
+    #[test]
+    fn two_zeros_misread_in_one_row_are_changed_together() {
+        // rejected_repeat 0 0 .. | 0 read 9 9 .. | 0: the row and both columns fail, no one
+        // cell's reading fixes the row
+        let mut m = report(0.6);
+        for c in ["natural_person", "commercial"] {
+            let x = cell(&mut m, "requests", "rejected_repeat", c);
+            x.value = Some("9".into());
+            x.raw = "9".into();
+        }
+        let r = repair_mapping(&mut m);
+        assert_eq!(r.len(), 2, "{r:?}");
+        assert!(all_pass(&m));
+        for c in ["natural_person", "commercial"] {
+            let x = m.get("requests", "rejected_repeat", c).unwrap();
+            assert_eq!(x.value.as_deref(), Some("0"));
+            assert!(x.flags.contains(&"repaired".to_string()));
+        }
+    }
+
+    #[test]
+    fn misreadings_cancelling_in_their_row_are_changed_together() {
+        // rejected_confirmation 9 0 0 0 0 0 | 9 read 3 0 0 0 6 0 | 9: the row passes by
+        // accident (3 + 6 = 9), both columns fail; the 9 is the 3's alternative (its shape)
+        let mut m = report(0.7);
+        for (r, v) in [("rejected_confirmation", [9, 0, 0, 0, 0, 0, 9]), ("total_processed", [16, 0, 0, 0, 0, 1, 17]), ("new_received", [16, 0, 0, 0, 0, 1, 17])] {
+            for (c, x) in REQUEST_COLS.iter().zip(v) {
+                cell(&mut m, "requests", r, c).value = Some(x.to_string());
+                cell(&mut m, "requests", r, c).raw = x.to_string();
+            }
+        }
+        assert!(all_pass(&m));
+        let x = cell(&mut m, "requests", "rejected_confirmation", "natural_person");
+        x.value = Some("3".into());
+        x.raw = "3".into();
+        x.alternatives = vec!["9".into()];
+        let x = cell(&mut m, "requests", "rejected_confirmation", "legal_services");
+        x.value = Some("6".into());
+        x.raw = "6".into();
+        let r = repair_mapping(&mut m);
+        assert!(all_pass(&m), "{r:?}");
+        assert_eq!(m.get("requests", "rejected_confirmation", "natural_person").unwrap().value.as_deref(), Some("9"));
+        assert_eq!(m.get("requests", "rejected_confirmation", "legal_services").unwrap().value.as_deref(), Some("0"));
+        // without the alternative no pair of readings fixes it: nothing changes
+        let mut m2 = m.clone();
+        let x = cell(&mut m2, "requests", "rejected_confirmation", "natural_person");
+        x.value = Some("3".into());
+        x.raw = "3".into();
+        x.alternatives.clear();
+        x.flags.clear();
+        let x = cell(&mut m2, "requests", "rejected_confirmation", "legal_services");
+        x.value = Some("6".into());
+        x.raw = "6".into();
+        x.flags.clear();
+        assert!(repair_mapping(&mut m2).is_empty());
+    }
+
+    #[test]
+    fn a_misreading_beside_an_unread_cell_is_changed_with_it() {
+        // granted.research 0 read 8 (its row fails); unable_not_held.research not read (its
+        // column cannot be evaluated): with 0 the unread cell's row and column agree on 0
+        let mut m = report(0.6);
+        let x = cell(&mut m, "requests", "granted", "research");
+        x.value = Some("8".into());
+        x.raw = "8".into();
+        let x = cell(&mut m, "requests", "unable_not_held", "research");
+        x.value = None;
+        x.raw = "?".into();
+        x.flags = vec!["unparseable".into()];
+        let r = repair_mapping(&mut m);
+        assert!(all_pass(&m), "{r:?}");
+        assert_eq!(m.get("requests", "granted", "research").unwrap().value.as_deref(), Some("0"));
+        let u = m.get("requests", "unable_not_held", "research").unwrap();
+        assert_eq!(u.value.as_deref(), Some("0"));
+        assert!(u.flags.contains(&"inferred".to_string()));
+    }
+
+    #[test]
+    fn pairs_need_one_explanation() {
+        // two 0s read 8 with alternatives 0 and 3: only 0 + 0 passes everything
+        let mut m = report(0.6);
+        for c in ["research", "social_welfare"] {
+            let x = cell(&mut m, "requests", "rejected_repeat", c);
+            x.value = Some("8".into());
+            x.raw = "8".into();
+            x.alternatives = vec!["0".into(), "3".into()];
+        }
+        let r = repair_mapping(&mut m);
+        assert!(all_pass(&m), "{r:?}");
+        // four 0s read 8 in two rows and two columns: no pair fixes every check over it, so
+        // nothing changes (a square of misreadings is beyond what pairs explain)
+        let mut m = report(0.6);
+        for c in ["research", "social_welfare"] {
+            let x = cell(&mut m, "requests", "rejected_repeat", c);
+            x.value = Some("8".into());
+            x.raw = "8".into();
+        }
+        for c in ["research", "social_welfare"] {
+            let x = cell(&mut m, "requests", "rejected_petition", c);
+            x.value = Some("8".into());
+            x.raw = "8".into();
+        }
+        let before = m.clone();
+        let r = repair_mapping(&mut m);
+        assert!(r.is_empty(), "{r:?}");
+        assert_eq!(m.cells, before.cells);
     }
 
     #[test]
