@@ -186,7 +186,10 @@ fn split_once(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dy
                 let ok = above || below;
                 let x = |g: &BBox| (g.x0, g.x1);
                 let bands = (t.xs[cell.c0], t.xs[b], t.xs[cell.c1]);
-                if ok && (separates(&ink(&mut comps), t.xs[b], COLUMN_GAP, x) || (above && below && centred_on_one_side(&ink(&mut comps), bands, x))) {
+                if ok
+                    && (separates(&ink(&mut comps), t.xs[b], COLUMN_GAP, x)
+                        || (above && below && (centred_on_one_side(&ink(&mut comps), bands, x) || clear_of(&ink(&mut comps), t.xs[b], x))))
+                {
                     out.push(Segment { x0: t.xs[b], y0: t.ys[cell.r0], x1: t.xs[b], y1: t.ys[cell.r1] });
                 }
             }
@@ -203,11 +206,16 @@ fn split_once(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dy
                 // number far apart, each centred in its own row.
                 let border = cell.c0 == 0 && right;
                 let y = |g: &BBox| (g.y0, g.y1);
-                if (inner || border)
+                // One side blank: a number centred in its own row with the other row empty (a
+                // zero left blank), in a cell whose row line is ruled on both sides of it, or on
+                // its left when it is the table's last column (whose right is the border).
+                let left = cell.c0 > 0 && ruled(cell.c0 - 1);
+                let closed = left && (right || cell.c1 == nc);
+                let bands = (t.ys[cell.r0], t.ys[b], t.ys[cell.r1]);
+                if ((inner || border)
                     && separates(&ink(&mut comps), t.ys[b], ROW_GAP, y)
-                    && (inner
-                        || (stands_out(&ink(&mut comps), t.ys[b], y)
-                            && centred(&ink(&mut comps), (t.ys[cell.r0], t.ys[b], t.ys[cell.r1]), y)))
+                    && (inner || (stands_out(&ink(&mut comps), t.ys[b], y) && centred(&ink(&mut comps), bands, y))))
+                    || (closed && centred_on_one_side(&ink(&mut comps), bands, y) && clear_of(&ink(&mut comps), t.ys[b], y))
                 {
                     out.push(Segment { x0: t.xs[cell.c0], y0: t.ys[b], x1: t.xs[cell.c1], y1: t.ys[b] });
                 }
@@ -320,6 +328,28 @@ fn centred_on_one_side(glyphs: &[BBox], bands: (f32, f32, f32), span: impl Fn(&B
     let (a, b) = if last <= pos { (lo, pos) } else { (pos, hi) };
     let (off_side, off_cell) = ((mid - (a + b) / 2.0).abs(), (mid - (lo + hi) / 2.0).abs());
     off_side <= CENTRED * (b - a) && 2.0 * off_side < off_cell
+}
+
+/// Blank paper, in glyph heights, between a cell's ink and a cut with nothing on its other
+/// side for [`clear_of`].
+const CLEAR: f32 = 0.5;
+
+/// Whether all the ink (ruling remnants on the line left out) lies on one side of the line at
+/// `pos`, at least `CLEAR` times its tallest glyph away from it, the other side blank.  With
+/// no ink at all, both sides are blank.  A label set left in its column and the blank (zero)
+/// value cell beside it, joined because the column's ruling was lost over these rows only;
+/// only for a line ruled both above and below the cell (a printed merged cell does not stop a
+/// ruling that runs on through the rows above and below it).
+fn clear_of(glyphs: &[BBox], pos: f32, span: impl Fn(&BBox) -> (f32, f32)) -> bool {
+    let tallest = glyphs.iter().filter(|g| {
+        let (a, b) = span(g);
+        !remnant(a, b, pos)
+    });
+    let tallest = tallest.map(|g| g.height().max(g.width())).fold(0.0f32, f32::max);
+    match ink_extent(glyphs, pos, span, |_, _| true) {
+        None => true,
+        Some((first, last)) => last <= pos - CLEAR * tallest || first >= pos + CLEAR * tallest,
+    }
 }
 
 /// Whether the ink before the cut (`bands.1`) is centred between `bands.0` and the cut, and
