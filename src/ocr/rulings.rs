@@ -345,7 +345,7 @@ fn clear_of(glyphs: &[BBox], pos: f32, span: impl Fn(&BBox) -> (f32, f32)) -> bo
         let (a, b) = span(g);
         !remnant(a, b, pos)
     });
-    let tallest = tallest.map(|g| g.height().max(g.width())).fold(0.0f32, f32::max);
+    let tallest = tallest.map(|g| g.height()).fold(0.0f32, f32::max);
     match ink_extent(glyphs, pos, span, |_, _| true) {
         None => true,
         Some((first, last)) => last <= pos - CLEAR * tallest || first >= pos + CLEAR * tallest,
@@ -455,7 +455,8 @@ mod tests {
         let tol = Tolerances::default();
         assert_eq!(table::find_grids(&s, 1, &tol)[0].cells.len(), 12);
         // the middle row holds a label and, apart from it, a number; the others a label only
-        // (a label set from the left edge, not centred in the label column)
+        // (a label set from the left edge, not centred in the label column, clear of the line:
+        // its value cell is blank)
         let mut ink = |b: BBox| {
             let mut v = vec![BBox::new(2.0, b.y0 + 6.0, 14.0, b.y0 + 14.0)];
             if b.y0 == 40.0 {
@@ -465,9 +466,60 @@ mod tests {
         };
         let out = split_merged_by_ink(&s, 1, &tol, &mut ink);
         let t = &table::find_grids(&out, 1, &tol)[0];
-        assert_eq!(t.cells.len(), 13);
+        assert_eq!(t.cells.len(), 15);
         assert_ne!(t.index[2 * 3], t.index[2 * 3 + 1]);
-        assert_eq!(t.index[3], t.index[3 + 1]);
+        assert_ne!(t.index[3], t.index[3 + 1]);
+        // a label reaching up to the line (no blank paper before it), not centred in its
+        // column: one merged cell
+        let mut wide = |b: BBox| vec![BBox::new(10.0, b.y0 + 6.0, 39.0, b.y0 + 14.0)];
+        let out = split_merged_by_ink(&s, 1, &tol, &mut wide);
+        assert_eq!(table::find_grids(&out, 1, &tol)[0].cells.len(), 12);
+    }
+
+    #[test]
+    fn ink_clear_of_a_line_leaves_the_other_side_blank() {
+        let x = |b: &BBox| (b.x0, b.x1);
+        let at = |x0: f32, x1: f32| BBox::new(x0, 4.0, x1, 12.0);
+        // a label ending well before the line at 277, or a number well after it
+        assert!(clear_of(&[at(115.0, 124.0), at(204.0, 220.0)], 277.0, x));
+        assert!(clear_of(&[at(290.0, 296.0)], 277.0, x));
+        // a thin remnant of the line itself is no ink; no ink at all: both sides blank
+        assert!(clear_of(&[at(115.0, 124.0), at(276.5, 277.5)], 277.0, x));
+        assert!(clear_of(&[], 277.0, x));
+        // ink on both sides, across the line, or closer to it than half a glyph
+        assert!(!clear_of(&[at(115.0, 124.0), at(290.0, 296.0)], 277.0, x));
+        assert!(!clear_of(&[at(270.0, 284.0)], 277.0, x));
+        assert!(!clear_of(&[at(265.0, 274.0)], 277.0, x));
+    }
+
+    /// Two value columns 0-40 and 40-80 over three 20pt rows, the row line at y=40 lost in
+    /// the right column only (a cell over rows 1-2 there).
+    fn value_column_lost_its_row_line(right_border: bool) -> Vec<Segment> {
+        let w = if right_border { 80.0 } else { 120.0 };
+        let mut s = vec![seg(0.0, 0.0, w, 0.0), seg(0.0, 20.0, w, 20.0), seg(0.0, 40.0, 40.0, 40.0), seg(0.0, 60.0, w, 60.0)];
+        s.extend([0.0, 40.0, 80.0].iter().map(|&x| seg(x, 0.0, x, 60.0)));
+        if !right_border {
+            s.push(seg(80.0, 40.0, 120.0, 40.0));
+            s.push(seg(120.0, 0.0, 120.0, 60.0));
+        }
+        s
+    }
+
+    #[test]
+    fn a_number_centred_in_its_own_row_over_a_blank_row_had_its_row_line_lost() {
+        let tol = Tolerances::default();
+        for right_border in [false, true] {
+            let s = value_column_lost_its_row_line(right_border);
+            let n = table::find_grids(&s, 1, &tol)[0].cells.len();
+            // a 4 centred in row 1 (20-40), row 2 blank: the line is restored
+            let mut upper = |b: BBox| if b.x0 >= 40.0 && b.x1 <= 80.0 { vec![BBox::new(57.0, 26.0, 63.0, 34.0)] } else { vec![] };
+            let out = split_merged_by_ink(&s, 1, &tol, &mut upper);
+            assert_eq!(table::find_grids(&out, 1, &tol)[0].cells.len(), n + 1, "right border {right_border}");
+            // a number centred in the whole merged cell: left alone
+            let mut middle = |b: BBox| if b.x0 >= 40.0 && b.x1 <= 80.0 { vec![BBox::new(57.0, 36.0, 63.0, 44.0)] } else { vec![] };
+            let out = split_merged_by_ink(&s, 1, &tol, &mut middle);
+            assert_eq!(table::find_grids(&out, 1, &tol)[0].cells.len(), n, "right border {right_border}");
+        }
     }
 
     #[test]
