@@ -186,9 +186,12 @@ fn split_once(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dy
                 let ok = above || below;
                 let x = |g: &BBox| (g.x0, g.x1);
                 let bands = (t.xs[cell.c0], t.xs[b], t.xs[cell.c1]);
+                // a title row across the table (第二十条第（五）项 set at the left) is one cell
+                // however the rows above and below it are ruled
+                let full_width = cell.c0 == 0 && cell.c1 == nc;
                 if ok
                     && (separates(&ink(&mut comps), t.xs[b], COLUMN_GAP, x)
-                        || (above && below && (centred_on_one_side(&ink(&mut comps), bands, x) || clear_of(&ink(&mut comps), t.xs[b], x))))
+                        || (above && below && (centred_on_one_side(&ink(&mut comps), bands, x) || (!full_width && clear_of(&ink(&mut comps), t.xs[b], x)))))
                 {
                     out.push(Segment { x0: t.xs[b], y0: t.ys[cell.r0], x1: t.xs[b], y1: t.ys[cell.r1] });
                 }
@@ -339,7 +342,8 @@ const CLEAR: f32 = 0.5;
 /// no ink at all, both sides are blank.  A label set left in its column and the blank (zero)
 /// value cell beside it, joined because the column's ruling was lost over these rows only;
 /// only for a line ruled both above and below the cell (a printed merged cell does not stop a
-/// ruling that runs on through the rows above and below it).
+/// ruling that runs on through the rows above and below it), and not for a title row across
+/// the whole table.
 fn clear_of(glyphs: &[BBox], pos: f32, span: impl Fn(&BBox) -> (f32, f32)) -> bool {
     let tallest = glyphs.iter().filter(|g| {
         let (a, b) = span(g);
@@ -474,6 +478,20 @@ mod tests {
         let mut wide = |b: BBox| vec![BBox::new(10.0, b.y0 + 6.0, 39.0, b.y0 + 14.0)];
         let out = split_merged_by_ink(&s, 1, &tol, &mut wide);
         assert_eq!(table::find_grids(&out, 1, &tol)[0].cells.len(), 12);
+    }
+
+    #[test]
+    fn a_title_row_across_the_table_stays_one_cell() {
+        // three 20pt rows over columns 0-60 and 60-100; the middle row is a title across the
+        // table (no ruling at x=60), set at the left (not centred in the first column), with
+        // the line ruled above and below it
+        let mut s = vec![seg(0.0, 0.0, 0.0, 60.0), seg(100.0, 0.0, 100.0, 60.0), seg(60.0, 0.0, 60.0, 20.0), seg(60.0, 40.0, 60.0, 60.0)];
+        s.extend((0..4).map(|i| seg(0.0, 20.0 * i as f32, 100.0, 20.0 * i as f32)));
+        let tol = Tolerances::default();
+        assert_eq!(table::find_grids(&s, 1, &tol)[0].cells.len(), 5);
+        let mut title = |b: BBox| if b.y0 == 20.0 { vec![BBox::new(2.0, 26.0, 20.0, 34.0)] } else { vec![] };
+        let out = split_merged_by_ink(&s, 1, &tol, &mut title);
+        assert_eq!(table::find_grids(&out, 1, &tol)[0].cells.len(), 5);
     }
 
     #[test]
