@@ -142,6 +142,12 @@ const ROW_GAP: (f32, f32) = (1.0, 1.0);
 /// holds one text (a centred title crosses the inner boundaries or leaves one side empty),
 /// while two cells joined by a lost ruling each hold their own text with blank paper between.
 ///
+/// A line ruled on both sides of the cell (above and below it for a vertical, left and right,
+/// or left at the table's last column, for a horizontal) is also restored when all the ink
+/// keeps clear of it on one side, the other side blank ([`clear_of`]): a label set at the left
+/// of its column beside a blank value cell, or a number centred in its own row over a blank
+/// row; a title row across the whole table is left alone.
+///
 /// Only lines that continue outside the cell are considered: a vertical line must be ruled
 /// above or below the cell, a horizontal line left or right of it; a cell at the table's
 /// left border (a tall label cell there may have its text lines between row boundaries) is
