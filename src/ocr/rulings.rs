@@ -142,6 +142,12 @@ const ROW_GAP: (f32, f32) = (1.0, 1.0);
 /// holds one text (a centred title crosses the inner boundaries or leaves one side empty),
 /// while two cells joined by a lost ruling each hold their own text with blank paper between.
 ///
+/// A line ruled on both sides of the cell (above and below it for a vertical, left and right,
+/// or left at the table's last column, for a horizontal) is also restored when all the ink
+/// keeps clear of it on one side, the other side blank ([`clear_of`]): a label set at the left
+/// of its column beside a blank value cell, or a number centred in its own row over a blank
+/// row; a title row across the whole table is left alone.
+///
 /// Only lines that continue outside the cell are considered: a vertical line must be ruled
 /// above or below the cell, a horizontal line left or right of it; a cell at the table's
 /// left border (a tall label cell there may have its text lines between row boundaries) is
@@ -186,7 +192,13 @@ fn split_once(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dy
                 let ok = above || below;
                 let x = |g: &BBox| (g.x0, g.x1);
                 let bands = (t.xs[cell.c0], t.xs[b], t.xs[cell.c1]);
-                if ok && (separates(&ink(&mut comps), t.xs[b], COLUMN_GAP, x) || (above && below && centred_on_one_side(&ink(&mut comps), bands, x))) {
+                // a title row across the table (第二十条第（五）项 set at the left) is one cell
+                // however the rows above and below it are ruled
+                let full_width = cell.c0 == 0 && cell.c1 == nc;
+                if ok
+                    && (separates(&ink(&mut comps), t.xs[b], COLUMN_GAP, x)
+                        || (above && below && (centred_on_one_side(&ink(&mut comps), bands, x) || (!full_width && clear_of(&ink(&mut comps), t.xs[b], x)))))
+                {
                     out.push(Segment { x0: t.xs[b], y0: t.ys[cell.r0], x1: t.xs[b], y1: t.ys[cell.r1] });
                 }
             }
@@ -203,11 +215,16 @@ fn split_once(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dy
                 // number far apart, each centred in its own row.
                 let border = cell.c0 == 0 && right;
                 let y = |g: &BBox| (g.y0, g.y1);
-                if (inner || border)
+                // One side blank: a number centred in its own row with the other row empty (a
+                // zero left blank), in a cell whose row line is ruled on both sides of it, or on
+                // its left when it is the table's last column (whose right is the border).
+                let left = cell.c0 > 0 && ruled(cell.c0 - 1);
+                let closed = left && (right || cell.c1 == nc);
+                let bands = (t.ys[cell.r0], t.ys[b], t.ys[cell.r1]);
+                if ((inner || border)
                     && separates(&ink(&mut comps), t.ys[b], ROW_GAP, y)
-                    && (inner
-                        || (stands_out(&ink(&mut comps), t.ys[b], y)
-                            && centred(&ink(&mut comps), (t.ys[cell.r0], t.ys[b], t.ys[cell.r1]), y)))
+                    && (inner || (stands_out(&ink(&mut comps), t.ys[b], y) && centred(&ink(&mut comps), bands, y))))
+                    || (closed && centred_on_one_side(&ink(&mut comps), bands, y) && clear_of(&ink(&mut comps), t.ys[b], y))
                 {
                     out.push(Segment { x0: t.xs[cell.c0], y0: t.ys[b], x1: t.xs[cell.c1], y1: t.ys[b] });
                 }
@@ -322,6 +339,29 @@ fn centred_on_one_side(glyphs: &[BBox], bands: (f32, f32, f32), span: impl Fn(&B
     off_side <= CENTRED * (b - a) && 2.0 * off_side < off_cell
 }
 
+/// Blank paper, in glyph heights, between a cell's ink and a cut with nothing on its other
+/// side for [`clear_of`].
+const CLEAR: f32 = 0.5;
+
+/// Whether all the ink (ruling remnants on the line left out) lies on one side of the line at
+/// `pos`, at least `CLEAR` times its tallest glyph away from it, the other side blank.  With
+/// no ink at all, both sides are blank.  A label set left in its column and the blank (zero)
+/// value cell beside it, joined because the column's ruling was lost over these rows only;
+/// only for a line ruled both above and below the cell (a printed merged cell does not stop a
+/// ruling that runs on through the rows above and below it), and not for a title row across
+/// the whole table.
+fn clear_of(glyphs: &[BBox], pos: f32, span: impl Fn(&BBox) -> (f32, f32)) -> bool {
+    let tallest = glyphs.iter().filter(|g| {
+        let (a, b) = span(g);
+        !remnant(a, b, pos)
+    });
+    let tallest = tallest.map(|g| g.height()).fold(0.0f32, f32::max);
+    match ink_extent(glyphs, pos, span, |_, _| true) {
+        None => true,
+        Some((first, last)) => last <= pos - CLEAR * tallest || first >= pos + CLEAR * tallest,
+    }
+}
+
 /// Whether the ink before the cut (`bands.1`) is centred between `bands.0` and the cut, and
 /// the ink after it between the cut and `bands.2` (ruling remnants on the cut ignored).
 fn centred(glyphs: &[BBox], bands: (f32, f32, f32), span: impl Fn(&BBox) -> (f32, f32)) -> bool {
@@ -425,7 +465,8 @@ mod tests {
         let tol = Tolerances::default();
         assert_eq!(table::find_grids(&s, 1, &tol)[0].cells.len(), 12);
         // the middle row holds a label and, apart from it, a number; the others a label only
-        // (a label set from the left edge, not centred in the label column)
+        // (a label set from the left edge, not centred in the label column, clear of the line:
+        // its value cell is blank)
         let mut ink = |b: BBox| {
             let mut v = vec![BBox::new(2.0, b.y0 + 6.0, 14.0, b.y0 + 14.0)];
             if b.y0 == 40.0 {
@@ -435,9 +476,74 @@ mod tests {
         };
         let out = split_merged_by_ink(&s, 1, &tol, &mut ink);
         let t = &table::find_grids(&out, 1, &tol)[0];
-        assert_eq!(t.cells.len(), 13);
+        assert_eq!(t.cells.len(), 15);
         assert_ne!(t.index[2 * 3], t.index[2 * 3 + 1]);
-        assert_eq!(t.index[3], t.index[3 + 1]);
+        assert_ne!(t.index[3], t.index[3 + 1]);
+        // a label reaching up to the line (no blank paper before it), not centred in its
+        // column: one merged cell
+        let mut wide = |b: BBox| vec![BBox::new(10.0, b.y0 + 6.0, 39.0, b.y0 + 14.0)];
+        let out = split_merged_by_ink(&s, 1, &tol, &mut wide);
+        assert_eq!(table::find_grids(&out, 1, &tol)[0].cells.len(), 12);
+    }
+
+    #[test]
+    fn a_title_row_across_the_table_stays_one_cell() {
+        // three 20pt rows over columns 0-60 and 60-100; the middle row is a title across the
+        // table (no ruling at x=60), set at the left (not centred in the first column), with
+        // the line ruled above and below it
+        let mut s = vec![seg(0.0, 0.0, 0.0, 60.0), seg(100.0, 0.0, 100.0, 60.0), seg(60.0, 0.0, 60.0, 20.0), seg(60.0, 40.0, 60.0, 60.0)];
+        s.extend((0..4).map(|i| seg(0.0, 20.0 * i as f32, 100.0, 20.0 * i as f32)));
+        let tol = Tolerances::default();
+        assert_eq!(table::find_grids(&s, 1, &tol)[0].cells.len(), 5);
+        let mut title = |b: BBox| if b.y0 == 20.0 { vec![BBox::new(2.0, 26.0, 20.0, 34.0)] } else { vec![] };
+        let out = split_merged_by_ink(&s, 1, &tol, &mut title);
+        assert_eq!(table::find_grids(&out, 1, &tol)[0].cells.len(), 5);
+    }
+
+    #[test]
+    fn ink_clear_of_a_line_leaves_the_other_side_blank() {
+        let x = |b: &BBox| (b.x0, b.x1);
+        let at = |x0: f32, x1: f32| BBox::new(x0, 4.0, x1, 12.0);
+        // a label ending well before the line at 277, or a number well after it
+        assert!(clear_of(&[at(115.0, 124.0), at(204.0, 220.0)], 277.0, x));
+        assert!(clear_of(&[at(290.0, 296.0)], 277.0, x));
+        // a thin remnant of the line itself is no ink; no ink at all: both sides blank
+        assert!(clear_of(&[at(115.0, 124.0), at(276.5, 277.5)], 277.0, x));
+        assert!(clear_of(&[], 277.0, x));
+        // ink on both sides, across the line, or closer to it than half a glyph
+        assert!(!clear_of(&[at(115.0, 124.0), at(290.0, 296.0)], 277.0, x));
+        assert!(!clear_of(&[at(270.0, 284.0)], 277.0, x));
+        assert!(!clear_of(&[at(265.0, 274.0)], 277.0, x));
+    }
+
+    /// Two value columns 0-40 and 40-80 over three 20pt rows, the row line at y=40 lost in
+    /// the right column only (a cell over rows 1-2 there).
+    fn value_column_lost_its_row_line(right_border: bool) -> Vec<Segment> {
+        let w = if right_border { 80.0 } else { 120.0 };
+        let mut s = vec![seg(0.0, 0.0, w, 0.0), seg(0.0, 20.0, w, 20.0), seg(0.0, 40.0, 40.0, 40.0), seg(0.0, 60.0, w, 60.0)];
+        s.extend([0.0, 40.0, 80.0].iter().map(|&x| seg(x, 0.0, x, 60.0)));
+        if !right_border {
+            s.push(seg(80.0, 40.0, 120.0, 40.0));
+            s.push(seg(120.0, 0.0, 120.0, 60.0));
+        }
+        s
+    }
+
+    #[test]
+    fn a_number_centred_in_its_own_row_over_a_blank_row_had_its_row_line_lost() {
+        let tol = Tolerances::default();
+        for right_border in [false, true] {
+            let s = value_column_lost_its_row_line(right_border);
+            let n = table::find_grids(&s, 1, &tol)[0].cells.len();
+            // a 4 centred in row 1 (20-40), row 2 blank: the line is restored
+            let mut upper = |b: BBox| if b.x0 >= 40.0 && b.x1 <= 80.0 { vec![BBox::new(57.0, 26.0, 63.0, 34.0)] } else { vec![] };
+            let out = split_merged_by_ink(&s, 1, &tol, &mut upper);
+            assert_eq!(table::find_grids(&out, 1, &tol)[0].cells.len(), n + 1, "right border {right_border}");
+            // a number centred in the whole merged cell: left alone
+            let mut middle = |b: BBox| if b.x0 >= 40.0 && b.x1 <= 80.0 { vec![BBox::new(57.0, 36.0, 63.0, 44.0)] } else { vec![] };
+            let out = split_merged_by_ink(&s, 1, &tol, &mut middle);
+            assert_eq!(table::find_grids(&out, 1, &tol)[0].cells.len(), n, "right border {right_border}");
+        }
     }
 
     #[test]
