@@ -1030,6 +1030,37 @@ mod tests {
     }
 
     #[test]
+    fn an_illegible_reading_beside_an_unread_cell_takes_its_row_value() {
+        // granted.natural_person 2 read `5` as a blot (no reading of 5 gives 2), and
+        // unable_not_held.natural_person not read: the blot's row implies 2, with which the
+        // unread cell's row and column agree on 3, and every check passes
+        let setup = |conf: f32| {
+            let mut m = report(0.6);
+            let x = cell(&mut m, "requests", "granted", "natural_person");
+            x.value = Some("5".into());
+            x.raw = "5".into();
+            x.word_confidence = conf;
+            let x = cell(&mut m, "requests", "unable_not_held", "natural_person");
+            x.value = None;
+            x.raw = "中".into();
+            x.flags = vec!["unparseable".into()];
+            m
+        };
+        let mut m = setup(0.3);
+        let r = repair_mapping(&mut m);
+        assert!(all_pass(&m), "{r:?}");
+        let g = m.get("requests", "granted", "natural_person").unwrap();
+        assert_eq!(g.value.as_deref(), Some("2"));
+        assert!(g.flags.contains(&"inferred".to_string()));
+        assert_eq!(m.get("requests", "unable_not_held", "natural_person").unwrap().value.as_deref(), Some("3"));
+        // a reading OCR was fairly sure of is no blot: it stays, and so does the gap
+        let mut m = setup(0.8);
+        repair_mapping(&mut m);
+        assert_eq!(m.get("requests", "granted", "natural_person").unwrap().value.as_deref(), Some("5"));
+        assert_eq!(m.get("requests", "unable_not_held", "natural_person").unwrap().value, None);
+    }
+
+    #[test]
     fn pairs_need_one_explanation() {
         // two 0s read 8 with alternatives 0 and 3: only 0 + 0 passes everything
         let mut m = report(0.6);
