@@ -14,7 +14,9 @@
 //!   corrections between 0.05° and 3° are applied with an area-mapped `pixRotate`.
 //! * **Rulings.** Opening the (permissively thresholded, so faint lines count) binary image with
 //!   long thin bricks keeps only long horizontal / vertical runs; closing then bridges erased
-//!   gaps.  Components of the result are the ruling segments.  The ruling pixels are painted
+//!   gaps.  Components of the result are the ruling segments.  A horizontal piece is then
+//!   followed outward along print-dark ink past the extent of all the pieces found
+//!   ([`follow_faint_ends`]): a table's pale border side, which the opening misses.  The ruling pixels are painted
 //!   white in the gray image so that they cannot leak into OCR crops or the page-level pass.
 
 use super::image::PageImage;
@@ -423,6 +425,40 @@ fn glyph_strokes(ink: &Pix, lines_found: &Pix, dpi: f32) -> Result<Pix> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_ruling_is_followed_along_its_pale_end_and_stops_at_paper() {
+        // 300x100 px: a ruling at y 50-51 from x 20 to 279, gray 120 (as dark as print) left
+        // of x 150 with a 1 px step up at x 100 (a tilt), black right of it; a text mark at
+        // x 5 beyond a paper gap wider than the gap allowed
+        let (w, h) = (300u32, 100u32);
+        let mut data = vec![255u8; (w * h) as usize];
+        for x in 20..280usize {
+            let y = if x < 100 { 49 } else { 50 };
+            let v = if x < 150 { 120 } else { 0 };
+            data[y * w as usize + x] = v;
+            data[(y + 1) * w as usize + x] = v;
+        }
+        data[50 * w as usize + 5] = 0;
+        let gray = Pix::from_gray(w, h, &data).unwrap();
+        // the opening found only the dark part
+        let piece = Rect::new(150, 50, 100, 2);
+        let e = follow_faint_ends(&gray, piece, 5);
+        assert_eq!((e.x, e.x1()), (20, 280), "{e:?}");
+        assert_eq!((e.y, e.h), (50, 2));
+        // light gray (a seal's stipple, paper noise) is not followed
+        let mut light = data.clone();
+        for x in 20..150usize {
+            for y in [49usize, 50, 51] {
+                if light[y * w as usize + x] != 255 {
+                    light[y * w as usize + x] = 200;
+                }
+            }
+        }
+        let gray = Pix::from_gray(w, h, &light).unwrap();
+        let e = follow_faint_ends(&gray, piece, 5);
+        assert_eq!(e.x, 150, "{e:?}");
+    }
 
     #[test]
     fn a_line_piece_through_a_glyph_blob_is_text_not_a_ruling() {
