@@ -16,8 +16,9 @@
 //!   long thin bricks keeps only long horizontal / vertical runs; closing then bridges erased
 //!   gaps.  Components of the result are the ruling segments.  A horizontal piece is then
 //!   followed outward along print-dark ink past the extent of all the pieces found
-//!   ([`follow_faint_ends`]): a table's pale border side, which the opening misses.  The ruling pixels are painted
-//!   white in the gray image so that they cannot leak into OCR crops or the page-level pass.
+//!   ([`follow_faint_ends`]): a table's pale border side, which the opening misses.  The
+//!   ruling pixels are painted white in the gray image so that they cannot leak into OCR
+//!   crops or the page-level pass.
 
 use super::image::PageImage;
 use super::lept::{Pix, Rect};
