@@ -6,7 +6,8 @@
 //! character similarity after folding numbering and bracket variants; its value cells are the
 //! cells right of that label, assigned to template columns through the header rows above them
 //! (by x-overlap, so a continuation page without a header reuses the last header's columns),
-//! or by position when no header was seen.  Rows whose label OCR garbled are placed afterwards
+//! or by position when no header was seen (a cell below no header column takes the one
+//! column between its neighbours' that the header left without a range: 总计 garbled).  Rows whose label OCR garbled are placed afterwards
 //! by the template's fixed row order where they exactly fill a gap between recognised rows
 //! (see [`assign_by_sequence`]).
 
@@ -755,6 +756,26 @@ fn assign_requests(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<Mapped
             out.push(m);
         }
     }
+    // A cell below no header column (the header's cell for it was not legible: 总计 garbled)
+    // takes the one template column between its mapped neighbours' that the header left
+    // without a range and no cell took: `… 其他 | ?` is 总计.
+    if !positional && let Some(map) = st.req_cols.as_ref() {
+        let in_map = |j: usize| map.0.iter().any(|(_, _, k)| *k == row.cols[j].0);
+        for i in 0..cells.len() {
+            if by_map[i].is_some() {
+                continue;
+            }
+            let lo = by_map[..i].iter().rev().find_map(|m| *m).map_or(0, |p| p + 1);
+            let hi = by_map[i + 1..].iter().find_map(|m| *m).unwrap_or(n);
+            let free: Vec<usize> = (lo..hi.max(lo)).filter(|&j| !used[j] && !in_map(j)).collect();
+            if let [j] = free[..] {
+                used[j] = true;
+                let mut m = cell_for(cand, cells[i], "requests", row, &row.cols[j]);
+                m.flag("column_by_position");
+                out.push(m);
+            }
+        }
+    }
     // A blank cell over several header columns (rulings lost between blank cells leave no ink
     // to restore them by) is blank in each column it covers: nothing is printed there.
     if positional {
@@ -1035,6 +1056,24 @@ mod tests {
         }
         let m = map_tables(&[t], crate::schema::schema());
         assert!(appeals_values(&m).iter().all(|v| v.is_none()));
+    }
+
+    #[test]
+    fn a_cell_below_an_illegible_header_takes_the_one_column_left() {
+        // 总计 garbled in the header (no range for it); a row with two blank cells merged
+        // (a lost ruling) has six cells, too few to be placed by position: its last cell is
+        // still the total, the one column the header left out
+        let mut header = HEADER.to_vec();
+        header[7] = "总汁丨";
+        let mut t = grid(&[header, vec!["2.重复申请", "1", "", "", "0", "0", "0", "1"]]);
+        let (a, b) = (t.index[t.n_cols() + 2], t.index[t.n_cols() + 3]);
+        assert!(t.merge_cells(a, b, &[]));
+        let m = map_tables(&[t], crate::schema::schema());
+        let c = |col: &str| m.get("requests", "rejected_repeat", col).unwrap();
+        assert_eq!(c("natural_person").value.as_deref(), Some("1"));
+        assert_eq!(c("total").value.as_deref(), Some("1"));
+        assert!(c("total").flags.contains(&"column_by_position".to_string()));
+        assert_eq!(c("legal_services").value.as_deref(), Some("0"));
     }
 
     #[test]

@@ -14,8 +14,11 @@
 //!   corrections between 0.05° and 3° are applied with an area-mapped `pixRotate`.
 //! * **Rulings.** Opening the (permissively thresholded, so faint lines count) binary image with
 //!   long thin bricks keeps only long horizontal / vertical runs; closing then bridges erased
-//!   gaps.  Components of the result are the ruling segments.  The ruling pixels are painted
-//!   white in the gray image so that they cannot leak into OCR crops or the page-level pass.
+//!   gaps.  Components of the result are the ruling segments.  A horizontal piece is then
+//!   followed outward along print-dark ink past the extent of all the pieces found
+//!   ([`follow_faint_ends`]): a table's pale border side, which the opening misses.  The
+//!   ruling pixels are painted white in the gray image so that they cannot leak into OCR
+//!   crops or the page-level pass.
 
 use super::image::PageImage;
 use super::lept::{Pix, Rect};
@@ -152,6 +155,40 @@ fn line_boxes(open: &Pix, horizontal: bool, len: i32, gap: i32, max_thick: i32) 
     Ok(out)
 }
 
+/// Longest run of paper (points, as inches × dpi via `px`) a ruling followed along faint ink
+/// may cross: a toner drop-out, not the space between two tables.
+const FOLLOW_GAP: f32 = 0.03;
+/// How far above and below a ruling piece its continuation may lie (pixels): a line left
+/// slightly tilted steps a pixel or two along its length.
+const FOLLOW_BAND: i32 = 2;
+
+/// A horizontal ruling piece followed past both ends along ink (gray below `TEXT_THRESHOLD`,
+/// as dark as print: not the permissive line threshold, at which a gray seal's stipple or
+/// the paper's noise would carry it on, in a band of `FOLLOW_BAND` around the piece's rows),
+/// while the runs of paper stay within `max_gap` pixels.  A ruling paler at one side of the page, or tilted so
+/// that its thin end steps between pixel rows, is found by the opening only where it is dark
+/// and straight for the opening's length; its pale end is still ink all the way to the
+/// table's border (without it the border column is lost: its cells fall outside the grid).
+fn follow_faint_ends(gray: &Pix, h: Rect, max_gap: i32) -> Rect {
+    let (y0, y1) = (h.y - FOLLOW_BAND, h.y1() + FOLLOW_BAND);
+    let ink = |x: i32| (y0..y1).any(|y| (gray.gray_at(x, y) as i32) < TEXT_THRESHOLD);
+    let walk = |from: i32, step: i32| {
+        let (mut last, mut x, mut blank) = (from, from + step, 0);
+        while x >= 0 && x < gray.width() && blank <= max_gap {
+            if ink(x) {
+                last = x;
+                blank = 0;
+            } else {
+                blank += 1;
+            }
+            x += step;
+        }
+        last
+    };
+    let (a, b) = (walk(h.x, -1), walk(h.x1() - 1, 1));
+    Rect::new(a, h.y, b - a + 1, h.h)
+}
+
 /// Run the whole clean-up.
 pub fn prepare(img: &PageImage) -> Result<Prepared> {
     let dbg = std::env::var_os("NIANBAO_OCR_DEBUG").is_some();
@@ -216,15 +253,34 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     let scale = |r: Rect| Rect::new(r.x * f, r.y * f, r.w * f, r.h * f);
     let h_boxes: Vec<Rect> = line_boxes(&h_open, true, h_len, gap, max_thick)?.into_iter().map(scale).collect();
     let v_all: Vec<Rect> = line_boxes(&v_open, false, v_len, gap, max_thick)?.into_iter().map(scale).collect();
+    // the found pieces and the same followed along faint ink past their ends
+    // only outward, past the extent of all the pieces found: the ends of a table whose
+    // border side is pale (inside the table, the grid's own steps restore lost edges, and a
+    // piece's stroke followed into a cell would cut it)
+    let (ext0, ext1) = (h_boxes.iter().map(|h| h.x).min().unwrap_or(0), h_boxes.iter().map(|h| h.x1()).max().unwrap_or(0));
+    let h_boxes: Vec<(Rect, Rect)> = h_boxes
+        .into_iter()
+        .map(|h| {
+            let e = follow_faint_ends(&gray, h, px(dpi, FOLLOW_GAP));
+            let a = if e.x < ext0 { e.x } else { h.x };
+            let b = if e.x1() > ext1 { e.x1() } else { h.x1() };
+            (h, Rect::new(a, h.y, b - a, h.h))
+        })
+        .collect();
+    if dbg {
+        for (h, e) in h_boxes.iter().filter(|(h, e)| h != e) {
+            eprintln!("  horizontal ruling {h:?} followed along faint ink to {e:?}");
+        }
+    }
     // A vertical ruling ends on a horizontal one (at least at one end); text strokes don't.
     // A longer piece inside the span of the horizontal rulings is kept too (a ruling whose
     // ends were erased).
     let reach = px(dpi, 0.06);
-    let hx0 = h_boxes.iter().map(|h| h.x).min().unwrap_or(0);
-    let hx1 = h_boxes.iter().map(|h| h.x1()).max().unwrap_or(0);
-    let hy0 = h_boxes.iter().map(|h| h.y).min().unwrap_or(0);
-    let hy1 = h_boxes.iter().map(|h| h.y1()).max().unwrap_or(0);
-    let touches = |x: i32, y: i32| h_boxes.iter().any(|h| x >= h.x - reach && x <= h.x1() + reach && (y - (h.y + h.h / 2)).abs() <= reach);
+    let hx0 = h_boxes.iter().map(|(_, h)| h.x).min().unwrap_or(0);
+    let hx1 = h_boxes.iter().map(|(_, h)| h.x1()).max().unwrap_or(0);
+    let hy0 = h_boxes.iter().map(|(_, h)| h.y).min().unwrap_or(0);
+    let hy1 = h_boxes.iter().map(|(_, h)| h.y1()).max().unwrap_or(0);
+    let touches = |x: i32, y: i32| h_boxes.iter().any(|(_, h)| x >= h.x - reach && x <= h.x1() + reach && (y - (h.y + h.h / 2)).abs() <= reach);
     let v_boxes: Vec<Rect> = v_all
         .into_iter()
         .filter(|v| {
@@ -237,9 +293,20 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     // it, is strokes of a line of text run together (三, 一 and the bars of neighbouring
     // glyphs touching in a blurred photo), not a ruling: extended to the grid it would cut a
     // row in two through its label.
+    let mut followed: Vec<Rect> = Vec::new();
     let h_boxes = {
         let blobs: Vec<Rect> = lines.components()?.into_iter().filter(|c| text_blob(c, ldpi)).map(scale).collect();
-        let (keep, strokes): (Vec<Rect>, Vec<Rect>) = h_boxes.into_iter().partition(|h| !text_strokes(h, &blobs, px(dpi, STROKE_MARGIN)));
+        // told by the piece as found: followed along ink, a stroke run may leave its blob
+        let (keep, strokes): (Vec<(Rect, Rect)>, Vec<(Rect, Rect)>) = h_boxes.into_iter().partition(|(h, _)| !text_strokes(h, &blobs, px(dpi, STROKE_MARGIN)));
+        // the followed ends, to be painted out with the rulings (the opening did not keep them)
+        for (h, e) in &keep {
+            for (a, b) in [(e.x, h.x), (h.x1(), e.x1())] {
+                if b > a {
+                    followed.push(Rect::new(a, h.y - FOLLOW_BAND, b - a, h.h + 2 * FOLLOW_BAND));
+                }
+            }
+        }
+        let (keep, strokes): (Vec<Rect>, Vec<Rect>) = (keep.into_iter().map(|(_, e)| e).collect(), strokes.into_iter().map(|(h, _)| h).collect());
         if dbg && !strokes.is_empty() {
             eprintln!("  horizontal pieces that are text strokes: {strokes:?}");
         }
@@ -284,6 +351,13 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     gray.paint_through_mask(&mask, 255)?;
     if let Some(b) = before_clean.as_mut() {
         b.paint_through_mask(&mask, 255)?;
+    }
+    for r in &followed {
+        gray.fill_rect(*r, 255)?;
+        page_gray.fill_rect(*r, 255)?;
+        if let Some(b) = before_clean.as_mut() {
+            b.fill_rect(*r, 255)?;
+        }
     }
     drop(mask);
     lap("paint");
@@ -352,6 +426,40 @@ fn glyph_strokes(ink: &Pix, lines_found: &Pix, dpi: f32) -> Result<Pix> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_ruling_is_followed_along_its_pale_end_and_stops_at_paper() {
+        // 300x100 px: a ruling at y 50-51 from x 20 to 279, gray 120 (as dark as print) left
+        // of x 150 with a 1 px step up at x 100 (a tilt), black right of it; a text mark at
+        // x 5 beyond a paper gap wider than the gap allowed
+        let (w, h) = (300u32, 100u32);
+        let mut data = vec![255u8; (w * h) as usize];
+        for x in 20..280usize {
+            let y = if x < 100 { 49 } else { 50 };
+            let v = if x < 150 { 120 } else { 0 };
+            data[y * w as usize + x] = v;
+            data[(y + 1) * w as usize + x] = v;
+        }
+        data[50 * w as usize + 5] = 0;
+        let gray = Pix::from_gray(w, h, &data).unwrap();
+        // the opening found only the dark part
+        let piece = Rect::new(150, 50, 100, 2);
+        let e = follow_faint_ends(&gray, piece, 5);
+        assert_eq!((e.x, e.x1()), (20, 280), "{e:?}");
+        assert_eq!((e.y, e.h), (50, 2));
+        // light gray (a seal's stipple, paper noise) is not followed
+        let mut light = data.clone();
+        for x in 20..150usize {
+            for y in [49usize, 50, 51] {
+                if light[y * w as usize + x] != 255 {
+                    light[y * w as usize + x] = 200;
+                }
+            }
+        }
+        let gray = Pix::from_gray(w, h, &light).unwrap();
+        let e = follow_faint_ends(&gray, piece, 5);
+        assert_eq!(e.x, 150, "{e:?}");
+    }
 
     #[test]
     fn a_line_piece_through_a_glyph_blob_is_text_not_a_ruling() {

@@ -222,7 +222,11 @@ fn join_label(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Vec<
         }
         let joined: String = part.iter().map(|&c| t.cells[c].text()).collect();
         let (sim, label) = best_label_sim(&joined);
-        if sim >= JOINED_MIN && best.as_ref().is_none_or(|b| sim > b.1) {
+        // a cell that names a template row alone at least as well as the joined text does
+        // is the whole label: what follows it is a value OCR garbled into a letter (a seal's
+        // strokes over `25` read as `中`), not the rest of the label
+        let alone_better = part.iter().any(|&c| best_label_sim(&t.cells[c].text()).0 >= sim.max(MATCHED));
+        if sim >= JOINED_MIN && !alone_better && best.as_ref().is_none_or(|b| sim > b.1) {
             best = Some((n, sim, joined, label));
         }
     }
@@ -458,6 +462,9 @@ mod tests {
         // nothing joined matches a template row
         let (_, _, r) = grid("甲\t乙\t丙\t3\t3\n");
         assert!(r.is_empty());
+        // a cell that names a row alone, and a garbled value after it: no join
+        let (_, _, r) = grid("(五)不予处理\t2.重复申请\t中\t0\t25\n");
+        assert!(r.iter().all(|x| x.reason != "label_join"), "{r:?}");
         // a value cell before a garbled one is not label text
         let (_, _, r) = grid("(三)不予公开\t1.属于国家秘密\t3\tveAN\t0\t0\t0\t0\t3\n");
         assert!(r.is_empty(), "{r:?}");

@@ -379,6 +379,10 @@ fn other_readings(m: &Mapping, i: usize) -> Vec<(f64, String, &'static str)> {
         .collect()
 }
 
+/// Word confidence below which a cell's reading is as good as none, for rule 2b's pair of a
+/// misreading and an unread cell: OCR's guess at a blot (a seal over the digit).
+const ILLEGIBLE: f32 = 0.5;
+
 /// Most suspects rule 2b looks at (cells in doubt in failed checks); beyond that the failures
 /// are too many for two misreadings to explain them.
 const JOINT_SUSPECTS: usize = 120;
@@ -445,27 +449,53 @@ fn joint(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>)
     // a misreading beside a cell that was not read (a seal over it): the unread cell takes
     // the value its checks imply, which must be determined twice over (two checks agreeing)
     let unknown: Vec<usize> = (0..m.cells.len()).filter(|&j| m.cells[j].value.is_none() && missing_in_doubt(m, j, doc_doubt)).collect();
-    for &i in &suspects {
-        for &j in &unknown {
-            let (ki, kj) = (&checks_of[i], &checks_of[j]);
-            if kj.len() < 2 || !ki.iter().any(|k| kj.contains(k)) || !ki.iter().any(|&k| failed[k] && !kj.contains(&k)) {
-                continue;
-            }
-            let mut ks: Vec<usize> = ki.iter().chain(kj.iter()).copied().collect();
-            ks.sort_unstable();
-            ks.dedup();
-            for (x, v, why) in &reads[&i] {
-                let ov = HashMap::from([(i, *x)]);
-                let vals: Vec<f64> = kj.iter().filter_map(|&k| implied(m, s, k, j, &ov)).collect();
-                let Some(&y) = vals.first() else { continue };
-                if vals.len() < 2 || vals.iter().any(|z| (z - y).abs() > 1e-9) || y < 0.0 || y.fract() != 0.0 {
+    let unread_pairs = |reads_of: &dyn Fn(usize, &[usize]) -> Vec<(f64, String, &'static str)>, found: &mut Vec<Pair>| {
+        for &i in &suspects {
+            for &j in &unknown {
+                let (ki, kj) = (&checks_of[i], &checks_of[j]);
+                if kj.len() < 2 || !ki.iter().any(|k| kj.contains(k)) || !ki.iter().any(|&k| failed[k] && !kj.contains(&k)) {
                     continue;
                 }
-                if all_pass(&HashMap::from([(i, *x), (j, y)]), &ks) {
-                    found.push(((i, v.clone(), *why), (j, fmt(y), "inferred"), ks.clone()));
+                let mut ks: Vec<usize> = ki.iter().chain(kj.iter()).copied().collect();
+                ks.sort_unstable();
+                ks.dedup();
+                for (x, v, why) in &reads_of(i, kj) {
+                    let ov = HashMap::from([(i, *x)]);
+                    let vals: Vec<f64> = kj.iter().filter_map(|&k| implied(m, s, k, j, &ov)).collect();
+                    let Some(&y) = vals.first() else { continue };
+                    if vals.len() < 2 || vals.iter().any(|z| (z - y).abs() > 1e-9) || y < 0.0 || y.fract() != 0.0 {
+                        continue;
+                    }
+                    if all_pass(&HashMap::from([(i, *x), (j, y)]), &ks) {
+                        found.push(((i, v.clone(), *why), (j, fmt(y), "inferred"), ks.clone()));
+                    }
                 }
             }
         }
+    };
+    unread_pairs(&|i, _| reads[&i].clone(), &mut found);
+    // When no reading does, a cell OCR could hardly read (below `ILLEGIBLE`: a seal's strokes
+    // over a `1` read `4`) is as good as unread: it may take the value a failed check of its
+    // own implies, when the unread cell beside it is then determined twice over and every
+    // check over both passes (three checks over two unknowns: one more than they need).
+    if found.is_empty() {
+        let implied_reads = |i: usize, kj: &[usize]| -> Vec<(f64, String, &'static str)> {
+            if m.cells[i].word_confidence >= ILLEGIBLE {
+                return Vec::new();
+            }
+            let mut out: Vec<(f64, String, &'static str)> = Vec::new();
+            for &k in checks_of[i].iter().filter(|&&k| failed[k] && !kj.contains(&k)) {
+                if let Some(x) = implied(m, s, k, i, &none)
+                    && x >= 0.0
+                    && x.fract() == 0.0
+                    && !out.iter().any(|(y, _, _)| (x - y).abs() < 1e-9)
+                {
+                    out.push((x, fmt(x), "inferred"));
+                }
+            }
+            out
+        };
+        unread_pairs(&implied_reads, &mut found);
     }
     for (n, (a, b, ks)) in found.iter().enumerate() {
         let fails: Vec<usize> = ks.iter().copied().filter(|&k| failed[k]).collect();
@@ -478,9 +508,14 @@ fn joint(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>)
             let raw = m.cells[*i].raw.clone();
             let other = if i == &a.0 { b.0 } else { a.0 };
             let other_loc = loc(&m.cells[other]);
+            let was_read = m.cells[*i].value.is_some();
             let cell = &mut m.cells[*i];
             set_value(cell, v.clone(), *why == "inferred");
-            let what = if *why == "inferred" { "not read; determined by its checks" } else { "changed" };
+            let what = match (*why == "inferred", was_read) {
+                (true, true) => "read in deep doubt (an illegible blot); determined by its checks",
+                (true, false) => "not read; determined by its checks",
+                _ => "changed",
+            };
             out.push(Repair {
                 location: loc(cell),
                 raw,
@@ -992,6 +1027,37 @@ mod tests {
         let u = m.get("requests", "unable_not_held", "research").unwrap();
         assert_eq!(u.value.as_deref(), Some("0"));
         assert!(u.flags.contains(&"inferred".to_string()));
+    }
+
+    #[test]
+    fn an_illegible_reading_beside_an_unread_cell_takes_its_row_value() {
+        // granted.natural_person 2 read `5` as a blot (no reading of 5 gives 2), and
+        // unable_not_held.natural_person not read: the blot's row implies 2, with which the
+        // unread cell's row and column agree on 3, and every check passes
+        let setup = |conf: f32| {
+            let mut m = report(0.6);
+            let x = cell(&mut m, "requests", "granted", "natural_person");
+            x.value = Some("5".into());
+            x.raw = "5".into();
+            x.word_confidence = conf;
+            let x = cell(&mut m, "requests", "unable_not_held", "natural_person");
+            x.value = None;
+            x.raw = "中".into();
+            x.flags = vec!["unparseable".into()];
+            m
+        };
+        let mut m = setup(0.3);
+        let r = repair_mapping(&mut m);
+        assert!(all_pass(&m), "{r:?}");
+        let g = m.get("requests", "granted", "natural_person").unwrap();
+        assert_eq!(g.value.as_deref(), Some("2"));
+        assert!(g.flags.contains(&"inferred".to_string()));
+        assert_eq!(m.get("requests", "unable_not_held", "natural_person").unwrap().value.as_deref(), Some("3"));
+        // a reading OCR was fairly sure of is no blot: it stays, and so does the gap
+        let mut m = setup(0.8);
+        repair_mapping(&mut m);
+        assert_eq!(m.get("requests", "granted", "natural_person").unwrap().value.as_deref(), Some("5"));
+        assert_eq!(m.get("requests", "unable_not_held", "natural_person").unwrap().value, None);
     }
 
     #[test]
