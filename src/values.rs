@@ -97,6 +97,11 @@ pub const DIGIT_LOOKALIKES: &[(char, char)] = &[
 ];
 
 
+/// The digit a look-alike character stands for.
+pub fn lookalike(c: char) -> Option<char> {
+    DIGIT_LOOKALIKES.iter().find(|(l, _)| *l == c).map(|(_, d)| *d)
+}
+
 /// The number a text says when every look-alike letter in it is read as a digit (`l2` -> 12,
 /// `O` -> 0); None when that is no number or the text needs no such reading.
 pub fn lookalike_number(text: &str) -> Option<String> {
@@ -104,7 +109,7 @@ pub fn lookalike_number(text: &str) -> Option<String> {
     if t.is_empty() {
         return None;
     }
-    let mapped: String = t.chars().map(|c| DIGIT_LOOKALIKES.iter().find(|(l, _)| *l == c).map(|(_, d)| *d).unwrap_or(c)).collect();
+    let mapped: String = t.chars().map(|c| lookalike(c).unwrap_or(c)).collect();
     match parse(&mapped) {
         Parsed::Number(n) if mapped != t => Some(n),
         _ => None,
@@ -124,7 +129,7 @@ fn is_edge_mark(c: char) -> bool {
 /// decimal point of a lost 0 (`.20` -> 0.20), not a stray mark.
 pub fn cleaned_number(text: &str, decimal: bool) -> Option<String> {
     let t = fold(text);
-    let mapped: String = t.chars().map(|c| DIGIT_LOOKALIKES.iter().find(|(l, _)| *l == c).map(|(_, d)| *d).unwrap_or(c)).collect();
+    let mapped: String = t.chars().map(|c| lookalike(c).unwrap_or(c)).collect();
     let core = mapped.trim_matches(is_edge_mark);
     if core.is_empty() || !core.starts_with(|c: char| c.is_ascii_digit()) {
         return None;

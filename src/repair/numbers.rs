@@ -31,17 +31,13 @@
 //! from such cells (or, for rows without any read cell, in documents that have them): a
 //! text-layer document is never touched.  Every change is recorded and flagged `repaired`.
 
-use super::lexicon::DIGIT_LOOKALIKES;
 use super::{CERTAIN, Repair};
 use crate::checks::{self, REQUEST_COLS};
 use crate::template::{MappedCell, Mapping};
 use crate::values::{self, Parsed};
 use std::collections::HashMap;
 
-/// The digit a look-alike character stands for.
-pub fn lookalike(c: char) -> Option<char> {
-    DIGIT_LOOKALIKES.iter().find(|(l, _)| *l == c).map(|(_, d)| *d)
-}
+pub use crate::values::lookalike;
 
 /// Digits OCR confuses with each other.
 const DIGIT_PAIRS: &[(char, char)] = &[('0', '8'), ('0', '6'), ('0', '9'), ('3', '8'), ('5', '6'), ('6', '8'), ('8', '9'), ('1', '7'), ('4', '9'), ('2', '7')];
