@@ -128,8 +128,8 @@ fn ink(gray: &Pix, region: Rect) -> Result<Option<Ink>> {
     if tallest < 6 {
         return Ok(None);
     }
-    let band: Vec<&Rect> = comps.iter().filter(|c| c.1.h * 2 >= tallest).map(|c| &c.1).collect();
-    let (by0, by1) = (band.iter().map(|r| r.y).min().unwrap_or(0), band.iter().map(|r| r.y1()).max().unwrap_or(0));
+    let band = Rect::hull(comps.iter().filter(|c| c.1.h * 2 >= tallest).map(|c| c.1)).unwrap_or_default();
+    let (by0, by1) = (band.y, band.y1());
     let keep: Vec<bool> = comps.iter().map(|(_, r, n)| *n >= 3 && r.y < by1 && r.y1() > by0).collect();
     let mine = |x: usize, y: usize| labels[y * w + x].is_some_and(|l| keep[l]);
     let mut runs = Vec::new();

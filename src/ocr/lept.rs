@@ -101,6 +101,10 @@ impl Rect {
         let (x0, y0) = (self.x.min(o.x), self.y.min(o.y));
         Rect::new(x0, y0, self.x1().max(o.x1()) - x0, self.y1().max(o.y1()) - y0)
     }
+    /// The smallest rectangle holding all of `rects`; None when there are none.
+    pub fn hull(rects: impl IntoIterator<Item = Rect>) -> Option<Rect> {
+        rects.into_iter().reduce(|a, b| a.union(&b))
+    }
 }
 
 impl Pix {

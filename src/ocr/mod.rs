@@ -876,11 +876,8 @@ impl CellReader<'_> {
         // the recogniser's confidence was in its own reading, not in this one
         let conf = STEM_ONE_CONFIDENCE;
         let alternatives = if is_numeric_text(&joined) { vec![joined] } else { Vec::new() };
-        let x0 = gs.iter().map(|g| g.x).min().unwrap_or(region.x);
-        let y0 = gs.iter().map(|g| g.y).min().unwrap_or(region.y);
-        let x1 = gs.iter().map(|g| g.x1()).max().unwrap_or(region.x1());
-        let y1 = gs.iter().map(|g| g.y1()).max().unwrap_or(region.y1());
-        Ok(Some(vec![OcrWord { text: reading, rect: Rect::new(x0, y0, x1 - x0, y1 - y0), confidence: conf, alternatives }]))
+        let rect = Rect::hull(gs.iter().copied()).unwrap_or(region);
+        Ok(Some(vec![OcrWord { text: reading, rect, confidence: conf, alternatives }]))
     }
 
     /// Whether a digit reading is a plausible number for ink of `comps` glyph components.

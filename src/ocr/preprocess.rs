@@ -257,7 +257,8 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     // only outward, past the extent of all the pieces found: the ends of a table whose
     // border side is pale (inside the table, the grid's own steps restore lost edges, and a
     // piece's stroke followed into a cell would cut it)
-    let (ext0, ext1) = (h_boxes.iter().map(|h| h.x).min().unwrap_or(0), h_boxes.iter().map(|h| h.x1()).max().unwrap_or(0));
+    let ext = Rect::hull(h_boxes.iter().copied()).unwrap_or_default();
+    let (ext0, ext1) = (ext.x, ext.x1());
     let h_boxes: Vec<(Rect, Rect)> = h_boxes
         .into_iter()
         .map(|h| {
@@ -276,10 +277,8 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     // A longer piece inside the span of the horizontal rulings is kept too (a ruling whose
     // ends were erased).
     let reach = px(dpi, 0.06);
-    let hx0 = h_boxes.iter().map(|(_, h)| h.x).min().unwrap_or(0);
-    let hx1 = h_boxes.iter().map(|(_, h)| h.x1()).max().unwrap_or(0);
-    let hy0 = h_boxes.iter().map(|(_, h)| h.y).min().unwrap_or(0);
-    let hy1 = h_boxes.iter().map(|(_, h)| h.y1()).max().unwrap_or(0);
+    let span = Rect::hull(h_boxes.iter().map(|(_, h)| *h)).unwrap_or_default();
+    let (hx0, hx1, hy0, hy1) = (span.x, span.x1(), span.y, span.y1());
     let touches = |x: i32, y: i32| h_boxes.iter().any(|(_, h)| x >= h.x - reach && x <= h.x1() + reach && (y - (h.y + h.h / 2)).abs() <= reach);
     let v_boxes: Vec<Rect> = v_all
         .into_iter()
