@@ -211,10 +211,7 @@ pub fn stem_split(gray: &Pix, region: Rect) -> Result<Option<Vec<Rect>>> {
         if parts.windows(2).any(|p| p[1].x <= p[0].x1()) {
             return Ok(None);
         }
-        let mut cuts = vec![0];
-        cuts.extend(parts.windows(2).map(|p| (p[0].x1() + p[1].x) / 2));
-        cuts.push(r.w);
-        return Ok(Some(cuts.windows(2).map(|c| Rect::new(r.x + c[0], r.y, c[1] - c[0], r.h)).collect()));
+        return Ok(Some(slices(r, parts.windows(2).map(|p| (p[0].x1() + p[1].x) / 2))));
     }
     let (bg, _) = label(&ink, w, h, false, |v| !v);
     if bg.iter().any(|(_, b, n)| *n >= 2 && b.x > g.x && b.y > g.y && b.x1() < g.x1() && b.y1() < g.y1()) {
@@ -246,13 +243,19 @@ pub fn stem_split(gray: &Pix, region: Rect) -> Result<Option<Vec<Rect>>> {
     if (only_stems as f32) < STEM_ROWS * band as f32 {
         return Ok(None);
     }
-    let mut cuts = vec![0];
-    cuts.extend(stems.windows(2).map(|p| (p[0].1 + p[1].0 + 1) / 2));
-    cuts.push(r.w);
+    let out = slices(r, stems.windows(2).map(|p| (p[0].1 + p[1].0 + 1) / 2));
     if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
-        eprintln!("stem_split {region:?}: glyph {g:?} stems {stems:?} cuts {cuts:?}");
+        eprintln!("stem_split {region:?}: glyph {g:?} stems {stems:?} slices {out:?}");
     }
-    Ok(Some(cuts.windows(2).map(|c| Rect::new(r.x + c[0], r.y, c[1] - c[0], r.h)).collect()))
+    Ok(Some(out))
+}
+
+/// `r` cut into upright slices at `cuts` (x offsets into `r`, increasing).
+fn slices(r: Rect, cuts: impl Iterator<Item = i32>) -> Vec<Rect> {
+    let mut xs = vec![0];
+    xs.extend(cuts);
+    xs.push(r.w);
+    xs.windows(2).map(|c| Rect::new(r.x + c[0], r.y, c[1] - c[0], r.h)).collect()
 }
 
 /// The ink of a crop on its own threshold, halfway between its darkest ink and its paper
