@@ -46,6 +46,8 @@ pub struct ConvertArgs {
     pub out: PathBuf,
     pub jobs: usize,
     pub excel: bool,
+    /// Write OUT/nianbao.xlsx (on unless `--no-xlsx`).
+    pub xlsx: bool,
     pub quiet: bool,
     pub no_ocr: bool,
     pub no_repair: bool,
@@ -377,7 +379,7 @@ pub fn convert(args: ConvertArgs) -> Result<i32> {
     // Rebuild the top-level outputs from the result files (tables/ and text/ again too when
     // --excel changed since the last run, so that every file has the same BOM setting).
     let rewrite = read_manifest(out).map(|m| m.excel != args.excel).unwrap_or(false);
-    let mut summary = rebuild(out, &entries, args.excel, rewrite)?;
+    let mut summary = rebuild(out, &entries, args.excel, rewrite, args.xlsx)?;
     write_manifest(out, &Manifest { pipeline_version: version.into(), shard: shard_s.clone(), excel: args.excel, entries })?;
     summary.command = "convert".into();
     summary.shard = shard_s;
@@ -491,6 +493,8 @@ struct CsvOut {
     path: PathBuf,
     tmp: PathBuf,
     w: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    /// Quote formula-like texts (`--excel`, see `output::excel_safe`).
+    excel: bool,
 }
 
 impl CsvOut {
@@ -504,7 +508,23 @@ impl CsvOut {
         }
         let mut w = csv::WriterBuilder::new().has_headers(false).terminator(csv::Terminator::CRLF).from_writer(bw);
         w.write_record(header)?;
-        Ok(CsvOut { path, tmp, w })
+        Ok(CsvOut { path, tmp, w, excel })
+    }
+
+    /// One row; with `--excel` every text that a spreadsheet would run as a formula is quoted.
+    fn put<T: Serialize>(&mut self, row: &T) -> Result<()> {
+        if self.excel {
+            self.w.write_record(output::safe_fields(row)?)?;
+        } else {
+            self.w.serialize(row)?;
+        }
+        Ok(())
+    }
+
+    fn put_fields<I: IntoIterator<Item = S>, S: AsRef<str>>(&mut self, fields: I) -> Result<()> {
+        let excel = self.excel;
+        self.w.write_record(fields.into_iter().map(|f| if excel { output::excel_safe(f.as_ref()).into_owned() } else { f.as_ref().to_string() }))?;
+        Ok(())
     }
 
     fn finish(self) -> Result<()> {
@@ -519,11 +539,18 @@ impl CsvOut {
 /// Rebuild reports.csv, cells.csv, checks.csv, repairs.csv (and any missing tables/ and text/
 /// files) from the result files of `entries`, in order.  Streams: memory does not grow with the
 /// number of entries beyond the entries themselves.
-pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool) -> Result<Summary> {
+pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool, xlsx: bool) -> Result<Summary> {
     let mut reports = CsvOut::create(out.join("reports.csv"), REPORT_HEADER, excel)?;
     let mut cells = CsvOut::create(out.join("cells.csv"), CELL_HEADER, excel)?;
     let mut checks = CsvOut::create(out.join("checks.csv"), CHECK_HEADER, excel)?;
     let mut repairs = CsvOut::create(out.join("repairs.csv"), REPAIR_HEADER, excel)?;
+    // the analysts' files (wide.rs, xlsx.rs)
+    let mut wide_csv = CsvOut::create(out.join("wide.csv"), &crate::wide::header().iter().map(String::as_str).collect::<Vec<_>>(), excel)?;
+    std::fs::create_dir_all(out.join("tables")).with_context(|| format!("cannot create {}", out.join("tables").display()))?;
+    let mut table_index = CsvOut::create(out.join("tables").join("index.csv"), output::TABLE_INDEX_HEADER, excel)?;
+    let labels = crate::wide::labels_rows();
+    output::write_durable(&out.join("wide-labels.csv"), &output::csv_bytes(&labels, &["column", "label", "table", "row", "col"], excel)?)?;
+    let mut book = if xlsx { Some(crate::xlsx::Book::new(&state_dir(out))?) } else { None };
     let has_dups: HashSet<&str> = entries.iter().filter(|e| e.duplicate_of.is_some()).map(|e| e.sha256.as_str()).collect();
     let mut canon_rows: HashMap<String, ReportRow> = HashMap::new();
     let mut sum = Summary { pipeline_version: PIPELINE_VERSION.into(), out: out.display().to_string(), files: entries.len(), ..Default::default() };
@@ -544,6 +571,7 @@ pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool) 
         } else {
             let stored = read_stored(&results_dir(out).join(format!("{}.json", e.key)))?;
             let mut r = stored.result;
+            crate::wide::annotate(&mut r);
             for c in &mut r.cells {
                 c.source_file.clone_from(&e.source_file);
             }
@@ -556,13 +584,21 @@ pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool) 
             r.report.source_file.clone_from(&e.source_file);
             ensure_report_files(out, &r, excel, rewrite_files)?;
             for c in &r.cells {
-                cells.w.serialize(c)?;
+                cells.put(c)?;
             }
             for c in &r.checks {
-                checks.w.serialize(c)?;
+                checks.put(c)?;
             }
             for c in &r.repairs {
-                repairs.w.serialize(c)?;
+                repairs.put(c)?;
+            }
+            let placed = crate::wide::place(&r.cells);
+            wide_csv.put_fields(crate::wide::lead_values(&r.report).into_iter().chain(placed.iter().map(|c| c.map(|c| c.value.clone()).unwrap_or_default())))?;
+            for row in output::table_index_rows(&r) {
+                table_index.put_fields(row)?;
+            }
+            if let Some(b) = book.as_mut() {
+                b.add(&r.report, &r.cells, &r.checks)?;
             }
             match r.report.status.as_str() {
                 "ok" => sum.ok += 1,
@@ -582,10 +618,19 @@ pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool) 
             }
             r.report
         };
-        reports.w.serialize(&row)?;
+        if e.duplicate_of.is_some() {
+            wide_csv.put_fields(crate::wide::lead_values(&row).into_iter().chain(crate::wide::columns().iter().map(|_| String::new())))?;
+            if let Some(b) = book.as_mut() {
+                b.add_report_only(&row)?;
+            }
+        }
+        reports.put(&row)?;
     }
-    for f in [reports, cells, checks, repairs] {
+    for f in [reports, cells, checks, repairs, wide_csv, table_index] {
         f.finish()?;
+    }
+    if let Some(b) = book {
+        b.save(&out.join("nianbao.xlsx"))?;
     }
     Ok(sum)
 }
@@ -601,7 +646,7 @@ fn ensure_report_files(out: &Path, r: &ReportResult, excel: bool, rewrite: bool)
         return output::write_report_files(out, r, excel);
     }
     let text_ok = r.text.is_empty() || out.join("text").join(format!("{rid}.txt")).exists();
-    let tables_ok = (1..=r.tables.len()).all(|i| out.join("tables").join(format!("{rid}-{i}.csv")).exists());
+    let tables_ok = r.tables.iter().enumerate().filter(|(_, g)| !output::is_prose_block(g)).all(|(i, _)| out.join("tables").join(format!("{rid}-{}.csv", i + 1)).exists());
     if text_ok && tables_ok {
         return Ok(());
     }
@@ -659,7 +704,7 @@ fn finish(sum: &Summary, out: &Path, quiet: bool, summary_json: Option<&Path>) -
 
 /// `nianbao merge DIR... --out OUT`: combine the outputs of shard runs.  The result is what one
 /// run over all the shards' inputs would have written (same rows, same order).
-pub fn merge(dirs: &[PathBuf], out: &Path, excel: bool, quiet: bool, summary_json: Option<&Path>) -> Result<i32> {
+pub fn merge(dirs: &[PathBuf], out: &Path, excel: bool, xlsx: bool, quiet: bool, summary_json: Option<&Path>) -> Result<i32> {
     let start = Instant::now();
     let mut entries: Vec<Entry> = Vec::new();
     let mut from: HashMap<String, PathBuf> = HashMap::new();
@@ -708,7 +753,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, excel: bool, quiet: bool, summary_jso
         output::write_atomic(&dst, &data)?;
     }
     let rewrite = read_manifest(out).map(|m| m.excel != any_excel).unwrap_or(false);
-    let mut summary = rebuild(out, &entries, any_excel, rewrite)?;
+    let mut summary = rebuild(out, &entries, any_excel, rewrite, xlsx)?;
     write_manifest(out, &Manifest { pipeline_version: version, shard: None, excel: any_excel, entries })?;
     summary.command = "merge".into();
     summary.seconds = (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;

@@ -52,6 +52,9 @@ enum Cmd {
         /// Write CSV with a UTF-8 BOM so that Excel shows the Chinese text correctly.
         #[arg(long)]
         excel: bool,
+        /// Do not write the workbook OUT/nianbao.xlsx.
+        #[arg(long)]
+        no_xlsx: bool,
         /// No progress bar and no summary line.
         #[arg(short, long)]
         quiet: bool,
@@ -106,6 +109,9 @@ enum Cmd {
         /// Write CSV with a UTF-8 BOM (also on when any shard was written with --excel).
         #[arg(long)]
         excel: bool,
+        /// Do not write the workbook OUT/nianbao.xlsx.
+        #[arg(long)]
+        no_xlsx: bool,
         /// No summary line.
         #[arg(short, long)]
         quiet: bool,
@@ -189,6 +195,7 @@ fn run(cli: Cli) -> Result<i32> {
             out,
             jobs,
             excel,
+            no_xlsx,
             quiet,
             no_ocr,
             no_repair,
@@ -213,6 +220,7 @@ fn run(cli: Cli) -> Result<i32> {
                 out,
                 jobs,
                 excel,
+                xlsx: !no_xlsx,
                 quiet,
                 no_ocr,
                 no_repair,
@@ -227,7 +235,7 @@ fn run(cli: Cli) -> Result<i32> {
                 limits: Limits { max_stream_bytes: max_stream_mb << 20, max_image_pixels: max_image_mpx * 1_000_000 },
             })
         }
-        Cmd::Merge { dirs, out, excel, quiet, summary_json } => archive::merge(&dirs, &out, excel, quiet, summary_json.as_deref()),
+        Cmd::Merge { dirs, out, excel, no_xlsx, quiet, summary_json } => archive::merge(&dirs, &out, excel, !no_xlsx, quiet, summary_json.as_deref()),
         Cmd::Inspect { file, page, out, dpi, no_ocr, no_repair } => {
             if !(dpi >= 36.0 && dpi <= 600.0) {
                 eprintln!("nianbao: error: --dpi must be between 36 and 600");

@@ -52,6 +52,78 @@ pub fn csv_bytes<T: Serialize>(rows: &[T], header: &[&str], excel: bool) -> Resu
     Ok(buf)
 }
 
+/// A text a spreadsheet would take for a formula (`=HYPERLINK(…)`, `+1+cmd|…`, `@SUM(…)`, a
+/// leading tab or carriage return), prefixed with a single quote so that it stays text
+/// (formula injection, OWASP's CSV injection advice).  A number (`-3`, `+5`) and a lone dash
+/// (`-`, a printed blank) are left as they are: no spreadsheet runs them.
+pub fn excel_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if !risky || s == "-" || s.trim().parse::<f64>().is_ok_and(f64::is_finite) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    }
+}
+
+/// A row serialised like `csv::Writer::serialize` does, as its fields, each made
+/// [`excel_safe`] (for the `--excel` CSVs).
+pub fn safe_fields<T: Serialize>(row: &T) -> Result<Vec<String>> {
+    Ok(row_fields(row)?.into_iter().map(|f| excel_safe(&f).into_owned()).collect())
+}
+
+/// A row's fields as `csv::Writer::serialize` writes them.
+pub fn row_fields<T: Serialize>(row: &T) -> Result<Vec<String>> {
+    let mut buf = Vec::new();
+    {
+        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut buf);
+        w.serialize(row)?;
+        w.flush()?;
+    }
+    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(buf.as_slice());
+    Ok(r.records().next().transpose()?.map(|rec| rec.iter().map(str::to_string).collect()).unwrap_or_default())
+}
+
+/// True when a found grid is a block of prose or a list rather than a table: no row holds two
+/// different texts (a merged cell repeats its text across the positions it covers).  Such
+/// grids are not written to tables/ (`PROSE_RULE`).
+pub fn is_prose_block(grid: &[Vec<String>]) -> bool {
+    grid.iter().all(|row| {
+        let mut texts = row.iter().map(|c| c.trim()).filter(|c| !c.is_empty());
+        let first = texts.next();
+        texts.all(|t| Some(t) == first)
+    })
+}
+
+pub const TABLE_INDEX_HEADER: &[&str] = &["report_id", "n", "file", "page", "bbox", "rows", "cols", "template_table"];
+
+/// tables/index.csv rows of one result: every table written to tables/ (prose blocks are not).
+pub fn table_index_rows(r: &ReportResult) -> Vec<Vec<String>> {
+    let rid = &r.report.report_id;
+    if rid.is_empty() {
+        return Vec::new();
+    }
+    r.tables
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| !is_prose_block(g))
+        .map(|(i, g)| {
+            let info = r.table_info.get(i).cloned().unwrap_or_default();
+            vec![
+                rid.clone(),
+                (i + 1).to_string(),
+                format!("{rid}-{}.csv", i + 1),
+                if info.page > 0 { info.page.to_string() } else { String::new() },
+                info.bbox,
+                g.len().to_string(),
+                g.iter().map(Vec::len).max().unwrap_or(0).to_string(),
+                info.template,
+            ]
+        })
+        .collect()
+}
+
+/// A found grid as CSV; every cell [`excel_safe`] (these files are meant to be opened in a
+/// spreadsheet, so this holds with or without `--excel`).
 pub fn grid_csv(grid: &[Vec<String>], excel: bool) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
     if excel {
@@ -60,7 +132,7 @@ pub fn grid_csv(grid: &[Vec<String>], excel: bool) -> Result<Vec<u8>> {
     {
         let mut w = csv::WriterBuilder::new().flexible(true).terminator(csv::Terminator::CRLF).from_writer(&mut buf);
         for row in grid {
-            w.write_record(row)?;
+            w.write_record(row.iter().map(|c| excel_safe(c).into_owned()))?;
         }
         w.flush()?;
     }
@@ -68,11 +140,13 @@ pub fn grid_csv(grid: &[Vec<String>], excel: bool) -> Result<Vec<u8>> {
 }
 
 pub const REPORT_HEADER: &[&str] = &[
-    "report_id", "source_file", "sha256", "bytes", "pages", "kind", "format", "agency", "year", "status", "error", "cells", "flagged",
+    "report_id", "source_file", "sha256", "bytes", "pages", "kind", "format", "agency",
+    "agency_canonical", "province", "city", "county", "division_code", "level", "identity", "year", "status", "error", "cells", "flagged",
     "checks_failed", "seconds",
 ];
 pub const CELL_HEADER: &[&str] = &[
-    "report_id", "source_file", "table", "row", "col", "value", "raw", "row_label", "col_label", "page", "bbox", "method", "confidence",
+    "report_id", "source_file", "table", "row", "col", "value", "raw", "row_label", "col_label",
+    "template_row_label", "template_col_label", "page", "bbox", "method", "confidence",
     "flags",
 ];
 pub const REPAIR_HEADER: &[&str] = &["report_id", "source_file", "where", "raw", "repaired", "reason", "evidence"];
@@ -83,7 +157,7 @@ pub fn write_report_files(out: &Path, r: &ReportResult, excel: bool) -> Result<(
     if r.report.report_id.is_empty() {
         return Ok(());
     }
-    for (i, grid) in r.tables.iter().enumerate() {
+    for (i, grid) in r.tables.iter().enumerate().filter(|(_, g)| !is_prose_block(g)) {
         let p = out.join("tables").join(format!("{}-{}.csv", r.report.report_id, i + 1));
         write_atomic(&p, &grid_csv(grid, excel)?)?;
     }
@@ -111,4 +185,39 @@ pub fn write_summary_csvs(out: &Path, results: &[ReportResult], excel: bool) -> 
         written.push(p);
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_quoted_numbers_and_dashes_are_not() {
+        assert_eq!(excel_safe("=HYPERLINK(\"http://x\",\"y\")"), "'=HYPERLINK(\"http://x\",\"y\")");
+        assert_eq!(excel_safe("+1+cmd|' /C calc'!A0"), "'+1+cmd|' /C calc'!A0");
+        assert_eq!(excel_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(excel_safe("-1+2"), "'-1+2");
+        assert_eq!(excel_safe("\tx"), "'\tx");
+        assert_eq!(excel_safe("-"), "-");
+        assert_eq!(excel_safe("-3"), "-3");
+        assert_eq!(excel_safe("+5"), "+5");
+        assert_eq!(excel_safe("予以公开"), "予以公开");
+        let grid = vec![vec!["=1+1".to_string(), "-".to_string()]];
+        assert_eq!(String::from_utf8(grid_csv(&grid, false).unwrap()).unwrap(), "'=1+1,-\r\n");
+    }
+
+    #[test]
+    fn prose_blocks_are_told_from_tables() {
+        let g = |rows: &[&[&str]]| rows.iter().map(|r| r.iter().map(|s| s.to_string()).collect()).collect::<Vec<Vec<String>>>();
+        assert!(is_prose_block(&g(&[&["一、总体情况"], &["本年度，我区坚持…"]])));
+        // a merged title row repeats its text: still one text per row
+        assert!(is_prose_block(&g(&[&["说明", "说明"], &["", "注：数据截至12月31日"]])));
+        assert!(!is_prose_block(&g(&[&["二、主动公开", "二、主动公开"], &["规章", "0"]])));
+        let mut r = ReportResult::default();
+        r.report.report_id = "abc".into();
+        r.tables = vec![g(&[&["本年度，我区坚持…"]]), g(&[&["规章", "0", "1"]])];
+        r.table_info = vec![Default::default(), crate::pipeline::TableInfo { page: 2, bbox: "1.0 2.0 3.0 4.0".into(), template: "active".into() }];
+        let rows = table_index_rows(&r);
+        assert_eq!(rows, vec![vec!["abc", "2", "abc-2.csv", "2", "1.0 2.0 3.0 4.0", "1", "3", "active"]]);
+    }
 }

@@ -18,7 +18,7 @@ use std::path::Path;
 use std::time::Instant;
 
 /// Bump when a change to the pipeline changes its output (reconverts archives).
-pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p5");
+pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p6");
 
 /// The version a stored result is keyed by: the pipeline version plus the settings that change
 /// results (`--no-ocr`, `--no-repair`, `--ocr-text`), so that a run with other settings reconverts.
@@ -69,6 +69,19 @@ pub struct ReportResult {
     pub text: String,
     /// Every value or text the repair stage changed (repairs.csv).
     pub repairs: Vec<RepairRow>,
+    /// Where each of `tables` was found (tables/index.csv), same order.
+    #[serde(default)]
+    pub table_info: Vec<TableInfo>,
+}
+
+/// Where a table of `ReportResult::tables` was found, and which template table it holds.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+pub struct TableInfo {
+    pub page: u32,
+    /// `x0 y0 x1 y1` in points from the page's top-left corner.
+    pub bbox: String,
+    /// The template table most of whose mapped cells lie in it (`requests`), if any.
+    pub template: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
@@ -93,6 +106,22 @@ pub struct ReportRow {
     pub kind: String,
     pub format: String,
     pub agency: String,
+    /// The agency's identity (`wide::annotate_report`, filled when the CSVs are written).
+    #[serde(default)]
+    pub agency_canonical: String,
+    #[serde(default)]
+    pub province: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub county: String,
+    #[serde(default)]
+    pub division_code: String,
+    #[serde(default)]
+    pub level: String,
+    /// Why the identity is empty or incomplete (`identity::Doubt::note`).
+    #[serde(default)]
+    pub identity: String,
     pub year: String,
     pub status: String,
     pub error: String,
@@ -113,6 +142,11 @@ pub struct CellRow {
     pub raw: String,
     pub row_label: String,
     pub col_label: String,
+    /// The template's own labels (`wide::annotate`, filled when the CSVs are written).
+    #[serde(default)]
+    pub template_row_label: String,
+    #[serde(default)]
+    pub template_col_label: String,
     pub page: String,
     pub bbox: String,
     pub method: String,
@@ -428,6 +462,7 @@ pub fn convert_pages(mut pages: Vec<Page>, page_errors: Vec<String>, sha: &str, 
         flagged: cells.iter().filter(|c| !c.flags.is_empty()).count() as u32,
         checks_failed: check_rows.iter().filter(|c| c.status == "fail").count() as u32,
         seconds: 0.0,
+        ..Default::default()
     };
     let repairs = repairs
         .into_iter()
@@ -441,7 +476,26 @@ pub fn convert_pages(mut pages: Vec<Page>, page_errors: Vec<String>, sha: &str, 
             evidence: r.evidence,
         })
         .collect();
-    ReportResult { report, cells, checks: check_rows, tables: tables.iter().map(|t| t.grid_text()).collect(), text, repairs }
+    let table_info = tables.iter().map(|t| table_info(t, &mapping)).collect();
+    ReportResult { report, cells, checks: check_rows, tables: tables.iter().map(|t| t.grid_text()).collect(), text, repairs, table_info }
+}
+
+/// Page, box and template table of a found table: the template table with the most mapped
+/// cells whose centre lies inside it (none when no mapped cell does).
+fn table_info(t: &Table, mapping: &Mapping) -> TableInfo {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for c in &mapping.cells {
+        let (Some(p), Some(b)) = (c.page, c.bbox) else { continue };
+        let inside = p == t.page && (t.bbox.x0..=t.bbox.x1).contains(&b.cx()) && (t.bbox.y0..=t.bbox.y1).contains(&b.cy());
+        if inside && c.method != "derived" {
+            match counts.iter_mut().find(|(k, _)| *k == c.table) {
+                Some(e) => e.1 += 1,
+                None => counts.push((c.table.as_str(), 1)),
+            }
+        }
+    }
+    let template = counts.iter().max_by_key(|(_, n)| *n).map(|(k, _)| k.to_string()).unwrap_or_default();
+    TableInfo { page: t.page, bbox: t.bbox.to_string(), template }
 }
 
 fn fmt_num(v: Option<f64>) -> String {
@@ -463,6 +517,8 @@ fn cell_row(rid: &str, shown: &str, c: &MappedCell) -> CellRow {
         raw: c.raw.clone(),
         row_label: c.row_label.clone(),
         col_label: c.col_label.clone(),
+        template_row_label: String::new(),
+        template_col_label: String::new(),
         page: c.page.map(|p| p.to_string()).unwrap_or_default(),
         bbox: c.bbox.map(|b| b.to_string()).unwrap_or_default(),
         method: c.method.clone(),

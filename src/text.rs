@@ -56,6 +56,7 @@ pub fn lines(words: &[Word]) -> Vec<String> {
 /// `2022年` directly followed by 政府信息 / 政务公开 (the part of the title OCR keeps).
 pub fn title_info(first_lines: &[String]) -> (Option<String>, Option<u32>) {
     let joined: String = first_lines.iter().take(12).map(|l| l.split_whitespace().collect::<String>()).collect();
+    let joined = ascii_years(&joined);
     let Some(pos) = title_anchor(&joined) else {
         return (None, None);
     };
@@ -89,6 +90,32 @@ pub fn title_info(first_lines: &[String]) -> (Option<String>, Option<u32>) {
     // keep only the tail that looks like a name (text after a sentence break)
     let agency = agency.rsplit(['。', '，', ',', '）', ')']).next().unwrap_or("").to_string();
     ((agency.chars().count() >= 2).then_some(agency), year)
+}
+
+/// Digits a title may write its year in, besides ASCII: full-width (２０２３) and Chinese
+/// numerals (二〇二三, 二零二三; ○ and Ｏ are the zero as typed or read by OCR).
+const CJK_DIGITS: &[(char, char)] = &[
+    ('〇', '0'), ('零', '0'), ('○', '0'), ('Ｏ', '0'), ('一', '1'), ('二', '2'), ('三', '3'), ('四', '4'),
+    ('五', '5'), ('六', '6'), ('七', '7'), ('八', '8'), ('九', '9'),
+];
+
+/// `text` with a year written in full-width digits or Chinese numerals turned into ASCII
+/// digits: every full-width digit, and a run of exactly four Chinese numerals directly before
+/// 年 (二〇二三年 -> 2023年; 三年 or 十二年 stay as they are).
+pub fn ascii_years(text: &str) -> String {
+    let mut chars: Vec<char> = text.chars().map(|c| if ('０'..='９').contains(&c) { char::from(b'0' + (c as u32 - '０' as u32) as u8) } else { c }).collect();
+    let digit = |c: char| CJK_DIGITS.iter().find(|(k, _)| *k == c).map(|(_, d)| *d);
+    let mut i = 0;
+    while i < chars.len() {
+        let run = chars[i..].iter().take_while(|&&c| digit(c).is_some()).count();
+        if run == 4 && chars.get(i + 4) == Some(&'年') {
+            for c in &mut chars[i..i + 4] {
+                *c = digit(*c).unwrap_or(*c);
+            }
+        }
+        i += run.max(1);
+    }
+    chars.into_iter().collect()
 }
 
 /// The agency as the document spells it most often.  OCR misreads a title glyph now and then
@@ -164,6 +191,18 @@ mod tests {
         assert_eq!(title_info(&ocr), (Some("宝鸡市粮食和物资储备局".into()), Some(2025)));
         let ocr = l(&["宜昌市枝江市人民政府", "2022年政府信息公开工作年油汞让", "|", "根据规定，现公布宜昌市枝江市人民政府2022年政府信息公开工作年度报告。"]);
         assert_eq!(title_info(&ocr), (Some("宜昌市枝江市人民政府".into()), Some(2022)));
+    }
+
+    #[test]
+    fn years_in_chinese_numerals_and_full_width_digits() {
+        let l = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        for t in ["洪泽区人民政府二〇二三年政府信息公开工作年度报告", "洪泽区人民政府二零二三年政府信息公开工作年度报告", "洪泽区人民政府２０２３年政府信息公开工作年度报告"] {
+            assert_eq!(title_info(&l(&[t])), (Some("洪泽区人民政府".into()), Some(2023)), "{t}");
+        }
+        // numerals that are not a four-digit year stay text
+        assert_eq!(ascii_years("三年来，十二年"), "三年来，十二年");
+        assert_eq!(ascii_years("一二三四五年"), "一二三四五年");
+        assert_eq!(title_info(&l(&["三门峡市人民政府政府信息公开工作年度报告"])), (Some("三门峡市人民政府".into()), None));
     }
 
     #[test]
