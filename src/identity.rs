@@ -61,6 +61,9 @@ pub enum Doubt {
     NoDivision,
     /// A division name several divisions share, not settled by the names before it.
     Ambiguous { name: String, codes: Vec<String> },
+    /// A division's government not in the table (renamed or created after it: 偃师区, once
+    /// 偃师市): the divisions above it are kept, the rest stays empty.
+    UnknownDivision(String),
 }
 
 impl Doubt {
@@ -70,6 +73,7 @@ impl Doubt {
             Doubt::NoAgency => "no_agency".into(),
             Doubt::NoDivision => "no_division".into(),
             Doubt::Ambiguous { name, codes } => format!("ambiguous:{name}:{}", codes.join("|")),
+            Doubt::UnknownDivision(name) => format!("unknown_division:{name}"),
         }
     }
 }
@@ -178,6 +182,11 @@ pub fn identify(agency: &str) -> Identity {
         for len in (MIN_SHORT..=t.longest.min(chars.len() - pos)).rev() {
             let s: String = chars[pos..pos + len].iter().collect();
             let Some(ids) = t.by_name.get(&s) else { continue };
+            // a short name followed by a suffix is another division's name (偃师 in 偃师区)
+            let short = !ids.iter().any(|&i| t.divisions[i].name == s);
+            if short && chars.get(pos + len).is_some_and(|c| DIVISION_ENDS.contains(*c)) {
+                continue;
+            }
             let inside: Vec<usize> = ids.iter().copied().filter(|&i| chain.last().is_none_or(|&l| is_within(t, i, l))).collect();
             match inside.as_slice() {
                 [] => continue,
@@ -187,6 +196,13 @@ pub fn identify(agency: &str) -> Identity {
                     continue 'chain;
                 }
                 many => {
+                    // the next name may settle it (淮安 is 淮安市 and 淮安区; 淮安洪泽区: 淮安市)
+                    let next: Vec<usize> = many.iter().copied().filter(|&c| continues_in(t, &chars[pos + len..], c)).collect();
+                    if let [one] = next.as_slice() {
+                        chain.push(*one);
+                        pos += len;
+                        continue 'chain;
+                    }
                     let mut codes: Vec<String> = many.iter().map(|&i| t.divisions[i].code.clone()).collect();
                     codes.sort();
                     doubt = Some(Doubt::Ambiguous { name: s, codes });
@@ -219,6 +235,10 @@ pub fn identify(agency: &str) -> Identity {
         return id;
     }
     let rest: String = chars[pos..].iter().collect();
+    if let Some(name) = unknown_division(&rest) {
+        id.doubt = Some(Doubt::UnknownDivision(name));
+        return id;
+    }
     id.level = Some(if rest.is_empty() || rest == "人民政府" {
         level_of(&id.code)
     } else if is_township(&rest) {
@@ -230,6 +250,26 @@ pub fn identify(agency: &str) -> Identity {
     let prefix: String = line.iter().skip(usize::from(!keep_province)).map(|&d| t.divisions[d].name.as_str()).collect();
     id.canonical = prefix + &rest;
     id
+}
+
+/// True when `rest` starts with the name of a division inside `within`.
+fn continues_in(t: &Table, rest: &[char], within: usize) -> bool {
+    (MIN_SHORT..=t.longest.min(rest.len())).any(|len| {
+        let s: String = rest[..len].iter().collect();
+        t.by_name.get(&s).is_some_and(|ids| ids.iter().any(|&i| is_within(t, i, within)))
+    })
+}
+
+/// Last characters of division names (what follows a short name when it is not one).
+const DIVISION_ENDS: &str = "省市区县州盟旗";
+
+/// `偃师区人民政府` after the known divisions: a division (name ending in 区, 县, 市 or 旗, at
+/// most 8 characters) whose government this is, but which the table does not know.
+fn unknown_division(rest: &str) -> Option<String> {
+    let head = rest.strip_suffix("人民政府")?;
+    let n = head.chars().count();
+    (2..=8).contains(&n).then_some(())?;
+    head.ends_with(['区', '县', '市', '旗']).then(|| head.to_string())
 }
 
 /// `三河镇人民政府`, `高良涧街道办事处`, `黄集乡`: a township's name and its government.
@@ -290,6 +330,12 @@ mod tests {
         let n = identify("国家税务总局");
         assert_eq!((n.canonical.as_str(), n.code.as_str(), n.note().as_str()), ("", "", "no_division"));
         assert_eq!(identify("").note(), "no_agency");
+        // a district newer than the table (偃师市 became 偃师区): the city is kept, not 偃师市
+        let y = identify("洛阳市偃师区人民政府");
+        assert_eq!((y.city.as_str(), y.county.as_str(), y.canonical.as_str(), y.level), ("洛阳市", "", "", None));
+        assert_eq!(y.note(), "unknown_division:偃师区");
+        // its department: the short name 偃师 is not read into 偃师市 either
+        assert_eq!(identify("洛阳市偃师区教育局").county, "");
         // a province settles the ambiguous county, its city is filled in from the table
         let j = identify("吉林省长春市朝阳区人民政府");
         assert_eq!((j.code.as_str(), j.city.as_str(), j.note().as_str()), ("220104", "长春市", ""));
