@@ -81,7 +81,8 @@ pub fn assert_good01_cells(out: &Path, name: &str) {
 }
 
 /// Every output file (relative path -> bytes), except the state folder; in reports.csv the
-/// `seconds` column (the only run-dependent value, documented) is blanked.
+/// `seconds` column (the only run-dependent value, documented) is blanked.  The workbook is
+/// compared by content (its zip carries a creation time): each sheet as CSV, `seconds` blank.
 pub fn snapshot(out: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut m = BTreeMap::new();
     for e in walkdir::WalkDir::new(out).sort_by_file_name() {
@@ -93,6 +94,9 @@ pub fn snapshot(out: &Path) -> BTreeMap<String, Vec<u8>> {
         let mut data = std::fs::read(e.path()).unwrap();
         if rel == "reports.csv" {
             data = blank_column(&data, "seconds");
+        }
+        if rel.ends_with(".xlsx") {
+            data = xlsx_content(e.path());
         }
         m.insert(rel, data);
     }
@@ -141,4 +145,28 @@ pub fn good_copies(dir: &Path, n: usize) -> Vec<PathBuf> {
 
 pub fn summary(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// A workbook's sheets as CSV text (sheet name line, then rows), the `seconds` column blank.
+pub fn xlsx_content(path: &Path) -> Vec<u8> {
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut out = Vec::new();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).unwrap();
+        let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+        w.write_record([format!("# {name}")]).unwrap();
+        let mut seconds = None;
+        for (i, row) in range.rows().enumerate() {
+            let mut v: Vec<String> = row.iter().map(|d| format!("{d:?}")).collect();
+            if i == 0 {
+                seconds = v.iter().position(|h| h == "String(\"seconds\")");
+            } else if let Some(j) = seconds {
+                v[j].clear();
+            }
+            w.write_record(&v).unwrap();
+        }
+        out.extend(w.into_inner().unwrap());
+    }
+    out
 }
