@@ -22,3 +22,6 @@ ver=()
 [[ -n "${1:-}" ]] && ver=(--kubernetes-version "$1")
 # --strict: unknown fields are errors (a misspelt securityContext key must not pass silently).
 "$venv/bin/kubernetes-validate" --strict "${ver[@]}" deploy/k8s/*.yaml
+# What the schema cannot say: pinned images, hardened securityContext, memory limits that cover
+# the workers' --max-memory.
+"$venv/bin/python" scripts/deploy-policy.py deploy/k8s/*.yaml

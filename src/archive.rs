@@ -808,7 +808,10 @@ fn finish(sum: &Summary, out: &Path, quiet: bool, summary_json: Option<&Path>) -
         ok = sum.ok,
         partial = sum.partial,
         failed = sum.failed,
+        failed_new = sum.failed_new,
+        failed_reused = sum.failed_reused,
         seconds = sum.seconds,
+        interrupted = sum.interrupted,
         exit_code = sum.exit_code,
         "run finished"
     );
@@ -819,11 +822,14 @@ fn finish(sum: &Summary, out: &Path, quiet: bool, summary_json: Option<&Path>) -
     }
     if !quiet {
         eprintln!(
-            "nianbao: {} files: {} ok, {} partial, {} failed, {} duplicate; {} converted, {} reused; {} pages, {} cells, {} checks failed; {:.1} s -> {}",
+            "nianbao: {}{} files: {} ok, {} partial, {} failed ({} new, {} carried over), {} duplicate; {} converted, {} reused; {} pages, {} cells, {} checks failed; {:.1} s -> {}",
+            if sum.interrupted { "INTERRUPTED: " } else { "" },
             sum.files,
             sum.ok,
             sum.partial,
             sum.failed,
+            sum.failed_new,
+            sum.failed_reused,
             sum.duplicates,
             sum.converted,
             sum.reused,
@@ -834,7 +840,7 @@ fn finish(sum: &Summary, out: &Path, quiet: bool, summary_json: Option<&Path>) -
             out.display()
         );
         for f in &sum.failures {
-            eprintln!("nianbao: failed: {}: {}", f.source_file, f.error);
+            eprintln!("nianbao: failed{}: {}: {}", if f.new || sum.command != "convert" { "" } else { " (carried over; --retry-failed to retry)" }, f.source_file, f.error);
         }
     }
     Ok(())
@@ -964,6 +970,19 @@ fn check_shards(ms: &[(PathBuf, Manifest)]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_shows_units_a_moving_eta_and_the_current_file() {
+        assert_eq!(rate_text(3, 12, Duration::from_secs(2)), "1.5 files/s, 6.0 pages/s");
+        assert_eq!(eta_text(0, 10, Duration::from_secs(5)), "?");
+        assert_eq!(eta_text(2, 10, Duration::from_secs(30)), "2m00s");
+        assert_eq!(eta_text(1, 1000, Duration::from_secs(10)), "2h46m");
+        assert_eq!(eta_text(10, 10, Duration::from_secs(30)), "0m00s");
+        assert_eq!(progress_message(3, std::iter::empty()), "| 3 reused");
+        assert_eq!(progress_message(0, ["dir/a.pdf", "dir/b.pdf", "c.pdf"].into_iter()), "| 0 reused | a.pdf (+2)");
+        let long = format!("d/{}.pdf", "年".repeat(50));
+        assert!(progress_message(0, [long.as_str()].into_iter()).ends_with("年…"));
+    }
 
     #[test]
     fn shard_parsing() {
