@@ -203,11 +203,12 @@ fn run(cli: Cli) -> Result<i32> {
                 eprintln!("nianbao: error: --dpi must be between 36 and 600");
                 return Ok(2);
             }
-            let engine = nianbao::ocr_engine(no_ocr);
+            let settings = Settings { no_ocr, no_repair, ..Default::default() };
+            let engine = settings.ocr_engine();
             let o = nianbao::inspect::InspectOptions {
                 page,
                 dpi,
-                convert: nianbao::pipeline::Options { ocr: engine.as_deref(), tolerances: Default::default(), repair: nianbao::repair::Mode::from_off(no_repair) },
+                convert: nianbao::pipeline::Options { ocr: engine.as_deref(), tolerances: Default::default(), repair: settings.repair_mode() },
                 ocr: (!no_ocr).then(nianbao::ocr::TesseractConfig::default),
             };
             match nianbao::inspect::inspect_file(&file, &out, &o) {

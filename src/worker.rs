@@ -288,7 +288,8 @@ impl Slot {
                     return None;
                 }
                 let reason = death_reason(status, &tail, self.cfg.setup.knobs.max_memory_mb);
-                tracing::warn!(file = shown, reason = %reason, "worker died; starting a new one");
+                // The file's failure is logged (WARN) with this reason by the run; this is the restart.
+                tracing::info!(file = shown, reason = %reason, "worker died; starting a new one");
                 pipeline::failed_result(shown, sha, bytes, reason)
             }
             Err(RecvTimeoutError::Timeout) => {
@@ -300,7 +301,7 @@ impl Slot {
                     timeout.as_secs_f64(),
                     Knob::Timeout.advice()
                 );
-                tracing::warn!(file = shown, "{reason}");
+                tracing::info!(file = shown, "worker stopped after the timeout; starting a new one");
                 pipeline::failed_result(shown, sha, bytes, reason)
             }
         })
