@@ -316,29 +316,38 @@ pub fn convert(args: ConvertArgs) -> Result<i32> {
     let summary_json = args.summary_json.clone();
     let out = args.out.clone();
     let shard = args.shard.map(|(k, n)| format!("{k}/{n}"));
-    match convert_run(args, start) {
-        Ok(code) => Ok(code),
-        Err(e) => {
-            let sum = Summary {
-                command: "convert".into(),
-                pipeline_version: PIPELINE_VERSION.into(),
-                out: out.display().to_string(),
-                shard,
-                seconds: (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
-                error: Some(format!("{e:#}")),
-                exit_code: 2,
-                ..Default::default()
-            };
-            // The error itself is printed by the caller, once; the summary line would only repeat it.
-            if let Err(w) = finish(&sum, &out, true, summary_json.as_deref()) {
-                tracing::warn!("{w:#}");
-            }
-            Err(e)
-        }
+    let r = convert_run(args, start);
+    fatal_summary(r, "convert", &out, shard, start, summary_json.as_deref())
+}
+
+/// On a fatal error, still write the summary (exit_code 2, `error`) and the "run finished" log
+/// line, so a scheduler never reads a stale summary; the error itself is printed by the caller.
+fn fatal_summary(r: Result<i32>, command: &str, out: &Path, shard: Option<String>, start: Instant, summary_json: Option<&Path>) -> Result<i32> {
+    let e = match r {
+        Ok(code) => return Ok(code),
+        Err(e) => e,
+    };
+    let sum = Summary {
+        command: command.into(),
+        pipeline_version: PIPELINE_VERSION.into(),
+        out: out.display().to_string(),
+        shard,
+        seconds: (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+        error: Some(format!("{e:#}")),
+        exit_code: 2,
+        ..Default::default()
+    };
+    if let Err(w) = finish(&sum, out, true, summary_json) {
+        tracing::warn!("{w:#}");
     }
+    Err(e)
 }
 
 fn convert_run(args: ConvertArgs, start: Instant) -> Result<i32> {
+    // From here on a signal stops the run in order (hashing the inputs still runs to its end).
+    if let Err(e) = crate::signals::install() {
+        tracing::warn!("cannot catch SIGINT/SIGTERM ({e}); an interrupted run will write no summary");
+    }
     let version = args.settings.version();
     let version = version.as_str();
     crate::limits::set(args.knobs.limits());
@@ -352,9 +361,6 @@ fn convert_run(args: ConvertArgs, start: Instant) -> Result<i32> {
     let out = &args.out;
     std::fs::create_dir_all(results_dir(out)).with_context(|| format!("cannot create the output folder {}", out.display()))?;
     let _lock = lock(out)?;
-    if let Err(e) = crate::signals::install() {
-        tracing::warn!("cannot catch SIGINT/SIGTERM ({e}); an interrupted run will write no summary");
-    }
     clean_tmp(&[out.clone(), state_dir(out), results_dir(out), out.join("tables"), out.join("text")]);
     let mut state = State::open(&state_dir(out).join("state.sqlite"))?;
     let shard_s = args.shard.map(|(k, n)| format!("{k}/{n}"));
@@ -850,6 +856,11 @@ fn finish(sum: &Summary, out: &Path, quiet: bool, summary_json: Option<&Path>) -
 /// run over all the shards' inputs would have written (same rows, same order).
 pub fn merge(dirs: &[PathBuf], out: &Path, excel: bool, quiet: bool, summary_json: Option<&Path>) -> Result<i32> {
     let start = Instant::now();
+    let r = merge_run(dirs, out, excel, quiet, summary_json, start);
+    fatal_summary(r, "merge", out, None, start, summary_json)
+}
+
+fn merge_run(dirs: &[PathBuf], out: &Path, excel: bool, quiet: bool, summary_json: Option<&Path>, start: Instant) -> Result<i32> {
     let mut entries: Vec<Entry> = Vec::new();
     let mut from: HashMap<String, PathBuf> = HashMap::new();
     let mut version: Option<String> = None;

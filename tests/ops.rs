@@ -238,6 +238,13 @@ fn merge_refuses_incomplete_repeated_or_mismatched_shards() {
     let (code, err) = merge(&[&s0, &s1], &m);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("shard 2/3 missing"), "{err}");
+    // The refusal is in the summary too, for a scheduler.
+    let sj = dir.join("merge-summary.json");
+    let o = run_env(&["merge", s0.to_str().unwrap(), s1.to_str().unwrap(), "--out", m.to_str().unwrap(), "--summary-json", sj.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let ms = summary(&sj);
+    assert_eq!((ms["command"].as_str(), ms["exit_code"].as_i64()), (Some("merge"), Some(2)), "{ms}");
+    assert!(ms["error"].as_str().unwrap().contains("shard 2/3 missing"), "{ms}");
 
     let (code, err) = merge(&[&s0, &s1, &s1, &s2], &m);
     assert_eq!(code, 2);
