@@ -443,6 +443,7 @@ fn convert_run(args: ConvertArgs, start: Instant) -> Result<i32> {
         Ok(())
     })?;
     bar.finish_and_clear();
+    crate::logging::set_progress_bar(None);
     let converted = tasks.iter().filter(|&&i| done[i]).count();
 
     // An interrupted run lists only what finished (a duplicate goes with its first name).
@@ -520,6 +521,7 @@ fn progress_bar(total: u64, quiet: bool, pages: Arc<std::sync::atomic::AtomicU64
         });
     bar.set_style(style);
     bar.enable_steady_tick(Duration::from_millis(250));
+    crate::logging::set_progress_bar(Some(bar.clone()));
     bar
 }
 

@@ -22,6 +22,31 @@ pub enum LogFormat {
 
 static JSON: AtomicBool = AtomicBool::new(false);
 
+/// The progress bar on screen, if any: log lines are written while it is hidden, so that a
+/// warning does not end up inside the bar's line.
+static BAR: std::sync::Mutex<Option<indicatif::ProgressBar>> = std::sync::Mutex::new(None);
+
+/// Register (Some) or remove (None) the progress bar that log lines must not overwrite.
+pub fn set_progress_bar(bar: Option<indicatif::ProgressBar>) {
+    *BAR.lock().unwrap_or_else(|e| e.into_inner()) = bar;
+}
+
+/// stderr, with the progress bar (if any) suspended around each log line.
+struct LogWriter;
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let bar = BAR.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        match bar {
+            Some(b) => b.suspend(|| std::io::stderr().write_all(buf)).map(|_| buf.len()),
+            None => std::io::stderr().write(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
+
 /// Validate `--log-level`: a level (off, error, warn, info, debug, trace) or a comma-separated
 /// list of tracing filter directives (`nianbao=debug,warn`).  A bare word that is no level
 /// (`nonsense`) is refused: tracing would take it for a target name and silently log nothing.
@@ -49,7 +74,7 @@ pub fn init(format: LogFormat, level: Option<&str>) {
     JSON.store(format == LogFormat::Json, Ordering::Relaxed);
     let default = level.unwrap_or(if format == LogFormat::Json { "info" } else { "warn" });
     let filter = EnvFilter::try_from_default_env().or_else(|_| EnvFilter::try_new(default)).unwrap_or_else(|_| EnvFilter::new("warn"));
-    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(|| LogWriter);
     let _ = if format == LogFormat::Json { b.json().try_init() } else { b.with_ansi(std::io::stderr().is_terminal()).with_target(false).try_init() };
 }
 
