@@ -406,8 +406,9 @@ fn convert_run(args: ConvertArgs, start: Instant) -> Result<i32> {
     // Convert.
     let pages_done = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let bar = progress_bar(tasks.len() as u64, args.quiet, pages_done.clone());
-    let inflight: std::sync::Mutex<Vec<usize>> = std::sync::Mutex::new(Vec::new());
-    let show = |inflight: &[usize]| bar.set_message(progress_message(reused, inflight.iter().map(|&i| entries[i].source_file.as_str())));
+    // The file each job slot is converting (None: idle or done).
+    let inflight: std::sync::Mutex<Vec<Option<usize>>> = std::sync::Mutex::new(vec![None; args.jobs.max(1)]);
+    let show = |inflight: &[Option<usize>]| bar.set_message(progress_message(reused, inflight.iter().flatten().map(|&i| entries[i].source_file.as_str())));
     show(&[]);
     let exec = if args.in_process {
         Exec::InProcess(args.settings.clone())
@@ -415,18 +416,15 @@ fn convert_run(args: ConvertArgs, start: Instant) -> Result<i32> {
         let exe = std::env::current_exe().context("cannot find the nianbao executable to start workers; use --in-process")?;
         Exec::Workers(Arc::new(worker::Config { exe, setup: WorkerSetup { settings: args.settings.clone(), knobs: args.knobs } }))
     };
-    let started = |idx: usize| {
+    let started = |slot: usize, idx: Option<usize>| {
         let mut v = inflight.lock().unwrap_or_else(|e| e.into_inner());
-        v.push(idx);
+        if let Some(x) = v.get_mut(slot) {
+            *x = idx;
+        }
         show(&v);
     };
     let (restarts, signal) = run_tasks(&tasks, &inputs, args.jobs, &exec, &started, |idx, r| {
         let e = &entries[idx];
-        {
-            let mut v = inflight.lock().unwrap_or_else(|e| e.into_inner());
-            v.retain(|&i| i != idx);
-            show(&v);
-        }
         pages_done.fetch_add(r.report.pages as u64, Ordering::Relaxed);
         tracing::debug!(file = %e.source_file, status = %r.report.status, seconds = r.report.seconds, "converted");
         let failed = r.report.status == "failed";
@@ -604,8 +602,9 @@ enum Exec {
     Workers(Arc<worker::Config>),
 }
 
-/// Run `tasks` (indices into `inputs`) on `jobs` slots; `started` is called (on a slot's
-/// thread) when a file is handed to a slot, `commit` on this thread for each result as it
+/// Run `tasks` (indices into `inputs`) on `jobs` slots; `started(slot, Some(task))` is called
+/// (on the slot's thread) when a file is handed to slot number `slot`, `started(slot, None)`
+/// when the slot stops, `commit` on this thread for each result as it
 /// arrives.  Stops dispatching on SIGINT/SIGTERM (the workers are killed, their files get no
 /// result).  Returns the number of worker restarts and the signal that stopped the run.
 fn run_tasks(
@@ -613,7 +612,7 @@ fn run_tasks(
     inputs: &[Input],
     jobs: usize,
     exec: &Exec,
-    started: &(dyn Fn(usize) + Sync),
+    started: &(dyn Fn(usize, Option<usize>) + Sync),
     mut commit: impl FnMut(usize, ReportResult) -> Result<()>,
 ) -> Result<(u64, Option<i32>)> {
     if tasks.is_empty() {
@@ -625,7 +624,7 @@ fn run_tasks(
     let (tx, rx) = std::sync::mpsc::channel::<(usize, ReportResult)>();
     let halted = || stop.load(Ordering::Relaxed) || crate::signals::received().is_some();
     std::thread::scope(|s| -> Result<()> {
-        for _ in 0..jobs.min(tasks.len()).max(1) {
+        for slot_no in 0..jobs.min(tasks.len()).max(1) {
             let tx = tx.clone();
             let (next, restarts, halted) = (&next, &restarts, &halted);
             s.spawn(move || {
@@ -644,7 +643,7 @@ fn run_tasks(
                     let t = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&idx) = tasks.get(t) else { break };
                     let i = &inputs[idx];
-                    started(idx);
+                    started(slot_no, Some(idx));
                     let r = match (slot.as_mut(), exec) {
                         (Some(slot), _) => slot.convert_unless(&i.path, &i.shown, &i.sha, i.bytes, halted),
                         (None, Exec::InProcess(settings)) => {
@@ -658,6 +657,7 @@ fn run_tasks(
                         break;
                     }
                 }
+                started(slot_no, None);
                 if let Some(slot) = slot {
                     restarts.fetch_add(slot.restarts, Ordering::Relaxed);
                 }
