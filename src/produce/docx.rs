@@ -143,11 +143,15 @@ fn cell_lines(tc: Node) -> Vec<String> {
     lines
 }
 
+/// The child element `w:name` of `parent`.
+fn prop<'a, 'i>(parent: &Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
+    parent.children().find(|n| is_w(n, name))
+}
+
 fn table(tbl: Node, out: &mut Vec<Block>) {
     let rows: Vec<Node> = tbl.children().filter(|n| is_w(n, "tr")).collect();
     let mut placed: Vec<Placed> = Vec::new();
     for (r, tr) in rows.iter().enumerate() {
-        let prop = |parent: &Node, name: &str| parent.children().find(|n| is_w(n, name));
         let mut c = prop(tr, "trPr").and_then(|p| prop(&p, "gridBefore")).and_then(|g| w_val(&g)).and_then(|v| v.parse::<usize>().ok()).unwrap_or(0).min(MAX_SPAN);
         for tc in tr.children().filter(|n| is_w(n, "tc")) {
             let tcpr = prop(&tc, "tcPr");
