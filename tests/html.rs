@@ -52,7 +52,8 @@ fn word_exported_page_gives_every_cell() {
 fn gbk_page_is_decoded() {
     let d = temp_dir("gbk");
     let p = d.join("report.htm");
-    let (bytes, _, unmappable) = encoding_rs::GBK.encode(&markup::html_report("gb2312", None));
+    let page = markup::html_report("gb2312", None);
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(&page);
     assert!(!unmappable);
     assert!(std::str::from_utf8(&bytes).is_err(), "the fixture must not be UTF-8");
     std::fs::write(&p, &bytes).unwrap();

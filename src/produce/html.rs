@@ -449,7 +449,7 @@ mod tests {
         assert_eq!(cells[1].lines, ["法人或", "其他组织"]);
         assert_eq!((cells[2].r0, cells[2].c0), (1, 1));
         assert_eq!(cells[2].lines, ["商业 企业"]);
-        assert_eq!((cells[5].r0, cells[5].c0, cells[5].lines[0].as_str()), (2, 2, "2"));
+        assert_eq!((cells[6].r0, cells[6].c0, cells[6].lines[0].as_str()), (2, 2, "2"));
     }
 
     #[test]

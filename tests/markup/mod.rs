@@ -127,7 +127,7 @@ pub fn requests(v: &BTreeMap<String, String>) -> Vec<Spec> {
         s(2, 3, 8, 9, "其他"),
     ];
     let mut r = 3;
-    let mut row = |t: &mut Vec<Spec>, r: &mut usize, key: &str, label: Option<(usize, &str)>| {
+    let row = |t: &mut Vec<Spec>, r: &mut usize, key: &str, label: Option<(usize, &str)>| {
         if let Some((c0, l)) = label {
             t.push(s(*r, *r + 1, c0, 3, l));
         }
