@@ -53,16 +53,22 @@ impl Producer for HtmlProducer {
         let mut out = Produced { pages: vec![page], tables, errors: warning.into_iter().collect(), ..Default::default() };
         let mut missing: Vec<String> = Vec::new();
         for img in &doc.images {
-            let shown = format!("{} ({})", img.heading, img.src);
-            let Some(file) = find_beside(path, &img.src) else {
-                missing.push(shown);
-                continue;
+            let embedded = embedded_image(&img.src);
+            let src: String = if embedded.is_some() { "an image embedded in the page".into() } else { img.src.chars().take(200).collect() };
+            let shown = format!("{} ({src})", img.heading);
+            let (image, file) = match (embedded, find_beside(path, &img.src)) {
+                (Some(b), _) => (Ok(b), path.to_path_buf()),
+                (None, Some(file)) => (std::fs::read(&file).map_err(|e| e.to_string()), file),
+                (None, None) => {
+                    missing.push(shown);
+                    continue;
+                }
             };
             let Some(ocr) = ocr else {
                 out.errors.push(format!("the table under {shown} is an image and OCR is off"));
                 continue;
             };
-            let pages = std::fs::read(&file).map_err(|e| e.to_string()).and_then(|b| {
+            let pages = image.and_then(|b| {
                 crate::limits::check_image(&b)?;
                 ocr.image_file(&b, &file).map_err(|e| format!("{e:#}"))
             });
@@ -260,6 +266,8 @@ impl Walker {
                     match el.name() {
                         "br" => self.flush(),
                         "img" => {
+                            // an image ends the line (a heading and its table image in one <p>)
+                            self.flush();
                             if let (Some(src), Some(sec)) = (el.attr("src"), self.section.as_mut()) {
                                 sec.1.push(src.to_string());
                             }
@@ -398,6 +406,41 @@ pub fn is_saved_page_asset(path: &Path) -> bool {
     })
 }
 
+/// The bytes of a `data:image/...;base64,` image.
+fn embedded_image(src: &str) -> Option<Vec<u8>> {
+    let rest = src.trim().strip_prefix("data:")?;
+    let (head, data) = rest.split_once(',')?;
+    if !head.ends_with(";base64") {
+        return None;
+    }
+    base64(data)
+}
+
+/// Standard base64 (white space ignored; padding optional); None on other characters.
+fn base64(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            _ => return None,
+        } as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
 fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
@@ -462,8 +505,20 @@ mod tests {
 
     #[test]
     fn images_under_a_table_heading_without_a_table_are_table_images() {
-        let r = read("<body><p>二、主动公开政府信息情况</p><p><img src=\"a_files/image001.png\"></p><p>三、收到和处理政府信息公开申请情况</p><table><tr><td>x</td><td>1</td></tr></table><img src=\"seal.png\"><p>五、存在的主要问题及改进情况</p><img src=\"logo.png\"></body>");
-        assert_eq!(r.images, [TableImage { src: "a_files/image001.png".into(), heading: "二、主动公开政府信息情况".into() }]);
+        let r = read("<body><p>二、主动公开政府信息情况</p><p><img src=\"a_files/image001.png\"></p><p>三、收到和处理政府信息公开申请情况</p><table><tr><td>x</td><td>1</td></tr></table><img src=\"seal.png\"><p>四、政府信息公开行政复议、行政诉讼情况<img src=\"b.png\"></p><p>五、存在的主要问题及改进情况</p><img src=\"logo.png\"></body>");
+        assert_eq!(
+            r.images,
+            [TableImage { src: "a_files/image001.png".into(), heading: "二、主动公开政府信息情况".into() }, TableImage { src: "b.png".into(), heading: "四、政府信息公开行政复议、行政诉讼情况".into() }]
+        );
+    }
+
+    #[test]
+    fn embedded_images_are_decoded() {
+        assert_eq!(embedded_image("data:image/png;base64,iVBORw0K\nGgo="), Some(b"\x89PNG\r\n\x1a\n".to_vec()));
+        assert_eq!(embedded_image("data:image/png,raw"), None);
+        assert_eq!(base64("TWFu"), Some(b"Man".to_vec()));
+        assert_eq!(base64("TWE"), Some(b"Ma".to_vec()));
+        assert_eq!(base64("T!"), None);
     }
 
     #[test]
