@@ -48,7 +48,12 @@ pub fn inspect_file(path: &Path, out: &Path, o: &InspectOptions) -> Result<Vec<P
         InputKind::Pdf => pdf_pages(&bytes, o)?,
         InputKind::Image => image_pages(&bytes, o)?,
         InputKind::Text | InputKind::Html | InputKind::Docx => {
-            bail!("{}: a text dump, web page or Word file has no page image to draw; convert it and read its tables/ and text/ instead", path.display())
+            let what = match kind {
+                InputKind::Html => "a web page",
+                InputKind::Docx => "a Word file",
+                _ => "a text dump",
+            };
+            bail!("{}: {what} has no page image to draw; convert it and read its tables/ and text/ instead", path.display())
         }
     };
     if let Some(n) = o.page {
