@@ -30,7 +30,7 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Found> {
         if meta.is_dir() {
             for entry in walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name() {
                 match entry {
-                    Ok(e) if e.file_type().is_file() && input_kind(e.path()).is_some_and(|k| k != crate::pipeline::InputKind::Text) => {
+                    Ok(e) if e.file_type().is_file() && input_kind(e.path()).is_some_and(|k| k != crate::pipeline::InputKind::Text) && !crate::produce::html::is_saved_page_asset(e.path()) => {
                         push(&mut files, &mut seen, e.path());
                     }
                     Ok(_) => {}

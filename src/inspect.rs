@@ -43,12 +43,18 @@ struct Produced {
 /// Write `<stem>-p<N>.png` into `out` for each (selected) page of `path`; returns the files.
 pub fn inspect_file(path: &Path, out: &Path, o: &InspectOptions) -> Result<Vec<PathBuf>> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let kind = pipeline::input_kind(path)
-        .with_context(|| format!("{}: unsupported file type (expected .pdf, .png, .jpg, .jpeg, .tif, .tiff)", path.display()))?;
+    let kind = crate::produce::route(&bytes, path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let produced = match kind {
         InputKind::Pdf => pdf_pages(&bytes, o)?,
         InputKind::Image => image_pages(&bytes, o)?,
-        InputKind::Text => bail!("{}: a text dump has no page image to draw; convert it and read its tables/ and text/ instead", path.display()),
+        InputKind::Text | InputKind::Html | InputKind::Docx => {
+            let what = match kind {
+                InputKind::Html => "a web page",
+                InputKind::Docx => "a Word file",
+                _ => "a text dump",
+            };
+            bail!("{}: {what} has no page image to draw; convert it and read its tables/ and text/ instead", path.display())
+        }
     };
     if let Some(n) = o.page {
         if n == 0 || n as usize > produced.len() {

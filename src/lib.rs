@@ -1,7 +1,7 @@
 //! nianbao: 政府信息公开工作年度报告 (annual reports on government information disclosure) to
 //! validated CSV.  The pipeline's stages, each in its own module:
 //!
-//! producers (`pdf`; OCR; `plaintext`) -> `model::Page` (words + rulings) -> `table` (lattice
+//! producers (`produce`: `pdf`, OCR, `plaintext`, HTML, DOCX, behind one router) -> `model::Page` (words + rulings) -> `table` (lattice
 //! grids) -> `template` (cells keyed by the national template) -> `checks` (勾稽关系) -> `verify` (flags of doubt) -> `output`
 //! (CSV), with the `repair` stage on pages, tables and mapped cells in between.
 //!
@@ -21,6 +21,7 @@ pub mod output;
 pub mod pdf;
 pub mod pipeline;
 pub mod plaintext;
+pub mod produce;
 pub mod repair;
 pub mod schema;
 pub mod table;

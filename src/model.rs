@@ -53,6 +53,8 @@ pub enum Source {
     TextLayer,
     Ocr,
     PlainText,
+    /// Text of an HTML or DOCX document (exact, like a text layer).
+    Markup,
 }
 
 impl Source {
@@ -61,6 +63,7 @@ impl Source {
             Source::TextLayer => "text",
             Source::Ocr => "ocr",
             Source::PlainText => "plaintext",
+            Source::Markup => "markup",
         }
     }
 }

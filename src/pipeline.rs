@@ -5,7 +5,7 @@
 use crate::checks::{self, Check};
 use crate::model::{Page, PageKind};
 use crate::pdf;
-use crate::plaintext;
+use crate::produce::{self, Produced};
 use crate::repair::{self, Repair};
 use crate::schema::{self, FORMAT};
 use crate::table::{self, Table, Tolerances};
@@ -162,23 +162,12 @@ pub fn report_id(sha: &str) -> String {
     sha[..16.min(sha.len())].to_string()
 }
 
-/// What kind of input a path is, by extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputKind {
-    Pdf,
-    Image,
-    /// An OCR or web text dump (plain text, tab-separated table rows).
-    Text,
-}
+/// What kind of input a path is (the producers' [`Form`](crate::produce::Form)).
+pub use crate::produce::Form as InputKind;
 
+/// The form a path's extension announces (the router also looks at the content).
 pub fn input_kind(path: &Path) -> Option<InputKind> {
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    match ext.as_str() {
-        "pdf" => Some(InputKind::Pdf),
-        "png" | "jpg" | "jpeg" | "tif" | "tiff" => Some(InputKind::Image),
-        "txt" => Some(InputKind::Text),
-        _ => None,
-    }
+    InputKind::from_extension(path)
 }
 
 /// Convert one file.  `shown` is the path as the user gave it (reports.csv's source_file).
@@ -227,84 +216,17 @@ fn failed(shown: &str, sha: &str, bytes: u64, error: String) -> ReportResult {
     }
 }
 
-/// Pages of a document from its producer(s), with per-page problems.
-struct Pages {
-    pages: Vec<Page>,
-    errors: Vec<String>,
-    /// Pages (1-based) made by OCR.
-    ocr_pages: Vec<u32>,
-}
-
-fn pdf_pages(bytes: &[u8], opts: &Options) -> Result<Pages, String> {
-    let doc = pdf::load(bytes).map_err(|e| e.to_string())?;
-    crate::limits::check_pdf_streams(&doc)?;
-    let read = pdf::read_pages(&doc).map_err(|e| e.to_string())?;
-    let mut pages = Vec::with_capacity(read.len());
-    let mut errors = Vec::new();
-    let mut ocr_pages = Vec::new();
-    for p in read {
-        if p.quality.usable() {
-            pages.push(p.page);
-            continue;
-        }
-        match opts.ocr {
-            Some(ocr) => match ocr.pdf_page(bytes, p.page.number) {
-                Ok(page) => {
-                    // A page whose content could not be interpreted is still a damaged page,
-                    // even when OCR of its rendering gives something: say so.
-                    if let Some(e) = &p.error {
-                        errors.push(format!("{e} (read by OCR instead)"));
-                    }
-                    ocr_pages.push(page.number);
-                    pages.push(page)
-                }
-                Err(e) => {
-                    errors.push(format!("page {}: OCR failed: {e:#}", p.page.number));
-                    pages.push(p.page);
-                }
-            },
-            None => {
-                if p.quality.glyphs > 0 || p.error.is_some() {
-                    if let Some(e) = &p.error {
-                        errors.push(e.clone());
-                    } else {
-                        errors.push(format!("page {}: text layer unusable and OCR is off", p.page.number));
-                    }
-                } else {
-                    errors.push(format!("page {}: no text layer and OCR is off", p.page.number));
-                }
-                pages.push(p.page);
-            }
-        }
-    }
-    Ok(Pages { pages, errors, ocr_pages })
-}
-
 fn convert_bytes(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> ReportResult {
     let sha = sha256_hex(bytes);
-    let produced = match input_kind(path) {
-        Some(InputKind::Pdf) => pdf_pages(bytes, opts),
-        Some(InputKind::Image) => match opts.ocr {
-            _ if crate::limits::check_image(bytes).is_err() => Err(crate::limits::check_image(bytes).unwrap_err()),
-            Some(ocr) => ocr.image_file(bytes, path).map(|pages| Pages { pages, errors: vec![], ocr_pages: vec![] }).map_err(|e| format!("{e:#}")),
-            None => Err("image input needs OCR, which is off".into()),
-        },
-        Some(InputKind::Text) => {
-            let (text, warning) = plaintext::decode(bytes);
-            Ok(Pages { pages: plaintext::pages(&text), errors: warning.into_iter().collect(), ocr_pages: vec![] })
-        }
-        None => Err("unsupported file type (expected .pdf, .png, .jpg, .jpeg, .tif, .tiff, .txt)".into()),
-    };
-    let pages = match produced {
+    let (form, produced) = match produce::produce(bytes, path, opts.ocr) {
         Ok(p) => p,
         Err(e) => return failed(shown, &sha, bytes.len() as u64, e),
     };
-    let is_image = input_kind(path) == Some(InputKind::Image);
     let second_look = match opts.ocr {
-        Some(ocr) if pages.ocr_pages.iter().any(|&n| n > 1) => Some((ocr, pages.pages.clone(), pages.errors.clone(), pages.ocr_pages.clone())),
+        Some(ocr) if form == InputKind::Pdf && produced.ocr_pages.iter().any(|&n| n > 1) => Some((ocr, produced.pages.clone(), produced.errors.clone(), produced.ocr_pages.clone())),
         _ => None,
     };
-    let result = convert_pages(pages.pages, pages.errors, &sha, bytes.len() as u64, shown, is_image, opts);
+    let result = convert_produced(produced, form, &sha, bytes.len() as u64, shown, opts);
     // OCR reads only the first page's prose by default.  When a whole template table was not
     // found, it may be printed without rulings (no grid: only the page text holds it): read the
     // text of the other OCR'd pages too and convert again.
@@ -322,7 +244,7 @@ fn convert_bytes(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> Repo
     if !added {
         return result;
     }
-    let again = convert_pages(pages, errors, &sha, bytes.len() as u64, shown, is_image, opts);
+    let again = convert_pages(pages, errors, &sha, bytes.len() as u64, shown, false, opts);
     if again.report.cells >= result.report.cells { again } else { result }
 }
 
@@ -339,8 +261,17 @@ fn template_table_missing(r: &ReportResult) -> bool {
     tables.values().any(|&(n, missing)| n > 0 && n == missing)
 }
 
-/// The stages after the producers, shared by every input kind.
-pub fn convert_pages(mut pages: Vec<Page>, page_errors: Vec<String>, sha: &str, n_bytes: u64, shown: &str, is_image: bool, opts: &Options) -> ReportResult {
+/// The stages after the producers, shared by every input kind, on pages alone (the lattice
+/// finder reads every page's tables).
+pub fn convert_pages(pages: Vec<Page>, page_errors: Vec<String>, sha: &str, n_bytes: u64, shown: &str, is_image: bool, opts: &Options) -> ReportResult {
+    let form = if is_image { InputKind::Image } else { InputKind::Pdf };
+    convert_produced(Produced { pages, errors: page_errors, ..Default::default() }, form, sha, n_bytes, shown, opts)
+}
+
+/// The stages after the producers on what a producer made: tables it read from markup are
+/// taken as they are, the lattice finder reads the tables of the other pages.
+pub fn convert_produced(produced: Produced, form: InputKind, sha: &str, n_bytes: u64, shown: &str, opts: &Options) -> ReportResult {
+    let Produced { mut pages, tables: markup_tables, errors: page_errors, .. } = produced;
     let rid = report_id(sha);
     let on = opts.repair == repair::Mode::On;
     let mut repairs: Vec<Repair> = Vec::new();
@@ -350,8 +281,13 @@ pub fn convert_pages(mut pages: Vec<Page>, page_errors: Vec<String>, sha: &str, 
         repairs.extend(repair::lexicon::repair_pages(&mut pages));
     }
     let mut tables: Vec<Table> = Vec::new();
-    for p in &pages {
+    for p in pages.iter().filter(|p| !markup_tables.iter().any(|t| t.page == p.number)) {
         tables.extend(table::find_tables(p, &opts.tolerances));
+    }
+    if !markup_tables.is_empty() {
+        tables.extend(markup_tables);
+        // document order: page, then top to bottom (sort is stable)
+        tables.sort_by(|a, b| a.page.cmp(&b.page).then(a.bbox.y0.total_cmp(&b.bbox.y0)));
     }
     let mut grid_repairs = if on { repair::grid::repair_tables(&mut tables, &pages) } else { vec![] };
     let schema = schema::schema();
@@ -407,8 +343,8 @@ pub fn convert_pages(mut pages: Vec<Page>, page_errors: Vec<String>, sha: &str, 
         }
     }
 
-    let kind = if is_image {
-        "image"
+    let kind = if let Some(k) = form.kind() {
+        k
     } else if !pages.is_empty() && pages.iter().all(|p| p.kind == PageKind::Text) {
         "text"
     } else {
@@ -426,10 +362,14 @@ pub fn convert_pages(mut pages: Vec<Page>, page_errors: Vec<String>, sha: &str, 
     let check_rows: Vec<CheckRow> = if is_template { checks.iter().map(|c| check_row(&rid, shown, c)).collect() } else { vec![] };
     let missing = cells.iter().filter(|c| c.value.is_empty()).count();
     let mut errors = page_errors;
+    // the section headings of template tables that were not read: the tables are not in the text
+    let unread: Vec<&str> = schema.tables().iter().map(|t| t.key.as_str()).filter(|k| !mapping.cells.iter().any(|c| c.table == *k && c.page.is_some())).collect();
+    let not_in_text = if unread.is_empty() { None } else { produce::sections::tables_not_in_text(text.lines(), &unread) };
     if !is_template {
-        errors.push(format!("no {FORMAT} tables found"));
+        errors.push(not_in_text.unwrap_or_else(|| format!("no {FORMAT} tables found")));
     } else if missing > 0 {
         errors.push(format!("{missing} template cells not found"));
+        errors.extend(not_in_text);
     }
     let status = if !errors.is_empty() || !is_template { "partial" } else { "ok" };
     let report = ReportRow {

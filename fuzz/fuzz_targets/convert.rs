@@ -1,5 +1,6 @@
-//! Fuzz the document entry point: bytes -> `pipeline::convert_bytes_caught` as a .pdf, the
-//! same call a worker makes for each file.  Panics are caught there (they become a failed row),
+//! Fuzz the document entry point: bytes -> `pipeline::convert_bytes_caught`, the same call a
+//! worker makes for each file, through the producers' router (`produce::route`): the first byte
+//! picks the name the bytes come under (.pdf, .html, .docx, .txt, or none: the content decides).  Panics are caught there (they become a failed row),
 //! so the hook is silenced and what libFuzzer reports are the failures that would kill a worker:
 //! aborts (stack overflow), hangs (-timeout) and memory blow-ups (-rss_limit_mb).
 #![no_main]
@@ -15,6 +16,13 @@ fuzz_target!(
     },
     |data: &[u8]| {
         let opts = Options { ocr: None, tolerances: Default::default(), repair: nianbao::repair::Mode::On };
-        let _ = convert_bytes_caught(data, Path::new("fuzz.pdf"), "fuzz.pdf", &opts);
+        let name = match data.first().map(|b| b % 5) {
+            Some(1) => "fuzz.html",
+            Some(2) => "fuzz.docx",
+            Some(3) => "fuzz.txt",
+            Some(4) => "fuzz",
+            _ => "fuzz.pdf",
+        };
+        let _ = convert_bytes_caught(data, Path::new(name), name, &opts);
     }
 );
