@@ -172,6 +172,16 @@ pub fn convert_file(path: &Path, shown: &str, opts: &Options) -> ReportResult {
     res
 }
 
+/// Status of a report-like file of a kind not read yet (`inputs::NotReadYet`).
+pub const SKIPPED: &str = "skipped";
+
+/// The row of a report-like file of a kind not read yet: status `skipped`, `error` says what to do.
+pub fn skipped_result(shown: &str, sha: &str, bytes: u64, advice: String) -> ReportResult {
+    let mut r = failed(shown, sha, bytes, advice);
+    r.report.status = SKIPPED.into();
+    r
+}
+
 /// A failed result for `shown` (used by the supervisor when a worker dies or times out).
 pub fn failed_result(shown: &str, sha: &str, bytes: u64, error: String) -> ReportResult {
     failed(shown, sha, bytes, error)
@@ -273,7 +283,10 @@ fn convert_bytes(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> Repo
             let (text, warning) = plaintext::decode(bytes);
             Ok(Pages { pages: plaintext::pages(&text), errors: warning.into_iter().collect(), ocr_pages: vec![] })
         }
-        None => Err("unsupported file type (expected .pdf, .png, .jpg, .jpeg, .tif, .tiff, .txt)".into()),
+        None => match crate::inputs::NotReadYet::of(path) {
+            Some(f) => return skipped_result(shown, &sha, bytes.len() as u64, f.advice(path)),
+            None => Err("unsupported file type (expected .pdf, .png, .jpg, .jpeg, .tif, .tiff, .txt)".into()),
+        },
     };
     let pages = match produced {
         Ok(p) => p,

@@ -741,7 +741,12 @@ fn assign_requests(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<Mapped
         .map(|c| st.req_cols.as_ref().and_then(|m| m.key_for(&c.bbox)).and_then(|k| row.cols.iter().position(|x| x.0 == k)))
         .collect();
     let mapped = by_map.iter().filter(|m| m.is_some()).count();
-    let positional = mapped < n.min(cand.value_cells.len()) && cand.value_cells.len() == n;
+    // A header under which two cells of the row fall in one column does not describe the row
+    // (a text dump's header whose merged cells, 自然人 and 总计 over two rows, lost their place):
+    // like a header that lost a column, it gives way to the template's order when the row has
+    // one cell per column.
+    let one_column_twice = by_map.iter().enumerate().any(|(i, m)| m.is_some() && by_map[..i].contains(m));
+    let positional = (mapped < n.min(cand.value_cells.len()) || one_column_twice) && cand.value_cells.len() == n;
     let cells = &cand.value_cells;
     for (i, cell) in cells.iter().enumerate() {
         let j = if positional { Some(i) } else { by_map[i] };
