@@ -70,11 +70,13 @@ fn fields(l: &str) -> Vec<&str> {
     parts.into_iter().map(str::trim).filter(|f| !f.is_empty()).collect()
 }
 
-/// A Markdown table's rule line (`|---|:--:|`): fields of dashes and colons only, three or more
-/// dashes each (a lone `-` is a printed zero, not a rule).
+/// A Markdown table's rule line (`|---|:--:|`): fields of dashes and colons only, each with a
+/// colon or three or more dashes (a lone `-` is a printed zero, not a rule).
 fn is_rule_line(l: &str) -> bool {
     let f = fields(l);
-    !l.contains('\t') && !f.is_empty() && f.iter().all(|f| f.chars().all(|c| c == '-' || c == ':') && f.matches('-').count() >= 3)
+    !l.contains('\t')
+        && !f.is_empty()
+        && f.iter().all(|f| f.contains('-') && f.chars().all(|c| c == '-' || c == ':') && (f.contains(':') || f.matches('-').count() >= 3))
 }
 
 fn page(number: u32, text: &str) -> Page {
@@ -239,6 +241,7 @@ mod tests {
         // one bar in prose is no table; a lone `-` field is a value, not a rule line
         assert!(find_tables(&pages("收费 | 0 元\n")[0], &Tolerances::default()).is_empty());
         assert!(!is_rule_line("| 其他 | - | - |"));
+        assert!(!is_rule_line("| - | - | - |"));
         assert!(is_rule_line("|---|:--:|"));
     }
 
