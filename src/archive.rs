@@ -245,7 +245,7 @@ fn hash_inputs(files: Vec<crate::inputs::Input>, state: &mut State, force: bool,
                 let cached = if force { None } else { state.cached_hash(&key, m.len(), mtime)? };
                 pre.push(Pre { input, key, size: m.len(), mtime, cached, meta_err: None });
             }
-            Err(e) => pre.push(Pre { input, key, size: 0, mtime: 0, cached: None, meta_err: Some(e.to_string()) }),
+            Err(e) => pre.push(Pre { input, key, size: 0, mtime: 0, cached: None, meta_err: Some(format!("cannot read the file: {e}")) }),
         }
     }
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().context("cannot start hashing threads")?;
@@ -257,7 +257,7 @@ fn hash_inputs(files: Vec<crate::inputs::Input>, state: &mut State, force: bool,
                 } else if let Some(h) = &p.cached {
                     Ok(h.clone())
                 } else {
-                    sha256_file(&p.input.path).map_err(|e| e.to_string())
+                    sha256_file(&p.input.path).map_err(|e| format!("cannot read the file: {e}"))
                 };
                 (p, r)
             })
@@ -378,7 +378,7 @@ pub fn convert(args: ConvertArgs) -> Result<i32> {
             continue;
         }
         if let Some(err) = &i.read_error {
-            let r = pipeline::failed_result(&i.shown, "", 0, format!("cannot read the file: {err}"));
+            let r = pipeline::failed_result(&i.shown, "", 0, err.clone());
             write_stored(out, &e.key, &Stored { pipeline_version: version.into(), sha256: String::new(), result: r })?;
             continue;
         }

@@ -22,7 +22,7 @@ pub struct Input {
 pub enum Verdict {
     /// A report-like format nianbao does not read yet (status `skipped`).
     NotReadYet(NotReadYet),
-    /// The file (or a folder entry) could not be opened (status `failed`).
+    /// The file (or a folder entry) could not be opened (status `failed`): the row's error.
     Unreadable(String),
 }
 
@@ -109,7 +109,12 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Found> {
                             Some(io) => io.to_string(),
                             None => e.to_string(),
                         };
-                        push(&mut files, &mut seen, &path, Some(Verdict::Unreadable(format!("{why}; check its permissions or the link"))));
+                        let what = if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+                            format!("cannot read this folder: {why}; the files in it are not listed (check its permissions)")
+                        } else {
+                            format!("cannot read the file: {why} (check its permissions, or where the link points)")
+                        };
+                        push(&mut files, &mut seen, &path, Some(Verdict::Unreadable(what)));
                     }
                 }
             }
