@@ -18,7 +18,7 @@ use std::path::Path;
 use std::time::Instant;
 
 /// Bump when a change to the pipeline changes its output (reconverts archives).
-pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p5");
+pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p6");
 
 /// The version a stored result is keyed by: the pipeline version plus the settings that change
 /// results (`--no-ocr`, `--no-repair`, `--ocr-text`), so that a run with other settings reconverts.
