@@ -997,6 +997,28 @@ mod tests {
         map_tables(&[grid(&all)], &crate::schema::schema())
     }
 
+    #[test]
+    fn a_header_with_two_cells_under_one_column_gives_way_to_template_order() {
+        let cols = ["natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total"];
+        let values = |m: &Mapping| -> Vec<(String, bool)> {
+            cols.iter()
+                .map(|c| {
+                    let x = m.get("requests", "new_received", c).unwrap();
+                    (x.value.clone().unwrap_or_default(), x.flags.iter().any(|f| f == "column_by_position"))
+                })
+                .collect()
+        };
+        let data = vec!["一、本年新收政府信息公开申请数量", "1", "2", "3", "4", "5", "6", "21"];
+        // a web copy's leaf row: 商业企业 over the first three value columns, 自然人 and 总计 lost
+        let shifted = vec!["", "商业企业", "商业企业", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"];
+        let m = map_tables(&[grid(&[shifted, data.clone()])], crate::schema::schema());
+        let want = ["1", "2", "3", "4", "5", "6", "21"];
+        assert_eq!(values(&m), want.iter().map(|v| (v.to_string(), true)).collect::<Vec<_>>());
+        // a header that names every column once: taken as named, no doubt about the columns
+        let m = map_tables(&[grid(&[HEADER.to_vec(), data])], crate::schema::schema());
+        assert_eq!(values(&m), want.iter().map(|v| (v.to_string(), false)).collect::<Vec<_>>());
+    }
+
     fn req<'m>(m: &'m Mapping, row: &str) -> &'m MappedCell {
         m.get("requests", row, "natural_person").unwrap()
     }
