@@ -39,6 +39,10 @@ use std::time::{Duration, Instant};
 /// Status of a row whose content was already converted under another name in the same run.
 pub const DUPLICATE: &str = "duplicate";
 
+/// Status of a report-like file of a kind not read yet (`inputs::NotReadYet`): listed with
+/// what to do, never converted; does not make the exit status 1.
+pub use crate::pipeline::SKIPPED;
+
 /// Everything `nianbao convert` takes.
 #[derive(Debug, Clone)]
 pub struct ConvertArgs {
@@ -80,8 +84,21 @@ pub struct Entry {
     pub sha256: String,
     /// File name (without .json) of the result under `.nianbao/results/`.
     pub key: String,
-    /// Set when the same content appears under an earlier source_file in this run.
+    /// Set when the same content appears under another source_file of this run that was seen
+    /// first (see `mark_duplicates`).
     pub duplicate_of: Option<String>,
+    /// When the output folder first saw this path: the id of that run in the state (0 for paths
+    /// seen before the state kept it).  Orders the primary of duplicates.
+    #[serde(default)]
+    pub first_seen: i64,
+}
+
+impl Entry {
+    /// True when the entry's result is a conversion of its content (not a skipped or unreadable
+    /// file's row): only those take part in duplicates.
+    fn converted(&self) -> bool {
+        !self.sha256.is_empty() && self.key == self.sha256
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -116,6 +133,8 @@ pub struct Summary {
     pub converted: usize,
     pub reused: usize,
     pub duplicates: usize,
+    /// Report-like files of a kind not read yet (status `skipped`).
+    pub skipped: usize,
     pub ok: usize,
     pub partial: usize,
     pub failed: usize,
@@ -223,10 +242,14 @@ struct Input {
     sha: String,
     bytes: u64,
     read_error: Option<String>,
+    /// Set for a report-like file of a kind not read yet: the row's error.
+    skipped: Option<String>,
+    first_seen: i64,
 }
 
-/// Hash the inputs, reusing cached hashes for unchanged files.
-fn hash_inputs(files: Vec<crate::inputs::Input>, state: &mut State, force: bool, jobs: usize) -> Result<Vec<Input>> {
+/// Hash the inputs, reusing cached hashes for unchanged files, and note when each path was
+/// first seen (`run_id` for new paths).
+fn hash_inputs(files: Vec<crate::inputs::Input>, state: &mut State, force: bool, jobs: usize, run_id: i64) -> Result<Vec<Input>> {
     use rayon::prelude::*;
     struct Pre {
         input: crate::inputs::Input,
@@ -236,16 +259,23 @@ fn hash_inputs(files: Vec<crate::inputs::Input>, state: &mut State, force: bool,
         cached: Option<String>,
         meta_err: Option<String>,
     }
+    let keys: Vec<String> = files.iter().map(|i| std::fs::canonicalize(&i.path).unwrap_or_else(|_| i.path.clone()).to_string_lossy().into_owned()).collect();
+    // before record_hashes: a path hashed by an older run counts as seen before this one
+    let first_seen = state.first_seen(&keys, run_id)?;
     let mut pre = Vec::with_capacity(files.len());
-    for input in files {
-        let key = std::fs::canonicalize(&input.path).unwrap_or_else(|_| input.path.clone()).to_string_lossy().into_owned();
+    for (input, key) in files.into_iter().zip(keys) {
+        if let Some(crate::inputs::Verdict::Unreadable(why)) = &input.verdict {
+            let why = why.clone();
+            pre.push(Pre { input, key, size: 0, mtime: 0, cached: None, meta_err: Some(why) });
+            continue;
+        }
         match std::fs::metadata(&input.path) {
             Ok(m) => {
                 let mtime = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos() as i64).unwrap_or(0);
                 let cached = if force { None } else { state.cached_hash(&key, m.len(), mtime)? };
                 pre.push(Pre { input, key, size: m.len(), mtime, cached, meta_err: None });
             }
-            Err(e) => pre.push(Pre { input, key, size: 0, mtime: 0, cached: None, meta_err: Some(e.to_string()) }),
+            Err(e) => pre.push(Pre { input, key, size: 0, mtime: 0, cached: None, meta_err: Some(format!("cannot read the file: {e}")) }),
         }
     }
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().context("cannot start hashing threads")?;
@@ -257,7 +287,7 @@ fn hash_inputs(files: Vec<crate::inputs::Input>, state: &mut State, force: bool,
                 } else if let Some(h) = &p.cached {
                     Ok(h.clone())
                 } else {
-                    sha256_file(&p.input.path).map_err(|e| e.to_string())
+                    sha256_file(&p.input.path).map_err(|e| format!("cannot read the file: {e}"))
                 };
                 (p, r)
             })
@@ -271,16 +301,31 @@ fn hash_inputs(files: Vec<crate::inputs::Input>, state: &mut State, force: bool,
     state.record_hashes(&new)?;
     Ok(hashed
         .into_iter()
-        .map(|(p, r)| match r {
-            Ok(sha) => Input { path: p.input.path, shown: p.input.shown, sha, bytes: p.size, read_error: None },
-            Err(e) => Input { path: p.input.path, shown: p.input.shown, sha: String::new(), bytes: 0, read_error: Some(e) },
+        .zip(first_seen)
+        .map(|((p, r), first_seen)| {
+            let skipped = match &p.input.verdict {
+                Some(crate::inputs::Verdict::NotReadYet(f)) => Some(f.advice(&p.input.path)),
+                _ => None,
+            };
+            match r {
+                Ok(sha) => Input { path: p.input.path, shown: p.input.shown, sha, bytes: p.size, read_error: None, skipped, first_seen },
+                Err(e) => Input { path: p.input.path, shown: p.input.shown, sha: String::new(), bytes: 0, read_error: Some(e), skipped: None, first_seen },
+            }
         })
         .collect())
 }
 
-/// Key of the result file for an input: its content hash, or for an unreadable file a hash of its name.
-fn result_key(sha: &str, shown: &str) -> String {
-    if sha.is_empty() { format!("unread-{}", &pipeline::sha256_hex(shown.as_bytes())[..32]) } else { sha.to_string() }
+/// Key of the result file for an input: its content hash; for an unreadable file a hash of its
+/// name; for a skipped file its content hash marked as such (the same bytes under a name that is
+/// read are converted, not skipped).
+fn result_key(i: &Input) -> String {
+    if i.sha.is_empty() {
+        format!("unread-{}", &pipeline::sha256_hex(i.shown.as_bytes())[..32])
+    } else if i.skipped.is_some() {
+        format!("skipped-{}", i.sha)
+    } else {
+        i.sha.clone()
+    }
 }
 
 fn read_stored(path: &Path) -> Result<Stored> {
@@ -294,19 +339,28 @@ fn write_stored(out: &Path, key: &str, s: &Stored) -> Result<()> {
     output::write_durable(&results_dir(out).join(format!("{key}.json")), &data)
 }
 
-/// Assign duplicates: entries must be sorted by source_file; the first of each content is canonical.
+/// Assign duplicates among the converted entries: of each content, the path the output folder
+/// saw first is the primary (earliest `first_seen`, then first by source path), every other one
+/// its duplicate.  So adding a copy of an old file never makes the old one the duplicate,
+/// whatever the copy is called: the path converted in earlier runs keeps its rows.
 fn mark_duplicates(entries: &mut [Entry]) {
-    let mut first: HashMap<String, String> = HashMap::new();
+    // content -> index of its primary
+    let mut first: HashMap<String, usize> = HashMap::new();
+    for (i, e) in entries.iter().enumerate().filter(|(_, e)| e.converted()) {
+        match first.get(&e.sha256) {
+            Some(&f) if (entries[f].first_seen, &entries[f].source_file) <= (e.first_seen, &e.source_file) => {}
+            _ => {
+                first.insert(e.sha256.clone(), i);
+            }
+        }
+    }
+    let primaries: HashMap<String, String> = first.into_iter().map(|(sha, i)| (sha, entries[i].source_file.clone())).collect();
     for e in entries.iter_mut() {
         e.duplicate_of = None;
-        if e.sha256.is_empty() {
-            continue;
-        }
-        match first.get(&e.sha256) {
-            Some(f) => e.duplicate_of = Some(f.clone()),
-            None => {
-                first.insert(e.sha256.clone(), e.source_file.clone());
-            }
+        if let Some(p) = primaries.get(&e.sha256).filter(|_| e.converted())
+            && *p != e.source_file
+        {
+            e.duplicate_of = Some(p.clone());
         }
     }
 }
@@ -358,7 +412,7 @@ fn convert_run(args: ConvertArgs, start: Instant) -> Result<i32> {
         crate::logging::user_warning(w);
     }
     if found.files.is_empty() {
-        bail!("no convertible files (.pdf .png .jpg .jpeg .tif .tiff; .txt by name) under the given inputs");
+        bail!("no convertible or report-like files (.pdf .png .jpg .jpeg .tif .tiff; .txt by name) under the given inputs");
     }
     let out = &args.out;
     std::fs::create_dir_all(results_dir(out)).with_context(|| format!("cannot create the output folder {}", out.display()))?;
@@ -369,14 +423,14 @@ fn convert_run(args: ConvertArgs, start: Instant) -> Result<i32> {
     let run_id = state.begin_run(version, shard_s.as_deref().unwrap_or(""))?;
     tracing::info!(files = found.files.len(), out = %out.display(), shard = shard_s.as_deref().unwrap_or(""), version = version, "run started");
 
-    let mut inputs = hash_inputs(found.files, &mut state, args.force, args.jobs)?;
+    let mut inputs = hash_inputs(found.files, &mut state, args.force, args.jobs, run_id)?;
     if let Some((k, n)) = args.shard {
         inputs.retain(|i| shard_of(if i.sha.is_empty() { &i.shown } else { &i.sha }, n) == k);
     }
     inputs.sort_by(|a, b| a.shown.cmp(&b.shown));
     let mut entries: Vec<Entry> = inputs
         .iter()
-        .map(|i| Entry { source_file: i.shown.clone(), sha256: i.sha.clone(), key: result_key(&i.sha, &i.shown), duplicate_of: None })
+        .map(|i| Entry { source_file: i.shown.clone(), sha256: i.sha.clone(), key: result_key(i), duplicate_of: None, first_seen: i.first_seen })
         .collect();
     mark_duplicates(&mut entries);
 
@@ -390,11 +444,17 @@ fn convert_run(args: ConvertArgs, start: Instant) -> Result<i32> {
             continue;
         }
         if let Some(err) = &i.read_error {
-            let r = pipeline::failed_result(&i.shown, "", 0, format!("cannot read the file: {err}"));
+            let r = pipeline::failed_result(&i.shown, "", 0, err.clone());
             tracing::warn!(file = %e.source_file, error = %r.report.error, "file failed");
             write_stored(out, &e.key, &Stored { pipeline_version: version.into(), sha256: String::new(), result: r, knobs: None })?;
             done[idx] = true;
             failed_new.insert(idx);
+            continue;
+        }
+        if let Some(why) = &i.skipped {
+            let r = pipeline::skipped_result(&i.shown, &i.sha, i.bytes, why.clone());
+            write_stored(out, &e.key, &Stored { pipeline_version: version.into(), sha256: i.sha.clone(), result: r, knobs: None })?;
+            done[idx] = true;
             continue;
         }
         if !args.force && reusable(&state, out, e, args.retry_failed, version, &args.knobs)? {
@@ -743,7 +803,13 @@ pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool, 
     output::write_durable(&out.join("wide-labels.csv"), &output::csv_bytes(&labels, &["column", "label", "table", "row", "col"], excel)?)?;
     let mut book = if xlsx { Some(crate::xlsx::Book::new(&state_dir(out))?) } else { None };
     let has_dups: HashSet<&str> = entries.iter().filter(|e| e.duplicate_of.is_some()).map(|e| e.sha256.as_str()).collect();
+    // The primaries' rows first: a duplicate may sort before its primary (the primary is the
+    // path seen first, not the first by name).
     let mut canon_rows: HashMap<String, ReportRow> = HashMap::new();
+    for e in entries.iter().filter(|e| e.duplicate_of.is_none() && has_dups.contains(e.sha256.as_str())) {
+        let stored = read_stored(&results_dir(out).join(format!("{}.json", e.key)))?;
+        canon_rows.insert(e.sha256.clone(), stored.result.report);
+    }
     let mut sum = Summary { pipeline_version: PIPELINE_VERSION.into(), out: out.display().to_string(), files: entries.len(), ..Default::default() };
     for e in entries {
         let row = if let Some(first) = &e.duplicate_of {
@@ -794,6 +860,7 @@ pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool, 
             match r.report.status.as_str() {
                 "ok" => sum.ok += 1,
                 "partial" => sum.partial += 1,
+                SKIPPED => sum.skipped += 1,
                 _ => {
                     sum.failed += 1;
                     if sum.failures.len() < 1000 {
@@ -804,9 +871,6 @@ pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool, 
             sum.pages += r.report.pages as u64;
             sum.cells += r.report.cells as u64;
             sum.checks_failed += r.report.checks_failed as u64;
-            if has_dups.contains(e.sha256.as_str()) {
-                canon_rows.insert(e.sha256.clone(), r.report.clone());
-            }
             r.report
         };
         if e.duplicate_of.is_some() {
@@ -858,6 +922,7 @@ fn finish(sum: &Summary, out: &Path, quiet: bool, summary_json: Option<&Path>) -
         converted = sum.converted,
         reused = sum.reused,
         duplicates = sum.duplicates,
+        skipped = sum.skipped,
         ok = sum.ok,
         partial = sum.partial,
         failed = sum.failed,
@@ -875,7 +940,7 @@ fn finish(sum: &Summary, out: &Path, quiet: bool, summary_json: Option<&Path>) -
     }
     if !quiet {
         eprintln!(
-            "nianbao: {}{} files: {} ok, {} partial, {} failed ({} new, {} carried over), {} duplicate; {} converted, {} reused; {} pages, {} cells, {} checks failed; {:.1} s -> {}",
+            "nianbao: {}{} files: {} ok, {} partial, {} failed ({} new, {} carried over), {} duplicate, {} skipped; {} converted, {} reused; {} pages, {} cells, {} checks failed; {:.1} s -> {}",
             if sum.interrupted { "INTERRUPTED: " } else { "" },
             sum.files,
             sum.ok,
@@ -884,6 +949,7 @@ fn finish(sum: &Summary, out: &Path, quiet: bool, summary_json: Option<&Path>) -
             sum.failed_new,
             sum.failed_reused,
             sum.duplicates,
+            sum.skipped,
             sum.converted,
             sum.reused,
             sum.pages,
@@ -1064,10 +1130,25 @@ mod tests {
 
     #[test]
     fn duplicates_point_at_first_name() {
-        let e = |s: &str, h: &str| Entry { source_file: s.into(), sha256: h.into(), key: h.into(), duplicate_of: None };
+        let e = |s: &str, h: &str| Entry { source_file: s.into(), sha256: h.into(), key: h.into(), duplicate_of: None, first_seen: 1 };
         let mut v = vec![e("a.pdf", "11"), e("b.pdf", "22"), e("c.pdf", "11"), e("d.pdf", "")];
         mark_duplicates(&mut v);
         assert_eq!(v[2].duplicate_of.as_deref(), Some("a.pdf"));
         assert!(v[0].duplicate_of.is_none() && v[1].duplicate_of.is_none() && v[3].duplicate_of.is_none());
+    }
+
+    #[test]
+    fn the_path_seen_first_stays_the_primary() {
+        let e = |s: &str, h: &str, run: i64| Entry { source_file: s.into(), sha256: h.into(), key: h.into(), duplicate_of: None, first_seen: run };
+        // b.pdf was there in run 1; a copy named to sort before it arrives in run 2
+        let mut v = vec![e("a-copy.pdf", "11", 2), e("b.pdf", "11", 1), e("c.pdf", "11", 2)];
+        mark_duplicates(&mut v);
+        assert!(v[1].duplicate_of.is_none());
+        assert_eq!(v[0].duplicate_of.as_deref(), Some("b.pdf"));
+        assert_eq!(v[2].duplicate_of.as_deref(), Some("b.pdf"));
+        // skipped rows (key not the content hash) are no duplicates of a converted copy
+        let mut v = vec![e("a.pdf", "11", 1), Entry { key: "skipped-11".into(), ..e("a.doc", "11", 1) }];
+        mark_duplicates(&mut v);
+        assert!(v.iter().all(|e| e.duplicate_of.is_none()));
     }
 }

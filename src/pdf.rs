@@ -40,18 +40,49 @@ pub struct TextQuality {
     pub cjk: usize,
     /// Private-use, replacement, control and unmapped (`(cid:`) glyphs.
     pub bad: usize,
+    /// Letters of any script (CJK ideographs included).
+    pub letters: usize,
+    /// Characters of U+0080..=U+00FF: what double-byte (GBK) text decoded one byte at a time
+    /// through a single-byte encoding looks like (`ÄÏ¾©ÊÐ`).
+    pub latin1: usize,
+    /// Glyphs drawn with a code the font does not map to any character (a CID font without a
+    /// ToUnicode map): not counted in `glyphs`.
+    pub undecoded: usize,
 }
 
+/// A text layer of a script other than Chinese (an English report) is usable when it holds at
+/// least `REAL_TEXT_MIN_LETTERS` letters, letters make at least `REAL_TEXT_LETTER_SHARE` of its
+/// glyphs, and fewer than `REAL_TEXT_MAX_LATIN1_SHARE` of them are U+0080..U+00FF (mojibake).
+/// Enough letters that a scan's digital page number or URL footer is no text layer.
+pub const REAL_TEXT_MIN_LETTERS: usize = 40;
+pub const REAL_TEXT_LETTER_SHARE: f32 = 0.5;
+pub const REAL_TEXT_MAX_LATIN1_SHARE: f32 = 0.2;
+/// Share of bad (private-use, control, undecodable) glyphs above which a text layer is garbage.
+pub const MAX_BAD_SHARE: f32 = 0.05;
+
 impl TextQuality {
-    /// True when the text layer can be trusted: enough glyphs, few bad ones, and Chinese text
-    /// where a Chinese report must have some (a font without a usable ToUnicode map gives Latin
-    /// garbage or nothing).
+    /// True when the text layer can be trusted: enough glyphs, few bad ones, and real text in
+    /// some script.  Chinese text counts as soon as a few ideographs are there; text in another
+    /// script (an English or Latin-script report) when the glyphs decode to enough letters,
+    /// none of them undecodable, and not the Latin-1 mojibake a font without a usable ToUnicode
+    /// map gives.
     pub fn usable(&self) -> bool {
         if self.glyphs < 4 {
             return false;
         }
         let g = self.glyphs as f32;
-        (self.bad as f32) < 0.05 * g && (self.cjk as f32) >= (0.1 * g).min(8.0)
+        if (self.bad as f32) >= MAX_BAD_SHARE * g {
+            return false;
+        }
+        if (self.cjk as f32) >= (0.1 * g).min(8.0) {
+            return true;
+        }
+        let l = self.letters as f32;
+        let all = (self.glyphs + self.undecoded) as f32;
+        self.letters >= REAL_TEXT_MIN_LETTERS
+            && l >= REAL_TEXT_LETTER_SHARE * g
+            && (self.latin1 as f32) < REAL_TEXT_MAX_LATIN1_SHARE * l
+            && ((self.bad + self.undecoded) as f32) < MAX_BAD_SHARE * all
     }
 }
 
@@ -407,6 +438,9 @@ impl Collector {
         let mut page = Page::new(num, w, h, PageKind::Digital);
         let mut q = TextQuality::default();
         for g in &self.glyphs {
+            if g.text.is_empty() {
+                q.undecoded += 1;
+            }
             for c in g.text.chars() {
                 if c.is_whitespace() {
                     continue;
@@ -416,6 +450,12 @@ impl Collector {
                     q.cjk += 1;
                 } else if is_bad_char(c) {
                     q.bad += 1;
+                }
+                if c.is_alphabetic() && !is_bad_char(c) {
+                    q.letters += 1;
+                }
+                if (0x80..=0xFF).contains(&(c as u32)) {
+                    q.latin1 += 1;
                 }
             }
         }
@@ -519,12 +559,30 @@ mod tests {
 
     #[test]
     fn quality_rules() {
-        assert!(!TextQuality { glyphs: 0, cjk: 0, bad: 0 }.usable());
-        assert!(TextQuality { glyphs: 400, cjk: 300, bad: 0 }.usable());
-        // Latin garbage from a font without ToUnicode
-        assert!(!TextQuality { glyphs: 400, cjk: 0, bad: 0 }.usable());
+        let q = |glyphs, cjk, bad, letters, latin1, undecoded| TextQuality { glyphs, cjk, bad, letters, latin1, undecoded };
+        assert!(!q(0, 0, 0, 0, 0, 0).usable());
+        assert!(q(400, 300, 0, 300, 0, 0).usable());
         // private-use glyphs
-        assert!(!TextQuality { glyphs: 400, cjk: 200, bad: 100 }.usable());
+        assert!(!q(400, 200, 100, 200, 0, 0).usable());
+        // English text: letters of another script
+        assert!(q(400, 0, 0, 330, 0, 0).usable());
+        // Latin-1 mojibake from a font without ToUnicode (GBK bytes read one by one)
+        assert!(!q(400, 0, 0, 300, 280, 0).usable());
+        // digits and punctuation only, or a scan's short footer: no text to trust
+        assert!(!q(400, 0, 0, 10, 0, 0).usable());
+        assert!(!q(30, 0, 0, 25, 0, 0).usable());
+        // most glyphs undecodable (a CID font without ToUnicode): the few decoded ones are no layer
+        assert!(!q(60, 0, 0, 50, 0, 400).usable());
+    }
+
+    #[test]
+    fn glyph_counts_by_script() {
+        let mut dev = Collector::default();
+        for (i, t) in ["P", "a", "g", "e", " ", "Ä", "", "报", "\u{E001}"].iter().enumerate() {
+            dev.glyphs.push(Glyph { text: t.to_string(), x: i as f32 * 5.0, y: 10.0, adv: 5.0, size: 10.0 });
+        }
+        let (_, q) = dev.finish(1);
+        assert_eq!((q.glyphs, q.cjk, q.bad, q.letters, q.latin1, q.undecoded), (7, 1, 1, 6, 1, 1));
     }
 
     #[test]

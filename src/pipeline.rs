@@ -181,6 +181,16 @@ pub fn convert_file(path: &Path, shown: &str, opts: &Options) -> ReportResult {
     res
 }
 
+/// Status of a report-like file of a kind not read yet (`inputs::NotReadYet`).
+pub const SKIPPED: &str = "skipped";
+
+/// The row of a report-like file of a kind not read yet: status `skipped`, `error` says what to do.
+pub fn skipped_result(shown: &str, sha: &str, bytes: u64, advice: String) -> ReportResult {
+    let mut r = failed(shown, sha, bytes, advice);
+    r.report.status = SKIPPED.into();
+    r
+}
+
 /// A failed result for `shown` (used by the supervisor when a worker dies or times out).
 pub fn failed_result(shown: &str, sha: &str, bytes: u64, error: String) -> ReportResult {
     failed(shown, sha, bytes, error)
@@ -218,6 +228,11 @@ fn failed(shown: &str, sha: &str, bytes: u64, error: String) -> ReportResult {
 
 fn convert_bytes(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> ReportResult {
     let sha = sha256_hex(bytes);
+    if input_kind(path).is_none()
+        && let Some(f) = crate::inputs::NotReadYet::of(path)
+    {
+        return skipped_result(shown, &sha, bytes.len() as u64, f.advice(path));
+    }
     let (form, produced) = match produce::produce(bytes, path, opts.ocr) {
         Ok(p) => p,
         Err(e) => return failed(shown, &sha, bytes.len() as u64, e),

@@ -5,8 +5,10 @@
 //!
 //! - Every line of text is a line of words (one word per white-space separated token) at its
 //!   own y; a form feed (`\x0c`) starts a new page.
-//! - A run of lines containing tabs (blank lines inside the run allowed) is a table: every
-//!   line is a row, every non-empty tab-separated field a cell.  Dumps do not keep columns
+//! - A run of lines containing tabs, or two or more vertical bars (`|`, fullwidth `｜`: rows
+//!   copied from web pages or Markdown), blank lines inside the run allowed, is a table: every
+//!   line is a row, every non-empty field a cell (a line with a tab is split at tabs only; a
+//!   Markdown rule line `|---|:--:|` is no row).  Dumps do not keep columns
 //!   aligned (leading label fields come and go), but the numbers of a row are at its end, so
 //!   the fields are *right-aligned* on a grid of equal slots and the first field of a row
 //!   spans whatever is left of the slots.  The producer then draws synthetic ruling segments
@@ -55,8 +57,26 @@ pub fn pages(text: &str) -> Vec<Page> {
     text.split('\x0c').enumerate().map(|(i, t)| page(i as u32 + 1, t)).collect()
 }
 
+/// Vertical bars that separate the fields of a row copied from a web page.
+const BARS: [char; 2] = ['|', '｜'];
+
 fn is_table_line(l: &str) -> bool {
-    l.contains('\t') && !l.trim().is_empty()
+    !l.trim().is_empty() && (l.contains('\t') || l.matches(BARS).count() >= 2)
+}
+
+/// The non-empty fields of a table line: split at tabs when it has any, else at bars.
+fn fields(l: &str) -> Vec<&str> {
+    let parts: Vec<&str> = if l.contains('\t') { l.split('\t').collect() } else { l.split(BARS).collect() };
+    parts.into_iter().map(str::trim).filter(|f| !f.is_empty()).collect()
+}
+
+/// A Markdown table's rule line (`|---|:--:|`): fields of dashes and colons only, each with a
+/// colon or three or more dashes (a lone `-` is a printed zero, not a rule).
+fn is_rule_line(l: &str) -> bool {
+    let f = fields(l);
+    !l.contains('\t')
+        && !f.is_empty()
+        && f.iter().all(|f| f.contains('-') && f.chars().all(|c| c == '-' || c == ':') && (f.contains(':') || f.matches('-').count() >= 3))
 }
 
 fn page(number: u32, text: &str) -> Page {
@@ -73,7 +93,9 @@ fn page(number: u32, text: &str) -> Page {
             let mut j = i;
             while j < lines.len() {
                 if is_table_line(lines[j]) {
-                    rows.push(lines[j]);
+                    if !is_rule_line(lines[j]) {
+                        rows.push(lines[j]);
+                    }
                     j += 1;
                 } else if lines[j].trim().is_empty() && lines[j..].iter().take(3).any(|l| is_table_line(l)) {
                     // up to two blank lines inside a table
@@ -133,7 +155,7 @@ fn tokens(line: &str) -> Vec<(usize, &str)> {
 
 /// Lay out one table at `y`; returns its width.
 fn table(rows: &[&str], y: f32, words: &mut Vec<Word>, rulings: &mut Vec<Segment>) -> f32 {
-    let fields: Vec<Vec<&str>> = rows.iter().map(|r| r.split('\t').map(str::trim).filter(|f| !f.is_empty()).collect()).collect();
+    let fields: Vec<Vec<&str>> = rows.iter().map(|r| fields(r)).collect();
     let slots = fields.iter().map(|f| f.len()).max().unwrap_or(1).max(1);
     let width = slots as f32 * SLOT;
     let (x_left, x_right) = (X0, X0 + width);
@@ -203,6 +225,24 @@ mod tests {
         assert_eq!(g[2][g[2].len() - 3..], ["2", "0", "2"]);
         assert_eq!(g[2][0], "(一)予以公开");
         assert!(crate::text::page_lines(p).contains(&"说明文字".to_string()));
+    }
+
+    #[test]
+    fn bar_rows_are_table_rows_like_tab_rows() {
+        let tabs = "\t\t自然 人\t商业企业\t总计\n_,\t本年新收\t7\t1\t8\t\n\n\t(一) 予以公开\t\t2\t0\t2\n说明文字\n";
+        let bars = "| | | 自然 人 | 商业企业 | 总计 |\n|---|---|---|:---:|---|\n| _, | 本年新收 | 7 | 1 | 8 |\n\n|| (一) 予以公开 || 2 ｜ 0 ｜ 2 |\n说明文字\n";
+        let grid = |t: &str| {
+            let tables = find_tables(&pages(t)[0], &Tolerances::default());
+            assert_eq!(tables.len(), 1);
+            tables[0].grid_text()
+        };
+        assert_eq!(grid(bars), grid(tabs));
+        assert!(crate::text::page_lines(&pages(bars)[0]).contains(&"说明文字".to_string()));
+        // one bar in prose is no table; a lone `-` field is a value, not a rule line
+        assert!(find_tables(&pages("收费 | 0 元\n")[0], &Tolerances::default()).is_empty());
+        assert!(!is_rule_line("| 其他 | - | - |"));
+        assert!(!is_rule_line("| - | - | - |"));
+        assert!(is_rule_line("|---|:--:|"));
     }
 
     #[test]

@@ -37,6 +37,7 @@ impl State {
              CREATE TABLE IF NOT EXISTS results(
                  sha256 TEXT PRIMARY KEY, pipeline_version TEXT NOT NULL, status TEXT NOT NULL,
                  error TEXT NOT NULL, source_file TEXT NOT NULL, seconds REAL NOT NULL, converted_at INTEGER NOT NULL);
+             CREATE TABLE IF NOT EXISTS seen(path TEXT PRIMARY KEY, run INTEGER NOT NULL);
              CREATE TABLE IF NOT EXISTS runs(
                  id INTEGER PRIMARY KEY, started_at INTEGER NOT NULL, finished_at INTEGER,
                  pipeline_version TEXT NOT NULL, shard TEXT NOT NULL, files INTEGER, converted INTEGER,
@@ -64,6 +65,26 @@ impl State {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// When each of `paths` was first seen: the run that first listed it, `run` for paths new
+    /// to this folder, 0 for paths an older version hashed without recording it here (call
+    /// before `record_hashes`).  Orders the primary among duplicates.
+    pub fn first_seen(&mut self, paths: &[String], run: i64) -> Result<Vec<i64>> {
+        let tx = self.conn.transaction()?;
+        let mut out = Vec::with_capacity(paths.len());
+        {
+            let mut ins = tx.prepare(
+                "INSERT OR IGNORE INTO seen(path, run) VALUES(?1, CASE WHEN EXISTS(SELECT 1 FROM hashes WHERE path=?1) THEN 0 ELSE ?2 END)",
+            )?;
+            let mut get = tx.prepare("SELECT run FROM seen WHERE path=?1")?;
+            for p in paths {
+                ins.execute(params![p, run])?;
+                out.push(get.query_row(params![p], |r| r.get(0))?);
+            }
+        }
+        tx.commit()?;
+        Ok(out)
     }
 
     pub fn known(&self, sha: &str) -> Result<Option<Known>> {

@@ -741,7 +741,12 @@ fn assign_requests(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<Mapped
         .map(|c| st.req_cols.as_ref().and_then(|m| m.key_for(&c.bbox)).and_then(|k| row.cols.iter().position(|x| x.0 == k)))
         .collect();
     let mapped = by_map.iter().filter(|m| m.is_some()).count();
-    let positional = mapped < n.min(cand.value_cells.len()) && cand.value_cells.len() == n;
+    // A header under which two cells of the row fall in one column does not describe the row
+    // (a text dump's header whose merged cells, 自然人 and 总计 over two rows, lost their place):
+    // like a header that lost a column, it gives way to the template's order when the row has
+    // one cell per column.
+    let one_column_twice = by_map.iter().enumerate().any(|(i, m)| m.is_some() && by_map[..i].contains(m));
+    let positional = (mapped < n.min(cand.value_cells.len()) || one_column_twice) && cand.value_cells.len() == n;
     let cells = &cand.value_cells;
     for (i, cell) in cells.iter().enumerate() {
         let j = if positional { Some(i) } else { by_map[i] };
@@ -990,6 +995,28 @@ mod tests {
         let mut all = vec![HEADER.to_vec()];
         all.extend(rows.iter().cloned());
         map_tables(&[grid(&all)], &crate::schema::schema())
+    }
+
+    #[test]
+    fn a_header_with_two_cells_under_one_column_gives_way_to_template_order() {
+        let cols = ["natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total"];
+        let values = |m: &Mapping| -> Vec<(String, bool)> {
+            cols.iter()
+                .map(|c| {
+                    let x = m.get("requests", "new_received", c).unwrap();
+                    (x.value.clone().unwrap_or_default(), x.flags.iter().any(|f| f == "column_by_position"))
+                })
+                .collect()
+        };
+        let data = vec!["一、本年新收政府信息公开申请数量", "1", "2", "3", "4", "5", "6", "21"];
+        // a web copy's leaf row: 商业企业 over the first three value columns, 自然人 and 总计 lost
+        let shifted = vec!["", "商业企业", "商业企业", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"];
+        let m = map_tables(&[grid(&[shifted, data.clone()])], crate::schema::schema());
+        let want = ["1", "2", "3", "4", "5", "6", "21"];
+        assert_eq!(values(&m), want.iter().map(|v| (v.to_string(), true)).collect::<Vec<_>>());
+        // a header that names every column once: taken as named, no doubt about the columns
+        let m = map_tables(&[grid(&[HEADER.to_vec(), data])], crate::schema::schema());
+        assert_eq!(values(&m), want.iter().map(|v| (v.to_string(), false)).collect::<Vec<_>>());
     }
 
     fn req<'m>(m: &'m Mapping, row: &str) -> &'m MappedCell {

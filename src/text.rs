@@ -31,21 +31,33 @@ pub fn lines(words: &[Word]) -> Vec<String> {
         .map(|mut r| {
             r.sort_by(|&a, &b| words[a].bbox.x0.total_cmp(&words[b].bbox.x0));
             let mut s = String::new();
-            let mut last_x1: Option<f32> = None;
+            let mut last: Option<&Word> = None;
             for i in r {
                 let w = &words[i];
-                if let Some(x1) = last_x1
-                    && w.bbox.x0 - x1 > 0.8 * w.bbox.height()
-                {
+                if last.is_some_and(|p: &Word| spaced(p, w)) {
                     s.push(' ');
                 }
                 s.push_str(&w.text);
-                last_x1 = Some(w.bbox.x1);
+                last = Some(w);
             }
             s
         })
         .collect()
 }
+
+/// Whether a line's text puts a space between two words: when they are far apart (more than
+/// `FAR_GAP` of the height: a gap in Chinese text, which has no spaces), or, between Latin
+/// letters and digits (an English report, `GB/T 33190`), when the gap is at least
+/// `LATIN_SPACE_GAP` of the height (a space glyph; the words of a run are split at spaces).
+pub fn spaced(prev: &Word, w: &Word) -> bool {
+    let gap = w.bbox.x0 - prev.bbox.x1;
+    let h = w.bbox.height();
+    let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || (c.is_alphabetic() && (c as u32) < 0x2E80));
+    gap > FAR_GAP * h || (gap >= LATIN_SPACE_GAP * h && latin(prev.text.chars().last()) && latin(w.text.chars().next()))
+}
+
+pub const FAR_GAP: f32 = 0.8;
+pub const LATIN_SPACE_GAP: f32 = 0.15;
 
 /// Agency and year from the report's title: the text before 政府信息公开工作年度报告 on the
 /// first page, e.g. `淮安市人民政府 2024 年` or `2023年洪泽区...`.
@@ -203,6 +215,21 @@ mod tests {
         assert_eq!(ascii_years("三年来，十二年"), "三年来，十二年");
         assert_eq!(ascii_years("一二三四五年"), "一二三四五年");
         assert_eq!(title_info(&l(&["三门峡市人民政府政府信息公开工作年度报告"])), (Some("三门峡市人民政府".into()), None));
+    }
+
+    #[test]
+    fn spaces_between_latin_words_only() {
+        use crate::model::BBox;
+        let w = |t: &str, x0: f32, x1: f32| Word::text_layer(t.into(), BBox::new(x0, 0.0, x1, 10.0));
+        // an English line: words split at space glyphs (a quarter em apart)
+        let words = [w("Annual", 0.0, 30.0), w("Report", 33.0, 60.0), w("2023", 63.0, 83.0)];
+        assert_eq!(lines(&words), ["Annual Report 2023"]);
+        // Chinese beside digits a quarter em apart: no space; far apart: a space
+        let words = [w("2023", 0.0, 20.0), w("年度报告", 23.0, 63.0), w("附件", 80.0, 100.0)];
+        assert_eq!(lines(&words), ["2023年度报告 附件"]);
+        // Latin words touching: one token
+        let words = [w("GB", 0.0, 10.0), w("T", 10.5, 15.0)];
+        assert_eq!(lines(&words), ["GBT"]);
     }
 
     #[test]

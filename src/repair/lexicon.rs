@@ -280,7 +280,8 @@ fn runs(words: &[Word]) -> Vec<Vec<Vec<usize>>> {
             for i in r {
                 let join = out.last().and_then(|run| run.last()).is_some_and(|&j| {
                     let h = words[i].bbox.height().min(words[j].bbox.height()).max(1.0);
-                    words[i].bbox.x0 - words[j].bbox.x1 <= 0.5 * h
+                    // (never across a space text::lines puts between Latin words)
+                    words[i].bbox.x0 - words[j].bbox.x1 <= 0.5 * h && !crate::text::spaced(&words[j], &words[i])
                 });
                 match out.last_mut() {
                     Some(run) if join => run.push(i),
@@ -302,14 +303,13 @@ pub fn repair_pages(pages: &mut [Page]) -> Vec<Repair> {
         let number = p.number;
         for (li, line) in runs(&p.words).into_iter().enumerate() {
             let mut col = 0usize;
-            let mut last_x1: Option<f32> = None;
+            let mut last: Option<usize> = None;
             for run in line {
-                // text::lines puts a space before a word far from the previous one
-                let w0 = &p.words[run[0]].bbox;
-                if last_x1.is_some_and(|x1| w0.x0 - x1 > 0.8 * w0.height()) {
+                // where text::lines puts a space before the run
+                if last.is_some_and(|j| crate::text::spaced(&p.words[j], &p.words[run[0]])) {
                     col += 1;
                 }
-                last_x1 = run.last().map(|&i| p.words[i].bbox.x1);
+                last = run.last().copied();
                 let n_chars: usize = run.iter().map(|&i| p.words[i].text.chars().count()).sum();
                 repair_run(&mut p.words, &run, number, li + 1, col, &mut out);
                 col += n_chars;
