@@ -7,7 +7,7 @@ use crate::model::{Page, PageKind};
 use crate::pdf;
 use crate::plaintext;
 use crate::repair::{self, Repair};
-use crate::schema::{self, FORMAT};
+use crate::schema;
 use crate::table::{self, Table, Tolerances};
 use crate::template::{self, MappedCell, Mapping};
 use crate::text;
@@ -334,8 +334,7 @@ pub fn convert_pages(mut pages: Vec<Page>, page_errors: Vec<String>, sha: &str, 
         tables.extend(table::find_tables(p, &opts.tolerances));
     }
     let mut grid_repairs = if on { repair::grid::repair_tables(&mut tables, &pages) } else { vec![] };
-    let schema = schema::schema();
-    let mut mapping: Mapping = template::map_tables(&tables, schema);
+    let mut mapping: Mapping = template::map_document(&tables);
     if on {
         repair::resolve_grid(&mut grid_repairs, &mut mapping);
         repairs.extend(grid_repairs);
@@ -407,9 +406,12 @@ pub fn convert_pages(mut pages: Vec<Page>, page_errors: Vec<String>, sha: &str, 
     let missing = cells.iter().filter(|c| c.value.is_empty()).count();
     let mut errors = page_errors;
     if !is_template {
-        errors.push(format!("no {FORMAT} tables found"));
+        errors.push(format!("no {} tables found", schema::schemas().iter().map(|s| s.format.as_str()).collect::<Vec<_>>().join(" or ")));
     } else if missing > 0 {
         errors.push(format!("{missing} template cells not found"));
+    }
+    if is_template {
+        errors.extend(mapping.notes.iter().cloned());
     }
     let status = if !errors.is_empty() || !is_template { "partial" } else { "ok" };
     let report = ReportRow {
@@ -419,7 +421,7 @@ pub fn convert_pages(mut pages: Vec<Page>, page_errors: Vec<String>, sha: &str, 
         bytes: n_bytes,
         pages: pages.len() as u32,
         kind: kind.into(),
-        format: if is_template { FORMAT.into() } else { "unknown".into() },
+        format: if is_template { mapping.format().into() } else { "unknown".into() },
         agency: agency.unwrap_or_default(),
         year: year.map(|y| y.to_string()).unwrap_or_default(),
         status: status.into(),

@@ -50,6 +50,9 @@ impl MappedCell {
     pub fn number(&self) -> Option<f64> {
         self.value.as_deref().and_then(|v| v.parse().ok())
     }
+    pub fn id(&self) -> CellId {
+        CellId::new(&self.table, &self.row, &self.col)
+    }
 }
 
 /// The template as filled from one document.
@@ -61,9 +64,47 @@ pub struct Mapping {
     pub read: usize,
     /// Which of the three tables were found at all.
     pub found: [bool; 3],
+    /// The format of each table (active, requests, appeals); empty means the default's.
+    pub formats: Vec<String>,
+    /// The report's format (reports.csv `format`); empty means the default's.
+    pub format: String,
+    /// What the report's `error` should say about the formats (a table in another format, a
+    /// header that names no template column).
+    pub notes: Vec<String>,
+    /// Header cells the format's aliases recognised, per table (for choosing the format).
+    pub header_hits: [usize; 3],
+}
+
+/// A template cell's address: table, row and column keys of its format's schema file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CellId {
+    pub table: String,
+    pub row: String,
+    pub col: String,
+}
+
+impl CellId {
+    pub fn new(table: &str, row: &str, col: &str) -> CellId {
+        CellId { table: table.into(), row: row.into(), col: col.into() }
+    }
 }
 
 impl Mapping {
+    /// The template of each table, in order (the default format's when none was chosen).
+    pub fn defs(&self) -> Vec<&'static TableDef> {
+        let default = crate::schema::schema();
+        (0..3)
+            .map(|ti| self.formats.get(ti).and_then(|f| crate::schema::by_format(f)).unwrap_or(default).tables()[ti])
+            .collect()
+    }
+    /// The template of a table by its key.
+    pub fn def(&self, table: &str) -> Option<&'static TableDef> {
+        self.defs().into_iter().find(|d| d.key == table)
+    }
+    /// The report's format.
+    pub fn format(&self) -> &str {
+        if self.format.is_empty() { crate::schema::FORMAT } else { &self.format }
+    }
     pub fn get(&self, table: &str, row: &str, col: &str) -> Option<&MappedCell> {
         self.cells.iter().find(|c| c.table == table && c.row == row && c.col == col)
     }
@@ -118,40 +159,10 @@ pub fn similarity(a: &str, b: &str) -> f32 {
     2.0 * prev[b.len()] as f32 / (a.len() + b.len()) as f32
 }
 
-/// Column keys of the requests table recognised from header text.
-fn requests_col_key(text: &str) -> Option<&'static str> {
-    let t = norm_label(text);
-    // two legible characters name a column (科研机鬼 is 科研机构): no other header holds them
-    if t.contains("自然") {
-        Some("natural_person")
-    } else if t.contains("商业") {
-        Some("commercial")
-    } else if t.contains("科研") {
-        Some("research")
-    } else if t.contains("公益") {
-        Some("social_welfare")
-    } else if t.contains("法律") || t.contains("服务机构") {
-        Some("legal_services")
-    } else if t == "其他" || t == "其它" {
-        Some("other_org")
-    } else if t == "总计" || t == "合计" {
-        Some("total")
-    } else {
-        None
-    }
-}
-
-fn active_col_key(text: &str) -> Option<&'static str> {
-    let t = norm_label(text);
-    if t.contains("制发") {
-        Some("issued")
-    } else if t.contains("废止") {
-        Some("repealed")
-    } else if t.contains("有效") {
-        Some("in_force")
-    } else {
-        None
-    }
+/// The column a header cell names, by the table's header aliases in its schema file (two
+/// legible characters name a requests column: 科研机鬼 is 科研机构, no other header holds 科研).
+fn header_col_key<'s>(def: &'s TableDef, text: &str) -> Option<&'s str> {
+    def.header_col(&norm_label(text))
 }
 
 /// The appeals group of a column from its header path.
@@ -323,6 +334,12 @@ struct State {
     req_cols: Option<ColMap>,
     active_cols: Option<ColMap>,
     appeals_cols: Option<ColMap>,
+    /// The last active header row, when it named none of the format's columns.
+    active_unknown: Option<String>,
+    /// Header cells the format's aliases recognised, per table (active, requests, appeals).
+    header_hits: [usize; 3],
+    /// Active headers that named none of the format's columns, with the rows they left unread.
+    unmatched: Vec<String>,
 }
 
 /// One requests-table row in reading order, for the sequence pass: a row matched by its
@@ -360,8 +377,8 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
         for r in 0..t.n_rows() {
             let cells = row_cells(t, r);
             let texts: Vec<String> = cells.iter().map(|c| c.text()).collect();
-            if update_headers(t, r, &cells, &texts, &mut st) {
-                if is_requests_header(&texts) {
+            if update_headers(t, r, &cells, &texts, &mut st, schema) {
+                if is_requests_header(&schema.requests, &texts) {
                     seq.push(Seq::Header);
                 }
                 continue;
@@ -383,7 +400,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             if !vals.is_empty() && !labels.is_empty() {
                 let cand = Candidate { value_cells: vals, label: label.clone(), page: t.page, method: t.method };
                 if let Some(row) = active_row(&schema.active, &label) {
-                    assign_active(&cand, row, &st, &mut assigned);
+                    assign_active(&cand, row, &mut st, &mut assigned);
                     seq.push(Seq::Break);
                     continue;
                 } else if let Some(g) = collapsed_group(&schema.requests, &label) {
@@ -406,7 +423,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 && let Some(row) = active_row(&schema.active, &label_cell.text())
             {
                 let cand = Candidate { value_cells: avals, label: label_cell.text(), page: t.page, method: t.method };
-                assign_active(&cand, row, &st, &mut assigned);
+                assign_active(&cand, row, &mut st, &mut assigned);
                 seq.push(Seq::Break);
                 continue;
             }
@@ -436,7 +453,99 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
         }
     }
     assign_by_sequence(&seq, &schema.requests, &st, &mut assigned);
-    assemble(schema, assigned, collapsed)
+    let mut m = assemble(schema, assigned, collapsed);
+    m.formats = vec![schema.format.clone(); 3];
+    m.header_hits = st.header_hits;
+    m.notes = st.unmatched.iter().map(|h| format!("{} header matches no column of {}: {h}", schema.active.key, schema.format)).collect();
+    m
+}
+
+/// Map the document's tables with every format's template and keep, per table, the format
+/// the document prints (see [`choose_formats`]).
+pub fn map_document(tables: &[Table]) -> Mapping {
+    let maps: Vec<Mapping> = crate::schema::schemas().iter().map(|s| map_tables(tables, s)).collect();
+    choose_formats(maps, crate::schema::schemas())
+}
+
+/// Which format each table is printed in, from the mappings of the document with each format
+/// (`maps[k]` with `schemas[k]`), in order of evidence:
+/// 1. its header: the format whose header aliases recognise the most header cells of the table,
+///    when that is one format (the active table's headers differ between 2019 and 2021);
+/// 2. else the format that leaves the fewest of the table's cells not found, then reads the
+///    most rows no other format has (a row whose label is no row or group label of the others:
+///    其他对外管理服务事项; 2019's （六）其他处理 is a group of 2021, not such a row), when that is
+///    one format (a 2019 report printing （六）'s three sub-rows takes 2021's requests table);
+/// 3. else the report's format: the one most tables decided by their headers chose (by
+///    evidence 2 when no header decided; the first, 2021, when nothing did).
+///
+/// The report's `format` is the report's format; a table taken in another one says so in
+/// `notes`.  A header that names no column of the chosen format leaves its rows unread, noted.
+pub fn choose_formats(maps: Vec<Mapping>, schemas: &[Schema]) -> Mapping {
+    let n = maps.len();
+    let mut strong: [Option<usize>; 3] = [None; 3];
+    let mut weak: [Option<usize>; 3] = [None; 3];
+    for ti in 0..3 {
+        let hits: Vec<usize> = maps.iter().map(|m| m.header_hits[ti]).collect();
+        let best = hits.iter().copied().max().unwrap_or(0);
+        if best > 0 && hits.iter().filter(|&&h| h == best).count() == 1 {
+            strong[ti] = hits.iter().position(|&h| h == best);
+        }
+        let key = schemas[0].tables()[ti].key.as_str();
+        let score: Vec<(usize, usize)> = (0..n)
+            .map(|k| {
+                let missing = maps[k].cells.iter().filter(|c| c.table == key && c.flags.iter().any(|f| f == "not_found")).count();
+                (missing, distinctive_rows_read(&maps[k], &schemas[k], ti, schemas))
+            })
+            .collect();
+        let best = score.iter().min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1))).copied();
+        if let Some(b) = best
+            && score.iter().filter(|&&s| s == b).count() == 1
+        {
+            weak[ti] = score.iter().position(|&s| s == b);
+        }
+    }
+    let vote = |picks: &[Option<usize>; 3]| -> Option<usize> {
+        let mut count = vec![0usize; n];
+        picks.iter().flatten().for_each(|&k| count[k] += 1);
+        let best = *count.iter().max()?;
+        (best > 0).then(|| count.iter().position(|&c| c == best).unwrap_or(0))
+    };
+    let report = vote(&strong).or_else(|| vote(&weak)).unwrap_or(0);
+    let mut out = Mapping { formats: vec![], notes: maps[report].notes.clone(), ..Mapping::default() };
+    for ti in 0..3 {
+        let k = strong[ti].or(weak[ti]).unwrap_or(report);
+        let key = schemas[k].tables()[ti].key.clone();
+        if k != report {
+            out.notes.push(format!("tables of two formats: {key} is {}, the report {}", schemas[k].format, schemas[report].format));
+            out.notes.extend(maps[k].notes.iter().cloned());
+        }
+        let cells: Vec<MappedCell> = maps[k].cells.iter().filter(|c| c.table == key).cloned().collect();
+        out.read += cells.iter().filter(|c| c.method != "missing" && c.method != "derived").count();
+        out.found[ti] = maps[k].found[ti];
+        out.formats.push(schemas[k].format.clone());
+        out.cells.extend(cells);
+    }
+    out.format = schemas[report].format.clone();
+    out
+}
+
+/// Rows of table `ti` read in `m` (format `own`) that no other format has: no row or group
+/// label of the other formats' table is like its label.
+fn distinctive_rows_read(m: &Mapping, own: &Schema, ti: usize, schemas: &[Schema]) -> usize {
+    let def = own.tables()[ti];
+    def.rows
+        .iter()
+        .filter(|r| m.cells.iter().any(|c| c.table == def.key && c.row == r.key && c.page.is_some() && c.method != "missing" && c.method != "derived"))
+        .filter(|r| {
+            let l = norm_label(&r.label);
+            !schemas.iter().filter(|s| s.format != own.format).any(|s| {
+                s.tables()[ti].rows.iter().any(|o| {
+                    let same = |x: &str| similarity(&l, &norm_label(x)) >= 0.8;
+                    same(&o.label) || o.group.as_deref().is_some_and(same)
+                })
+            })
+        })
+        .count()
 }
 
 /// Cells of the appeals table's value row that OCR read in doubt may not look like numbers
@@ -586,8 +695,8 @@ fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<Map
 /// Whether a row is the requests table's column header: three of its cells name applicant
 /// columns.  The appeals header's leaf row repeats 总计 once per group (three times), which
 /// alone would pass: a row with two or more 维持/纠正 leaves is the appeals header.
-fn is_requests_header(texts: &[String]) -> bool {
-    texts.iter().filter(|s| requests_col_key(s).is_some()).count() >= 3 && appeals_leaf_hits(texts) < 2
+fn is_requests_header(def: &TableDef, texts: &[String]) -> bool {
+    texts.iter().filter(|s| header_col_key(def, s).is_some()).count() >= 3 && appeals_leaf_hits(texts) < 2
 }
 
 /// How many cells of a row name an appeals leaf that only the appeals header has (维持, 纠正).
@@ -596,27 +705,46 @@ fn appeals_leaf_hits(texts: &[String]) -> usize {
 }
 
 /// Recognise header rows and update the column maps; true when the row is a header.
-fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &mut State) -> bool {
-    if is_requests_header(texts) {
+fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &mut State, schema: &Schema) -> bool {
+    if is_requests_header(&schema.requests, texts) {
         let map: Vec<(f32, f32, String)> = cells
             .iter()
             .zip(texts)
-            .filter_map(|(c, s)| requests_col_key(s).map(|k| (c.bbox.x0, c.bbox.x1, k.to_string())))
+            .filter_map(|(c, s)| header_col_key(&schema.requests, s).map(|k| (c.bbox.x0, c.bbox.x1, k.to_string())))
             .collect();
+        st.header_hits[1] += map.len();
         st.req_cols = Some(ColMap(map));
         return true;
     }
     let act: Vec<(f32, f32, String)> = cells
         .iter()
         .zip(texts)
-        .filter_map(|(c, s)| active_col_key(s).map(|k| (c.bbox.x0, c.bbox.x1, k.to_string())))
+        .filter_map(|(c, s)| header_col_key(&schema.active, s).map(|k| (c.bbox.x0, c.bbox.x1, k.to_string())))
         .collect();
+    st.header_hits[0] += act.len();
     if act.len() >= 2 {
         st.active_cols = Some(ColMap(act));
+        st.active_unknown = None;
         return true;
     }
     let joined: String = texts.concat();
-    if joined.contains("信息内容") || joined.contains("处理决定数量") || joined.contains("收费金额") {
+    let marker = schema.active.header_markers.iter().any(|w| joined.contains(w.as_str()));
+    // the header's column cells: its non-blank cells but the leftmost (the label column's, 信息内容)
+    let col_cells: Vec<&String> = texts.iter().filter(|s| !s.trim().is_empty()).skip(1).collect();
+    if !act.is_empty() && act.len() >= col_cells.len() {
+        // a one-column header (本年处理决定数量)
+        st.active_unknown = None;
+        return true;
+    }
+    if (marker || !act.is_empty()) && col_cells.iter().any(|s| !values::is_value_like(s)) {
+        // An active header that names none (or one of several) of this format's columns:
+        // another format's, or none's.  The rows below it are not forced onto this format's
+        // columns (`UnmatchedHeader`).
+        st.active_cols = None;
+        st.active_unknown = Some(texts.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" | "));
+        return true;
+    }
+    if marker {
         return true;
     }
     if appeals_leaf_hits(texts) >= 2 {
@@ -645,18 +773,47 @@ fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &m
         fill_appeals_leaves_by_position(t, &mut map, &unknown);
         let map = ColMap(map);
         if map.distinct_keys() >= 10 {
+            st.header_hits[2] += map.distinct_keys();
             st.appeals_cols = Some(map);
         }
         return true;
     }
     // other header-like rows (group headers of the appeals table, 申请人情况 ...)
     let all_text = !texts.is_empty() && texts.iter().all(|s| !values::is_value_like(s));
-    all_text && (joined.contains("行政复议") || joined.contains("行政诉讼") || joined.contains("申请人情况"))
+    let markers = schema.appeals.header_markers.iter().chain(&schema.requests.header_markers);
+    all_text && markers.into_iter().any(|w| joined.contains(w.as_str()))
+}
+
+/// A cell's text as a number of its template column: [`values::parse`], after dropping the
+/// row's unit (`103.5万元` in a column headed 万元) and, in a column that prints a change
+/// (`signed_cols`: 本年增/减), reading a leading `+` or `-` as the sign (`-253`).  A lone dash
+/// stays the zero mark.
+fn parse_for(raw: &str, row: &Row, col: &str) -> Parsed {
+    let mut t = values::fold(raw);
+    if let Some(u) = &row.unit
+        && let Some(n) = t.strip_suffix(u.as_str())
+        && !n.is_empty()
+    {
+        t = n.to_string();
+    }
+    if row.signed_cols.iter().any(|c| c == col) {
+        let (neg, rest) = match t.chars().next() {
+            Some('+') => (false, &t[1..]),
+            Some(c @ ('-' | '\u{2212}' | '\u{2013}')) => (true, &t[c.len_utf8()..]),
+            _ => (false, t.as_str()),
+        };
+        if rest.starts_with(|c: char| c.is_ascii_digit())
+            && let Parsed::Number(n) = values::parse(rest)
+        {
+            return if neg && n.chars().any(|c| c != '0' && c != '.') { Parsed::Number(format!("-{n}")) } else { Parsed::Number(n) };
+        }
+    }
+    values::parse(&t)
 }
 
 fn cell_for(cand: &Candidate, cell: &Cell, table: &str, row: &Row, col: &(String, String)) -> MappedCell {
     let raw = cell.text();
-    let (value, mut flags) = match values::parse(&raw) {
+    let (value, mut flags) = match parse_for(&raw, row, &col.0) {
         Parsed::Number(n) => (Some(n), vec![]),
         Parsed::Zero => (Some("0".to_string()), vec![]),
         Parsed::Text => (None, vec!["unparseable".to_string()]),
@@ -689,7 +846,14 @@ fn cell_for(cand: &Candidate, cell: &Cell, table: &str, row: &Row, col: &(String
     }
 }
 
-fn assign_active(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<MappedCell>) {
+fn assign_active(cand: &Candidate, row: &Row, st: &mut State, out: &mut Vec<MappedCell>) {
+    if let Some(h) = &st.active_unknown {
+        let note = format!("{h} (row {})", cand.label.trim());
+        if !st.unmatched.contains(&note) {
+            st.unmatched.push(note);
+        }
+        return;
+    }
     if row.cols.len() == 1 {
         // The row's one value is its first cell with text: a lattice cell merged across the
         // value columns repeats the same text, but a table rebuilt by text alignment (rulings

@@ -114,7 +114,7 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
     let mut cells_of: Vec<Vec<usize>> = Vec::new();
     let mut confirming: Vec<Vec<usize>> = vec![Vec::new(); m.cells.len()];
     for (k, ch) in checks.iter().enumerate() {
-        let cells: Vec<usize> = ch.cells.iter().filter_map(|(t, r, c)| idx.get(&(t.as_str(), r.as_str(), c.as_str())).copied()).collect();
+        let cells: Vec<usize> = ch.cells.iter().filter_map(|id| idx.get(&(id.table.as_str(), id.row.as_str(), id.col.as_str())).copied()).collect();
         let independent = cells.iter().all(|&i| m.cells[i].method != "inferred");
         let status = ch.status();
         let confirms = status == "pass" && independent;

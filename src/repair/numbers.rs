@@ -33,7 +33,7 @@
 
 use super::{CERTAIN, Repair};
 use crate::checks::{self, REQUEST_COLS};
-use crate::template::{MappedCell, Mapping};
+use crate::template::{CellId, MappedCell, Mapping};
 use crate::values::{self, Parsed};
 use std::collections::HashMap;
 
@@ -51,7 +51,9 @@ pub fn lookalike_reading(raw: &str) -> Option<String> {
 /// A cell's look-alike reading (as [`lookalike_reading`], a leading dot kept as the decimal
 /// point in a decimal cell), with why: look-alike letters, or stray marks at the ends.
 fn cell_reading(c: &MappedCell) -> Option<(String, &'static str)> {
-    let decimal = c.table == "active" && crate::schema::schema().active.row(&c.row).is_some_and(|r| r.decimal);
+    // (a row and column of some format's active table: the keys say which format)
+    let decimal = c.table == "active"
+        && crate::schema::schemas().iter().any(|s| s.active.row(&c.row).is_some_and(|r| r.decimal && r.cols.iter().any(|x| x.0 == c.col)));
     let v = values::cleaned_number(&c.raw, decimal)?;
     let why = if values::lookalike_number(&c.raw).is_some_and(|l| same_number(&l, &v)) { "digit_confusion" } else { "stray_mark" };
     Some((v, why))
@@ -120,8 +122,7 @@ struct Structure {
 
 impl Structure {
     fn new(m: &Mapping) -> Self {
-        let idx: HashMap<(String, String, String), usize> =
-            m.cells.iter().enumerate().map(|(i, c)| ((c.table.clone(), c.row.clone(), c.col.clone()), i)).collect();
+        let idx: HashMap<CellId, usize> = m.cells.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
         let checks = checks::evaluate(m)
             .into_iter()
             .filter_map(|c| {
@@ -532,7 +533,7 @@ fn joint(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>)
 
 /// Rule 3.
 fn shifted_rows(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>) {
-    let rows: Vec<String> = crate::schema::schema().requests.rows.iter().map(|r| r.key.clone()).collect();
+    let rows: Vec<String> = m.def("requests").map(|d| d.rows.iter().map(|r| r.key.clone()).collect()).unwrap_or_default();
     for row in rows {
         let idx: Vec<usize> = REQUEST_COLS
             .iter()
