@@ -498,8 +498,11 @@ pub fn choose_formats(maps: Vec<Mapping>, schemas: &[Schema]) -> Mapping {
             })
             .collect();
         let best = score.iter().min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1))).copied();
+        // (a format that read nothing of the table says nothing about it)
+        let read_any = |k: usize| maps[k].cells.iter().any(|c| c.table == key && c.method != "missing" && c.method != "derived");
         if let Some(b) = best
             && score.iter().filter(|&&s| s == b).count() == 1
+            && score.iter().position(|&s| s == b).is_some_and(read_any)
         {
             weak[ti] = score.iter().position(|&s| s == b);
         }
