@@ -1107,10 +1107,10 @@ mod tests {
 
     #[test]
     fn column_headers() {
-        assert_eq!(requests_col_key("社会公益组织"), Some("social_welfare"));
-        assert_eq!(requests_col_key("法人或其他组织"), None);
-        assert_eq!(requests_col_key("其他"), Some("other_org"));
-        assert_eq!(requests_col_key("科研机鬼"), Some("research"));
+        assert_eq!(header_col_key(&crate::schema::schema().requests, "社会公益组织"), Some("social_welfare"));
+        assert_eq!(header_col_key(&crate::schema::schema().requests, "法人或其他组织"), None);
+        assert_eq!(header_col_key(&crate::schema::schema().requests, "其他"), Some("other_org"));
+        assert_eq!(header_col_key(&crate::schema::schema().requests, "科研机鬼"), Some("research"));
         assert_eq!(appeals_col_key("行政复议/结果纠稚").as_deref(), Some("review_corrected"));
         assert_eq!(appeals_col_key("行政复议/计").as_deref(), Some("review_total"));
         assert_eq!(appeals_col_key("行政诉讼/复议后起诉/结果纠正").as_deref(), Some("litigation_after_review_corrected"));
@@ -1119,6 +1119,76 @@ mod tests {
         assert_eq!(active_row(&crate::schema::schema().active, "行政规范性文件").unwrap().key, "normative_documents");
         assert_eq!(active_row(&crate::schema::schema().active, "规章").unwrap().key, "regulations");
     }
+    #[test]
+    fn signed_and_unit_columns_of_the_2019_template() {
+        let s = crate::schema::by_format("annual-report-2019").unwrap();
+        let lic = s.active.row("licensing").unwrap();
+        assert_eq!(parse_for("+3", lic, "items_change"), Parsed::Number("3".into()));
+        assert_eq!(parse_for("-253", lic, "items_change"), Parsed::Number("-253".into()));
+        // a lone dash is the zero mark, a minus zero is zero
+        assert_eq!(parse_for("-", lic, "items_change"), Parsed::Zero);
+        assert_eq!(parse_for("-0", lic, "items_change"), Parsed::Number("0".into()));
+        // a sign where the template prints no change is not a number
+        assert_eq!(parse_for("+3", lic, "decisions"), Parsed::Text);
+        let proc = s.active.row("procurement").unwrap();
+        assert_eq!(parse_for("103.3879万元", proc, "amount_10k_yuan"), Parsed::Number("103.3879".into()));
+        // the unit alone is no number, and a row without a unit keeps it as text
+        assert_eq!(parse_for("万元", proc, "amount_10k_yuan"), Parsed::Text);
+        assert_eq!(parse_for("5万元", lic, "decisions"), Parsed::Text);
+    }
+
+    #[test]
+    fn an_active_header_naming_no_column_of_the_format_is_not_forced() {
+        // 2019 headers under the 2021 template: the rows below are not read
+        let rows = vec![vec!["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"], vec!["规章", "1", "2", "3"]];
+        let m = map_tables(&[grid(&rows)], crate::schema::schema());
+        assert!(m.get("active", "regulations", "repealed").unwrap().value.is_none());
+        assert_eq!(m.notes.len(), 1, "{:?}", m.notes);
+        // the same under the 2019 template, and under its own header in 2021
+        let m19 = map_tables(&[grid(&rows)], crate::schema::by_format("annual-report-2019").unwrap());
+        assert_eq!(m19.get("active", "regulations", "new_published").unwrap().value.as_deref(), Some("2"));
+        let rows21 = vec![vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], vec!["规章", "1", "2", "3"]];
+        let m = map_tables(&[grid(&rows21)], crate::schema::schema());
+        assert_eq!(m.get("active", "regulations", "repealed").unwrap().value.as_deref(), Some("2"));
+        assert!(m.notes.is_empty());
+        // no header at all (a photo of the rows): by position, as before
+        let m = map_tables(&[grid(&rows[1..])], crate::schema::schema());
+        assert_eq!(m.get("active", "regulations", "repealed").unwrap().value.as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn the_format_is_chosen_per_table_from_the_headers() {
+        let act19 = vec![vec!["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"], vec!["规章", "1", "2", "3"]];
+        let m = map_document(&[grid(&act19)]);
+        assert_eq!(m.format(), "annual-report-2019");
+        assert_eq!(m.get("active", "regulations", "new_published").unwrap().value.as_deref(), Some("2"));
+        assert!(m.get("active", "regulations", "repealed").is_none());
+        // checks come from the chosen formats: 2019's results_total sums （六）其他处理 as one row
+        let results = crate::checks::evaluate(&m).into_iter().find(|c| c.check == "results_total").unwrap();
+        assert_eq!(results.parts, 19);
+        let act21 = vec![vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], vec!["规章", "1", "2", "3"]];
+        let m = map_document(&[grid(&act21)]);
+        assert_eq!(m.format(), "annual-report-2021");
+        assert_eq!(crate::checks::evaluate(&m).into_iter().find(|c| c.check == "results_total").unwrap().parts, 21);
+        // a 2021 requests table printing （六）其他处理 as one row stays 2021 beside a 2021 active table
+        let mut rows = act21.clone();
+        rows.push(HEADER.to_vec());
+        rows.push(row("（六）其他处理", "0"));
+        let m = map_document(&[grid(&rows)]);
+        assert_eq!(m.formats, ["annual-report-2021"; 3]);
+        assert!(m.get("requests", "other_other", "total").unwrap().flags.contains(&"derived:group_printed_as_one_zero_row".to_string()));
+        // a 2019 report printing （六）'s three sub-rows: its requests table is 2021's, said so
+        let mut rows = act19.clone();
+        rows.push(HEADER.to_vec());
+        rows.push(row("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "1"));
+        rows.push(row("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "0"));
+        rows.push(row("3.其他", "0"));
+        let m = map_document(&[grid(&rows)]);
+        assert_eq!(m.format(), "annual-report-2019");
+        assert_eq!(m.formats[1], "annual-report-2021");
+        assert!(m.notes.iter().any(|n| n.contains("two formats")), "{:?}", m.notes);
+    }
+
     /// A ruled grid: a label column 100 wide, then value columns 20 wide; one cell per text.
     fn grid(rows: &[Vec<&str>]) -> Table {
         let n_cols = rows.iter().map(|r| r.len()).max().unwrap_or(1);
