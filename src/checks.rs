@@ -5,6 +5,25 @@
 use crate::schema::Over;
 use crate::template::{CellId, Mapping};
 
+/// A check's outcome: `Unknown` when a cell it reads is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckStatus {
+    Pass,
+    Fail,
+    Unknown,
+}
+
+impl CheckStatus {
+    /// As checks.csv writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckStatus::Pass => "pass",
+            CheckStatus::Fail => "fail",
+            CheckStatus::Unknown => "unknown",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Check {
     pub table: String,
@@ -29,11 +48,11 @@ impl Check {
     pub fn failure_flag(&self) -> String {
         format!("check_failed:{}:{}", self.check, self.subject)
     }
-    pub fn status(&self) -> &'static str {
+    pub fn status(&self) -> CheckStatus {
         match (self.expected, self.actual) {
-            (Some(_), Some(_)) if self.pass => "pass",
-            (Some(_), Some(_)) => "fail",
-            _ => "unknown",
+            (Some(_), Some(_)) if self.pass => CheckStatus::Pass,
+            (Some(_), Some(_)) => CheckStatus::Fail,
+            _ => CheckStatus::Unknown,
         }
     }
 }
@@ -91,7 +110,7 @@ pub fn evaluate(m: &Mapping) -> Vec<Check> {
 /// Flag every cell that takes part in a failed check (`verify::flag_doubts` then takes the flag
 /// off the cells another check confirms, when the failure has other suspects).
 pub fn flag_failures(m: &mut Mapping, checks: &[Check]) {
-    for ch in checks.iter().filter(|c| c.status() == "fail") {
+    for ch in checks.iter().filter(|c| c.status() == CheckStatus::Fail) {
         let f = ch.failure_flag();
         for id in &ch.cells {
             if let Some(cell) = m.get_mut(&id.table, &id.row, &id.col) {

@@ -482,7 +482,7 @@ fn check_row(rid: &str, shown: &str, c: &Check) -> CheckRow {
         subject: c.subject.clone(),
         expected: fmt_num(c.expected),
         actual: fmt_num(c.actual),
-        status: c.status().into(),
+        status: c.status().as_str().into(),
     }
 }
 

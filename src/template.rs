@@ -179,6 +179,26 @@ fn appeals_col_group(path: &str) -> Option<&'static str> {
     }
 }
 
+/// Similarity of a header cell to one of the format's column labels above which it counts as
+/// that column misread (本年废比件数 for 本年废止件数), not as another column.
+const HEADER_LABEL_MIN: f32 = 0.8;
+
+/// Whether an active header row's column cells (`cols`, the label column's cell left out) name
+/// columns the format does not have: a cell another format's aliases recognise and this one's
+/// do not (2019's 上一年项目数量 under 2021), or, with two columns or more, no cell recognised
+/// by any format nor like any of this format's column labels (本年印发数量 | 累计数量).  A header
+/// OCR garbled (本年处理雇定数量, 本年制发件数 | 本年废比件数) names no other column: its rows
+/// are still read, by position where needed.
+fn names_no_column(def: &TableDef, cols: &[&String], format: &str) -> bool {
+    let others = || crate::schema::schemas().iter().filter(move |s| s.format != format);
+    let own = |s: &str| def.header_col(&norm_label(s)).is_some();
+    let other_format = cols.iter().any(|s| !own(s) && others().any(|o| o.active.header_col(&norm_label(s)).is_some()));
+    let like_own = |s: &str| def.cells().any(|(_, c)| similarity(&norm_label(s), &norm_label(&c.1)) >= HEADER_LABEL_MIN);
+    let unknown = cols.len() >= 2
+        && cols.iter().all(|s| !values::is_value_like(s) && !own(s) && !like_own(s) && others().all(|o| o.active.header_col(&norm_label(s)).is_none()));
+    other_format || unknown
+}
+
 /// Marks a header-map key taken from the column's position, not read from its header: cells
 /// under it are flagged `column_by_position` like any cell placed by position.
 const BY_POSITION: char = '~';
@@ -739,10 +759,10 @@ fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &m
         st.active_unknown = None;
         return true;
     }
-    if (marker || !act.is_empty()) && col_cells.iter().any(|s| !values::is_value_like(s)) {
+    if (marker || !act.is_empty()) && names_no_column(&schema.active, &col_cells, &schema.format) {
         // An active header that names none (or one of several) of this format's columns:
         // another format's, or none's.  The rows below it are not forced onto this format's
-        // columns (`UnmatchedHeader`).
+        // columns (the cells stay not_found, the report's error quotes the header).
         st.active_cols = None;
         st.active_unknown = Some(texts.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" | "));
         return true;

@@ -44,7 +44,7 @@
 //! The producer's alternative readings are no doubt of their own: OCR has a runner-up for a
 //! good share of all numbers, right and wrong alike, so such a flag would not tell them apart.
 
-use crate::checks::Check;
+use crate::checks::{Check, CheckStatus};
 use crate::model::{Page, PageKind};
 use crate::template::{MappedCell, Mapping};
 use std::collections::HashMap;
@@ -117,9 +117,9 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
         let cells: Vec<usize> = ch.cells.iter().filter_map(|id| idx.get(&(id.table.as_str(), id.row.as_str(), id.col.as_str())).copied()).collect();
         let independent = cells.iter().all(|&i| m.cells[i].method != "inferred");
         let status = ch.status();
-        let confirms = status == "pass" && independent;
+        let confirms = status == CheckStatus::Pass && independent;
         for &i in &cells {
-            of[i].push((confirms, status == "fail"));
+            of[i].push((confirms, status == CheckStatus::Fail));
             if confirms {
                 confirming[i].push(k);
             }
@@ -136,7 +136,7 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
     // (zeros are spared: a misread zero would have broken the check by itself)
     let clears = |i: usize, k: usize| !in_doubt(&m.cells[i], doubt_pages) || !nonzero_of(i) || cells_of[k].iter().all(|&j| j == i || vouched(j, k));
     let cleared_of: Vec<bool> = (0..m.cells.len()).map(|i| confirming[i].iter().any(|&k| clears(i, k))).collect();
-    for (k, ch) in checks.iter().enumerate().filter(|(_, c)| c.status() == "fail") {
+    for (k, ch) in checks.iter().enumerate().filter(|(_, c)| c.status() == CheckStatus::Fail) {
         let (cleared, suspects): (Vec<usize>, Vec<usize>) = cells_of[k].iter().partition(|&&i| cleared_of[i]);
         if suspects.is_empty() {
             continue;

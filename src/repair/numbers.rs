@@ -746,7 +746,7 @@ mod tests {
     }
 
     fn all_pass(m: &Mapping) -> bool {
-        checks::evaluate(m).iter().all(|c| c.status() == "pass")
+        checks::evaluate(m).iter().all(|c| c.status() == checks::CheckStatus::Pass)
     }
 
     #[test]
