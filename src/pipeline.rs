@@ -467,7 +467,7 @@ fn cell_row(rid: &str, shown: &str, c: &MappedCell) -> CellRow {
         col_label: c.col_label.clone(),
         page: c.page.map(|p| p.to_string()).unwrap_or_default(),
         bbox: c.bbox.map(|b| b.to_string()).unwrap_or_default(),
-        method: c.method.clone(),
+        method: c.method.as_str().into(),
         confidence: format!("{:.2}", c.confidence),
         flags: c.flags.join(";"),
     }

@@ -30,7 +30,7 @@ pub struct MappedCell {
     pub col_label: String,
     pub page: Option<u32>,
     pub bbox: Option<BBox>,
-    pub method: String,
+    pub method: Method,
     pub confidence: f32,
     /// How sure the producer is of the words read (the lowest word confidence; 1.0 for the
     /// text layer), apart from layout doubts such as stream tables.  The repair stage's doubt.
@@ -73,6 +73,41 @@ pub struct Mapping {
     pub notes: Vec<String>,
     /// Header cells the format's aliases recognised, per table (for choosing the format).
     pub header_hits: [usize; 3],
+}
+
+/// How a template cell's value was obtained (cells.csv `method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Read from a ruled table (or a text dump's synthetic one).
+    Lattice,
+    /// Read from a table rebuilt by text alignment (no rulings).
+    Stream,
+    /// Not printed: follows from what is (a group printed as one row of zeros).
+    Derived,
+    /// Not read: the value the template's arithmetic determines (repair stage).
+    Inferred,
+    /// Not found.
+    Missing,
+}
+
+impl Method {
+    /// The method of a cell read from a table built by `table::find_tables` (`Table::method`).
+    pub fn of_table(method: &str) -> Method {
+        if method == "stream" { Method::Stream } else { Method::Lattice }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Lattice => "lattice",
+            Method::Stream => "stream",
+            Method::Derived => "derived",
+            Method::Inferred => "inferred",
+            Method::Missing => "missing",
+        }
+    }
+    /// Read from the document (not derived, inferred or missing).
+    pub fn is_read(self) -> bool {
+        matches!(self, Method::Lattice | Method::Stream)
+    }
 }
 
 /// A template cell's address: table, row and column keys of its format's schema file.
@@ -118,7 +153,7 @@ impl Mapping {
     /// combination no other table has.
     pub fn is_template(&self) -> bool {
         const ACTIVE_ROWS_ALONE: usize = 4;
-        let mut active_rows: Vec<&str> = self.cells.iter().filter(|c| c.table == "active" && c.page.is_some() && c.method != "missing" && c.method != "derived").map(|c| c.row.as_str()).collect();
+        let mut active_rows: Vec<&str> = self.cells.iter().filter(|c| c.table == "active" && c.page.is_some() && c.method != Method::Missing && c.method != Method::Derived).map(|c| c.row.as_str()).collect();
         active_rows.dedup();
         self.found.iter().filter(|&&f| f).count() >= 2 || self.read >= 20 || active_rows.len() >= ACTIVE_ROWS_ALONE
     }
@@ -304,7 +339,7 @@ struct Candidate<'a> {
     value_cells: Vec<&'a Cell>,
     label: String,
     page: u32,
-    method: &'static str,
+    method: Method,
 }
 
 /// Best template row for a label, with its similarity.
@@ -406,19 +441,19 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             let (labels, vals) = split_row(&cells);
             let label = labels.last().map(|c| c.text()).unwrap_or_default();
             if labels.is_empty() && vals.len() >= 10 {
-                let cand = Candidate { value_cells: vals, label, page: t.page, method: t.method };
+                let cand = Candidate { value_cells: vals, label, page: t.page, method: Method::of_table(t.method) };
                 assign_appeals(&cand, &st, &schema.appeals, &mut assigned);
                 seq.push(Seq::Break);
                 continue;
             }
             if let Some(under) = appeals_value_row(&cells, &st, schema) {
-                let cand = Candidate { value_cells: under, label: String::new(), page: t.page, method: t.method };
+                let cand = Candidate { value_cells: under, label: String::new(), page: t.page, method: Method::of_table(t.method) };
                 assign_appeals(&cand, &st, &schema.appeals, &mut assigned);
                 seq.push(Seq::Break);
                 continue;
             }
             if !vals.is_empty() && !labels.is_empty() {
-                let cand = Candidate { value_cells: vals, label: label.clone(), page: t.page, method: t.method };
+                let cand = Candidate { value_cells: vals, label: label.clone(), page: t.page, method: Method::of_table(t.method) };
                 if let Some(row) = active_row(&schema.active, &label) {
                     assign_active(&cand, row, &mut st, &mut assigned);
                     seq.push(Seq::Break);
@@ -442,7 +477,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 && let Some(label_cell) = alabels.last()
                 && let Some(row) = active_row(&schema.active, &label_cell.text())
             {
-                let cand = Candidate { value_cells: avals, label: label_cell.text(), page: t.page, method: t.method };
+                let cand = Candidate { value_cells: avals, label: label_cell.text(), page: t.page, method: Method::of_table(t.method) };
                 assign_active(&cand, row, &mut st, &mut assigned);
                 seq.push(Seq::Break);
                 continue;
@@ -461,13 +496,13 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             if let Some((cell, row, s)) = best
                 && s >= REQUESTS_LABEL_MIN
             {
-                let cand = Candidate { value_cells: vals, label: cell.text(), page: t.page, method: t.method };
+                let cand = Candidate { value_cells: vals, label: cell.text(), page: t.page, method: Method::of_table(t.method) };
                 assign_requests(&cand, row, &st, &mut assigned);
                 seq.push(Seq::Anchor(row_index(&schema.requests, row)));
             } else if has_numbers(&vals) {
                 let label_cell = labels.iter().rev().find(|c| !c.text().trim().is_empty());
                 let label = label_cell.map(|c| c.text()).unwrap_or_default();
-                let cand = Candidate { value_cells: vals, label, page: t.page, method: t.method };
+                let cand = Candidate { value_cells: vals, label, page: t.page, method: Method::of_table(t.method) };
                 seq.push(Seq::Open(Open { cand, label_text, label_cell: label_cell.map(|c| *c as *const Cell) }));
             }
         }
@@ -519,7 +554,7 @@ pub fn choose_formats(maps: Vec<Mapping>, schemas: &[Schema]) -> Mapping {
             .collect();
         let best = score.iter().min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1))).copied();
         // (a format that read nothing of the table says nothing about it)
-        let read_any = |k: usize| maps[k].cells.iter().any(|c| c.table == key && c.method != "missing" && c.method != "derived");
+        let read_any = |k: usize| maps[k].cells.iter().any(|c| c.table == key && c.method != Method::Missing && c.method != Method::Derived);
         if let Some(b) = best
             && score.iter().filter(|&&s| s == b).count() == 1
             && score.iter().position(|&s| s == b).is_some_and(read_any)
@@ -543,7 +578,7 @@ pub fn choose_formats(maps: Vec<Mapping>, schemas: &[Schema]) -> Mapping {
             out.notes.extend(maps[k].notes.iter().cloned());
         }
         let cells: Vec<MappedCell> = maps[k].cells.iter().filter(|c| c.table == key).cloned().collect();
-        out.read += cells.iter().filter(|c| c.method != "missing" && c.method != "derived").count();
+        out.read += cells.iter().filter(|c| c.method != Method::Missing && c.method != Method::Derived).count();
         out.found[ti] = maps[k].found[ti];
         out.formats.push(schemas[k].format.clone());
         out.cells.extend(cells);
@@ -558,7 +593,7 @@ fn distinctive_rows_read(m: &Mapping, own: &Schema, ti: usize, schemas: &[Schema
     let def = own.tables()[ti];
     def.rows
         .iter()
-        .filter(|r| m.cells.iter().any(|c| c.table == def.key && c.row == r.key && c.page.is_some() && c.method != "missing" && c.method != "derived"))
+        .filter(|r| m.cells.iter().any(|c| c.table == def.key && c.row == r.key && c.page.is_some() && c.method != Method::Missing && c.method != Method::Derived))
         .filter(|r| {
             let l = norm_label(&r.label);
             !schemas.iter().filter(|s| s.format != own.format).any(|s| {
@@ -847,7 +882,7 @@ fn cell_for(cand: &Candidate, cell: &Cell, table: &str, row: &Row, col: &(String
     {
         flags.push("decimal_in_count".into());
     }
-    if cand.method == "stream" {
+    if cand.method == Method::Stream {
         // rows and columns from text alignment alone are a guess worth a look
         flags.push("layout_from_text_alignment".into());
     }
@@ -861,8 +896,8 @@ fn cell_for(cand: &Candidate, cell: &Cell, table: &str, row: &Row, col: &(String
         col_label: col.1.clone(),
         page: Some(cand.page),
         bbox: Some(cell.bbox),
-        method: cand.method.into(),
-        confidence: cell.confidence.min(if cand.method == "stream" { 0.8 } else { 1.0 }),
+        method: cand.method,
+        confidence: cell.confidence.min(if cand.method == Method::Stream { 0.8 } else { 1.0 }),
         word_confidence: cell.confidence,
         alternatives: cell.alternatives.clone(),
         flags,
@@ -1063,7 +1098,7 @@ fn derived_or_missing(def: &TableDef, row: &Row, col: &(String, String), collaps
         col_label: col.1.clone(),
         page: None,
         bbox: None,
-        method: "missing".into(),
+        method: Method::Missing,
         confidence: 0.0,
         word_confidence: 0.0,
         alternatives: vec![],
@@ -1076,7 +1111,7 @@ fn derived_or_missing(def: &TableDef, row: &Row, col: &(String, String), collaps
         let all_zero = cand.value_cells.iter().all(|v| matches!(values::parse(&v.text()), Parsed::Zero) || values::parse(&v.text()) == Parsed::Number("0".into()));
         c.page = Some(cand.page);
         c.row_label = cand.label.clone();
-        c.method = "derived".into();
+        c.method = Method::Derived;
         if all_zero {
             c.value = Some("0".into());
             c.confidence = 1.0;
@@ -1174,6 +1209,22 @@ mod tests {
         // no header at all (a photo of the rows): by position, as before
         let m = map_tables(&[grid(&rows[1..])], crate::schema::schema());
         assert_eq!(m.get("active", "regulations", "repealed").unwrap().value.as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn which_active_headers_name_no_column() {
+        let s21 = crate::schema::schema();
+        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+        let no = |def: &TableDef, v: &[&str], f: &str| names_no_column(def, &h(v).iter().collect::<Vec<_>>(), f);
+        // another format's columns
+        assert!(no(&s21.active, &["上一年项目数量", "本年增/减", "处理决定数量"], &s21.format));
+        // none of any format's
+        assert!(no(&s21.active, &["本年印发数量", "本年清理数量", "累计数量"], &s21.format));
+        // OCR garbled the format's own: still read
+        assert!(!no(&s21.active, &["本年处理雇定数量"], &s21.format));
+        assert!(!no(&s21.active, &["本年制友件数", "本年废比件数", "现行有郊件数"], &s21.format));
+        // a one-column header of no format is still read (a single garbled header says nothing)
+        assert!(!no(&s21.active, &["本年收费金笑"], &s21.format));
     }
 
     #[test]

@@ -46,7 +46,7 @@
 
 use crate::checks::{Check, CheckStatus};
 use crate::model::{Page, PageKind};
-use crate::template::{MappedCell, Mapping};
+use crate::template::{MappedCell, Mapping, Method};
 use std::collections::HashMap;
 
 /// Word confidence below which a value the arithmetic does not fully confirm is flagged.
@@ -64,7 +64,7 @@ fn in_doubt(c: &MappedCell, doubt_pages: &[u32]) -> bool {
 
 /// Whether a cell's value is a reading of the document (not derived, inferred or repaired).
 fn is_reading(c: &MappedCell) -> bool {
-    c.value.is_some() && c.method != "derived" && c.method != "inferred" && c.method != "missing" && !c.flags.iter().any(|f| f == "repaired")
+    c.value.is_some() && c.method != Method::Derived && c.method != Method::Inferred && c.method != Method::Missing && !c.flags.iter().any(|f| f == "repaired")
 }
 
 /// Whether a cell holds a value other than zero.
@@ -115,7 +115,7 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
     let mut confirming: Vec<Vec<usize>> = vec![Vec::new(); m.cells.len()];
     for (k, ch) in checks.iter().enumerate() {
         let cells: Vec<usize> = ch.cells.iter().filter_map(|id| idx.get(&(id.table.as_str(), id.row.as_str(), id.col.as_str())).copied()).collect();
-        let independent = cells.iter().all(|&i| m.cells[i].method != "inferred");
+        let independent = cells.iter().all(|&i| m.cells[i].method != Method::Inferred);
         let status = ch.status();
         let confirms = status == CheckStatus::Pass && independent;
         for &i in &cells {
@@ -150,7 +150,7 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
     let incomplete: Vec<(String, String)> = m
         .cells
         .iter()
-        .filter(|c| c.value.is_none() || c.method == "inferred" || c.method == "missing")
+        .filter(|c| c.value.is_none() || c.method == Method::Inferred || c.method == Method::Missing)
         .map(|c| (c.table.clone(), c.row.clone()))
         .collect();
     for (i, ks) in of.iter().enumerate() {
@@ -236,7 +236,7 @@ mod tests {
                     col_label: col.1.clone(),
                     page: Some(1),
                     bbox: None,
-                    method: "lattice".into(),
+                    method: Method::Lattice,
                     confidence: conf,
                     word_confidence: conf,
                     alternatives: vec![],
@@ -255,7 +255,7 @@ mod tests {
         let x = cell(m, t, r, c);
         x.value = None;
         x.raw.clear();
-        x.method = "missing".into();
+        x.method = Method::Missing;
         x.flags = vec!["not_found".into()];
     }
 
@@ -343,7 +343,7 @@ mod tests {
         let mut m = report(0.9);
         lose(&mut m, "requests", "rejected_repeat", "commercial");
         let t = cell(&mut m, "requests", "granted", "total");
-        t.method = "inferred".into();
+        t.method = Method::Inferred;
         t.flags = vec!["inferred".into(), "repaired".into()];
         run(&mut m, &[1]);
         assert!(has(&m, "requests", "granted", "commercial", "unverified"));

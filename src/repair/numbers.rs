@@ -33,7 +33,7 @@
 
 use super::{CERTAIN, Repair};
 use crate::checks::{self, REQUEST_COLS};
-use crate::template::{CellId, MappedCell, Mapping};
+use crate::template::{CellId, MappedCell, Mapping, Method};
 use crate::values::{self, Parsed};
 use std::collections::HashMap;
 
@@ -199,7 +199,7 @@ fn set_value(c: &mut MappedCell, v: String, inferred: bool) {
     c.value = Some(v);
     c.flags.retain(|f| f != "unparseable" && f != "not_found");
     if inferred {
-        c.method = "inferred".into();
+        c.method = Method::Inferred;
         c.flag("inferred");
     }
     c.flag("repaired");
@@ -209,10 +209,10 @@ fn set_value(c: &mut MappedCell, v: String, inferred: bool) {
 /// nothing of the row was read, the document has such cells).
 fn missing_in_doubt(m: &Mapping, i: usize, doc_doubt: bool) -> bool {
     let c = &m.cells[i];
-    if c.method == "derived" {
+    if c.method == Method::Derived {
         return false;
     }
-    let row: Vec<&MappedCell> = m.cells.iter().filter(|x| x.table == c.table && x.row == c.row && x.value.is_some() && x.method != "derived").collect();
+    let row: Vec<&MappedCell> = m.cells.iter().filter(|x| x.table == c.table && x.row == c.row && x.value.is_some() && x.method != Method::Derived).collect();
     if row.is_empty() { doc_doubt } else { row.iter().any(|x| x.word_confidence < CERTAIN) }
 }
 
@@ -220,7 +220,7 @@ fn missing_in_doubt(m: &Mapping, i: usize, doc_doubt: bool) -> bool {
 pub fn repair_mapping(m: &mut Mapping) -> Vec<Repair> {
     let mut out = Vec::new();
     let s = Structure::new(m);
-    let doc_doubt = m.cells.iter().any(|c| c.value.is_some() && c.method != "derived" && c.method != "missing" && c.word_confidence < CERTAIN);
+    let doc_doubt = m.cells.iter().any(|c| c.value.is_some() && c.method != Method::Derived && c.method != Method::Missing && c.word_confidence < CERTAIN);
     for _round in 0..4 {
         let before = out.len();
         unreadable(m, &s, &mut out);
@@ -330,7 +330,7 @@ fn breaking(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
     let mut crossings: Vec<(usize, Vec<usize>, Vec<(String, &'static str)>)> = Vec::new();
     for i in 0..m.cells.len() {
         let c = &m.cells[i];
-        if c.value.is_none() || c.word_confidence >= CERTAIN || c.method == "derived" || c.method == "inferred" {
+        if c.value.is_none() || c.word_confidence >= CERTAIN || c.method == Method::Derived || c.method == Method::Inferred {
             continue;
         }
         let failing: Vec<usize> = s.of(i).into_iter().filter(|&k| failed[k]).collect();
@@ -403,7 +403,7 @@ fn joint(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>)
     let suspects: Vec<usize> = (0..m.cells.len())
         .filter(|&i| {
             let c = &m.cells[i];
-            c.value.is_some() && c.word_confidence < CERTAIN && c.method != "derived" && c.method != "inferred" && checks_of[i].iter().any(|&k| failed[k])
+            c.value.is_some() && c.word_confidence < CERTAIN && c.method != Method::Derived && c.method != Method::Inferred && checks_of[i].iter().any(|&k| failed[k])
         })
         .collect();
     if suspects.len() > JOINT_SUSPECTS {
@@ -730,7 +730,7 @@ mod tests {
                     col_label: col.1.clone(),
                     page: Some(1),
                     bbox: None,
-                    method: "lattice".into(),
+                    method: Method::Lattice,
                     confidence: conf,
                     word_confidence: conf,
                     alternatives: vec![],
@@ -869,7 +869,7 @@ mod tests {
         let c = cell(&mut m, "requests", "partially_granted", "natural_person");
         c.value = None;
         c.raw.clear();
-        c.method = "missing".into();
+        c.method = Method::Missing;
         c.flags = vec!["not_found".into()];
         let r = repair_mapping(&mut m);
         let c = m.get("requests", "partially_granted", "natural_person").unwrap();
@@ -892,7 +892,7 @@ mod tests {
         }
         let c = cell(&mut m, "requests", "granted", "natural_person");
         c.value = None;
-        c.method = "missing".into();
+        c.method = Method::Missing;
         c.flags = vec!["not_found".into()];
         let r = repair_mapping(&mut m);
         assert!(all_pass(&m), "{r:?}");
@@ -909,7 +909,7 @@ mod tests {
         for (r, c) in [("granted", "natural_person"), ("granted", "commercial"), ("unable_not_held", "natural_person"), ("unable_not_held", "commercial")] {
             let x = cell(&mut m, "requests", r, c);
             x.value = None;
-            x.method = "missing".into();
+            x.method = Method::Missing;
             x.flags = vec!["unparseable".into()];
             x.raw = "?".into();
         }
@@ -920,7 +920,7 @@ mod tests {
         let mut m = report(1.0);
         let x = cell(&mut m, "requests", "granted", "commercial");
         x.value = None;
-        x.method = "missing".into();
+        x.method = Method::Missing;
         assert!(repair_mapping(&mut m).is_empty());
     }
 
