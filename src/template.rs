@@ -526,8 +526,7 @@ pub fn map_document(tables: &[Table]) -> Mapping {
 /// (`maps[k]` with `schemas[k]`), in order of evidence:
 /// 1. its header: the format whose header aliases recognise the most header cells of the table,
 ///    when that is one format (the active table's headers differ between 2019 and 2021);
-/// 2. else the format that leaves the fewest of the table's cells not found, then reads the
-///    most rows no other format has (a row whose label is no row or group label of the others:
+/// 2. else the format that reads the most rows no other format has (a row whose label is no row or group label of the others:
 ///    其他对外管理服务事项; 2019's （六）其他处理 is a group of 2021, not such a row), when that is
 ///    one format (a 2019 report printing （六）'s three sub-rows takes 2021's requests table);
 /// 3. else the report's format: the one most tables decided by their headers chose (by
@@ -545,21 +544,12 @@ pub fn choose_formats(maps: Vec<Mapping>, schemas: &[Schema]) -> Mapping {
         if best > 0 && hits.iter().filter(|&&h| h == best).count() == 1 {
             strong[ti] = hits.iter().position(|&h| h == best);
         }
-        let key = schemas[0].tables()[ti].key.as_str();
-        let score: Vec<(usize, usize)> = (0..n)
-            .map(|k| {
-                let missing = maps[k].cells.iter().filter(|c| c.table == key && c.flags.iter().any(|f| f == "not_found")).count();
-                (missing, distinctive_rows_read(&maps[k], &schemas[k], ti, schemas))
-            })
-            .collect();
-        let best = score.iter().min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1))).copied();
-        // (a format that read nothing of the table says nothing about it)
-        let read_any = |k: usize| maps[k].cells.iter().any(|c| c.table == key && c.method != Method::Missing && c.method != Method::Derived);
-        if let Some(b) = best
-            && score.iter().filter(|&&s| s == b).count() == 1
-            && score.iter().position(|&s| s == b).is_some_and(read_any)
-        {
-            weak[ti] = score.iter().position(|&s| s == b);
+        // rows only one format has, read: that format (fewer cells not found is no evidence: a
+        // table rebuilt without rulings loses rows in any format)
+        let distinct: Vec<usize> = (0..n).map(|k| distinctive_rows_read(&maps[k], &schemas[k], ti, schemas)).collect();
+        let best = distinct.iter().copied().max().unwrap_or(0);
+        if best > 0 && distinct.iter().filter(|&&d| d == best).count() == 1 {
+            weak[ti] = distinct.iter().position(|&d| d == best);
         }
     }
     let vote = |picks: &[Option<usize>; 3]| -> Option<usize> {
