@@ -2,12 +2,33 @@
 //! recorded and its cells flagged; no printed value is ever changed to make a check pass.
 //! What the checks confirm or leave unverified becomes flags in `crate::verify`.
 
-use crate::template::Mapping;
+use crate::schema::Over;
+use crate::template::{CellId, Mapping};
+
+/// A check's outcome: `Unknown` when a cell it reads is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckStatus {
+    Pass,
+    Fail,
+    Unknown,
+}
+
+impl CheckStatus {
+    /// As checks.csv writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckStatus::Pass => "pass",
+            CheckStatus::Fail => "fail",
+            CheckStatus::Unknown => "unknown",
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Check {
     pub table: String,
-    /// row_total | results_total | balance | group_total
+    /// The constraint's name in the schema file (row_total, results_total, balance,
+    /// group_total): data, so a new format's constraints need no new code.
     pub check: String,
     /// The row, column or group checked.
     pub subject: String,
@@ -16,8 +37,8 @@ pub struct Check {
     /// What the report prints.
     pub actual: Option<f64>,
     pub pass: bool,
-    /// The cells (table, row, col) the check reads: the parts first, then the totals.
-    pub cells: Vec<(String, String, String)>,
+    /// The cells the check reads: the parts first, then the totals.
+    pub cells: Vec<CellId>,
     /// How many of `cells` are parts (the rest are totals): sum(parts) == sum(totals).
     pub parts: usize,
 }
@@ -27,51 +48,23 @@ impl Check {
     pub fn failure_flag(&self) -> String {
         format!("check_failed:{}:{}", self.check, self.subject)
     }
-    pub fn status(&self) -> &'static str {
+    pub fn status(&self) -> CheckStatus {
         match (self.expected, self.actual) {
-            (Some(_), Some(_)) if self.pass => "pass",
-            (Some(_), Some(_)) => "fail",
-            _ => "unknown",
+            (Some(_), Some(_)) if self.pass => CheckStatus::Pass,
+            (Some(_), Some(_)) => CheckStatus::Fail,
+            _ => CheckStatus::Unknown,
         }
     }
 }
 
-pub const RESULT_ROWS: [&str; 21] = [
-    "granted",
-    "partially_granted",
-    "denied_state_secret",
-    "denied_law_forbidden",
-    "denied_three_safety",
-    "denied_third_party",
-    "denied_internal_affairs",
-    "denied_process_info",
-    "denied_enforcement_file",
-    "denied_inquiry",
-    "unable_not_held",
-    "unable_need_creation",
-    "unable_unclear",
-    "rejected_petition",
-    "rejected_repeat",
-    "rejected_publication",
-    "rejected_massive",
-    "rejected_confirmation",
-    "other_overdue_correction",
-    "other_overdue_fee",
-    "other_other",
-];
-pub const PARTIES: [&str; 6] = ["natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org"];
+/// The applicant columns of the requests table (the same in every format).
 pub const REQUEST_COLS: [&str; 7] = ["natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total"];
-pub const APPEAL_GROUPS: [&str; 3] = ["review", "litigation_direct", "litigation_after_review"];
 
-fn sum(m: &Mapping, cells: &[(String, String, String)]) -> Option<f64> {
-    cells.iter().map(|(t, r, c)| m.get(t, r, c).and_then(|x| x.number())).sum()
+fn sum(m: &Mapping, cells: &[CellId]) -> Option<f64> {
+    cells.iter().map(|id| m.get(&id.table, &id.row, &id.col).and_then(|x| x.number())).sum()
 }
 
-fn key(t: &str, r: &str, c: &str) -> (String, String, String) {
-    (t.to_string(), r.to_string(), c.to_string())
-}
-
-fn make(m: &Mapping, table: &str, check: &str, subject: String, parts: Vec<(String, String, String)>, totals: Vec<(String, String, String)>) -> Check {
+fn make(m: &Mapping, table: &str, check: &str, subject: String, parts: Vec<CellId>, totals: Vec<CellId>) -> Check {
     let expected = sum(m, &parts);
     let actual = sum(m, &totals);
     let pass = matches!((expected, actual), (Some(e), Some(a)) if (e - a).abs() < 1e-6);
@@ -81,26 +74,35 @@ fn make(m: &Mapping, table: &str, check: &str, subject: String, parts: Vec<(Stri
     Check { table: table.into(), check: check.into(), subject, expected, actual, pass, cells, parts: n_parts }
 }
 
-/// Every constraint of the template, in a fixed order.
+/// The cells of a constraint's pattern (`row.col`, `{}` the subject).
+fn instantiate(table: &str, patterns: &[String], subject: &str) -> Vec<CellId> {
+    patterns
+        .iter()
+        .filter_map(|p| {
+            let cell = p.replace("{}", subject);
+            let (r, c) = cell.split_once('.')?;
+            Some(CellId::new(table, r, c))
+        })
+        .collect()
+}
+
+/// Every constraint of the templates of the mapping's tables (`schema` files), in the files'
+/// order: each constraint over every row, column or listed subject.
 pub fn evaluate(m: &Mapping) -> Vec<Check> {
     let mut out = Vec::new();
-    let rows: Vec<String> = crate::schema::schema().requests.rows.iter().map(|r| r.key.clone()).collect();
-    for r in &rows {
-        let parts = PARTIES.iter().map(|c| key("requests", r, c)).collect();
-        out.push(make(m, "requests", "row_total", r.clone(), parts, vec![key("requests", r, "total")]));
-    }
-    for c in REQUEST_COLS {
-        let parts = RESULT_ROWS.iter().map(|r| key("requests", r, c)).collect();
-        out.push(make(m, "requests", "results_total", c.to_string(), parts, vec![key("requests", "total_processed", c)]));
-    }
-    for c in REQUEST_COLS {
-        let parts = vec![key("requests", "new_received", c), key("requests", "carried_over", c)];
-        let totals = vec![key("requests", "total_processed", c), key("requests", "carried_forward", c)];
-        out.push(make(m, "requests", "balance", c.to_string(), parts, totals));
-    }
-    for g in APPEAL_GROUPS {
-        let parts = ["upheld", "corrected", "other", "pending"].iter().map(|l| key("appeals", "cases", &format!("{g}_{l}"))).collect();
-        out.push(make(m, "appeals", "group_total", g.to_string(), parts, vec![key("appeals", "cases", &format!("{g}_total"))]));
+    for def in m.defs() {
+        for c in &def.constraints {
+            let subjects: Vec<String> = match &c.over {
+                Over::Axis(a) if a == "rows" => def.rows.iter().map(|r| r.key.clone()).collect(),
+                Over::Axis(_) => def.col_keys().iter().map(|k| k.to_string()).collect(),
+                Over::List(l) => l.clone(),
+            };
+            for s in subjects {
+                let parts = instantiate(&def.key, &c.parts, &s);
+                let totals = instantiate(&def.key, &c.totals, &s);
+                out.push(make(m, &def.key, &c.name, s, parts, totals));
+            }
+        }
     }
     out
 }
@@ -108,10 +110,10 @@ pub fn evaluate(m: &Mapping) -> Vec<Check> {
 /// Flag every cell that takes part in a failed check (`verify::flag_doubts` then takes the flag
 /// off the cells another check confirms, when the failure has other suspects).
 pub fn flag_failures(m: &mut Mapping, checks: &[Check]) {
-    for ch in checks.iter().filter(|c| c.status() == "fail") {
+    for ch in checks.iter().filter(|c| c.status() == CheckStatus::Fail) {
         let f = ch.failure_flag();
-        for (t, r, c) in &ch.cells {
-            if let Some(cell) = m.get_mut(t, r, c) {
+        for id in &ch.cells {
+            if let Some(cell) = m.get_mut(&id.table, &id.row, &id.col) {
                 cell.flag(f.clone());
             }
         }

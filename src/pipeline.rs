@@ -7,7 +7,7 @@ use crate::model::{Page, PageKind};
 use crate::pdf;
 use crate::produce::{self, Produced};
 use crate::repair::{self, Repair};
-use crate::schema::{self, FORMAT};
+use crate::schema;
 use crate::table::{self, Table, Tolerances};
 use crate::template::{self, MappedCell, Mapping};
 use crate::text;
@@ -305,8 +305,7 @@ pub fn convert_produced(produced: Produced, form: InputKind, sha: &str, n_bytes:
         tables.sort_by(|a, b| a.page.cmp(&b.page).then(a.bbox.y0.total_cmp(&b.bbox.y0)));
     }
     let mut grid_repairs = if on { repair::grid::repair_tables(&mut tables, &pages) } else { vec![] };
-    let schema = schema::schema();
-    let mut mapping: Mapping = template::map_tables(&tables, schema);
+    let mut mapping: Mapping = template::map_document(&tables);
     if on {
         repair::resolve_grid(&mut grid_repairs, &mut mapping);
         repairs.extend(grid_repairs);
@@ -378,13 +377,16 @@ pub fn convert_produced(produced: Produced, form: InputKind, sha: &str, n_bytes:
     let missing = cells.iter().filter(|c| c.value.is_empty()).count();
     let mut errors = page_errors;
     // the section headings of template tables that were not read: the tables are not in the text
-    let unread: Vec<&str> = schema.tables().iter().map(|t| t.key.as_str()).filter(|k| !mapping.cells.iter().any(|c| c.table == *k && c.page.is_some())).collect();
+    let unread: Vec<&str> = schema::schema().tables().iter().map(|t| t.key.as_str()).filter(|k| !mapping.cells.iter().any(|c| c.table == *k && c.page.is_some())).collect();
     let not_in_text = if unread.is_empty() { None } else { produce::sections::tables_not_in_text(text.lines(), &unread) };
     if !is_template {
-        errors.push(not_in_text.unwrap_or_else(|| format!("no {FORMAT} tables found")));
+        errors.push(not_in_text.unwrap_or_else(|| format!("no {} tables found", schema::schemas().iter().map(|s| s.format.as_str()).collect::<Vec<_>>().join(" or "))));
     } else if missing > 0 {
         errors.push(format!("{missing} template cells not found"));
         errors.extend(not_in_text);
+    }
+    if is_template {
+        errors.extend(mapping.notes.iter().cloned());
     }
     let status = if !errors.is_empty() || !is_template { "partial" } else { "ok" };
     let report = ReportRow {
@@ -394,7 +396,7 @@ pub fn convert_produced(produced: Produced, form: InputKind, sha: &str, n_bytes:
         bytes: n_bytes,
         pages: pages.len() as u32,
         kind: kind.into(),
-        format: if is_template { FORMAT.into() } else { "unknown".into() },
+        format: if is_template { mapping.format().into() } else { "unknown".into() },
         agency: agency.unwrap_or_default(),
         year: year.map(|y| y.to_string()).unwrap_or_default(),
         status: status.into(),
@@ -428,7 +430,7 @@ fn table_info(t: &Table, mapping: &Mapping) -> TableInfo {
     for c in &mapping.cells {
         let (Some(p), Some(b)) = (c.page, c.bbox) else { continue };
         let inside = p == t.page && (t.bbox.x0..=t.bbox.x1).contains(&b.cx()) && (t.bbox.y0..=t.bbox.y1).contains(&b.cy());
-        if inside && c.method != "derived" {
+        if inside && c.method != template::Method::Derived {
             match counts.iter_mut().find(|(k, _)| *k == c.table) {
                 Some(e) => e.1 += 1,
                 None => counts.push((c.table.as_str(), 1)),
@@ -462,7 +464,7 @@ fn cell_row(rid: &str, shown: &str, c: &MappedCell) -> CellRow {
         template_col_label: String::new(),
         page: c.page.map(|p| p.to_string()).unwrap_or_default(),
         bbox: c.bbox.map(|b| b.to_string()).unwrap_or_default(),
-        method: c.method.clone(),
+        method: c.method.as_str().into(),
         confidence: format!("{:.2}", c.confidence),
         flags: c.flags.join(";"),
     }
@@ -477,7 +479,7 @@ fn check_row(rid: &str, shown: &str, c: &Check) -> CheckRow {
         subject: c.subject.clone(),
         expected: fmt_num(c.expected),
         actual: fmt_num(c.actual),
-        status: c.status().into(),
+        status: c.status().as_str().into(),
     }
 }
 

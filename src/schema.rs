@@ -1,14 +1,26 @@
-//! The national template (国办公开办函〔2021〕30号), read from the schema file compiled into the
-//! binary (`schema/annual-report-2021.json`, the data contract with the scorer).
+//! The templates (formats) of the annual report, read from the schema files compiled into the
+//! binary: `schema/annual-report-2021.json` (国办公开办函〔2021〕30号, the data contract with the
+//! scorer) and `schema/annual-report-2019.json` (国办公开办函〔2019〕60号).
+//!
+//! Everything the stages need to know about a format is data in its file: table and row labels,
+//! the header words that name each column (`header_aliases`), the words of header rows that name
+//! no column (`header_markers`), and the arithmetic (`constraints`, each a sum `parts = totals`
+//! instantiated over the table's rows, its columns or a list of subjects).  A third format is a
+//! new file added to [`FILES`], not new code.
 
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
+/// The format of the 2021 template: the default when a document says nothing either way.
 pub const FORMAT: &str = "annual-report-2021";
-const SCHEMA_JSON: &str = include_str!("../schema/annual-report-2021.json");
+
+/// Every format, the default first.
+const FILES: [&str; 2] = [include_str!("../schema/annual-report-2021.json"), include_str!("../schema/annual-report-2019.json")];
 
 #[derive(Debug, Deserialize)]
 struct RawSchema {
+    name: String,
     tables: Vec<RawTable>,
 }
 
@@ -22,6 +34,12 @@ struct RawTable {
     cols: Vec<RawKeyLabel>,
     #[serde(default)]
     rows: Vec<RawRow>,
+    #[serde(default)]
+    header_aliases: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    header_markers: Vec<String>,
+    #[serde(default)]
+    constraints: Vec<RawConstraint>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -32,6 +50,10 @@ struct RawActiveRow {
     cols: Vec<(String, String)>,
     #[serde(default)]
     decimal: bool,
+    #[serde(default)]
+    signed_cols: Vec<String>,
+    #[serde(default)]
+    unit: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -47,6 +69,36 @@ struct RawRow {
     group: Option<String>,
 }
 
+#[derive(Debug, Deserialize)]
+struct RawConstraint {
+    name: String,
+    over: Option<Over>,
+    #[serde(default)]
+    parts: Vec<String>,
+    #[serde(default)]
+    totals: Vec<String>,
+}
+
+/// What a constraint is instantiated over: `{}` in its cell patterns becomes each subject.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Over {
+    /// "rows" (every row key of the table) or "cols" (every column key).
+    Axis(String),
+    /// An explicit list of subjects (the appeals groups).
+    List(Vec<String>),
+}
+
+/// One arithmetic constraint of a table: for every subject, sum(parts) == sum(totals).  Cell
+/// patterns are `row.col` with `{}` standing for the subject.
+#[derive(Debug, Clone)]
+pub struct Constraint {
+    pub name: String,
+    pub over: Over,
+    pub parts: Vec<String>,
+    pub totals: Vec<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Row {
     pub key: String,
@@ -55,13 +107,25 @@ pub struct Row {
     /// Columns of this row (key, label); for the requests and appeals tables all rows share them.
     pub cols: Vec<(String, String)>,
     pub decimal: bool,
+    /// Columns that may print a sign (本年增/减: `+3`, `-2`).
+    pub signed_cols: Vec<String>,
+    /// A unit the cells may print after the number (`103.5万元`), dropped from the value.
+    pub unit: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct TableDef {
+    /// The format this table belongs to (`annual-report-2021`).
+    pub format: String,
     pub key: String,
     pub label: String,
     pub rows: Vec<Row>,
+    /// Column key -> words that name it in a header cell (contained in the cell's text, or the
+    /// whole text when written `=总计`).
+    pub header_aliases: Vec<(String, Vec<String>)>,
+    /// Words of the table's header rows that name no column (信息内容, 申请人情况).
+    pub header_markers: Vec<String>,
+    pub constraints: Vec<Constraint>,
 }
 
 impl TableDef {
@@ -72,10 +136,34 @@ impl TableDef {
     pub fn cells(&self) -> impl Iterator<Item = (&Row, &(String, String))> {
         self.rows.iter().flat_map(|r| r.cols.iter().map(move |c| (r, c)))
     }
+    /// Every distinct column key, in the order the rows first name them.
+    pub fn col_keys(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for (_, c) in self.cells() {
+            if !out.contains(&c.0.as_str()) {
+                out.push(&c.0);
+            }
+        }
+        out
+    }
+    /// The column a header cell's text names, by the format's header aliases.
+    pub fn header_col(&self, folded: &str) -> Option<&str> {
+        self.header_aliases.iter().find(|(_, words)| words.iter().any(|w| alias_matches(w, folded))).map(|(k, _)| k.as_str())
+    }
+}
+
+/// `=word` matches the whole text, `word` any text containing it.
+fn alias_matches(alias: &str, text: &str) -> bool {
+    match alias.strip_prefix('=') {
+        Some(exact) => text == exact,
+        None => text.contains(alias),
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct Schema {
+    /// The format's name (`annual-report-2021`), reports.csv's `format`.
+    pub format: String,
     pub active: TableDef,
     pub requests: TableDef,
     pub appeals: TableDef,
@@ -93,31 +181,68 @@ impl Schema {
     }
 }
 
-/// The compiled-in template.
+fn load(json: &str) -> Schema {
+    // The files are part of the binary and covered by tests; failing here is a build defect.
+    let raw: RawSchema = serde_json::from_str(json).expect("embedded schema is valid JSON");
+    let format = raw.name.clone();
+    let mut tables = raw.tables.into_iter().map(|t| {
+        let rows: Vec<Row> = if !t.cells.is_empty() {
+            t.cells
+                .into_iter()
+                .map(|c| Row { key: c.row, label: c.row_label, group: Some(c.group), cols: c.cols, decimal: c.decimal, signed_cols: c.signed_cols, unit: c.unit })
+                .collect()
+        } else {
+            let cols: Vec<(String, String)> = t.cols.into_iter().map(|c| (c.key, c.label)).collect();
+            t.rows
+                .into_iter()
+                .map(|r| Row { key: r.key, label: r.label, group: r.group, cols: cols.clone(), decimal: false, signed_cols: vec![], unit: None })
+                .collect()
+        };
+        let mut header_aliases: Vec<(String, Vec<String>)> = t.header_aliases.into_iter().collect();
+        // in the template's column order, so that a cell naming two columns takes the first
+        let order: Vec<String> = {
+            let mut o: Vec<String> = Vec::new();
+            for r in &rows {
+                for c in &r.cols {
+                    if !o.contains(&c.0) {
+                        o.push(c.0.clone());
+                    }
+                }
+            }
+            o
+        };
+        header_aliases.sort_by_key(|(k, _)| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
+        let constraints = t
+            .constraints
+            .into_iter()
+            .map(|c| Constraint {
+                over: c.over.unwrap_or_else(|| panic!("constraint {} of {} has no `over`", c.name, raw.name)),
+                name: c.name,
+                parts: c.parts,
+                totals: c.totals,
+            })
+            .collect();
+        TableDef { format: format.clone(), key: t.key, label: t.label, rows, header_aliases, header_markers: t.header_markers, constraints }
+    });
+    let mut take = || tables.next().expect("embedded schema has three tables");
+    let (active, requests, appeals) = (take(), take(), take());
+    Schema { format, active, requests, appeals }
+}
+
+/// Every format, the default ([`FORMAT`]) first.
+pub fn schemas() -> &'static [Schema] {
+    static S: OnceLock<Vec<Schema>> = OnceLock::new();
+    S.get_or_init(|| FILES.iter().map(|f| load(f)).collect())
+}
+
+/// The default template (2021).
 pub fn schema() -> &'static Schema {
-    static S: OnceLock<Schema> = OnceLock::new();
-    S.get_or_init(|| {
-        // The file is part of the binary and covered by tests; failing here is a build defect.
-        let raw: RawSchema = serde_json::from_str(SCHEMA_JSON).expect("embedded schema is valid JSON");
-        let mut tables = raw.tables.into_iter().map(|t| {
-            let rows = if !t.cells.is_empty() {
-                t.cells
-                    .into_iter()
-                    .map(|c| Row { key: c.row, label: c.row_label, group: Some(c.group), cols: c.cols, decimal: c.decimal })
-                    .collect()
-            } else {
-                let cols: Vec<(String, String)> = t.cols.into_iter().map(|c| (c.key, c.label)).collect();
-                t.rows
-                    .into_iter()
-                    .map(|r| Row { key: r.key, label: r.label, group: r.group, cols: cols.clone(), decimal: false })
-                    .collect()
-            };
-            TableDef { key: t.key, label: t.label, rows }
-        });
-        let mut take = || tables.next().expect("embedded schema has three tables");
-        let (active, requests, appeals) = (take(), take(), take());
-        Schema { active, requests, appeals }
-    })
+    &schemas()[0]
+}
+
+/// The template of a format by its name.
+pub fn by_format(format: &str) -> Option<&'static Schema> {
+    schemas().iter().find(|s| s.format == format)
 }
 
 #[cfg(test)]
@@ -127,6 +252,7 @@ mod tests {
     #[test]
     fn template_shape() {
         let s = schema();
+        assert_eq!(s.format, FORMAT);
         assert_eq!(s.active.key, "active");
         assert_eq!(s.active.cells().count(), 10);
         assert_eq!(s.requests.rows.len(), 25);
@@ -134,5 +260,44 @@ mod tests {
         assert_eq!(s.appeals.cells().count(), 15);
         assert_eq!(s.n_cells(), 200);
         assert!(s.active.row("fees").unwrap().decimal);
+        assert_eq!(s.requests.constraints.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["row_total", "results_total", "balance"]);
+    }
+
+    #[test]
+    fn template_2019_shape() {
+        let s = by_format("annual-report-2019").expect("2019 format");
+        assert_eq!(s.active.rows.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(), ["regulations", "normative_documents", "licensing", "other_services", "punishment", "coercion", "fees", "procurement"]);
+        assert_eq!(s.active.cells().count(), 22);
+        // （六）其他处理 is one row
+        assert_eq!(s.requests.rows.len(), 23);
+        assert!(s.requests.row("other_processing").is_some() && s.requests.row("other_other").is_none());
+        assert_eq!(s.appeals.cells().count(), 15);
+        assert_eq!(s.active.header_col("本年新公开数量"), Some("new_published"));
+        assert_eq!(s.active.header_col("本年制发件数"), None);
+    }
+
+    #[test]
+    fn every_constraint_names_cells_of_its_table() {
+        for s in schemas() {
+            for t in s.tables() {
+                for c in &t.constraints {
+                    let subjects: Vec<String> = match &c.over {
+                        Over::Axis(a) if a == "rows" => t.rows.iter().map(|r| r.key.clone()).collect(),
+                        Over::Axis(a) => {
+                            assert_eq!(a, "cols", "{}: unknown axis", c.name);
+                            t.col_keys().iter().map(|k| k.to_string()).collect()
+                        }
+                        Over::List(l) => l.clone(),
+                    };
+                    for subject in subjects {
+                        for p in c.parts.iter().chain(&c.totals) {
+                            let cell = p.replace("{}", &subject);
+                            let (r, col) = cell.split_once('.').expect("row.col");
+                            assert!(t.row(r).is_some_and(|row| row.cols.iter().any(|x| x.0 == col)), "{} {}: {cell} is no cell", s.format, c.name);
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -30,7 +30,7 @@ pub struct MappedCell {
     pub col_label: String,
     pub page: Option<u32>,
     pub bbox: Option<BBox>,
-    pub method: String,
+    pub method: Method,
     pub confidence: f32,
     /// How sure the producer is of the words read (the lowest word confidence; 1.0 for the
     /// text layer), apart from layout doubts such as stream tables.  The repair stage's doubt.
@@ -50,6 +50,9 @@ impl MappedCell {
     pub fn number(&self) -> Option<f64> {
         self.value.as_deref().and_then(|v| v.parse().ok())
     }
+    pub fn id(&self) -> CellId {
+        CellId::new(&self.table, &self.row, &self.col)
+    }
 }
 
 /// The template as filled from one document.
@@ -61,9 +64,89 @@ pub struct Mapping {
     pub read: usize,
     /// Which of the three tables were found at all.
     pub found: [bool; 3],
+    /// The format of each table (active, requests, appeals); empty means the default's.
+    pub formats: Vec<String>,
+    /// The report's format (reports.csv `format`); empty means the default's.
+    pub format: String,
+    /// What the report's `error` should say about the formats (a table in another format, a
+    /// header that names no template column).
+    pub notes: Vec<String>,
+    /// Header cells the format's aliases recognised, per table (for choosing the format).
+    pub header_hits: [usize; 3],
+}
+
+/// How a template cell's value was obtained (cells.csv `method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Read from a ruled table (or a text dump's synthetic one).
+    Lattice,
+    /// Read from a table rebuilt by text alignment (no rulings).
+    Stream,
+    /// Read from a table in markup (HTML, DOCX): the producer's own grid.
+    Markup,
+    /// Not printed: follows from what is (a group printed as one row of zeros).
+    Derived,
+    /// Not read: the value the template's arithmetic determines (repair stage).
+    Inferred,
+    /// Not found.
+    Missing,
+}
+
+impl Method {
+    /// The method of a cell read from a table built by `table::find_tables` (`Table::method`).
+    pub fn of_table(method: &str) -> Method {
+        match method {
+            "stream" => Method::Stream,
+            "markup" => Method::Markup,
+            _ => Method::Lattice,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Lattice => "lattice",
+            Method::Stream => "stream",
+            Method::Markup => "markup",
+            Method::Derived => "derived",
+            Method::Inferred => "inferred",
+            Method::Missing => "missing",
+        }
+    }
+    /// Read from the document (not derived, inferred or missing).
+    pub fn is_read(self) -> bool {
+        matches!(self, Method::Lattice | Method::Stream | Method::Markup)
+    }
+}
+
+/// A template cell's address: table, row and column keys of its format's schema file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CellId {
+    pub table: String,
+    pub row: String,
+    pub col: String,
+}
+
+impl CellId {
+    pub fn new(table: &str, row: &str, col: &str) -> CellId {
+        CellId { table: table.into(), row: row.into(), col: col.into() }
+    }
 }
 
 impl Mapping {
+    /// The template of each table, in order (the default format's when none was chosen).
+    pub fn defs(&self) -> Vec<&'static TableDef> {
+        let default = crate::schema::schema();
+        (0..3)
+            .map(|ti| self.formats.get(ti).and_then(|f| crate::schema::by_format(f)).unwrap_or(default).tables()[ti])
+            .collect()
+    }
+    /// The template of a table by its key.
+    pub fn def(&self, table: &str) -> Option<&'static TableDef> {
+        self.defs().into_iter().find(|d| d.key == table)
+    }
+    /// The report's format.
+    pub fn format(&self) -> &str {
+        if self.format.is_empty() { crate::schema::FORMAT } else { &self.format }
+    }
     pub fn get(&self, table: &str, row: &str, col: &str) -> Option<&MappedCell> {
         self.cells.iter().find(|c| c.table == table && c.row == row && c.col == col)
     }
@@ -77,7 +160,7 @@ impl Mapping {
     /// combination no other table has.
     pub fn is_template(&self) -> bool {
         const ACTIVE_ROWS_ALONE: usize = 4;
-        let mut active_rows: Vec<&str> = self.cells.iter().filter(|c| c.table == "active" && c.page.is_some() && c.method != "missing" && c.method != "derived").map(|c| c.row.as_str()).collect();
+        let mut active_rows: Vec<&str> = self.cells.iter().filter(|c| c.table == "active" && c.page.is_some() && c.method != Method::Missing && c.method != Method::Derived).map(|c| c.row.as_str()).collect();
         active_rows.dedup();
         self.found.iter().filter(|&&f| f).count() >= 2 || self.read >= 20 || active_rows.len() >= ACTIVE_ROWS_ALONE
     }
@@ -118,40 +201,10 @@ pub fn similarity(a: &str, b: &str) -> f32 {
     2.0 * prev[b.len()] as f32 / (a.len() + b.len()) as f32
 }
 
-/// Column keys of the requests table recognised from header text.
-fn requests_col_key(text: &str) -> Option<&'static str> {
-    let t = norm_label(text);
-    // two legible characters name a column (科研机鬼 is 科研机构): no other header holds them
-    if t.contains("自然") {
-        Some("natural_person")
-    } else if t.contains("商业") {
-        Some("commercial")
-    } else if t.contains("科研") {
-        Some("research")
-    } else if t.contains("公益") {
-        Some("social_welfare")
-    } else if t.contains("法律") || t.contains("服务机构") {
-        Some("legal_services")
-    } else if t == "其他" || t == "其它" {
-        Some("other_org")
-    } else if t == "总计" || t == "合计" {
-        Some("total")
-    } else {
-        None
-    }
-}
-
-fn active_col_key(text: &str) -> Option<&'static str> {
-    let t = norm_label(text);
-    if t.contains("制发") {
-        Some("issued")
-    } else if t.contains("废止") {
-        Some("repealed")
-    } else if t.contains("有效") {
-        Some("in_force")
-    } else {
-        None
-    }
+/// The column a header cell names, by the table's header aliases in its schema file (two
+/// legible characters name a requests column: 科研机鬼 is 科研机构, no other header holds 科研).
+fn header_col_key<'s>(def: &'s TableDef, text: &str) -> Option<&'s str> {
+    def.header_col(&norm_label(text))
 }
 
 /// The appeals group of a column from its header path.
@@ -166,6 +219,26 @@ fn appeals_col_group(path: &str) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// Similarity of a header cell to one of the format's column labels above which it counts as
+/// that column misread (本年废比件数 for 本年废止件数), not as another column.
+const HEADER_LABEL_MIN: f32 = 0.8;
+
+/// Whether an active header row's column cells (`cols`, the label column's cell left out) name
+/// columns the format does not have: a cell another format's aliases recognise and this one's
+/// do not (2019's 上一年项目数量 under 2021), or, with two columns or more, no cell recognised
+/// by any format nor like any of this format's column labels (本年印发数量 | 累计数量).  A header
+/// OCR garbled (本年处理雇定数量, 本年制发件数 | 本年废比件数) names no other column: its rows
+/// are still read, by position where needed.
+fn names_no_column(def: &TableDef, cols: &[&String], format: &str) -> bool {
+    let others = || crate::schema::schemas().iter().filter(move |s| s.format != format);
+    let own = |s: &str| def.header_col(&norm_label(s)).is_some();
+    let other_format = cols.iter().any(|s| !own(s) && others().any(|o| o.active.header_col(&norm_label(s)).is_some()));
+    let like_own = |s: &str| def.cells().any(|(_, c)| similarity(&norm_label(s), &norm_label(&c.1)) >= HEADER_LABEL_MIN);
+    let unknown = cols.len() >= 2
+        && cols.iter().all(|s| !values::is_value_like(s) && !own(s) && !like_own(s) && others().all(|o| o.active.header_col(&norm_label(s)).is_none()));
+    other_format || unknown
 }
 
 /// Marks a header-map key taken from the column's position, not read from its header: cells
@@ -273,7 +346,7 @@ struct Candidate<'a> {
     value_cells: Vec<&'a Cell>,
     label: String,
     page: u32,
-    method: &'static str,
+    method: Method,
 }
 
 /// Best template row for a label, with its similarity.
@@ -323,6 +396,12 @@ struct State {
     req_cols: Option<ColMap>,
     active_cols: Option<ColMap>,
     appeals_cols: Option<ColMap>,
+    /// The last active header row, when it named none of the format's columns.
+    active_unknown: Option<String>,
+    /// Header cells the format's aliases recognised, per table (active, requests, appeals).
+    header_hits: [usize; 3],
+    /// Active headers that named none of the format's columns, with the rows they left unread.
+    unmatched: Vec<String>,
 }
 
 /// One requests-table row in reading order, for the sequence pass: a row matched by its
@@ -360,8 +439,8 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
         for r in 0..t.n_rows() {
             let cells = row_cells(t, r);
             let texts: Vec<String> = cells.iter().map(|c| c.text()).collect();
-            if update_headers(t, r, &cells, &texts, &mut st) {
-                if is_requests_header(&texts) {
+            if update_headers(t, r, &cells, &texts, &mut st, schema) {
+                if is_requests_header(&schema.requests, &texts) {
                     seq.push(Seq::Header);
                 }
                 continue;
@@ -369,21 +448,21 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             let (labels, vals) = split_row(&cells);
             let label = labels.last().map(|c| c.text()).unwrap_or_default();
             if labels.is_empty() && vals.len() >= 10 {
-                let cand = Candidate { value_cells: vals, label, page: t.page, method: t.method };
+                let cand = Candidate { value_cells: vals, label, page: t.page, method: Method::of_table(t.method) };
                 assign_appeals(&cand, &st, &schema.appeals, &mut assigned);
                 seq.push(Seq::Break);
                 continue;
             }
             if let Some(under) = appeals_value_row(&cells, &st, schema) {
-                let cand = Candidate { value_cells: under, label: String::new(), page: t.page, method: t.method };
+                let cand = Candidate { value_cells: under, label: String::new(), page: t.page, method: Method::of_table(t.method) };
                 assign_appeals(&cand, &st, &schema.appeals, &mut assigned);
                 seq.push(Seq::Break);
                 continue;
             }
             if !vals.is_empty() && !labels.is_empty() {
-                let cand = Candidate { value_cells: vals, label: label.clone(), page: t.page, method: t.method };
+                let cand = Candidate { value_cells: vals, label: label.clone(), page: t.page, method: Method::of_table(t.method) };
                 if let Some(row) = active_row(&schema.active, &label) {
-                    assign_active(&cand, row, &st, &mut assigned);
+                    assign_active(&cand, row, &mut st, &mut assigned);
                     seq.push(Seq::Break);
                     continue;
                 } else if let Some(g) = collapsed_group(&schema.requests, &label) {
@@ -405,8 +484,8 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 && let Some(label_cell) = alabels.last()
                 && let Some(row) = active_row(&schema.active, &label_cell.text())
             {
-                let cand = Candidate { value_cells: avals, label: label_cell.text(), page: t.page, method: t.method };
-                assign_active(&cand, row, &st, &mut assigned);
+                let cand = Candidate { value_cells: avals, label: label_cell.text(), page: t.page, method: Method::of_table(t.method) };
+                assign_active(&cand, row, &mut st, &mut assigned);
                 seq.push(Seq::Break);
                 continue;
             }
@@ -424,19 +503,104 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             if let Some((cell, row, s)) = best
                 && s >= REQUESTS_LABEL_MIN
             {
-                let cand = Candidate { value_cells: vals, label: cell.text(), page: t.page, method: t.method };
+                let cand = Candidate { value_cells: vals, label: cell.text(), page: t.page, method: Method::of_table(t.method) };
                 assign_requests(&cand, row, &st, &mut assigned);
                 seq.push(Seq::Anchor(row_index(&schema.requests, row)));
             } else if has_numbers(&vals) {
                 let label_cell = labels.iter().rev().find(|c| !c.text().trim().is_empty());
                 let label = label_cell.map(|c| c.text()).unwrap_or_default();
-                let cand = Candidate { value_cells: vals, label, page: t.page, method: t.method };
+                let cand = Candidate { value_cells: vals, label, page: t.page, method: Method::of_table(t.method) };
                 seq.push(Seq::Open(Open { cand, label_text, label_cell: label_cell.map(|c| *c as *const Cell) }));
             }
         }
     }
     assign_by_sequence(&seq, &schema.requests, &st, &mut assigned);
-    assemble(schema, assigned, collapsed)
+    let mut m = assemble(schema, assigned, collapsed);
+    m.formats = vec![schema.format.clone(); 3];
+    m.header_hits = st.header_hits;
+    m.notes = st.unmatched.iter().map(|h| format!("{} header matches no column of {}: {h}", schema.active.key, schema.format)).collect();
+    m
+}
+
+/// Map the document's tables with every format's template and keep, per table, the format
+/// the document prints (see [`choose_formats`]).
+pub fn map_document(tables: &[Table]) -> Mapping {
+    let maps: Vec<Mapping> = crate::schema::schemas().iter().map(|s| map_tables(tables, s)).collect();
+    choose_formats(maps, crate::schema::schemas())
+}
+
+/// Which format each table is printed in, from the mappings of the document with each format
+/// (`maps[k]` with `schemas[k]`), in order of evidence:
+/// 1. its header: the format whose header aliases recognise the most header cells of the table,
+///    when that is one format (the active table's headers differ between 2019 and 2021);
+/// 2. else the format that reads the most rows no other format has (a row whose label is no row or group label of the others:
+///    其他对外管理服务事项; 2019's （六）其他处理 is a group of 2021, not such a row), when that is
+///    one format (a 2019 report printing （六）'s three sub-rows takes 2021's requests table);
+/// 3. else the report's format: the one most tables decided by their headers chose (by
+///    evidence 2 when no header decided; the first, 2021, when nothing did).
+///
+/// The report's `format` is the report's format; a table taken in another one says so in
+/// `notes`.  A header that names no column of the chosen format leaves its rows unread, noted.
+pub fn choose_formats(maps: Vec<Mapping>, schemas: &[Schema]) -> Mapping {
+    let n = maps.len();
+    let mut strong: [Option<usize>; 3] = [None; 3];
+    let mut weak: [Option<usize>; 3] = [None; 3];
+    for ti in 0..3 {
+        let hits: Vec<usize> = maps.iter().map(|m| m.header_hits[ti]).collect();
+        let best = hits.iter().copied().max().unwrap_or(0);
+        if best > 0 && hits.iter().filter(|&&h| h == best).count() == 1 {
+            strong[ti] = hits.iter().position(|&h| h == best);
+        }
+        // rows only one format has, read: that format (fewer cells not found is no evidence: a
+        // table rebuilt without rulings loses rows in any format)
+        let distinct: Vec<usize> = (0..n).map(|k| distinctive_rows_read(&maps[k], &schemas[k], ti, schemas)).collect();
+        let best = distinct.iter().copied().max().unwrap_or(0);
+        if best > 0 && distinct.iter().filter(|&&d| d == best).count() == 1 {
+            weak[ti] = distinct.iter().position(|&d| d == best);
+        }
+    }
+    let vote = |picks: &[Option<usize>; 3]| -> Option<usize> {
+        let mut count = vec![0usize; n];
+        picks.iter().flatten().for_each(|&k| count[k] += 1);
+        let best = *count.iter().max()?;
+        (best > 0).then(|| count.iter().position(|&c| c == best).unwrap_or(0))
+    };
+    let report = vote(&strong).or_else(|| vote(&weak)).unwrap_or(0);
+    let mut out = Mapping { formats: vec![], notes: maps[report].notes.clone(), ..Mapping::default() };
+    for ti in 0..3 {
+        let k = strong[ti].or(weak[ti]).unwrap_or(report);
+        let key = schemas[k].tables()[ti].key.clone();
+        if k != report {
+            out.notes.push(format!("tables of two formats: {key} is {}, the report {}", schemas[k].format, schemas[report].format));
+            out.notes.extend(maps[k].notes.iter().cloned());
+        }
+        let cells: Vec<MappedCell> = maps[k].cells.iter().filter(|c| c.table == key).cloned().collect();
+        out.read += cells.iter().filter(|c| c.method != Method::Missing && c.method != Method::Derived).count();
+        out.found[ti] = maps[k].found[ti];
+        out.formats.push(schemas[k].format.clone());
+        out.cells.extend(cells);
+    }
+    out.format = schemas[report].format.clone();
+    out
+}
+
+/// Rows of table `ti` read in `m` (format `own`) that no other format has: no row or group
+/// label of the other formats' table is like its label.
+fn distinctive_rows_read(m: &Mapping, own: &Schema, ti: usize, schemas: &[Schema]) -> usize {
+    let def = own.tables()[ti];
+    def.rows
+        .iter()
+        .filter(|r| m.cells.iter().any(|c| c.table == def.key && c.row == r.key && c.page.is_some() && c.method != Method::Missing && c.method != Method::Derived))
+        .filter(|r| {
+            let l = norm_label(&r.label);
+            !schemas.iter().filter(|s| s.format != own.format).any(|s| {
+                s.tables()[ti].rows.iter().any(|o| {
+                    let same = |x: &str| similarity(&l, &norm_label(x)) >= 0.8;
+                    same(&o.label) || o.group.as_deref().is_some_and(same)
+                })
+            })
+        })
+        .count()
 }
 
 /// Cells of the appeals table's value row that OCR read in doubt may not look like numbers
@@ -586,8 +750,8 @@ fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<Map
 /// Whether a row is the requests table's column header: three of its cells name applicant
 /// columns.  The appeals header's leaf row repeats 总计 once per group (three times), which
 /// alone would pass: a row with two or more 维持/纠正 leaves is the appeals header.
-fn is_requests_header(texts: &[String]) -> bool {
-    texts.iter().filter(|s| requests_col_key(s).is_some()).count() >= 3 && appeals_leaf_hits(texts) < 2
+fn is_requests_header(def: &TableDef, texts: &[String]) -> bool {
+    texts.iter().filter(|s| header_col_key(def, s).is_some()).count() >= 3 && appeals_leaf_hits(texts) < 2
 }
 
 /// How many cells of a row name an appeals leaf that only the appeals header has (维持, 纠正).
@@ -596,27 +760,46 @@ fn appeals_leaf_hits(texts: &[String]) -> usize {
 }
 
 /// Recognise header rows and update the column maps; true when the row is a header.
-fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &mut State) -> bool {
-    if is_requests_header(texts) {
+fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &mut State, schema: &Schema) -> bool {
+    if is_requests_header(&schema.requests, texts) {
         let map: Vec<(f32, f32, String)> = cells
             .iter()
             .zip(texts)
-            .filter_map(|(c, s)| requests_col_key(s).map(|k| (c.bbox.x0, c.bbox.x1, k.to_string())))
+            .filter_map(|(c, s)| header_col_key(&schema.requests, s).map(|k| (c.bbox.x0, c.bbox.x1, k.to_string())))
             .collect();
+        st.header_hits[1] += map.len();
         st.req_cols = Some(ColMap(map));
         return true;
     }
     let act: Vec<(f32, f32, String)> = cells
         .iter()
         .zip(texts)
-        .filter_map(|(c, s)| active_col_key(s).map(|k| (c.bbox.x0, c.bbox.x1, k.to_string())))
+        .filter_map(|(c, s)| header_col_key(&schema.active, s).map(|k| (c.bbox.x0, c.bbox.x1, k.to_string())))
         .collect();
+    st.header_hits[0] += act.len();
     if act.len() >= 2 {
         st.active_cols = Some(ColMap(act));
+        st.active_unknown = None;
         return true;
     }
     let joined: String = texts.concat();
-    if joined.contains("信息内容") || joined.contains("处理决定数量") || joined.contains("收费金额") {
+    let marker = schema.active.header_markers.iter().any(|w| joined.contains(w.as_str()));
+    // the header's column cells: its non-blank cells but the leftmost (the label column's, 信息内容)
+    let col_cells: Vec<&String> = texts.iter().filter(|s| !s.trim().is_empty()).skip(1).collect();
+    if !act.is_empty() && act.len() >= col_cells.len() {
+        // a one-column header (本年处理决定数量)
+        st.active_unknown = None;
+        return true;
+    }
+    if (marker || !act.is_empty()) && names_no_column(&schema.active, &col_cells, &schema.format) {
+        // An active header that names none (or one of several) of this format's columns:
+        // another format's, or none's.  The rows below it are not forced onto this format's
+        // columns (the cells stay not_found, the report's error quotes the header).
+        st.active_cols = None;
+        st.active_unknown = Some(texts.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" | "));
+        return true;
+    }
+    if marker {
         return true;
     }
     if appeals_leaf_hits(texts) >= 2 {
@@ -645,18 +828,47 @@ fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &m
         fill_appeals_leaves_by_position(t, &mut map, &unknown);
         let map = ColMap(map);
         if map.distinct_keys() >= 10 {
+            st.header_hits[2] += map.distinct_keys();
             st.appeals_cols = Some(map);
         }
         return true;
     }
     // other header-like rows (group headers of the appeals table, 申请人情况 ...)
     let all_text = !texts.is_empty() && texts.iter().all(|s| !values::is_value_like(s));
-    all_text && (joined.contains("行政复议") || joined.contains("行政诉讼") || joined.contains("申请人情况"))
+    let markers = schema.appeals.header_markers.iter().chain(&schema.requests.header_markers);
+    all_text && markers.into_iter().any(|w| joined.contains(w.as_str()))
+}
+
+/// A cell's text as a number of its template column: [`values::parse`], after dropping the
+/// row's unit (`103.5万元` in a column headed 万元) and, in a column that prints a change
+/// (`signed_cols`: 本年增/减), reading a leading `+` or `-` as the sign (`-253`).  A lone dash
+/// stays the zero mark.
+fn parse_for(raw: &str, row: &Row, col: &str) -> Parsed {
+    let mut t = values::fold(raw);
+    if let Some(u) = &row.unit
+        && let Some(n) = t.strip_suffix(u.as_str())
+        && !n.is_empty()
+    {
+        t = n.to_string();
+    }
+    if row.signed_cols.iter().any(|c| c == col) {
+        let (neg, rest) = match t.chars().next() {
+            Some('+') => (false, &t[1..]),
+            Some(c @ ('-' | '\u{2212}' | '\u{2013}')) => (true, &t[c.len_utf8()..]),
+            _ => (false, t.as_str()),
+        };
+        if rest.starts_with(|c: char| c.is_ascii_digit())
+            && let Parsed::Number(n) = values::parse(rest)
+        {
+            return if neg && n.chars().any(|c| c != '0' && c != '.') { Parsed::Number(format!("-{n}")) } else { Parsed::Number(n) };
+        }
+    }
+    values::parse(&t)
 }
 
 fn cell_for(cand: &Candidate, cell: &Cell, table: &str, row: &Row, col: &(String, String)) -> MappedCell {
     let raw = cell.text();
-    let (value, mut flags) = match values::parse(&raw) {
+    let (value, mut flags) = match parse_for(&raw, row, &col.0) {
         Parsed::Number(n) => (Some(n), vec![]),
         Parsed::Zero => (Some("0".to_string()), vec![]),
         Parsed::Text => (None, vec!["unparseable".to_string()]),
@@ -667,7 +879,7 @@ fn cell_for(cand: &Candidate, cell: &Cell, table: &str, row: &Row, col: &(String
     {
         flags.push("decimal_in_count".into());
     }
-    if cand.method == "stream" {
+    if cand.method == Method::Stream {
         // rows and columns from text alignment alone are a guess worth a look
         flags.push("layout_from_text_alignment".into());
     }
@@ -681,15 +893,22 @@ fn cell_for(cand: &Candidate, cell: &Cell, table: &str, row: &Row, col: &(String
         col_label: col.1.clone(),
         page: Some(cand.page),
         bbox: Some(cell.bbox),
-        method: cand.method.into(),
-        confidence: cell.confidence.min(if cand.method == "stream" { 0.8 } else { 1.0 }),
+        method: cand.method,
+        confidence: cell.confidence.min(if cand.method == Method::Stream { 0.8 } else { 1.0 }),
         word_confidence: cell.confidence,
         alternatives: cell.alternatives.clone(),
         flags,
     }
 }
 
-fn assign_active(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<MappedCell>) {
+fn assign_active(cand: &Candidate, row: &Row, st: &mut State, out: &mut Vec<MappedCell>) {
+    if let Some(h) = &st.active_unknown {
+        let note = format!("{h} (row {})", cand.label.trim());
+        if !st.unmatched.contains(&note) {
+            st.unmatched.push(note);
+        }
+        return;
+    }
     if row.cols.len() == 1 {
         // The row's one value is its first cell with text: a lattice cell merged across the
         // value columns repeats the same text, but a table rebuilt by text alignment (rulings
@@ -881,7 +1100,7 @@ fn derived_or_missing(def: &TableDef, row: &Row, col: &(String, String), collaps
         col_label: col.1.clone(),
         page: None,
         bbox: None,
-        method: "missing".into(),
+        method: Method::Missing,
         confidence: 0.0,
         word_confidence: 0.0,
         alternatives: vec![],
@@ -894,7 +1113,7 @@ fn derived_or_missing(def: &TableDef, row: &Row, col: &(String, String), collaps
         let all_zero = cand.value_cells.iter().all(|v| matches!(values::parse(&v.text()), Parsed::Zero) || values::parse(&v.text()) == Parsed::Number("0".into()));
         c.page = Some(cand.page);
         c.row_label = cand.label.clone();
-        c.method = "derived".into();
+        c.method = Method::Derived;
         if all_zero {
             c.value = Some("0".into());
             c.confidence = 1.0;
@@ -945,10 +1164,10 @@ mod tests {
 
     #[test]
     fn column_headers() {
-        assert_eq!(requests_col_key("社会公益组织"), Some("social_welfare"));
-        assert_eq!(requests_col_key("法人或其他组织"), None);
-        assert_eq!(requests_col_key("其他"), Some("other_org"));
-        assert_eq!(requests_col_key("科研机鬼"), Some("research"));
+        assert_eq!(header_col_key(&crate::schema::schema().requests, "社会公益组织"), Some("social_welfare"));
+        assert_eq!(header_col_key(&crate::schema::schema().requests, "法人或其他组织"), None);
+        assert_eq!(header_col_key(&crate::schema::schema().requests, "其他"), Some("other_org"));
+        assert_eq!(header_col_key(&crate::schema::schema().requests, "科研机鬼"), Some("research"));
         assert_eq!(appeals_col_key("行政复议/结果纠稚").as_deref(), Some("review_corrected"));
         assert_eq!(appeals_col_key("行政复议/计").as_deref(), Some("review_total"));
         assert_eq!(appeals_col_key("行政诉讼/复议后起诉/结果纠正").as_deref(), Some("litigation_after_review_corrected"));
@@ -957,6 +1176,92 @@ mod tests {
         assert_eq!(active_row(&crate::schema::schema().active, "行政规范性文件").unwrap().key, "normative_documents");
         assert_eq!(active_row(&crate::schema::schema().active, "规章").unwrap().key, "regulations");
     }
+    #[test]
+    fn signed_and_unit_columns_of_the_2019_template() {
+        let s = crate::schema::by_format("annual-report-2019").unwrap();
+        let lic = s.active.row("licensing").unwrap();
+        assert_eq!(parse_for("+3", lic, "items_change"), Parsed::Number("3".into()));
+        assert_eq!(parse_for("-253", lic, "items_change"), Parsed::Number("-253".into()));
+        // a lone dash is the zero mark, a minus zero is zero
+        assert_eq!(parse_for("-", lic, "items_change"), Parsed::Zero);
+        assert_eq!(parse_for("-0", lic, "items_change"), Parsed::Number("0".into()));
+        // a sign where the template prints no change is not a number
+        assert_eq!(parse_for("+3", lic, "decisions"), Parsed::Text);
+        let proc = s.active.row("procurement").unwrap();
+        assert_eq!(parse_for("103.3879万元", proc, "amount_10k_yuan"), Parsed::Number("103.3879".into()));
+        // the unit alone is no number, and a row without a unit keeps it as text
+        assert_eq!(parse_for("万元", proc, "amount_10k_yuan"), Parsed::Text);
+        assert_eq!(parse_for("5万元", lic, "decisions"), Parsed::Text);
+    }
+
+    #[test]
+    fn an_active_header_naming_no_column_of_the_format_is_not_forced() {
+        // 2019 headers under the 2021 template: the rows below are not read
+        let rows = vec![vec!["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"], vec!["规章", "1", "2", "3"]];
+        let m = map_tables(&[grid(&rows)], crate::schema::schema());
+        assert!(m.get("active", "regulations", "repealed").unwrap().value.is_none());
+        assert_eq!(m.notes.len(), 1, "{:?}", m.notes);
+        // the same under the 2019 template, and under its own header in 2021
+        let m19 = map_tables(&[grid(&rows)], crate::schema::by_format("annual-report-2019").unwrap());
+        assert_eq!(m19.get("active", "regulations", "new_published").unwrap().value.as_deref(), Some("2"));
+        let rows21 = vec![vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], vec!["规章", "1", "2", "3"]];
+        let m = map_tables(&[grid(&rows21)], crate::schema::schema());
+        assert_eq!(m.get("active", "regulations", "repealed").unwrap().value.as_deref(), Some("2"));
+        assert!(m.notes.is_empty());
+        // no header at all (a photo of the rows): by position, as before
+        let m = map_tables(&[grid(&rows[1..])], crate::schema::schema());
+        assert_eq!(m.get("active", "regulations", "repealed").unwrap().value.as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn which_active_headers_name_no_column() {
+        let s21 = crate::schema::schema();
+        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+        let no = |def: &TableDef, v: &[&str], f: &str| names_no_column(def, &h(v).iter().collect::<Vec<_>>(), f);
+        // another format's columns
+        assert!(no(&s21.active, &["上一年项目数量", "本年增/减", "处理决定数量"], &s21.format));
+        // none of any format's
+        assert!(no(&s21.active, &["本年印发数量", "本年清理数量", "累计数量"], &s21.format));
+        // OCR garbled the format's own: still read
+        assert!(!no(&s21.active, &["本年处理雇定数量"], &s21.format));
+        assert!(!no(&s21.active, &["本年制友件数", "本年废比件数", "现行有郊件数"], &s21.format));
+        // a one-column header of no format is still read (a single garbled header says nothing)
+        assert!(!no(&s21.active, &["本年收费金笑"], &s21.format));
+    }
+
+    #[test]
+    fn the_format_is_chosen_per_table_from_the_headers() {
+        let act19 = vec![vec!["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"], vec!["规章", "1", "2", "3"]];
+        let m = map_document(&[grid(&act19)]);
+        assert_eq!(m.format(), "annual-report-2019");
+        assert_eq!(m.get("active", "regulations", "new_published").unwrap().value.as_deref(), Some("2"));
+        assert!(m.get("active", "regulations", "repealed").is_none());
+        // checks come from the chosen formats: 2019's results_total sums （六）其他处理 as one row
+        let results = crate::checks::evaluate(&m).into_iter().find(|c| c.check == "results_total").unwrap();
+        assert_eq!(results.parts, 19);
+        let act21 = vec![vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], vec!["规章", "1", "2", "3"]];
+        let m = map_document(&[grid(&act21)]);
+        assert_eq!(m.format(), "annual-report-2021");
+        assert_eq!(crate::checks::evaluate(&m).into_iter().find(|c| c.check == "results_total").unwrap().parts, 21);
+        // a 2021 requests table printing （六）其他处理 as one row stays 2021 beside a 2021 active table
+        let mut rows = act21.clone();
+        rows.push(HEADER.to_vec());
+        rows.push(row("（六）其他处理", "0"));
+        let m = map_document(&[grid(&rows)]);
+        assert_eq!(m.formats, ["annual-report-2021"; 3]);
+        assert!(m.get("requests", "other_other", "total").unwrap().flags.contains(&"derived:group_printed_as_one_zero_row".to_string()));
+        // a 2019 report printing （六）'s three sub-rows: its requests table is 2021's, said so
+        let mut rows = act19.clone();
+        rows.push(HEADER.to_vec());
+        rows.push(row("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "1"));
+        rows.push(row("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "0"));
+        rows.push(row("3.其他", "0"));
+        let m = map_document(&[grid(&rows)]);
+        assert_eq!(m.format(), "annual-report-2019");
+        assert_eq!(m.formats[1], "annual-report-2021");
+        assert!(m.notes.iter().any(|n| n.contains("two formats")), "{:?}", m.notes);
+    }
+
     /// A ruled grid: a label column 100 wide, then value columns 20 wide; one cell per text.
     fn grid(rows: &[Vec<&str>]) -> Table {
         let n_cols = rows.iter().map(|r| r.len()).max().unwrap_or(1);

@@ -44,9 +44,9 @@
 //! The producer's alternative readings are no doubt of their own: OCR has a runner-up for a
 //! good share of all numbers, right and wrong alike, so such a flag would not tell them apart.
 
-use crate::checks::Check;
+use crate::checks::{Check, CheckStatus};
 use crate::model::{Page, PageKind};
-use crate::template::{MappedCell, Mapping};
+use crate::template::{MappedCell, Mapping, Method};
 use std::collections::HashMap;
 
 /// Word confidence below which a value the arithmetic does not fully confirm is flagged.
@@ -64,7 +64,7 @@ fn in_doubt(c: &MappedCell, doubt_pages: &[u32]) -> bool {
 
 /// Whether a cell's value is a reading of the document (not derived, inferred or repaired).
 fn is_reading(c: &MappedCell) -> bool {
-    c.value.is_some() && c.method != "derived" && c.method != "inferred" && c.method != "missing" && !c.flags.iter().any(|f| f == "repaired")
+    c.value.is_some() && c.method != Method::Derived && c.method != Method::Inferred && c.method != Method::Missing && !c.flags.iter().any(|f| f == "repaired")
 }
 
 /// Whether a cell holds a value other than zero.
@@ -114,12 +114,12 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
     let mut cells_of: Vec<Vec<usize>> = Vec::new();
     let mut confirming: Vec<Vec<usize>> = vec![Vec::new(); m.cells.len()];
     for (k, ch) in checks.iter().enumerate() {
-        let cells: Vec<usize> = ch.cells.iter().filter_map(|(t, r, c)| idx.get(&(t.as_str(), r.as_str(), c.as_str())).copied()).collect();
-        let independent = cells.iter().all(|&i| m.cells[i].method != "inferred");
+        let cells: Vec<usize> = ch.cells.iter().filter_map(|id| idx.get(&(id.table.as_str(), id.row.as_str(), id.col.as_str())).copied()).collect();
+        let independent = cells.iter().all(|&i| m.cells[i].method != Method::Inferred);
         let status = ch.status();
-        let confirms = status == "pass" && independent;
+        let confirms = status == CheckStatus::Pass && independent;
         for &i in &cells {
-            of[i].push((confirms, status == "fail"));
+            of[i].push((confirms, status == CheckStatus::Fail));
             if confirms {
                 confirming[i].push(k);
             }
@@ -136,7 +136,7 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
     // (zeros are spared: a misread zero would have broken the check by itself)
     let clears = |i: usize, k: usize| !in_doubt(&m.cells[i], doubt_pages) || !nonzero_of(i) || cells_of[k].iter().all(|&j| j == i || vouched(j, k));
     let cleared_of: Vec<bool> = (0..m.cells.len()).map(|i| confirming[i].iter().any(|&k| clears(i, k))).collect();
-    for (k, ch) in checks.iter().enumerate().filter(|(_, c)| c.status() == "fail") {
+    for (k, ch) in checks.iter().enumerate().filter(|(_, c)| c.status() == CheckStatus::Fail) {
         let (cleared, suspects): (Vec<usize>, Vec<usize>) = cells_of[k].iter().partition(|&&i| cleared_of[i]);
         if suspects.is_empty() {
             continue;
@@ -150,7 +150,7 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
     let incomplete: Vec<(String, String)> = m
         .cells
         .iter()
-        .filter(|c| c.value.is_none() || c.method == "inferred" || c.method == "missing")
+        .filter(|c| c.value.is_none() || c.method == Method::Inferred || c.method == Method::Missing)
         .map(|c| (c.table.clone(), c.row.clone()))
         .collect();
     for (i, ks) in of.iter().enumerate() {
@@ -236,7 +236,7 @@ mod tests {
                     col_label: col.1.clone(),
                     page: Some(1),
                     bbox: None,
-                    method: "lattice".into(),
+                    method: Method::Lattice,
                     confidence: conf,
                     word_confidence: conf,
                     alternatives: vec![],
@@ -255,7 +255,7 @@ mod tests {
         let x = cell(m, t, r, c);
         x.value = None;
         x.raw.clear();
-        x.method = "missing".into();
+        x.method = Method::Missing;
         x.flags = vec!["not_found".into()];
     }
 
@@ -343,7 +343,7 @@ mod tests {
         let mut m = report(0.9);
         lose(&mut m, "requests", "rejected_repeat", "commercial");
         let t = cell(&mut m, "requests", "granted", "total");
-        t.method = "inferred".into();
+        t.method = Method::Inferred;
         t.flags = vec!["inferred".into(), "repaired".into()];
         run(&mut m, &[1]);
         assert!(has(&m, "requests", "granted", "commercial", "unverified"));

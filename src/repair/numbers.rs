@@ -33,7 +33,7 @@
 
 use super::{CERTAIN, Repair};
 use crate::checks::{self, REQUEST_COLS};
-use crate::template::{MappedCell, Mapping};
+use crate::template::{CellId, MappedCell, Mapping, Method};
 use crate::values::{self, Parsed};
 use std::collections::HashMap;
 
@@ -51,7 +51,9 @@ pub fn lookalike_reading(raw: &str) -> Option<String> {
 /// A cell's look-alike reading (as [`lookalike_reading`], a leading dot kept as the decimal
 /// point in a decimal cell), with why: look-alike letters, or stray marks at the ends.
 fn cell_reading(c: &MappedCell) -> Option<(String, &'static str)> {
-    let decimal = c.table == "active" && crate::schema::schema().active.row(&c.row).is_some_and(|r| r.decimal);
+    // (a row and column of some format's active table: the keys say which format)
+    let decimal = c.table == "active"
+        && crate::schema::schemas().iter().any(|s| s.active.row(&c.row).is_some_and(|r| r.decimal && r.cols.iter().any(|x| x.0 == c.col)));
     let v = values::cleaned_number(&c.raw, decimal)?;
     let why = if values::lookalike_number(&c.raw).is_some_and(|l| same_number(&l, &v)) { "digit_confusion" } else { "stray_mark" };
     Some((v, why))
@@ -120,8 +122,7 @@ struct Structure {
 
 impl Structure {
     fn new(m: &Mapping) -> Self {
-        let idx: HashMap<(String, String, String), usize> =
-            m.cells.iter().enumerate().map(|(i, c)| ((c.table.clone(), c.row.clone(), c.col.clone()), i)).collect();
+        let idx: HashMap<CellId, usize> = m.cells.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
         let checks = checks::evaluate(m)
             .into_iter()
             .filter_map(|c| {
@@ -198,7 +199,7 @@ fn set_value(c: &mut MappedCell, v: String, inferred: bool) {
     c.value = Some(v);
     c.flags.retain(|f| f != "unparseable" && f != "not_found");
     if inferred {
-        c.method = "inferred".into();
+        c.method = Method::Inferred;
         c.flag("inferred");
     }
     c.flag("repaired");
@@ -208,10 +209,10 @@ fn set_value(c: &mut MappedCell, v: String, inferred: bool) {
 /// nothing of the row was read, the document has such cells).
 fn missing_in_doubt(m: &Mapping, i: usize, doc_doubt: bool) -> bool {
     let c = &m.cells[i];
-    if c.method == "derived" {
+    if c.method == Method::Derived {
         return false;
     }
-    let row: Vec<&MappedCell> = m.cells.iter().filter(|x| x.table == c.table && x.row == c.row && x.value.is_some() && x.method != "derived").collect();
+    let row: Vec<&MappedCell> = m.cells.iter().filter(|x| x.table == c.table && x.row == c.row && x.value.is_some() && x.method != Method::Derived).collect();
     if row.is_empty() { doc_doubt } else { row.iter().any(|x| x.word_confidence < CERTAIN) }
 }
 
@@ -219,7 +220,7 @@ fn missing_in_doubt(m: &Mapping, i: usize, doc_doubt: bool) -> bool {
 pub fn repair_mapping(m: &mut Mapping) -> Vec<Repair> {
     let mut out = Vec::new();
     let s = Structure::new(m);
-    let doc_doubt = m.cells.iter().any(|c| c.value.is_some() && c.method != "derived" && c.method != "missing" && c.word_confidence < CERTAIN);
+    let doc_doubt = m.cells.iter().any(|c| c.value.is_some() && c.method != Method::Derived && c.method != Method::Missing && c.word_confidence < CERTAIN);
     for _round in 0..4 {
         let before = out.len();
         unreadable(m, &s, &mut out);
@@ -329,7 +330,7 @@ fn breaking(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
     let mut crossings: Vec<(usize, Vec<usize>, Vec<(String, &'static str)>)> = Vec::new();
     for i in 0..m.cells.len() {
         let c = &m.cells[i];
-        if c.value.is_none() || c.word_confidence >= CERTAIN || c.method == "derived" || c.method == "inferred" {
+        if c.value.is_none() || c.word_confidence >= CERTAIN || c.method == Method::Derived || c.method == Method::Inferred {
             continue;
         }
         let failing: Vec<usize> = s.of(i).into_iter().filter(|&k| failed[k]).collect();
@@ -402,7 +403,7 @@ fn joint(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>)
     let suspects: Vec<usize> = (0..m.cells.len())
         .filter(|&i| {
             let c = &m.cells[i];
-            c.value.is_some() && c.word_confidence < CERTAIN && c.method != "derived" && c.method != "inferred" && checks_of[i].iter().any(|&k| failed[k])
+            c.value.is_some() && c.word_confidence < CERTAIN && c.method != Method::Derived && c.method != Method::Inferred && checks_of[i].iter().any(|&k| failed[k])
         })
         .collect();
     if suspects.len() > JOINT_SUSPECTS {
@@ -532,7 +533,7 @@ fn joint(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>)
 
 /// Rule 3.
 fn shifted_rows(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>) {
-    let rows: Vec<String> = crate::schema::schema().requests.rows.iter().map(|r| r.key.clone()).collect();
+    let rows: Vec<String> = m.def("requests").map(|d| d.rows.iter().map(|r| r.key.clone()).collect()).unwrap_or_default();
     for row in rows {
         let idx: Vec<usize> = REQUEST_COLS
             .iter()
@@ -729,7 +730,7 @@ mod tests {
                     col_label: col.1.clone(),
                     page: Some(1),
                     bbox: None,
-                    method: "lattice".into(),
+                    method: Method::Lattice,
                     confidence: conf,
                     word_confidence: conf,
                     alternatives: vec![],
@@ -745,7 +746,7 @@ mod tests {
     }
 
     fn all_pass(m: &Mapping) -> bool {
-        checks::evaluate(m).iter().all(|c| c.status() == "pass")
+        checks::evaluate(m).iter().all(|c| c.status() == checks::CheckStatus::Pass)
     }
 
     #[test]
@@ -868,7 +869,7 @@ mod tests {
         let c = cell(&mut m, "requests", "partially_granted", "natural_person");
         c.value = None;
         c.raw.clear();
-        c.method = "missing".into();
+        c.method = Method::Missing;
         c.flags = vec!["not_found".into()];
         let r = repair_mapping(&mut m);
         let c = m.get("requests", "partially_granted", "natural_person").unwrap();
@@ -891,7 +892,7 @@ mod tests {
         }
         let c = cell(&mut m, "requests", "granted", "natural_person");
         c.value = None;
-        c.method = "missing".into();
+        c.method = Method::Missing;
         c.flags = vec!["not_found".into()];
         let r = repair_mapping(&mut m);
         assert!(all_pass(&m), "{r:?}");
@@ -908,7 +909,7 @@ mod tests {
         for (r, c) in [("granted", "natural_person"), ("granted", "commercial"), ("unable_not_held", "natural_person"), ("unable_not_held", "commercial")] {
             let x = cell(&mut m, "requests", r, c);
             x.value = None;
-            x.method = "missing".into();
+            x.method = Method::Missing;
             x.flags = vec!["unparseable".into()];
             x.raw = "?".into();
         }
@@ -919,7 +920,7 @@ mod tests {
         let mut m = report(1.0);
         let x = cell(&mut m, "requests", "granted", "commercial");
         x.value = None;
-        x.method = "missing".into();
+        x.method = Method::Missing;
         assert!(repair_mapping(&mut m).is_empty());
     }
 
