@@ -107,6 +107,9 @@ pub struct Summary {
     pub cells: u64,
     pub checks_failed: u64,
     pub worker_restarts: u64,
+    /// Decisions of OUT/corrections.csv applied, and not applied (their report changed).
+    pub corrections_applied: usize,
+    pub corrections_unapplied: usize,
     pub seconds: f64,
     pub exit_code: i32,
     /// The failed files (at most 1000) with their reasons.
@@ -527,6 +530,7 @@ pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool) 
     let has_dups: HashSet<&str> = entries.iter().filter(|e| e.duplicate_of.is_some()).map(|e| e.sha256.as_str()).collect();
     let mut canon_rows: HashMap<String, ReportRow> = HashMap::new();
     let mut sum = Summary { pipeline_version: PIPELINE_VERSION.into(), out: out.display().to_string(), files: entries.len(), ..Default::default() };
+    let mut fixes = crate::corrections::Session::load(out, entries.iter().map(|e| (e.source_file.as_str(), e.sha256.as_str())));
     for e in entries {
         let row = if let Some(first) = &e.duplicate_of {
             let Some(c) = canon_rows.get(&e.sha256) else { bail!("internal error: duplicate {} before {}", e.source_file, first) };
@@ -554,6 +558,7 @@ pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool) 
                 c.source_file.clone_from(&e.source_file);
             }
             r.report.source_file.clone_from(&e.source_file);
+            fixes.apply(&mut r);
             ensure_report_files(out, &r, excel, rewrite_files)?;
             for c in &r.cells {
                 cells.w.serialize(c)?;
@@ -587,6 +592,7 @@ pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool) 
     for f in [reports, cells, checks, repairs] {
         f.finish()?;
     }
+    (sum.corrections_applied, sum.corrections_unapplied) = fixes.finish();
     Ok(sum)
 }
 
