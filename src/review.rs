@@ -37,10 +37,10 @@ use std::sync::{Arc, Mutex};
 
 /// Resolution digital pages are rendered at for the crops.
 pub const CROP_DPI: f32 = 150.0;
-/// Context around a cell in a crop, as a multiple of the cell's size, within these bounds
-/// (points): enough to see the neighbours and the row, not the whole page.
-pub const MARGIN_X: (f32, f32) = (24.0, 96.0);
-pub const MARGIN_Y: (f32, f32) = (8.0, 24.0);
+/// A crop is the page's full width (the row's label and its neighbours, to judge by) and this
+/// many times the cell's height above and below it, within these bounds (points).
+pub const CONTEXT_ROWS: f32 = 1.5;
+pub const MARGIN_Y: (f32, f32) = (8.0, 40.0);
 
 /// The folder the page is written to.
 pub fn dir(out: &Path) -> PathBuf {
@@ -94,6 +94,8 @@ pub struct ReportItems {
     pub year: String,
     pub kind: String,
     pub failed_checks: Vec<FailedCheck>,
+    /// Template tables none of whose cells was found (their cells are not listed one by one).
+    pub missing_tables: Vec<String>,
     pub items: Vec<Item>,
 }
 
@@ -150,17 +152,31 @@ fn parse_bbox(s: &str) -> Option<BBox> {
 }
 
 /// The reports and cells that need a look: every cell with a flag and no decision, grouped by
-/// report in reports.csv's order (duplicates and failed files have no cells).
+/// report in reports.csv's order (duplicates and failed files have no cells).  A template
+/// table not found at all is named once, not listed cell by cell.
 pub fn collect(reports: &[ReportRow], cells: &[CellRow], checks: &[CheckRow]) -> Vec<ReportItems> {
+    let not_found = |c: &CellRow| c.flags.split(';').any(|f| f == "not_found");
+    // (report, table) -> (cells, not found)
+    let mut tables: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
+    for c in cells {
+        let e = tables.entry((c.report_id.as_str(), c.table.as_str())).or_default();
+        e.0 += 1;
+        e.1 += not_found(c) as usize;
+    }
+    let missing = |rid: &str, t: &str| tables.get(&(rid, t)).is_some_and(|&(n, m)| n == m);
     let mut by_report: BTreeMap<&str, Vec<&CellRow>> = BTreeMap::new();
     for c in cells {
-        if corrections::doubt_flags(&c.flags).next().is_some() && !corrections::decided(&c.flags) {
+        if corrections::doubt_flags(&c.flags).next().is_some() && !corrections::decided(&c.flags) && !missing(&c.report_id, &c.table) {
             by_report.entry(c.report_id.as_str()).or_default().push(c);
         }
     }
     let mut out = Vec::new();
     for r in reports.iter().filter(|r| r.status != crate::archive::DUPLICATE) {
-        let Some(cs) = by_report.remove(r.report_id.as_str()) else { continue };
+        let missing_tables: Vec<String> = tables.keys().filter(|(rid, t)| *rid == r.report_id && missing(rid, t)).map(|(_, t)| t.to_string()).collect();
+        let cs = by_report.remove(r.report_id.as_str()).unwrap_or_default();
+        if cs.is_empty() && missing_tables.is_empty() {
+            continue;
+        }
         let items = cs
             .into_iter()
             .map(|c| Item {
@@ -191,6 +207,7 @@ pub fn collect(reports: &[ReportRow], cells: &[CellRow], checks: &[CheckRow]) ->
             year: r.year.clone(),
             kind: r.kind.clone(),
             failed_checks,
+            missing_tables,
             items,
         });
     }
@@ -259,17 +276,17 @@ fn ocr_pages_of(bytes: &[u8]) -> Option<Vec<bool>> {
     Some(crate::pdf::read_pages(&doc).ok()?.iter().map(|p| !p.quality.usable()).collect())
 }
 
-/// The crop rectangle (pixels) around `b` (points): the cell with context, clipped to the page.
+/// The crop rectangle (pixels) around `b` (points): the page's width, the cell's rows with
+/// context above and below, clipped to the page.
 pub fn crop_rect(b: &BBox, dpi: (f32, f32), width: i32, height: i32) -> Option<Rect> {
-    let (w, h) = (b.x1 - b.x0, b.y1 - b.y0);
-    let mx = w.clamp(MARGIN_X.0, MARGIN_X.1);
-    let my = h.clamp(MARGIN_Y.0, MARGIN_Y.1);
-    let (sx, sy) = (dpi.0 / 72.0, dpi.1 / 72.0);
-    let x0 = ((b.x0 - mx) * sx).floor() as i32;
+    let my = ((b.y1 - b.y0) * CONTEXT_ROWS).clamp(MARGIN_Y.0, MARGIN_Y.1);
+    let sy = dpi.1 / 72.0;
     let y0 = ((b.y0 - my) * sy).floor() as i32;
-    let x1 = ((b.x1 + mx) * sx).ceil() as i32;
     let y1 = ((b.y1 + my) * sy).ceil() as i32;
-    Rect::new(x0, y0, x1 - x0, y1 - y0).clip(width, height)
+    if b.x0 * dpi.0 / 72.0 >= width as f32 {
+        return None;
+    }
+    Rect::new(0, y0, width, y1 - y0).clip(width, height)
 }
 
 fn crop_png(page: &PageImg, b: &BBox) -> Result<Vec<u8>> {
@@ -307,7 +324,7 @@ pub fn make_crops(out: &Path, reports: &mut [ReportItems], img_dir: &Path) -> Re
         for it in r.items.iter_mut().filter(|i| i.no_image.is_empty()) {
             let Ok(n) = it.page.parse::<u32>() else { continue };
             let Some(b) = it.bbox else {
-                it.no_image = "the cell has no box".into();
+                it.no_image = if it.method == "derived" { "not printed on the page (derived): no cell to show".into() } else { "the cell has no box on its page".into() };
                 continue;
             };
             let page = pages.entry(n).or_insert_with(|| page_image(bytes, &r.kind, n, &ocr_pages).map_err(|e| format!("page {n} cannot be drawn: {e:#}")));
@@ -596,26 +613,36 @@ mod tests {
     }
 
     #[test]
+    fn a_table_not_found_at_all_is_named_once() {
+        let mut cells: Vec<CellRow> = ["a", "b", "c"].iter().map(|c| cell("aa", ("appeals", "cases", c), "not_found")).collect();
+        cells.push(cell("aa", ("requests", "granted", "total"), "not_found"));
+        cells.push(cell("aa", ("requests", "granted", "research"), ""));
+        let r = collect(&[report("aa", "partial")], &cells, &[]);
+        assert_eq!(r[0].missing_tables, ["appeals"]);
+        assert_eq!(r[0].items.iter().map(|i| i.cell.as_str()).collect::<Vec<_>>(), ["requests/granted/total"]);
+    }
+
+    #[test]
     fn a_cell_not_found_says_why_it_has_no_image() {
         let mut c = cell("aa", ("requests", "granted", "total"), "not_found");
         c.page.clear();
         c.bbox.clear();
-        let r = collect(&[report("aa", "partial")], &[c], &[]);
+        let r = collect(&[report("aa", "partial")], &[c, cell("aa", ("requests", "granted", "research"), "")], &[]);
         assert!(r[0].items[0].no_image.contains("not found"));
     }
 
     #[test]
-    fn crops_take_context_and_stay_on_the_page() {
-        // a 30 x 15 pt cell at 144 dpi (2 px per point): margins 30 and 15 pt
-        let b = BBox::new(100.0, 100.0, 130.0, 115.0);
-        let r = crop_rect(&b, (144.0, 144.0), 2000, 2000).unwrap();
-        assert_eq!((r.x, r.y, r.w, r.h), (140, 170, 180, 90));
-        // at the page's corner: clipped
-        let r = crop_rect(&BBox::new(0.0, 0.0, 10.0, 10.0), (144.0, 144.0), 2000, 2000).unwrap();
-        assert_eq!((r.x, r.y), (0, 0));
-        // a huge cell: margins capped
+    fn crops_take_the_row_with_context_and_stay_on_the_page() {
+        // a 30 x 10 pt cell at 144 dpi (2 px per point): 15 pt above and below, full width
+        let b = BBox::new(100.0, 100.0, 130.0, 110.0);
+        let r = crop_rect(&b, (144.0, 144.0), 2000, 3000).unwrap();
+        assert_eq!((r.x, r.y, r.w, r.h), (0, 170, 2000, 80));
+        // at the page's top: clipped
+        let r = crop_rect(&BBox::new(0.0, 0.0, 10.0, 10.0), (144.0, 144.0), 2000, 3000).unwrap();
+        assert_eq!((r.y, r.h), (0, 50));
+        // a tall cell: the context is capped
         let r = crop_rect(&BBox::new(200.0, 200.0, 500.0, 300.0), (72.0, 72.0), 2000, 2000).unwrap();
-        assert_eq!((r.x, r.y, r.w, r.h), (200 - 96, 200 - 24, 300 + 192, 100 + 48));
+        assert_eq!((r.y, r.h), (160, 180));
         assert!(crop_rect(&BBox::new(5000.0, 5000.0, 5010.0, 5010.0), (72.0, 72.0), 100, 100).is_none());
     }
 
