@@ -203,3 +203,35 @@ fn review_of_a_folder_without_a_conversion_says_what_to_do() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("nianbao convert"));
 }
+
+/// samples/: a report that prints 0 as its appeals totals (its own mistake, 10 + 1 = 0): a
+/// person enters the totals; the checks pass again and their flags leave every cell, on the
+/// second run and after `--force`.
+#[test]
+fn samples_corrections_make_failed_checks_pass_and_survive_force() {
+    let d = scratch("samples");
+    let out = d.join("out");
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples").join("hongze-district-2023.pdf");
+    let (code, _) = convert(&[input.clone()], &out, &[]);
+    assert_eq!(code, 0);
+    let fails = |out: &Path| read_csv(&out.join("checks.csv")).iter().filter(|c| c["status"] == "fail").map(|c| format!("{}:{}", c["check"], c["subject"])).collect::<Vec<_>>();
+    assert_eq!(fails(&out), ["group_total:review", "group_total:litigation_after_review"], "the sample's own mistakes");
+    let rep = &reports(&out)[0];
+    let (sha, shown) = (rep["sha256"].clone(), rep["source_file"].clone());
+    std::fs::write(
+        out.join("corrections.csv"),
+        format!("sha256,source_file,cell,value,note,time\n{sha},{shown},appeals/cases/review_total,11,printed 0,\n{sha},{shown},appeals/cases/litigation_after_review_total,5,printed 0,\n"),
+    )
+    .unwrap();
+    for extra in [&[][..], &["--force"][..]] {
+        let (code, err) = convert(&[input.clone()], &out, extra);
+        assert_eq!(code, 0, "{err}");
+        assert!(fails(&out).is_empty(), "{extra:?}: {:?}", fails(&out));
+        let cells = read_csv(&out.join("cells.csv"));
+        assert!(cells.iter().all(|c| !c["flags"].contains("check_failed")), "{extra:?}");
+        let t = cell_row(&cells, "appeals", "cases", "review_total");
+        assert_eq!((t["value"].as_str(), t["raw"].as_str(), t["method"].as_str(), t["flags"].as_str()), ("11", "0", "corrected", "corrected"));
+        let r = &reports(&out)[0];
+        assert_eq!((r["checks_failed"].as_str(), r["flagged"].as_str()), ("0", "21"), "{extra:?}: the derived rows stay flagged");
+    }
+}
