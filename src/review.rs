@@ -138,11 +138,22 @@ pub fn why(flag: &str) -> String {
     }
 }
 
-fn read_rows<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
-    let data = std::fs::read(path).with_context(|| format!("cannot read {} (run `nianbao convert ... --out` into this folder first)", path.display()))?;
-    let data = data.strip_prefix(crate::output::BOM).unwrap_or(&data);
-    let mut rd = csv::Reader::from_reader(data);
-    rd.deserialize().collect::<Result<Vec<T>, _>>().with_context(|| format!("{} is damaged; convert again", path.display()))
+/// Stream a CSV nianbao wrote (with or without the Excel BOM), keeping the rows `keep` wants:
+/// an archive's cells.csv is large, the cells in doubt are few.
+fn read_rows<T: for<'de> Deserialize<'de>>(path: &Path, mut keep: impl FnMut(&T) -> bool) -> Result<Vec<T>> {
+    let f = std::fs::File::open(path).with_context(|| format!("cannot read {} (run `nianbao convert ... --out` into this folder first)", path.display()))?;
+    let mut r = BufReader::new(f);
+    if r.fill_buf()?.starts_with(crate::output::BOM) {
+        r.consume(crate::output::BOM.len());
+    }
+    let mut out = Vec::new();
+    for row in csv::Reader::from_reader(r).deserialize() {
+        let row: T = row.with_context(|| format!("{} is damaged; convert again", path.display()))?;
+        if keep(&row) {
+            out.push(row);
+        }
+    }
+    Ok(out)
 }
 
 fn parse_bbox(s: &str) -> Option<BBox> {
@@ -151,28 +162,45 @@ fn parse_bbox(s: &str) -> Option<BBox> {
     Some(BBox::new(x0, y0, x1, y1))
 }
 
+/// How many cells each report's template tables have, and how many of them were not found.
+#[derive(Default)]
+pub struct TableCounts(BTreeMap<(String, String), (usize, usize)>);
+
+impl TableCounts {
+    pub fn add(&mut self, c: &CellRow) {
+        let e = self.0.entry((c.report_id.clone(), c.table.clone())).or_default();
+        e.0 += 1;
+        e.1 += c.flags.split(';').any(|f| f == "not_found") as usize;
+    }
+    /// Whether no cell of this table was found.
+    fn missing(&self, rid: &str, table: &str) -> bool {
+        self.0.get(&(rid.to_string(), table.to_string())).is_some_and(|&(n, m)| n == m)
+    }
+    fn missing_tables(&self, rid: &str) -> Vec<String> {
+        self.0.iter().filter(|((r, _), (n, m))| r == rid && n == m).map(|((_, t), _)| t.clone()).collect()
+    }
+}
+
+/// Whether a cell asks for a look: a flag, and no decision yet.
+pub fn needs_look(c: &CellRow) -> bool {
+    corrections::doubt_flags(&c.flags).next().is_some() && !corrections::decided(&c.flags)
+}
+
 /// The reports and cells that need a look: every cell with a flag and no decision, grouped by
 /// report in reports.csv's order (duplicates and failed files have no cells).  A template
-/// table not found at all is named once, not listed cell by cell.
-pub fn collect(reports: &[ReportRow], cells: &[CellRow], checks: &[CheckRow]) -> Vec<ReportItems> {
-    let not_found = |c: &CellRow| c.flags.split(';').any(|f| f == "not_found");
-    // (report, table) -> (cells, not found)
-    let mut tables: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
-    for c in cells {
-        let e = tables.entry((c.report_id.as_str(), c.table.as_str())).or_default();
-        e.0 += 1;
-        e.1 += not_found(c) as usize;
-    }
-    let missing = |rid: &str, t: &str| tables.get(&(rid, t)).is_some_and(|&(n, m)| n == m);
+/// table not found at all is named once, not listed cell by cell.  `cells` may hold only the
+/// cells that [`needs_look`] (`counts` covers all of them).
+pub fn collect(reports: &[ReportRow], cells: &[CellRow], counts: &TableCounts, checks: &[CheckRow]) -> Vec<ReportItems> {
+    let missing = |rid: &str, t: &str| counts.missing(rid, t);
     let mut by_report: BTreeMap<&str, Vec<&CellRow>> = BTreeMap::new();
     for c in cells {
-        if corrections::doubt_flags(&c.flags).next().is_some() && !corrections::decided(&c.flags) && !missing(&c.report_id, &c.table) {
+        if needs_look(c) && !missing(&c.report_id, &c.table) {
             by_report.entry(c.report_id.as_str()).or_default().push(c);
         }
     }
     let mut out = Vec::new();
     for r in reports.iter().filter(|r| r.status != crate::archive::DUPLICATE) {
-        let missing_tables: Vec<String> = tables.keys().filter(|(rid, t)| *rid == r.report_id && missing(rid, t)).map(|(_, t)| t.to_string()).collect();
+        let missing_tables = counts.missing_tables(&r.report_id);
         let cs = by_report.remove(r.report_id.as_str()).unwrap_or_default();
         if cs.is_empty() && missing_tables.is_empty() {
             continue;
@@ -358,14 +386,18 @@ pub struct Made {
 
 /// Write OUT/review/index.html and its crops.
 pub fn make(out: &Path) -> Result<Made> {
-    let reports: Vec<ReportRow> = read_rows(&out.join("reports.csv"))?;
-    let cells: Vec<CellRow> = read_rows(&out.join("cells.csv"))?;
-    let checks: Vec<CheckRow> = read_rows(&out.join("checks.csv"))?;
+    let reports: Vec<ReportRow> = read_rows(&out.join("reports.csv"), |_| true)?;
+    let mut counts = TableCounts::default();
+    let cells: Vec<CellRow> = read_rows(&out.join("cells.csv"), |c| {
+        counts.add(c);
+        needs_look(c)
+    })?;
+    let checks: Vec<CheckRow> = read_rows(&out.join("checks.csv"), |c: &CheckRow| c.status == "fail")?;
     let (existing, warnings) = corrections::load(out);
     for w in &warnings {
         eprintln!("nianbao: warning: {w}");
     }
-    let mut items = collect(&reports, &cells, &checks);
+    let mut items = collect(&reports, &cells, &counts, &checks);
     let d = dir(out);
     let img = d.join("img");
     let _ = std::fs::remove_dir_all(&img);
@@ -566,6 +598,12 @@ const PAGE: &str = include_str!("review.html");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn collect(reports: &[ReportRow], cells: &[CellRow], checks: &[CheckRow]) -> Vec<ReportItems> {
+        let mut counts = TableCounts::default();
+        cells.iter().for_each(|c| counts.add(c));
+        super::collect(reports, cells, &counts, checks)
+    }
 
     fn cell(rid: &str, key: (&str, &str, &str), flags: &str) -> CellRow {
         CellRow {
