@@ -181,9 +181,13 @@ impl TableCounts {
     }
 }
 
-/// Whether a cell asks for a look: a flag, and no decision yet.
+/// Flags (prefixes) that state a fact rather than a doubt: a group the report prints as one
+/// row of zeros has its sub-rows derived as 0, which no person needs to confirm cell by cell.
+pub const FACTS: &[&str] = &["derived:"];
+
+/// Whether a cell asks for a look: a flag that is not a fact, and no decision yet.
 pub fn needs_look(c: &CellRow) -> bool {
-    corrections::doubt_flags(&c.flags).next().is_some() && !corrections::decided(&c.flags)
+    corrections::doubt_flags(&c.flags).any(|f| !FACTS.iter().any(|p| f.starts_with(p))) && !corrections::decided(&c.flags)
 }
 
 /// The reports and cells that need a look: every cell with a flag and no decision, grouped by
@@ -633,13 +637,14 @@ mod tests {
             cell("aa", ("requests", "granted", "research"), "corrected;check_failed:row_total:granted"),
             cell("bb", ("appeals", "cases", "review_total"), "unverified"),
             cell("cc", ("active", "rules", "issued"), "confirmed"),
+            cell("cc", ("requests", "other_other", "total"), "derived:group_printed_as_one_zero_row"),
         ];
         let checks = vec![
             CheckRow { report_id: "aa".into(), check: "row_total".into(), subject: "granted".into(), status: "fail".into(), expected: "4".into(), actual: "3".into(), ..Default::default() },
             CheckRow { report_id: "aa".into(), check: "row_total".into(), subject: "new_received".into(), status: "pass".into(), ..Default::default() },
         ];
         let r = collect(&reports, &cells, &checks);
-        // reports.csv's order; a report whose only flagged cell is decided is not listed
+        // reports.csv's order; a report whose flagged cells are decided or derived is not listed
         assert_eq!(r.iter().map(|x| x.report_id.as_str()).collect::<Vec<_>>(), ["bb", "aa"]);
         assert_eq!(r[1].items.len(), 1);
         assert_eq!(r[1].items[0].cell, "requests/granted/total");
