@@ -9,6 +9,7 @@
 //! OUT/.nianbao/results/<sha256>.json   one result per distinct content, written atomically
 //! OUT/.nianbao/manifest.json       the inputs of the last finished run (read by `merge`)
 //! OUT/.nianbao/lock                flock held while a run writes (a second run into OUT exits with 2)
+//! OUT/corrections.csv              a person's decisions (`corrections`, `nianbao review`): read, never written, by runs
 //! ```
 //!
 //! A run: expand the inputs, hash them (a hash is reused while a file's size and mtime are
