@@ -1,6 +1,6 @@
 # nianbao in a container: build with the project's own setup script, run on Debian slim.
-#   docker build -t nianbao:latest .
-#   docker run --rm -v /srv/reports:/data/reports:ro -v /srv/out:/data/out nianbao:latest \
+#   docker build -t nianbao:0.1.0 .     (tag each build with its version; deploy/ pins the tag)
+#   docker run --rm -v /srv/reports:/data/reports:ro -v /srv/out:/data/out nianbao:0.1.0 \
 #       convert /data/reports --out /data/out --log-format json --summary-json /data/out/summary.json
 # The image runs as an unprivileged user (uid 10001); the output volume must be writable by it.
 FROM rust:1.95-bookworm AS build

@@ -21,9 +21,9 @@
 //! bytes as one that was never interrupted; only `seconds` differs between two conversions of the
 //! same file (a reused result keeps the seconds it was converted in).
 
-use crate::limits::Limits;
 use crate::output::{self, BOM, CELL_HEADER, CHECK_HEADER, REPAIR_HEADER, REPORT_HEADER};
 use crate::pipeline::{self, Options, PIPELINE_VERSION, ReportResult, ReportRow};
+use crate::settings::{Knob, Knobs, Settings, WorkerSetup};
 use crate::state::State;
 use crate::worker;
 use anyhow::{Context, Result, bail};
@@ -48,18 +48,15 @@ pub struct ConvertArgs {
     pub jobs: usize,
     pub excel: bool,
     pub quiet: bool,
-    pub no_ocr: bool,
-    pub no_repair: bool,
-    /// Which text outside the tables OCR reads.
-    pub ocr_text: crate::ocr::PageText,
     pub force: bool,
     pub retry_failed: bool,
     pub shard: Option<(u64, u64)>,
-    pub timeout: Duration,
-    pub max_memory_mb: u64,
     pub in_process: bool,
     pub summary_json: Option<PathBuf>,
-    pub limits: Limits,
+    /// What changes results (keys the stored results).
+    pub settings: Settings,
+    /// Run-only resource knobs (timeout, memory and input caps).
+    pub knobs: Knobs,
 }
 
 /// A stored result: the pipeline version that made it and the result itself.
@@ -68,6 +65,10 @@ pub struct Stored {
     pub pipeline_version: String,
     pub sha256: String,
     pub result: ReportResult,
+    /// The resource knobs a failed conversion ran under: it is retried when the knob its error
+    /// blames has been raised since (absent on results that did not fail).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub knobs: Option<Knobs>,
 }
 
 /// One input of a run, as recorded in the manifest.
@@ -84,10 +85,23 @@ pub struct Entry {
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Manifest {
+    /// The settings version (pipeline version + result settings) of the run.
     pub pipeline_version: String,
+    /// `K/N` of a `--shard` run.
     pub shard: Option<String>,
     pub excel: bool,
+    /// The result settings of the run (absent in manifests of older versions).
+    #[serde(default)]
+    pub settings: Option<Settings>,
+    /// False when the run was interrupted: `entries` then lists only the inputs that finished,
+    /// and `merge` refuses the folder.
+    #[serde(default = "yes")]
+    pub complete: bool,
     pub entries: Vec<Entry>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The machine-readable summary (`--summary-json`).
@@ -104,6 +118,10 @@ pub struct Summary {
     pub ok: usize,
     pub partial: usize,
     pub failed: usize,
+    /// Failed in this run's conversions (the rest of `failed` are stored failures reused).
+    pub failed_new: usize,
+    /// Stored failures carried over from an earlier run (not retried: same settings and knobs).
+    pub failed_reused: usize,
     pub pages: u64,
     pub cells: u64,
     pub checks_failed: u64,
@@ -112,6 +130,14 @@ pub struct Summary {
     pub corrections_applied: usize,
     pub corrections_unapplied: usize,
     pub seconds: f64,
+    /// True when SIGINT or SIGTERM stopped the run (the CSVs hold the files that finished).
+    pub interrupted: bool,
+    /// The signal that stopped the run (SIGINT, SIGTERM).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signal: Option<String>,
+    /// The fatal error that ended the run (exit code 2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
     pub exit_code: i32,
     /// The failed files (at most 1000) with their reasons.
     pub failures: Vec<Failure>,
@@ -121,6 +147,8 @@ pub struct Summary {
 pub struct Failure {
     pub source_file: String,
     pub error: String,
+    /// True when the file failed in this run, false for a stored failure carried over.
+    pub new: bool,
 }
 
 fn state_dir(out: &Path) -> PathBuf {
@@ -285,20 +313,54 @@ fn mark_duplicates(entries: &mut [Entry]) {
     }
 }
 
-/// `nianbao convert`.
+/// `nianbao convert`.  Every exit writes the summary (`--summary-json`) and logs "run finished":
+/// a fatal error too (exit 2, `error` set), and SIGINT/SIGTERM (exit 130/143, `interrupted`).
 pub fn convert(args: ConvertArgs) -> Result<i32> {
     let start = Instant::now();
-    let version = pipeline::settings_version(args.no_ocr, args.no_repair, args.ocr_text);
+    let summary_json = args.summary_json.clone();
+    let out = args.out.clone();
+    let shard = args.shard.map(|(k, n)| format!("{k}/{n}"));
+    let r = convert_run(args, start);
+    fatal_summary(r, "convert", &out, shard, start, summary_json.as_deref())
+}
+
+/// On a fatal error, still write the summary (exit_code 2, `error`) and the "run finished" log
+/// line, so a scheduler never reads a stale summary; the error itself is printed by the caller.
+fn fatal_summary(r: Result<i32>, command: &str, out: &Path, shard: Option<String>, start: Instant, summary_json: Option<&Path>) -> Result<i32> {
+    let e = match r {
+        Ok(code) => return Ok(code),
+        Err(e) => e,
+    };
+    let sum = Summary {
+        command: command.into(),
+        pipeline_version: PIPELINE_VERSION.into(),
+        out: out.display().to_string(),
+        shard,
+        seconds: (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+        error: Some(format!("{e:#}")),
+        exit_code: 2,
+        ..Default::default()
+    };
+    if let Err(w) = finish(&sum, out, true, summary_json) {
+        tracing::warn!("{w:#}");
+    }
+    Err(e)
+}
+
+fn convert_run(args: ConvertArgs, start: Instant) -> Result<i32> {
+    // From here on a signal stops the run in order (hashing the inputs still runs to its end).
+    if let Err(e) = crate::signals::install() {
+        tracing::warn!("cannot catch SIGINT/SIGTERM ({e}); an interrupted run will write no summary");
+    }
+    let version = args.settings.version();
     let version = version.as_str();
-    crate::limits::set(args.limits);
+    crate::limits::set(args.knobs.limits());
     let found = crate::inputs::collect(&args.inputs)?;
     for w in &found.warnings {
-        tracing::warn!("{w}");
-        eprintln!("nianbao: warning: {w}");
+        crate::logging::user_warning(w);
     }
     if found.files.is_empty() {
-        eprintln!("nianbao: error: no convertible files (.pdf .png .jpg .jpeg .tif .tiff; .txt by name) under the given inputs");
-        return Ok(2);
+        bail!("no convertible files (.pdf .png .jpg .jpeg .tif .tiff; .txt by name) under the given inputs");
     }
     let out = &args.out;
     std::fs::create_dir_all(results_dir(out)).with_context(|| format!("cannot create the output folder {}", out.display()))?;
@@ -320,8 +382,10 @@ pub fn convert(args: ConvertArgs) -> Result<i32> {
         .collect();
     mark_duplicates(&mut entries);
 
-    // Decide what to convert.
+    // Decide what to convert.  `done[i]`: entry i has a result file for this run.
     let mut tasks: Vec<usize> = Vec::new();
+    let mut done = vec![false; entries.len()];
+    let mut failed_new: HashSet<usize> = HashSet::new();
     let mut reused = 0usize;
     for (idx, (e, i)) in entries.iter().zip(&inputs).enumerate() {
         if e.duplicate_of.is_some() {
@@ -329,80 +393,189 @@ pub fn convert(args: ConvertArgs) -> Result<i32> {
         }
         if let Some(err) = &i.read_error {
             let r = pipeline::failed_result(&i.shown, "", 0, format!("cannot read the file: {err}"));
-            write_stored(out, &e.key, &Stored { pipeline_version: version.into(), sha256: String::new(), result: r })?;
+            tracing::warn!(file = %e.source_file, error = %r.report.error, "file failed");
+            write_stored(out, &e.key, &Stored { pipeline_version: version.into(), sha256: String::new(), result: r, knobs: None })?;
+            done[idx] = true;
+            failed_new.insert(idx);
             continue;
         }
-        if !args.force && reusable(&state, out, e, args.retry_failed, version)? {
+        if !args.force && reusable(&state, out, e, args.retry_failed, version, &args.knobs)? {
             reused += 1;
+            done[idx] = true;
         } else {
             tasks.push(idx);
         }
     }
 
     // Convert.
-    let bar = ProgressBar::new(tasks.len() as u64);
-    if args.quiet || !std::io::stderr().is_terminal() {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files, {msg} ({per_sec}, ETA {eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar.set_message(format!("{reused} reused"));
+    let pages_done = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let bar = progress_bar(tasks.len() as u64, args.quiet, pages_done.clone());
+    // The file each job slot is converting (None: idle or done).
+    let inflight: std::sync::Mutex<Vec<Option<usize>>> = std::sync::Mutex::new(vec![None; args.jobs.max(1)]);
+    let show = |inflight: &[Option<usize>]| bar.set_message(progress_message(reused, inflight.iter().flatten().map(|&i| entries[i].source_file.as_str())));
+    show(&[]);
     let exec = if args.in_process {
-        Exec::InProcess { no_ocr: args.no_ocr, no_repair: args.no_repair, ocr_text: args.ocr_text }
+        Exec::InProcess(args.settings.clone())
     } else {
         let exe = std::env::current_exe().context("cannot find the nianbao executable to start workers; use --in-process")?;
-        Exec::Workers(Arc::new(worker::Config {
-            exe,
-            args: worker::worker_args(args.no_ocr, args.no_repair, args.ocr_text, &args.limits),
-            timeout: args.timeout,
-            max_memory_mb: args.max_memory_mb,
-        }))
+        Exec::Workers(Arc::new(worker::Config { exe, setup: WorkerSetup { settings: args.settings.clone(), knobs: args.knobs } }))
     };
-    let mut pages_done = 0u64;
-    let restarts = run_tasks(&tasks, &inputs, args.jobs, &exec, |idx, r| {
-        let e = &entries[idx];
-        pages_done += r.report.pages as u64;
-        tracing::debug!(file = %e.source_file, status = %r.report.status, seconds = r.report.seconds, "converted");
-        if r.report.status == "failed" {
-            tracing::info!(file = %e.source_file, error = %r.report.error, "failed");
+    let started = |slot: usize, idx: Option<usize>| {
+        let mut v = inflight.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(x) = v.get_mut(slot) {
+            *x = idx;
         }
-        let stored = Stored { pipeline_version: version.into(), sha256: e.sha256.clone(), result: r };
+        show(&v);
+    };
+    let (restarts, signal) = run_tasks(&tasks, &inputs, args.jobs, &exec, &started, |idx, r| {
+        let e = &entries[idx];
+        pages_done.fetch_add(r.report.pages as u64, Ordering::Relaxed);
+        tracing::debug!(file = %e.source_file, status = %r.report.status, seconds = r.report.seconds, "converted");
+        let failed = r.report.status == "failed";
+        if failed {
+            tracing::warn!(file = %e.source_file, error = %r.report.error, "file failed");
+            failed_new.insert(idx);
+        }
+        let stored = Stored { pipeline_version: version.into(), sha256: e.sha256.clone(), result: r, knobs: failed.then_some(args.knobs) };
         write_stored(out, &e.key, &stored)?;
         let rep = &stored.result.report;
         state.record_result(&e.sha256, version, &rep.status, &rep.error, &e.source_file, rep.seconds)?;
-        bar.set_message(format!("{reused} reused, {pages_done} pages"));
+        done[idx] = true;
         bar.inc(1);
         Ok(())
     })?;
     bar.finish_and_clear();
+    crate::logging::set_progress_bar(None);
+    let converted = tasks.iter().filter(|&&i| done[i]).count();
+
+    // An interrupted run lists only what finished (a duplicate goes with its first name).
+    if signal.is_some() {
+        let first: HashMap<&str, usize> = entries.iter().enumerate().filter(|(_, e)| e.duplicate_of.is_none()).map(|(i, e)| (e.source_file.as_str(), i)).collect();
+        for i in 0..entries.len() {
+            if let Some(f) = &entries[i].duplicate_of {
+                done[i] = first.get(f.as_str()).map(|&j| done[j]).unwrap_or(false);
+            }
+        }
+    }
+    let new_failures: HashSet<String> = failed_new.iter().map(|&i| entries[i].source_file.clone()).collect();
+    let entries: Vec<Entry> = entries.into_iter().zip(&done).filter(|(_, d)| signal.is_none() || **d).map(|(e, _)| e).collect();
 
     // Rebuild the top-level outputs from the result files (tables/ and text/ again too when
     // --excel changed since the last run, so that every file has the same BOM setting).
     let rewrite = read_manifest(out).map(|m| m.excel != args.excel).unwrap_or(false);
     let mut summary = rebuild(out, &entries, args.excel, rewrite)?;
-    write_manifest(out, &Manifest { pipeline_version: version.into(), shard: shard_s.clone(), excel: args.excel, entries })?;
+    write_manifest(
+        out,
+        &Manifest {
+            pipeline_version: version.into(),
+            shard: shard_s.clone(),
+            excel: args.excel,
+            settings: Some(args.settings.clone()),
+            complete: signal.is_none(),
+            entries,
+        },
+    )?;
     summary.command = "convert".into();
+    summary.pipeline_version = version.into();
     summary.shard = shard_s;
-    summary.converted = tasks.len();
+    summary.converted = converted;
     summary.reused = reused;
     summary.worker_restarts = restarts;
+    summary.failed_new = new_failures.len();
+    summary.failed_reused = summary.failed.saturating_sub(summary.failed_new);
+    for f in &mut summary.failures {
+        f.new = new_failures.contains(&f.source_file);
+    }
     summary.seconds = (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
     summary.exit_code = if summary.failed > 0 { 1 } else { 0 };
+    if let Some(sig) = signal {
+        summary.interrupted = true;
+        summary.signal = Some(crate::signals::name(sig).into());
+        summary.exit_code = crate::signals::exit_code(sig);
+        crate::logging::user_warning(&format!(
+            "interrupted by {}: {} of {} files to convert finished; the CSVs list the files that finished, run again to convert the rest",
+            crate::signals::name(sig),
+            converted,
+            tasks.len()
+        ));
+    }
     state.finish_run(run_id, summary.files, summary.converted, summary.reused, summary.duplicates, summary.failed, summary.exit_code)?;
     finish(&summary, out, args.quiet, args.summary_json.as_deref())?;
     Ok(summary.exit_code)
 }
 
-/// True when a stored result of the current version exists for this entry's content.
-fn reusable(state: &State, out: &Path, e: &Entry, retry_failed: bool, version: &str) -> Result<bool> {
+/// The progress bar on stderr (hidden with --quiet or when stderr is not a terminal): a steady
+/// clock, files done, the rate in files/s and pages/s, an ETA from the files done so far, and
+/// the file(s) being converted.
+fn progress_bar(total: u64, quiet: bool, pages: Arc<std::sync::atomic::AtomicU64>) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    if quiet || !std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+        return bar;
+    }
+    let style = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files, {rate}, ETA {eta_files} {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .with_key("rate", move |st: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = w.write_str(&rate_text(st.pos(), pages.load(Ordering::Relaxed), st.elapsed()));
+        })
+        .with_key("eta_files", |st: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = w.write_str(&eta_text(st.pos(), st.len().unwrap_or(0), st.elapsed()));
+        });
+    bar.set_style(style);
+    bar.enable_steady_tick(Duration::from_millis(250));
+    crate::logging::set_progress_bar(Some(bar.clone()));
+    bar
+}
+
+/// `1.5 files/s, 7.2 pages/s` over the time elapsed.
+fn rate_text(files: u64, pages: u64, elapsed: Duration) -> String {
+    let s = elapsed.as_secs_f64().max(1e-3);
+    format!("{:.1} files/s, {:.1} pages/s", files as f64 / s, pages as f64 / s)
+}
+
+/// Time left at the mean time per file so far (`?` before the first file ends).
+fn eta_text(done: u64, total: u64, elapsed: Duration) -> String {
+    if done == 0 {
+        return "?".into();
+    }
+    let left = (elapsed.as_secs_f64() / done as f64 * total.saturating_sub(done) as f64).round() as u64;
+    if left >= 3600 { format!("{}h{:02}m", left / 3600, left / 60 % 60) } else { format!("{}m{:02}s", left / 60, left % 60) }
+}
+
+/// The bar's message: files reused, and the file(s) being converted (the first by name).
+fn progress_message<'a>(reused: usize, mut inflight: impl Iterator<Item = &'a str>) -> String {
+    let mut m = format!("| {reused} reused");
+    if let Some(first) = inflight.next() {
+        let name = first.rsplit('/').next().unwrap_or(first);
+        let name: String = if name.chars().count() > 40 { name.chars().take(39).chain(['…']).collect() } else { name.to_string() };
+        m.push_str(&format!(" | {name}"));
+        let more = inflight.count();
+        if more > 0 {
+            m.push_str(&format!(" (+{more})"));
+        }
+    }
+    m
+}
+
+/// True when a stored result of the current version exists for this entry's content and may be
+/// reused.  A stored failure is reused unless --retry-failed, or the knob its error blames is
+/// more permissive now than when it failed (a longer --timeout, a higher --max-memory ...).
+fn reusable(state: &State, out: &Path, e: &Entry, retry_failed: bool, version: &str, knobs: &Knobs) -> Result<bool> {
     let file = results_dir(out).join(format!("{}.json", e.key));
     if !file.exists() {
         return Ok(false);
     }
+    let failed_reusable = || -> bool {
+        if retry_failed {
+            return false;
+        }
+        match read_stored(&file) {
+            Ok(s) => !retry_for_knobs(&s, knobs, &e.source_file),
+            Err(_) => false,
+        }
+    };
     match state.known(&e.sha256)? {
-        Some(k) if k.pipeline_version == version => Ok(!(retry_failed && k.status == "failed")),
+        Some(k) if k.pipeline_version == version => Ok(k.status != "failed" || failed_reusable()),
         Some(_) => Ok(false),
         None => {
             // Written by a run that was killed before recording it: check and record it now.
@@ -410,7 +583,7 @@ fn reusable(state: &State, out: &Path, e: &Entry, retry_failed: bool, version: &
                 Ok(s) if s.pipeline_version == version && s.sha256 == e.sha256 => {
                     let r = &s.result.report;
                     state.record_result(&e.sha256, version, &r.status, &r.error, &r.source_file, r.seconds)?;
-                    Ok(!(retry_failed && r.status == "failed"))
+                    Ok(r.status != "failed" || failed_reusable())
                 }
                 _ => Ok(false),
             }
@@ -418,59 +591,77 @@ fn reusable(state: &State, out: &Path, e: &Entry, retry_failed: bool, version: &
     }
 }
 
+/// A stored failure to retry because the knob it blames was raised since.
+fn retry_for_knobs(s: &Stored, now: &Knobs, file: &str) -> bool {
+    let (Some(then), Some(knob)) = (s.knobs.as_ref(), Knob::blamed_by(&s.result.report.error)) else { return false };
+    let retry = now.relaxes(then, knob);
+    if retry {
+        tracing::info!(file = file, knob = knob.flag(), "retrying a stored failure: the limit that caused it was raised");
+    }
+    retry
+}
+
 enum Exec {
-    InProcess { no_ocr: bool, no_repair: bool, ocr_text: crate::ocr::PageText },
+    InProcess(Settings),
     Workers(Arc<worker::Config>),
 }
 
-/// Run `tasks` (indices into `inputs`) on `jobs` slots; `commit` is called on this thread for
-/// each result as it arrives.  Returns the number of worker restarts.
+/// Run `tasks` (indices into `inputs`) on `jobs` slots; `started(slot, Some(task))` is called
+/// (on the slot's thread) when a file is handed to slot number `slot`, `started(slot, None)`
+/// when the slot stops, `commit` on this thread for each result as it
+/// arrives.  Stops dispatching on SIGINT/SIGTERM (the workers are killed, their files get no
+/// result).  Returns the number of worker restarts and the signal that stopped the run.
 fn run_tasks(
     tasks: &[usize],
     inputs: &[Input],
     jobs: usize,
     exec: &Exec,
+    started: &(dyn Fn(usize, Option<usize>) + Sync),
     mut commit: impl FnMut(usize, ReportResult) -> Result<()>,
-) -> Result<u64> {
+) -> Result<(u64, Option<i32>)> {
     if tasks.is_empty() {
-        return Ok(0);
+        return Ok((0, crate::signals::received()));
     }
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let restarts = std::sync::atomic::AtomicU64::new(0);
     let (tx, rx) = std::sync::mpsc::channel::<(usize, ReportResult)>();
-    std::thread::scope(|s| -> Result<u64> {
-        for _ in 0..jobs.min(tasks.len()).max(1) {
+    let halted = || stop.load(Ordering::Relaxed) || crate::signals::received().is_some();
+    std::thread::scope(|s| -> Result<()> {
+        for slot_no in 0..jobs.min(tasks.len()).max(1) {
             let tx = tx.clone();
-            let (next, stop, restarts) = (&next, &stop, &restarts);
+            let (next, restarts, halted) = (&next, &restarts, &halted);
             s.spawn(move || {
                 let mut slot = match exec {
                     Exec::Workers(cfg) => Some(worker::Slot::new(cfg.clone())),
-                    Exec::InProcess { .. } => None,
+                    Exec::InProcess(_) => None,
                 };
                 let ocr = match exec {
-                    Exec::InProcess { no_ocr, ocr_text, .. } => crate::ocr_engine_with(*no_ocr, *ocr_text),
+                    Exec::InProcess(settings) => settings.ocr_engine(),
                     _ => None,
                 };
                 loop {
-                    if stop.load(Ordering::Relaxed) {
+                    if halted() {
                         break;
                     }
                     let t = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&idx) = tasks.get(t) else { break };
                     let i = &inputs[idx];
-                    let r = match slot.as_mut() {
-                        Some(slot) => slot.convert(&i.path, &i.shown, &i.sha, i.bytes),
-                        None => {
-                            let no_repair = matches!(exec, Exec::InProcess { no_repair: true, .. });
-                            let opts = Options { ocr: ocr.as_deref(), tolerances: Default::default(), repair: crate::repair::Mode::from_off(no_repair) };
-                            pipeline::convert_file(&i.path, &i.shown, &opts)
+                    started(slot_no, Some(idx));
+                    let r = match (slot.as_mut(), exec) {
+                        (Some(slot), _) => slot.convert_unless(&i.path, &i.shown, &i.sha, i.bytes, halted),
+                        (None, Exec::InProcess(settings)) => {
+                            let opts = Options { ocr: ocr.as_deref(), tolerances: Default::default(), repair: settings.repair_mode() };
+                            Some(pipeline::convert_file(&i.path, &i.shown, &opts))
                         }
+                        (None, Exec::Workers(_)) => unreachable!("a worker slot exists for Exec::Workers"),
                     };
+                    let Some(r) = r else { break };
                     if tx.send((idx, r)).is_err() {
                         break;
                     }
                 }
+                started(slot_no, None);
                 if let Some(slot) = slot {
                     restarts.fetch_add(slot.restarts, Ordering::Relaxed);
                 }
@@ -485,9 +676,9 @@ fn run_tasks(
                 return Err(e);
             }
         }
-        Ok(0)
+        Ok(())
     })?;
-    Ok(restarts.load(Ordering::Relaxed))
+    Ok((restarts.load(Ordering::Relaxed), crate::signals::received()))
 }
 
 /// A CSV file written row by row to a temporary name and renamed into place at the end.
@@ -576,7 +767,7 @@ pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool) 
                 _ => {
                     sum.failed += 1;
                     if sum.failures.len() < 1000 {
-                        sum.failures.push(Failure { source_file: e.source_file.clone(), error: r.report.error.clone() });
+                        sum.failures.push(Failure { source_file: e.source_file.clone(), error: r.report.error.clone(), new: false });
                     }
                 }
             }
@@ -632,7 +823,10 @@ fn finish(sum: &Summary, out: &Path, quiet: bool, summary_json: Option<&Path>) -
         ok = sum.ok,
         partial = sum.partial,
         failed = sum.failed,
+        failed_new = sum.failed_new,
+        failed_reused = sum.failed_reused,
         seconds = sum.seconds,
+        interrupted = sum.interrupted,
         exit_code = sum.exit_code,
         "run finished"
     );
@@ -643,11 +837,14 @@ fn finish(sum: &Summary, out: &Path, quiet: bool, summary_json: Option<&Path>) -
     }
     if !quiet {
         eprintln!(
-            "nianbao: {} files: {} ok, {} partial, {} failed, {} duplicate; {} converted, {} reused; {} pages, {} cells, {} checks failed; {:.1} s -> {}",
+            "nianbao: {}{} files: {} ok, {} partial, {} failed ({} new, {} carried over), {} duplicate; {} converted, {} reused; {} pages, {} cells, {} checks failed; {:.1} s -> {}",
+            if sum.interrupted { "INTERRUPTED: " } else { "" },
             sum.files,
             sum.ok,
             sum.partial,
             sum.failed,
+            sum.failed_new,
+            sum.failed_reused,
             sum.duplicates,
             sum.converted,
             sum.reused,
@@ -658,7 +855,7 @@ fn finish(sum: &Summary, out: &Path, quiet: bool, summary_json: Option<&Path>) -
             out.display()
         );
         for f in &sum.failures {
-            eprintln!("nianbao: failed: {}: {}", f.source_file, f.error);
+            eprintln!("nianbao: failed{}: {}: {}", if f.new || sum.command != "convert" { "" } else { " (carried over; --retry-failed to retry)" }, f.source_file, f.error);
         }
     }
     Ok(())
@@ -668,11 +865,18 @@ fn finish(sum: &Summary, out: &Path, quiet: bool, summary_json: Option<&Path>) -
 /// run over all the shards' inputs would have written (same rows, same order).
 pub fn merge(dirs: &[PathBuf], out: &Path, excel: bool, quiet: bool, summary_json: Option<&Path>) -> Result<i32> {
     let start = Instant::now();
+    let r = merge_run(dirs, out, excel, quiet, summary_json, start);
+    fatal_summary(r, "merge", out, None, start, summary_json)
+}
+
+fn merge_run(dirs: &[PathBuf], out: &Path, excel: bool, quiet: bool, summary_json: Option<&Path>, start: Instant) -> Result<i32> {
     let mut entries: Vec<Entry> = Vec::new();
     let mut from: HashMap<String, PathBuf> = HashMap::new();
     let mut version: Option<String> = None;
+    let mut settings: Option<Option<Settings>> = None;
     let mut any_excel = excel;
     let out_abs = std::fs::canonicalize(out).ok();
+    let mut manifests: Vec<(PathBuf, Manifest)> = Vec::new();
     for d in dirs {
         if out_abs.is_some() && std::fs::canonicalize(d).ok() == out_abs {
             bail!("merge: the output folder {} is also an input; merge into a new folder", out.display());
@@ -680,6 +884,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path, excel: bool, quiet: bool, summary_jso
         let mp = state_dir(d).join("manifest.json");
         let data = std::fs::read(&mp).with_context(|| format!("{} has no finished run ({} is missing): run `nianbao convert ... --out {}` first", d.display(), mp.display(), d.display()))?;
         let m: Manifest = serde_json::from_slice(&data).with_context(|| format!("{} is damaged; rerun that shard", mp.display()))?;
+        manifests.push((d.clone(), m));
+    }
+    check_shards(&manifests)?;
+    for (d, m) in manifests {
         match &version {
             None => version = Some(m.pipeline_version.clone()),
             Some(v) if *v != m.pipeline_version => {
@@ -688,6 +896,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, excel: bool, quiet: bool, summary_jso
             _ => {}
         }
         any_excel |= m.excel;
+        settings.get_or_insert(m.settings.clone());
         for e in m.entries {
             if from.contains_key(&e.source_file) {
                 tracing::warn!(file = %e.source_file, "appears in more than one shard; keeping the first");
@@ -698,6 +907,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, excel: bool, quiet: bool, summary_jso
         }
     }
     let version = version.unwrap_or_default();
+    let settings = settings.flatten();
     if !(version == PIPELINE_VERSION || version.starts_with(&format!("{PIPELINE_VERSION}+"))) {
         bail!(
             "merge: the shards were made by pipeline version {version} but this nianbao is {PIPELINE_VERSION}; merge with the same build that converted them"
@@ -716,7 +926,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, excel: bool, quiet: bool, summary_jso
     }
     let rewrite = read_manifest(out).map(|m| m.excel != any_excel).unwrap_or(false);
     let mut summary = rebuild(out, &entries, any_excel, rewrite)?;
-    write_manifest(out, &Manifest { pipeline_version: version, shard: None, excel: any_excel, entries })?;
+    write_manifest(out, &Manifest { pipeline_version: version, shard: None, excel: any_excel, settings, complete: true, entries })?;
     summary.command = "merge".into();
     summary.seconds = (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
     summary.exit_code = if summary.failed > 0 { 1 } else { 0 };
@@ -724,9 +934,75 @@ pub fn merge(dirs: &[PathBuf], out: &Path, excel: bool, quiet: bool, summary_jso
     Ok(summary.exit_code)
 }
 
+/// Refuse shard folders that do not make one whole run: an interrupted run, different settings,
+/// or `--shard K/N` folders that do not cover 0..N exactly once with one N.  Folders converted
+/// without --shard may be merged with each other (not with shards).
+fn check_shards(ms: &[(PathBuf, Manifest)]) -> Result<()> {
+    for (d, m) in ms {
+        if !m.complete {
+            bail!(
+                "merge: {} holds an interrupted run (stopped by a signal before it finished); rerun `nianbao convert ... --out {}` to complete it, then merge",
+                d.display(),
+                d.display()
+            );
+        }
+    }
+    if let Some(((d0, m0), (d, m))) = ms.first().and_then(|f| ms.iter().find(|(_, m)| m.pipeline_version != f.1.pipeline_version).map(|x| (f, x))) {
+        bail!(
+            "merge: {} and {} were converted with different settings or versions ({} vs {}: the suffix names the settings, e.g. +no-repair); rerun one with the other's settings and nianbao",
+            d0.display(),
+            d.display(),
+            m0.pipeline_version,
+            m.pipeline_version
+        );
+    }
+    let mut shards: Vec<(&PathBuf, u64, u64)> = Vec::new();
+    let mut plain: Option<&PathBuf> = None;
+    for (d, m) in ms {
+        match &m.shard {
+            Some(s) => {
+                let (k, n) = parse_shard(s).map_err(|e| anyhow::anyhow!("merge: {} has a damaged manifest ({e}); rerun that shard", d.display()))?;
+                shards.push((d, k, n));
+            }
+            None => plain = plain.or(Some(d)),
+        }
+    }
+    let Some(&(d0, _, n0)) = shards.first() else { return Ok(()) };
+    if let Some(p) = plain {
+        bail!("merge: {} is a shard ({}) but {} was converted without --shard; merge shard folders of one run only", d0.display(), ms.iter().find(|(d, _)| d == d0).and_then(|(_, m)| m.shard.clone()).unwrap_or_default(), p.display());
+    }
+    if let Some(&(d, k, n)) = shards.iter().find(|s| s.2 != n0) {
+        bail!("merge: {} is shard K/{n0} but {} is shard {k}/{n}; all shards must come from one run with the same N", d0.display(), d.display());
+    }
+    let mut seen: HashMap<u64, &PathBuf> = HashMap::new();
+    for &(d, k, n) in &shards {
+        if let Some(first) = seen.insert(k, d) {
+            bail!("merge: shard {k}/{n} is given twice ({} and {}); give each shard folder once", first.display(), d.display());
+        }
+    }
+    let missing: Vec<String> = (0..n0).filter(|k| !seen.contains_key(k)).map(|k| format!("{k}/{n0}")).collect();
+    if !missing.is_empty() {
+        bail!("merge: shard {} missing (given {} of {n0}); give all {n0} shard folders, or finish the missing shards first", missing.join(", "), shards.len());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_shows_units_a_moving_eta_and_the_current_file() {
+        assert_eq!(rate_text(3, 12, Duration::from_secs(2)), "1.5 files/s, 6.0 pages/s");
+        assert_eq!(eta_text(0, 10, Duration::from_secs(5)), "?");
+        assert_eq!(eta_text(2, 10, Duration::from_secs(30)), "2m00s");
+        assert_eq!(eta_text(1, 1000, Duration::from_secs(10)), "2h46m");
+        assert_eq!(eta_text(10, 10, Duration::from_secs(30)), "0m00s");
+        assert_eq!(progress_message(3, std::iter::empty()), "| 3 reused");
+        assert_eq!(progress_message(0, ["dir/a.pdf", "dir/b.pdf", "c.pdf"].into_iter()), "| 0 reused | a.pdf (+2)");
+        let long = format!("d/{}.pdf", "年".repeat(50));
+        assert!(progress_message(0, [long.as_str()].into_iter()).ends_with("年…"));
+    }
 
     #[test]
     fn shard_parsing() {

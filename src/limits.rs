@@ -60,10 +60,11 @@ pub fn check_pdf_streams(doc: &pdf_extract::Document) -> Result<(), String> {
         let n = inflated_len(&s.content, filters.len(), cap);
         if n > cap {
             return Err(format!(
-                "stream {} {} expands to more than {} MiB when decompressed (a decompression bomb?); raise --max-stream-mb if the file is genuine",
+                "stream {} {} expands to more than {} MiB when decompressed (a decompression bomb?); {} if the file is genuine",
                 id.0,
                 id.1,
-                cap >> 20
+                cap >> 20,
+                crate::settings::Knob::MaxStream.advice()
             ));
         }
     }
@@ -98,11 +99,12 @@ pub fn check_image(bytes: &[u8]) -> Result<(), String> {
             let px = sz.width as u64 * sz.height as u64;
             if cap > 0 && px > cap {
                 Err(format!(
-                    "image is {}x{} = {} Mpx, over the {} Mpx cap; raise --max-image-mpx if the file is genuine",
+                    "image is {}x{} = {} Mpx, over the {} Mpx cap; {} if the file is genuine",
                     sz.width,
                     sz.height,
                     px / 1_000_000,
-                    cap / 1_000_000
+                    cap / 1_000_000,
+                    crate::settings::Knob::MaxImage.advice()
                 ))
             } else {
                 Ok(())

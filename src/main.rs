@@ -4,11 +4,11 @@
 //! others are still written), 2 bad usage or output that cannot be written.
 
 use anyhow::Result;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use nianbao::archive::{self, ConvertArgs};
-use nianbao::limits::Limits;
+use nianbao::logging::{self, LogFormat};
+use nianbao::settings::{Knobs, Settings, WorkerSetup};
 use std::path::PathBuf;
-use std::time::Duration;
 
 #[derive(Parser)]
 #[command(name = "nianbao", version, about = "政府信息公开工作年度报告 (government information disclosure annual reports) to validated CSV")]
@@ -16,18 +16,12 @@ struct Cli {
     /// Log format on stderr: text, or json (one object per line, for log collectors).
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
-    /// Log level filter (error, warn, info, debug, or a tracing filter such as `nianbao=debug`).
-    /// Default: warn for text, info for json.  RUST_LOG overrides it.
-    #[arg(long, global = true)]
+    /// Log level filter (error, warn, info, debug, trace, or a tracing filter such as
+    /// `nianbao=debug`).  Default: warn for text, info for json.  RUST_LOG overrides it.
+    #[arg(long, global = true, value_parser = logging::parse_level, value_name = "LEVEL")]
     log_level: Option<String>,
     #[command(subcommand)]
     cmd: Cmd,
-}
-
-#[derive(Clone, Copy, ValueEnum, PartialEq)]
-enum LogFormat {
-    Text,
-    Json,
 }
 
 #[derive(Subcommand)]
@@ -75,7 +69,7 @@ enum Cmd {
         #[arg(long, value_parser = archive::parse_shard, value_name = "K/N")]
         shard: Option<(u64, u64)>,
         /// Seconds one file may take before its worker is stopped and the file fails.
-        #[arg(long, default_value_t = 120.0, value_name = "SECS")]
+        #[arg(long, default_value_t = 120.0, value_name = "SECS", value_parser = parse_timeout)]
         timeout: f64,
         /// Address-space limit of each worker process in MiB (0 = none).
         #[arg(long, default_value_t = 4096, value_name = "MIB")]
@@ -151,16 +145,9 @@ enum Cmd {
     /// Internal: serve conversions to a supervising `nianbao convert` over stdin/stdout.
     #[command(hide = true)]
     Worker {
-        #[arg(long)]
-        no_ocr: bool,
-        #[arg(long)]
-        no_repair: bool,
-        #[arg(long, default_value = "first-page")]
-        ocr_text: nianbao::ocr::PageText,
-        #[arg(long, default_value_t = 256)]
-        max_stream_mb: u64,
-        #[arg(long, default_value_t = 200)]
-        max_image_mpx: u64,
+        /// The run's settings and knobs as one JSON value (`settings::WorkerSetup`).
+        #[arg(long, value_parser = WorkerSetup::from_arg)]
+        setup: WorkerSetup,
     },
 }
 
@@ -175,24 +162,15 @@ fn main() {
             std::process::exit(code);
         }
     };
-    init_logging(cli.log_format, cli.log_level.as_deref());
+    logging::init(cli.log_format, cli.log_level.as_deref());
     let code = match run(cli) {
         Ok(c) => c,
         Err(e) => {
-            tracing::error!("{e:#}");
-            eprintln!("nianbao: error: {e:#}");
+            logging::fatal(&format!("{e:#}"));
             2
         }
     };
     std::process::exit(code);
-}
-
-fn init_logging(format: LogFormat, level: Option<&str>) {
-    use tracing_subscriber::EnvFilter;
-    let default = level.unwrap_or(if format == LogFormat::Json { "info" } else { "warn" });
-    let filter = EnvFilter::try_from_default_env().or_else(|_| EnvFilter::try_new(default)).unwrap_or_else(|_| EnvFilter::new("warn"));
-    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    let _ = if format == LogFormat::Json { b.json().try_init() } else { b.with_target(false).try_init() };
 }
 
 fn run(cli: Cli) -> Result<i32> {
@@ -216,10 +194,6 @@ fn run(cli: Cli) -> Result<i32> {
             in_process,
             summary_json,
         } => {
-            if !(timeout > 0.0 && timeout.is_finite()) {
-                eprintln!("nianbao: error: --timeout must be a positive number of seconds");
-                return Ok(2);
-            }
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
             archive::convert(ConvertArgs {
                 inputs,
@@ -227,17 +201,13 @@ fn run(cli: Cli) -> Result<i32> {
                 jobs,
                 excel,
                 quiet,
-                no_ocr,
-                no_repair,
-                ocr_text,
                 force,
                 retry_failed,
                 shard,
-                timeout: Duration::from_secs_f64(timeout),
-                max_memory_mb: max_memory,
                 in_process,
                 summary_json,
-                limits: Limits { max_stream_bytes: max_stream_mb << 20, max_image_pixels: max_image_mpx * 1_000_000 },
+                settings: Settings { no_ocr, no_repair, ocr_text },
+                knobs: Knobs { timeout_s: timeout, max_memory_mb: max_memory, max_stream_mb, max_image_mpx },
             })
         }
         Cmd::Merge { dirs, out, excel, quiet, summary_json } => archive::merge(&dirs, &out, excel, quiet, summary_json.as_deref()),
@@ -246,11 +216,12 @@ fn run(cli: Cli) -> Result<i32> {
                 eprintln!("nianbao: error: --dpi must be between 36 and 600");
                 return Ok(2);
             }
-            let engine = nianbao::ocr_engine(no_ocr);
+            let settings = Settings { no_ocr, no_repair, ..Default::default() };
+            let engine = settings.ocr_engine();
             let o = nianbao::inspect::InspectOptions {
                 page,
                 dpi,
-                convert: nianbao::pipeline::Options { ocr: engine.as_deref(), tolerances: Default::default(), repair: nianbao::repair::Mode::from_off(no_repair) },
+                convert: nianbao::pipeline::Options { ocr: engine.as_deref(), tolerances: Default::default(), repair: settings.repair_mode() },
                 ocr: (!no_ocr).then(nianbao::ocr::TesseractConfig::default),
             };
             match nianbao::inspect::inspect_file(&file, &out, &o) {
@@ -267,10 +238,17 @@ fn run(cli: Cli) -> Result<i32> {
             }
         }
         Cmd::Review { out, serve, port } => nianbao::review::review(&out, serve, port),
-        Cmd::Worker { no_ocr, no_repair, ocr_text, max_stream_mb, max_image_mpx } => {
-            nianbao::limits::set(Limits { max_stream_bytes: max_stream_mb << 20, max_image_pixels: max_image_mpx * 1_000_000 });
-            nianbao::worker::serve(no_ocr, no_repair, ocr_text)?;
+        Cmd::Worker { setup } => {
+            nianbao::worker::serve(&setup)?;
             Ok(0)
         }
+    }
+}
+
+/// `--timeout`: a positive, finite number of seconds (refused by clap with exit 2 otherwise).
+fn parse_timeout(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(t) if t > 0.0 && t.is_finite() => Ok(t),
+        _ => Err(format!("{s:?} is not a positive number of seconds")),
     }
 }

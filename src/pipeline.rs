@@ -20,21 +20,7 @@ use std::time::Instant;
 /// Bump when a change to the pipeline changes its output (reconverts archives).
 pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p5");
 
-/// The version a stored result is keyed by: the pipeline version plus the settings that change
-/// results (`--no-ocr`, `--no-repair`, `--ocr-text`), so that a run with other settings reconverts.
-pub fn settings_version(no_ocr: bool, no_repair: bool, ocr_text: crate::ocr::PageText) -> String {
-    let mut v = PIPELINE_VERSION.to_string();
-    if no_ocr {
-        v.push_str("+no-ocr");
-    } else if ocr_text != crate::ocr::PageText::default() {
-        v.push_str("+ocr-text-");
-        v.push_str(ocr_text.as_str());
-    }
-    if no_repair {
-        v.push_str("+no-repair");
-    }
-    v
-}
+// The version a stored result is keyed by (pipeline version + result settings): `settings::Settings::version`.
 
 /// An OCR producer as the pipeline sees it: pages of a PDF without a usable text layer, and
 /// image files.  Implemented by the tesseract producer; tests may use a null one.
@@ -501,16 +487,5 @@ mod tests {
         r.cells[1].flags = "derived:x;not_found".into();
         assert!(template_table_missing(&r));
         assert!(!template_table_missing(&ReportResult::default()));
-    }
-
-    #[test]
-    fn settings_that_change_results_change_the_version() {
-        use crate::ocr::PageText;
-        let d = settings_version(false, false, PageText::default());
-        assert_eq!(d, PIPELINE_VERSION);
-        assert_ne!(settings_version(false, false, PageText::All), d);
-        assert_ne!(settings_version(false, true, PageText::default()), d);
-        // without OCR the text setting does not matter
-        assert_eq!(settings_version(true, false, PageText::All), settings_version(true, false, PageText::None));
     }
 }

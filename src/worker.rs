@@ -17,9 +17,10 @@
 //! directly (rather than `nix`) keeps these three calls visible and adds no dependency tree.
 
 use crate::pipeline::{self, Options, ReportResult};
+use crate::settings::{Knob, WorkerSetup};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -36,8 +37,9 @@ pub struct Request {
     pub shown: String,
 }
 
-/// The child side: serve requests until stdin closes.
-pub fn serve(no_ocr: bool, no_repair: bool, ocr_text: crate::ocr::PageText) -> anyhow::Result<()> {
+/// The child side: serve requests until stdin closes, with the run's settings and caps.
+pub fn serve(setup: &WorkerSetup) -> anyhow::Result<()> {
+    crate::limits::set(setup.knobs.limits());
     use std::os::fd::FromRawFd;
     // SAFETY: plain fd duplication at startup, before any other thread exists.
     let proto_fd = unsafe { libc::dup(1) };
@@ -50,8 +52,8 @@ pub fn serve(no_ocr: bool, no_repair: bool, ocr_text: crate::ocr::PageText) -> a
     let mut proto = std::io::BufWriter::new(unsafe { std::fs::File::from_raw_fd(proto_fd) });
     // Panics are caught per file and reported in the result; do not also print them.
     std::panic::set_hook(Box::new(|_| {}));
-    let ocr = crate::ocr_engine_with(no_ocr, ocr_text);
-    let opts = Options { ocr: ocr.as_deref(), tolerances: Default::default(), repair: crate::repair::Mode::from_off(no_repair) };
+    let ocr = setup.settings.ocr_engine();
+    let opts = Options { ocr: ocr.as_deref(), tolerances: Default::default(), repair: setup.settings.repair_mode() };
     let stdin = std::io::stdin();
     let mut line = String::new();
     let mut input = stdin.lock();
@@ -72,14 +74,12 @@ pub fn serve(no_ocr: bool, no_repair: bool, ocr_text: crate::ocr::PageText) -> a
     }
 }
 
-/// How to start workers.
+/// How to start workers: the executable, and the settings and knobs they run with (the
+/// parent applies `timeout_s` and `max_memory_mb`, the worker the input caps).
 #[derive(Debug, Clone)]
 pub struct Config {
     pub exe: PathBuf,
-    pub args: Vec<OsString>,
-    pub timeout: Duration,
-    /// Address-space limit per worker in MiB (0 = none).
-    pub max_memory_mb: u64,
+    pub setup: WorkerSetup,
 }
 
 struct Worker {
@@ -93,11 +93,14 @@ struct Worker {
 impl Worker {
     fn spawn(cfg: &Config) -> std::io::Result<Worker> {
         let mut cmd = Command::new(&cfg.exe);
-        cmd.arg("worker").args(&cfg.args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mem = cfg.max_memory_mb.saturating_mul(1 << 20);
-        // SAFETY: only async-signal-safe calls (setrlimit, prctl) between fork and exec.
+        cmd.arg("worker").arg("--setup").arg(cfg.setup.to_arg()).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mem = cfg.setup.knobs.max_memory_mb.saturating_mul(1 << 20);
+        // SAFETY: only async-signal-safe calls (setpgid, setrlimit, prctl) between fork and exec.
         unsafe {
             cmd.pre_exec(move || {
+                // Own process group: a Ctrl-C at the terminal reaches the parent only, which
+                // stops the run in order and kills the workers itself (see `signals`).
+                libc::setpgid(0, 0);
                 if mem > 0 {
                     let lim = libc::rlimit { rlim_cur: mem as libc::rlim_t, rlim_max: mem as libc::rlim_t };
                     if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
@@ -214,6 +217,14 @@ impl Slot {
     /// Convert one file in the slot's worker.  Never fails: a dead or stuck worker becomes a
     /// failed result with the reason.  `sha`/`bytes` fill the row when the worker gives none.
     pub fn convert(&mut self, path: &Path, shown: &str, sha: &str, bytes: u64) -> ReportResult {
+        self.convert_unless(path, shown, sha, bytes, &|| false).expect("never stopped")
+    }
+
+    /// [`Slot::convert`], but checking `stop` while the worker is busy: when it turns true the
+    /// worker is killed and there is no result (the run is being interrupted; a worker that dies
+    /// meanwhile is not the file's fault either).
+    pub fn convert_unless(&mut self, path: &Path, shown: &str, sha: &str, bytes: u64, stop: &dyn Fn() -> bool) -> Option<ReportResult> {
+        let timeout = self.cfg.setup.knobs.timeout();
         let req = Request { path: path.as_os_str().as_bytes().to_vec(), shown: shown.to_string() };
         // A worker that died while idle fails the write; start a fresh one once and retry.
         let mut sent = false;
@@ -222,12 +233,12 @@ impl Slot {
                 match Worker::spawn(&self.cfg) {
                     Ok(w) => self.worker = Some(w),
                     Err(e) => {
-                        return pipeline::failed_result(
+                        return Some(pipeline::failed_result(
                             shown,
                             sha,
                             bytes,
                             format!("cannot start a worker process ({}): {e}; try --in-process", self.cfg.exe.display()),
-                        );
+                        ));
                     }
                 }
             }
@@ -242,10 +253,24 @@ impl Slot {
             self.restarts += 1;
         }
         if !sent {
-            return pipeline::failed_result(shown, sha, bytes, "cannot send the file to a worker process (it exits at once; run `nianbao worker` by hand to see why)".into());
+            return Some(pipeline::failed_result(shown, sha, bytes, "cannot send the file to a worker process (it exits at once; run `nianbao worker` by hand to see why)".into()));
         }
         let w = self.worker.as_mut().expect("worker present");
-        match w.replies.recv_timeout(self.cfg.timeout) {
+        let deadline = std::time::Instant::now() + timeout;
+        let reply = loop {
+            if stop() {
+                if let Some(w) = self.worker.take() {
+                    w.finish(true);
+                }
+                return None;
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match w.replies.recv_timeout(left.min(STOP_POLL)) {
+                Err(RecvTimeoutError::Timeout) if !left.is_zero() => continue,
+                r => break r,
+            }
+        };
+        Some(match reply {
             Ok(Ok(line)) => match serde_json::from_str::<ReportResult>(&line) {
                 Ok(r) => r,
                 Err(e) => {
@@ -259,8 +284,12 @@ impl Slot {
                 let w = self.worker.take().expect("worker present");
                 let (status, tail) = w.finish(false);
                 self.restarts += 1;
-                let reason = death_reason(status, &tail, self.cfg.max_memory_mb);
-                tracing::warn!(file = shown, reason = %reason, "worker died; starting a new one");
+                if stop() {
+                    return None;
+                }
+                let reason = death_reason(status, &tail, self.cfg.setup.knobs.max_memory_mb);
+                // The file's failure is logged (WARN) with this reason by the run; this is the restart.
+                tracing::info!(file = shown, reason = %reason, "worker died; starting a new one");
                 pipeline::failed_result(shown, sha, bytes, reason)
             }
             Err(RecvTimeoutError::Timeout) => {
@@ -268,15 +297,19 @@ impl Slot {
                 w.finish(true);
                 self.restarts += 1;
                 let reason = format!(
-                    "timed out after {} s (the worker was stopped; raise --timeout if the file is genuine but slow)",
-                    self.cfg.timeout.as_secs_f64()
+                    "timed out after {} s (the worker was stopped; {} if the file is genuine but slow)",
+                    timeout.as_secs_f64(),
+                    Knob::Timeout.advice()
                 );
-                tracing::warn!(file = shown, "{reason}");
+                tracing::info!(file = shown, "worker stopped after the timeout; starting a new one");
                 pipeline::failed_result(shown, sha, bytes, reason)
             }
-        }
+        })
     }
 }
+
+/// How often a busy slot looks at its stop condition.
+const STOP_POLL: Duration = Duration::from_millis(100);
 
 /// stderr lines that explain a worker's death.
 const KEY_LINES: &[&str] = &["memory allocation of", "out of memory", "Cannot allocate memory", "overflowed its stack", "fatal runtime error", "panicked at"];
@@ -286,8 +319,9 @@ pub fn death_reason(status: Option<ExitStatus>, tail: &[String], max_memory_mb: 
     let text = tail.join("\n");
     if text.contains("memory allocation of") || text.contains("out of memory") || text.contains("Cannot allocate memory") {
         return format!(
-            "worker crashed: ran out of memory (limit {} per worker; raise --max-memory if the file is genuine)",
-            if max_memory_mb > 0 { format!("{max_memory_mb} MiB") } else { "none".into() }
+            "worker crashed: ran out of memory (limit {} per worker; {} if the file is genuine)",
+            if max_memory_mb > 0 { format!("{max_memory_mb} MiB") } else { "none".into() },
+            Knob::MaxMemory.advice()
         );
     }
     if text.contains("overflowed its stack") {
@@ -321,20 +355,3 @@ pub fn death_reason(status: Option<ExitStatus>, tail: &[String], max_memory_mb: 
     }
 }
 
-/// The arguments a worker needs to reproduce this process's settings.
-pub fn worker_args(no_ocr: bool, no_repair: bool, ocr_text: crate::ocr::PageText, limits: &crate::limits::Limits) -> Vec<OsString> {
-    let mut a: Vec<OsString> = Vec::new();
-    if no_ocr {
-        a.push("--no-ocr".into());
-    }
-    if no_repair {
-        a.push("--no-repair".into());
-    }
-    a.push("--ocr-text".into());
-    a.push(ocr_text.as_str().into());
-    a.push(OsStr::new("--max-stream-mb").into());
-    a.push((limits.max_stream_bytes >> 20).to_string().into());
-    a.push(OsStr::new("--max-image-mpx").into());
-    a.push((limits.max_image_pixels / 1_000_000).to_string().into());
-    a
-}
