@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Install the system packages nianbao needs on Debian/Ubuntu. Idempotent: installs only what is missing.
 #   scripts/setup.sh          build + runtime packages (tesseract, chi_sim, libclang for bindgen)
-#   scripts/setup.sh --dev    also the tools the benchmarks and fixture scripts use (poppler-utils, qpdf, img2pdf)
+#   scripts/setup.sh --dev    also the tools the benchmarks, fixture scripts and the review browser test use (poppler-utils, qpdf, img2pdf, chromium)
 set -euo pipefail
 pkgs=(build-essential pkg-config clang libclang-dev libtesseract-dev libleptonica-dev
       tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng)
 if [[ "${1:-}" == "--dev" ]]; then
-  pkgs+=(poppler-utils qpdf img2pdf time)
+  pkgs+=(poppler-utils qpdf img2pdf time chromium)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -9,6 +9,7 @@
 //! OUT/.nianbao/results/<sha256>.json   one result per distinct content, written atomically
 //! OUT/.nianbao/manifest.json       the inputs of the last finished run (read by `merge`)
 //! OUT/.nianbao/lock                flock held while a run writes (a second run into OUT exits with 2)
+//! OUT/corrections.csv              a person's decisions (`corrections`, `nianbao review`): read, never written, by runs
 //! ```
 //!
 //! A run: expand the inputs, hash them (a hash is reused while a file's size and mtime are
@@ -146,6 +147,9 @@ pub struct Summary {
     pub cells: u64,
     pub checks_failed: u64,
     pub worker_restarts: u64,
+    /// Decisions of OUT/corrections.csv applied, and not applied (their report changed).
+    pub corrections_applied: usize,
+    pub corrections_unapplied: usize,
     pub seconds: f64,
     /// True when SIGINT or SIGTERM stopped the run (the CSVs hold the files that finished).
     pub interrupted: bool,
@@ -811,6 +815,7 @@ pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool, 
         canon_rows.insert(e.sha256.clone(), stored.result.report);
     }
     let mut sum = Summary { pipeline_version: PIPELINE_VERSION.into(), out: out.display().to_string(), files: entries.len(), ..Default::default() };
+    let mut fixes = crate::corrections::Session::load(out, entries.iter().map(|e| (e.source_file.as_str(), e.sha256.as_str())));
     for e in entries {
         let row = if let Some(first) = &e.duplicate_of {
             let Some(c) = canon_rows.get(&e.sha256) else { bail!("internal error: duplicate {} before {}", e.source_file, first) };
@@ -839,6 +844,7 @@ pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool, 
                 c.source_file.clone_from(&e.source_file);
             }
             r.report.source_file.clone_from(&e.source_file);
+            fixes.apply(&mut r);
             ensure_report_files(out, &r, excel, rewrite_files)?;
             for c in &r.cells {
                 cells.put(c)?;
@@ -887,6 +893,7 @@ pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool, 
     if let Some(b) = book {
         b.save(&out.join("nianbao.xlsx"))?;
     }
+    (sum.corrections_applied, sum.corrections_unapplied) = fixes.finish();
     Ok(sum)
 }
 

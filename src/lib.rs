@@ -7,6 +7,7 @@
 //!
 //! `pipeline` runs one file through all of them; `inputs` expands the command line.
 pub mod checks;
+pub mod corrections;
 pub mod inputs;
 pub mod inspect;
 pub mod limits;
@@ -23,6 +24,7 @@ pub mod pipeline;
 pub mod plaintext;
 pub mod produce;
 pub mod repair;
+pub mod review;
 pub mod schema;
 pub mod table;
 pub mod template;

@@ -135,6 +135,19 @@ enum Cmd {
         #[arg(long)]
         no_repair: bool,
     },
+    /// Confirm or correct the values in doubt: writes OUT/review/index.html (crops of each
+    /// flagged cell); the decisions go into OUT/corrections.csv, which every later convert applies.
+    #[command(after_help = "Without --serve, the page's \"Download corrections.csv\" saves the file to put into OUT/.  With --serve, the page is served on 127.0.0.1 only and \"Save\" writes OUT/corrections.csv.\n\nExit status: 0 written (or served until Ctrl-C), 2 OUT holds no conversion or cannot be written.")]
+    Review {
+        /// The output folder of `nianbao convert`.
+        out: PathBuf,
+        /// Serve the page on http://127.0.0.1:PORT/ and save decisions directly.
+        #[arg(long)]
+        serve: bool,
+        /// Port for --serve (0: any free port; the URL is printed on stdout).
+        #[arg(long, default_value_t = 8765)]
+        port: u16,
+    },
     /// Internal: serve conversions to a supervising `nianbao convert` over stdin/stdout.
     #[command(hide = true)]
     Worker {
@@ -232,6 +245,7 @@ fn run(cli: Cli) -> Result<i32> {
                 }
             }
         }
+        Cmd::Review { out, serve, port } => nianbao::review::review(&out, serve, port),
         Cmd::Worker { setup } => {
             nianbao::worker::serve(&setup)?;
             Ok(0)

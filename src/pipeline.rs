@@ -470,7 +470,8 @@ fn cell_row(rid: &str, shown: &str, c: &MappedCell) -> CellRow {
     }
 }
 
-fn check_row(rid: &str, shown: &str, c: &Check) -> CheckRow {
+/// A check as checks.csv prints it.
+pub fn check_row(rid: &str, shown: &str, c: &Check) -> CheckRow {
     CheckRow {
         report_id: rid.into(),
         source_file: shown.into(),

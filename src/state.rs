@@ -87,6 +87,13 @@ impl State {
         Ok(out)
     }
 
+    /// The (canonical) paths last seen with this content hash.
+    pub fn paths_of(&self, sha: &str) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare("SELECT path FROM hashes WHERE sha256=?1 ORDER BY path")?;
+        let rows = st.query_map(params![sha], |r| r.get(0))?;
+        Ok(rows.collect::<Result<Vec<String>, _>>()?)
+    }
+
     pub fn known(&self, sha: &str) -> Result<Option<Known>> {
         Ok(self
             .conn

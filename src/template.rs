@@ -101,6 +101,17 @@ impl Method {
             _ => Method::Lattice,
         }
     }
+    /// The method as cells.csv spells it (`as_str`); an unknown spelling is `Lattice`.
+    pub fn parse(s: &str) -> Method {
+        match s {
+            "stream" => Method::Stream,
+            "markup" => Method::Markup,
+            "derived" => Method::Derived,
+            "inferred" => Method::Inferred,
+            "missing" => Method::Missing,
+            _ => Method::Lattice,
+        }
+    }
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Lattice => "lattice",
