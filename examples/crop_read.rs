@@ -12,7 +12,15 @@ use nianbao::ocr::{OcrEngine, ReadMode, TesseractConfig, TesseractEngine};
 /// The crop `r`, trimmed to its ink (pixels darker than halfway between the darkest and white),
 /// on white paper with a margin of `mv` ink heights above/below and `mh` left/right, gray
 /// values stretched (`stretch`) or thresholded (`binary`), scaled so the ink is `target` px tall.
-fn prepared(src: &Pix, r: Rect, target: f32, mv: f32, mh: f32, stretch: bool, binary: bool) -> Result<(Pix, f32)> {
+fn prepared(
+    src: &Pix,
+    r: Rect,
+    target: f32,
+    mv: f32,
+    mh: f32,
+    stretch: bool,
+    binary: bool,
+) -> Result<(Pix, f32)> {
     let crop = src.clip(r)?;
     let mut bytes = crop.gray_bytes()?;
     let (w, h) = (r.w as usize, r.h as usize);
@@ -22,11 +30,19 @@ fn prepared(src: &Pix, r: Rect, target: f32, mv: f32, mh: f32, stretch: bool, bi
     for y in 0..h {
         for x in 0..w {
             if (bytes[y * w + x] as i32) < t {
-                x0 = x0.min(x); x1 = x1.max(x + 1); y0 = y0.min(y); y1 = y1.max(y + 1);
+                x0 = x0.min(x);
+                x1 = x1.max(x + 1);
+                y0 = y0.min(y);
+                y1 = y1.max(y + 1);
             }
         }
     }
-    if x1 <= x0 { x0 = 0; y0 = 0; x1 = w; y1 = h; }
+    if x1 <= x0 {
+        x0 = 0;
+        y0 = 0;
+        x1 = w;
+        y1 = h;
+    }
     if stretch && 255 - lo > 10 {
         for b in &mut bytes {
             *b = (((*b as i32 - lo) * 255) / (255 - lo)).clamp(0, 255) as u8;
@@ -44,7 +60,11 @@ fn prepared(src: &Pix, r: Rect, target: f32, mv: f32, mh: f32, stretch: bool, bi
     let mut img = Pix::create(iw + 2 * mx, ih + 2 * my, 8)?;
     img.fill_rect(Rect::new(0, 0, iw + 2 * mx, ih + 2 * my), 255)?;
     img.blit(mx, my, &crop, Rect::new(x0 as i32, y0 as i32, iw, ih))?;
-    let f = if target > 0.0 { (target / ink_h).clamp(1.0, 8.0) } else { 1.0 };
+    let f = if target > 0.0 {
+        (target / ink_h).clamp(1.0, 8.0)
+    } else {
+        1.0
+    };
     Ok((if f > 1.05 { img.scale(f)? } else { img }, f))
 }
 
@@ -57,31 +77,63 @@ fn main() -> Result<()> {
         // name: <reading name>.png-X-Y-W-H-DPI.png
         let stem = path.trim_end_matches(".png");
         let parts: Vec<&str> = stem.rsplitn(6, '-').collect();
-        let num = |i: usize| parts.get(i).and_then(|s| s.parse::<f32>().ok()).unwrap_or(0.0);
-        let (dpi, h, w, y, x) = (num(0), num(1) as i32, num(2) as i32, num(3) as i32, num(4) as i32);
+        let num = |i: usize| {
+            parts
+                .get(i)
+                .and_then(|s| s.parse::<f32>().ok())
+                .unwrap_or(0.0)
+        };
+        let (dpi, h, w, y, x) = (
+            num(0),
+            num(1) as i32,
+            num(2) as i32,
+            num(3) as i32,
+            num(4) as i32,
+        );
         let r = Rect::new(x, y, w, h);
-        let mut line = format!("{:<40}", parts.get(5).map(|s| s.rsplit('/').next().unwrap_or(s)).unwrap_or(&""));
+        let mut line = format!(
+            "{:<40}",
+            parts
+                .get(5)
+                .map(|s| s.rsplit('/').next().unwrap_or(s))
+                .unwrap_or(&"")
+        );
         // as the producer reads it alone: the region of the page
         engine.set_image(&pix, dpi as u32)?;
         let ws = engine.read(r, ReadMode::Numeric)?;
-        let t: String = ws.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+        let t: String = ws
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         let c = ws.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
         line.push_str(&format!(" alone={t:>5}/{:02}", (c * 100.0) as i32));
-        for (name, target, mv, mh, stretch, binary, mode) in [
-            ("s32m", 32.0, 0.6, 1.0, true, false, ReadMode::Numeric),
-        ] {
+        for (name, target, mv, mh, stretch, binary, mode) in
+            [("s32m", 32.0, 0.6, 1.0, true, false, ReadMode::Numeric)]
+        {
             let (img, f) = prepared(&pix, r, target, mv, mh, stretch, binary)?;
             if let Some(dir) = std::env::var_os("CROP_SAVE") {
-                std::fs::write(std::path::Path::new(&dir).join(format!("prep-{name}.png")), img.to_png()?)?;
+                std::fs::write(
+                    std::path::Path::new(&dir).join(format!("prep-{name}.png")),
+                    img.to_png()?,
+                )?;
             }
             engine.set_image(&img, (dpi * f).round() as u32)?;
             let ws = engine.read(Rect::new(0, 0, img.width(), img.height()), mode)?;
-            let t: String = ws.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+            let t: String = ws
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
             let c = ws.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
             line.push_str(&format!(" {name}={t:>5}/{:02}", (c * 100.0) as i32));
         }
         let l = nianbao::ocr::shape::loops(&pix, r)?;
-        line.push_str(&format!(" shape={:?} {:?}", l.as_ref().and_then(nianbao::ocr::shape::loop_digit), l));
+        line.push_str(&format!(
+            " shape={:?} {:?}",
+            l.as_ref().and_then(nianbao::ocr::shape::loop_digit),
+            l
+        ));
         println!("{line}");
     }
     Ok(())

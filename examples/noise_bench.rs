@@ -30,12 +30,27 @@ impl Rng {
 }
 
 const LOOK: &[(char, char)] = &[('0', 'O'), ('1', 'l'), ('5', 'S'), ('8', 'B'), ('2', 'Z')];
-const SWAP: &[(char, char)] = &[('3', '8'), ('8', '3'), ('1', '7'), ('7', '1'), ('5', '6'), ('6', '5'), ('0', '8'), ('8', '0')];
+const SWAP: &[(char, char)] = &[
+    ('3', '8'),
+    ('8', '3'),
+    ('1', '7'),
+    ('7', '1'),
+    ('5', '6'),
+    ('6', '5'),
+    ('0', '8'),
+    ('8', '0'),
+];
 
 fn degrade(p: &mut Page, rng: &mut Rng, log: &mut [usize; 4], flat: bool, rate: f64) {
     let n = p.words.len();
     // OCR's confidence of a misread word: low, or (flat) like any other word
-    let low = |rng: &mut Rng, c: f32| if flat { 0.7 + 0.29 * rng.next() as f32 } else { c };
+    let low = |rng: &mut Rng, c: f32| {
+        if flat {
+            0.7 + 0.29 * rng.next() as f32
+        } else {
+            c
+        }
+    };
     for i in 0..n {
         let w = &mut p.words[i];
         w.confidence = 0.7 + 0.29 * rng.next() as f32;
@@ -66,10 +81,16 @@ fn degrade(p: &mut Page, rng: &mut Rng, log: &mut [usize; 4], flat: bool, rate: 
         } else if !digits && rng.next() < 0.05 * rate {
             // one confusable character in a label or text
             let cs: Vec<char> = w.text.chars().collect();
-            let spots: Vec<usize> = (0..cs.len()).filter(|&k| CONFUSABLE.iter().any(|g| g.contains(cs[k]))).collect();
+            let spots: Vec<usize> = (0..cs.len())
+                .filter(|&k| CONFUSABLE.iter().any(|g| g.contains(cs[k])))
+                .collect();
             if !spots.is_empty() {
                 let k = rng.pick(&spots);
-                let g: Vec<char> = CONFUSABLE.iter().find(|g| g.contains(cs[k])).map(|g| g.chars().filter(|&c| c != cs[k]).collect()).unwrap_or_default();
+                let g: Vec<char> = CONFUSABLE
+                    .iter()
+                    .find(|g| g.contains(cs[k]))
+                    .map(|g| g.chars().filter(|&c| c != cs[k]).collect())
+                    .unwrap_or_default();
                 if !g.is_empty() {
                     let mut v = cs.clone();
                     v[k] = rng.pick(&g);
@@ -83,24 +104,58 @@ fn degrade(p: &mut Page, rng: &mut Rng, log: &mut [usize; 4], flat: bool, rate: 
     // missing rulings: cut the vertical ruling right of some numbers over their row
     for i in 0..n {
         let w = p.words[i].clone();
-        if w.text.is_empty() || !w.text.chars().all(|c| c.is_ascii_digit()) || rng.next() >= 0.03 * rate {
+        if w.text.is_empty()
+            || !w.text.chars().all(|c| c.is_ascii_digit())
+            || rng.next() >= 0.03 * rate
+        {
             continue;
         }
         let (cy, x) = (w.bbox.cy(), w.bbox.x1);
-        let hs: Vec<f32> = p.rulings.iter().filter(|s| (s.y1 - s.y0).abs() < 1.0 && s.x0.min(s.x1) <= x && s.x0.max(s.x1) >= x).map(|s| s.y0).collect();
-        let (Some(top), Some(bot)) = (hs.iter().copied().filter(|&y| y < cy).reduce(f32::max), hs.iter().copied().filter(|&y| y > cy).reduce(f32::min)) else {
+        let hs: Vec<f32> = p
+            .rulings
+            .iter()
+            .filter(|s| (s.y1 - s.y0).abs() < 1.0 && s.x0.min(s.x1) <= x && s.x0.max(s.x1) >= x)
+            .map(|s| s.y0)
+            .collect();
+        let (Some(top), Some(bot)) = (
+            hs.iter().copied().filter(|&y| y < cy).reduce(f32::max),
+            hs.iter().copied().filter(|&y| y > cy).reduce(f32::min),
+        ) else {
             continue;
         };
-        let Some(vi) = p.rulings.iter().enumerate().filter(|(_, s)| (s.x1 - s.x0).abs() < 1.0 && s.x0 > x && s.x0 - x < 40.0 && s.y0.min(s.y1) < cy && s.y0.max(s.y1) > cy).min_by(|a, b| a.1.x0.total_cmp(&b.1.x0)).map(|(k, _)| k) else {
+        let Some(vi) = p
+            .rulings
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                (s.x1 - s.x0).abs() < 1.0
+                    && s.x0 > x
+                    && s.x0 - x < 40.0
+                    && s.y0.min(s.y1) < cy
+                    && s.y0.max(s.y1) > cy
+            })
+            .min_by(|a, b| a.1.x0.total_cmp(&b.1.x0))
+            .map(|(k, _)| k)
+        else {
             continue;
         };
         let s = p.rulings.remove(vi);
         let (y0, y1) = (s.y0.min(s.y1), s.y0.max(s.y1));
         if top - 0.5 > y0 {
-            p.rulings.push(nianbao::model::Segment { x0: s.x0, y0, x1: s.x0, y1: top - 0.5 });
+            p.rulings.push(nianbao::model::Segment {
+                x0: s.x0,
+                y0,
+                x1: s.x0,
+                y1: top - 0.5,
+            });
         }
         if bot + 0.5 < y1 {
-            p.rulings.push(nianbao::model::Segment { x0: s.x0, y0: bot + 0.5, x1: s.x0, y1 });
+            p.rulings.push(nianbao::model::Segment {
+                x0: s.x0,
+                y0: bot + 0.5,
+                x1: s.x0,
+                y1,
+            });
         }
         log[3] += 1;
     }
@@ -114,22 +169,44 @@ fn main() -> anyhow::Result<()> {
     let out = Path::new(&args[1]);
     let seed: u64 = args[2].parse()?;
     let flat = std::env::var_os("NOISE_FLAT").is_some();
-    let rate: f64 = std::env::var("NOISE_RATE").ok().and_then(|v| v.parse().ok()).unwrap_or(1.0);
+    let rate: f64 = std::env::var("NOISE_RATE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1.0);
     let mut results = [Vec::new(), Vec::new()];
     let mut log = [0usize; 4];
     for (fi, f) in args[3..].iter().enumerate() {
         let bytes = std::fs::read(f)?;
         let doc = pdf::load(&bytes)?;
         let mut pages: Vec<Page> = pdf::read_pages(&doc)?.into_iter().map(|p| p.page).collect();
-        let mut rng = Rng(seed.wrapping_mul(0x9E3779B97F4A7C15).wrapping_add(fi as u64 + 1) | 1);
+        let mut rng = Rng(seed
+            .wrapping_mul(0x9E3779B97F4A7C15)
+            .wrapping_add(fi as u64 + 1)
+            | 1);
         for p in &mut pages {
             degrade(p, &mut rng, &mut log, flat, rate);
         }
-        let shown = Path::new(f).file_name().and_then(|n| n.to_str()).unwrap_or(f).to_string();
+        let shown = Path::new(f)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or(f)
+            .to_string();
         let sha = pipeline::sha256_hex(&bytes);
         for (k, mode) in [Mode::On, Mode::Off].into_iter().enumerate() {
-            let opts = Options { ocr: None, tolerances: Tolerances::default(), repair: mode };
-            results[k].push(pipeline::convert_pages(pages.clone(), vec![], &sha, bytes.len() as u64, &shown, false, &opts));
+            let opts = Options {
+                ocr: None,
+                tolerances: Tolerances::default(),
+                repair: mode,
+            };
+            results[k].push(pipeline::convert_pages(
+                pages.clone(),
+                vec![],
+                &sha,
+                bytes.len() as u64,
+                &shown,
+                false,
+                &opts,
+            ));
         }
     }
     for (k, name) in ["repair", "no-repair"].into_iter().enumerate() {
@@ -138,6 +215,9 @@ fn main() -> anyhow::Result<()> {
             output::write_report_files(&out.join(name), r, false)?;
         }
     }
-    eprintln!("noise: {} look-alike letters, {} swapped digits, {} label/text characters, {} rulings cut", log[0], log[1], log[2], log[3]);
+    eprintln!(
+        "noise: {} look-alike letters, {} swapped digits, {} label/text characters, {} rulings cut",
+        log[0], log[1], log[2], log[3]
+    );
     Ok(())
 }

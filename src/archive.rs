@@ -182,11 +182,21 @@ fn results_dir(out: &Path) -> PathBuf {
 
 /// Parse `K/N` (0 <= K < N); K is 0-based like Kubernetes' JOB_COMPLETION_INDEX.
 pub fn parse_shard(s: &str) -> Result<(u64, u64), String> {
-    let (k, n) = s.split_once('/').ok_or_else(|| format!("--shard wants K/N (e.g. 0/3), got {s:?}"))?;
-    let k: u64 = k.trim().parse().map_err(|_| format!("--shard: {k:?} is not a number"))?;
-    let n: u64 = n.trim().parse().map_err(|_| format!("--shard: {n:?} is not a number"))?;
+    let (k, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("--shard wants K/N (e.g. 0/3), got {s:?}"))?;
+    let k: u64 = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("--shard: {k:?} is not a number"))?;
+    let n: u64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("--shard: {n:?} is not a number"))?;
     if n == 0 || k >= n {
-        return Err(format!("--shard K/N needs 0 <= K < N (K is 0-based), got {k}/{n}"));
+        return Err(format!(
+            "--shard K/N needs 0 <= K < N (K is 0-based), got {k}/{n}"
+        ));
     }
     Ok((k, n))
 }
@@ -203,11 +213,20 @@ pub struct Lock(#[allow(dead_code)] std::fs::File);
 pub fn lock(out: &Path) -> Result<Lock> {
     use std::os::fd::AsRawFd;
     let p = state_dir(out).join("lock");
-    let f = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&p).with_context(|| format!("cannot open {}", p.display()))?;
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&p)
+        .with_context(|| format!("cannot open {}", p.display()))?;
     // SAFETY: flock on a valid fd we own.
     let r = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
     if r != 0 {
-        bail!("another nianbao run is writing to {} (its lock {} is held); wait for it to finish or use another --out", out.display(), p.display());
+        bail!(
+            "another nianbao run is writing to {} (its lock {} is held); wait for it to finish or use another --out",
+            out.display(),
+            p.display()
+        );
     }
     Ok(Lock(f))
 }
@@ -215,7 +234,9 @@ pub fn lock(out: &Path) -> Result<Lock> {
 /// Remove temporary files a killed run left behind (`.name.tmp-*`).
 fn clean_tmp(dirs: &[PathBuf]) {
     for d in dirs {
-        let Ok(rd) = std::fs::read_dir(d) else { continue };
+        let Ok(rd) = std::fs::read_dir(d) else {
+            continue;
+        };
         for e in rd.flatten() {
             let n = e.file_name();
             let n = n.to_string_lossy();
@@ -253,7 +274,13 @@ struct Input {
 
 /// Hash the inputs, reusing cached hashes for unchanged files, and note when each path was
 /// first seen (`run_id` for new paths).
-fn hash_inputs(files: Vec<crate::inputs::Input>, state: &mut State, force: bool, jobs: usize, run_id: i64) -> Result<Vec<Input>> {
+fn hash_inputs(
+    files: Vec<crate::inputs::Input>,
+    state: &mut State,
+    force: bool,
+    jobs: usize,
+    run_id: i64,
+) -> Result<Vec<Input>> {
     use rayon::prelude::*;
     struct Pre {
         input: crate::inputs::Input,
@@ -263,26 +290,67 @@ fn hash_inputs(files: Vec<crate::inputs::Input>, state: &mut State, force: bool,
         cached: Option<String>,
         meta_err: Option<String>,
     }
-    let keys: Vec<String> = files.iter().map(|i| std::fs::canonicalize(&i.path).unwrap_or_else(|_| i.path.clone()).to_string_lossy().into_owned()).collect();
+    let keys: Vec<String> = files
+        .iter()
+        .map(|i| {
+            std::fs::canonicalize(&i.path)
+                .unwrap_or_else(|_| i.path.clone())
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
     // before record_hashes: a path hashed by an older run counts as seen before this one
     let first_seen = state.first_seen(&keys, run_id)?;
     let mut pre = Vec::with_capacity(files.len());
     for (input, key) in files.into_iter().zip(keys) {
         if let Some(crate::inputs::Verdict::Unreadable(why)) = &input.verdict {
             let why = why.clone();
-            pre.push(Pre { input, key, size: 0, mtime: 0, cached: None, meta_err: Some(why) });
+            pre.push(Pre {
+                input,
+                key,
+                size: 0,
+                mtime: 0,
+                cached: None,
+                meta_err: Some(why),
+            });
             continue;
         }
         match std::fs::metadata(&input.path) {
             Ok(m) => {
-                let mtime = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos() as i64).unwrap_or(0);
-                let cached = if force { None } else { state.cached_hash(&key, m.len(), mtime)? };
-                pre.push(Pre { input, key, size: m.len(), mtime, cached, meta_err: None });
+                let mtime = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map(|d| d.as_nanos() as i64)
+                    .unwrap_or(0);
+                let cached = if force {
+                    None
+                } else {
+                    state.cached_hash(&key, m.len(), mtime)?
+                };
+                pre.push(Pre {
+                    input,
+                    key,
+                    size: m.len(),
+                    mtime,
+                    cached,
+                    meta_err: None,
+                });
             }
-            Err(e) => pre.push(Pre { input, key, size: 0, mtime: 0, cached: None, meta_err: Some(format!("cannot read the file: {e}")) }),
+            Err(e) => pre.push(Pre {
+                input,
+                key,
+                size: 0,
+                mtime: 0,
+                cached: None,
+                meta_err: Some(format!("cannot read the file: {e}")),
+            }),
         }
     }
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().context("cannot start hashing threads")?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .context("cannot start hashing threads")?;
     let hashed: Vec<(Pre, Result<String, String>)> = pool.install(|| {
         pre.into_par_iter()
             .map(|p| {
@@ -300,7 +368,14 @@ fn hash_inputs(files: Vec<crate::inputs::Input>, state: &mut State, force: bool,
     let new: Vec<(String, u64, i64, String)> = hashed
         .iter()
         .filter(|(p, r)| p.cached.is_none() && r.is_ok())
-        .map(|(p, r)| (p.key.clone(), p.size, p.mtime, r.clone().unwrap_or_default()))
+        .map(|(p, r)| {
+            (
+                p.key.clone(),
+                p.size,
+                p.mtime,
+                r.clone().unwrap_or_default(),
+            )
+        })
         .collect();
     state.record_hashes(&new)?;
     Ok(hashed
@@ -312,8 +387,24 @@ fn hash_inputs(files: Vec<crate::inputs::Input>, state: &mut State, force: bool,
                 _ => None,
             };
             match r {
-                Ok(sha) => Input { path: p.input.path, shown: p.input.shown, sha, bytes: p.size, read_error: None, skipped, first_seen },
-                Err(e) => Input { path: p.input.path, shown: p.input.shown, sha: String::new(), bytes: 0, read_error: Some(e), skipped: None, first_seen },
+                Ok(sha) => Input {
+                    path: p.input.path,
+                    shown: p.input.shown,
+                    sha,
+                    bytes: p.size,
+                    read_error: None,
+                    skipped,
+                    first_seen,
+                },
+                Err(e) => Input {
+                    path: p.input.path,
+                    shown: p.input.shown,
+                    sha: String::new(),
+                    bytes: 0,
+                    read_error: Some(e),
+                    skipped: None,
+                    first_seen,
+                },
             }
         })
         .collect())
@@ -334,7 +425,8 @@ fn result_key(i: &Input) -> String {
 
 fn read_stored(path: &Path) -> Result<Stored> {
     let data = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    serde_json::from_slice(&data).with_context(|| format!("{} is damaged (delete it to reconvert)", path.display()))
+    serde_json::from_slice(&data)
+        .with_context(|| format!("{} is damaged (delete it to reconvert)", path.display()))
 }
 
 fn write_stored(out: &Path, key: &str, s: &Stored) -> Result<()> {
@@ -352,13 +444,18 @@ fn mark_duplicates(entries: &mut [Entry]) {
     let mut first: HashMap<String, usize> = HashMap::new();
     for (i, e) in entries.iter().enumerate().filter(|(_, e)| e.converted()) {
         match first.get(&e.sha256) {
-            Some(&f) if (entries[f].first_seen, &entries[f].source_file) <= (e.first_seen, &e.source_file) => {}
+            Some(&f)
+                if (entries[f].first_seen, &entries[f].source_file)
+                    <= (e.first_seen, &e.source_file) => {}
             _ => {
                 first.insert(e.sha256.clone(), i);
             }
         }
     }
-    let primaries: HashMap<String, String> = first.into_iter().map(|(sha, i)| (sha, entries[i].source_file.clone())).collect();
+    let primaries: HashMap<String, String> = first
+        .into_iter()
+        .map(|(sha, i)| (sha, entries[i].source_file.clone()))
+        .collect();
     for e in entries.iter_mut() {
         e.duplicate_of = None;
         if let Some(p) = primaries.get(&e.sha256).filter(|_| e.converted())
@@ -382,7 +479,14 @@ pub fn convert(args: ConvertArgs) -> Result<i32> {
 
 /// On a fatal error, still write the summary (exit_code 2, `error`) and the "run finished" log
 /// line, so a scheduler never reads a stale summary; the error itself is printed by the caller.
-fn fatal_summary(r: Result<i32>, command: &str, out: &Path, shard: Option<String>, start: Instant, summary_json: Option<&Path>) -> Result<i32> {
+fn fatal_summary(
+    r: Result<i32>,
+    command: &str,
+    out: &Path,
+    shard: Option<String>,
+    start: Instant,
+    summary_json: Option<&Path>,
+) -> Result<i32> {
     let e = match r {
         Ok(code) => return Ok(code),
         Err(e) => e,
@@ -406,7 +510,9 @@ fn fatal_summary(r: Result<i32>, command: &str, out: &Path, shard: Option<String
 fn convert_run(args: ConvertArgs, start: Instant) -> Result<i32> {
     // From here on a signal stops the run in order (hashing the inputs still runs to its end).
     if let Err(e) = crate::signals::install() {
-        tracing::warn!("cannot catch SIGINT/SIGTERM ({e}); an interrupted run will write no summary");
+        tracing::warn!(
+            "cannot catch SIGINT/SIGTERM ({e}); an interrupted run will write no summary"
+        );
     }
     let version = args.settings.version();
     let version = version.as_str();
@@ -416,12 +522,21 @@ fn convert_run(args: ConvertArgs, start: Instant) -> Result<i32> {
         crate::logging::user_warning(w);
     }
     if found.files.is_empty() {
-        bail!("no convertible or report-like files (.pdf .png .jpg .jpeg .tif .tiff; .txt by name) under the given inputs");
+        bail!(
+            "no convertible or report-like files (.pdf .png .jpg .jpeg .tif .tiff; .txt by name) under the given inputs"
+        );
     }
     let out = &args.out;
-    std::fs::create_dir_all(results_dir(out)).with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    std::fs::create_dir_all(results_dir(out))
+        .with_context(|| format!("cannot create the output folder {}", out.display()))?;
     let _lock = lock(out)?;
-    clean_tmp(&[out.clone(), state_dir(out), results_dir(out), out.join("tables"), out.join("text")]);
+    clean_tmp(&[
+        out.clone(),
+        state_dir(out),
+        results_dir(out),
+        out.join("tables"),
+        out.join("text"),
+    ]);
     let mut state = State::open(&state_dir(out).join("state.sqlite"))?;
     let shard_s = args.shard.map(|(k, n)| format!("{k}/{n}"));
     let run_id = state.begin_run(version, shard_s.as_deref().unwrap_or(""))?;
@@ -434,7 +549,13 @@ fn convert_run(args: ConvertArgs, start: Instant) -> Result<i32> {
     inputs.sort_by(|a, b| a.shown.cmp(&b.shown));
     let mut entries: Vec<Entry> = inputs
         .iter()
-        .map(|i| Entry { source_file: i.shown.clone(), sha256: i.sha.clone(), key: result_key(i), duplicate_of: None, first_seen: i.first_seen })
+        .map(|i| Entry {
+            source_file: i.shown.clone(),
+            sha256: i.sha.clone(),
+            key: result_key(i),
+            duplicate_of: None,
+            first_seen: i.first_seen,
+        })
         .collect();
     mark_duplicates(&mut entries);
 
@@ -450,14 +571,32 @@ fn convert_run(args: ConvertArgs, start: Instant) -> Result<i32> {
         if let Some(err) = &i.read_error {
             let r = pipeline::failed_result(&i.shown, "", 0, err.clone());
             tracing::warn!(file = %e.source_file, error = %r.report.error, "file failed");
-            write_stored(out, &e.key, &Stored { pipeline_version: version.into(), sha256: String::new(), result: r, knobs: None })?;
+            write_stored(
+                out,
+                &e.key,
+                &Stored {
+                    pipeline_version: version.into(),
+                    sha256: String::new(),
+                    result: r,
+                    knobs: None,
+                },
+            )?;
             done[idx] = true;
             failed_new.insert(idx);
             continue;
         }
         if let Some(why) = &i.skipped {
             let r = pipeline::skipped_result(&i.shown, &i.sha, i.bytes, why.clone());
-            write_stored(out, &e.key, &Stored { pipeline_version: version.into(), sha256: i.sha.clone(), result: r, knobs: None })?;
+            write_stored(
+                out,
+                &e.key,
+                &Stored {
+                    pipeline_version: version.into(),
+                    sha256: i.sha.clone(),
+                    result: r,
+                    knobs: None,
+                },
+            )?;
             done[idx] = true;
             continue;
         }
@@ -473,14 +612,30 @@ fn convert_run(args: ConvertArgs, start: Instant) -> Result<i32> {
     let pages_done = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let bar = progress_bar(tasks.len() as u64, args.quiet, pages_done.clone());
     // The file each job slot is converting (None: idle or done).
-    let inflight: std::sync::Mutex<Vec<Option<usize>>> = std::sync::Mutex::new(vec![None; args.jobs.max(1)]);
-    let show = |inflight: &[Option<usize>]| bar.set_message(progress_message(reused, inflight.iter().flatten().map(|&i| entries[i].source_file.as_str())));
+    let inflight: std::sync::Mutex<Vec<Option<usize>>> =
+        std::sync::Mutex::new(vec![None; args.jobs.max(1)]);
+    let show = |inflight: &[Option<usize>]| {
+        bar.set_message(progress_message(
+            reused,
+            inflight
+                .iter()
+                .flatten()
+                .map(|&i| entries[i].source_file.as_str()),
+        ))
+    };
     show(&[]);
     let exec = if args.in_process {
         Exec::InProcess(args.settings.clone())
     } else {
-        let exe = std::env::current_exe().context("cannot find the nianbao executable to start workers; use --in-process")?;
-        Exec::Workers(Arc::new(worker::Config { exe, setup: WorkerSetup { settings: args.settings.clone(), knobs: args.knobs } }))
+        let exe = std::env::current_exe()
+            .context("cannot find the nianbao executable to start workers; use --in-process")?;
+        Exec::Workers(Arc::new(worker::Config {
+            exe,
+            setup: WorkerSetup {
+                settings: args.settings.clone(),
+                knobs: args.knobs,
+            },
+        }))
     };
     let started = |slot: usize, idx: Option<usize>| {
         let mut v = inflight.lock().unwrap_or_else(|e| e.into_inner());
@@ -498,10 +653,22 @@ fn convert_run(args: ConvertArgs, start: Instant) -> Result<i32> {
             tracing::warn!(file = %e.source_file, error = %r.report.error, "file failed");
             failed_new.insert(idx);
         }
-        let stored = Stored { pipeline_version: version.into(), sha256: e.sha256.clone(), result: r, knobs: failed.then_some(args.knobs) };
+        let stored = Stored {
+            pipeline_version: version.into(),
+            sha256: e.sha256.clone(),
+            result: r,
+            knobs: failed.then_some(args.knobs),
+        };
         write_stored(out, &e.key, &stored)?;
         let rep = &stored.result.report;
-        state.record_result(&e.sha256, version, &rep.status, &rep.error, &e.source_file, rep.seconds)?;
+        state.record_result(
+            &e.sha256,
+            version,
+            &rep.status,
+            &rep.error,
+            &e.source_file,
+            rep.seconds,
+        )?;
         done[idx] = true;
         bar.inc(1);
         Ok(())
@@ -512,19 +679,34 @@ fn convert_run(args: ConvertArgs, start: Instant) -> Result<i32> {
 
     // An interrupted run lists only what finished (a duplicate goes with its first name).
     if signal.is_some() {
-        let first: HashMap<&str, usize> = entries.iter().enumerate().filter(|(_, e)| e.duplicate_of.is_none()).map(|(i, e)| (e.source_file.as_str(), i)).collect();
+        let first: HashMap<&str, usize> = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.duplicate_of.is_none())
+            .map(|(i, e)| (e.source_file.as_str(), i))
+            .collect();
         for i in 0..entries.len() {
             if let Some(f) = &entries[i].duplicate_of {
                 done[i] = first.get(f.as_str()).map(|&j| done[j]).unwrap_or(false);
             }
         }
     }
-    let new_failures: HashSet<String> = failed_new.iter().map(|&i| entries[i].source_file.clone()).collect();
-    let entries: Vec<Entry> = entries.into_iter().zip(&done).filter(|(_, d)| signal.is_none() || **d).map(|(e, _)| e).collect();
+    let new_failures: HashSet<String> = failed_new
+        .iter()
+        .map(|&i| entries[i].source_file.clone())
+        .collect();
+    let entries: Vec<Entry> = entries
+        .into_iter()
+        .zip(&done)
+        .filter(|(_, d)| signal.is_none() || **d)
+        .map(|(e, _)| e)
+        .collect();
 
     // Rebuild the top-level outputs from the result files (tables/ and text/ again too when
     // --excel changed since the last run, so that every file has the same BOM setting).
-    let rewrite = read_manifest(out).map(|m| m.excel != args.excel).unwrap_or(false);
+    let rewrite = read_manifest(out)
+        .map(|m| m.excel != args.excel)
+        .unwrap_or(false);
     let mut summary = rebuild(out, &entries, args.excel, rewrite, args.xlsx)?;
     write_manifest(
         out,
@@ -561,7 +743,15 @@ fn convert_run(args: ConvertArgs, start: Instant) -> Result<i32> {
             tasks.len()
         ));
     }
-    state.finish_run(run_id, summary.files, summary.converted, summary.reused, summary.duplicates, summary.failed, summary.exit_code)?;
+    state.finish_run(
+        run_id,
+        summary.files,
+        summary.converted,
+        summary.reused,
+        summary.duplicates,
+        summary.failed,
+        summary.exit_code,
+    )?;
     finish(&summary, out, args.quiet, args.summary_json.as_deref())?;
     Ok(summary.exit_code)
 }
@@ -575,14 +765,26 @@ fn progress_bar(total: u64, quiet: bool, pages: Arc<std::sync::atomic::AtomicU64
         bar.set_draw_target(ProgressDrawTarget::hidden());
         return bar;
     }
-    let style = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files, {rate}, ETA {eta_files} {msg}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .with_key("rate", move |st: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-            let _ = w.write_str(&rate_text(st.pos(), pages.load(Ordering::Relaxed), st.elapsed()));
-        })
-        .with_key("eta_files", |st: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+    let style = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files, {rate}, ETA {eta_files} {msg}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .with_key(
+        "rate",
+        move |st: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = w.write_str(&rate_text(
+                st.pos(),
+                pages.load(Ordering::Relaxed),
+                st.elapsed(),
+            ));
+        },
+    )
+    .with_key(
+        "eta_files",
+        |st: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
             let _ = w.write_str(&eta_text(st.pos(), st.len().unwrap_or(0), st.elapsed()));
-        });
+        },
+    );
     bar.set_style(style);
     bar.enable_steady_tick(Duration::from_millis(250));
     crate::logging::set_progress_bar(Some(bar.clone()));
@@ -592,7 +794,11 @@ fn progress_bar(total: u64, quiet: bool, pages: Arc<std::sync::atomic::AtomicU64
 /// `1.5 files/s, 7.2 pages/s` over the time elapsed.
 fn rate_text(files: u64, pages: u64, elapsed: Duration) -> String {
     let s = elapsed.as_secs_f64().max(1e-3);
-    format!("{:.1} files/s, {:.1} pages/s", files as f64 / s, pages as f64 / s)
+    format!(
+        "{:.1} files/s, {:.1} pages/s",
+        files as f64 / s,
+        pages as f64 / s
+    )
 }
 
 /// Time left at the mean time per file so far (`?` before the first file ends).
@@ -600,8 +806,13 @@ fn eta_text(done: u64, total: u64, elapsed: Duration) -> String {
     if done == 0 {
         return "?".into();
     }
-    let left = (elapsed.as_secs_f64() / done as f64 * total.saturating_sub(done) as f64).round() as u64;
-    if left >= 3600 { format!("{}h{:02}m", left / 3600, left / 60 % 60) } else { format!("{}m{:02}s", left / 60, left % 60) }
+    let left =
+        (elapsed.as_secs_f64() / done as f64 * total.saturating_sub(done) as f64).round() as u64;
+    if left >= 3600 {
+        format!("{}h{:02}m", left / 3600, left / 60 % 60)
+    } else {
+        format!("{}m{:02}s", left / 60, left % 60)
+    }
 }
 
 /// The bar's message: files reused, and the file(s) being converted (the first by name).
@@ -609,7 +820,11 @@ fn progress_message<'a>(reused: usize, mut inflight: impl Iterator<Item = &'a st
     let mut m = format!("| {reused} reused");
     if let Some(first) = inflight.next() {
         let name = first.rsplit('/').next().unwrap_or(first);
-        let name: String = if name.chars().count() > 40 { name.chars().take(39).chain(['…']).collect() } else { name.to_string() };
+        let name: String = if name.chars().count() > 40 {
+            name.chars().take(39).chain(['…']).collect()
+        } else {
+            name.to_string()
+        };
         m.push_str(&format!(" | {name}"));
         let more = inflight.count();
         if more > 0 {
@@ -622,7 +837,14 @@ fn progress_message<'a>(reused: usize, mut inflight: impl Iterator<Item = &'a st
 /// True when a stored result of the current version exists for this entry's content and may be
 /// reused.  A stored failure is reused unless --retry-failed, or the knob its error blames is
 /// more permissive now than when it failed (a longer --timeout, a higher --max-memory ...).
-fn reusable(state: &State, out: &Path, e: &Entry, retry_failed: bool, version: &str, knobs: &Knobs) -> Result<bool> {
+fn reusable(
+    state: &State,
+    out: &Path,
+    e: &Entry,
+    retry_failed: bool,
+    version: &str,
+    knobs: &Knobs,
+) -> Result<bool> {
     let file = results_dir(out).join(format!("{}.json", e.key));
     if !file.exists() {
         return Ok(false);
@@ -644,7 +866,14 @@ fn reusable(state: &State, out: &Path, e: &Entry, retry_failed: bool, version: &
             match read_stored(&file) {
                 Ok(s) if s.pipeline_version == version && s.sha256 == e.sha256 => {
                     let r = &s.result.report;
-                    state.record_result(&e.sha256, version, &r.status, &r.error, &r.source_file, r.seconds)?;
+                    state.record_result(
+                        &e.sha256,
+                        version,
+                        &r.status,
+                        &r.error,
+                        &r.source_file,
+                        r.seconds,
+                    )?;
                     Ok(r.status != "failed" || failed_reusable())
                 }
                 _ => Ok(false),
@@ -655,10 +884,17 @@ fn reusable(state: &State, out: &Path, e: &Entry, retry_failed: bool, version: &
 
 /// A stored failure to retry because the knob it blames was raised since.
 fn retry_for_knobs(s: &Stored, now: &Knobs, file: &str) -> bool {
-    let (Some(then), Some(knob)) = (s.knobs.as_ref(), Knob::blamed_by(&s.result.report.error)) else { return false };
+    let (Some(then), Some(knob)) = (s.knobs.as_ref(), Knob::blamed_by(&s.result.report.error))
+    else {
+        return false;
+    };
     let retry = now.relaxes(then, knob);
     if retry {
-        tracing::info!(file = file, knob = knob.flag(), "retrying a stored failure: the limit that caused it was raised");
+        tracing::info!(
+            file = file,
+            knob = knob.flag(),
+            "retrying a stored failure: the limit that caused it was raised"
+        );
     }
     retry
 }
@@ -711,12 +947,20 @@ fn run_tasks(
                     let i = &inputs[idx];
                     started(slot_no, Some(idx));
                     let r = match (slot.as_mut(), exec) {
-                        (Some(slot), _) => slot.convert_unless(&i.path, &i.shown, &i.sha, i.bytes, halted),
+                        (Some(slot), _) => {
+                            slot.convert_unless(&i.path, &i.shown, &i.sha, i.bytes, halted)
+                        }
                         (None, Exec::InProcess(settings)) => {
-                            let opts = Options { ocr: ocr.as_deref(), tolerances: Default::default(), repair: settings.repair_mode() };
+                            let opts = Options {
+                                ocr: ocr.as_deref(),
+                                tolerances: Default::default(),
+                                repair: settings.repair_mode(),
+                            };
                             Some(pipeline::convert_file(&i.path, &i.shown, &opts))
                         }
-                        (None, Exec::Workers(_)) => unreachable!("a worker slot exists for Exec::Workers"),
+                        (None, Exec::Workers(_)) => {
+                            unreachable!("a worker slot exists for Exec::Workers")
+                        }
                     };
                     let Some(r) = r else { break };
                     if tx.send((idx, r)).is_err() {
@@ -754,16 +998,29 @@ struct CsvOut {
 
 impl CsvOut {
     fn create(path: PathBuf, header: &[&str], excel: bool) -> Result<CsvOut> {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out").to_string();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("out")
+            .to_string();
         let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-        let f = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+        let f = std::fs::File::create(&tmp)
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
         let mut bw = std::io::BufWriter::new(f);
         if excel {
             bw.write_all(BOM)?;
         }
-        let mut w = csv::WriterBuilder::new().has_headers(false).terminator(csv::Terminator::CRLF).from_writer(bw);
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(bw);
         w.write_record(header)?;
-        Ok(CsvOut { path, tmp, w, excel })
+        Ok(CsvOut {
+            path,
+            tmp,
+            w,
+            excel,
+        })
     }
 
     /// One row; with `--excel` every text that a spreadsheet would run as a formula is quoted.
@@ -778,47 +1035,112 @@ impl CsvOut {
 
     fn put_fields<I: IntoIterator<Item = S>, S: AsRef<str>>(&mut self, fields: I) -> Result<()> {
         let excel = self.excel;
-        self.w.write_record(fields.into_iter().map(|f| if excel { output::excel_safe(f.as_ref()).into_owned() } else { f.as_ref().to_string() }))?;
+        self.w.write_record(fields.into_iter().map(|f| {
+            if excel {
+                output::excel_safe(f.as_ref()).into_owned()
+            } else {
+                f.as_ref().to_string()
+            }
+        }))?;
         Ok(())
     }
 
     fn finish(self) -> Result<()> {
-        let bw = self.w.into_inner().map_err(|e| anyhow::anyhow!("cannot write {}: {}", self.tmp.display(), e.error()))?;
-        let f = bw.into_inner().map_err(|e| anyhow::anyhow!("cannot write {}: {}", self.tmp.display(), e.error()))?;
+        let bw = self
+            .w
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {}", self.tmp.display(), e.error()))?;
+        let f = bw
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {}", self.tmp.display(), e.error()))?;
         f.sync_all()?;
         drop(f);
-        std::fs::rename(&self.tmp, &self.path).with_context(|| format!("cannot rename {} to {}", self.tmp.display(), self.path.display()))
+        std::fs::rename(&self.tmp, &self.path).with_context(|| {
+            format!(
+                "cannot rename {} to {}",
+                self.tmp.display(),
+                self.path.display()
+            )
+        })
     }
 }
 
 /// Rebuild reports.csv, cells.csv, checks.csv, repairs.csv (and any missing tables/ and text/
 /// files) from the result files of `entries`, in order.  Streams: memory does not grow with the
 /// number of entries beyond the entries themselves.
-pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool, xlsx: bool) -> Result<Summary> {
+pub fn rebuild(
+    out: &Path,
+    entries: &[Entry],
+    excel: bool,
+    rewrite_files: bool,
+    xlsx: bool,
+) -> Result<Summary> {
     let mut reports = CsvOut::create(out.join("reports.csv"), REPORT_HEADER, excel)?;
     let mut cells = CsvOut::create(out.join("cells.csv"), CELL_HEADER, excel)?;
     let mut checks = CsvOut::create(out.join("checks.csv"), CHECK_HEADER, excel)?;
     let mut repairs = CsvOut::create(out.join("repairs.csv"), REPAIR_HEADER, excel)?;
     // the analysts' files (wide.rs, xlsx.rs)
-    let mut wide_csv = CsvOut::create(out.join("wide.csv"), &crate::wide::header().iter().map(String::as_str).collect::<Vec<_>>(), excel)?;
-    std::fs::create_dir_all(out.join("tables")).with_context(|| format!("cannot create {}", out.join("tables").display()))?;
-    let mut table_index = CsvOut::create(out.join("tables").join("index.csv"), output::TABLE_INDEX_HEADER, excel)?;
+    let mut wide_csv = CsvOut::create(
+        out.join("wide.csv"),
+        &crate::wide::header()
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        excel,
+    )?;
+    std::fs::create_dir_all(out.join("tables"))
+        .with_context(|| format!("cannot create {}", out.join("tables").display()))?;
+    let mut table_index = CsvOut::create(
+        out.join("tables").join("index.csv"),
+        output::TABLE_INDEX_HEADER,
+        excel,
+    )?;
     let labels = crate::wide::labels_rows();
-    output::write_durable(&out.join("wide-labels.csv"), &output::csv_bytes(&labels, &["column", "label", "table", "row", "col"], excel)?)?;
-    let mut book = if xlsx { Some(crate::xlsx::Book::new(&state_dir(out))?) } else { None };
-    let has_dups: HashSet<&str> = entries.iter().filter(|e| e.duplicate_of.is_some()).map(|e| e.sha256.as_str()).collect();
+    output::write_durable(
+        &out.join("wide-labels.csv"),
+        &output::csv_bytes(&labels, &["column", "label", "table", "row", "col"], excel)?,
+    )?;
+    let mut book = if xlsx {
+        Some(crate::xlsx::Book::new(&state_dir(out))?)
+    } else {
+        None
+    };
+    let has_dups: HashSet<&str> = entries
+        .iter()
+        .filter(|e| e.duplicate_of.is_some())
+        .map(|e| e.sha256.as_str())
+        .collect();
     // The primaries' rows first: a duplicate may sort before its primary (the primary is the
     // path seen first, not the first by name).
     let mut canon_rows: HashMap<String, ReportRow> = HashMap::new();
-    for e in entries.iter().filter(|e| e.duplicate_of.is_none() && has_dups.contains(e.sha256.as_str())) {
+    for e in entries
+        .iter()
+        .filter(|e| e.duplicate_of.is_none() && has_dups.contains(e.sha256.as_str()))
+    {
         let stored = read_stored(&results_dir(out).join(format!("{}.json", e.key)))?;
         canon_rows.insert(e.sha256.clone(), stored.result.report);
     }
-    let mut sum = Summary { pipeline_version: PIPELINE_VERSION.into(), out: out.display().to_string(), files: entries.len(), ..Default::default() };
-    let mut fixes = crate::corrections::Session::load(out, entries.iter().map(|e| (e.source_file.as_str(), e.sha256.as_str())));
+    let mut sum = Summary {
+        pipeline_version: PIPELINE_VERSION.into(),
+        out: out.display().to_string(),
+        files: entries.len(),
+        ..Default::default()
+    };
+    let mut fixes = crate::corrections::Session::load(
+        out,
+        entries
+            .iter()
+            .map(|e| (e.source_file.as_str(), e.sha256.as_str())),
+    );
     for e in entries {
         let row = if let Some(first) = &e.duplicate_of {
-            let Some(c) = canon_rows.get(&e.sha256) else { bail!("internal error: duplicate {} before {}", e.source_file, first) };
+            let Some(c) = canon_rows.get(&e.sha256) else {
+                bail!(
+                    "internal error: duplicate {} before {}",
+                    e.source_file,
+                    first
+                )
+            };
             sum.duplicates += 1;
             ReportRow {
                 source_file: e.source_file.clone(),
@@ -856,7 +1178,13 @@ pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool, 
                 repairs.put(c)?;
             }
             let placed = crate::wide::place(&r.cells);
-            wide_csv.put_fields(crate::wide::lead_values(&r.report).into_iter().chain(placed.iter().map(|c| c.map(|c| c.value.clone()).unwrap_or_default())))?;
+            wide_csv.put_fields(
+                crate::wide::lead_values(&r.report).into_iter().chain(
+                    placed
+                        .iter()
+                        .map(|c| c.map(|c| c.value.clone()).unwrap_or_default()),
+                ),
+            )?;
             for row in output::table_index_rows(&r) {
                 table_index.put_fields(row)?;
             }
@@ -870,7 +1198,11 @@ pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool, 
                 _ => {
                     sum.failed += 1;
                     if sum.failures.len() < 1000 {
-                        sum.failures.push(Failure { source_file: e.source_file.clone(), error: r.report.error.clone(), new: false });
+                        sum.failures.push(Failure {
+                            source_file: e.source_file.clone(),
+                            error: r.report.error.clone(),
+                            new: false,
+                        });
                     }
                 }
             }
@@ -880,7 +1212,11 @@ pub fn rebuild(out: &Path, entries: &[Entry], excel: bool, rewrite_files: bool, 
             r.report
         };
         if e.duplicate_of.is_some() {
-            wide_csv.put_fields(crate::wide::lead_values(&row).into_iter().chain(crate::wide::columns().iter().map(|_| String::new())))?;
+            wide_csv.put_fields(
+                crate::wide::lead_values(&row)
+                    .into_iter()
+                    .chain(crate::wide::columns().iter().map(|_| String::new())),
+            )?;
             if let Some(b) = book.as_mut() {
                 b.add_report_only(&row)?;
             }
@@ -908,7 +1244,16 @@ fn ensure_report_files(out: &Path, r: &ReportResult, excel: bool, rewrite: bool)
         return output::write_report_files(out, r, excel);
     }
     let text_ok = r.text.is_empty() || out.join("text").join(format!("{rid}.txt")).exists();
-    let tables_ok = r.tables.iter().enumerate().filter(|(_, g)| !output::is_prose_block(g)).all(|(i, _)| out.join("tables").join(format!("{rid}-{}.csv", i + 1)).exists());
+    let tables_ok = r
+        .tables
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| !output::is_prose_block(g))
+        .all(|(i, _)| {
+            out.join("tables")
+                .join(format!("{rid}-{}.csv", i + 1))
+                .exists()
+        });
     if text_ok && tables_ok {
         return Ok(());
     }
@@ -920,7 +1265,10 @@ fn read_manifest(out: &Path) -> Option<Manifest> {
 }
 
 fn write_manifest(out: &Path, m: &Manifest) -> Result<()> {
-    output::write_durable(&state_dir(out).join("manifest.json"), &serde_json::to_vec(m)?)
+    output::write_durable(
+        &state_dir(out).join("manifest.json"),
+        &serde_json::to_vec(m)?,
+    )
 }
 
 fn finish(sum: &Summary, out: &Path, quiet: bool, summary_json: Option<&Path>) -> Result<()> {
@@ -943,7 +1291,8 @@ fn finish(sum: &Summary, out: &Path, quiet: bool, summary_json: Option<&Path>) -
     if let Some(p) = summary_json {
         let mut data = serde_json::to_vec_pretty(sum)?;
         data.push(b'\n');
-        output::write_atomic(p, &data).with_context(|| format!("cannot write the summary {}", p.display()))?;
+        output::write_atomic(p, &data)
+            .with_context(|| format!("cannot write the summary {}", p.display()))?;
     }
     if !quiet {
         eprintln!(
@@ -966,7 +1315,16 @@ fn finish(sum: &Summary, out: &Path, quiet: bool, summary_json: Option<&Path>) -
             out.display()
         );
         for f in &sum.failures {
-            eprintln!("nianbao: failed{}: {}: {}", if f.new || sum.command != "convert" { "" } else { " (carried over; --retry-failed to retry)" }, f.source_file, f.error);
+            eprintln!(
+                "nianbao: failed{}: {}: {}",
+                if f.new || sum.command != "convert" {
+                    ""
+                } else {
+                    " (carried over; --retry-failed to retry)"
+                },
+                f.source_file,
+                f.error
+            );
         }
     }
     Ok(())
@@ -974,13 +1332,28 @@ fn finish(sum: &Summary, out: &Path, quiet: bool, summary_json: Option<&Path>) -
 
 /// `nianbao merge DIR... --out OUT`: combine the outputs of shard runs.  The result is what one
 /// run over all the shards' inputs would have written (same rows, same order).
-pub fn merge(dirs: &[PathBuf], out: &Path, excel: bool, xlsx: bool, quiet: bool, summary_json: Option<&Path>) -> Result<i32> {
+pub fn merge(
+    dirs: &[PathBuf],
+    out: &Path,
+    excel: bool,
+    xlsx: bool,
+    quiet: bool,
+    summary_json: Option<&Path>,
+) -> Result<i32> {
     let start = Instant::now();
     let r = merge_run(dirs, out, excel, xlsx, quiet, summary_json, start);
     fatal_summary(r, "merge", out, None, start, summary_json)
 }
 
-fn merge_run(dirs: &[PathBuf], out: &Path, excel: bool, xlsx: bool, quiet: bool, summary_json: Option<&Path>, start: Instant) -> Result<i32> {
+fn merge_run(
+    dirs: &[PathBuf],
+    out: &Path,
+    excel: bool,
+    xlsx: bool,
+    quiet: bool,
+    summary_json: Option<&Path>,
+    start: Instant,
+) -> Result<i32> {
     let mut entries: Vec<Entry> = Vec::new();
     let mut from: HashMap<String, PathBuf> = HashMap::new();
     let mut version: Option<String> = None;
@@ -990,11 +1363,22 @@ fn merge_run(dirs: &[PathBuf], out: &Path, excel: bool, xlsx: bool, quiet: bool,
     let mut manifests: Vec<(PathBuf, Manifest)> = Vec::new();
     for d in dirs {
         if out_abs.is_some() && std::fs::canonicalize(d).ok() == out_abs {
-            bail!("merge: the output folder {} is also an input; merge into a new folder", out.display());
+            bail!(
+                "merge: the output folder {} is also an input; merge into a new folder",
+                out.display()
+            );
         }
         let mp = state_dir(d).join("manifest.json");
-        let data = std::fs::read(&mp).with_context(|| format!("{} has no finished run ({} is missing): run `nianbao convert ... --out {}` first", d.display(), mp.display(), d.display()))?;
-        let m: Manifest = serde_json::from_slice(&data).with_context(|| format!("{} is damaged; rerun that shard", mp.display()))?;
+        let data = std::fs::read(&mp).with_context(|| {
+            format!(
+                "{} has no finished run ({} is missing): run `nianbao convert ... --out {}` first",
+                d.display(),
+                mp.display(),
+                d.display()
+            )
+        })?;
+        let m: Manifest = serde_json::from_slice(&data)
+            .with_context(|| format!("{} is damaged; rerun that shard", mp.display()))?;
         manifests.push((d.clone(), m));
     }
     check_shards(&manifests)?;
@@ -1002,7 +1386,12 @@ fn merge_run(dirs: &[PathBuf], out: &Path, excel: bool, xlsx: bool, quiet: bool,
         match &version {
             None => version = Some(m.pipeline_version.clone()),
             Some(v) if *v != m.pipeline_version => {
-                bail!("merge: {} was made by pipeline version {} but another input by {}; rerun the older shards with this nianbao", d.display(), m.pipeline_version, v)
+                bail!(
+                    "merge: {} was made by pipeline version {} but another input by {}; rerun the older shards with this nianbao",
+                    d.display(),
+                    m.pipeline_version,
+                    v
+                )
             }
             _ => {}
         }
@@ -1024,20 +1413,40 @@ fn merge_run(dirs: &[PathBuf], out: &Path, excel: bool, xlsx: bool, quiet: bool,
             "merge: the shards were made by pipeline version {version} but this nianbao is {PIPELINE_VERSION}; merge with the same build that converted them"
         );
     }
-    std::fs::create_dir_all(results_dir(out)).with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    std::fs::create_dir_all(results_dir(out))
+        .with_context(|| format!("cannot create the output folder {}", out.display()))?;
     let _lock = lock(out)?;
-    clean_tmp(&[out.to_path_buf(), state_dir(out), results_dir(out), out.join("tables"), out.join("text")]);
+    clean_tmp(&[
+        out.to_path_buf(),
+        state_dir(out),
+        results_dir(out),
+        out.join("tables"),
+        out.join("text"),
+    ]);
     entries.sort_by(|a, b| a.source_file.cmp(&b.source_file));
     mark_duplicates(&mut entries);
     for e in entries.iter().filter(|e| e.duplicate_of.is_none()) {
         let src = results_dir(&from[&e.source_file]).join(format!("{}.json", e.key));
         let dst = results_dir(out).join(format!("{}.json", e.key));
-        let data = std::fs::read(&src).with_context(|| format!("merge: cannot read {} (rerun that shard)", src.display()))?;
+        let data = std::fs::read(&src)
+            .with_context(|| format!("merge: cannot read {} (rerun that shard)", src.display()))?;
         output::write_atomic(&dst, &data)?;
     }
-    let rewrite = read_manifest(out).map(|m| m.excel != any_excel).unwrap_or(false);
+    let rewrite = read_manifest(out)
+        .map(|m| m.excel != any_excel)
+        .unwrap_or(false);
     let mut summary = rebuild(out, &entries, any_excel, rewrite, xlsx)?;
-    write_manifest(out, &Manifest { pipeline_version: version, shard: None, excel: any_excel, settings, complete: true, entries })?;
+    write_manifest(
+        out,
+        &Manifest {
+            pipeline_version: version,
+            shard: None,
+            excel: any_excel,
+            settings,
+            complete: true,
+            entries,
+        },
+    )?;
     summary.command = "merge".into();
     summary.seconds = (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
     summary.exit_code = if summary.failed > 0 { 1 } else { 0 };
@@ -1058,7 +1467,11 @@ fn check_shards(ms: &[(PathBuf, Manifest)]) -> Result<()> {
             );
         }
     }
-    if let Some(((d0, m0), (d, m))) = ms.first().and_then(|f| ms.iter().find(|(_, m)| m.pipeline_version != f.1.pipeline_version).map(|x| (f, x))) {
+    if let Some(((d0, m0), (d, m))) = ms.first().and_then(|f| {
+        ms.iter()
+            .find(|(_, m)| m.pipeline_version != f.1.pipeline_version)
+            .map(|x| (f, x))
+    }) {
         bail!(
             "merge: {} and {} were converted with different settings or versions ({} vs {}: the suffix names the settings, e.g. +no-repair); rerun one with the other's settings and nianbao",
             d0.display(),
@@ -1072,28 +1485,58 @@ fn check_shards(ms: &[(PathBuf, Manifest)]) -> Result<()> {
     for (d, m) in ms {
         match &m.shard {
             Some(s) => {
-                let (k, n) = parse_shard(s).map_err(|e| anyhow::anyhow!("merge: {} has a damaged manifest ({e}); rerun that shard", d.display()))?;
+                let (k, n) = parse_shard(s).map_err(|e| {
+                    anyhow::anyhow!(
+                        "merge: {} has a damaged manifest ({e}); rerun that shard",
+                        d.display()
+                    )
+                })?;
                 shards.push((d, k, n));
             }
             None => plain = plain.or(Some(d)),
         }
     }
-    let Some(&(d0, _, n0)) = shards.first() else { return Ok(()) };
+    let Some(&(d0, _, n0)) = shards.first() else {
+        return Ok(());
+    };
     if let Some(p) = plain {
-        bail!("merge: {} is a shard ({}) but {} was converted without --shard; merge shard folders of one run only", d0.display(), ms.iter().find(|(d, _)| d == d0).and_then(|(_, m)| m.shard.clone()).unwrap_or_default(), p.display());
+        bail!(
+            "merge: {} is a shard ({}) but {} was converted without --shard; merge shard folders of one run only",
+            d0.display(),
+            ms.iter()
+                .find(|(d, _)| d == d0)
+                .and_then(|(_, m)| m.shard.clone())
+                .unwrap_or_default(),
+            p.display()
+        );
     }
     if let Some(&(d, k, n)) = shards.iter().find(|s| s.2 != n0) {
-        bail!("merge: {} is shard K/{n0} but {} is shard {k}/{n}; all shards must come from one run with the same N", d0.display(), d.display());
+        bail!(
+            "merge: {} is shard K/{n0} but {} is shard {k}/{n}; all shards must come from one run with the same N",
+            d0.display(),
+            d.display()
+        );
     }
     let mut seen: HashMap<u64, &PathBuf> = HashMap::new();
     for &(d, k, n) in &shards {
         if let Some(first) = seen.insert(k, d) {
-            bail!("merge: shard {k}/{n} is given twice ({} and {}); give each shard folder once", first.display(), d.display());
+            bail!(
+                "merge: shard {k}/{n} is given twice ({} and {}); give each shard folder once",
+                first.display(),
+                d.display()
+            );
         }
     }
-    let missing: Vec<String> = (0..n0).filter(|k| !seen.contains_key(k)).map(|k| format!("{k}/{n0}")).collect();
+    let missing: Vec<String> = (0..n0)
+        .filter(|k| !seen.contains_key(k))
+        .map(|k| format!("{k}/{n0}"))
+        .collect();
     if !missing.is_empty() {
-        bail!("merge: shard {} missing (given {} of {n0}); give all {n0} shard folders, or finish the missing shards first", missing.join(", "), shards.len());
+        bail!(
+            "merge: shard {} missing (given {} of {n0}); give all {n0} shard folders, or finish the missing shards first",
+            missing.join(", "),
+            shards.len()
+        );
     }
     Ok(())
 }
@@ -1104,13 +1547,19 @@ mod tests {
 
     #[test]
     fn progress_shows_units_a_moving_eta_and_the_current_file() {
-        assert_eq!(rate_text(3, 12, Duration::from_secs(2)), "1.5 files/s, 6.0 pages/s");
+        assert_eq!(
+            rate_text(3, 12, Duration::from_secs(2)),
+            "1.5 files/s, 6.0 pages/s"
+        );
         assert_eq!(eta_text(0, 10, Duration::from_secs(5)), "?");
         assert_eq!(eta_text(2, 10, Duration::from_secs(30)), "2m00s");
         assert_eq!(eta_text(1, 1000, Duration::from_secs(10)), "2h46m");
         assert_eq!(eta_text(10, 10, Duration::from_secs(30)), "0m00s");
         assert_eq!(progress_message(3, std::iter::empty()), "| 3 reused");
-        assert_eq!(progress_message(0, ["dir/a.pdf", "dir/b.pdf", "c.pdf"].into_iter()), "| 0 reused | a.pdf (+2)");
+        assert_eq!(
+            progress_message(0, ["dir/a.pdf", "dir/b.pdf", "c.pdf"].into_iter()),
+            "| 0 reused | a.pdf (+2)"
+        );
         let long = format!("d/{}.pdf", "年".repeat(50));
         assert!(progress_message(0, [long.as_str()].into_iter()).ends_with("年…"));
     }
@@ -1126,7 +1575,9 @@ mod tests {
 
     #[test]
     fn shards_partition_hashes() {
-        let hashes: Vec<String> = (0..300).map(|i| pipeline::sha256_hex(format!("{i}").as_bytes())).collect();
+        let hashes: Vec<String> = (0..300)
+            .map(|i| pipeline::sha256_hex(format!("{i}").as_bytes()))
+            .collect();
         let mut counts = [0; 3];
         for h in &hashes {
             counts[shard_of(h, 3) as usize] += 1;
@@ -1137,24 +1588,55 @@ mod tests {
 
     #[test]
     fn duplicates_point_at_first_name() {
-        let e = |s: &str, h: &str| Entry { source_file: s.into(), sha256: h.into(), key: h.into(), duplicate_of: None, first_seen: 1 };
-        let mut v = vec![e("a.pdf", "11"), e("b.pdf", "22"), e("c.pdf", "11"), e("d.pdf", "")];
+        let e = |s: &str, h: &str| Entry {
+            source_file: s.into(),
+            sha256: h.into(),
+            key: h.into(),
+            duplicate_of: None,
+            first_seen: 1,
+        };
+        let mut v = vec![
+            e("a.pdf", "11"),
+            e("b.pdf", "22"),
+            e("c.pdf", "11"),
+            e("d.pdf", ""),
+        ];
         mark_duplicates(&mut v);
         assert_eq!(v[2].duplicate_of.as_deref(), Some("a.pdf"));
-        assert!(v[0].duplicate_of.is_none() && v[1].duplicate_of.is_none() && v[3].duplicate_of.is_none());
+        assert!(
+            v[0].duplicate_of.is_none()
+                && v[1].duplicate_of.is_none()
+                && v[3].duplicate_of.is_none()
+        );
     }
 
     #[test]
     fn the_path_seen_first_stays_the_primary() {
-        let e = |s: &str, h: &str, run: i64| Entry { source_file: s.into(), sha256: h.into(), key: h.into(), duplicate_of: None, first_seen: run };
+        let e = |s: &str, h: &str, run: i64| Entry {
+            source_file: s.into(),
+            sha256: h.into(),
+            key: h.into(),
+            duplicate_of: None,
+            first_seen: run,
+        };
         // b.pdf was there in run 1; a copy named to sort before it arrives in run 2
-        let mut v = vec![e("a-copy.pdf", "11", 2), e("b.pdf", "11", 1), e("c.pdf", "11", 2)];
+        let mut v = vec![
+            e("a-copy.pdf", "11", 2),
+            e("b.pdf", "11", 1),
+            e("c.pdf", "11", 2),
+        ];
         mark_duplicates(&mut v);
         assert!(v[1].duplicate_of.is_none());
         assert_eq!(v[0].duplicate_of.as_deref(), Some("b.pdf"));
         assert_eq!(v[2].duplicate_of.as_deref(), Some("b.pdf"));
         // skipped rows (key not the content hash) are no duplicates of a converted copy
-        let mut v = vec![e("a.pdf", "11", 1), Entry { key: "skipped-11".into(), ..e("a.doc", "11", 1) }];
+        let mut v = vec![
+            e("a.pdf", "11", 1),
+            Entry {
+                key: "skipped-11".into(),
+                ..e("a.doc", "11", 1)
+            },
+        ];
         mark_duplicates(&mut v);
         assert!(v.iter().all(|e| e.duplicate_of.is_none()));
     }

@@ -58,20 +58,47 @@ impl Check {
 }
 
 /// The applicant columns of the requests table (the same in every format).
-pub const REQUEST_COLS: [&str; 7] = ["natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total"];
+pub const REQUEST_COLS: [&str; 7] = [
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_services",
+    "other_org",
+    "total",
+];
 
 fn sum(m: &Mapping, cells: &[CellId]) -> Option<f64> {
-    cells.iter().map(|id| m.get(&id.table, &id.row, &id.col).and_then(|x| x.number())).sum()
+    cells
+        .iter()
+        .map(|id| m.get(&id.table, &id.row, &id.col).and_then(|x| x.number()))
+        .sum()
 }
 
-fn make(m: &Mapping, table: &str, check: &str, subject: String, parts: Vec<CellId>, totals: Vec<CellId>) -> Check {
+fn make(
+    m: &Mapping,
+    table: &str,
+    check: &str,
+    subject: String,
+    parts: Vec<CellId>,
+    totals: Vec<CellId>,
+) -> Check {
     let expected = sum(m, &parts);
     let actual = sum(m, &totals);
     let pass = matches!((expected, actual), (Some(e), Some(a)) if (e - a).abs() < 1e-6);
     let n_parts = parts.len();
     let mut cells = parts;
     cells.extend(totals);
-    Check { table: table.into(), check: check.into(), subject, expected, actual, pass, cells, parts: n_parts }
+    Check {
+        table: table.into(),
+        check: check.into(),
+        subject,
+        expected,
+        actual,
+        pass,
+        cells,
+        parts: n_parts,
+    }
 }
 
 /// The cells of a constraint's pattern (`row.col`, `{}` the subject).

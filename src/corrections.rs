@@ -95,7 +95,9 @@ pub fn decided(flags: &str) -> bool {
 
 /// The flags that still ask for a look (all but the decisions).
 pub fn doubt_flags(flags: &str) -> impl Iterator<Item = &str> {
-    flags.split(';').filter(|f| !f.is_empty() && *f != CONFIRMED && *f != CORRECTED)
+    flags
+        .split(';')
+        .filter(|f| !f.is_empty() && *f != CONFIRMED && *f != CORRECTED)
 }
 
 /// A value as cells.csv prints it: ASCII digits, an optional decimal part, no separators.
@@ -134,7 +136,9 @@ fn valid_sha(s: &str) -> bool {
 fn valid_cell(cell: &str) -> bool {
     let parts: Vec<&str> = cell.split('/').collect();
     let [t, r, c] = parts[..] else { return false };
-    crate::schema::schema().table(t).is_some_and(|_| !r.is_empty() && !c.is_empty())
+    crate::schema::schema()
+        .table(t)
+        .is_some_and(|_| !r.is_empty() && !c.is_empty())
 }
 
 /// Parse corrections.csv bytes: the valid decisions (the last one per report and cell) and one
@@ -145,11 +149,28 @@ pub fn parse(data: &[u8]) -> (Vec<Correction>, Vec<String>) {
     let mut rd = csv::ReaderBuilder::new().flexible(true).from_reader(data);
     let headers = match rd.headers() {
         Ok(h) => h.clone(),
-        Err(e) => return (vec![], vec![format!("{FILE} cannot be read ({e}); no correction applied")]),
+        Err(e) => {
+            return (
+                vec![],
+                vec![format!(
+                    "{FILE} cannot be read ({e}); no correction applied"
+                )],
+            );
+        }
     };
-    let missing: Vec<&str> = ["sha256", "cell", "value"].into_iter().filter(|h| !headers.iter().any(|x| x == *h)).collect();
+    let missing: Vec<&str> = ["sha256", "cell", "value"]
+        .into_iter()
+        .filter(|h| !headers.iter().any(|x| x == *h))
+        .collect();
     if !missing.is_empty() {
-        return (vec![], vec![format!("{FILE} lacks the column(s) {} (its header must be {}); no correction applied", missing.join(", "), HEADER.join(","))]);
+        return (
+            vec![],
+            vec![format!(
+                "{FILE} lacks the column(s) {} (its header must be {}); no correction applied",
+                missing.join(", "),
+                HEADER.join(",")
+            )],
+        );
     }
     let mut last: BTreeMap<(String, String), (usize, Correction)> = BTreeMap::new();
     for (i, rec) in rd.deserialize::<Correction>().enumerate() {
@@ -174,7 +195,10 @@ pub fn parse(data: &[u8]) -> (Vec<Correction>, Vec<String>) {
         match normalise_value(&c.value) {
             Some(v) => c.value = v,
             None => {
-                warnings.push(format!("{FILE} line {line}: value {:?} is not a number; skipped", c.value));
+                warnings.push(format!(
+                    "{FILE} line {line}: value {:?} is not a number; skipped",
+                    c.value
+                ));
                 continue;
             }
         }
@@ -190,7 +214,13 @@ pub fn load(out: &Path) -> (Vec<Correction>, Vec<String>) {
     match std::fs::read(path(out)) {
         Ok(d) => parse(&d),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (vec![], vec![]),
-        Err(e) => (vec![], vec![format!("cannot read {}: {e}; no correction applied", path(out).display())]),
+        Err(e) => (
+            vec![],
+            vec![format!(
+                "cannot read {}: {e}; no correction applied",
+                path(out).display()
+            )],
+        ),
     }
 }
 
@@ -204,19 +234,27 @@ pub fn to_csv(rows: &[Correction]) -> Result<Vec<u8>> {
 pub fn append(out: &Path, new: &[Correction]) -> Result<usize> {
     let (mut rows, warnings) = load(out);
     if !warnings.is_empty() && path(out).exists() {
-        anyhow::bail!("{} has rows that cannot be read ({}); fix or move it before saving new decisions", path(out).display(), warnings.join("; "));
+        anyhow::bail!(
+            "{} has rows that cannot be read ({}); fix or move it before saving new decisions",
+            path(out).display(),
+            warnings.join("; ")
+        );
     }
     for n in new {
         rows.retain(|r| !(r.sha256 == n.sha256 && r.cell == n.cell));
         rows.push(n.clone());
     }
-    crate::output::write_durable(&path(out), &to_csv(&rows)?).with_context(|| format!("cannot write {}", path(out).display()))?;
+    crate::output::write_durable(&path(out), &to_csv(&rows)?)
+        .with_context(|| format!("cannot write {}", path(out).display()))?;
     Ok(rows.len())
 }
 
 /// The current time as RFC 3339 UTC (`2026-12-03T15:02:11Z`).
 pub fn now_utc() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
     rfc3339(secs)
 }
 
@@ -232,7 +270,12 @@ pub fn rfc3339(secs: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
 }
 
 /// The corrections of one run: loaded once, applied to each result as the CSVs are rebuilt.
@@ -253,7 +296,11 @@ impl Session {
         Session::new(rows, warnings, inputs)
     }
 
-    pub fn new<'a>(rows: Vec<Correction>, warnings: Vec<String>, inputs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Session {
+    pub fn new<'a>(
+        rows: Vec<Correction>,
+        warnings: Vec<String>,
+        inputs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Session {
         let mut shas: HashSet<&str> = HashSet::new();
         let mut by_file: HashMap<&str, &str> = HashMap::new();
         for (file, sha) in inputs {
@@ -275,7 +322,12 @@ impl Session {
                 ));
             }
         }
-        Session { by_sha, applied: 0, unapplied, warnings }
+        Session {
+            by_sha,
+            applied: 0,
+            unapplied,
+            warnings,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -284,11 +336,16 @@ impl Session {
 
     /// Apply the decisions on this result's report (by its sha256).
     pub fn apply(&mut self, r: &mut ReportResult) {
-        let Some(list) = self.by_sha.get(&r.report.sha256) else { return };
+        let Some(list) = self.by_sha.get(&r.report.sha256) else {
+            return;
+        };
         let (n, missing) = apply(r, list);
         self.applied += n;
         for c in missing {
-            self.unapplied.push(format!("correction of {} in {} not applied: the report has no such template cell", c.cell, r.report.source_file));
+            self.unapplied.push(format!(
+                "correction of {} in {} not applied: the report has no such template cell",
+                c.cell, r.report.source_file
+            ));
         }
     }
 
@@ -321,9 +378,21 @@ pub fn apply<'a>(r: &mut ReportResult, list: &'a [Correction]) -> (usize, Vec<&'
             continue;
         };
         let read = cell.value.clone();
-        let decision = if same_number(&read, &c.value) { Decision::Confirmed } else { Decision::Corrected };
-        let kept: Vec<String> = cell.flags.split(';').filter(|f| f.starts_with("check_failed:")).map(String::from).collect();
-        cell.flags = std::iter::once(decision.as_str().to_string()).chain(kept).collect::<Vec<_>>().join(";");
+        let decision = if same_number(&read, &c.value) {
+            Decision::Confirmed
+        } else {
+            Decision::Corrected
+        };
+        let kept: Vec<String> = cell
+            .flags
+            .split(';')
+            .filter(|f| f.starts_with("check_failed:"))
+            .map(String::from)
+            .collect();
+        cell.flags = std::iter::once(decision.as_str().to_string())
+            .chain(kept)
+            .collect::<Vec<_>>()
+            .join(";");
         if decision == Decision::Corrected {
             cell.value = c.value.clone();
             cell.method = CORRECTED.into();
@@ -387,14 +456,27 @@ fn mapping_of(cells: &[CellRow]) -> Mapping {
                 .iter()
                 .find(|s| {
                     let def = s.tables()[ti];
-                    let of_table: Vec<&MappedCell> = cells.iter().filter(|c: &&MappedCell| c.table == def.key).collect();
-                    !of_table.is_empty() && of_table.iter().all(|c| def.row(&c.row).is_some_and(|r| r.cols.iter().any(|(k, _)| *k == c.col)))
+                    let of_table: Vec<&MappedCell> = cells
+                        .iter()
+                        .filter(|c: &&MappedCell| c.table == def.key)
+                        .collect();
+                    !of_table.is_empty()
+                        && of_table.iter().all(|c| {
+                            def.row(&c.row)
+                                .is_some_and(|r| r.cols.iter().any(|(k, _)| *k == c.col))
+                        })
                 })
                 .map(|s| s.format.clone())
                 .unwrap_or_default()
         })
         .collect();
-    Mapping { cells, read: 0, found: [true; 3], formats, ..Default::default() }
+    Mapping {
+        cells,
+        read: 0,
+        found: [true; 3],
+        formats,
+        ..Default::default()
+    }
 }
 
 /// Evaluate the report's checks again on its (decided) values and bring checks.csv, the
@@ -405,8 +487,12 @@ fn recheck(r: &mut ReportResult) {
     }
     let m = mapping_of(&r.cells);
     let new = checks::evaluate(&m);
-    let was_failing: HashSet<String> =
-        r.checks.iter().filter(|c| c.status == "fail").map(|c| format!("check_failed:{}:{}", c.check, c.subject)).collect();
+    let was_failing: HashSet<String> = r
+        .checks
+        .iter()
+        .filter(|c| c.status == "fail")
+        .map(|c| format!("check_failed:{}:{}", c.check, c.subject))
+        .collect();
     let (rid, shown) = (r.report.report_id.clone(), r.report.source_file.clone());
     for ch in &new {
         let flag = ch.failure_flag();
@@ -415,17 +501,34 @@ fn recheck(r: &mut ReportResult) {
             continue; // the suspects verify chose stay flagged
         }
         for id in &ch.cells {
-            let Some(cell) = r.cells.iter_mut().find(|c| c.table == id.table && c.row == id.row && c.col == id.col) else { continue };
-            let mut flags: Vec<&str> = cell.flags.split(';').filter(|f| !f.is_empty() && *f != flag).collect();
+            let Some(cell) = r
+                .cells
+                .iter_mut()
+                .find(|c| c.table == id.table && c.row == id.row && c.col == id.col)
+            else {
+                continue;
+            };
+            let mut flags: Vec<&str> = cell
+                .flags
+                .split(';')
+                .filter(|f| !f.is_empty() && *f != flag)
+                .collect();
             if failing {
                 flags.push(&flag);
             }
             cell.flags = flags.join(";");
         }
     }
-    r.checks = new.iter().map(|c| crate::pipeline::check_row(&rid, &shown, c)).collect();
+    r.checks = new
+        .iter()
+        .map(|c| crate::pipeline::check_row(&rid, &shown, c))
+        .collect();
     r.report.cells = r.cells.iter().filter(|c| !c.value.is_empty()).count() as u32;
-    r.report.flagged = r.cells.iter().filter(|c| doubt_flags(&c.flags).next().is_some()).count() as u32;
+    r.report.flagged = r
+        .cells
+        .iter()
+        .filter(|c| doubt_flags(&c.flags).next().is_some())
+        .count() as u32;
     r.report.checks_failed = r.checks.iter().filter(|c| c.status == "fail").count() as u32;
 }
 
@@ -438,7 +541,14 @@ mod tests {
     const SHA2: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 
     fn corr(cell: &str, value: &str) -> Correction {
-        Correction { sha256: SHA.into(), source_file: "a.pdf".into(), cell: cell.into(), value: value.into(), note: "seal".into(), time: "2026-12-03T15:00:00Z".into() }
+        Correction {
+            sha256: SHA.into(),
+            source_file: "a.pdf".into(),
+            cell: cell.into(),
+            value: value.into(),
+            note: "seal".into(),
+            time: "2026-12-03T15:00:00Z".into(),
+        }
     }
 
     /// A report whose requests table is all zeros but `granted`: natural_person 5, total 5 (so
@@ -448,7 +558,9 @@ mod tests {
         let mut cells = Vec::new();
         for t in s.tables() {
             for (row, (col, _)) in t.cells() {
-                let five = t.key == "requests" && ["granted", "total_processed", "new_received"].contains(&row.key.as_str()) && (col == "natural_person" || col == "total");
+                let five = t.key == "requests"
+                    && ["granted", "total_processed", "new_received"].contains(&row.key.as_str())
+                    && (col == "natural_person" || col == "total");
                 let v = if five { "5" } else { "0" };
                 cells.push(CellRow {
                     report_id: "aaaa".into(),
@@ -464,13 +576,22 @@ mod tests {
                 });
             }
         }
-        let c = cells.iter_mut().find(|c| c.table == "requests" && c.row == "granted" && c.col == "natural_person").unwrap();
+        let c = cells
+            .iter_mut()
+            .find(|c| c.table == "requests" && c.row == "granted" && c.col == "natural_person")
+            .unwrap();
         c.flags = flags.into();
-        let mut r = ReportResult { cells, ..Default::default() };
+        let mut r = ReportResult {
+            cells,
+            ..Default::default()
+        };
         r.report.sha256 = SHA.into();
         r.report.source_file = "a.pdf".into();
         let m = mapping_of(&r.cells);
-        r.checks = checks::evaluate(&m).iter().map(|c| crate::pipeline::check_row("aaaa", "a.pdf", c)).collect();
+        r.checks = checks::evaluate(&m)
+            .iter()
+            .map(|c| crate::pipeline::check_row("aaaa", "a.pdf", c))
+            .collect();
         r
     }
 
@@ -479,13 +600,23 @@ mod tests {
     }
 
     fn check<'a>(r: &'a ReportResult, check: &str, subject: &str) -> &'a CheckRow {
-        r.checks.iter().find(|c| c.check == check && c.subject == subject).unwrap()
+        r.checks
+            .iter()
+            .find(|c| c.check == check && c.subject == subject)
+            .unwrap()
     }
 
     #[test]
     fn the_fixture_report_passes_its_checks() {
         let r = report("");
-        assert!(r.checks.iter().all(|c| c.status == "pass"), "{:?}", r.checks.iter().filter(|c| c.status != "pass").collect::<Vec<_>>());
+        assert!(
+            r.checks.iter().all(|c| c.status == "pass"),
+            "{:?}",
+            r.checks
+                .iter()
+                .filter(|c| c.status != "pass")
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]
@@ -512,8 +643,14 @@ mod tests {
         );
         let (rows, warnings) = parse(csv.as_bytes());
         assert_eq!(rows.len(), 2, "{rows:?}");
-        assert_eq!((rows[0].cell.as_str(), rows[0].value.as_str()), ("requests/granted/total", "7"));
-        assert_eq!((rows[1].value.as_str(), rows[1].note.as_str()), ("8", "second"));
+        assert_eq!(
+            (rows[0].cell.as_str(), rows[0].value.as_str()),
+            ("requests/granted/total", "7")
+        );
+        assert_eq!(
+            (rows[1].value.as_str(), rows[1].note.as_str()),
+            ("8", "second")
+        );
         assert_eq!(warnings.len(), 3, "{warnings:?}");
         assert!(warnings[0].contains("line 4") && warnings[0].contains("sha256"));
         assert!(warnings[1].contains("line 5") && warnings[1].contains("cell"));
@@ -529,7 +666,13 @@ mod tests {
 
     #[test]
     fn written_rows_read_back() {
-        let rows = vec![corr("requests/granted/natural_person", "7"), Correction { note: "a, \"quoted\"\nnote".into(), ..corr("appeals/cases/review_total", "3") }];
+        let rows = vec![
+            corr("requests/granted/natural_person", "7"),
+            Correction {
+                note: "a, \"quoted\"\nnote".into(),
+                ..corr("appeals/cases/review_total", "3")
+            },
+        ];
         let (back, w) = parse(&to_csv(&rows).unwrap());
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(back, rows);
@@ -542,15 +685,41 @@ mod tests {
         let (n, missing) = apply(&mut r, &list);
         assert_eq!((n, missing.len()), (1, 0));
         let c = get(&r, "requests/granted/natural_person");
-        assert_eq!((c.value.as_str(), c.raw.as_str(), c.method.as_str(), c.confidence.as_str()), ("6", "5", "corrected", "1.00"));
+        assert_eq!(
+            (
+                c.value.as_str(),
+                c.raw.as_str(),
+                c.method.as_str(),
+                c.confidence.as_str()
+            ),
+            ("6", "5", "corrected", "1.00")
+        );
         // 6 != total 5: the row's check now fails and flags its cells, the corrected one too
         assert_eq!(check(&r, "row_total", "granted").status, "fail");
-        assert_eq!(c.flags, "corrected;check_failed:row_total:granted;check_failed:results_total:natural_person");
-        assert!(get(&r, "requests/granted/total").flags.contains("check_failed:row_total:granted"));
-        assert_eq!(r.report.checks_failed, r.checks.iter().filter(|c| c.status == "fail").count() as u32);
+        assert_eq!(
+            c.flags,
+            "corrected;check_failed:row_total:granted;check_failed:results_total:natural_person"
+        );
+        assert!(
+            get(&r, "requests/granted/total")
+                .flags
+                .contains("check_failed:row_total:granted")
+        );
+        assert_eq!(
+            r.report.checks_failed,
+            r.checks.iter().filter(|c| c.status == "fail").count() as u32
+        );
         assert!(r.report.checks_failed >= 2, "the column sum fails too");
         let rep = r.repairs.last().unwrap();
-        assert_eq!((rep.location.as_str(), rep.raw.as_str(), rep.repaired.as_str(), rep.reason.as_str()), ("requests/granted/natural_person", "5", "6", "corrected"));
+        assert_eq!(
+            (
+                rep.location.as_str(),
+                rep.raw.as_str(),
+                rep.repaired.as_str(),
+                rep.reason.as_str()
+            ),
+            ("requests/granted/natural_person", "5", "6", "corrected")
+        );
         assert!(rep.evidence.contains("seal") && rep.evidence.contains("2026-12-03T15:00:00Z"));
     }
 
@@ -559,10 +728,16 @@ mod tests {
         let mut r = report("low_confidence;repaired");
         apply(&mut r, &[corr("requests/granted/natural_person", "5")]);
         let c = get(&r, "requests/granted/natural_person");
-        assert_eq!((c.value.as_str(), c.method.as_str(), c.flags.as_str()), ("5", "lattice", "confirmed"));
+        assert_eq!(
+            (c.value.as_str(), c.method.as_str(), c.flags.as_str()),
+            ("5", "lattice", "confirmed")
+        );
         assert_eq!(r.repairs.last().unwrap().reason, "confirmed");
         assert!(r.checks.iter().all(|c| c.status == "pass"));
-        assert_eq!(r.report.flagged, 0, "a decided cell is not counted as flagged");
+        assert_eq!(
+            r.report.flagged, 0,
+            "a decided cell is not counted as flagged"
+        );
     }
 
     #[test]
@@ -570,15 +745,37 @@ mod tests {
         let mut r = report("");
         // misread: 8 instead of 5, the row total fails and flags its cells
         let f = "check_failed:row_total:granted";
-        for c in r.cells.iter_mut().filter(|c| c.table == "requests" && c.row == "granted") {
+        for c in r
+            .cells
+            .iter_mut()
+            .filter(|c| c.table == "requests" && c.row == "granted")
+        {
             c.flags = f.into();
         }
-        r.cells.iter_mut().find(|c| cell_key(c) == "requests/granted/natural_person").unwrap().value = "8".into();
-        r.checks.iter_mut().find(|c| c.check == "row_total" && c.subject == "granted").unwrap().status = "fail".into();
+        r.cells
+            .iter_mut()
+            .find(|c| cell_key(c) == "requests/granted/natural_person")
+            .unwrap()
+            .value = "8".into();
+        r.checks
+            .iter_mut()
+            .find(|c| c.check == "row_total" && c.subject == "granted")
+            .unwrap()
+            .status = "fail".into();
         apply(&mut r, &[corr("requests/granted/natural_person", "5")]);
-        assert!(r.cells.iter().all(|c| !c.flags.contains(f)), "{:?}", r.cells.iter().filter(|c| c.flags.contains(f)).collect::<Vec<_>>());
+        assert!(
+            r.cells.iter().all(|c| !c.flags.contains(f)),
+            "{:?}",
+            r.cells
+                .iter()
+                .filter(|c| c.flags.contains(f))
+                .collect::<Vec<_>>()
+        );
         assert_eq!(check(&r, "row_total", "granted").status, "pass");
-        assert_eq!(get(&r, "requests/granted/natural_person").flags, "corrected");
+        assert_eq!(
+            get(&r, "requests/granted/natural_person").flags,
+            "corrected"
+        );
     }
 
     #[test]
@@ -593,12 +790,22 @@ mod tests {
 
     #[test]
     fn a_report_that_changed_under_the_same_name_is_reported() {
-        let rows = vec![corr("requests/granted/natural_person", "6"), Correction { source_file: "gone.pdf".into(), ..corr("requests/granted/total", "1") }];
+        let rows = vec![
+            corr("requests/granted/natural_person", "6"),
+            Correction {
+                source_file: "gone.pdf".into(),
+                ..corr("requests/granted/total", "1")
+            },
+        ];
         // a.pdf now has another content; gone.pdf is not an input of this run
         let s = Session::new(rows.clone(), vec![], [("a.pdf", SHA2)]);
         assert!(s.is_empty());
         assert_eq!(s.unapplied.len(), 1);
-        assert!(s.unapplied[0].contains("a.pdf") && s.unapplied[0].contains("changed"), "{:?}", s.unapplied);
+        assert!(
+            s.unapplied[0].contains("a.pdf") && s.unapplied[0].contains("changed"),
+            "{:?}",
+            s.unapplied
+        );
         // same content under a new name: applied (both rows name this content)
         let mut s = Session::new(rows, vec![], [("renamed.pdf", SHA)]);
         let mut r = report("");

@@ -21,8 +21,22 @@ const DIVISIONS_CSV: &str = include_str!("../data/divisions.csv");
 
 /// Suffixes dropped to make a division's short name (江苏省 -> 江苏, 广西壮族自治区 -> 广西).
 /// Longest first; a short name must keep at least [`MIN_SHORT`] characters.
-pub const SUFFIXES: &[&str] =
-    &["维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县", "地区", "省", "市", "区", "县", "盟", "旗"];
+pub const SUFFIXES: &[&str] = &[
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "地区",
+    "省",
+    "市",
+    "区",
+    "县",
+    "盟",
+    "旗",
+];
 /// The shortest short name accepted (one character would match too much: 东, 南…).
 pub const MIN_SHORT: usize = 2;
 /// Province-level municipalities: their name stays in the canonical name (北京市朝阳区).
@@ -120,11 +134,22 @@ fn table() -> &'static Table {
         let mut parents = Vec::new();
         for line in DIVISIONS_CSV.lines().skip(1) {
             let mut f = line.split(',');
-            let (Some(code), Some(name), parent) = (f.next(), f.next(), f.next().unwrap_or("")) else { continue };
-            divisions.push(Division { code: code.into(), name: name.into(), parent: None });
+            let (Some(code), Some(name), parent) = (f.next(), f.next(), f.next().unwrap_or(""))
+            else {
+                continue;
+            };
+            divisions.push(Division {
+                code: code.into(),
+                name: name.into(),
+                parent: None,
+            });
             parents.push(parent.to_string());
         }
-        let at: HashMap<String, usize> = divisions.iter().enumerate().map(|(i, d)| (d.code.clone(), i)).collect();
+        let at: HashMap<String, usize> = divisions
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.code.clone(), i))
+            .collect();
         for (d, p) in divisions.iter_mut().zip(&parents) {
             d.parent = at.get(p).copied();
         }
@@ -139,7 +164,11 @@ fn table() -> &'static Table {
             }
         }
         let longest = by_name.keys().map(|k| k.chars().count()).max().unwrap_or(0);
-        Table { divisions, by_name, longest }
+        Table {
+            divisions,
+            by_name,
+            longest,
+        }
     })
 }
 
@@ -172,7 +201,10 @@ fn is_within(t: &Table, mut d: usize, ancestor: usize) -> bool {
 pub fn identify(agency: &str) -> Identity {
     let chars: Vec<char> = agency.chars().filter(|c| !c.is_whitespace()).collect();
     if chars.is_empty() {
-        return Identity { doubt: Some(Doubt::NoAgency), ..Default::default() };
+        return Identity {
+            doubt: Some(Doubt::NoAgency),
+            ..Default::default()
+        };
     }
     let t = table();
     let mut chain: Vec<usize> = Vec::new();
@@ -181,13 +213,23 @@ pub fn identify(agency: &str) -> Identity {
     'chain: while pos < chars.len() {
         for len in (MIN_SHORT..=t.longest.min(chars.len() - pos)).rev() {
             let s: String = chars[pos..pos + len].iter().collect();
-            let Some(ids) = t.by_name.get(&s) else { continue };
+            let Some(ids) = t.by_name.get(&s) else {
+                continue;
+            };
             // a short name followed by a suffix is another division's name (偃师 in 偃师区)
             let short = !ids.iter().any(|&i| t.divisions[i].name == s);
-            if short && chars.get(pos + len).is_some_and(|c| DIVISION_ENDS.contains(*c)) {
+            if short
+                && chars
+                    .get(pos + len)
+                    .is_some_and(|c| DIVISION_ENDS.contains(*c))
+            {
                 continue;
             }
-            let inside: Vec<usize> = ids.iter().copied().filter(|&i| chain.last().is_none_or(|&l| is_within(t, i, l))).collect();
+            let inside: Vec<usize> = ids
+                .iter()
+                .copied()
+                .filter(|&i| chain.last().is_none_or(|&l| is_within(t, i, l)))
+                .collect();
             match inside.as_slice() {
                 [] => continue,
                 [one] => {
@@ -197,13 +239,18 @@ pub fn identify(agency: &str) -> Identity {
                 }
                 many => {
                     // the next name may settle it (淮安 is 淮安市 and 淮安区; 淮安洪泽区: 淮安市)
-                    let next: Vec<usize> = many.iter().copied().filter(|&c| continues_in(t, &chars[pos + len..], c)).collect();
+                    let next: Vec<usize> = many
+                        .iter()
+                        .copied()
+                        .filter(|&c| continues_in(t, &chars[pos + len..], c))
+                        .collect();
                     if let [one] = next.as_slice() {
                         chain.push(*one);
                         pos += len;
                         continue 'chain;
                     }
-                    let mut codes: Vec<String> = many.iter().map(|&i| t.divisions[i].code.clone()).collect();
+                    let mut codes: Vec<String> =
+                        many.iter().map(|&i| t.divisions[i].code.clone()).collect();
                     codes.sort();
                     doubt = Some(Doubt::Ambiguous { name: s, codes });
                     break 'chain;
@@ -213,7 +260,10 @@ pub fn identify(agency: &str) -> Identity {
         break;
     }
     let Some(&deepest) = chain.last() else {
-        return Identity { doubt: Some(doubt.unwrap_or(Doubt::NoDivision)), ..Default::default() };
+        return Identity {
+            doubt: Some(doubt.unwrap_or(Doubt::NoDivision)),
+            ..Default::default()
+        };
     };
     // the full ancestry, top down (the agency may have left parents out)
     let mut line = vec![deepest];
@@ -221,7 +271,11 @@ pub fn identify(agency: &str) -> Identity {
         line.push(p);
     }
     line.reverse();
-    let mut id = Identity { code: t.divisions[deepest].code.clone(), doubt, ..Default::default() };
+    let mut id = Identity {
+        code: t.divisions[deepest].code.clone(),
+        doubt,
+        ..Default::default()
+    };
     for &d in &line {
         let div = &t.divisions[d];
         match level_of(&div.code) {
@@ -246,8 +300,13 @@ pub fn identify(agency: &str) -> Identity {
     } else {
         Level::Department
     });
-    let keep_province = line.len() == 1 || MUNICIPALITIES.contains(&t.divisions[line[0]].code.as_str());
-    let prefix: String = line.iter().skip(usize::from(!keep_province)).map(|&d| t.divisions[d].name.as_str()).collect();
+    let keep_province =
+        line.len() == 1 || MUNICIPALITIES.contains(&t.divisions[line[0]].code.as_str());
+    let prefix: String = line
+        .iter()
+        .skip(usize::from(!keep_province))
+        .map(|&d| t.divisions[d].name.as_str())
+        .collect();
     id.canonical = prefix + &rest;
     id
 }
@@ -256,7 +315,9 @@ pub fn identify(agency: &str) -> Identity {
 fn continues_in(t: &Table, rest: &[char], within: usize) -> bool {
     (MIN_SHORT..=t.longest.min(rest.len())).any(|len| {
         let s: String = rest[..len].iter().collect();
-        t.by_name.get(&s).is_some_and(|ids| ids.iter().any(|&i| is_within(t, i, within)))
+        t.by_name
+            .get(&s)
+            .is_some_and(|ids| ids.iter().any(|&i| is_within(t, i, within)))
     })
 }
 
@@ -269,7 +330,8 @@ fn unknown_division(rest: &str) -> Option<String> {
     let head = rest.strip_suffix("人民政府")?;
     let n = head.chars().count();
     (2..=8).contains(&n).then_some(())?;
-    head.ends_with(['区', '县', '市', '旗']).then(|| head.to_string())
+    head.ends_with(['区', '县', '市', '旗'])
+        .then(|| head.to_string())
 }
 
 /// `三河镇人民政府`, `高良涧街道办事处`, `黄集乡`: a township's name and its government.
@@ -295,7 +357,15 @@ mod tests {
         let b = identify("淮安市洪泽区人民政府");
         assert_eq!(a, b);
         assert_eq!(a.canonical, "淮安市洪泽区人民政府");
-        assert_eq!((a.province.as_str(), a.city.as_str(), a.county.as_str(), a.code.as_str()), ("江苏省", "淮安市", "洪泽区", "320813"));
+        assert_eq!(
+            (
+                a.province.as_str(),
+                a.city.as_str(),
+                a.county.as_str(),
+                a.code.as_str()
+            ),
+            ("江苏省", "淮安市", "洪泽区", "320813")
+        );
         assert_eq!(a.level, Some(Level::County));
         assert_eq!(a.note(), "");
     }
@@ -303,21 +373,42 @@ mod tests {
     #[test]
     fn short_names_levels_and_departments() {
         let p = identify("江苏省人民政府");
-        assert_eq!((p.canonical.as_str(), p.code.as_str(), p.level), ("江苏省人民政府", "320000", Some(Level::Province)));
+        assert_eq!(
+            (p.canonical.as_str(), p.code.as_str(), p.level),
+            ("江苏省人民政府", "320000", Some(Level::Province))
+        );
         let c = identify("淮安市人民政府");
-        assert_eq!((c.canonical.as_str(), c.level_str()), ("淮安市人民政府", "市"));
+        assert_eq!(
+            (c.canonical.as_str(), c.level_str()),
+            ("淮安市人民政府", "市")
+        );
         let d = identify("宝鸡市粮食和物资储备局");
-        assert_eq!((d.canonical.as_str(), d.code.as_str(), d.level_str()), ("宝鸡市粮食和物资储备局", "610300", "部门"));
+        assert_eq!(
+            (d.canonical.as_str(), d.code.as_str(), d.level_str()),
+            ("宝鸡市粮食和物资储备局", "610300", "部门")
+        );
         // short names: 淮安 for 淮安市
-        assert_eq!(identify("淮安洪泽区人民政府").canonical, "淮安市洪泽区人民政府");
+        assert_eq!(
+            identify("淮安洪泽区人民政府").canonical,
+            "淮安市洪泽区人民政府"
+        );
         // county-level city inside a city, both named
         let z = identify("宜昌市枝江市人民政府");
-        assert_eq!((z.code.as_str(), z.canonical.as_str()), ("420583", "宜昌市枝江市人民政府"));
+        assert_eq!(
+            (z.code.as_str(), z.canonical.as_str()),
+            ("420583", "宜昌市枝江市人民政府")
+        );
         // municipality districts keep the municipality
         let b = identify("北京市朝阳区人民政府");
-        assert_eq!((b.canonical.as_str(), b.code.as_str(), b.city.as_str()), ("北京市朝阳区人民政府", "110105", ""));
+        assert_eq!(
+            (b.canonical.as_str(), b.code.as_str(), b.city.as_str()),
+            ("北京市朝阳区人民政府", "110105", "")
+        );
         let t = identify("洪泽区高良涧街道办事处");
-        assert_eq!((t.level, t.code.as_str()), (Some(Level::Township), "320813"));
+        assert_eq!(
+            (t.level, t.code.as_str()),
+            (Some(Level::Township), "320813")
+        );
     }
 
     #[test]
@@ -328,16 +419,30 @@ mod tests {
         assert_eq!(a.level, None);
         assert_eq!(a.note(), "ambiguous:朝阳区:110105|220104");
         let n = identify("国家税务总局");
-        assert_eq!((n.canonical.as_str(), n.code.as_str(), n.note().as_str()), ("", "", "no_division"));
+        assert_eq!(
+            (n.canonical.as_str(), n.code.as_str(), n.note().as_str()),
+            ("", "", "no_division")
+        );
         assert_eq!(identify("").note(), "no_agency");
         // a district newer than the table (偃师市 became 偃师区): the city is kept, not 偃师市
         let y = identify("洛阳市偃师区人民政府");
-        assert_eq!((y.city.as_str(), y.county.as_str(), y.canonical.as_str(), y.level), ("洛阳市", "", "", None));
+        assert_eq!(
+            (
+                y.city.as_str(),
+                y.county.as_str(),
+                y.canonical.as_str(),
+                y.level
+            ),
+            ("洛阳市", "", "", None)
+        );
         assert_eq!(y.note(), "unknown_division:偃师区");
         // its department: the short name 偃师 is not read into 偃师市 either
         assert_eq!(identify("洛阳市偃师区教育局").county, "");
         // a province settles the ambiguous county, its city is filled in from the table
         let j = identify("吉林省长春市朝阳区人民政府");
-        assert_eq!((j.code.as_str(), j.city.as_str(), j.note().as_str()), ("220104", "长春市", ""));
+        assert_eq!(
+            (j.code.as_str(), j.city.as_str(), j.note().as_str()),
+            ("220104", "长春市", "")
+        );
     }
 }

@@ -58,13 +58,28 @@ impl NotReadYet {
 
     /// The row's `error`: what the file is and what to do with it.
     pub fn advice(self, path: &Path) -> String {
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         match self {
-            NotReadYet::LegacyWord if ext == "wps" => "WPS Writer .wps is not read yet: save it as .docx or PDF".into(),
-            NotReadYet::LegacyWord => "legacy Word .doc is not read yet: save it as .docx or PDF".into(),
-            NotReadYet::Ofd => "OFD is not read yet: export it to PDF (e.g. with the OFD reader's print to PDF)".into(),
-            NotReadYet::Spreadsheet => format!(".{ext} spreadsheets are not read yet: save the sheet as PDF, or as tab-separated .txt"),
-            NotReadYet::OtherImage => format!(".{ext} images are not read yet: convert it to PNG or JPEG"),
+            NotReadYet::LegacyWord if ext == "wps" => {
+                "WPS Writer .wps is not read yet: save it as .docx or PDF".into()
+            }
+            NotReadYet::LegacyWord => {
+                "legacy Word .doc is not read yet: save it as .docx or PDF".into()
+            }
+            NotReadYet::Ofd => {
+                "OFD is not read yet: export it to PDF (e.g. with the OFD reader's print to PDF)"
+                    .into()
+            }
+            NotReadYet::Spreadsheet => format!(
+                ".{ext} spreadsheets are not read yet: save the sheet as PDF, or as tab-separated .txt"
+            ),
+            NotReadYet::OtherImage => {
+                format!(".{ext} images are not read yet: convert it to PNG or JPEG")
+            }
         }
     }
 }
@@ -89,9 +104,15 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Found> {
             Err(e) => bail!("cannot read input {}: {e}", p.display()),
         };
         if meta.is_dir() {
-            for entry in walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name() {
+            for entry in walkdir::WalkDir::new(p)
+                .follow_links(true)
+                .sort_by_file_name()
+            {
                 match entry {
-                    Ok(e) if e.file_type().is_file() && !crate::produce::html::is_saved_page_asset(e.path()) => {
+                    Ok(e)
+                        if e.file_type().is_file()
+                            && !crate::produce::html::is_saved_page_asset(e.path()) =>
+                    {
                         let path = e.path();
                         if input_kind(path).is_some_and(|k| k != InputKind::Text) {
                             push(&mut files, &mut seen, path, None);
@@ -110,11 +131,20 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Found> {
                             None => e.to_string(),
                         };
                         let what = if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
-                            format!("cannot read this folder: {why}; the files in it are not listed (check its permissions)")
+                            format!(
+                                "cannot read this folder: {why}; the files in it are not listed (check its permissions)"
+                            )
                         } else {
-                            format!("cannot read the file: {why} (check its permissions, or where the link points)")
+                            format!(
+                                "cannot read the file: {why} (check its permissions, or where the link points)"
+                            )
                         };
-                        push(&mut files, &mut seen, &path, Some(Verdict::Unreadable(what)));
+                        push(
+                            &mut files,
+                            &mut seen,
+                            &path,
+                            Some(Verdict::Unreadable(what)),
+                        );
                     }
                 }
             }
@@ -126,10 +156,19 @@ pub fn collect(inputs: &[PathBuf]) -> Result<Found> {
     Ok(Found { files, warnings })
 }
 
-fn push(files: &mut Vec<Input>, seen: &mut std::collections::HashSet<PathBuf>, p: &Path, verdict: Option<Verdict>) {
+fn push(
+    files: &mut Vec<Input>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+    p: &Path,
+    verdict: Option<Verdict>,
+) {
     let key = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     if seen.insert(key) {
-        files.push(Input { path: p.to_path_buf(), shown: p.to_string_lossy().into_owned(), verdict });
+        files.push(Input {
+            path: p.to_path_buf(),
+            shown: p.to_string_lossy().into_owned(),
+            verdict,
+        });
     }
 }
 
@@ -153,7 +192,15 @@ mod tests {
         assert_eq!(of("x.txt"), None);
         assert_eq!(of("notes.md"), None);
         assert_eq!(of("Makefile"), None);
-        assert!(NotReadYet::LegacyWord.advice(Path::new("a.doc")).contains("save it as .docx or PDF"));
-        assert!(NotReadYet::LegacyWord.advice(Path::new("a.wps")).starts_with("WPS"));
+        assert!(
+            NotReadYet::LegacyWord
+                .advice(Path::new("a.doc"))
+                .contains("save it as .docx or PDF")
+        );
+        assert!(
+            NotReadYet::LegacyWord
+                .advice(Path::new("a.wps"))
+                .starts_with("WPS")
+        );
     }
 }

@@ -43,7 +43,8 @@ struct Produced {
 /// Write `<stem>-p<N>.png` into `out` for each (selected) page of `path`; returns the files.
 pub fn inspect_file(path: &Path, out: &Path, o: &InspectOptions) -> Result<Vec<PathBuf>> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let kind = crate::produce::route(&bytes, path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let kind = crate::produce::route(&bytes, path)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let produced = match kind {
         InputKind::Pdf => pdf_pages(&bytes, o)?,
         InputKind::Image => image_pages(&bytes, o)?,
@@ -53,7 +54,10 @@ pub fn inspect_file(path: &Path, out: &Path, o: &InspectOptions) -> Result<Vec<P
                 InputKind::Docx => "a Word file",
                 _ => "a text dump",
             };
-            bail!("{}: {what} has no page image to draw; convert it and read its tables/ and text/ instead", path.display())
+            bail!(
+                "{}: {what} has no page image to draw; convert it and read its tables/ and text/ instead",
+                path.display()
+            )
         }
     };
     if let Some(n) = o.page {
@@ -64,10 +68,22 @@ pub fn inspect_file(path: &Path, out: &Path, o: &InspectOptions) -> Result<Vec<P
     let sha = pipeline::sha256_hex(&bytes);
     let pages: Vec<Page> = produced.iter().map(|p| p.page.clone()).collect();
     let shown = path.display().to_string();
-    let result = pipeline::convert_pages(pages, vec![], &sha, bytes.len() as u64, &shown, kind == InputKind::Image, &o.convert);
+    let result = pipeline::convert_pages(
+        pages,
+        vec![],
+        &sha,
+        bytes.len() as u64,
+        &shown,
+        kind == InputKind::Image,
+        &o.convert,
+    );
 
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create the output folder {}", out.display()))?;
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "page".into());
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "page".into());
     let mut written = Vec::new();
     for (i, p) in produced.iter().enumerate() {
         let n = i as u32 + 1;
@@ -78,7 +94,8 @@ pub fn inspect_file(path: &Path, out: &Path, o: &InspectOptions) -> Result<Vec<P
         let image = match &p.image {
             Some(img) => img,
             None => {
-                rendered = ocr::render_pdf_page(&bytes, i, o.dpi).with_context(|| format!("page {n}: cannot render it"))?;
+                rendered = ocr::render_pdf_page(&bytes, i, o.dpi)
+                    .with_context(|| format!("page {n}: cannot render it"))?;
                 &rendered
             }
         };
@@ -101,23 +118,39 @@ fn pdf_pages(bytes: &[u8], o: &InspectOptions) -> Result<Vec<Produced>> {
             // OCR only the pages that are drawn: the others only feed the template mapping
             // (a table continued across pages), where their text-layer page is good enough.
             Some(cfg) if !p.quality.usable() && wanted => {
-                let img = ocr::pdf_page_image(bytes, i).with_context(|| format!("page {}", i + 1))?;
-                let r = ocr::with_thread_engine(cfg, |e| ocr::ocr_page_detailed(&img, i as u32 + 1, e, &all_text()))??;
-                out.push(Produced { page: r.page, image: Some(r.image) });
+                let img =
+                    ocr::pdf_page_image(bytes, i).with_context(|| format!("page {}", i + 1))?;
+                let r = ocr::with_thread_engine(cfg, |e| {
+                    ocr::ocr_page_detailed(&img, i as u32 + 1, e, &all_text())
+                })??;
+                out.push(Produced {
+                    page: r.page,
+                    image: Some(r.image),
+                });
             }
-            _ => out.push(Produced { page: p.page, image: None }),
+            _ => out.push(Produced {
+                page: p.page,
+                image: None,
+            }),
         }
     }
     Ok(out)
 }
 
 fn image_pages(bytes: &[u8], o: &InspectOptions) -> Result<Vec<Produced>> {
-    let Some(cfg) = &o.ocr else { bail!("an image input needs OCR, which is off") };
+    let Some(cfg) = &o.ocr else {
+        bail!("an image input needs OCR, which is off")
+    };
     let images = ocr::image::load_image_bytes(bytes)?;
     let mut out = Vec::with_capacity(images.len());
     for (i, img) in images.iter().enumerate() {
-        let r = ocr::with_thread_engine(cfg, |e| ocr::ocr_page_detailed(img, i as u32 + 1, e, &all_text()))??;
-        out.push(Produced { page: r.page, image: Some(r.image) });
+        let r = ocr::with_thread_engine(cfg, |e| {
+            ocr::ocr_page_detailed(img, i as u32 + 1, e, &all_text())
+        })??;
+        out.push(Produced {
+            page: r.page,
+            image: Some(r.image),
+        });
     }
     Ok(out)
 }
@@ -125,7 +158,10 @@ fn image_pages(bytes: &[u8], o: &InspectOptions) -> Result<Vec<Produced>> {
 /// Inspect draws every word OCR can find on the drawn pages, prose included (convert reads
 /// only the first page's prose by default; the tables are read the same way).
 fn all_text() -> OcrOptions {
-    OcrOptions { page_text: ocr::PageText::All, ..Default::default() }
+    OcrOptions {
+        page_text: ocr::PageText::All,
+        ..Default::default()
+    }
 }
 
 /// The template cells read from page `n`: green with their key, magenta with their first flag.
@@ -135,12 +171,24 @@ fn cell_marks(cells: &[pipeline::CellRow], n: u32) -> Vec<(BBox, String, Color)>
         .iter()
         .filter(|c| c.page == page)
         .filter_map(|c| {
-            let v: Vec<f32> = c.bbox.split_whitespace().filter_map(|x| x.parse().ok()).collect();
+            let v: Vec<f32> = c
+                .bbox
+                .split_whitespace()
+                .filter_map(|x| x.parse().ok())
+                .collect();
             let [x0, y0, x1, y1] = v[..] else { return None };
             let b = BBox::new(x0, y0, x1, y1);
             Some(match c.flags.split(';').find(|f| !f.is_empty()) {
-                Some(flag) => (b, format!("{}:{} !{}", short(&c.row), short(&c.col), flag), Color::MAGENTA),
-                None => (b, format!("{}:{}", short(&c.row), short(&c.col)), Color::GREEN),
+                Some(flag) => (
+                    b,
+                    format!("{}:{} !{}", short(&c.row), short(&c.col), flag),
+                    Color::MAGENTA,
+                ),
+                None => (
+                    b,
+                    format!("{}:{}", short(&c.row), short(&c.col)),
+                    Color::GREEN,
+                ),
             })
         })
         .collect()
@@ -148,7 +196,10 @@ fn cell_marks(cells: &[pipeline::CellRow], n: u32) -> Vec<(BBox, String, Color)>
 
 /// Template keys are long (`denied_enforcement_file`); cells are narrow.
 fn short(key: &str) -> String {
-    key.split('_').map(|p| p.chars().take(4).collect::<String>()).collect::<Vec<_>>().join("_")
+    key.split('_')
+        .map(|p| p.chars().take(4).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 #[cfg(test)]
@@ -156,12 +207,25 @@ mod tests {
     use super::*;
 
     fn cell(page: &str, bbox: &str, flags: &str) -> pipeline::CellRow {
-        pipeline::CellRow { table: "requests".into(), row: "denied_enforcement_file".into(), col: "natural_person".into(), page: page.into(), bbox: bbox.into(), flags: flags.into(), ..Default::default() }
+        pipeline::CellRow {
+            table: "requests".into(),
+            row: "denied_enforcement_file".into(),
+            col: "natural_person".into(),
+            page: page.into(),
+            bbox: bbox.into(),
+            flags: flags.into(),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn marks_only_cells_of_the_page_and_colour_flagged_ones() {
-        let cells = vec![cell("2", "1 2 3 4", ""), cell("2", "5 6 7 8", "low_confidence;repaired"), cell("3", "1 2 3 4", ""), cell("", "", "not_found")];
+        let cells = vec![
+            cell("2", "1 2 3 4", ""),
+            cell("2", "5 6 7 8", "low_confidence;repaired"),
+            cell("3", "1 2 3 4", ""),
+            cell("", "", "not_found"),
+        ];
         let m = cell_marks(&cells, 2);
         assert_eq!(m.len(), 2);
         assert_eq!(m[0].1, "deni_enfo_file:natu_pers");

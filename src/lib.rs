@@ -6,18 +6,16 @@
 //! (CSV), with the `repair` stage on pages, tables and mapped cells in between.
 //!
 //! `pipeline` runs one file through all of them; `inputs` expands the command line.
+pub mod archive;
 pub mod checks;
 pub mod corrections;
+pub mod identity;
 pub mod inputs;
 pub mod inspect;
 pub mod limits;
 pub mod logging;
-pub mod settings;
-pub mod signals;
-pub mod archive;
-pub mod state;
-pub mod worker;
 pub mod model;
+pub mod ocr;
 pub mod output;
 pub mod pdf;
 pub mod pipeline;
@@ -26,15 +24,17 @@ pub mod produce;
 pub mod repair;
 pub mod review;
 pub mod schema;
+pub mod settings;
+pub mod signals;
+pub mod state;
 pub mod table;
 pub mod template;
-pub mod identity;
 pub mod text;
-pub mod wide;
-pub mod xlsx;
 pub mod values;
 pub mod verify;
-pub mod ocr;
+pub mod wide;
+pub mod worker;
+pub mod xlsx;
 
 /// The tesseract producer as the pipeline's `PageOcr`: one engine per worker thread, reused.
 pub struct TesseractOcr {
@@ -44,17 +44,41 @@ pub struct TesseractOcr {
 
 impl pipeline::PageOcr for TesseractOcr {
     fn pdf_page(&self, bytes: &[u8], number: u32) -> anyhow::Result<model::Page> {
-        ocr::ocr_pdf_page_with(bytes, number.saturating_sub(1) as usize, &self.config, &self.options)
+        ocr::ocr_pdf_page_with(
+            bytes,
+            number.saturating_sub(1) as usize,
+            &self.config,
+            &self.options,
+        )
     }
     fn pdf_page_text(&self, bytes: &[u8], number: u32) -> anyhow::Result<Vec<model::Word>> {
-        let opts = ocr::OcrOptions { page_text: ocr::PageText::All, cells: false, ..self.options.clone() };
-        Ok(ocr::ocr_pdf_page_with(bytes, number.saturating_sub(1) as usize, &self.config, &opts)?.words)
+        let opts = ocr::OcrOptions {
+            page_text: ocr::PageText::All,
+            cells: false,
+            ..self.options.clone()
+        };
+        Ok(ocr::ocr_pdf_page_with(
+            bytes,
+            number.saturating_sub(1) as usize,
+            &self.config,
+            &opts,
+        )?
+        .words)
     }
-    fn image_file(&self, bytes: &[u8], _path: &std::path::Path) -> anyhow::Result<Vec<model::Page>> {
+    fn image_file(
+        &self,
+        bytes: &[u8],
+        _path: &std::path::Path,
+    ) -> anyhow::Result<Vec<model::Page>> {
         let images = ocr::image::load_image_bytes(bytes)?;
         let mut pages = Vec::with_capacity(images.len());
         for (i, img) in images.iter().enumerate() {
-            pages.push(ocr::with_thread_engine(&self.config, |e| ocr::ocr_page_detailed(img, i as u32 + 1, e, &self.options))??.page);
+            pages.push(
+                ocr::with_thread_engine(&self.config, |e| {
+                    ocr::ocr_page_detailed(img, i as u32 + 1, e, &self.options)
+                })??
+                .page,
+            );
         }
         Ok(pages)
     }
@@ -70,5 +94,11 @@ pub fn ocr_engine_with(off: bool, page_text: ocr::PageText) -> Option<Box<dyn pi
     if off {
         return None;
     }
-    Some(Box::new(TesseractOcr { config: ocr::TesseractConfig::default(), options: ocr::OcrOptions { page_text, ..Default::default() } }))
+    Some(Box::new(TesseractOcr {
+        config: ocr::TesseractConfig::default(),
+        options: ocr::OcrOptions {
+            page_text,
+            ..Default::default()
+        },
+    }))
 }

@@ -22,7 +22,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_stream_bytes: 256 << 20, max_image_pixels: 200_000_000 }
+        Limits {
+            max_stream_bytes: 256 << 20,
+            max_image_pixels: 200_000_000,
+        }
     }
 }
 
@@ -45,8 +48,15 @@ pub fn check_pdf_streams(doc: &pdf_extract::Document) -> Result<(), String> {
         return Ok(());
     }
     for (id, obj) in &doc.objects {
-        let pdf_extract::Object::Stream(s) = obj else { continue };
-        if s.dict.get(b"Subtype").and_then(|o| o.as_name()).map(|n| n == b"Image").unwrap_or(false) {
+        let pdf_extract::Object::Stream(s) = obj else {
+            continue;
+        };
+        if s.dict
+            .get(b"Subtype")
+            .and_then(|o| o.as_name())
+            .map(|n| n == b"Image")
+            .unwrap_or(false)
+        {
             // Images are never decoded by the text-layer producer.
             continue;
         }

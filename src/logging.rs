@@ -38,7 +38,9 @@ impl std::io::Write for LogWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let bar = BAR.lock().unwrap_or_else(|e| e.into_inner()).clone();
         match bar {
-            Some(b) => b.suspend(|| std::io::stderr().write_all(buf)).map(|_| buf.len()),
+            Some(b) => b
+                .suspend(|| std::io::stderr().write_all(buf))
+                .map(|_| buf.len()),
             None => std::io::stderr().write(buf),
         }
     }
@@ -53,7 +55,9 @@ impl std::io::Write for LogWriter {
 pub fn parse_level(s: &str) -> Result<String, String> {
     let s = s.trim();
     if s.is_empty() {
-        return Err("empty; use error, warn, info, debug, trace or a filter such as nianbao=debug".into());
+        return Err(
+            "empty; use error, warn, info, debug, trace or a filter such as nianbao=debug".into(),
+        );
     }
     for part in s.split(',') {
         let part = part.trim();
@@ -63,7 +67,9 @@ pub fn parse_level(s: &str) -> Result<String, String> {
             LevelFilter::from_str(part).is_ok()
         };
         if !ok {
-            return Err(format!("{part:?} is not a log level or filter directive; use error, warn, info, debug, trace or a filter such as nianbao=debug"));
+            return Err(format!(
+                "{part:?} is not a log level or filter directive; use error, warn, info, debug, trace or a filter such as nianbao=debug"
+            ));
         }
     }
     Ok(s.to_string())
@@ -72,10 +78,24 @@ pub fn parse_level(s: &str) -> Result<String, String> {
 /// Set up the subscriber (first call wins).  `RUST_LOG`, when set and valid, overrides `level`.
 pub fn init(format: LogFormat, level: Option<&str>) {
     JSON.store(format == LogFormat::Json, Ordering::Relaxed);
-    let default = level.unwrap_or(if format == LogFormat::Json { "info" } else { "warn" });
-    let filter = EnvFilter::try_from_default_env().or_else(|_| EnvFilter::try_new(default)).unwrap_or_else(|_| EnvFilter::new("warn"));
-    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(|| LogWriter);
-    let _ = if format == LogFormat::Json { b.json().try_init() } else { b.with_ansi(std::io::stderr().is_terminal()).with_target(false).try_init() };
+    let default = level.unwrap_or(if format == LogFormat::Json {
+        "info"
+    } else {
+        "warn"
+    });
+    let filter = EnvFilter::try_from_default_env()
+        .or_else(|_| EnvFilter::try_new(default))
+        .unwrap_or_else(|_| EnvFilter::new("warn"));
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(|| LogWriter);
+    let _ = if format == LogFormat::Json {
+        b.json().try_init()
+    } else {
+        b.with_ansi(std::io::stderr().is_terminal())
+            .with_target(false)
+            .try_init()
+    };
 }
 
 pub fn is_json() -> bool {
@@ -106,7 +126,17 @@ mod tests {
 
     #[test]
     fn log_levels_and_directives_are_accepted() {
-        for ok in ["error", "warn", "info", "debug", "trace", "off", "WARN", "nianbao=debug", "warn,nianbao::archive=trace"] {
+        for ok in [
+            "error",
+            "warn",
+            "info",
+            "debug",
+            "trace",
+            "off",
+            "WARN",
+            "nianbao=debug",
+            "warn,nianbao::archive=trace",
+        ] {
             assert!(parse_level(ok).is_ok(), "{ok}");
         }
     }

@@ -11,7 +11,11 @@ use nianbao::settings::{Knobs, Settings, WorkerSetup};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "nianbao", version, about = "政府信息公开工作年度报告 (government information disclosure annual reports) to validated CSV")]
+#[command(
+    name = "nianbao",
+    version,
+    about = "政府信息公开工作年度报告 (government information disclosure annual reports) to validated CSV"
+)]
 struct Cli {
     /// Log format on stderr: text, or json (one object per line, for log collectors).
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
@@ -32,7 +36,9 @@ enum Cmd {
     /// checks.csv (the template's arithmetic), tables/ (every table found) and text/ (each
     /// report's text) into the output folder.  Incremental: a file whose content was already
     /// converted by this pipeline version into the same --out is not converted again.
-    #[command(after_help = "Exit status: 0 every input converted (ok, partial or duplicate), 1 some input failed (the others are still written), 2 bad usage or an output that cannot be written.")]
+    #[command(
+        after_help = "Exit status: 0 every input converted (ok, partial or duplicate), 1 some input failed (the others are still written), 2 bad usage or an output that cannot be written."
+    )]
     Convert {
         /// Files and folders to convert (folders are walked recursively).
         #[arg(required = true)]
@@ -92,7 +98,9 @@ enum Cmd {
         summary_json: Option<PathBuf>,
     },
     /// Combine the output folders of shard runs (`convert --shard K/N`) into one.
-    #[command(after_help = "Exit status: 0 no input failed, 1 some input failed, 2 bad usage or unreadable shard output.")]
+    #[command(
+        after_help = "Exit status: 0 no input failed, 1 some input failed, 2 bad usage or unreadable shard output."
+    )]
     Merge {
         /// Output folders of the shard runs.
         #[arg(required = true)]
@@ -115,7 +123,9 @@ enum Cmd {
     },
     /// Draw each page with what nianbao saw: rulings, reconstructed cells, words with their
     /// confidence, and the template cells (flagged ones in magenta), one PNG per page.
-    #[command(after_help = "Colours: blue rulings; cyan table cells; word boxes green (confidence >= 90%), orange (>= 60%), red (below); thick green template cells labelled row:col; thick magenta flagged cells labelled with their first flag.\n\nExit status: 0 written, 2 the file cannot be read or drawn.")]
+    #[command(
+        after_help = "Colours: blue rulings; cyan table cells; word boxes green (confidence >= 90%), orange (>= 60%), red (below); thick green template cells labelled row:col; thick magenta flagged cells labelled with their first flag.\n\nExit status: 0 written, 2 the file cannot be read or drawn."
+    )]
     Inspect {
         /// The report (PDF or image).
         file: PathBuf,
@@ -137,7 +147,9 @@ enum Cmd {
     },
     /// Confirm or correct the values in doubt: writes OUT/review/index.html (crops of each
     /// flagged cell); the decisions go into OUT/corrections.csv, which every later convert applies.
-    #[command(after_help = "Without --serve, the page's \"Download corrections.csv\" saves the file to put into OUT/.  With --serve, the page is served on 127.0.0.1 only and \"Save\" writes OUT/corrections.csv.\n\nExit status: 0 written (or served until Ctrl-C), 2 OUT holds no conversion or cannot be written.")]
+    #[command(
+        after_help = "Without --serve, the page's \"Download corrections.csv\" saves the file to put into OUT/.  With --serve, the page is served on 127.0.0.1 only and \"Save\" writes OUT/corrections.csv.\n\nExit status: 0 written (or served until Ctrl-C), 2 OUT holds no conversion or cannot be written."
+    )]
     Review {
         /// The output folder of `nianbao convert`.
         out: PathBuf,
@@ -201,7 +213,13 @@ fn run(cli: Cli) -> Result<i32> {
             in_process,
             summary_json,
         } => {
-            let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+            let jobs = jobs
+                .unwrap_or_else(|| {
+                    std::thread::available_parallelism()
+                        .map(|n| n.get())
+                        .unwrap_or(1)
+                })
+                .max(1);
             archive::convert(ConvertArgs {
                 inputs,
                 out,
@@ -214,22 +232,53 @@ fn run(cli: Cli) -> Result<i32> {
                 shard,
                 in_process,
                 summary_json,
-                settings: Settings { no_ocr, no_repair, ocr_text },
-                knobs: Knobs { timeout_s: timeout, max_memory_mb: max_memory, max_stream_mb, max_image_mpx },
+                settings: Settings {
+                    no_ocr,
+                    no_repair,
+                    ocr_text,
+                },
+                knobs: Knobs {
+                    timeout_s: timeout,
+                    max_memory_mb: max_memory,
+                    max_stream_mb,
+                    max_image_mpx,
+                },
             })
         }
-        Cmd::Merge { dirs, out, excel, no_xlsx, quiet, summary_json } => archive::merge(&dirs, &out, excel, !no_xlsx, quiet, summary_json.as_deref()),
-        Cmd::Inspect { file, page, out, dpi, no_ocr, no_repair } => {
+        Cmd::Merge {
+            dirs,
+            out,
+            excel,
+            no_xlsx,
+            quiet,
+            summary_json,
+        } => archive::merge(&dirs, &out, excel, !no_xlsx, quiet, summary_json.as_deref()),
+        Cmd::Inspect {
+            file,
+            page,
+            out,
+            dpi,
+            no_ocr,
+            no_repair,
+        } => {
             if !(dpi >= 36.0 && dpi <= 600.0) {
                 eprintln!("nianbao: error: --dpi must be between 36 and 600");
                 return Ok(2);
             }
-            let settings = Settings { no_ocr, no_repair, ..Default::default() };
+            let settings = Settings {
+                no_ocr,
+                no_repair,
+                ..Default::default()
+            };
             let engine = settings.ocr_engine();
             let o = nianbao::inspect::InspectOptions {
                 page,
                 dpi,
-                convert: nianbao::pipeline::Options { ocr: engine.as_deref(), tolerances: Default::default(), repair: settings.repair_mode() },
+                convert: nianbao::pipeline::Options {
+                    ocr: engine.as_deref(),
+                    tolerances: Default::default(),
+                    repair: settings.repair_mode(),
+                },
                 ocr: (!no_ocr).then(nianbao::ocr::TesseractConfig::default),
             };
             match nianbao::inspect::inspect_file(&file, &out, &o) {

@@ -18,7 +18,12 @@ pub struct BBox {
 
 impl BBox {
     pub fn new(x0: f32, y0: f32, x1: f32, y1: f32) -> Self {
-        BBox { x0: x0.min(x1), y0: y0.min(y1), x1: x0.max(x1), y1: y0.max(y1) }
+        BBox {
+            x0: x0.min(x1),
+            y0: y0.min(y1),
+            x1: x0.max(x1),
+            y1: y0.max(y1),
+        }
     }
     pub fn width(&self) -> f32 {
         self.x1 - self.x0
@@ -33,7 +38,12 @@ impl BBox {
         (self.y0 + self.y1) / 2.0
     }
     pub fn union(&self, o: &BBox) -> BBox {
-        BBox { x0: self.x0.min(o.x0), y0: self.y0.min(o.y0), x1: self.x1.max(o.x1), y1: self.y1.max(o.y1) }
+        BBox {
+            x0: self.x0.min(o.x0),
+            y0: self.y0.min(o.y0),
+            x1: self.x1.max(o.x1),
+            y1: self.y1.max(o.y1),
+        }
     }
     pub fn contains_point(&self, x: f32, y: f32) -> bool {
         x >= self.x0 && x <= self.x1 && y >= self.y0 && y <= self.y1
@@ -43,7 +53,11 @@ impl BBox {
 impl fmt::Display for BBox {
     /// `x0 y0 x1 y1` with one decimal, the format of cells.csv's bbox column.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:.1} {:.1} {:.1} {:.1}", self.x0, self.y0, self.x1, self.y1)
+        write!(
+            f,
+            "{:.1} {:.1} {:.1} {:.1}",
+            self.x0, self.y0, self.x1, self.y1
+        )
     }
 }
 
@@ -83,7 +97,13 @@ pub struct Word {
 
 impl Word {
     pub fn text_layer(text: String, bbox: BBox) -> Self {
-        Word { text, bbox, confidence: 1.0, source: Source::TextLayer, alternatives: Vec::new() }
+        Word {
+            text,
+            bbox,
+            confidence: 1.0,
+            source: Source::TextLayer,
+            alternatives: Vec::new(),
+        }
     }
 }
 
@@ -129,7 +149,14 @@ pub struct Page {
 
 impl Page {
     pub fn new(number: u32, width: f32, height: f32, kind: PageKind) -> Self {
-        Page { number, width, height, kind, words: Vec::new(), rulings: Vec::new() }
+        Page {
+            number,
+            width,
+            height,
+            kind,
+            words: Vec::new(),
+            rulings: Vec::new(),
+        }
     }
 }
 

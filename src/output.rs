@@ -25,13 +25,15 @@ fn write_file(path: &Path, data: &[u8], durable: bool) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let mut f = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+    let mut f =
+        std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
     f.write_all(data)?;
     if durable {
         f.sync_all()?;
     }
     drop(f);
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot rename {} to {}", tmp.display(), path.display()))?;
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("cannot rename {} to {}", tmp.display(), path.display()))?;
     Ok(())
 }
 
@@ -42,7 +44,10 @@ pub fn csv_bytes<T: Serialize>(rows: &[T], header: &[&str], excel: bool) -> Resu
         buf.extend_from_slice(BOM);
     }
     {
-        let mut w = csv::WriterBuilder::new().has_headers(false).terminator(csv::Terminator::CRLF).from_writer(&mut buf);
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut buf);
         w.write_record(header)?;
         for r in rows {
             w.serialize(r)?;
@@ -68,19 +73,30 @@ pub fn excel_safe(s: &str) -> std::borrow::Cow<'_, str> {
 /// A row serialised like `csv::Writer::serialize` does, as its fields, each made
 /// [`excel_safe`] (for the `--excel` CSVs).
 pub fn safe_fields<T: Serialize>(row: &T) -> Result<Vec<String>> {
-    Ok(row_fields(row)?.into_iter().map(|f| excel_safe(&f).into_owned()).collect())
+    Ok(row_fields(row)?
+        .into_iter()
+        .map(|f| excel_safe(&f).into_owned())
+        .collect())
 }
 
 /// A row's fields as `csv::Writer::serialize` writes them.
 pub fn row_fields<T: Serialize>(row: &T) -> Result<Vec<String>> {
     let mut buf = Vec::new();
     {
-        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut buf);
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(&mut buf);
         w.serialize(row)?;
         w.flush()?;
     }
-    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(buf.as_slice());
-    Ok(r.records().next().transpose()?.map(|rec| rec.iter().map(str::to_string).collect()).unwrap_or_default())
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(buf.as_slice());
+    Ok(r.records()
+        .next()
+        .transpose()?
+        .map(|rec| rec.iter().map(str::to_string).collect())
+        .unwrap_or_default())
 }
 
 /// True when a found grid is a block of prose or a list rather than a table: no row holds two
@@ -94,7 +110,16 @@ pub fn is_prose_block(grid: &[Vec<String>]) -> bool {
     })
 }
 
-pub const TABLE_INDEX_HEADER: &[&str] = &["report_id", "n", "file", "page", "bbox", "rows", "cols", "template_table"];
+pub const TABLE_INDEX_HEADER: &[&str] = &[
+    "report_id",
+    "n",
+    "file",
+    "page",
+    "bbox",
+    "rows",
+    "cols",
+    "template_table",
+];
 
 /// tables/index.csv rows of one result: every table written to tables/ (prose blocks are not).
 pub fn table_index_rows(r: &ReportResult) -> Vec<Vec<String>> {
@@ -112,7 +137,11 @@ pub fn table_index_rows(r: &ReportResult) -> Vec<Vec<String>> {
                 rid.clone(),
                 (i + 1).to_string(),
                 format!("{rid}-{}.csv", i + 1),
-                if info.page > 0 { info.page.to_string() } else { String::new() },
+                if info.page > 0 {
+                    info.page.to_string()
+                } else {
+                    String::new()
+                },
                 info.bbox,
                 g.len().to_string(),
                 g.iter().map(Vec::len).max().unwrap_or(0).to_string(),
@@ -130,7 +159,10 @@ pub fn grid_csv(grid: &[Vec<String>], excel: bool) -> Result<Vec<u8>> {
         buf.extend_from_slice(BOM);
     }
     {
-        let mut w = csv::WriterBuilder::new().flexible(true).terminator(csv::Terminator::CRLF).from_writer(&mut buf);
+        let mut w = csv::WriterBuilder::new()
+            .flexible(true)
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut buf);
         for row in grid {
             w.write_record(row.iter().map(|c| excel_safe(c).into_owned()))?;
         }
@@ -140,44 +172,119 @@ pub fn grid_csv(grid: &[Vec<String>], excel: bool) -> Result<Vec<u8>> {
 }
 
 pub const REPORT_HEADER: &[&str] = &[
-    "report_id", "source_file", "sha256", "bytes", "pages", "kind", "format", "agency",
-    "agency_canonical", "province", "city", "county", "division_code", "level", "identity", "year", "status", "error", "cells", "flagged",
-    "checks_failed", "seconds",
+    "report_id",
+    "source_file",
+    "sha256",
+    "bytes",
+    "pages",
+    "kind",
+    "format",
+    "agency",
+    "agency_canonical",
+    "province",
+    "city",
+    "county",
+    "division_code",
+    "level",
+    "identity",
+    "year",
+    "status",
+    "error",
+    "cells",
+    "flagged",
+    "checks_failed",
+    "seconds",
 ];
 pub const CELL_HEADER: &[&str] = &[
-    "report_id", "source_file", "table", "row", "col", "value", "raw", "row_label", "col_label",
-    "template_row_label", "template_col_label", "page", "bbox", "method", "confidence",
+    "report_id",
+    "source_file",
+    "table",
+    "row",
+    "col",
+    "value",
+    "raw",
+    "row_label",
+    "col_label",
+    "template_row_label",
+    "template_col_label",
+    "page",
+    "bbox",
+    "method",
+    "confidence",
     "flags",
 ];
-pub const REPAIR_HEADER: &[&str] = &["report_id", "source_file", "where", "raw", "repaired", "reason", "evidence"];
-pub const CHECK_HEADER: &[&str] = &["report_id", "source_file", "table", "check", "subject", "expected", "actual", "status"];
+pub const REPAIR_HEADER: &[&str] = &[
+    "report_id",
+    "source_file",
+    "where",
+    "raw",
+    "repaired",
+    "reason",
+    "evidence",
+];
+pub const CHECK_HEADER: &[&str] = &[
+    "report_id",
+    "source_file",
+    "table",
+    "check",
+    "subject",
+    "expected",
+    "actual",
+    "status",
+];
 
 /// Write the per-report files (tables/, text/) of one result.
 pub fn write_report_files(out: &Path, r: &ReportResult, excel: bool) -> Result<()> {
     if r.report.report_id.is_empty() {
         return Ok(());
     }
-    for (i, grid) in r.tables.iter().enumerate().filter(|(_, g)| !is_prose_block(g)) {
-        let p = out.join("tables").join(format!("{}-{}.csv", r.report.report_id, i + 1));
+    for (i, grid) in r
+        .tables
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| !is_prose_block(g))
+    {
+        let p = out
+            .join("tables")
+            .join(format!("{}-{}.csv", r.report.report_id, i + 1));
         write_atomic(&p, &grid_csv(grid, excel)?)?;
     }
     if !r.text.is_empty() {
-        write_atomic(&out.join("text").join(format!("{}.txt", r.report.report_id)), r.text.as_bytes())?;
+        write_atomic(
+            &out.join("text").join(format!("{}.txt", r.report.report_id)),
+            r.text.as_bytes(),
+        )?;
     }
     Ok(())
 }
 
 /// Write reports.csv, cells.csv and checks.csv from all results (in the order given).
-pub fn write_summary_csvs(out: &Path, results: &[ReportResult], excel: bool) -> Result<Vec<PathBuf>> {
+pub fn write_summary_csvs(
+    out: &Path,
+    results: &[ReportResult],
+    excel: bool,
+) -> Result<Vec<PathBuf>> {
     let reports: Vec<_> = results.iter().map(|r| &r.report).collect();
     let cells: Vec<_> = results.iter().flat_map(|r| r.cells.iter()).collect();
     let checks: Vec<_> = results.iter().flat_map(|r| r.checks.iter()).collect();
     let repairs: Vec<_> = results.iter().flat_map(|r| r.repairs.iter()).collect();
     let files = [
-        (out.join("reports.csv"), csv_bytes(&reports, REPORT_HEADER, excel)?),
-        (out.join("cells.csv"), csv_bytes(&cells, CELL_HEADER, excel)?),
-        (out.join("checks.csv"), csv_bytes(&checks, CHECK_HEADER, excel)?),
-        (out.join("repairs.csv"), csv_bytes(&repairs, REPAIR_HEADER, excel)?),
+        (
+            out.join("reports.csv"),
+            csv_bytes(&reports, REPORT_HEADER, excel)?,
+        ),
+        (
+            out.join("cells.csv"),
+            csv_bytes(&cells, CELL_HEADER, excel)?,
+        ),
+        (
+            out.join("checks.csv"),
+            csv_bytes(&checks, CHECK_HEADER, excel)?,
+        ),
+        (
+            out.join("repairs.csv"),
+            csv_bytes(&repairs, REPAIR_HEADER, excel)?,
+        ),
     ];
     let mut written = Vec::new();
     for (p, data) in files {
@@ -193,7 +300,10 @@ mod tests {
 
     #[test]
     fn formulas_are_quoted_numbers_and_dashes_are_not() {
-        assert_eq!(excel_safe("=HYPERLINK(\"http://x\",\"y\")"), "'=HYPERLINK(\"http://x\",\"y\")");
+        assert_eq!(
+            excel_safe("=HYPERLINK(\"http://x\",\"y\")"),
+            "'=HYPERLINK(\"http://x\",\"y\")"
+        );
         assert_eq!(excel_safe("+1+cmd|' /C calc'!A0"), "'+1+cmd|' /C calc'!A0");
         assert_eq!(excel_safe("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(excel_safe("-1+2"), "'-1+2");
@@ -203,21 +313,56 @@ mod tests {
         assert_eq!(excel_safe("+5"), "+5");
         assert_eq!(excel_safe("予以公开"), "予以公开");
         let grid = vec![vec!["=1+1".to_string(), "-".to_string()]];
-        assert_eq!(String::from_utf8(grid_csv(&grid, false).unwrap()).unwrap(), "'=1+1,-\r\n");
+        assert_eq!(
+            String::from_utf8(grid_csv(&grid, false).unwrap()).unwrap(),
+            "'=1+1,-\r\n"
+        );
     }
 
     #[test]
     fn prose_blocks_are_told_from_tables() {
-        let g = |rows: &[&[&str]]| rows.iter().map(|r| r.iter().map(|s| s.to_string()).collect()).collect::<Vec<Vec<String>>>();
-        assert!(is_prose_block(&g(&[&["一、总体情况"], &["本年度，我区坚持…"]])));
+        let g = |rows: &[&[&str]]| {
+            rows.iter()
+                .map(|r| r.iter().map(|s| s.to_string()).collect())
+                .collect::<Vec<Vec<String>>>()
+        };
+        assert!(is_prose_block(&g(&[
+            &["一、总体情况"],
+            &["本年度，我区坚持…"]
+        ])));
         // a merged title row repeats its text: still one text per row
-        assert!(is_prose_block(&g(&[&["说明", "说明"], &["", "注：数据截至12月31日"]])));
-        assert!(!is_prose_block(&g(&[&["二、主动公开", "二、主动公开"], &["规章", "0"]])));
+        assert!(is_prose_block(&g(&[
+            &["说明", "说明"],
+            &["", "注：数据截至12月31日"]
+        ])));
+        assert!(!is_prose_block(&g(&[
+            &["二、主动公开", "二、主动公开"],
+            &["规章", "0"]
+        ])));
         let mut r = ReportResult::default();
         r.report.report_id = "abc".into();
         r.tables = vec![g(&[&["本年度，我区坚持…"]]), g(&[&["规章", "0", "1"]])];
-        r.table_info = vec![Default::default(), crate::pipeline::TableInfo { page: 2, bbox: "1.0 2.0 3.0 4.0".into(), template: "active".into() }];
+        r.table_info = vec![
+            Default::default(),
+            crate::pipeline::TableInfo {
+                page: 2,
+                bbox: "1.0 2.0 3.0 4.0".into(),
+                template: "active".into(),
+            },
+        ];
         let rows = table_index_rows(&r);
-        assert_eq!(rows, vec![vec!["abc", "2", "abc-2.csv", "2", "1.0 2.0 3.0 4.0", "1", "3", "active"]]);
+        assert_eq!(
+            rows,
+            vec![vec![
+                "abc",
+                "2",
+                "abc-2.csv",
+                "2",
+                "1.0 2.0 3.0 4.0",
+                "1",
+                "3",
+                "active"
+            ]]
+        );
     }
 }

@@ -15,7 +15,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 pub enum PdfError {
     #[error("not a PDF: the file does not start with %PDF ({0})")]
     NotPdf(String),
-    #[error("the PDF is encrypted with a password; decrypt it first (e.g. `qpdf --decrypt --password=... in.pdf out.pdf`)")]
+    #[error(
+        "the PDF is encrypted with a password; decrypt it first (e.g. `qpdf --decrypt --password=... in.pdf out.pdf`)"
+    )]
     Encrypted,
     #[error("the PDF could not be parsed, even after an attempt to repair its structure: {0}")]
     Unreadable(String),
@@ -114,13 +116,21 @@ fn is_radical(c: char) -> bool {
 }
 
 fn equivalent_ideograph(c: char) -> Option<char> {
-    static MAP: std::sync::OnceLock<std::collections::HashMap<u32, char>> = std::sync::OnceLock::new();
+    static MAP: std::sync::OnceLock<std::collections::HashMap<u32, char>> =
+        std::sync::OnceLock::new();
     MAP.get_or_init(|| {
         let mut m = std::collections::HashMap::new();
         for line in include_str!("../data/EquivalentUnifiedIdeograph.txt").lines() {
             let line = line.split('#').next().unwrap_or("");
-            let Some((range, target)) = line.split_once(';') else { continue };
-            let Some(to) = u32::from_str_radix(target.trim(), 16).ok().and_then(char::from_u32) else { continue };
+            let Some((range, target)) = line.split_once(';') else {
+                continue;
+            };
+            let Some(to) = u32::from_str_radix(target.trim(), 16)
+                .ok()
+                .and_then(char::from_u32)
+            else {
+                continue;
+            };
             let (lo, hi) = match range.trim().split_once("..") {
                 Some((a, b)) => (a, b),
                 None => (range.trim(), range.trim()),
@@ -139,7 +149,10 @@ fn equivalent_ideograph(c: char) -> Option<char> {
 
 fn is_bad_char(c: char) -> bool {
     let u = c as u32;
-    (0xE000..=0xF8FF).contains(&u) || u == 0xFFFD || (c.is_control() && !c.is_whitespace()) || (0xF0000..=0x10FFFF).contains(&u)
+    (0xE000..=0xF8FF).contains(&u)
+        || u == 0xFFFD
+        || (c.is_control() && !c.is_whitespace())
+        || (0xF0000..=0x10FFFF).contains(&u)
 }
 
 /// Load a PDF with pdf-extract's lopdf, repairing it through lopdf 0.47 when that fails.
@@ -168,8 +181,14 @@ pub fn load(bytes: &[u8]) -> Result<pdf_extract::Document, PdfError> {
         Ok(out)
     });
     let truncated = |e: PdfError| match e {
-        PdfError::Unreadable(m) if !bytes[bytes.len().saturating_sub(1024)..].windows(5).any(|w| w == b"%%EOF") => {
-            PdfError::Unreadable(format!("{m} (the file looks truncated: it does not end with %%EOF; fetch it again)"))
+        PdfError::Unreadable(m)
+            if !bytes[bytes.len().saturating_sub(1024)..]
+                .windows(5)
+                .any(|w| w == b"%%EOF") =>
+        {
+            PdfError::Unreadable(format!(
+                "{m} (the file looks truncated: it does not end with %%EOF; fetch it again)"
+            ))
         }
         e => e,
     };
@@ -177,7 +196,9 @@ pub fn load(bytes: &[u8]) -> Result<pdf_extract::Document, PdfError> {
         Ok(Ok(fixed)) => match catch_unwind(|| pdf_extract::Document::load_mem(&fixed)) {
             Ok(Ok(doc)) => check_loaded(doc),
             Ok(Err(e)) => Err(PdfError::Unreadable(format!("{err}; after repair: {e}"))),
-            Err(_) => Err(PdfError::Unreadable(format!("{err}; after repair the parser panicked"))),
+            Err(_) => Err(PdfError::Unreadable(format!(
+                "{err}; after repair the parser panicked"
+            ))),
         },
         Ok(Err(e)) if is_password_error(&e) || e == "encrypted" => Err(PdfError::Encrypted),
         Ok(Err(e)) => Err(PdfError::Unreadable(format!("{err}; repair failed: {e}"))),
@@ -198,23 +219,44 @@ fn describe_start(bytes: &[u8]) -> String {
     }
     let start = &bytes[..bytes.len().min(16)];
     match std::str::from_utf8(start) {
-        Ok(t) if t.chars().all(|c| !c.is_control() || c.is_whitespace()) => format!("it starts with {t:?}"),
-        _ => format!("it starts with the bytes {}", start.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")),
+        Ok(t) if t.chars().all(|c| !c.is_control() || c.is_whitespace()) => {
+            format!("it starts with {t:?}")
+        }
+        _ => format!(
+            "it starts with the bytes {}",
+            start
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
     }
 }
 
 /// Walk the page tree from the catalog; an error names a node that is its own ancestor.
 fn check_page_tree(doc: &pdf_extract::Document) -> Result<(), PdfError> {
-    fn walk(doc: &pdf_extract::Document, id: pdf_extract::ObjectId, path: &mut Vec<pdf_extract::ObjectId>, budget: &mut u32) -> Result<(), PdfError> {
+    fn walk(
+        doc: &pdf_extract::Document,
+        id: pdf_extract::ObjectId,
+        path: &mut Vec<pdf_extract::ObjectId>,
+        budget: &mut u32,
+    ) -> Result<(), PdfError> {
         if path.contains(&id) {
-            return Err(PdfError::PageTree(format!("it refers to itself (object {} {} is listed among its own /Kids)", id.0, id.1)));
+            return Err(PdfError::PageTree(format!(
+                "it refers to itself (object {} {} is listed among its own /Kids)",
+                id.0, id.1
+            )));
         }
         *budget = budget.saturating_sub(1);
         if *budget == 0 || path.len() > 256 {
             return Ok(());
         }
-        let Ok(dict) = doc.get_dictionary(id) else { return Ok(()) };
-        let Ok(kids) = dict.get(b"Kids").and_then(|k| k.as_array()) else { return Ok(()) };
+        let Ok(dict) = doc.get_dictionary(id) else {
+            return Ok(());
+        };
+        let Ok(kids) = dict.get(b"Kids").and_then(|k| k.as_array()) else {
+            return Ok(());
+        };
         path.push(id);
         for k in kids {
             if let Ok(kid) = k.as_reference() {
@@ -224,7 +266,11 @@ fn check_page_tree(doc: &pdf_extract::Document) -> Result<(), PdfError> {
         path.pop();
         Ok(())
     }
-    let root = doc.trailer.get(b"Root").and_then(|r| r.as_reference()).map_err(|_| PdfError::PageTree("the trailer has no /Root".into()))?;
+    let root = doc
+        .trailer
+        .get(b"Root")
+        .and_then(|r| r.as_reference())
+        .map_err(|_| PdfError::PageTree("the trailer has no /Root".into()))?;
     let pages = doc
         .get_dictionary(root)
         .and_then(|c| c.get(b"Pages"))
@@ -251,7 +297,10 @@ fn check_parents(doc: &pdf_extract::Document, id: pdf_extract::ObjectId) -> Resu
     let mut cur = id;
     loop {
         if !seen.insert(cur) || seen.len() > 64 {
-            return Err(PdfError::PageTree(format!("the /Parent chain of object {} {} loops", id.0, id.1)));
+            return Err(PdfError::PageTree(format!(
+                "the /Parent chain of object {} {} loops",
+                id.0, id.1
+            )));
         }
         let dict = match doc.get_dictionary(cur) {
             Ok(d) => d,
@@ -286,15 +335,25 @@ pub fn read_pages(doc: &pdf_extract::Document) -> Result<Vec<PdfPage>, PdfError>
         let error = match r {
             Ok(Ok(())) => None,
             Ok(Err(e)) => Some(format!("page {num}: {e}")),
-            Err(p) => Some(format!("page {num}: the PDF interpreter panicked ({})", panic_message(&p))),
+            Err(p) => Some(format!(
+                "page {num}: the PDF interpreter panicked ({})",
+                panic_message(&p)
+            )),
         };
         let (page, quality) = if error.is_none() {
             dev.finish(num)
         } else {
             let (w, h) = dev.size();
-            (Page::new(num, w, h, PageKind::Digital), TextQuality::default())
+            (
+                Page::new(num, w, h, PageKind::Digital),
+                TextQuality::default(),
+            )
         };
-        out.push(PdfPage { page, quality, error });
+        out.push(PdfPage {
+            page,
+            quality,
+            error,
+        });
     }
     Ok(out)
 }
@@ -344,7 +403,12 @@ impl Collector {
     }
 
     fn add_path(&mut self, ctm: &Transform, path: &PdfPath, filled: bool) {
-        let tp = |x: f64, y: f64| (x * ctm.m11 + y * ctm.m21 + ctm.m31, x * ctm.m12 + y * ctm.m22 + ctm.m32);
+        let tp = |x: f64, y: f64| {
+            (
+                x * ctm.m11 + y * ctm.m21 + ctm.m31,
+                x * ctm.m12 + y * ctm.m22 + ctm.m32,
+            )
+        };
         let mut start: Option<(f64, f64)> = None;
         let mut cur: Option<(f64, f64)> = None;
         let mut poly: Vec<(f32, f32)> = Vec::new();
@@ -388,38 +452,73 @@ impl Collector {
         if filled {
             // A filled path is a ruling only when it is a rectangle: a thin one is one line,
             // a larger one (cell shading) contributes its edges.  Page-sized backgrounds are not.
-            if poly.len() >= 4 && poly.len() <= 5 && lines.iter().all(|(a, b)| a.0 == b.0 || a.1 == b.1) {
+            if poly.len() >= 4
+                && poly.len() <= 5
+                && lines.iter().all(|(a, b)| a.0 == b.0 || a.1 == b.1)
+            {
                 let xs = poly.iter().map(|p| p.0);
                 let ys = poly.iter().map(|p| p.1);
-                let (x0, x1) = (xs.clone().fold(f32::MAX, f32::min), xs.fold(f32::MIN, f32::max));
-                let (y0, y1) = (ys.clone().fold(f32::MAX, f32::min), ys.fold(f32::MIN, f32::max));
+                let (x0, x1) = (
+                    xs.clone().fold(f32::MAX, f32::min),
+                    xs.fold(f32::MIN, f32::max),
+                );
+                let (y0, y1) = (
+                    ys.clone().fold(f32::MAX, f32::min),
+                    ys.fold(f32::MIN, f32::max),
+                );
                 rects.push([(x0, y0), (x1, y0), (x1, y1), (x0, y1)]);
             }
             for r in rects {
                 let xs = r.iter().map(|p| p.0);
                 let ys = r.iter().map(|p| p.1);
-                let (x0, x1) = (xs.clone().fold(f32::MAX, f32::min), xs.fold(f32::MIN, f32::max));
-                let (y0, y1) = (ys.clone().fold(f32::MAX, f32::min), ys.fold(f32::MIN, f32::max));
+                let (x0, x1) = (
+                    xs.clone().fold(f32::MAX, f32::min),
+                    xs.fold(f32::MIN, f32::max),
+                );
+                let (y0, y1) = (
+                    ys.clone().fold(f32::MAX, f32::min),
+                    ys.fold(f32::MIN, f32::max),
+                );
                 let (w, h) = (x1 - x0, y1 - y0);
                 if w >= 0.9 * pw && h >= 0.9 * ph {
                     continue;
                 }
                 if h <= 3.0 && w > h {
-                    self.segments.push(Segment { x0, y0: (y0 + y1) / 2.0, x1, y1: (y0 + y1) / 2.0 });
+                    self.segments.push(Segment {
+                        x0,
+                        y0: (y0 + y1) / 2.0,
+                        x1,
+                        y1: (y0 + y1) / 2.0,
+                    });
                 } else if w <= 3.0 && h > w {
-                    self.segments.push(Segment { x0: (x0 + x1) / 2.0, y0, x1: (x0 + x1) / 2.0, y1 });
+                    self.segments.push(Segment {
+                        x0: (x0 + x1) / 2.0,
+                        y0,
+                        x1: (x0 + x1) / 2.0,
+                        y1,
+                    });
                 } else {
                     self.push_rect_edges(x0, y0, x1, y1);
                 }
             }
         } else {
             for (a, b) in lines {
-                self.segments.push(Segment { x0: a.0, y0: a.1, x1: b.0, y1: b.1 });
+                self.segments.push(Segment {
+                    x0: a.0,
+                    y0: a.1,
+                    x1: b.0,
+                    y1: b.1,
+                });
             }
             for r in rects {
                 for i in 0..4 {
                     let (a, b) = (r[i], r[(i + 1) % 4]);
-                    self.segments.push(Segment { x0: a.0, y0: a.1, x1: b.0, y1: b.1 });
+                    self.segments.push(Segment {
+                        x0: a.0,
+                        y0: a.1,
+                        x1: b.0,
+                        y1: b.1,
+                    });
                 }
             }
         }
@@ -469,7 +568,9 @@ impl Collector {
         let crosses = |a: &Glyph, b: &Glyph| {
             let (l, r) = (a.x + a.adv * 0.5, b.x + b.adv * 0.5);
             let y = a.y - a.size * 0.3;
-            vrules.iter().any(|&(x, y0, y1)| x > l && x < r && y >= y0 && y <= y1)
+            vrules
+                .iter()
+                .any(|&(x, y0, y1)| x > l && x < r && y >= y0 && y <= y1)
         };
         let mut run: Vec<&Glyph> = Vec::new();
         let flush = |run: &mut Vec<&Glyph>, words: &mut Vec<Word>| {
@@ -482,7 +583,10 @@ impl Collector {
             let x1 = run.iter().map(|g| g.x + g.adv).fold(f32::MIN, f32::max);
             let base = run.iter().map(|g| g.y).sum::<f32>() / run.len() as f32;
             if !text.trim().is_empty() {
-                words.push(Word::text_layer(text.trim().to_string(), BBox::new(x0, base - 0.85 * size, x1, base + 0.15 * size)));
+                words.push(Word::text_layer(
+                    text.trim().to_string(),
+                    BBox::new(x0, base - 0.85 * size, x1, base + 0.15 * size),
+                ));
             }
             run.clear();
         };
@@ -508,21 +612,39 @@ impl Collector {
 }
 
 impl OutputDev for Collector {
-    fn begin_page(&mut self, _n: u32, media: &MediaBox, _art: Option<(f64, f64, f64, f64)>) -> Result<(), OutputError> {
+    fn begin_page(
+        &mut self,
+        _n: u32,
+        media: &MediaBox,
+        _art: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
         self.media = Some(*media);
         Ok(())
     }
     fn end_page(&mut self) -> Result<(), OutputError> {
         Ok(())
     }
-    fn output_character(&mut self, trm: &Transform, width: f64, spacing: f64, font_size: f64, ch: &str) -> Result<(), OutputError> {
+    fn output_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
+        spacing: f64,
+        font_size: f64,
+        ch: &str,
+    ) -> Result<(), OutputError> {
         // trm maps text space to user space; the font size is applied on top of it.
         let sx = (trm.m11 * trm.m11 + trm.m12 * trm.m12).sqrt();
         let sy = (trm.m21 * trm.m21 + trm.m22 * trm.m22).sqrt();
         let size = (font_size * sy) as f32;
         let adv = ((width * font_size + spacing) * sx).max(0.0) as f32;
         let (x, y) = self.to_page(trm.m31, trm.m32);
-        self.glyphs.push(Glyph { text: fold_radicals(ch), x, y, adv, size });
+        self.glyphs.push(Glyph {
+            text: fold_radicals(ch),
+            x,
+            y,
+            adv,
+            size,
+        });
         Ok(())
     }
     fn begin_word(&mut self) -> Result<(), OutputError> {
@@ -534,11 +656,23 @@ impl OutputDev for Collector {
     fn end_line(&mut self) -> Result<(), OutputError> {
         Ok(())
     }
-    fn stroke(&mut self, ctm: &Transform, _cs: &pdf_extract::ColorSpace, _color: &[f64], path: &PdfPath) -> Result<(), OutputError> {
+    fn stroke(
+        &mut self,
+        ctm: &Transform,
+        _cs: &pdf_extract::ColorSpace,
+        _color: &[f64],
+        path: &PdfPath,
+    ) -> Result<(), OutputError> {
         self.add_path(ctm, path, false);
         Ok(())
     }
-    fn fill(&mut self, ctm: &Transform, _cs: &pdf_extract::ColorSpace, color: &[f64], path: &PdfPath) -> Result<(), OutputError> {
+    fn fill(
+        &mut self,
+        ctm: &Transform,
+        _cs: &pdf_extract::ColorSpace,
+        color: &[f64],
+        path: &PdfPath,
+    ) -> Result<(), OutputError> {
         // White fills (backgrounds, masks) draw no visible edge.
         let white = match color.len() {
             4 => color.iter().all(|&c| c <= 0.03),
@@ -559,7 +693,14 @@ mod tests {
 
     #[test]
     fn quality_rules() {
-        let q = |glyphs, cjk, bad, letters, latin1, undecoded| TextQuality { glyphs, cjk, bad, letters, latin1, undecoded };
+        let q = |glyphs, cjk, bad, letters, latin1, undecoded| TextQuality {
+            glyphs,
+            cjk,
+            bad,
+            letters,
+            latin1,
+            undecoded,
+        };
         assert!(!q(0, 0, 0, 0, 0, 0).usable());
         assert!(q(400, 300, 0, 300, 0, 0).usable());
         // private-use glyphs
@@ -578,11 +719,23 @@ mod tests {
     #[test]
     fn glyph_counts_by_script() {
         let mut dev = Collector::default();
-        for (i, t) in ["P", "a", "g", "e", " ", "Ä", "", "报", "\u{E001}"].iter().enumerate() {
-            dev.glyphs.push(Glyph { text: t.to_string(), x: i as f32 * 5.0, y: 10.0, adv: 5.0, size: 10.0 });
+        for (i, t) in ["P", "a", "g", "e", " ", "Ä", "", "报", "\u{E001}"]
+            .iter()
+            .enumerate()
+        {
+            dev.glyphs.push(Glyph {
+                text: t.to_string(),
+                x: i as f32 * 5.0,
+                y: 10.0,
+                adv: 5.0,
+                size: 10.0,
+            });
         }
         let (_, q) = dev.finish(1);
-        assert_eq!((q.glyphs, q.cjk, q.bad, q.letters, q.latin1, q.undecoded), (7, 1, 1, 6, 1, 1));
+        assert_eq!(
+            (q.glyphs, q.cjk, q.bad, q.letters, q.latin1, q.undecoded),
+            (7, 1, 1, 6, 1, 1)
+        );
     }
 
     #[test]
@@ -595,6 +748,9 @@ mod tests {
     #[test]
     fn not_a_pdf() {
         assert!(matches!(load(b""), Err(PdfError::NotPdf(_))));
-        assert!(matches!(load(b"<html><body>hi</body></html>"), Err(PdfError::NotPdf(_))));
+        assert!(matches!(
+            load(b"<html><body>hi</body></html>"),
+            Err(PdfError::NotPdf(_))
+        ));
     }
 }

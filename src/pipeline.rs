@@ -29,7 +29,11 @@ pub trait PageOcr: Sync {
     fn pdf_page(&self, bytes: &[u8], number: u32) -> anyhow::Result<Page>;
     /// The words outside the tables of page `number`, for a producer that (to save time) did
     /// not read them all the first time; none by default.
-    fn pdf_page_text(&self, _bytes: &[u8], _number: u32) -> anyhow::Result<Vec<crate::model::Word>> {
+    fn pdf_page_text(
+        &self,
+        _bytes: &[u8],
+        _number: u32,
+    ) -> anyhow::Result<Vec<crate::model::Word>> {
         Ok(Vec::new())
     }
     /// OCR every page of an image file.
@@ -198,13 +202,28 @@ pub fn failed_result(shown: &str, sha: &str, bytes: u64, error: String) -> Repor
 
 /// The document entry point on bytes already read (`path` gives the kind by its extension):
 /// panics become a failed result.  Used by `convert_file` and by the fuzz target.
-pub fn convert_bytes_caught(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> ReportResult {
-    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| convert_bytes(bytes, path, shown, opts)));
+pub fn convert_bytes_caught(
+    bytes: &[u8],
+    path: &Path,
+    shown: &str,
+    opts: &Options,
+) -> ReportResult {
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        convert_bytes(bytes, path, shown, opts)
+    }));
     match r {
         Ok(r) => r,
         Err(p) => {
             let sha = sha256_hex(bytes);
-            failed(shown, &sha, bytes.len() as u64, format!("internal error (panic: {}); please report this file", pdf::panic_message(&p)))
+            failed(
+                shown,
+                &sha,
+                bytes.len() as u64,
+                format!(
+                    "internal error (panic: {}); please report this file",
+                    pdf::panic_message(&p)
+                ),
+            )
         }
     }
 }
@@ -238,20 +257,30 @@ fn convert_bytes(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> Repo
         Err(e) => return failed(shown, &sha, bytes.len() as u64, e),
     };
     let second_look = match opts.ocr {
-        Some(ocr) if form == InputKind::Pdf && produced.ocr_pages.iter().any(|&n| n > 1) => Some((ocr, produced.pages.clone(), produced.errors.clone(), produced.ocr_pages.clone())),
+        Some(ocr) if form == InputKind::Pdf && produced.ocr_pages.iter().any(|&n| n > 1) => Some((
+            ocr,
+            produced.pages.clone(),
+            produced.errors.clone(),
+            produced.ocr_pages.clone(),
+        )),
         _ => None,
     };
     let result = convert_produced(produced, form, &sha, bytes.len() as u64, shown, opts);
     // OCR reads only the first page's prose by default.  When a whole template table was not
     // found, it may be printed without rulings (no grid: only the page text holds it): read the
     // text of the other OCR'd pages too and convert again.
-    let Some((ocr, mut pages, errors, ocr_pages)) = second_look else { return result };
+    let Some((ocr, mut pages, errors, ocr_pages)) = second_look else {
+        return result;
+    };
     if !template_table_missing(&result) {
         return result;
     }
     let mut added = false;
     for n in ocr_pages.into_iter().filter(|&n| n > 1) {
-        if let (Ok(words), Some(p)) = (ocr.pdf_page_text(bytes, n), pages.iter_mut().find(|p| p.number == n)) {
+        if let (Ok(words), Some(p)) = (
+            ocr.pdf_page_text(bytes, n),
+            pages.iter_mut().find(|p| p.number == n),
+        ) {
             added |= !words.is_empty();
             p.words.extend(words);
         }
@@ -260,12 +289,17 @@ fn convert_bytes(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> Repo
         return result;
     }
     let again = convert_pages(pages, errors, &sha, bytes.len() as u64, shown, false, opts);
-    if again.report.cells >= result.report.cells { again } else { result }
+    if again.report.cells >= result.report.cells {
+        again
+    } else {
+        result
+    }
 }
 
 /// True when every cell of some template table is `not_found`.
 fn template_table_missing(r: &ReportResult) -> bool {
-    let mut tables: std::collections::BTreeMap<&str, (usize, usize)> = std::collections::BTreeMap::new();
+    let mut tables: std::collections::BTreeMap<&str, (usize, usize)> =
+        std::collections::BTreeMap::new();
     for c in &r.cells {
         let e = tables.entry(c.table.as_str()).or_default();
         e.0 += 1;
@@ -278,25 +312,67 @@ fn template_table_missing(r: &ReportResult) -> bool {
 
 /// The stages after the producers, shared by every input kind, on pages alone (the lattice
 /// finder reads every page's tables).
-pub fn convert_pages(pages: Vec<Page>, page_errors: Vec<String>, sha: &str, n_bytes: u64, shown: &str, is_image: bool, opts: &Options) -> ReportResult {
-    let form = if is_image { InputKind::Image } else { InputKind::Pdf };
-    convert_produced(Produced { pages, errors: page_errors, ..Default::default() }, form, sha, n_bytes, shown, opts)
+pub fn convert_pages(
+    pages: Vec<Page>,
+    page_errors: Vec<String>,
+    sha: &str,
+    n_bytes: u64,
+    shown: &str,
+    is_image: bool,
+    opts: &Options,
+) -> ReportResult {
+    let form = if is_image {
+        InputKind::Image
+    } else {
+        InputKind::Pdf
+    };
+    convert_produced(
+        Produced {
+            pages,
+            errors: page_errors,
+            ..Default::default()
+        },
+        form,
+        sha,
+        n_bytes,
+        shown,
+        opts,
+    )
 }
 
 /// The stages after the producers on what a producer made: tables it read from markup are
 /// taken as they are, the lattice finder reads the tables of the other pages.
-pub fn convert_produced(produced: Produced, form: InputKind, sha: &str, n_bytes: u64, shown: &str, opts: &Options) -> ReportResult {
-    let Produced { mut pages, tables: markup_tables, errors: page_errors, .. } = produced;
+pub fn convert_produced(
+    produced: Produced,
+    form: InputKind,
+    sha: &str,
+    n_bytes: u64,
+    shown: &str,
+    opts: &Options,
+) -> ReportResult {
+    let Produced {
+        mut pages,
+        tables: markup_tables,
+        errors: page_errors,
+        ..
+    } = produced;
     let rid = report_id(sha);
     let on = opts.repair == repair::Mode::On;
     let mut repairs: Vec<Repair> = Vec::new();
     // the title as read, to say so when the text repair changes the agency
-    let title_as_read = if on { text::title_info(&pages.first().map(text::page_lines).unwrap_or_default()).0 } else { None };
+    let title_as_read = if on {
+        text::title_info(&pages.first().map(text::page_lines).unwrap_or_default()).0
+    } else {
+        None
+    };
     if on {
         repairs.extend(repair::lexicon::repair_pages(&mut pages));
     }
     let mut tables: Vec<Table> = Vec::new();
-    for p in pages.iter().filter(|p| !markup_tables.iter().any(|t| t.page == p.number)) {
+    for p in pages
+        .iter()
+        .filter(|p| !markup_tables.iter().any(|t| t.page == p.number))
+    {
         tables.extend(table::find_tables(p, &opts.tolerances));
     }
     if !markup_tables.is_empty() {
@@ -304,7 +380,11 @@ pub fn convert_produced(produced: Produced, form: InputKind, sha: &str, n_bytes:
         // document order: page, then top to bottom (sort is stable)
         tables.sort_by(|a, b| a.page.cmp(&b.page).then(a.bbox.y0.total_cmp(&b.bbox.y0)));
     }
-    let mut grid_repairs = if on { repair::grid::repair_tables(&mut tables, &pages) } else { vec![] };
+    let mut grid_repairs = if on {
+        repair::grid::repair_tables(&mut tables, &pages)
+    } else {
+        vec![]
+    };
     let mut mapping: Mapping = template::map_document(&tables);
     if on {
         repair::resolve_grid(&mut grid_repairs, &mut mapping);
@@ -328,7 +408,12 @@ pub fn convert_produced(produced: Produced, form: InputKind, sha: &str, n_bytes:
     if let (Some(read), Some(now)) = (&title_as_read, &agency)
         && read != now
     {
-        let evidence = repairs.iter().filter(|r| r.location.starts_with("text:1:")).map(|r| format!("{} {}→{}", r.location, r.raw, r.repaired)).collect::<Vec<_>>().join("; ");
+        let evidence = repairs
+            .iter()
+            .filter(|r| r.location.starts_with("text:1:"))
+            .map(|r| format!("{} {}→{}", r.location, r.raw, r.repaired))
+            .collect::<Vec<_>>()
+            .join("; ");
         repairs.push(Repair {
             location: "agency".into(),
             raw: read.clone(),
@@ -372,15 +457,50 @@ pub fn convert_produced(produced: Produced, form: InputKind, sha: &str, n_bytes:
         }
     };
     let is_template = mapping.is_template();
-    let cells: Vec<CellRow> = if is_template { mapping.cells.iter().map(|c| cell_row(&rid, shown, c)).collect() } else { vec![] };
-    let check_rows: Vec<CheckRow> = if is_template { checks.iter().map(|c| check_row(&rid, shown, c)).collect() } else { vec![] };
+    let cells: Vec<CellRow> = if is_template {
+        mapping
+            .cells
+            .iter()
+            .map(|c| cell_row(&rid, shown, c))
+            .collect()
+    } else {
+        vec![]
+    };
+    let check_rows: Vec<CheckRow> = if is_template {
+        checks.iter().map(|c| check_row(&rid, shown, c)).collect()
+    } else {
+        vec![]
+    };
     let missing = cells.iter().filter(|c| c.value.is_empty()).count();
     let mut errors = page_errors;
     // the section headings of template tables that were not read: the tables are not in the text
-    let unread: Vec<&str> = schema::schema().tables().iter().map(|t| t.key.as_str()).filter(|k| !mapping.cells.iter().any(|c| c.table == *k && c.page.is_some())).collect();
-    let not_in_text = if unread.is_empty() { None } else { produce::sections::tables_not_in_text(text.lines(), &unread) };
+    let unread: Vec<&str> = schema::schema()
+        .tables()
+        .iter()
+        .map(|t| t.key.as_str())
+        .filter(|k| {
+            !mapping
+                .cells
+                .iter()
+                .any(|c| c.table == *k && c.page.is_some())
+        })
+        .collect();
+    let not_in_text = if unread.is_empty() {
+        None
+    } else {
+        produce::sections::tables_not_in_text(text.lines(), &unread)
+    };
     if !is_template {
-        errors.push(not_in_text.unwrap_or_else(|| format!("no {} tables found", schema::schemas().iter().map(|s| s.format.as_str()).collect::<Vec<_>>().join(" or "))));
+        errors.push(not_in_text.unwrap_or_else(|| {
+            format!(
+                "no {} tables found",
+                schema::schemas()
+                    .iter()
+                    .map(|s| s.format.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )
+        }));
     } else if missing > 0 {
         errors.push(format!("{missing} template cells not found"));
         errors.extend(not_in_text);
@@ -388,7 +508,11 @@ pub fn convert_produced(produced: Produced, form: InputKind, sha: &str, n_bytes:
     if is_template {
         errors.extend(mapping.notes.iter().cloned());
     }
-    let status = if !errors.is_empty() || !is_template { "partial" } else { "ok" };
+    let status = if !errors.is_empty() || !is_template {
+        "partial"
+    } else {
+        "ok"
+    };
     let report = ReportRow {
         report_id: rid.clone(),
         source_file: shown.to_string(),
@@ -396,7 +520,11 @@ pub fn convert_produced(produced: Produced, form: InputKind, sha: &str, n_bytes:
         bytes: n_bytes,
         pages: pages.len() as u32,
         kind: kind.into(),
-        format: if is_template { mapping.format().into() } else { "unknown".into() },
+        format: if is_template {
+            mapping.format().into()
+        } else {
+            "unknown".into()
+        },
         agency: agency.unwrap_or_default(),
         year: year.map(|y| y.to_string()).unwrap_or_default(),
         status: status.into(),
@@ -420,7 +548,15 @@ pub fn convert_produced(produced: Produced, form: InputKind, sha: &str, n_bytes:
         })
         .collect();
     let table_info = tables.iter().map(|t| table_info(t, &mapping)).collect();
-    ReportResult { report, cells, checks: check_rows, tables: tables.iter().map(|t| t.grid_text()).collect(), text, repairs, table_info }
+    ReportResult {
+        report,
+        cells,
+        checks: check_rows,
+        tables: tables.iter().map(|t| t.grid_text()).collect(),
+        text,
+        repairs,
+        table_info,
+    }
 }
 
 /// Page, box and template table of a found table: the template table with the most mapped
@@ -428,8 +564,12 @@ pub fn convert_produced(produced: Produced, form: InputKind, sha: &str, n_bytes:
 fn table_info(t: &Table, mapping: &Mapping) -> TableInfo {
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for c in &mapping.cells {
-        let (Some(p), Some(b)) = (c.page, c.bbox) else { continue };
-        let inside = p == t.page && (t.bbox.x0..=t.bbox.x1).contains(&b.cx()) && (t.bbox.y0..=t.bbox.y1).contains(&b.cy());
+        let (Some(p), Some(b)) = (c.page, c.bbox) else {
+            continue;
+        };
+        let inside = p == t.page
+            && (t.bbox.x0..=t.bbox.x1).contains(&b.cx())
+            && (t.bbox.y0..=t.bbox.y1).contains(&b.cy());
         if inside && c.method != template::Method::Derived {
             match counts.iter_mut().find(|(k, _)| *k == c.table) {
                 Some(e) => e.1 += 1,
@@ -437,8 +577,16 @@ fn table_info(t: &Table, mapping: &Mapping) -> TableInfo {
             }
         }
     }
-    let template = counts.iter().max_by_key(|(_, n)| *n).map(|(k, _)| k.to_string()).unwrap_or_default();
-    TableInfo { page: t.page, bbox: t.bbox.to_string(), template }
+    let template = counts
+        .iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(k, _)| k.to_string())
+        .unwrap_or_default();
+    TableInfo {
+        page: t.page,
+        bbox: t.bbox.to_string(),
+        template,
+    }
 }
 
 fn fmt_num(v: Option<f64>) -> String {
@@ -489,13 +637,21 @@ mod tests {
     use super::*;
 
     fn cell(table: &str, flags: &str) -> CellRow {
-        CellRow { table: table.into(), flags: flags.into(), ..Default::default() }
+        CellRow {
+            table: table.into(),
+            flags: flags.into(),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn a_table_is_missing_only_when_all_its_cells_are_not_found() {
         let mut r = ReportResult::default();
-        r.cells = vec![cell("active", "not_found"), cell("active", "low_confidence"), cell("appeals", "")];
+        r.cells = vec![
+            cell("active", "not_found"),
+            cell("active", "low_confidence"),
+            cell("appeals", ""),
+        ];
         assert!(!template_table_missing(&r));
         r.cells[1].flags = "derived:x;not_found".into();
         assert!(template_table_missing(&r));

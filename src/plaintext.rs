@@ -47,14 +47,20 @@ pub fn decode(bytes: &[u8]) -> (String, Option<String>) {
     let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(b) {
         Ok(s) => (s.to_string(), None),
-        Err(_) => (String::from_utf8_lossy(b).into_owned(), Some("text is not valid UTF-8; undecodable bytes replaced".into())),
+        Err(_) => (
+            String::from_utf8_lossy(b).into_owned(),
+            Some("text is not valid UTF-8; undecodable bytes replaced".into()),
+        ),
     }
 }
 
 /// The pages of a text dump.
 pub fn pages(text: &str) -> Vec<Page> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    text.split('\x0c').enumerate().map(|(i, t)| page(i as u32 + 1, t)).collect()
+    text.split('\x0c')
+        .enumerate()
+        .map(|(i, t)| page(i as u32 + 1, t))
+        .collect()
 }
 
 /// Vertical bars that separate the fields of a row copied from a web page.
@@ -66,8 +72,16 @@ fn is_table_line(l: &str) -> bool {
 
 /// The non-empty fields of a table line: split at tabs when it has any, else at bars.
 fn fields(l: &str) -> Vec<&str> {
-    let parts: Vec<&str> = if l.contains('\t') { l.split('\t').collect() } else { l.split(BARS).collect() };
-    parts.into_iter().map(str::trim).filter(|f| !f.is_empty()).collect()
+    let parts: Vec<&str> = if l.contains('\t') {
+        l.split('\t').collect()
+    } else {
+        l.split(BARS).collect()
+    };
+    parts
+        .into_iter()
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .collect()
 }
 
 /// A Markdown table's rule line (`|---|:--:|`): fields of dashes and colons only, each with a
@@ -76,7 +90,11 @@ fn is_rule_line(l: &str) -> bool {
     let f = fields(l);
     !l.contains('\t')
         && !f.is_empty()
-        && f.iter().all(|f| f.contains('-') && f.chars().all(|c| c == '-' || c == ':') && (f.contains(':') || f.matches('-').count() >= 3))
+        && f.iter().all(|f| {
+            f.contains('-')
+                && f.chars().all(|c| c == '-' || c == ':')
+                && (f.contains(':') || f.matches('-').count() >= 3)
+        })
 }
 
 fn page(number: u32, text: &str) -> Page {
@@ -97,7 +115,9 @@ fn page(number: u32, text: &str) -> Page {
                         rows.push(lines[j]);
                     }
                     j += 1;
-                } else if lines[j].trim().is_empty() && lines[j..].iter().take(3).any(|l| is_table_line(l)) {
+                } else if lines[j].trim().is_empty()
+                    && lines[j..].iter().take(3).any(|l| is_table_line(l))
+                {
                     // up to two blank lines inside a table
                     j += 1;
                 } else {
@@ -129,7 +149,13 @@ fn page(number: u32, text: &str) -> Page {
 }
 
 fn word(text: &str, bbox: BBox) -> Word {
-    Word { text: text.to_string(), bbox, confidence: TEXT_CONFIDENCE, source: Source::PlainText, alternatives: Vec::new() }
+    Word {
+        text: text.to_string(),
+        bbox,
+        confidence: TEXT_CONFIDENCE,
+        source: Source::PlainText,
+        alternatives: Vec::new(),
+    }
 }
 
 /// White-space separated tokens with their char offset in the line.
@@ -160,22 +186,50 @@ fn table(rows: &[&str], y: f32, words: &mut Vec<Word>, rulings: &mut Vec<Segment
     let width = slots as f32 * SLOT;
     let (x_left, x_right) = (X0, X0 + width);
     let y_end = y + rows.len() as f32 * ROW_H;
-    rulings.push(Segment { x0: x_left, y0: y, x1: x_left, y1: y_end });
-    rulings.push(Segment { x0: x_right, y0: y, x1: x_right, y1: y_end });
+    rulings.push(Segment {
+        x0: x_left,
+        y0: y,
+        x1: x_left,
+        y1: y_end,
+    });
+    rulings.push(Segment {
+        x0: x_right,
+        y0: y,
+        x1: x_right,
+        y1: y_end,
+    });
     for r in 0..=rows.len() {
         let yy = y + r as f32 * ROW_H;
-        rulings.push(Segment { x0: x_left, y0: yy, x1: x_right, y1: yy });
+        rulings.push(Segment {
+            x0: x_left,
+            y0: yy,
+            x1: x_right,
+            y1: yy,
+        });
     }
     for (r, f) in fields.iter().enumerate() {
         let (y0, y1) = (y + r as f32 * ROW_H, y + (r + 1) as f32 * ROW_H);
         let first_slot = slots - f.len();
         for (k, text) in f.iter().enumerate() {
-            let cx0 = if k == 0 { x_left } else { x_left + (first_slot + k) as f32 * SLOT };
+            let cx0 = if k == 0 {
+                x_left
+            } else {
+                x_left + (first_slot + k) as f32 * SLOT
+            };
             let cx1 = x_left + (first_slot + k + 1) as f32 * SLOT;
             if k > 0 {
-                rulings.push(Segment { x0: cx0, y0, x1: cx0, y1 });
+                rulings.push(Segment {
+                    x0: cx0,
+                    y0,
+                    x1: cx0,
+                    y1,
+                });
             }
-            cell_words(text, BBox::new(cx0 + MARGIN, y0 + 5.0, cx1 - MARGIN, y1 - 5.0), words);
+            cell_words(
+                text,
+                BBox::new(cx0 + MARGIN, y0 + 5.0, cx1 - MARGIN, y1 - 5.0),
+                words,
+            );
         }
     }
     width
@@ -184,7 +238,8 @@ fn table(rows: &[&str], y: f32, words: &mut Vec<Word>, rulings: &mut Vec<Segment
 /// The tokens of a field, spread over the inner box of its cell (one line, shrunk to fit).
 fn cell_words(text: &str, inner: BBox, words: &mut Vec<Word>) {
     let toks = tokens(text);
-    let chars: usize = toks.iter().map(|(_, t)| t.chars().count()).sum::<usize>() + toks.len().saturating_sub(1);
+    let chars: usize =
+        toks.iter().map(|(_, t)| t.chars().count()).sum::<usize>() + toks.len().saturating_sub(1);
     if chars == 0 {
         return;
     }
@@ -207,8 +262,18 @@ mod tests {
         let p = &pages("济南市大数据局 2023 年政府信息公开工作年度报告\n\n一、总体情况\n")[0];
         assert_eq!(p.kind, PageKind::Text);
         let lines = crate::text::page_lines(p);
-        assert_eq!(lines, vec!["济南市大数据局 2023 年政府信息公开工作年度报告", "一、总体情况"]);
-        assert!(p.words.iter().all(|w| w.confidence == TEXT_CONFIDENCE && w.source == Source::PlainText));
+        assert_eq!(
+            lines,
+            vec![
+                "济南市大数据局 2023 年政府信息公开工作年度报告",
+                "一、总体情况"
+            ]
+        );
+        assert!(
+            p.words
+                .iter()
+                .all(|w| w.confidence == TEXT_CONFIDENCE && w.source == Source::PlainText)
+        );
     }
 
     #[test]

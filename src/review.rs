@@ -140,15 +140,24 @@ pub fn why(flag: &str) -> String {
 
 /// Stream a CSV nianbao wrote (with or without the Excel BOM), keeping the rows `keep` wants:
 /// an archive's cells.csv is large, the cells in doubt are few.
-fn read_rows<T: for<'de> Deserialize<'de>>(path: &Path, mut keep: impl FnMut(&T) -> bool) -> Result<Vec<T>> {
-    let f = std::fs::File::open(path).with_context(|| format!("cannot read {} (run `nianbao convert ... --out` into this folder first)", path.display()))?;
+fn read_rows<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+    mut keep: impl FnMut(&T) -> bool,
+) -> Result<Vec<T>> {
+    let f = std::fs::File::open(path).with_context(|| {
+        format!(
+            "cannot read {} (run `nianbao convert ... --out` into this folder first)",
+            path.display()
+        )
+    })?;
     let mut r = BufReader::new(f);
     if r.fill_buf()?.starts_with(crate::output::BOM) {
         r.consume(crate::output::BOM.len());
     }
     let mut out = Vec::new();
     for row in csv::Reader::from_reader(r).deserialize() {
-        let row: T = row.with_context(|| format!("{} is damaged; convert again", path.display()))?;
+        let row: T =
+            row.with_context(|| format!("{} is damaged; convert again", path.display()))?;
         if keep(&row) {
             out.push(row);
         }
@@ -157,7 +166,10 @@ fn read_rows<T: for<'de> Deserialize<'de>>(path: &Path, mut keep: impl FnMut(&T)
 }
 
 fn parse_bbox(s: &str) -> Option<BBox> {
-    let v: Vec<f32> = s.split_whitespace().filter_map(|x| x.parse().ok()).collect();
+    let v: Vec<f32> = s
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
     let [x0, y0, x1, y1] = v[..] else { return None };
     Some(BBox::new(x0, y0, x1, y1))
 }
@@ -168,16 +180,25 @@ pub struct TableCounts(BTreeMap<(String, String), (usize, usize)>);
 
 impl TableCounts {
     pub fn add(&mut self, c: &CellRow) {
-        let e = self.0.entry((c.report_id.clone(), c.table.clone())).or_default();
+        let e = self
+            .0
+            .entry((c.report_id.clone(), c.table.clone()))
+            .or_default();
         e.0 += 1;
         e.1 += c.flags.split(';').any(|f| f == "not_found") as usize;
     }
     /// Whether no cell of this table was found.
     fn missing(&self, rid: &str, table: &str) -> bool {
-        self.0.get(&(rid.to_string(), table.to_string())).is_some_and(|&(n, m)| n == m)
+        self.0
+            .get(&(rid.to_string(), table.to_string()))
+            .is_some_and(|&(n, m)| n == m)
     }
     fn missing_tables(&self, rid: &str) -> Vec<String> {
-        self.0.iter().filter(|((r, _), (n, m))| r == rid && n == m).map(|((_, t), _)| t.clone()).collect()
+        self.0
+            .iter()
+            .filter(|((r, _), (n, m))| r == rid && n == m)
+            .map(|((_, t), _)| t.clone())
+            .collect()
     }
 }
 
@@ -187,14 +208,20 @@ pub const FACTS: &[&str] = &["derived:"];
 
 /// Whether a cell asks for a look: a flag that is not a fact, and no decision yet.
 pub fn needs_look(c: &CellRow) -> bool {
-    corrections::doubt_flags(&c.flags).any(|f| !FACTS.iter().any(|p| f.starts_with(p))) && !corrections::decided(&c.flags)
+    corrections::doubt_flags(&c.flags).any(|f| !FACTS.iter().any(|p| f.starts_with(p)))
+        && !corrections::decided(&c.flags)
 }
 
 /// The reports and cells that need a look: every cell with a flag and no decision, grouped by
 /// report in reports.csv's order (duplicates and failed files have no cells).  A template
 /// table not found at all is named once, not listed cell by cell.  `cells` may hold only the
 /// cells that [`needs_look`] (`counts` covers all of them).
-pub fn collect(reports: &[ReportRow], cells: &[CellRow], counts: &TableCounts, checks: &[CheckRow]) -> Vec<ReportItems> {
+pub fn collect(
+    reports: &[ReportRow],
+    cells: &[CellRow],
+    counts: &TableCounts,
+    checks: &[CheckRow],
+) -> Vec<ReportItems> {
     let missing = |rid: &str, t: &str| counts.missing(rid, t);
     let mut by_report: BTreeMap<&str, Vec<&CellRow>> = BTreeMap::new();
     for c in cells {
@@ -203,7 +230,10 @@ pub fn collect(reports: &[ReportRow], cells: &[CellRow], counts: &TableCounts, c
         }
     }
     let mut out = Vec::new();
-    for r in reports.iter().filter(|r| r.status != crate::archive::DUPLICATE) {
+    for r in reports
+        .iter()
+        .filter(|r| r.status != crate::archive::DUPLICATE)
+    {
         let missing_tables = counts.missing_tables(&r.report_id);
         let cs = by_report.remove(r.report_id.as_str()).unwrap_or_default();
         if cs.is_empty() && missing_tables.is_empty() {
@@ -220,16 +250,31 @@ pub fn collect(reports: &[ReportRow], cells: &[CellRow], counts: &TableCounts, c
                 method: c.method.clone(),
                 confidence: c.confidence.clone(),
                 page: c.page.clone(),
-                flags: corrections::doubt_flags(&c.flags).map(|f| FlagWhy { flag: f.to_string(), why: why(f) }).collect(),
+                flags: corrections::doubt_flags(&c.flags)
+                    .map(|f| FlagWhy {
+                        flag: f.to_string(),
+                        why: why(f),
+                    })
+                    .collect(),
                 image: None,
-                no_image: if c.page.is_empty() { "the cell was not found on any page".into() } else { String::new() },
+                no_image: if c.page.is_empty() {
+                    "the cell was not found on any page".into()
+                } else {
+                    String::new()
+                },
                 bbox: parse_bbox(&c.bbox),
             })
             .collect();
         let failed_checks = checks
             .iter()
             .filter(|k| k.report_id == r.report_id && k.status == "fail")
-            .map(|k| FailedCheck { table: k.table.clone(), check: k.check.clone(), subject: k.subject.clone(), expected: k.expected.clone(), actual: k.actual.clone() })
+            .map(|k| FailedCheck {
+                table: k.table.clone(),
+                check: k.check.clone(),
+                subject: k.subject.clone(),
+                expected: k.expected.clone(),
+                actual: k.actual.clone(),
+            })
             .collect();
         out.push(ReportItems {
             report_id: r.report_id.clone(),
@@ -254,19 +299,32 @@ fn locate(out: &Path, r: &ReportItems) -> Result<(PathBuf, Vec<u8>), String> {
     if state.exists()
         && let Ok(st) = crate::state::State::open(&state)
     {
-        cands.extend(st.paths_of(&r.sha256).unwrap_or_default().into_iter().map(PathBuf::from));
+        cands.extend(
+            st.paths_of(&r.sha256)
+                .unwrap_or_default()
+                .into_iter()
+                .map(PathBuf::from),
+        );
     }
     let mut changed = None;
     for p in cands {
-        let Ok(bytes) = std::fs::read(&p) else { continue };
+        let Ok(bytes) = std::fs::read(&p) else {
+            continue;
+        };
         if crate::pipeline::sha256_hex(&bytes) == r.sha256 {
             return Ok((p, bytes));
         }
         changed = Some(p);
     }
     Err(match changed {
-        Some(p) => format!("{} changed since it was converted (another sha256): convert it again", p.display()),
-        None => format!("the source file {} was not found (run review from the folder convert was run in)", r.source_file),
+        Some(p) => format!(
+            "{} changed since it was converted (another sha256): convert it again",
+            p.display()
+        ),
+        None => format!(
+            "the source file {} was not found (run review from the folder convert was run in)",
+            r.source_file
+        ),
     })
 }
 
@@ -283,29 +341,51 @@ fn page_image(bytes: &[u8], kind: &str, n: u32, ocr_pages: &Option<Vec<bool>>) -
     let ocred = match kind {
         "digital" => false,
         "scanned" | "image" => true,
-        "mixed" => ocr_pages.as_ref().and_then(|v| v.get(idx).copied()).unwrap_or(false),
+        "mixed" => ocr_pages
+            .as_ref()
+            .and_then(|v| v.get(idx).copied())
+            .unwrap_or(false),
         "text" => bail!("a text dump has no page image"),
         k => bail!("no page image for a report of kind {k:?}"),
     };
     if !ocred {
         let img = ocr::render_pdf_page(bytes, idx, CROP_DPI)?;
-        return Ok(PageImg { pix: img.pix().to_rgb()?, dpi: (img.dpi_x, img.dpi_y) });
+        return Ok(PageImg {
+            pix: img.pix().to_rgb()?,
+            dpi: (img.dpi_x, img.dpi_y),
+        });
     }
     let img = if kind == "image" {
-        ocr::image::load_image_bytes(bytes)?.into_iter().nth(idx).with_context(|| format!("the image has no page {n}"))?
+        ocr::image::load_image_bytes(bytes)?
+            .into_iter()
+            .nth(idx)
+            .with_context(|| format!("the image has no page {n}"))?
     } else {
         ocr::pdf_page_image(bytes, idx)?
     };
     // OCR coordinates refer to the deskewed image: turn the original by the same angle.
     let prep = ocr::preprocess::prepare(&img)?;
-    let pix = if prep.skew_deg != 0.0 { img.pix().rotate(prep.skew_deg)? } else { img.pix().copy()? };
-    Ok(PageImg { pix: pix.to_rgb()?, dpi: prep.dpi })
+    let pix = if prep.skew_deg != 0.0 {
+        img.pix().rotate(prep.skew_deg)?
+    } else {
+        img.pix().copy()?
+    };
+    Ok(PageImg {
+        pix: pix.to_rgb()?,
+        dpi: prep.dpi,
+    })
 }
 
 /// For a mixed PDF: which pages went to OCR (their text layer is not usable).
 fn ocr_pages_of(bytes: &[u8]) -> Option<Vec<bool>> {
     let doc = crate::pdf::load(bytes).ok()?;
-    Some(crate::pdf::read_pages(&doc).ok()?.iter().map(|p| !p.quality.usable()).collect())
+    Some(
+        crate::pdf::read_pages(&doc)
+            .ok()?
+            .iter()
+            .map(|p| !p.quality.usable())
+            .collect(),
+    )
 }
 
 /// The crop rectangle (pixels) around `b` (points): the page's width, the cell's rows with
@@ -328,18 +408,36 @@ fn crop_png(page: &PageImg, b: &BBox) -> Result<Vec<u8>> {
     let (sx, sy) = (page.dpi.0 / 72.0, page.dpi.1 / 72.0);
     let cx = (b.x0 * sx).round() as i32 - r.x;
     let cy = (b.y0 * sy).round() as i32 - r.y;
-    let cell = Rect::new(cx, cy, (((b.x1 - b.x0) * sx).round() as i32).max(1), (((b.y1 - b.y0) * sy).round() as i32).max(1));
-    pix.rect_outline(cell, (page.dpi.0 / 100.0).round().max(2.0) as i32, [220, 0, 0]);
+    let cell = Rect::new(
+        cx,
+        cy,
+        (((b.x1 - b.x0) * sx).round() as i32).max(1),
+        (((b.y1 - b.y0) * sy).round() as i32).max(1),
+    );
+    pix.rect_outline(
+        cell,
+        (page.dpi.0 / 100.0).round().max(2.0) as i32,
+        [220, 0, 0],
+    );
     pix.to_png()
 }
 
 fn safe_name(s: &str) -> String {
-    s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// Make the crops of every item into `img_dir`, setting `image` or `no_image`.
 pub fn make_crops(out: &Path, reports: &mut [ReportItems], img_dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(img_dir).with_context(|| format!("cannot create {}", img_dir.display()))?;
+    std::fs::create_dir_all(img_dir)
+        .with_context(|| format!("cannot create {}", img_dir.display()))?;
     for r in reports.iter_mut() {
         let src = locate(out, r);
         let (_, bytes) = match &src {
@@ -351,19 +449,38 @@ pub fn make_crops(out: &Path, reports: &mut [ReportItems], img_dir: &Path) -> Re
                 continue;
             }
         };
-        let ocr_pages = if r.kind == "mixed" { ocr_pages_of(bytes) } else { None };
+        let ocr_pages = if r.kind == "mixed" {
+            ocr_pages_of(bytes)
+        } else {
+            None
+        };
         let mut pages: BTreeMap<u32, Result<PageImg, String>> = BTreeMap::new();
         for it in r.items.iter_mut().filter(|i| i.no_image.is_empty()) {
-            let Ok(n) = it.page.parse::<u32>() else { continue };
-            let Some(b) = it.bbox else {
-                it.no_image = if it.method == "derived" { "not printed on the page (derived): no cell to show".into() } else { "the cell has no box on its page".into() };
+            let Ok(n) = it.page.parse::<u32>() else {
                 continue;
             };
-            let page = pages.entry(n).or_insert_with(|| page_image(bytes, &r.kind, n, &ocr_pages).map_err(|e| format!("page {n} cannot be drawn: {e:#}")));
-            match page.as_ref().map_err(|e| e.clone()).and_then(|p| crop_png(p, &b).map_err(|e| format!("no crop: {e:#}"))) {
+            let Some(b) = it.bbox else {
+                it.no_image = if it.method == "derived" {
+                    "not printed on the page (derived): no cell to show".into()
+                } else {
+                    "the cell has no box on its page".into()
+                };
+                continue;
+            };
+            let page = pages.entry(n).or_insert_with(|| {
+                page_image(bytes, &r.kind, n, &ocr_pages)
+                    .map_err(|e| format!("page {n} cannot be drawn: {e:#}"))
+            });
+            match page
+                .as_ref()
+                .map_err(|e| e.clone())
+                .and_then(|p| crop_png(p, &b).map_err(|e| format!("no crop: {e:#}")))
+            {
                 Ok(png) => {
                     let name = format!("{}-{}.png", r.report_id, safe_name(&it.cell));
-                    std::fs::write(img_dir.join(&name), png).with_context(|| format!("cannot write {}", img_dir.join(&name).display()))?;
+                    std::fs::write(img_dir.join(&name), png).with_context(|| {
+                        format!("cannot write {}", img_dir.join(&name).display())
+                    })?;
                     it.image = Some(format!("img/{name}"));
                 }
                 Err(why) => it.no_image = why,
@@ -396,7 +513,8 @@ pub fn make(out: &Path) -> Result<Made> {
         counts.add(c);
         needs_look(c)
     })?;
-    let checks: Vec<CheckRow> = read_rows(&out.join("checks.csv"), |c: &CheckRow| c.status == "fail")?;
+    let checks: Vec<CheckRow> =
+        read_rows(&out.join("checks.csv"), |c: &CheckRow| c.status == "fail")?;
     let (existing, warnings) = corrections::load(out);
     for w in &warnings {
         eprintln!("nianbao: warning: {w}");
@@ -407,17 +525,36 @@ pub fn make(out: &Path) -> Result<Made> {
     let _ = std::fs::remove_dir_all(&img);
     make_crops(out, &mut items, &img)?;
     let n = items.iter().map(|r| r.items.len()).sum();
-    let without_image = items.iter().flat_map(|r| &r.items).filter(|i| i.image.is_none()).count();
-    let data = PageData { served: false, token: String::new(), out: out.display().to_string(), existing, reports: items };
+    let without_image = items
+        .iter()
+        .flat_map(|r| &r.items)
+        .filter(|i| i.image.is_none())
+        .count();
+    let data = PageData {
+        served: false,
+        token: String::new(),
+        out: out.display().to_string(),
+        existing,
+        reports: items,
+    };
     let html = d.join("index.html");
     crate::output::write_atomic(&html, page_html(&data)?.as_bytes())?;
-    Ok(Made { html, items: n, without_image, data })
+    Ok(Made {
+        html,
+        items: n,
+        without_image,
+        data,
+    })
 }
 
 /// `nianbao review OUT [--serve] [--port N]`.
 pub fn review(out: &Path, serve: bool, port: u16) -> Result<i32> {
     if !out.join("cells.csv").exists() {
-        bail!("{} holds no cells.csv: run `nianbao convert ... --out {}` first", out.display(), out.display());
+        bail!(
+            "{} holds no cells.csv: run `nianbao convert ... --out {}` first",
+            out.display(),
+            out.display()
+        );
     }
     let mut made = make(out)?;
     eprintln!(
@@ -438,12 +575,22 @@ pub fn review(out: &Path, serve: bool, port: u16) -> Result<i32> {
     }
     made.data.served = true;
     made.data.token = token()?;
-    let listener = TcpListener::bind(("127.0.0.1", port)).with_context(|| format!("cannot listen on 127.0.0.1:{port} (pick another --port)"))?;
+    let listener = TcpListener::bind(("127.0.0.1", port))
+        .with_context(|| format!("cannot listen on 127.0.0.1:{port} (pick another --port)"))?;
     let port = listener.local_addr()?.port();
-    let ctx = Arc::new(Server { out: out.to_path_buf(), html: page_html(&made.data)?, token: made.data.token.clone(), port, lock: Mutex::new(()) });
+    let ctx = Arc::new(Server {
+        out: out.to_path_buf(),
+        html: page_html(&made.data)?,
+        token: made.data.token.clone(),
+        port,
+        lock: Mutex::new(()),
+    });
     println!("http://127.0.0.1:{port}/");
     std::io::stdout().flush()?;
-    eprintln!("nianbao: serving the review page on http://127.0.0.1:{port}/ ; decisions are saved to {}; Ctrl-C to stop", corrections::path(out).display());
+    eprintln!(
+        "nianbao: serving the review page on http://127.0.0.1:{port}/ ; decisions are saved to {}; Ctrl-C to stop",
+        corrections::path(out).display()
+    );
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
         let ctx = ctx.clone();
@@ -458,7 +605,9 @@ pub fn review(out: &Path, serve: bool, port: u16) -> Result<i32> {
 
 fn token() -> Result<String> {
     let mut b = [0u8; 16];
-    std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut b)).context("cannot read /dev/urandom for the page's token")?;
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut b))
+        .context("cannot read /dev/urandom for the page's token")?;
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
@@ -482,7 +631,10 @@ pub struct Request {
 
 impl Request {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -494,7 +646,9 @@ pub fn read_request(r: &mut impl BufRead) -> Result<Request> {
     let mut line = String::new();
     r.read_line(&mut line)?;
     let mut parts = line.split_whitespace();
-    let (Some(method), Some(path)) = (parts.next(), parts.next()) else { bail!("bad request line {line:?}") };
+    let (Some(method), Some(path)) = (parts.next(), parts.next()) else {
+        bail!("bad request line {line:?}")
+    };
     let (method, path) = (method.to_string(), path.to_string());
     let mut headers = Vec::new();
     loop {
@@ -513,8 +667,16 @@ pub fn read_request(r: &mut impl BufRead) -> Result<Request> {
             headers.push((k.trim().to_string(), v.trim().to_string()));
         }
     }
-    let mut req = Request { method, path, headers, body: Vec::new() };
-    let len: usize = req.header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let mut req = Request {
+        method,
+        path,
+        headers,
+        body: Vec::new(),
+    };
+    let len: usize = req
+        .header("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     if len > MAX_BODY {
         bail!("body of {len} bytes is too large");
     }
@@ -524,7 +686,11 @@ pub fn read_request(r: &mut impl BufRead) -> Result<Request> {
 }
 
 fn respond(s: &mut TcpStream, status: &str, ctype: &str, body: &[u8]) -> Result<()> {
-    write!(s, "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n", body.len())?;
+    write!(
+        s,
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
     s.write_all(body)?;
     s.flush()?;
     Ok(())
@@ -546,7 +712,14 @@ fn accept(body: &[u8], time: &str) -> Result<Vec<Correction>, String> {
     let posted: Vec<Posted> = serde_json::from_slice(body).map_err(|e| format!("bad JSON: {e}"))?;
     let rows: Vec<Correction> = posted
         .into_iter()
-        .map(|p| Correction { sha256: p.sha256, source_file: p.source_file, cell: p.cell, value: p.value, note: p.note, time: time.to_string() })
+        .map(|p| Correction {
+            sha256: p.sha256,
+            source_file: p.source_file,
+            cell: p.cell,
+            value: p.value,
+            note: p.note,
+            time: time.to_string(),
+        })
         .collect();
     // the same checks as reading the file back
     let csv = corrections::to_csv(&rows).map_err(|e| e.to_string())?;
@@ -560,37 +733,77 @@ fn accept(body: &[u8], time: &str) -> Result<Vec<Correction>, String> {
 fn handle(mut s: TcpStream, ctx: &Server) -> Result<()> {
     s.set_read_timeout(Some(std::time::Duration::from_secs(20)))?;
     let req = read_request(&mut BufReader::new(s.try_clone()?))?;
-    let host_ok = req.header("host").is_some_and(|h| h == format!("127.0.0.1:{}", ctx.port) || h == format!("localhost:{}", ctx.port));
+    let host_ok = req.header("host").is_some_and(|h| {
+        h == format!("127.0.0.1:{}", ctx.port) || h == format!("localhost:{}", ctx.port)
+    });
     if !host_ok {
         return respond(&mut s, "403 Forbidden", "text/plain", b"wrong Host");
     }
     let path = req.path.split('?').next().unwrap_or("");
     match (req.method.as_str(), path) {
-        ("GET", "/" | "/index.html") => respond(&mut s, "200 OK", "text/html; charset=utf-8", ctx.html.as_bytes()),
+        ("GET", "/" | "/index.html") => respond(
+            &mut s,
+            "200 OK",
+            "text/html; charset=utf-8",
+            ctx.html.as_bytes(),
+        ),
         ("GET", p) if p.starts_with("/img/") => {
             let name = &p[5..];
-            let ok = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) && !name.starts_with('.');
-            match ok.then(|| std::fs::read(dir(&ctx.out).join("img").join(name)).ok()).flatten() {
+            let ok = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+                && !name.starts_with('.');
+            match ok
+                .then(|| std::fs::read(dir(&ctx.out).join("img").join(name)).ok())
+                .flatten()
+            {
                 Some(png) => respond(&mut s, "200 OK", "image/png", &png),
                 None => respond(&mut s, "404 Not Found", "text/plain", b"no such image"),
             }
         }
         ("POST", "/corrections") => {
             if req.header("x-nianbao-token") != Some(ctx.token.as_str()) {
-                return respond(&mut s, "403 Forbidden", "text/plain", b"missing or wrong token: reload the page from this server");
+                return respond(
+                    &mut s,
+                    "403 Forbidden",
+                    "text/plain",
+                    b"missing or wrong token: reload the page from this server",
+                );
             }
             let rows = match accept(&req.body, &corrections::now_utc()) {
                 Ok(r) => r,
-                Err(e) => return respond(&mut s, "400 Bad Request", "text/plain; charset=utf-8", e.as_bytes()),
+                Err(e) => {
+                    return respond(
+                        &mut s,
+                        "400 Bad Request",
+                        "text/plain; charset=utf-8",
+                        e.as_bytes(),
+                    );
+                }
             };
             let _g = ctx.lock.lock().unwrap_or_else(|p| p.into_inner());
             match corrections::append(&ctx.out, &rows) {
                 Ok(total) => {
-                    eprintln!("nianbao: saved {} decision(s) to {} ({total} in all)", rows.len(), corrections::path(&ctx.out).display());
+                    eprintln!(
+                        "nianbao: saved {} decision(s) to {} ({total} in all)",
+                        rows.len(),
+                        corrections::path(&ctx.out).display()
+                    );
                     let body = serde_json::json!({"saved": rows.len(), "total": total, "file": corrections::path(&ctx.out).display().to_string()});
-                    respond(&mut s, "200 OK", "application/json", body.to_string().as_bytes())
+                    respond(
+                        &mut s,
+                        "200 OK",
+                        "application/json",
+                        body.to_string().as_bytes(),
+                    )
                 }
-                Err(e) => respond(&mut s, "500 Internal Server Error", "text/plain; charset=utf-8", format!("{e:#}").as_bytes()),
+                Err(e) => respond(
+                    &mut s,
+                    "500 Internal Server Error",
+                    "text/plain; charset=utf-8",
+                    format!("{e:#}").as_bytes(),
+                ),
             }
         }
         _ => respond(&mut s, "404 Not Found", "text/plain", b"not found"),
@@ -625,44 +838,94 @@ mod tests {
     }
 
     fn report(rid: &str, status: &str) -> ReportRow {
-        ReportRow { report_id: rid.into(), sha256: format!("{rid}{}", "0".repeat(64 - rid.len())), source_file: format!("{rid}.pdf"), status: status.into(), ..Default::default() }
+        ReportRow {
+            report_id: rid.into(),
+            sha256: format!("{rid}{}", "0".repeat(64 - rid.len())),
+            source_file: format!("{rid}.pdf"),
+            status: status.into(),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn lists_flagged_undecided_cells_per_report_with_failed_checks() {
         let reports = vec![report("bb", "ok"), report("aa", "ok"), report("cc", "ok")];
         let cells = vec![
-            cell("aa", ("requests", "granted", "total"), "low_confidence;check_failed:row_total:granted"),
+            cell(
+                "aa",
+                ("requests", "granted", "total"),
+                "low_confidence;check_failed:row_total:granted",
+            ),
             cell("aa", ("requests", "granted", "commercial"), ""),
-            cell("aa", ("requests", "granted", "research"), "corrected;check_failed:row_total:granted"),
+            cell(
+                "aa",
+                ("requests", "granted", "research"),
+                "corrected;check_failed:row_total:granted",
+            ),
             cell("bb", ("appeals", "cases", "review_total"), "unverified"),
             cell("cc", ("active", "rules", "issued"), "confirmed"),
-            cell("cc", ("requests", "other_other", "total"), "derived:group_printed_as_one_zero_row"),
+            cell(
+                "cc",
+                ("requests", "other_other", "total"),
+                "derived:group_printed_as_one_zero_row",
+            ),
         ];
         let checks = vec![
-            CheckRow { report_id: "aa".into(), check: "row_total".into(), subject: "granted".into(), status: "fail".into(), expected: "4".into(), actual: "3".into(), ..Default::default() },
-            CheckRow { report_id: "aa".into(), check: "row_total".into(), subject: "new_received".into(), status: "pass".into(), ..Default::default() },
+            CheckRow {
+                report_id: "aa".into(),
+                check: "row_total".into(),
+                subject: "granted".into(),
+                status: "fail".into(),
+                expected: "4".into(),
+                actual: "3".into(),
+                ..Default::default()
+            },
+            CheckRow {
+                report_id: "aa".into(),
+                check: "row_total".into(),
+                subject: "new_received".into(),
+                status: "pass".into(),
+                ..Default::default()
+            },
         ];
         let r = collect(&reports, &cells, &checks);
         // reports.csv's order; a report whose flagged cells are decided or derived is not listed
-        assert_eq!(r.iter().map(|x| x.report_id.as_str()).collect::<Vec<_>>(), ["bb", "aa"]);
+        assert_eq!(
+            r.iter().map(|x| x.report_id.as_str()).collect::<Vec<_>>(),
+            ["bb", "aa"]
+        );
         assert_eq!(r[1].items.len(), 1);
         assert_eq!(r[1].items[0].cell, "requests/granted/total");
         assert_eq!(r[1].items[0].flags.len(), 2);
         assert!(r[1].items[0].flags[1].why.contains("row_total of granted"));
         assert_eq!(r[1].failed_checks.len(), 1);
-        assert_eq!((r[1].failed_checks[0].expected.as_str(), r[1].failed_checks[0].actual.as_str()), ("4", "3"));
+        assert_eq!(
+            (
+                r[1].failed_checks[0].expected.as_str(),
+                r[1].failed_checks[0].actual.as_str()
+            ),
+            ("4", "3")
+        );
         assert!(r[0].failed_checks.is_empty());
     }
 
     #[test]
     fn a_table_not_found_at_all_is_named_once() {
-        let mut cells: Vec<CellRow> = ["a", "b", "c"].iter().map(|c| cell("aa", ("appeals", "cases", c), "not_found")).collect();
+        let mut cells: Vec<CellRow> = ["a", "b", "c"]
+            .iter()
+            .map(|c| cell("aa", ("appeals", "cases", c), "not_found"))
+            .collect();
         cells.push(cell("aa", ("requests", "granted", "total"), "not_found"));
         cells.push(cell("aa", ("requests", "granted", "research"), ""));
         let r = collect(&[report("aa", "partial")], &cells, &[]);
         assert_eq!(r[0].missing_tables, ["appeals"]);
-        assert_eq!(r[0].items.iter().map(|i| i.cell.as_str()).collect::<Vec<_>>(), ["requests/granted/total"]);
+        assert_eq!(
+            r[0].items
+                .iter()
+                .map(|i| i.cell.as_str())
+                .collect::<Vec<_>>(),
+            ["requests/granted/total"]
+        );
     }
 
     #[test]
@@ -670,7 +933,11 @@ mod tests {
         let mut c = cell("aa", ("requests", "granted", "total"), "not_found");
         c.page.clear();
         c.bbox.clear();
-        let r = collect(&[report("aa", "partial")], &[c, cell("aa", ("requests", "granted", "research"), "")], &[]);
+        let r = collect(
+            &[report("aa", "partial")],
+            &[c, cell("aa", ("requests", "granted", "research"), "")],
+            &[],
+        );
         assert!(r[0].items[0].no_image.contains("not found"));
     }
 
@@ -684,16 +951,45 @@ mod tests {
         let r = crop_rect(&BBox::new(0.0, 0.0, 10.0, 10.0), (144.0, 144.0), 2000, 3000).unwrap();
         assert_eq!((r.y, r.h), (0, 50));
         // a tall cell: the context is capped
-        let r = crop_rect(&BBox::new(200.0, 200.0, 500.0, 300.0), (72.0, 72.0), 2000, 2000).unwrap();
+        let r = crop_rect(
+            &BBox::new(200.0, 200.0, 500.0, 300.0),
+            (72.0, 72.0),
+            2000,
+            2000,
+        )
+        .unwrap();
         assert_eq!((r.y, r.h), (160, 180));
-        assert!(crop_rect(&BBox::new(5000.0, 5000.0, 5010.0, 5010.0), (72.0, 72.0), 100, 100).is_none());
+        assert!(
+            crop_rect(
+                &BBox::new(5000.0, 5000.0, 5010.0, 5010.0),
+                (72.0, 72.0),
+                100,
+                100
+            )
+            .is_none()
+        );
     }
 
     #[test]
     fn the_page_embeds_its_data_safely() {
-        let mut r = collect(&[report("aa", "ok")], &[cell("aa", ("requests", "granted", "total"), "low_confidence")], &[]);
+        let mut r = collect(
+            &[report("aa", "ok")],
+            &[cell(
+                "aa",
+                ("requests", "granted", "total"),
+                "low_confidence",
+            )],
+            &[],
+        );
         r[0].agency = "</script><script>alert(1)</script>".into();
-        let html = page_html(&PageData { served: false, token: String::new(), out: "o".into(), existing: vec![], reports: r }).unwrap();
+        let html = page_html(&PageData {
+            served: false,
+            token: String::new(),
+            out: "o".into(),
+            existing: vec![],
+            reports: r,
+        })
+        .unwrap();
         assert!(!html.contains("</script><script>alert"));
         assert!(html.contains("<\\/script>"));
         assert!(html.contains("requests/granted/total"));
@@ -704,29 +1000,61 @@ mod tests {
     fn requests_are_read_with_their_body() {
         let raw = b"POST /corrections HTTP/1.1\r\nHost: 127.0.0.1:8\r\nContent-Length: 4\r\nX-Nianbao-Token: t\r\n\r\n[1,2]extra";
         let req = read_request(&mut &raw[..]).unwrap();
-        assert_eq!((req.method.as_str(), req.path.as_str()), ("POST", "/corrections"));
+        assert_eq!(
+            (req.method.as_str(), req.path.as_str()),
+            ("POST", "/corrections")
+        );
         assert_eq!(req.header("x-nianbao-token"), Some("t"));
         assert_eq!(req.body, b"[1,2");
-        let big = format!("POST / HTTP/1.1\r\nContent-Length: {}\r\n\r\n", MAX_BODY + 1);
+        let big = format!(
+            "POST / HTTP/1.1\r\nContent-Length: {}\r\n\r\n",
+            MAX_BODY + 1
+        );
         assert!(read_request(&mut big.as_bytes()).is_err());
     }
 
     #[test]
     fn posted_decisions_are_checked_and_stamped() {
         let sha = "a".repeat(64);
-        let ok = format!(r#"[{{"sha256":"{sha}","source_file":"a.pdf","cell":"requests/granted/total","value":"1,200","note":"n"}}]"#);
+        let ok = format!(
+            r#"[{{"sha256":"{sha}","source_file":"a.pdf","cell":"requests/granted/total","value":"1,200","note":"n"}}]"#
+        );
         let rows = accept(ok.as_bytes(), "2026-12-03T15:00:00Z").unwrap();
-        assert_eq!((rows[0].value.as_str(), rows[0].time.as_str()), ("1200", "2026-12-03T15:00:00Z"));
-        let bad = format!(r#"[{{"sha256":"{sha}","source_file":"a.pdf","cell":"requests/granted/total","value":"abc"}}]"#);
-        assert!(accept(bad.as_bytes(), "t").unwrap_err().contains("not a number"));
+        assert_eq!(
+            (rows[0].value.as_str(), rows[0].time.as_str()),
+            ("1200", "2026-12-03T15:00:00Z")
+        );
+        let bad = format!(
+            r#"[{{"sha256":"{sha}","source_file":"a.pdf","cell":"requests/granted/total","value":"abc"}}]"#
+        );
+        assert!(
+            accept(bad.as_bytes(), "t")
+                .unwrap_err()
+                .contains("not a number")
+        );
         assert!(accept(b"{", "t").is_err());
     }
 
     #[test]
     fn every_flag_is_explained() {
-        for f in ["unverified", "partly_verified", "low_confidence", "malformed_number", "numbers_in_label", "row_by_position", "row_incomplete", "column_by_position", "not_found", "unparseable", "repaired", "inferred"] {
+        for f in [
+            "unverified",
+            "partly_verified",
+            "low_confidence",
+            "malformed_number",
+            "numbers_in_label",
+            "row_by_position",
+            "row_incomplete",
+            "column_by_position",
+            "not_found",
+            "unparseable",
+            "repaired",
+            "inferred",
+        ] {
             assert_ne!(why(f), f, "{f}");
         }
-        assert!(why("derived:group_printed_as_one_zero_row").contains("group printed as one zero row"));
+        assert!(
+            why("derived:group_printed_as_one_zero_row").contains("group printed as one zero row")
+        );
     }
 }

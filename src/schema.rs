@@ -16,7 +16,10 @@ use std::sync::OnceLock;
 pub const FORMAT: &str = "annual-report-2021";
 
 /// Every format, the default first.
-const FILES: [&str; 2] = [include_str!("../schema/annual-report-2021.json"), include_str!("../schema/annual-report-2019.json")];
+const FILES: [&str; 2] = [
+    include_str!("../schema/annual-report-2021.json"),
+    include_str!("../schema/annual-report-2019.json"),
+];
 
 #[derive(Debug, Deserialize)]
 struct RawSchema {
@@ -134,7 +137,9 @@ impl TableDef {
     }
     /// Every (row, col) of the table in template order.
     pub fn cells(&self) -> impl Iterator<Item = (&Row, &(String, String))> {
-        self.rows.iter().flat_map(|r| r.cols.iter().map(move |c| (r, c)))
+        self.rows
+            .iter()
+            .flat_map(|r| r.cols.iter().map(move |c| (r, c)))
     }
     /// Every distinct column key, in the order the rows first name them.
     pub fn col_keys(&self) -> Vec<&str> {
@@ -148,7 +153,10 @@ impl TableDef {
     }
     /// The column a header cell's text names, by the format's header aliases.
     pub fn header_col(&self, folded: &str) -> Option<&str> {
-        self.header_aliases.iter().find(|(_, words)| words.iter().any(|w| alias_matches(w, folded))).map(|(k, _)| k.as_str())
+        self.header_aliases
+            .iter()
+            .find(|(_, words)| words.iter().any(|w| alias_matches(w, folded)))
+            .map(|(k, _)| k.as_str())
     }
 }
 
@@ -189,13 +197,30 @@ fn load(json: &str) -> Schema {
         let rows: Vec<Row> = if !t.cells.is_empty() {
             t.cells
                 .into_iter()
-                .map(|c| Row { key: c.row, label: c.row_label, group: Some(c.group), cols: c.cols, decimal: c.decimal, signed_cols: c.signed_cols, unit: c.unit })
+                .map(|c| Row {
+                    key: c.row,
+                    label: c.row_label,
+                    group: Some(c.group),
+                    cols: c.cols,
+                    decimal: c.decimal,
+                    signed_cols: c.signed_cols,
+                    unit: c.unit,
+                })
                 .collect()
         } else {
-            let cols: Vec<(String, String)> = t.cols.into_iter().map(|c| (c.key, c.label)).collect();
+            let cols: Vec<(String, String)> =
+                t.cols.into_iter().map(|c| (c.key, c.label)).collect();
             t.rows
                 .into_iter()
-                .map(|r| Row { key: r.key, label: r.label, group: r.group, cols: cols.clone(), decimal: false, signed_cols: vec![], unit: None })
+                .map(|r| Row {
+                    key: r.key,
+                    label: r.label,
+                    group: r.group,
+                    cols: cols.clone(),
+                    decimal: false,
+                    signed_cols: vec![],
+                    unit: None,
+                })
                 .collect()
         };
         let mut header_aliases: Vec<(String, Vec<String>)> = t.header_aliases.into_iter().collect();
@@ -211,22 +236,38 @@ fn load(json: &str) -> Schema {
             }
             o
         };
-        header_aliases.sort_by_key(|(k, _)| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
+        header_aliases
+            .sort_by_key(|(k, _)| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
         let constraints = t
             .constraints
             .into_iter()
             .map(|c| Constraint {
-                over: c.over.unwrap_or_else(|| panic!("constraint {} of {} has no `over`", c.name, raw.name)),
+                over: c.over.unwrap_or_else(|| {
+                    panic!("constraint {} of {} has no `over`", c.name, raw.name)
+                }),
                 name: c.name,
                 parts: c.parts,
                 totals: c.totals,
             })
             .collect();
-        TableDef { format: format.clone(), key: t.key, label: t.label, rows, header_aliases, header_markers: t.header_markers, constraints }
+        TableDef {
+            format: format.clone(),
+            key: t.key,
+            label: t.label,
+            rows,
+            header_aliases,
+            header_markers: t.header_markers,
+            constraints,
+        }
     });
     let mut take = || tables.next().expect("embedded schema has three tables");
     let (active, requests, appeals) = (take(), take(), take());
-    Schema { format, active, requests, appeals }
+    Schema {
+        format,
+        active,
+        requests,
+        appeals,
+    }
 }
 
 /// Every format, the default ([`FORMAT`]) first.
@@ -260,17 +301,42 @@ mod tests {
         assert_eq!(s.appeals.cells().count(), 15);
         assert_eq!(s.n_cells(), 200);
         assert!(s.active.row("fees").unwrap().decimal);
-        assert_eq!(s.requests.constraints.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["row_total", "results_total", "balance"]);
+        assert_eq!(
+            s.requests
+                .constraints
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>(),
+            ["row_total", "results_total", "balance"]
+        );
     }
 
     #[test]
     fn template_2019_shape() {
         let s = by_format("annual-report-2019").expect("2019 format");
-        assert_eq!(s.active.rows.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(), ["regulations", "normative_documents", "licensing", "other_services", "punishment", "coercion", "fees", "procurement"]);
+        assert_eq!(
+            s.active
+                .rows
+                .iter()
+                .map(|r| r.key.as_str())
+                .collect::<Vec<_>>(),
+            [
+                "regulations",
+                "normative_documents",
+                "licensing",
+                "other_services",
+                "punishment",
+                "coercion",
+                "fees",
+                "procurement"
+            ]
+        );
         assert_eq!(s.active.cells().count(), 22);
         // （六）其他处理 is one row
         assert_eq!(s.requests.rows.len(), 23);
-        assert!(s.requests.row("other_processing").is_some() && s.requests.row("other_other").is_none());
+        assert!(
+            s.requests.row("other_processing").is_some() && s.requests.row("other_other").is_none()
+        );
         assert_eq!(s.appeals.cells().count(), 15);
         assert_eq!(s.active.header_col("本年新公开数量"), Some("new_published"));
         assert_eq!(s.active.header_col("本年制发件数"), None);
@@ -282,7 +348,9 @@ mod tests {
             for t in s.tables() {
                 for c in &t.constraints {
                     let subjects: Vec<String> = match &c.over {
-                        Over::Axis(a) if a == "rows" => t.rows.iter().map(|r| r.key.clone()).collect(),
+                        Over::Axis(a) if a == "rows" => {
+                            t.rows.iter().map(|r| r.key.clone()).collect()
+                        }
                         Over::Axis(a) => {
                             assert_eq!(a, "cols", "{}: unknown axis", c.name);
                             t.col_keys().iter().map(|k| k.to_string()).collect()
@@ -293,7 +361,13 @@ mod tests {
                         for p in c.parts.iter().chain(&c.totals) {
                             let cell = p.replace("{}", &subject);
                             let (r, col) = cell.split_once('.').expect("row.col");
-                            assert!(t.row(r).is_some_and(|row| row.cols.iter().any(|x| x.0 == col)), "{} {}: {cell} is no cell", s.format, c.name);
+                            assert!(
+                                t.row(r)
+                                    .is_some_and(|row| row.cols.iter().any(|x| x.0 == col)),
+                                "{} {}: {cell} is no cell",
+                                s.format,
+                                c.name
+                            );
                         }
                     }
                 }

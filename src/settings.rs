@@ -82,7 +82,12 @@ pub struct Knobs {
 
 impl Default for Knobs {
     fn default() -> Self {
-        Knobs { timeout_s: 120.0, max_memory_mb: 4096, max_stream_mb: 256, max_image_mpx: 200 }
+        Knobs {
+            timeout_s: 120.0,
+            max_memory_mb: 4096,
+            max_stream_mb: 256,
+            max_image_mpx: 200,
+        }
     }
 }
 
@@ -96,7 +101,12 @@ pub enum Knob {
 }
 
 impl Knob {
-    pub const ALL: [Knob; 4] = [Knob::Timeout, Knob::MaxMemory, Knob::MaxStream, Knob::MaxImage];
+    pub const ALL: [Knob; 4] = [
+        Knob::Timeout,
+        Knob::MaxMemory,
+        Knob::MaxStream,
+        Knob::MaxImage,
+    ];
 
     pub fn flag(self) -> &'static str {
         match self {
@@ -120,7 +130,9 @@ impl Knob {
         Knob::ALL.into_iter().find(|k| {
             let a = k.advice();
             // `--max-stream-mb` must not be taken for a prefix match of another flag.
-            error.match_indices(&a).any(|(i, _)| !error[i + a.len()..].starts_with(|c: char| c == '-' || c.is_ascii_alphanumeric()))
+            error.match_indices(&a).any(|(i, _)| {
+                !error[i + a.len()..].starts_with(|c: char| c == '-' || c.is_ascii_alphanumeric())
+            })
         })
     }
 }
@@ -149,7 +161,10 @@ impl Knobs {
 
     /// The caps a worker enforces on its inputs.
     pub fn limits(&self) -> Limits {
-        Limits { max_stream_bytes: self.max_stream_mb << 20, max_image_pixels: self.max_image_mpx * 1_000_000 }
+        Limits {
+            max_stream_bytes: self.max_stream_mb << 20,
+            max_image_pixels: self.max_image_mpx * 1_000_000,
+        }
     }
 }
 
@@ -166,7 +181,8 @@ impl WorkerSetup {
     }
 
     pub fn from_arg(s: &str) -> Result<WorkerSetup, String> {
-        serde_json::from_str(s).map_err(|e| format!("worker --setup is not valid JSON settings: {e}"))
+        serde_json::from_str(s)
+            .map_err(|e| format!("worker --setup is not valid JSON settings: {e}"))
     }
 }
 
@@ -179,47 +195,148 @@ mod tests {
     fn versions_differ_by_result_settings_only() {
         let d = Settings::default();
         assert_eq!(d.version(), PIPELINE_VERSION);
-        let all = Settings { ocr_text: PageText::All, ..d.clone() };
+        let all = Settings {
+            ocr_text: PageText::All,
+            ..d.clone()
+        };
         assert_eq!(all.version(), format!("{PIPELINE_VERSION}+ocr-text-all"));
-        let norep = Settings { no_repair: true, ..d.clone() };
+        let norep = Settings {
+            no_repair: true,
+            ..d.clone()
+        };
         assert_eq!(norep.version(), format!("{PIPELINE_VERSION}+no-repair"));
         // Without OCR the text setting does not matter.
-        assert_eq!(Settings { no_ocr: true, ocr_text: PageText::All, ..d.clone() }.version(), Settings { no_ocr: true, ocr_text: PageText::None, ..d }.version());
+        assert_eq!(
+            Settings {
+                no_ocr: true,
+                ocr_text: PageText::All,
+                ..d.clone()
+            }
+            .version(),
+            Settings {
+                no_ocr: true,
+                ocr_text: PageText::None,
+                ..d
+            }
+            .version()
+        );
     }
 
     #[test]
     fn worker_setup_round_trips_and_missing_fields_default() {
         let s = WorkerSetup {
-            settings: Settings { no_ocr: false, no_repair: true, ocr_text: PageText::None },
-            knobs: Knobs { timeout_s: 3.5, max_memory_mb: 0, max_stream_mb: 7, max_image_mpx: 9 },
+            settings: Settings {
+                no_ocr: false,
+                no_repair: true,
+                ocr_text: PageText::None,
+            },
+            knobs: Knobs {
+                timeout_s: 3.5,
+                max_memory_mb: 0,
+                max_stream_mb: 7,
+                max_image_mpx: 9,
+            },
         };
         assert_eq!(WorkerSetup::from_arg(&s.to_arg()).unwrap(), s);
         let old: Settings = serde_json::from_str(r#"{"no_repair":true}"#).unwrap();
-        assert_eq!(old, Settings { no_repair: true, ..Default::default() });
+        assert_eq!(
+            old,
+            Settings {
+                no_repair: true,
+                ..Default::default()
+            }
+        );
         assert!(WorkerSetup::from_arg(r#"{"settings":{"ocr_text":"most"},"knobs":{}}"#).is_err());
         assert_eq!(s.knobs.limits().max_stream_bytes, 7 << 20);
     }
 
     #[test]
     fn failure_blames_the_knob_it_asks_to_raise() {
-        assert_eq!(Knob::blamed_by("timed out after 2 s (the worker was stopped; raise --timeout if the file is genuine but slow)"), Some(Knob::Timeout));
-        assert_eq!(Knob::blamed_by("worker crashed: ran out of memory (limit 64 MiB per worker; raise --max-memory if the file is genuine)"), Some(Knob::MaxMemory));
-        assert_eq!(Knob::blamed_by("stream 4 0 expands to more than 1 MiB ...; raise --max-stream-mb if the file is genuine"), Some(Knob::MaxStream));
-        assert_eq!(Knob::blamed_by("image is 1x1 = 300 Mpx, over the 200 Mpx cap; raise --max-image-mpx if the file is genuine"), Some(Knob::MaxImage));
+        assert_eq!(
+            Knob::blamed_by(
+                "timed out after 2 s (the worker was stopped; raise --timeout if the file is genuine but slow)"
+            ),
+            Some(Knob::Timeout)
+        );
+        assert_eq!(
+            Knob::blamed_by(
+                "worker crashed: ran out of memory (limit 64 MiB per worker; raise --max-memory if the file is genuine)"
+            ),
+            Some(Knob::MaxMemory)
+        );
+        assert_eq!(
+            Knob::blamed_by(
+                "stream 4 0 expands to more than 1 MiB ...; raise --max-stream-mb if the file is genuine"
+            ),
+            Some(Knob::MaxStream)
+        );
+        assert_eq!(
+            Knob::blamed_by(
+                "image is 1x1 = 300 Mpx, over the 200 Mpx cap; raise --max-image-mpx if the file is genuine"
+            ),
+            Some(Knob::MaxImage)
+        );
         // Failures no knob causes are not retried by a knob change.
-        assert_eq!(Knob::blamed_by("not a PDF: the file does not start with %PDF (empty file)"), None);
+        assert_eq!(
+            Knob::blamed_by("not a PDF: the file does not start with %PDF (empty file)"),
+            None
+        );
         assert_eq!(Knob::blamed_by("raise --timeouts"), None);
     }
 
     #[test]
     fn relaxing_means_higher_or_unlimited() {
-        let then = Knobs { timeout_s: 2.0, max_memory_mb: 64, ..Default::default() };
-        assert!(Knobs { timeout_s: 10.0, ..then }.relaxes(&then, Knob::Timeout));
-        assert!(!Knobs { timeout_s: 2.0, ..then }.relaxes(&then, Knob::Timeout));
-        assert!(!Knobs { timeout_s: 1.0, ..then }.relaxes(&then, Knob::Timeout));
-        assert!(Knobs { max_memory_mb: 0, ..then }.relaxes(&then, Knob::MaxMemory));
-        assert!(!Knobs { max_memory_mb: 64, timeout_s: 99.0, ..then }.relaxes(&then, Knob::MaxMemory));
-        let unlimited = Knobs { max_stream_mb: 0, ..then };
-        assert!(!Knobs { max_stream_mb: 4096, ..then }.relaxes(&unlimited, Knob::MaxStream));
+        let then = Knobs {
+            timeout_s: 2.0,
+            max_memory_mb: 64,
+            ..Default::default()
+        };
+        assert!(
+            Knobs {
+                timeout_s: 10.0,
+                ..then
+            }
+            .relaxes(&then, Knob::Timeout)
+        );
+        assert!(
+            !Knobs {
+                timeout_s: 2.0,
+                ..then
+            }
+            .relaxes(&then, Knob::Timeout)
+        );
+        assert!(
+            !Knobs {
+                timeout_s: 1.0,
+                ..then
+            }
+            .relaxes(&then, Knob::Timeout)
+        );
+        assert!(
+            Knobs {
+                max_memory_mb: 0,
+                ..then
+            }
+            .relaxes(&then, Knob::MaxMemory)
+        );
+        assert!(
+            !Knobs {
+                max_memory_mb: 64,
+                timeout_s: 99.0,
+                ..then
+            }
+            .relaxes(&then, Knob::MaxMemory)
+        );
+        let unlimited = Knobs {
+            max_stream_mb: 0,
+            ..then
+        };
+        assert!(
+            !Knobs {
+                max_stream_mb: 4096,
+                ..then
+            }
+            .relaxes(&unlimited, Knob::MaxStream)
+        );
     }
 }

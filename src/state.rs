@@ -27,7 +27,8 @@ pub struct Known {
 
 impl State {
     pub fn open(path: &Path) -> Result<State> {
-        let conn = Connection::open(path).with_context(|| format!("cannot open the state file {}", path.display()))?;
+        let conn = Connection::open(path)
+            .with_context(|| format!("cannot open the state file {}", path.display()))?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -51,14 +52,20 @@ impl State {
     pub fn cached_hash(&self, path: &str, size: u64, mtime_ns: i64) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT sha256 FROM hashes WHERE path=?1 AND size=?2 AND mtime_ns=?3", params![path, size as i64, mtime_ns], |r| r.get(0))
+            .query_row(
+                "SELECT sha256 FROM hashes WHERE path=?1 AND size=?2 AND mtime_ns=?3",
+                params![path, size as i64, mtime_ns],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
     pub fn record_hashes(&mut self, rows: &[(String, u64, i64, String)]) -> Result<()> {
         let tx = self.conn.transaction()?;
         {
-            let mut st = tx.prepare("INSERT OR REPLACE INTO hashes(path,size,mtime_ns,sha256) VALUES(?1,?2,?3,?4)")?;
+            let mut st = tx.prepare(
+                "INSERT OR REPLACE INTO hashes(path,size,mtime_ns,sha256) VALUES(?1,?2,?3,?4)",
+            )?;
             for (p, s, m, h) in rows {
                 st.execute(params![p, *s as i64, m, h])?;
             }
@@ -89,7 +96,9 @@ impl State {
 
     /// The (canonical) paths last seen with this content hash.
     pub fn paths_of(&self, sha: &str) -> Result<Vec<String>> {
-        let mut st = self.conn.prepare("SELECT path FROM hashes WHERE sha256=?1 ORDER BY path")?;
+        let mut st = self
+            .conn
+            .prepare("SELECT path FROM hashes WHERE sha256=?1 ORDER BY path")?;
         let rows = st.query_map(params![sha], |r| r.get(0))?;
         Ok(rows.collect::<Result<Vec<String>, _>>()?)
     }
@@ -97,13 +106,28 @@ impl State {
     pub fn known(&self, sha: &str) -> Result<Option<Known>> {
         Ok(self
             .conn
-            .query_row("SELECT pipeline_version, status FROM results WHERE sha256=?1", params![sha], |r| {
-                Ok(Known { pipeline_version: r.get(0)?, status: r.get(1)? })
-            })
+            .query_row(
+                "SELECT pipeline_version, status FROM results WHERE sha256=?1",
+                params![sha],
+                |r| {
+                    Ok(Known {
+                        pipeline_version: r.get(0)?,
+                        status: r.get(1)?,
+                    })
+                },
+            )
             .optional()?)
     }
 
-    pub fn record_result(&self, sha: &str, version: &str, status: &str, error: &str, source: &str, seconds: f64) -> Result<()> {
+    pub fn record_result(
+        &self,
+        sha: &str,
+        version: &str,
+        status: &str,
+        error: &str,
+        source: &str,
+        seconds: f64,
+    ) -> Result<()> {
         self.conn.execute(
             "INSERT OR REPLACE INTO results(sha256,pipeline_version,status,error,source_file,seconds,converted_at) VALUES(?1,?2,?3,?4,?5,?6,?7)",
             params![sha, version, status, error, source, seconds, now()],
@@ -112,12 +136,24 @@ impl State {
     }
 
     pub fn begin_run(&self, version: &str, shard: &str) -> Result<i64> {
-        self.conn.execute("INSERT INTO runs(started_at,pipeline_version,shard) VALUES(?1,?2,?3)", params![now(), version, shard])?;
+        self.conn.execute(
+            "INSERT INTO runs(started_at,pipeline_version,shard) VALUES(?1,?2,?3)",
+            params![now(), version, shard],
+        )?;
         Ok(self.conn.last_insert_rowid())
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub fn finish_run(&self, id: i64, files: usize, converted: usize, reused: usize, duplicates: usize, failed: usize, exit_code: i32) -> Result<()> {
+    pub fn finish_run(
+        &self,
+        id: i64,
+        files: usize,
+        converted: usize,
+        reused: usize,
+        duplicates: usize,
+        failed: usize,
+        exit_code: i32,
+    ) -> Result<()> {
         self.conn.execute(
             "UPDATE runs SET finished_at=?2, files=?3, converted=?4, reused=?5, duplicates=?6, failed=?7, exit_code=?8 WHERE id=?1",
             params![id, now(), files as i64, converted as i64, reused as i64, duplicates as i64, failed as i64, exit_code],
@@ -127,5 +163,8 @@ impl State {
 }
 
 fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }

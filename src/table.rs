@@ -27,7 +27,14 @@ pub struct Tolerances {
 
 impl Default for Tolerances {
     fn default() -> Self {
-        Tolerances { snap: 2.0, join: 3.0, intersect: 3.0, min_band: 3.0, edge_coverage: 0.5, min_segment: 4.0 }
+        Tolerances {
+            snap: 2.0,
+            join: 3.0,
+            intersect: 3.0,
+            min_band: 3.0,
+            edge_coverage: 0.5,
+            min_segment: 4.0,
+        }
     }
 }
 
@@ -85,7 +92,13 @@ impl Table {
     }
     /// The grid as rows of text, merged cells repeated in every position they cover.
     pub fn grid_text(&self) -> Vec<Vec<String>> {
-        (0..self.n_rows()).map(|r| (0..self.n_cols()).map(|c| self.cell_at(r, c).text()).collect()).collect()
+        (0..self.n_rows())
+            .map(|r| {
+                (0..self.n_cols())
+                    .map(|c| self.cell_at(r, c).text())
+                    .collect()
+            })
+            .collect()
     }
 }
 
@@ -110,7 +123,10 @@ pub fn normalize(segments: &[Segment], tol: &Tolerances) -> Rulings {
             v.push(((s.x0 + s.x1) / 2.0, s.y0.min(s.y1), s.y0.max(s.y1)));
         }
     }
-    Rulings { h: join_collinear(h, tol), v: join_collinear(v, tol) }
+    Rulings {
+        h: join_collinear(h, tol),
+        v: join_collinear(v, tol),
+    }
 }
 
 /// Lines given as (position, start, end): cluster by position, then join overlapping spans.
@@ -222,7 +238,8 @@ pub fn find_grids(segments: &[Segment], page: u32, tol: &Tolerances) -> Vec<Tabl
             }
         }
     }
-    let mut groups: std::collections::BTreeMap<usize, (Vec<usize>, Vec<usize>)> = Default::default();
+    let mut groups: std::collections::BTreeMap<usize, (Vec<usize>, Vec<usize>)> =
+        Default::default();
     for i in 0..nh {
         groups.entry(uf.find(i)).or_default().0.push(i);
     }
@@ -255,7 +272,12 @@ fn drop_narrow(bounds: Vec<f32>, min: f32) -> Vec<f32> {
     out
 }
 
-fn grid_from_lines(h: &[(f32, f32, f32)], v: &[(f32, f32, f32)], page: u32, tol: &Tolerances) -> Option<Table> {
+fn grid_from_lines(
+    h: &[(f32, f32, f32)],
+    v: &[(f32, f32, f32)],
+    page: u32,
+    tol: &Tolerances,
+) -> Option<Table> {
     let mut xv: Vec<f32> = v.iter().map(|l| l.0).collect();
     xv.push(h.iter().map(|l| l.1).fold(f32::MAX, f32::min));
     xv.push(h.iter().map(|l| l.2).fold(f32::MIN, f32::max));
@@ -272,11 +294,17 @@ fn grid_from_lines(h: &[(f32, f32, f32)], v: &[(f32, f32, f32)], page: u32, tol:
     for r in 0..nr {
         for c in 0..nc {
             // boundary to the right
-            if c + 1 < nc && coverage(v, xs[c + 1], ys[r], ys[r + 1], tol.snap.max(tol.min_band)) < tol.edge_coverage {
+            if c + 1 < nc
+                && coverage(v, xs[c + 1], ys[r], ys[r + 1], tol.snap.max(tol.min_band))
+                    < tol.edge_coverage
+            {
                 uf.union(r * nc + c, r * nc + c + 1);
             }
             // boundary below
-            if r + 1 < nr && coverage(h, ys[r + 1], xs[c], xs[c + 1], tol.snap.max(tol.min_band)) < tol.edge_coverage {
+            if r + 1 < nr
+                && coverage(h, ys[r + 1], xs[c], xs[c + 1], tol.snap.max(tol.min_band))
+                    < tol.edge_coverage
+            {
                 uf.union(r * nc + c, (r + 1) * nc + c);
             }
         }
@@ -288,7 +316,17 @@ fn grid_from_lines(h: &[(f32, f32, f32)], v: &[(f32, f32, f32)], page: u32, tol:
         for c in 0..nc {
             let root = uf.find(r * nc + c);
             let k = *roots.entry(root).or_insert_with(|| {
-                cells.push(Cell { r0: r, r1: r + 1, c0: c, c1: c + 1, bbox: BBox::default(), words: vec![], lines: vec![], confidence: 1.0, alternatives: vec![] });
+                cells.push(Cell {
+                    r0: r,
+                    r1: r + 1,
+                    c0: c,
+                    c1: c + 1,
+                    bbox: BBox::default(),
+                    words: vec![],
+                    lines: vec![],
+                    confidence: 1.0,
+                    alternatives: vec![],
+                });
                 cells.len() - 1
             });
             let cell = &mut cells[k];
@@ -303,7 +341,15 @@ fn grid_from_lines(h: &[(f32, f32, f32)], v: &[(f32, f32, f32)], page: u32, tol:
         cell.bbox = BBox::new(xs[cell.c0], ys[cell.r0], xs[cell.c1], ys[cell.r1]);
     }
     let bbox = BBox::new(xs[0], ys[0], xs[nc], ys[nr]);
-    Some(Table { page, bbox, xs, ys, cells, index, method: "lattice" })
+    Some(Table {
+        page,
+        bbox,
+        xs,
+        ys,
+        cells,
+        index,
+        method: "lattice",
+    })
 }
 
 /// Which band of `bounds` holds `v` (None outside).
@@ -338,7 +384,10 @@ pub fn fill_cells(table: &mut Table, words: &[Word]) -> Vec<usize> {
 /// Give a cell these words: reading order, lines, confidence and alternative readings.
 pub fn set_cell_words(cell: &mut Cell, idx: &[usize], words: &[Word]) {
     let (order, lines) = lines_of(idx, words);
-    cell.confidence = order.iter().map(|&i| words[i].confidence).fold(1.0f32, f32::min);
+    cell.confidence = order
+        .iter()
+        .map(|&i| words[i].confidence)
+        .fold(1.0f32, f32::min);
     let mut alts: Vec<String> = Vec::new();
     for (k, &i) in order.iter().enumerate() {
         for alt in words[i].alternatives.iter().take(4) {
@@ -414,9 +463,22 @@ impl Table {
     fn split_at(&mut self, k: usize, b: usize, vertical: bool, words: &[Word]) -> usize {
         let pos = if vertical { self.xs[b] } else { self.ys[b] };
         let cell = &mut self.cells[k];
-        let centre = |i: usize| if vertical { words[i].bbox.cx() } else { words[i].bbox.cy() };
-        let (first, second): (Vec<usize>, Vec<usize>) = cell.words.iter().partition(|&&i| centre(i) < pos);
-        let mut other = Cell { words: vec![], lines: vec![], confidence: 1.0, alternatives: vec![], ..cell.clone() };
+        let centre = |i: usize| {
+            if vertical {
+                words[i].bbox.cx()
+            } else {
+                words[i].bbox.cy()
+            }
+        };
+        let (first, second): (Vec<usize>, Vec<usize>) =
+            cell.words.iter().partition(|&&i| centre(i) < pos);
+        let mut other = Cell {
+            words: vec![],
+            lines: vec![],
+            confidence: 1.0,
+            alternatives: vec![],
+            ..cell.clone()
+        };
         if vertical {
             (other.c0, other.bbox.x0) = (b, pos);
             (cell.c1, cell.bbox.x1) = (b, pos);
@@ -433,7 +495,9 @@ impl Table {
 
     /// Whether cell `k` covers every grid position of its span (not an L-shaped region).
     pub fn is_rectangle(&self, k: usize) -> bool {
-        let Some(c) = self.cells.get(k) else { return false };
+        let Some(c) = self.cells.get(k) else {
+            return false;
+        };
         let nc = self.n_cols();
         (c.r0..c.r1).all(|r| (c.c0..c.c1).all(|col| self.index.get(r * nc + col) == Some(&k)))
     }
@@ -541,7 +605,9 @@ pub fn find_tables(page: &Page, tol: &Tolerances) -> Vec<Table> {
 /// is a row.  Lines without numbers inside a block (headers, wrapped labels) are rows too.
 pub fn stream_tables(page: &Page, used: &[bool]) -> Vec<Table> {
     let words = &page.words;
-    let free: Vec<usize> = (0..words.len()).filter(|&i| !used.get(i).copied().unwrap_or(false)).collect();
+    let free: Vec<usize> = (0..words.len())
+        .filter(|&i| !used.get(i).copied().unwrap_or(false))
+        .collect();
     if free.len() < 4 {
         return vec![];
     }
@@ -567,7 +633,11 @@ pub fn stream_tables(page: &Page, used: &[bool]) -> Vec<Table> {
         l.sort_by(|&a, &b| words[a].bbox.x0.total_cmp(&words[b].bbox.x0));
     }
     let numeric = |l: &Vec<usize>| {
-        let n = l.iter().rev().take_while(|&&i| crate::values::is_value_like(&words[i].text)).count();
+        let n = l
+            .iter()
+            .rev()
+            .take_while(|&&i| crate::values::is_value_like(&words[i].text))
+            .count();
         n >= 1 && (n < l.len() || n >= 3)
     };
     let mut tables = Vec::new();
@@ -591,9 +661,18 @@ pub fn stream_tables(page: &Page, used: &[bool]) -> Vec<Table> {
             }
         }
         // a header may stand right above the first numeric line
-        let start = if i > 0 && !numeric(&lines[i - 1]) { i - 1 } else { i };
+        let start = if i > 0 && !numeric(&lines[i - 1]) {
+            i - 1
+        } else {
+            i
+        };
         let block = &lines[start..end];
-        let wide = block.iter().any(|l| l.iter().filter(|&&w| crate::values::is_value_like(&words[w].text)).count() >= 10);
+        let wide = block.iter().any(|l| {
+            l.iter()
+                .filter(|&&w| crate::values::is_value_like(&words[w].text))
+                .count()
+                >= 10
+        });
         if (block.iter().filter(|l| numeric(l)).count() >= 2 || wide)
             && let Some(t) = stream_table(page, block)
         {
@@ -626,16 +705,30 @@ fn stream_table(page: &Page, block: &[Vec<usize>]) -> Option<Table> {
         return None;
     }
     let all: Vec<usize> = block.iter().flatten().copied().collect();
-    let x0 = all.iter().map(|&i| words[i].bbox.x0).fold(f32::MAX, f32::min) - 1.0;
-    let x1 = all.iter().map(|&i| words[i].bbox.x1).fold(f32::MIN, f32::max) + 1.0;
+    let x0 = all
+        .iter()
+        .map(|&i| words[i].bbox.x0)
+        .fold(f32::MAX, f32::min)
+        - 1.0;
+    let x1 = all
+        .iter()
+        .map(|&i| words[i].bbox.x1)
+        .fold(f32::MIN, f32::max)
+        + 1.0;
     let mut xs = vec![x0, cols[0].0 - 1.0];
     for w in cols.windows(2) {
         xs.push((w[0].1 + w[1].0) / 2.0);
     }
     xs.push(x1.max(cols[cols.len() - 1].1 + 1.0));
     xs.dedup_by(|a, b| (*a - *b).abs() < 0.5);
-    let tops: Vec<f32> = block.iter().map(|l| l.iter().map(|&i| words[i].bbox.y0).fold(f32::MAX, f32::min)).collect();
-    let bots: Vec<f32> = block.iter().map(|l| l.iter().map(|&i| words[i].bbox.y1).fold(f32::MIN, f32::max)).collect();
+    let tops: Vec<f32> = block
+        .iter()
+        .map(|l| l.iter().map(|&i| words[i].bbox.y0).fold(f32::MAX, f32::min))
+        .collect();
+    let bots: Vec<f32> = block
+        .iter()
+        .map(|l| l.iter().map(|&i| words[i].bbox.y1).fold(f32::MIN, f32::max))
+        .collect();
     let mut ys = vec![tops[0] - 1.0];
     for k in 1..block.len() {
         ys.push((bots[k - 1] + tops[k]) / 2.0);
@@ -648,11 +741,29 @@ fn stream_table(page: &Page, block: &[Vec<usize>]) -> Option<Table> {
     let mut cells = Vec::with_capacity(nr * nc);
     for r in 0..nr {
         for c in 0..nc {
-            cells.push(Cell { r0: r, r1: r + 1, c0: c, c1: c + 1, bbox: BBox::new(xs[c], ys[r], xs[c + 1], ys[r + 1]), words: vec![], lines: vec![], confidence: 1.0, alternatives: vec![] });
+            cells.push(Cell {
+                r0: r,
+                r1: r + 1,
+                c0: c,
+                c1: c + 1,
+                bbox: BBox::new(xs[c], ys[r], xs[c + 1], ys[r + 1]),
+                words: vec![],
+                lines: vec![],
+                confidence: 1.0,
+                alternatives: vec![],
+            });
         }
     }
     let bbox = BBox::new(xs[0], ys[0], xs[nc], ys[nr]);
-    let mut t = Table { page: page.number, bbox, xs, ys, cells, index: (0..nr * nc).collect(), method: "stream" };
+    let mut t = Table {
+        page: page.number,
+        bbox,
+        xs,
+        ys,
+        cells,
+        index: (0..nr * nc).collect(),
+        method: "stream",
+    };
     let sub: Vec<Word> = all.iter().map(|&i| words[i].clone()).collect();
     fill_cells(&mut t, &sub);
     // word indices must refer to the page's words
@@ -726,7 +837,12 @@ mod tests {
 
     #[test]
     fn stream_table_from_alignment_alone() {
-        let w = |t: &str, x: f32, y: f32| Word::text_layer(t.into(), BBox::new(x, y, x + 8.0 * t.chars().count() as f32, y + 10.0));
+        let w = |t: &str, x: f32, y: f32| {
+            Word::text_layer(
+                t.into(),
+                BBox::new(x, y, x + 8.0 * t.chars().count() as f32, y + 10.0),
+            )
+        };
         let page = Page {
             number: 1,
             width: 595.0,
@@ -749,7 +865,13 @@ mod tests {
         assert_eq!(t.len(), 1);
         let t = &t[0];
         assert_eq!(t.n_cols(), 4);
-        assert_eq!(t.grid_text(), vec![vec!["一、本年新收", "21", "0", "21"], vec!["二、上年结转", "—", "3", "3"]]);
+        assert_eq!(
+            t.grid_text(),
+            vec![
+                vec!["一、本年新收", "21", "0", "21"],
+                vec!["二、上年结转", "—", "3", "3"]
+            ]
+        );
     }
 
     #[test]

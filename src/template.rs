@@ -138,7 +138,11 @@ pub struct CellId {
 
 impl CellId {
     pub fn new(table: &str, row: &str, col: &str) -> CellId {
-        CellId { table: table.into(), row: row.into(), col: col.into() }
+        CellId {
+            table: table.into(),
+            row: row.into(),
+            col: col.into(),
+        }
     }
 }
 
@@ -147,7 +151,13 @@ impl Mapping {
     pub fn defs(&self) -> Vec<&'static TableDef> {
         let default = crate::schema::schema();
         (0..3)
-            .map(|ti| self.formats.get(ti).and_then(|f| crate::schema::by_format(f)).unwrap_or(default).tables()[ti])
+            .map(|ti| {
+                self.formats
+                    .get(ti)
+                    .and_then(|f| crate::schema::by_format(f))
+                    .unwrap_or(default)
+                    .tables()[ti]
+            })
             .collect()
     }
     /// The template of a table by its key.
@@ -156,13 +166,21 @@ impl Mapping {
     }
     /// The report's format.
     pub fn format(&self) -> &str {
-        if self.format.is_empty() { crate::schema::FORMAT } else { &self.format }
+        if self.format.is_empty() {
+            crate::schema::FORMAT
+        } else {
+            &self.format
+        }
     }
     pub fn get(&self, table: &str, row: &str, col: &str) -> Option<&MappedCell> {
-        self.cells.iter().find(|c| c.table == table && c.row == row && c.col == col)
+        self.cells
+            .iter()
+            .find(|c| c.table == table && c.row == row && c.col == col)
     }
     pub fn get_mut(&mut self, table: &str, row: &str, col: &str) -> Option<&mut MappedCell> {
-        self.cells.iter_mut().find(|c| c.table == table && c.row == row && c.col == col)
+        self.cells
+            .iter_mut()
+            .find(|c| c.table == table && c.row == row && c.col == col)
     }
     /// Whether the document holds the template at all: two of its tables, or enough cells, or
     /// the active table alone recognised by its row labels (a photo or screenshot of that one
@@ -171,9 +189,21 @@ impl Mapping {
     /// combination no other table has.
     pub fn is_template(&self) -> bool {
         const ACTIVE_ROWS_ALONE: usize = 4;
-        let mut active_rows: Vec<&str> = self.cells.iter().filter(|c| c.table == "active" && c.page.is_some() && c.method != Method::Missing && c.method != Method::Derived).map(|c| c.row.as_str()).collect();
+        let mut active_rows: Vec<&str> = self
+            .cells
+            .iter()
+            .filter(|c| {
+                c.table == "active"
+                    && c.page.is_some()
+                    && c.method != Method::Missing
+                    && c.method != Method::Derived
+            })
+            .map(|c| c.row.as_str())
+            .collect();
         active_rows.dedup();
-        self.found.iter().filter(|&&f| f).count() >= 2 || self.read >= 20 || active_rows.len() >= ACTIVE_ROWS_ALONE
+        self.found.iter().filter(|&&f| f).count() >= 2
+            || self.read >= 20
+            || active_rows.len() >= ACTIVE_ROWS_ALONE
     }
 }
 
@@ -205,7 +235,11 @@ pub fn similarity(a: &str, b: &str) -> f32 {
     let mut cur = vec![0u16; b.len() + 1];
     for &ca in &a {
         for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = if ca == cb { prev[j] + 1 } else { prev[j + 1].max(cur[j]) };
+            cur[j + 1] = if ca == cb {
+                prev[j] + 1
+            } else {
+                prev[j + 1].max(cur[j])
+            };
         }
         std::mem::swap(&mut prev, &mut cur);
     }
@@ -243,12 +277,26 @@ const HEADER_LABEL_MIN: f32 = 0.8;
 /// OCR garbled (本年处理雇定数量, 本年制发件数 | 本年废比件数) names no other column: its rows
 /// are still read, by position where needed.
 fn names_no_column(def: &TableDef, cols: &[&String], format: &str) -> bool {
-    let others = || crate::schema::schemas().iter().filter(move |s| s.format != format);
+    let others = || {
+        crate::schema::schemas()
+            .iter()
+            .filter(move |s| s.format != format)
+    };
     let own = |s: &str| def.header_col(&norm_label(s)).is_some();
-    let other_format = cols.iter().any(|s| !own(s) && others().any(|o| o.active.header_col(&norm_label(s)).is_some()));
-    let like_own = |s: &str| def.cells().any(|(_, c)| similarity(&norm_label(s), &norm_label(&c.1)) >= HEADER_LABEL_MIN);
+    let other_format = cols
+        .iter()
+        .any(|s| !own(s) && others().any(|o| o.active.header_col(&norm_label(s)).is_some()));
+    let like_own = |s: &str| {
+        def.cells()
+            .any(|(_, c)| similarity(&norm_label(s), &norm_label(&c.1)) >= HEADER_LABEL_MIN)
+    };
     let unknown = cols.len() >= 2
-        && cols.iter().all(|s| !values::is_value_like(s) && !own(s) && !like_own(s) && others().all(|o| o.active.header_col(&norm_label(s)).is_none()));
+        && cols.iter().all(|s| {
+            !values::is_value_like(s)
+                && !own(s)
+                && !like_own(s)
+                && others().all(|o| o.active.header_col(&norm_label(s)).is_none())
+        });
     other_format || unknown
 }
 
@@ -263,21 +311,47 @@ const APPEALS_LEAVES: [&str; 5] = ["upheld", "corrected", "other", "pending", "t
 /// the group spans exactly `APPEALS_LEAVES.len()` grid columns and every legible leaf of it
 /// stands at its own position (a grid that split or merged a column of the group, or a
 /// report printing the leaves in another order, gets nothing).
-fn fill_appeals_leaves_by_position(t: &Table, map: &mut Vec<(f32, f32, String)>, unknown: &[(usize, &'static str)]) {
+fn fill_appeals_leaves_by_position(
+    t: &Table,
+    map: &mut Vec<(f32, f32, String)>,
+    unknown: &[(usize, &'static str)],
+) {
     for group in ["review", "litigation_direct", "litigation_after_review"] {
         let known: Vec<(usize, &str)> = (0..t.n_cols())
-            .filter_map(|c| map.iter().find(|m| m.0 == t.xs[c]).and_then(|m| m.2.strip_prefix(group).and_then(|l| l.strip_prefix('_'))).map(|l| (c, l)))
+            .filter_map(|c| {
+                map.iter()
+                    .find(|m| m.0 == t.xs[c])
+                    .and_then(|m| m.2.strip_prefix(group).and_then(|l| l.strip_prefix('_')))
+                    .map(|l| (c, l))
+            })
             .collect();
-        let garbled: Vec<usize> = unknown.iter().filter(|u| u.1 == group).map(|u| u.0).collect();
-        let mut cols: Vec<usize> = known.iter().map(|k| k.0).chain(garbled.iter().copied()).collect();
+        let garbled: Vec<usize> = unknown
+            .iter()
+            .filter(|u| u.1 == group)
+            .map(|u| u.0)
+            .collect();
+        let mut cols: Vec<usize> = known
+            .iter()
+            .map(|k| k.0)
+            .chain(garbled.iter().copied())
+            .collect();
         cols.sort();
-        if garbled.is_empty() || cols.len() != APPEALS_LEAVES.len() || cols.windows(2).any(|w| w[1] != w[0] + 1) {
+        if garbled.is_empty()
+            || cols.len() != APPEALS_LEAVES.len()
+            || cols.windows(2).any(|w| w[1] != w[0] + 1)
+        {
             continue;
         }
-        let in_place = known.iter().all(|&(c, leaf)| APPEALS_LEAVES.get(c - cols[0]) == Some(&leaf));
+        let in_place = known
+            .iter()
+            .all(|&(c, leaf)| APPEALS_LEAVES.get(c - cols[0]) == Some(&leaf));
         if in_place {
             for c in garbled {
-                map.push((t.xs[c], t.xs[c + 1], format!("{BY_POSITION}{group}_{}", APPEALS_LEAVES[c - cols[0]])));
+                map.push((
+                    t.xs[c],
+                    t.xs[c + 1],
+                    format!("{BY_POSITION}{group}_{}", APPEALS_LEAVES[c - cols[0]]),
+                ));
             }
         }
     }
@@ -288,7 +362,14 @@ fn appeals_col_key(path: &str) -> Option<String> {
     let t = norm_label(path);
     let group = appeals_col_group(path)?;
     // the leaf is the last header text; look at the tail so group words do not interfere
-    let tail: String = t.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+    let tail: String = t
+        .chars()
+        .rev()
+        .take(6)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     // (one legible character of a garbled leaf is enough: 纠 and 计 occur in no other leaf)
     let leaf = if tail.contains("维持") {
         "upheld"
@@ -459,19 +540,34 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             let (labels, vals) = split_row(&cells);
             let label = labels.last().map(|c| c.text()).unwrap_or_default();
             if labels.is_empty() && vals.len() >= 10 {
-                let cand = Candidate { value_cells: vals, label, page: t.page, method: Method::of_table(t.method) };
+                let cand = Candidate {
+                    value_cells: vals,
+                    label,
+                    page: t.page,
+                    method: Method::of_table(t.method),
+                };
                 assign_appeals(&cand, &st, &schema.appeals, &mut assigned);
                 seq.push(Seq::Break);
                 continue;
             }
             if let Some(under) = appeals_value_row(&cells, &st, schema) {
-                let cand = Candidate { value_cells: under, label: String::new(), page: t.page, method: Method::of_table(t.method) };
+                let cand = Candidate {
+                    value_cells: under,
+                    label: String::new(),
+                    page: t.page,
+                    method: Method::of_table(t.method),
+                };
                 assign_appeals(&cand, &st, &schema.appeals, &mut assigned);
                 seq.push(Seq::Break);
                 continue;
             }
             if !vals.is_empty() && !labels.is_empty() {
-                let cand = Candidate { value_cells: vals, label: label.clone(), page: t.page, method: Method::of_table(t.method) };
+                let cand = Candidate {
+                    value_cells: vals,
+                    label: label.clone(),
+                    page: t.page,
+                    method: Method::of_table(t.method),
+                };
                 if let Some(row) = active_row(&schema.active, &label) {
                     assign_active(&cand, row, &mut st, &mut assigned);
                     seq.push(Seq::Break);
@@ -495,7 +591,12 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 && let Some(label_cell) = alabels.last()
                 && let Some(row) = active_row(&schema.active, &label_cell.text())
             {
-                let cand = Candidate { value_cells: avals, label: label_cell.text(), page: t.page, method: Method::of_table(t.method) };
+                let cand = Candidate {
+                    value_cells: avals,
+                    label: label_cell.text(),
+                    page: t.page,
+                    method: Method::of_table(t.method),
+                };
                 assign_active(&cand, row, &mut st, &mut assigned);
                 seq.push(Seq::Break);
                 continue;
@@ -504,8 +605,12 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             // cuts the value run short and passes a mark off as the label): under a requests
             // header, every cell below one of its columns is a value cell, and the label is left
             // of them.
-            let Some(cols) = st.req_cols.as_ref() else { continue };
-            let Some((labels, vals)) = split_by_columns(&cells, cols, labels.len()) else { continue };
+            let Some(cols) = st.req_cols.as_ref() else {
+                continue;
+            };
+            let Some((labels, vals)) = split_by_columns(&cells, cols, labels.len()) else {
+                continue;
+            };
             let best = labels
                 .iter()
                 .filter_map(|c| best_row(&schema.requests, &c.text()).map(|(row, s)| (c, row, s)))
@@ -514,14 +619,28 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             if let Some((cell, row, s)) = best
                 && s >= REQUESTS_LABEL_MIN
             {
-                let cand = Candidate { value_cells: vals, label: cell.text(), page: t.page, method: Method::of_table(t.method) };
+                let cand = Candidate {
+                    value_cells: vals,
+                    label: cell.text(),
+                    page: t.page,
+                    method: Method::of_table(t.method),
+                };
                 assign_requests(&cand, row, &st, &mut assigned);
                 seq.push(Seq::Anchor(row_index(&schema.requests, row)));
             } else if has_numbers(&vals) {
                 let label_cell = labels.iter().rev().find(|c| !c.text().trim().is_empty());
                 let label = label_cell.map(|c| c.text()).unwrap_or_default();
-                let cand = Candidate { value_cells: vals, label, page: t.page, method: Method::of_table(t.method) };
-                seq.push(Seq::Open(Open { cand, label_text, label_cell: label_cell.map(|c| *c as *const Cell) }));
+                let cand = Candidate {
+                    value_cells: vals,
+                    label,
+                    page: t.page,
+                    method: Method::of_table(t.method),
+                };
+                seq.push(Seq::Open(Open {
+                    cand,
+                    label_text,
+                    label_cell: label_cell.map(|c| *c as *const Cell),
+                }));
             }
         }
     }
@@ -529,14 +648,26 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
     let mut m = assemble(schema, assigned, collapsed);
     m.formats = vec![schema.format.clone(); 3];
     m.header_hits = st.header_hits;
-    m.notes = st.unmatched.iter().map(|h| format!("{} header matches no column of {}: {h}", schema.active.key, schema.format)).collect();
+    m.notes = st
+        .unmatched
+        .iter()
+        .map(|h| {
+            format!(
+                "{} header matches no column of {}: {h}",
+                schema.active.key, schema.format
+            )
+        })
+        .collect();
     m
 }
 
 /// Map the document's tables with every format's template and keep, per table, the format
 /// the document prints (see [`choose_formats`]).
 pub fn map_document(tables: &[Table]) -> Mapping {
-    let maps: Vec<Mapping> = crate::schema::schemas().iter().map(|s| map_tables(tables, s)).collect();
+    let maps: Vec<Mapping> = crate::schema::schemas()
+        .iter()
+        .map(|s| map_tables(tables, s))
+        .collect();
     choose_formats(maps, crate::schema::schemas())
 }
 
@@ -564,7 +695,9 @@ pub fn choose_formats(maps: Vec<Mapping>, schemas: &[Schema]) -> Mapping {
         }
         // rows only one format has, read: that format (fewer cells not found is no evidence: a
         // table rebuilt without rulings loses rows in any format)
-        let distinct: Vec<usize> = (0..n).map(|k| distinctive_rows_read(&maps[k], &schemas[k], ti, schemas)).collect();
+        let distinct: Vec<usize> = (0..n)
+            .map(|k| distinctive_rows_read(&maps[k], &schemas[k], ti, schemas))
+            .collect();
         let best = distinct.iter().copied().max().unwrap_or(0);
         if best > 0 && distinct.iter().filter(|&&d| d == best).count() == 1 {
             weak[ti] = distinct.iter().position(|&d| d == best);
@@ -577,16 +710,31 @@ pub fn choose_formats(maps: Vec<Mapping>, schemas: &[Schema]) -> Mapping {
         (best > 0).then(|| count.iter().position(|&c| c == best).unwrap_or(0))
     };
     let report = vote(&strong).or_else(|| vote(&weak)).unwrap_or(0);
-    let mut out = Mapping { formats: vec![], notes: maps[report].notes.clone(), ..Mapping::default() };
+    let mut out = Mapping {
+        formats: vec![],
+        notes: maps[report].notes.clone(),
+        ..Mapping::default()
+    };
     for ti in 0..3 {
         let k = strong[ti].or(weak[ti]).unwrap_or(report);
         let key = schemas[k].tables()[ti].key.clone();
         if k != report {
-            out.notes.push(format!("tables of two formats: {key} is {}, the report {}", schemas[k].format, schemas[report].format));
+            out.notes.push(format!(
+                "tables of two formats: {key} is {}, the report {}",
+                schemas[k].format, schemas[report].format
+            ));
             out.notes.extend(maps[k].notes.iter().cloned());
         }
-        let cells: Vec<MappedCell> = maps[k].cells.iter().filter(|c| c.table == key).cloned().collect();
-        out.read += cells.iter().filter(|c| c.method != Method::Missing && c.method != Method::Derived).count();
+        let cells: Vec<MappedCell> = maps[k]
+            .cells
+            .iter()
+            .filter(|c| c.table == key)
+            .cloned()
+            .collect();
+        out.read += cells
+            .iter()
+            .filter(|c| c.method != Method::Missing && c.method != Method::Derived)
+            .count();
         out.found[ti] = maps[k].found[ti];
         out.formats.push(schemas[k].format.clone());
         out.cells.extend(cells);
@@ -601,7 +749,15 @@ fn distinctive_rows_read(m: &Mapping, own: &Schema, ti: usize, schemas: &[Schema
     let def = own.tables()[ti];
     def.rows
         .iter()
-        .filter(|r| m.cells.iter().any(|c| c.table == def.key && c.row == r.key && c.page.is_some() && c.method != Method::Missing && c.method != Method::Derived))
+        .filter(|r| {
+            m.cells.iter().any(|c| {
+                c.table == def.key
+                    && c.row == r.key
+                    && c.page.is_some()
+                    && c.method != Method::Missing
+                    && c.method != Method::Derived
+            })
+        })
         .filter(|r| {
             let l = norm_label(&r.label);
             !schemas.iter().filter(|s| s.format != own.format).any(|s| {
@@ -623,19 +779,30 @@ fn distinctive_rows_read(m: &Mapping, own: &Schema, ti: usize, schemas: &[Schema
 fn appeals_value_row<'a>(cells: &[&'a Cell], st: &State, schema: &Schema) -> Option<Vec<&'a Cell>> {
     const APPEALS_GARBLED: usize = 2;
     let cols = st.appeals_cols.as_ref()?;
-    let (under, rest): (Vec<&Cell>, Vec<&Cell>) = cells.iter().partition(|c| cols.key_for(&c.bbox).is_some());
-    let value_like = under.iter().filter(|c| values::value_like(&c.text(), c.confidence)).count();
-    let has_numbers = under.iter().any(|c| !c.text().trim().is_empty() && values::value_like(&c.text(), c.confidence));
+    let (under, rest): (Vec<&Cell>, Vec<&Cell>) =
+        cells.iter().partition(|c| cols.key_for(&c.bbox).is_some());
+    let value_like = under
+        .iter()
+        .filter(|c| values::value_like(&c.text(), c.confidence))
+        .count();
+    let has_numbers = under
+        .iter()
+        .any(|c| !c.text().trim().is_empty() && values::value_like(&c.text(), c.confidence));
     let garbled = under.len() - value_like;
     let names_a_row = rest.iter().any(|c| {
         let l = c.text();
-        active_row(&schema.active, &l).is_some() || best_row(&schema.requests, &l).is_some_and(|(_, s)| s >= REQUESTS_LABEL_MIN)
+        active_row(&schema.active, &l).is_some()
+            || best_row(&schema.requests, &l).is_some_and(|(_, s)| s >= REQUESTS_LABEL_MIN)
     });
-    (under.len() >= 10 && has_numbers && garbled <= APPEALS_GARBLED && !names_a_row).then_some(under)
+    (under.len() >= 10 && has_numbers && garbled <= APPEALS_GARBLED && !names_a_row)
+        .then_some(under)
 }
 
 fn row_index(def: &TableDef, row: &Row) -> usize {
-    def.rows.iter().position(|r| r.key == row.key).unwrap_or(usize::MAX)
+    def.rows
+        .iter()
+        .position(|r| r.key == row.key)
+        .unwrap_or(usize::MAX)
 }
 
 /// A row's label and value cells by the requests header's columns: the value cells are those
@@ -643,8 +810,15 @@ fn row_index(def: &TableDef, row: &Row) -> usize {
 /// of the row's closing run of numbers (`value_run_start`) when that is further left (a header
 /// that lost a column), the label cells those left of it.  None when no cell lies below a
 /// column.
-fn split_by_columns<'a>(cells: &[&'a Cell], cols: &ColMap, value_run_start: usize) -> Option<(Vec<&'a Cell>, Vec<&'a Cell>)> {
-    let k = cells.iter().position(|c| cols.key_for(&c.bbox).is_some())?.min(value_run_start);
+fn split_by_columns<'a>(
+    cells: &[&'a Cell],
+    cols: &ColMap,
+    value_run_start: usize,
+) -> Option<(Vec<&'a Cell>, Vec<&'a Cell>)> {
+    let k = cells
+        .iter()
+        .position(|c| cols.key_for(&c.bbox).is_some())?
+        .min(value_run_start);
     Some((cells[..k].to_vec(), cells[k..].to_vec()))
 }
 
@@ -659,7 +833,10 @@ fn has_numbers(vals: &[&Cell]) -> bool {
 /// The bracketed numerals （一） to （七） in a text, also with a lost closing bracket.
 fn bracket_numerals(text: &str) -> Vec<char> {
     let t: Vec<char> = norm_label(text).chars().collect();
-    t.windows(2).filter(|w| matches!(w[0], '(' | '《' | '〈') && "一二三四五六七".contains(w[1])).map(|w| w[1]).collect()
+    t.windows(2)
+        .filter(|w| matches!(w[0], '(' | '《' | '〈') && "一二三四五六七".contains(w[1]))
+        .map(|w| w[1])
+        .collect()
 }
 
 /// Whether a garbled label's legible numbering agrees with a template row: a leading digit
@@ -678,7 +855,11 @@ fn numbering_agrees(label_text: &str, last_label: &str, row: &Row, prev: Option<
         return false;
     }
     let lc: Vec<char> = l.chars().take(2).collect();
-    if lc.len() == 2 && "一二三四五六七".contains(lc[0]) && lc[1] == '.' && !own.starts_with(&format!("{}.", lc[0])) {
+    if lc.len() == 2
+        && "一二三四五六七".contains(lc[0])
+        && lc[1] == '.'
+        && !own.starts_with(&format!("{}.", lc[0]))
+    {
         return false;
     }
     let found = bracket_numerals(label_text);
@@ -735,15 +916,33 @@ fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<Map
             })
             .collect();
         let gap = if b > a { (b - a - 1) as usize } else { 0 };
-        let deduped: Vec<(&Open, bool)> = opens.iter().copied().filter(|(_, repeat)| !repeat).collect();
+        let deduped: Vec<(&Open, bool)> = opens
+            .iter()
+            .copied()
+            .filter(|(_, repeat)| !repeat)
+            .collect();
         let run = if deduped.len() == gap { deduped } else { opens };
         let fits = !run.is_empty() && gap == run.len();
-        let rows: Vec<&Row> = if fits { def.rows[(a + 1) as usize..b as usize].iter().collect() } else { vec![] };
-        let free = rows.iter().all(|r| !out.iter().any(|c| c.table == def.key && c.row == r.key));
-        let agree = run.iter().zip(&rows).enumerate().all(|(k, ((o, repeat), r))| {
-            let prev = if k == 0 { usize::try_from(a).ok().and_then(|a| def.rows.get(a)) } else { Some(rows[k - 1]) };
-            *repeat || numbering_agrees(&o.label_text, &o.cand.label, r, prev)
-        });
+        let rows: Vec<&Row> = if fits {
+            def.rows[(a + 1) as usize..b as usize].iter().collect()
+        } else {
+            vec![]
+        };
+        let free = rows
+            .iter()
+            .all(|r| !out.iter().any(|c| c.table == def.key && c.row == r.key));
+        let agree = run
+            .iter()
+            .zip(&rows)
+            .enumerate()
+            .all(|(k, ((o, repeat), r))| {
+                let prev = if k == 0 {
+                    usize::try_from(a).ok().and_then(|a| def.rows.get(a))
+                } else {
+                    Some(rows[k - 1])
+                };
+                *repeat || numbering_agrees(&o.label_text, &o.cand.label, r, prev)
+            });
         let run: Vec<&Open> = run.into_iter().map(|(o, _)| o).collect();
         if fits && free && agree {
             for (o, row) in run.iter().zip(&rows) {
@@ -762,21 +961,38 @@ fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<Map
 /// columns.  The appeals header's leaf row repeats 总计 once per group (three times), which
 /// alone would pass: a row with two or more 维持/纠正 leaves is the appeals header.
 fn is_requests_header(def: &TableDef, texts: &[String]) -> bool {
-    texts.iter().filter(|s| header_col_key(def, s).is_some()).count() >= 3 && appeals_leaf_hits(texts) < 2
+    texts
+        .iter()
+        .filter(|s| header_col_key(def, s).is_some())
+        .count()
+        >= 3
+        && appeals_leaf_hits(texts) < 2
 }
 
 /// How many cells of a row name an appeals leaf that only the appeals header has (维持, 纠正).
 fn appeals_leaf_hits(texts: &[String]) -> usize {
-    texts.iter().filter(|s| s.contains("维持") || s.contains("纠正")).count()
+    texts
+        .iter()
+        .filter(|s| s.contains("维持") || s.contains("纠正"))
+        .count()
 }
 
 /// Recognise header rows and update the column maps; true when the row is a header.
-fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &mut State, schema: &Schema) -> bool {
+fn update_headers(
+    t: &Table,
+    r: usize,
+    cells: &[&Cell],
+    texts: &[String],
+    st: &mut State,
+    schema: &Schema,
+) -> bool {
     if is_requests_header(&schema.requests, texts) {
         let map: Vec<(f32, f32, String)> = cells
             .iter()
             .zip(texts)
-            .filter_map(|(c, s)| header_col_key(&schema.requests, s).map(|k| (c.bbox.x0, c.bbox.x1, k.to_string())))
+            .filter_map(|(c, s)| {
+                header_col_key(&schema.requests, s).map(|k| (c.bbox.x0, c.bbox.x1, k.to_string()))
+            })
             .collect();
         st.header_hits[1] += map.len();
         st.req_cols = Some(ColMap(map));
@@ -785,7 +1001,9 @@ fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &m
     let act: Vec<(f32, f32, String)> = cells
         .iter()
         .zip(texts)
-        .filter_map(|(c, s)| header_col_key(&schema.active, s).map(|k| (c.bbox.x0, c.bbox.x1, k.to_string())))
+        .filter_map(|(c, s)| {
+            header_col_key(&schema.active, s).map(|k| (c.bbox.x0, c.bbox.x1, k.to_string()))
+        })
         .collect();
     st.header_hits[0] += act.len();
     if act.len() >= 2 {
@@ -794,9 +1012,17 @@ fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &m
         return true;
     }
     let joined: String = texts.concat();
-    let marker = schema.active.header_markers.iter().any(|w| joined.contains(w.as_str()));
+    let marker = schema
+        .active
+        .header_markers
+        .iter()
+        .any(|w| joined.contains(w.as_str()));
     // the header's column cells: its non-blank cells but the leftmost (the label column's, 信息内容)
-    let col_cells: Vec<&String> = texts.iter().filter(|s| !s.trim().is_empty()).skip(1).collect();
+    let col_cells: Vec<&String> = texts
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .skip(1)
+        .collect();
     if !act.is_empty() && act.len() >= col_cells.len() {
         // a one-column header (本年处理决定数量)
         st.active_unknown = None;
@@ -807,7 +1033,14 @@ fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &m
         // another format's, or none's.  The rows below it are not forced onto this format's
         // columns (the cells stay not_found, the report's error quotes the header).
         st.active_cols = None;
-        st.active_unknown = Some(texts.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" | "));
+        st.active_unknown = Some(
+            texts
+                .iter()
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" | "),
+        );
         return true;
     }
     if marker {
@@ -846,7 +1079,11 @@ fn update_headers(t: &Table, r: usize, cells: &[&Cell], texts: &[String], st: &m
     }
     // other header-like rows (group headers of the appeals table, 申请人情况 ...)
     let all_text = !texts.is_empty() && texts.iter().all(|s| !values::is_value_like(s));
-    let markers = schema.appeals.header_markers.iter().chain(&schema.requests.header_markers);
+    let markers = schema
+        .appeals
+        .header_markers
+        .iter()
+        .chain(&schema.requests.header_markers);
     all_text && markers.into_iter().any(|w| joined.contains(w.as_str()))
 }
 
@@ -871,13 +1108,23 @@ fn parse_for(raw: &str, row: &Row, col: &str) -> Parsed {
         if rest.starts_with(|c: char| c.is_ascii_digit())
             && let Parsed::Number(n) = values::parse(rest)
         {
-            return if neg && n.chars().any(|c| c != '0' && c != '.') { Parsed::Number(format!("-{n}")) } else { Parsed::Number(n) };
+            return if neg && n.chars().any(|c| c != '0' && c != '.') {
+                Parsed::Number(format!("-{n}"))
+            } else {
+                Parsed::Number(n)
+            };
         }
     }
     values::parse(&t)
 }
 
-fn cell_for(cand: &Candidate, cell: &Cell, table: &str, row: &Row, col: &(String, String)) -> MappedCell {
+fn cell_for(
+    cand: &Candidate,
+    cell: &Cell,
+    table: &str,
+    row: &Row,
+    col: &(String, String),
+) -> MappedCell {
     let raw = cell.text();
     let (value, mut flags) = match parse_for(&raw, row, &col.0) {
         Parsed::Number(n) => (Some(n), vec![]),
@@ -905,7 +1152,11 @@ fn cell_for(cand: &Candidate, cell: &Cell, table: &str, row: &Row, col: &(String
         page: Some(cand.page),
         bbox: Some(cell.bbox),
         method: cand.method,
-        confidence: cell.confidence.min(if cand.method == Method::Stream { 0.8 } else { 1.0 }),
+        confidence: cell.confidence.min(if cand.method == Method::Stream {
+            0.8
+        } else {
+            1.0
+        }),
         word_confidence: cell.confidence,
         alternatives: cell.alternatives.clone(),
         flags,
@@ -925,7 +1176,11 @@ fn assign_active(cand: &Candidate, row: &Row, st: &mut State, out: &mut Vec<Mapp
         // value columns repeats the same text, but a table rebuilt by text alignment (rulings
         // too faint to see) may split the value column and leave the number in a later one.
         // Different texts competing for the one value: taken by position, in doubt.
-        let texts: Vec<String> = cand.value_cells.iter().map(|c| c.text().trim().to_string()).collect();
+        let texts: Vec<String> = cand
+            .value_cells
+            .iter()
+            .map(|c| c.text().trim().to_string())
+            .collect();
         let first = texts.iter().position(|t| !t.is_empty()).unwrap_or(0);
         let mut m = cell_for(cand, cand.value_cells[first], "active", row, &row.cols[0]);
         if texts.iter().any(|t| !t.is_empty() && *t != texts[first]) {
@@ -937,7 +1192,12 @@ fn assign_active(cand: &Candidate, row: &Row, st: &mut State, out: &mut Vec<Mapp
     let by_header: Vec<Option<usize>> = cand
         .value_cells
         .iter()
-        .map(|cell| st.active_cols.as_ref().and_then(|m| m.key_for(&cell.bbox)).and_then(|k| row.cols.iter().position(|c| c.0 == k)))
+        .map(|cell| {
+            st.active_cols
+                .as_ref()
+                .and_then(|m| m.key_for(&cell.bbox))
+                .and_then(|k| row.cols.iter().position(|c| c.0 == k))
+        })
         .collect();
     // A header that lost a column (OCR) maps the cells onto too few keys: when the row has
     // exactly the template's number of cells, position is then the better guide.
@@ -968,15 +1228,24 @@ fn assign_requests(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<Mapped
     let by_map: Vec<Option<usize>> = cand
         .value_cells
         .iter()
-        .map(|c| st.req_cols.as_ref().and_then(|m| m.key_for(&c.bbox)).and_then(|k| row.cols.iter().position(|x| x.0 == k)))
+        .map(|c| {
+            st.req_cols
+                .as_ref()
+                .and_then(|m| m.key_for(&c.bbox))
+                .and_then(|k| row.cols.iter().position(|x| x.0 == k))
+        })
         .collect();
     let mapped = by_map.iter().filter(|m| m.is_some()).count();
     // A header under which two cells of the row fall in one column does not describe the row
     // (a text dump's header whose merged cells, 自然人 and 总计 over two rows, lost their place):
     // like a header that lost a column, it gives way to the template's order when the row has
     // one cell per column.
-    let one_column_twice = by_map.iter().enumerate().any(|(i, m)| m.is_some() && by_map[..i].contains(m));
-    let positional = (mapped < n.min(cand.value_cells.len()) || one_column_twice) && cand.value_cells.len() == n;
+    let one_column_twice = by_map
+        .iter()
+        .enumerate()
+        .any(|(i, m)| m.is_some() && by_map[..i].contains(m));
+    let positional =
+        (mapped < n.min(cand.value_cells.len()) || one_column_twice) && cand.value_cells.len() == n;
     let cells = &cand.value_cells;
     for (i, cell) in cells.iter().enumerate() {
         let j = if positional { Some(i) } else { by_map[i] };
@@ -1000,9 +1269,15 @@ fn assign_requests(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<Mapped
             if by_map[i].is_some() {
                 continue;
             }
-            let lo = by_map[..i].iter().rev().find_map(|m| *m).map_or(0, |p| p + 1);
+            let lo = by_map[..i]
+                .iter()
+                .rev()
+                .find_map(|m| *m)
+                .map_or(0, |p| p + 1);
             let hi = by_map[i + 1..].iter().find_map(|m| *m).unwrap_or(n);
-            let free: Vec<usize> = (lo..hi.max(lo)).filter(|&j| !used[j] && !in_map(j)).collect();
+            let free: Vec<usize> = (lo..hi.max(lo))
+                .filter(|&j| !used[j] && !in_map(j))
+                .collect();
             if let [j] = free[..] {
                 used[j] = true;
                 let mut m = cell_for(cand, cells[i], "requests", row, &row.cols[j]);
@@ -1016,10 +1291,13 @@ fn assign_requests(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<Mapped
     if positional {
         return;
     }
-    let Some(map) = st.req_cols.as_ref() else { return };
+    let Some(map) = st.req_cols.as_ref() else {
+        return;
+    };
     for cell in cells.iter().filter(|c| c.text().trim().is_empty()) {
         for (x0, x1, k) in &map.0 {
-            let covered = (x1.min(cell.bbox.x1) - x0.max(cell.bbox.x0)).max(0.0) / (x1 - x0).max(0.1);
+            let covered =
+                (x1.min(cell.bbox.x1) - x0.max(cell.bbox.x0)).max(0.0) / (x1 - x0).max(0.1);
             if let Some(j) = row.cols.iter().position(|c| &c.0 == k)
                 && covered >= BLANK_COVER
                 && !used[j]
@@ -1045,26 +1323,44 @@ fn assign_appeals(cand: &Candidate, st: &State, def: &TableDef, out: &mut Vec<Ma
     let mut widths: Vec<f32> = cand.value_cells.iter().map(|c| c.bbox.width()).collect();
     widths.sort_by(f32::total_cmp);
     let median = widths.get(widths.len() / 2).copied().unwrap_or(0.0);
-    let cells: Vec<&Cell> =
-        cand.value_cells.iter().copied().filter(|c| !(c.text().trim().is_empty() && c.bbox.width() < SLIVER * median)).collect();
+    let cells: Vec<&Cell> = cand
+        .value_cells
+        .iter()
+        .copied()
+        .filter(|c| !(c.text().trim().is_empty() && c.bbox.width() < SLIVER * median))
+        .collect();
     // (column, whether the header map took it from its position)
     let by_header: Vec<Option<(usize, bool)>> = cells
         .iter()
         .map(|cell| {
-            let k = st.appeals_cols.as_ref().and_then(|m| m.key_for(&cell.bbox))?;
+            let k = st
+                .appeals_cols
+                .as_ref()
+                .and_then(|m| m.key_for(&cell.bbox))?;
             let named = k.trim_start_matches(BY_POSITION);
-            row.cols.iter().position(|x| x.0 == named).map(|j| (j, named.len() != k.len()))
+            row.cols
+                .iter()
+                .position(|x| x.0 == named)
+                .map(|j| (j, named.len() != k.len()))
         })
         .collect();
     // As many cells as the template's columns, and every column the header names where the
     // template order puts it: the cells are the columns in order, including those whose header
     // OCR garbled (flagged `column_by_position` unless the header named them).
-    let positional = cells.len() == row.cols.len() && by_header.iter().enumerate().all(|(i, k)| k.is_none_or(|(j, _)| j == i));
+    let positional = cells.len() == row.cols.len()
+        && by_header
+            .iter()
+            .enumerate()
+            .all(|(i, k)| k.is_none_or(|(j, _)| j == i));
     if st.appeals_cols.is_none() && !positional {
         return;
     }
     for (i, cell) in cells.iter().enumerate() {
-        let j = if positional { Some(i) } else { by_header[i].map(|(j, _)| j) };
+        let j = if positional {
+            Some(i)
+        } else {
+            by_header[i].map(|(j, _)| j)
+        };
         if let Some(j) = j {
             let mut m = cell_for(cand, cell, "appeals", row, &row.cols[j]);
             m.row_label = row.label.clone();
@@ -1077,11 +1373,17 @@ fn assign_appeals(cand: &Candidate, st: &State, def: &TableDef, out: &mut Vec<Ma
 }
 
 /// Put the assigned cells in template order; derive or mark what is missing.
-fn assemble(schema: &Schema, assigned: Vec<MappedCell>, collapsed: Vec<(String, Candidate)>) -> Mapping {
+fn assemble(
+    schema: &Schema,
+    assigned: Vec<MappedCell>,
+    collapsed: Vec<(String, Candidate)>,
+) -> Mapping {
     let mut m = Mapping::default();
     for (ti, def) in schema.tables().into_iter().enumerate() {
         for (row, col) in def.cells() {
-            let mut hits = assigned.iter().filter(|c| c.table == def.key && c.row == row.key && c.col == col.0);
+            let mut hits = assigned
+                .iter()
+                .filter(|c| c.table == def.key && c.row == row.key && c.col == col.0);
             let cell = match hits.next() {
                 Some(first) => {
                     let mut c = first.clone();
@@ -1100,7 +1402,12 @@ fn assemble(schema: &Schema, assigned: Vec<MappedCell>, collapsed: Vec<(String, 
     m
 }
 
-fn derived_or_missing(def: &TableDef, row: &Row, col: &(String, String), collapsed: &[(String, Candidate)]) -> MappedCell {
+fn derived_or_missing(
+    def: &TableDef,
+    row: &Row,
+    col: &(String, String),
+    collapsed: &[(String, Candidate)],
+) -> MappedCell {
     let mut c = MappedCell {
         table: def.key.clone(),
         row: row.key.clone(),
@@ -1121,7 +1428,10 @@ fn derived_or_missing(def: &TableDef, row: &Row, col: &(String, String), collaps
     if let Some((_, cand)) = collapsed.iter().find(|(g, _)| g == group) {
         // The report prints the group as one row.  Its sub-rows are 0 only when that row is all
         // zeros; otherwise the split is unknown and nothing is invented.
-        let all_zero = cand.value_cells.iter().all(|v| matches!(values::parse(&v.text()), Parsed::Zero) || values::parse(&v.text()) == Parsed::Number("0".into()));
+        let all_zero = cand.value_cells.iter().all(|v| {
+            matches!(values::parse(&v.text()), Parsed::Zero)
+                || values::parse(&v.text()) == Parsed::Number("0".into())
+        });
         c.page = Some(cand.page);
         c.row_label = cand.label.clone();
         c.method = Method::Derived;
@@ -1144,7 +1454,10 @@ mod tests {
 
     #[test]
     fn label_folding() {
-        assert_eq!(norm_label("1、 本机关不掌握相关政府信息"), "1.本机关不掌握相关政府信息");
+        assert_eq!(
+            norm_label("1、 本机关不掌握相关政府信息"),
+            "1.本机关不掌握相关政府信息"
+        );
         assert_eq!(norm_label("（一）予以公开"), "(一)予以公开");
         assert_eq!(norm_label("(一)予以公开"), "(一)予以公开");
         assert_eq!(norm_label("3.危及“三安全一稳定”"), "3.危及三安全一稳定");
@@ -1168,38 +1481,93 @@ mod tests {
     #[test]
     fn short_active_label_with_one_misread_glyph() {
         let s = crate::schema::schema();
-        assert_eq!(active_row(&s.active, "行政处训").map(|r| r.key.as_str()), Some("punishment"));
-        assert_eq!(active_row(&s.active, "行政许可").map(|r| r.key.as_str()), Some("licensing"));
+        assert_eq!(
+            active_row(&s.active, "行政处训").map(|r| r.key.as_str()),
+            Some("punishment")
+        );
+        assert_eq!(
+            active_row(&s.active, "行政许可").map(|r| r.key.as_str()),
+            Some("licensing")
+        );
         assert!(active_row(&s.active, "行政复议").is_none());
     }
 
     #[test]
     fn column_headers() {
-        assert_eq!(header_col_key(&crate::schema::schema().requests, "社会公益组织"), Some("social_welfare"));
-        assert_eq!(header_col_key(&crate::schema::schema().requests, "法人或其他组织"), None);
-        assert_eq!(header_col_key(&crate::schema::schema().requests, "其他"), Some("other_org"));
-        assert_eq!(header_col_key(&crate::schema::schema().requests, "科研机鬼"), Some("research"));
-        assert_eq!(appeals_col_key("行政复议/结果纠稚").as_deref(), Some("review_corrected"));
-        assert_eq!(appeals_col_key("行政复议/计").as_deref(), Some("review_total"));
-        assert_eq!(appeals_col_key("行政诉讼/复议后起诉/结果纠正").as_deref(), Some("litigation_after_review_corrected"));
-        assert_eq!(appeals_col_key("行政诉讼/未经复议直接起诉/总计").as_deref(), Some("litigation_direct_total"));
-        assert_eq!(appeals_col_key("行政复议/尚未审结").as_deref(), Some("review_pending"));
-        assert_eq!(active_row(&crate::schema::schema().active, "行政规范性文件").unwrap().key, "normative_documents");
-        assert_eq!(active_row(&crate::schema::schema().active, "规章").unwrap().key, "regulations");
+        assert_eq!(
+            header_col_key(&crate::schema::schema().requests, "社会公益组织"),
+            Some("social_welfare")
+        );
+        assert_eq!(
+            header_col_key(&crate::schema::schema().requests, "法人或其他组织"),
+            None
+        );
+        assert_eq!(
+            header_col_key(&crate::schema::schema().requests, "其他"),
+            Some("other_org")
+        );
+        assert_eq!(
+            header_col_key(&crate::schema::schema().requests, "科研机鬼"),
+            Some("research")
+        );
+        assert_eq!(
+            appeals_col_key("行政复议/结果纠稚").as_deref(),
+            Some("review_corrected")
+        );
+        assert_eq!(
+            appeals_col_key("行政复议/计").as_deref(),
+            Some("review_total")
+        );
+        assert_eq!(
+            appeals_col_key("行政诉讼/复议后起诉/结果纠正").as_deref(),
+            Some("litigation_after_review_corrected")
+        );
+        assert_eq!(
+            appeals_col_key("行政诉讼/未经复议直接起诉/总计").as_deref(),
+            Some("litigation_direct_total")
+        );
+        assert_eq!(
+            appeals_col_key("行政复议/尚未审结").as_deref(),
+            Some("review_pending")
+        );
+        assert_eq!(
+            active_row(&crate::schema::schema().active, "行政规范性文件")
+                .unwrap()
+                .key,
+            "normative_documents"
+        );
+        assert_eq!(
+            active_row(&crate::schema::schema().active, "规章")
+                .unwrap()
+                .key,
+            "regulations"
+        );
     }
     #[test]
     fn signed_and_unit_columns_of_the_2019_template() {
         let s = crate::schema::by_format("annual-report-2019").unwrap();
         let lic = s.active.row("licensing").unwrap();
-        assert_eq!(parse_for("+3", lic, "items_change"), Parsed::Number("3".into()));
-        assert_eq!(parse_for("-253", lic, "items_change"), Parsed::Number("-253".into()));
+        assert_eq!(
+            parse_for("+3", lic, "items_change"),
+            Parsed::Number("3".into())
+        );
+        assert_eq!(
+            parse_for("-253", lic, "items_change"),
+            Parsed::Number("-253".into())
+        );
         // a lone dash is the zero mark, a minus zero is zero
         assert_eq!(parse_for("-", lic, "items_change"), Parsed::Zero);
-        assert_eq!(parse_for("-0", lic, "items_change"), Parsed::Number("0".into()));
+        assert_eq!(
+            parse_for("-0", lic, "items_change"),
+            Parsed::Number("0".into())
+        );
         // a sign where the template prints no change is not a number
         assert_eq!(parse_for("+3", lic, "decisions"), Parsed::Text);
         let proc = s.active.row("procurement").unwrap();
-        assert_eq!(parse_for("103.3879万元", proc, "amount_10k_yuan"), Parsed::Number("103.3879".into()));
+        assert_eq!(
+            parse_for("103.3879万元", proc, "amount_10k_yuan"),
+            Parsed::Number("103.3879".into())
+        );
         // the unit alone is no number, and a row without a unit keeps it as text
         assert_eq!(parse_for("万元", proc, "amount_10k_yuan"), Parsed::Text);
         assert_eq!(parse_for("5万元", lic, "decisions"), Parsed::Text);
@@ -1208,75 +1576,176 @@ mod tests {
     #[test]
     fn an_active_header_naming_no_column_of_the_format_is_not_forced() {
         // 2019 headers under the 2021 template: the rows below are not read
-        let rows = vec![vec!["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"], vec!["规章", "1", "2", "3"]];
+        let rows = vec![
+            vec![
+                "信息内容",
+                "本年新制作数量",
+                "本年新公开数量",
+                "对外公开总数量",
+            ],
+            vec!["规章", "1", "2", "3"],
+        ];
         let m = map_tables(&[grid(&rows)], crate::schema::schema());
-        assert!(m.get("active", "regulations", "repealed").unwrap().value.is_none());
+        assert!(
+            m.get("active", "regulations", "repealed")
+                .unwrap()
+                .value
+                .is_none()
+        );
         assert_eq!(m.notes.len(), 1, "{:?}", m.notes);
         // the same under the 2019 template, and under its own header in 2021
-        let m19 = map_tables(&[grid(&rows)], crate::schema::by_format("annual-report-2019").unwrap());
-        assert_eq!(m19.get("active", "regulations", "new_published").unwrap().value.as_deref(), Some("2"));
-        let rows21 = vec![vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], vec!["规章", "1", "2", "3"]];
+        let m19 = map_tables(
+            &[grid(&rows)],
+            crate::schema::by_format("annual-report-2019").unwrap(),
+        );
+        assert_eq!(
+            m19.get("active", "regulations", "new_published")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("2")
+        );
+        let rows21 = vec![
+            vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            vec!["规章", "1", "2", "3"],
+        ];
         let m = map_tables(&[grid(&rows21)], crate::schema::schema());
-        assert_eq!(m.get("active", "regulations", "repealed").unwrap().value.as_deref(), Some("2"));
+        assert_eq!(
+            m.get("active", "regulations", "repealed")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("2")
+        );
         assert!(m.notes.is_empty());
         // no header at all (a photo of the rows): by position, as before
         let m = map_tables(&[grid(&rows[1..])], crate::schema::schema());
-        assert_eq!(m.get("active", "regulations", "repealed").unwrap().value.as_deref(), Some("2"));
+        assert_eq!(
+            m.get("active", "regulations", "repealed")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("2")
+        );
     }
 
     #[test]
     fn which_active_headers_name_no_column() {
         let s21 = crate::schema::schema();
         let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
-        let no = |def: &TableDef, v: &[&str], f: &str| names_no_column(def, &h(v).iter().collect::<Vec<_>>(), f);
+        let no = |def: &TableDef, v: &[&str], f: &str| {
+            names_no_column(def, &h(v).iter().collect::<Vec<_>>(), f)
+        };
         // another format's columns
-        assert!(no(&s21.active, &["上一年项目数量", "本年增/减", "处理决定数量"], &s21.format));
+        assert!(no(
+            &s21.active,
+            &["上一年项目数量", "本年增/减", "处理决定数量"],
+            &s21.format
+        ));
         // none of any format's
-        assert!(no(&s21.active, &["本年印发数量", "本年清理数量", "累计数量"], &s21.format));
+        assert!(no(
+            &s21.active,
+            &["本年印发数量", "本年清理数量", "累计数量"],
+            &s21.format
+        ));
         // OCR garbled the format's own: still read
         assert!(!no(&s21.active, &["本年处理雇定数量"], &s21.format));
-        assert!(!no(&s21.active, &["本年制友件数", "本年废比件数", "现行有郊件数"], &s21.format));
+        assert!(!no(
+            &s21.active,
+            &["本年制友件数", "本年废比件数", "现行有郊件数"],
+            &s21.format
+        ));
         // a one-column header of no format is still read (a single garbled header says nothing)
         assert!(!no(&s21.active, &["本年收费金笑"], &s21.format));
     }
 
     #[test]
     fn the_format_is_chosen_per_table_from_the_headers() {
-        let act19 = vec![vec!["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"], vec!["规章", "1", "2", "3"]];
+        let act19 = vec![
+            vec![
+                "信息内容",
+                "本年新制作数量",
+                "本年新公开数量",
+                "对外公开总数量",
+            ],
+            vec!["规章", "1", "2", "3"],
+        ];
         let m = map_document(&[grid(&act19)]);
         assert_eq!(m.format(), "annual-report-2019");
-        assert_eq!(m.get("active", "regulations", "new_published").unwrap().value.as_deref(), Some("2"));
+        assert_eq!(
+            m.get("active", "regulations", "new_published")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("2")
+        );
         assert!(m.get("active", "regulations", "repealed").is_none());
         // checks come from the chosen formats: 2019's results_total sums （六）其他处理 as one row
-        let results = crate::checks::evaluate(&m).into_iter().find(|c| c.check == "results_total").unwrap();
+        let results = crate::checks::evaluate(&m)
+            .into_iter()
+            .find(|c| c.check == "results_total")
+            .unwrap();
         assert_eq!(results.parts, 19);
-        let act21 = vec![vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], vec!["规章", "1", "2", "3"]];
+        let act21 = vec![
+            vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            vec!["规章", "1", "2", "3"],
+        ];
         let m = map_document(&[grid(&act21)]);
         assert_eq!(m.format(), "annual-report-2021");
-        assert_eq!(crate::checks::evaluate(&m).into_iter().find(|c| c.check == "results_total").unwrap().parts, 21);
+        assert_eq!(
+            crate::checks::evaluate(&m)
+                .into_iter()
+                .find(|c| c.check == "results_total")
+                .unwrap()
+                .parts,
+            21
+        );
         // a 2021 requests table printing （六）其他处理 as one row stays 2021 beside a 2021 active table
         let mut rows = act21.clone();
         rows.push(HEADER.to_vec());
         rows.push(row("（六）其他处理", "0"));
         let m = map_document(&[grid(&rows)]);
         assert_eq!(m.formats, ["annual-report-2021"; 3]);
-        assert!(m.get("requests", "other_other", "total").unwrap().flags.contains(&"derived:group_printed_as_one_zero_row".to_string()));
+        assert!(
+            m.get("requests", "other_other", "total")
+                .unwrap()
+                .flags
+                .contains(&"derived:group_printed_as_one_zero_row".to_string())
+        );
         // a 2019 report printing （六）'s three sub-rows: its requests table is 2021's, said so
         let mut rows = act19.clone();
         rows.push(HEADER.to_vec());
-        rows.push(row("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "1"));
-        rows.push(row("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "0"));
+        rows.push(row(
+            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+            "1",
+        ));
+        rows.push(row(
+            "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+            "0",
+        ));
         rows.push(row("3.其他", "0"));
         let m = map_document(&[grid(&rows)]);
         assert_eq!(m.format(), "annual-report-2019");
         assert_eq!(m.formats[1], "annual-report-2021");
-        assert!(m.notes.iter().any(|n| n.contains("two formats")), "{:?}", m.notes);
+        assert!(
+            m.notes.iter().any(|n| n.contains("two formats")),
+            "{:?}",
+            m.notes
+        );
     }
 
     /// A ruled grid: a label column 100 wide, then value columns 20 wide; one cell per text.
     fn grid(rows: &[Vec<&str>]) -> Table {
         let n_cols = rows.iter().map(|r| r.len()).max().unwrap_or(1);
-        let xs: Vec<f32> = (0..=n_cols).map(|c| if c == 0 { 0.0 } else { 100.0 + 20.0 * (c - 1) as f32 }).collect();
+        let xs: Vec<f32> = (0..=n_cols)
+            .map(|c| {
+                if c == 0 {
+                    0.0
+                } else {
+                    100.0 + 20.0 * (c - 1) as f32
+                }
+            })
+            .collect();
         let ys: Vec<f32> = (0..=rows.len()).map(|r| 10.0 * r as f32).collect();
         let mut cells = Vec::new();
         for (r, row) in rows.iter().enumerate() {
@@ -1287,19 +1756,50 @@ mod tests {
                     r1: r + 1,
                     c0: c,
                     c1: c + 1,
-                    bbox: BBox { x0: xs[c], y0: ys[r], x1: xs[c + 1], y1: ys[r + 1] },
+                    bbox: BBox {
+                        x0: xs[c],
+                        y0: ys[r],
+                        x1: xs[c + 1],
+                        y1: ys[r + 1],
+                    },
                     words: vec![],
-                    lines: if text.is_empty() { vec![] } else { vec![text.to_string()] },
+                    lines: if text.is_empty() {
+                        vec![]
+                    } else {
+                        vec![text.to_string()]
+                    },
                     confidence: 0.9,
                     alternatives: vec![],
                 });
             }
         }
         let index = (0..cells.len()).collect();
-        Table { page: 1, bbox: BBox { x0: 0.0, y0: 0.0, x1: xs[n_cols], y1: ys[rows.len()] }, xs, ys, cells, index, method: "lattice" }
+        Table {
+            page: 1,
+            bbox: BBox {
+                x0: 0.0,
+                y0: 0.0,
+                x1: xs[n_cols],
+                y1: ys[rows.len()],
+            },
+            xs,
+            ys,
+            cells,
+            index,
+            method: "lattice",
+        }
     }
 
-    const HEADER: [&str; 8] = ["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"];
+    const HEADER: [&str; 8] = [
+        "",
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "总计",
+    ];
 
     fn row<'a>(label: &'a str, v: &'a str) -> Vec<&'a str> {
         let mut r = vec![label];
@@ -1315,24 +1815,63 @@ mod tests {
 
     #[test]
     fn a_header_with_two_cells_under_one_column_gives_way_to_template_order() {
-        let cols = ["natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total"];
+        let cols = [
+            "natural_person",
+            "commercial",
+            "research",
+            "social_welfare",
+            "legal_services",
+            "other_org",
+            "total",
+        ];
         let values = |m: &Mapping| -> Vec<(String, bool)> {
             cols.iter()
                 .map(|c| {
                     let x = m.get("requests", "new_received", c).unwrap();
-                    (x.value.clone().unwrap_or_default(), x.flags.iter().any(|f| f == "column_by_position"))
+                    (
+                        x.value.clone().unwrap_or_default(),
+                        x.flags.iter().any(|f| f == "column_by_position"),
+                    )
                 })
                 .collect()
         };
-        let data = vec!["一、本年新收政府信息公开申请数量", "1", "2", "3", "4", "5", "6", "21"];
+        let data = vec![
+            "一、本年新收政府信息公开申请数量",
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "6",
+            "21",
+        ];
         // a web copy's leaf row: 商业企业 over the first three value columns, 自然人 and 总计 lost
-        let shifted = vec!["", "商业企业", "商业企业", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"];
+        let shifted = vec![
+            "",
+            "商业企业",
+            "商业企业",
+            "商业企业",
+            "科研机构",
+            "社会公益组织",
+            "法律服务机构",
+            "其他",
+        ];
         let m = map_tables(&[grid(&[shifted, data.clone()])], crate::schema::schema());
         let want = ["1", "2", "3", "4", "5", "6", "21"];
-        assert_eq!(values(&m), want.iter().map(|v| (v.to_string(), true)).collect::<Vec<_>>());
+        assert_eq!(
+            values(&m),
+            want.iter()
+                .map(|v| (v.to_string(), true))
+                .collect::<Vec<_>>()
+        );
         // a header that names every column once: taken as named, no doubt about the columns
         let m = map_tables(&[grid(&[HEADER.to_vec(), data])], crate::schema::schema());
-        assert_eq!(values(&m), want.iter().map(|v| (v.to_string(), false)).collect::<Vec<_>>());
+        assert_eq!(
+            values(&m),
+            want.iter()
+                .map(|v| (v.to_string(), false))
+                .collect::<Vec<_>>()
+        );
     }
 
     fn req<'m>(m: &'m Mapping, row: &str) -> &'m MappedCell {
@@ -1349,24 +1888,58 @@ mod tests {
         grid(&[top, leaves.to_vec(), values.to_vec()])
     }
 
-    const VALUES: [&str; 15] = ["1", "2", "3", "4", "10", "5", "6", "7", "8", "26", "9", "11", "12", "13", "45"];
+    const VALUES: [&str; 15] = [
+        "1", "2", "3", "4", "10", "5", "6", "7", "8", "26", "9", "11", "12", "13", "45",
+    ];
 
     fn appeals_values(m: &Mapping) -> Vec<Option<&str>> {
-        m.cells.iter().filter(|c| c.table == "appeals").map(|c| c.value.as_deref()).collect()
+        m.cells
+            .iter()
+            .filter(|c| c.table == "appeals")
+            .map(|c| c.value.as_deref())
+            .collect()
     }
 
     #[test]
     fn appeals_leaves_garbled_by_ocr_are_taken_in_template_order() {
         let leaves = [
-            "结果维持", "结果纠稚", "其他结果", "尚未审结", "计", "结果维持", "结果乡正", "其他结果", "沿未审结", "总计", "结条维持", "结果纠下",
-            "其他结果", "尚未审结", "总计",
+            "结果维持",
+            "结果纠稚",
+            "其他结果",
+            "尚未审结",
+            "计",
+            "结果维持",
+            "结果乡正",
+            "其他结果",
+            "沿未审结",
+            "总计",
+            "结条维持",
+            "结果纠下",
+            "其他结果",
+            "尚未审结",
+            "总计",
         ];
         let m = map_tables(&[appeals(&leaves, &VALUES)], crate::schema::schema());
-        assert_eq!(appeals_values(&m), VALUES.iter().map(|v| Some(*v)).collect::<Vec<_>>());
+        assert_eq!(
+            appeals_values(&m),
+            VALUES.iter().map(|v| Some(*v)).collect::<Vec<_>>()
+        );
         // named by the header: no doubt about the column; 结果乡正 named nothing
-        assert!(m.get("appeals", "cases", "review_corrected").unwrap().flags.is_empty());
-        assert!(m.get("appeals", "cases", "review_total").unwrap().flags.is_empty());
-        let c = m.get("appeals", "cases", "litigation_direct_corrected").unwrap();
+        assert!(
+            m.get("appeals", "cases", "review_corrected")
+                .unwrap()
+                .flags
+                .is_empty()
+        );
+        assert!(
+            m.get("appeals", "cases", "review_total")
+                .unwrap()
+                .flags
+                .is_empty()
+        );
+        let c = m
+            .get("appeals", "cases", "litigation_direct_corrected")
+            .unwrap();
         assert_eq!(c.flags, vec!["column_by_position".to_string()]);
         // a header that contradicts the order: the header's columns are taken as named, and a
         // garbled leaf only from its own group's order when that group's legible leaves are all
@@ -1374,11 +1947,27 @@ mod tests {
         let mut swapped = leaves;
         swapped.swap(0, 2);
         let m = map_tables(&[appeals(&swapped, &VALUES)], crate::schema::schema());
-        assert_eq!(m.get("appeals", "cases", "review_other").unwrap().value.as_deref(), Some("1"));
-        let c = m.get("appeals", "cases", "litigation_direct_corrected").unwrap();
-        assert_eq!((c.value.as_deref(), c.flags.clone()), (Some("6"), vec!["column_by_position".to_string()]));
+        assert_eq!(
+            m.get("appeals", "cases", "review_other")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("1")
+        );
+        let c = m
+            .get("appeals", "cases", "litigation_direct_corrected")
+            .unwrap();
+        assert_eq!(
+            (c.value.as_deref(), c.flags.clone()),
+            (Some("6"), vec!["column_by_position".to_string()])
+        );
         // review's own garbled leaf (纠稚 is legible as 纠) stays named by its header
-        assert!(m.get("appeals", "cases", "review_corrected").unwrap().flags.is_empty());
+        assert!(
+            m.get("appeals", "cases", "review_corrected")
+                .unwrap()
+                .flags
+                .is_empty()
+        );
     }
 
     #[test]
@@ -1392,7 +1981,10 @@ mod tests {
             c.bbox.x1 = c.bbox.x0 + 2.0;
         }
         let m = map_tables(&[t.clone()], crate::schema::schema());
-        assert_eq!(appeals_values(&m), VALUES.iter().map(|v| Some(*v)).collect::<Vec<_>>());
+        assert_eq!(
+            appeals_values(&m),
+            VALUES.iter().map(|v| Some(*v)).collect::<Vec<_>>()
+        );
         // a full-width 16th column is a real one: the row does not fit the template
         for c in t.cells.iter_mut().filter(|c| c.c0 == 15) {
             c.bbox.x1 = c.bbox.x0 + 20.0;
@@ -1421,12 +2013,18 @@ mod tests {
 
     #[test]
     fn an_active_value_read_as_a_letter_does_not_hide_the_row() {
-        let t = grid(&[vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], vec!["行政规范性文件", "工", "1", "9"]]);
+        let t = grid(&[
+            vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            vec!["行政规范性文件", "工", "1", "9"],
+        ]);
         let m = map_tables(&[t], crate::schema::schema());
         let c = |col: &str| m.get("active", "normative_documents", col).unwrap();
         assert_eq!(c("repealed").value.as_deref(), Some("1"));
         assert_eq!(c("in_force").value.as_deref(), Some("9"));
-        assert_eq!((c("issued").value.as_deref(), c("issued").flags.clone()), (None, vec!["unparseable".to_string()]));
+        assert_eq!(
+            (c("issued").value.as_deref(), c("issued").flags.clone()),
+            (None, vec!["unparseable".to_string()])
+        );
     }
 
     #[test]
@@ -1434,34 +2032,60 @@ mod tests {
         let m = mapped(&[
             row("4.无正当理由大量反复申请", "1"),
             row("5虱求行天确认或出其到入", "7"),
-            row("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "2"),
+            row(
+                "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                "2",
+            ),
         ]);
         let c = req(&m, "rejected_confirmation");
         assert_eq!(c.value.as_deref(), Some("7"));
         assert!(c.flags.contains(&"row_by_position".to_string()));
         // the rows matched by their labels carry no such flag
         assert!(req(&m, "rejected_massive").flags.is_empty());
-        assert_eq!(req(&m, "other_overdue_correction").value.as_deref(), Some("2"));
+        assert_eq!(
+            req(&m, "other_overdue_correction").value.as_deref(),
+            Some("2")
+        );
         // a label with a lost numbering and a lost group still fills its gap
-        let m = mapped(&[row("2.其他法律行政法规禁止公开", "1"), row("CA)#@", "3"), row("4.保护第三方合法权益", "2")]);
+        let m = mapped(&[
+            row("2.其他法律行政法规禁止公开", "1"),
+            row("CA)#@", "3"),
+            row("4.保护第三方合法权益", "2"),
+        ]);
         assert_eq!(req(&m, "denied_three_safety").value.as_deref(), Some("3"));
     }
 
     #[test]
     fn first_row_under_a_merged_note_is_placed_from_the_header() {
-        let m = mapped(&[row("(本列数据的勾稽关系为:第一项加第二项之和等于", "7"), row("二、上年结转政府信息公开申请数量", "1")]);
+        let m = mapped(&[
+            row("(本列数据的勾稽关系为:第一项加第二项之和等于", "7"),
+            row("二、上年结转政府信息公开申请数量", "1"),
+        ]);
         let c = req(&m, "new_received");
         assert_eq!(c.value.as_deref(), Some("7"));
         assert!(c.flags.contains(&"row_by_position".to_string()));
         // a header that lost a column: the row's closing run of numbers still holds the values
         let mut header = HEADER.to_vec();
         header[1] = "自人";
-        let t = grid(&[header, row("(本列数据的勾稽关系为", "7"), row("二、上年结转政府信息公开申请数量", "1")]);
+        let t = grid(&[
+            header,
+            row("(本列数据的勾稽关系为", "7"),
+            row("二、上年结转政府信息公开申请数量", "1"),
+        ]);
         let m = map_tables(&[t], &crate::schema::schema());
         assert_eq!(req(&m, "new_received").value.as_deref(), Some("7"));
-        assert_eq!(m.get("requests", "new_received", "total").unwrap().value.as_deref(), Some("7"));
+        assert_eq!(
+            m.get("requests", "new_received", "total")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("7")
+        );
         // two rows lost before the first matched one: not placed
-        let m = mapped(&[row("(本列数据的勾稽关系为", "7"), row("（二）部分公开", "1")]);
+        let m = mapped(&[
+            row("(本列数据的勾稽关系为", "7"),
+            row("（二）部分公开", "1"),
+        ]);
         assert!(req(&m, "new_received").value.is_none());
     }
 
@@ -1486,7 +2110,10 @@ mod tests {
             row("3.委求提", "0"),
             row("4无正当里出人具已著取信息", "0"),
             row("", "1"),
-            row("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "2"),
+            row(
+                "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                "2",
+            ),
         ];
         let m = mapped_with_shared_label(&rows, 2);
         assert_eq!(req(&m, "rejected_publication").value.as_deref(), Some("0"));
@@ -1520,14 +2147,24 @@ mod tests {
         t.cells[k].bbox.x1 = t.xs[6];
         t.index[nc + 5] = k;
         let m = map_tables(&[t.clone()], crate::schema::schema());
-        let v = |m: &Mapping, col: &str| m.get("requests", "rejected_massive", col).unwrap().value.clone();
+        let v = |m: &Mapping, col: &str| {
+            m.get("requests", "rejected_massive", col)
+                .unwrap()
+                .value
+                .clone()
+        };
         assert_eq!(v(&m, "social_welfare").as_deref(), Some("0"));
         assert_eq!(v(&m, "legal_services").as_deref(), Some("0"));
         assert_eq!(v(&m, "total").as_deref(), Some("3"));
         // a merged cell with ink is one reading: it is not copied into the other column
         t.cells[k].lines = vec!["2".into()];
         let m = map_tables(&[t], crate::schema::schema());
-        assert_eq!(m.get("requests", "rejected_massive", "legal_services").unwrap().flags, vec!["not_found".to_string()]);
+        assert_eq!(
+            m.get("requests", "rejected_massive", "legal_services")
+                .unwrap()
+                .flags,
+            vec!["not_found".to_string()]
+        );
     }
 
     #[test]
@@ -1536,89 +2173,203 @@ mod tests {
             row("4.无正当理由大量反复申请", "1"),
             row("虱求行政机天确", "7"),
             row("其已获到入息", "8"),
-            row("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "2"),
+            row(
+                "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                "2",
+            ),
         ]);
-        assert!(req(&m, "rejected_confirmation").flags.contains(&"not_found".to_string()));
+        assert!(
+            req(&m, "rejected_confirmation")
+                .flags
+                .contains(&"not_found".to_string())
+        );
     }
 
     #[test]
     fn sequence_does_not_fire_on_rows_without_numbers_or_ambiguous_gaps() {
         // no numbers in the row: nothing to place
-        let m = mapped(&[row("4.无正当理由大量反复申请", "1"), row("虱求行政机天确", "AN"), row("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "2")]);
+        let m = mapped(&[
+            row("4.无正当理由大量反复申请", "1"),
+            row("虱求行政机天确", "AN"),
+            row(
+                "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                "2",
+            ),
+        ]);
         assert!(req(&m, "rejected_confirmation").value.is_none());
         // one unmatched row in a two-row gap: which row it is, is unknown
-        let m = mapped(&[row("3.要求提供公开出版物", "1"), row("虱求行政机天确", "7"), row("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "2")]);
+        let m = mapped(&[
+            row("3.要求提供公开出版物", "1"),
+            row("虱求行政机天确", "7"),
+            row(
+                "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                "2",
+            ),
+        ]);
         assert!(req(&m, "rejected_massive").value.is_none());
         assert!(req(&m, "rejected_confirmation").value.is_none());
         // legible numbering that disagrees with the gap's row
-        let m = mapped(&[row("4.无正当理由大量反复申请", "1"), row("3虱求行政机天确", "7"), row("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "2")]);
+        let m = mapped(&[
+            row("4.无正当理由大量反复申请", "1"),
+            row("3虱求行政机天确", "7"),
+            row(
+                "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                "2",
+            ),
+        ]);
         assert!(req(&m, "rejected_confirmation").value.is_none());
         // beyond the last matched row: no gap to fill
-        let m = mapped(&[row("4.无正当理由大量反复申请", "1"), row("5虱求行政机天确", "7")]);
+        let m = mapped(&[
+            row("4.无正当理由大量反复申请", "1"),
+            row("5虱求行政机天确", "7"),
+        ]);
         assert!(req(&m, "rejected_confirmation").value.is_none());
     }
 
     #[test]
     fn marks_read_in_value_cells_do_not_hide_the_label() {
         // OCR read marks in two value cells: the label is still the cell left of the columns
-        let m = mapped(&[vec!["（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "3", "Me", "0", "0", "SN", "0", "5"]]);
+        let m = mapped(&[vec![
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            "3",
+            "Me",
+            "0",
+            "0",
+            "SN",
+            "0",
+            "5",
+        ]]);
         let get = |col: &str| m.get("requests", "partially_granted", col).unwrap();
         assert_eq!(get("natural_person").value.as_deref(), Some("3"));
         assert_eq!(get("total").value.as_deref(), Some("5"));
         assert!(get("commercial").value.is_none());
         assert!(get("commercial").flags.contains(&"unparseable".to_string()));
-        assert!(!get("natural_person").flags.contains(&"row_by_position".to_string()));
+        assert!(
+            !get("natural_person")
+                .flags
+                .contains(&"row_by_position".to_string())
+        );
     }
 
     #[test]
     fn a_one_value_active_row_takes_its_cell_with_text() {
         // rulings too faint to see: text alignment split the value column, the number sits in
         // the second of three cells
-        let t = grid(&[vec!["信息内容", "", "本年处理决定数量", ""], vec!["行政许可", "", "550", ""], vec!["行政处罚", "12", "12", "12"], vec!["行政强制", "3", "", "4"]]);
+        let t = grid(&[
+            vec!["信息内容", "", "本年处理决定数量", ""],
+            vec!["行政许可", "", "550", ""],
+            vec!["行政处罚", "12", "12", "12"],
+            vec!["行政强制", "3", "", "4"],
+        ]);
         let m = map_tables(&[t], &crate::schema::schema());
         let get = |row: &str| m.get("active", row, "decisions").unwrap();
         assert_eq!(get("licensing").value.as_deref(), Some("550"));
-        assert!(get("licensing").flags.is_empty(), "{:?}", get("licensing").flags);
+        assert!(
+            get("licensing").flags.is_empty(),
+            "{:?}",
+            get("licensing").flags
+        );
         // a merged cell repeats its text: no doubt
         assert_eq!(get("punishment").value.as_deref(), Some("12"));
         assert!(get("punishment").flags.is_empty());
         // two different numbers for one value: the first, in doubt
         assert_eq!(get("coercion").value.as_deref(), Some("3"));
-        assert!(get("coercion").flags.contains(&"column_by_position".to_string()));
+        assert!(
+            get("coercion")
+                .flags
+                .contains(&"column_by_position".to_string())
+        );
     }
 
     #[test]
     fn numbering_of_garbled_labels() {
         let s = crate::schema::schema();
         let r = |k: &str| s.requests.rows.iter().find(|r| r.key == k).unwrap();
-        assert!(numbering_agrees("5虱求行政机天确认", "5虱求行政机天确认", r("rejected_confirmation"), None));
-        assert!(!numbering_agrees("4虱求", "4虱求", r("rejected_confirmation"), None));
-        assert!(numbering_agrees("(六其他处理3.其他", "3.其他", r("other_other"), None));
-        assert!(!numbering_agrees("(五)不予处理", "##", r("other_other"), None));
-        assert!(numbering_agrees("(七)总计", "(七)总计", r("total_processed"), None));
-        assert!(!numbering_agrees("二.上年结转", "二.上年结转", r("carried_forward"), None));
+        assert!(numbering_agrees(
+            "5虱求行政机天确认",
+            "5虱求行政机天确认",
+            r("rejected_confirmation"),
+            None
+        ));
+        assert!(!numbering_agrees(
+            "4虱求",
+            "4虱求",
+            r("rejected_confirmation"),
+            None
+        ));
+        assert!(numbering_agrees(
+            "(六其他处理3.其他",
+            "3.其他",
+            r("other_other"),
+            None
+        ));
+        assert!(!numbering_agrees(
+            "(五)不予处理",
+            "##",
+            r("other_other"),
+            None
+        ));
+        assert!(numbering_agrees(
+            "(七)总计",
+            "(七)总计",
+            r("total_processed"),
+            None
+        ));
+        assert!(!numbering_agrees(
+            "二.上年结转",
+            "二.上年结转",
+            r("carried_forward"),
+            None
+        ));
         // a number repeated right after the row that has it is a misread (5 for 6)
-        assert!(numbering_agrees("5.亲王全", "5.亲王全", r("denied_process_info"), Some(r("denied_internal_affairs"))));
-        assert!(!numbering_agrees("5.亲王全", "5.亲王全", r("denied_process_info"), Some(r("denied_third_party"))));
+        assert!(numbering_agrees(
+            "5.亲王全",
+            "5.亲王全",
+            r("denied_process_info"),
+            Some(r("denied_internal_affairs"))
+        ));
+        assert!(!numbering_agrees(
+            "5.亲王全",
+            "5.亲王全",
+            r("denied_process_info"),
+            Some(r("denied_third_party"))
+        ));
         // a digit that repeats nothing still disagrees
-        assert!(!numbering_agrees("4虱求", "4虱求", r("rejected_confirmation"), Some(r("denied_third_party"))));
+        assert!(!numbering_agrees(
+            "4虱求",
+            "4虱求",
+            r("rejected_confirmation"),
+            Some(r("denied_third_party"))
+        ));
     }
 
     #[test]
     fn appeals_header_with_three_totals_and_a_garbled_value() {
         // no merged cells: every header row is spelled out per column, as the grid repeats it
-        let g = |a: &'static str, b: &'static str| -> Vec<&'static str> { vec![a; 5].into_iter().chain(vec![b; 10]).collect() };
+        let g = |a: &'static str, b: &'static str| -> Vec<&'static str> {
+            vec![a; 5].into_iter().chain(vec![b; 10]).collect()
+        };
         let groups = g("行政复议", "行政诉讼");
         let mut sub: Vec<&str> = vec!["行政复议"; 5];
         sub.extend(vec!["未经复议直接起诉"; 5]);
         sub.extend(vec!["复议后起诉"; 5]);
-        let leaves: Vec<&str> = (0..3).flat_map(|_| ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]).collect();
-        let values = vec!["6", "4", "17", "3", "30", "0", "于", "3", "7", "11", "2", "0", "4", "0", "6"];
-        let m = map_tables(&[grid(&[groups, sub, leaves, values])], &crate::schema::schema());
+        let leaves: Vec<&str> = (0..3)
+            .flat_map(|_| ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"])
+            .collect();
+        let values = vec![
+            "6", "4", "17", "3", "30", "0", "于", "3", "7", "11", "2", "0", "4", "0", "6",
+        ];
+        let m = map_tables(
+            &[grid(&[groups, sub, leaves, values])],
+            &crate::schema::schema(),
+        );
         let cell = |col: &str| m.get("appeals", "cases", col).expect("appeals cell");
         assert_eq!(cell("review_upheld").value.as_deref(), Some("6"));
         assert_eq!(cell("litigation_direct_total").value.as_deref(), Some("11"));
-        assert_eq!(cell("litigation_after_review_total").value.as_deref(), Some("6"));
+        assert_eq!(
+            cell("litigation_after_review_total").value.as_deref(),
+            Some("6")
+        );
         // the garbled cell is read, not a number: unparseable, no value invented
         let c = cell("litigation_direct_corrected");
         assert_eq!(c.value, None);
@@ -1627,28 +2378,51 @@ mod tests {
 
     #[test]
     fn garbled_appeals_leaves_take_their_position_in_the_group() {
-        let groups: Vec<&str> = vec!["行政复议"; 5].into_iter().chain(vec!["行政诉讼"; 10]).collect();
+        let groups: Vec<&str> = vec!["行政复议"; 5]
+            .into_iter()
+            .chain(vec!["行政诉讼"; 10])
+            .collect();
         let mut sub: Vec<&str> = vec!["行政复议"; 5];
         sub.extend(vec!["未经复议直接起诉"; 5]);
         sub.extend(vec!["复议后起诉"; 5]);
-        let mut leaves: Vec<&str> = (0..2).flat_map(|_| ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]).collect();
+        let mut leaves: Vec<&str> = (0..2)
+            .flat_map(|_| ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"])
+            .collect();
         leaves.extend(["结果维持", "结果弓正", "其他结果", "未审结", "计"]);
-        let values = vec!["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"];
-        let m = map_tables(&[grid(&[groups, sub, leaves, values])], &crate::schema::schema());
+        let values = vec![
+            "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15",
+        ];
+        let m = map_tables(
+            &[grid(&[groups, sub, leaves, values])],
+            &crate::schema::schema(),
+        );
         let v = |col: &str| m.get("appeals", "cases", col).and_then(|c| c.value.clone());
-        assert_eq!(v("litigation_after_review_corrected").as_deref(), Some("12"));
+        assert_eq!(
+            v("litigation_after_review_corrected").as_deref(),
+            Some("12")
+        );
         assert_eq!(v("litigation_after_review_pending").as_deref(), Some("14"));
         assert_eq!(v("litigation_after_review_total").as_deref(), Some("15"));
         // a leaf out of its place: nothing is guessed
-        let groups: Vec<&str> = vec!["行政复议"; 5].into_iter().chain(vec!["行政诉讼"; 10]).collect();
+        let groups: Vec<&str> = vec!["行政复议"; 5]
+            .into_iter()
+            .chain(vec!["行政诉讼"; 10])
+            .collect();
         let mut sub: Vec<&str> = vec!["行政复议"; 5];
         sub.extend(vec!["未经复议直接起诉"; 5]);
         sub.extend(vec!["复议后起诉"; 5]);
-        let mut leaves: Vec<&str> = (0..2).flat_map(|_| ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]).collect();
+        let mut leaves: Vec<&str> = (0..2)
+            .flat_map(|_| ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"])
+            .collect();
         leaves.extend(["结果弓正", "结果维持", "其他结果", "尚未审结", "总计"]);
         let values: Vec<&str> = vec!["0"; 15];
-        let m = map_tables(&[grid(&[groups, sub, leaves, values])], &crate::schema::schema());
-        assert!(m.get("appeals", "cases", "litigation_after_review_corrected").is_some_and(|c| c.value.is_none()));
+        let m = map_tables(
+            &[grid(&[groups, sub, leaves, values])],
+            &crate::schema::schema(),
+        );
+        assert!(
+            m.get("appeals", "cases", "litigation_after_review_corrected")
+                .is_some_and(|c| c.value.is_none())
+        );
     }
 }
-

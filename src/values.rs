@@ -25,7 +25,21 @@ pub fn fold(s: &str) -> String {
 
 /// Characters that, alone or repeated, mean "zero" in these tables.
 fn is_zero_glyph(c: char) -> bool {
-    matches!(c, '-' | '/' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{2500}' | '\u{2501}' | '\u{30FC}' | '\u{4E00}' | '\u{FE58}' | '\u{FE63}' | '\\' | '_' | '~')
+    matches!(
+        c,
+        '-' | '/' | '\u{2010}'
+            ..='\u{2015}'
+                | '\u{2212}'
+                | '\u{2500}'
+                | '\u{2501}'
+                | '\u{30FC}'
+                | '\u{4E00}'
+                | '\u{FE58}'
+                | '\u{FE63}'
+                | '\\'
+                | '_'
+                | '~'
+    )
 }
 
 pub fn parse(text: &str) -> Parsed {
@@ -96,10 +110,12 @@ pub const DIGIT_LOOKALIKES: &[(char, char)] = &[
     ('q', '9'),
 ];
 
-
 /// The digit a look-alike character stands for.
 pub fn lookalike(c: char) -> Option<char> {
-    DIGIT_LOOKALIKES.iter().find(|(l, _)| *l == c).map(|(_, d)| *d)
+    DIGIT_LOOKALIKES
+        .iter()
+        .find(|(l, _)| *l == c)
+        .map(|(_, d)| *d)
 }
 
 /// The number a text says when every look-alike letter in it is read as a digit (`l2` -> 12,
@@ -119,8 +135,22 @@ pub fn lookalike_number(text: &str) -> Option<String> {
 /// Marks OCR leaves at the edges of a number: a speck read as a dot or comma, a ruling
 /// remnant read as a dash or 一, a quote.  Inside a number they are not stripped.
 fn is_edge_mark(c: char) -> bool {
-    matches!(c, '.' | ',' | '\u{00B7}' | '\u{3002}' | '\u{3001}' | '\'' | '`' | '"' | ':' | ';' | '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}')
-        || is_zero_glyph(c)
+    matches!(
+        c,
+        '.' | ','
+            | '\u{00B7}'
+            | '\u{3002}'
+            | '\u{3001}'
+            | '\''
+            | '`'
+            | '"'
+            | ':'
+            | ';'
+            | '\u{2018}'
+            | '\u{2019}'
+            | '\u{201C}'
+            | '\u{201D}'
+    ) || is_zero_glyph(c)
 }
 
 /// The number a text says once stray marks at its ends are dropped and look-alike letters are
@@ -136,7 +166,9 @@ pub fn cleaned_number(text: &str, decimal: bool) -> Option<String> {
     }
     let head = mapped.trim_end_matches(is_edge_mark);
     let core = match head.strip_prefix('.') {
-        Some(rest) if decimal && rest.starts_with(|c: char| c.is_ascii_digit()) => format!("0.{rest}"),
+        Some(rest) if decimal && rest.starts_with(|c: char| c.is_ascii_digit()) => {
+            format!("0.{rest}")
+        }
         _ => core.to_string(),
     };
     match parse(&core) {

@@ -54,7 +54,11 @@ pub const LOW: f32 = 0.7;
 
 /// Pages whose values are in doubt: pages without a text layer (OCR, text dumps).
 pub fn doubtful_pages(pages: &[Page]) -> Vec<u32> {
-    pages.iter().filter(|p| p.kind != PageKind::Digital).map(|p| p.number).collect()
+    pages
+        .iter()
+        .filter(|p| p.kind != PageKind::Digital)
+        .map(|p| p.number)
+        .collect()
 }
 
 /// Whether a cell's value was read in doubt.
@@ -64,12 +68,19 @@ fn in_doubt(c: &MappedCell, doubt_pages: &[u32]) -> bool {
 
 /// Whether a cell's value is a reading of the document (not derived, inferred or repaired).
 fn is_reading(c: &MappedCell) -> bool {
-    c.value.is_some() && c.method != Method::Derived && c.method != Method::Inferred && c.method != Method::Missing && !c.flags.iter().any(|f| f == "repaired")
+    c.value.is_some()
+        && c.method != Method::Derived
+        && c.method != Method::Inferred
+        && c.method != Method::Missing
+        && !c.flags.iter().any(|f| f == "repaired")
 }
 
 /// Whether a cell holds a value other than zero.
 fn nonzero(c: &MappedCell) -> bool {
-    c.value.as_deref().and_then(|v| v.parse::<f64>().ok()).is_some_and(|v| v != 0.0)
+    c.value
+        .as_deref()
+        .and_then(|v| v.parse::<f64>().ok())
+        .is_some_and(|v| v != 0.0)
 }
 
 /// Digits split by white space, or a leading zero: not how a report prints a count.  A value
@@ -84,7 +95,9 @@ pub fn malformed_number(raw: &str, value: &str) -> bool {
         if c.is_whitespace() {
             let before = chars[..i].iter().rev().find(|x| !x.is_whitespace());
             let after = chars[i + 1..].iter().find(|x| !x.is_whitespace());
-            if before.is_some_and(|x| x.is_ascii_digit()) && after.is_some_and(|x| x.is_ascii_digit()) {
+            if before.is_some_and(|x| x.is_ascii_digit())
+                && after.is_some_and(|x| x.is_ascii_digit())
+            {
                 split = true;
             }
         }
@@ -107,14 +120,25 @@ pub fn stray_digits_in_label(label: &str) -> bool {
 
 /// Raise the doubt flags (see the module doc) on a mapping whose checks were evaluated.
 pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
-    let idx: HashMap<(&str, &str, &str), usize> =
-        m.cells.iter().enumerate().map(|(i, c)| ((c.table.as_str(), c.row.as_str(), c.col.as_str()), i)).collect();
+    let idx: HashMap<(&str, &str, &str), usize> = m
+        .cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ((c.table.as_str(), c.row.as_str(), c.col.as_str()), i))
+        .collect();
     // per check: its cells and whether it confirms them; per cell: its checks
     let mut of: Vec<Vec<(bool, bool)>> = vec![Vec::new(); m.cells.len()];
     let mut cells_of: Vec<Vec<usize>> = Vec::new();
     let mut confirming: Vec<Vec<usize>> = vec![Vec::new(); m.cells.len()];
     for (k, ch) in checks.iter().enumerate() {
-        let cells: Vec<usize> = ch.cells.iter().filter_map(|id| idx.get(&(id.table.as_str(), id.row.as_str(), id.col.as_str())).copied()).collect();
+        let cells: Vec<usize> = ch
+            .cells
+            .iter()
+            .filter_map(|id| {
+                idx.get(&(id.table.as_str(), id.row.as_str(), id.col.as_str()))
+                    .copied()
+            })
+            .collect();
         let independent = cells.iter().all(|&i| m.cells[i].method != Method::Inferred);
         let status = ch.status();
         let confirms = status == CheckStatus::Pass && independent;
@@ -131,13 +155,31 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
     // read in doubt, a confirmation counts only when the check's other non-zero cells are
     // beyond suspicion (see the module doc).
     let nonzero_of = |i: usize| nonzero(&m.cells[i]);
-    let in_failed: Vec<bool> = (0..m.cells.len()).map(|i| of[i].iter().any(|k| k.1)).collect();
-    let vouched = |j: usize, k: usize| !nonzero_of(j) || !in_doubt(&m.cells[j], doubt_pages) || !in_failed[j] || confirming[j].iter().any(|&q| q != k);
+    let in_failed: Vec<bool> = (0..m.cells.len())
+        .map(|i| of[i].iter().any(|k| k.1))
+        .collect();
+    let vouched = |j: usize, k: usize| {
+        !nonzero_of(j)
+            || !in_doubt(&m.cells[j], doubt_pages)
+            || !in_failed[j]
+            || confirming[j].iter().any(|&q| q != k)
+    };
     // (zeros are spared: a misread zero would have broken the check by itself)
-    let clears = |i: usize, k: usize| !in_doubt(&m.cells[i], doubt_pages) || !nonzero_of(i) || cells_of[k].iter().all(|&j| j == i || vouched(j, k));
-    let cleared_of: Vec<bool> = (0..m.cells.len()).map(|i| confirming[i].iter().any(|&k| clears(i, k))).collect();
-    for (k, ch) in checks.iter().enumerate().filter(|(_, c)| c.status() == CheckStatus::Fail) {
-        let (cleared, suspects): (Vec<usize>, Vec<usize>) = cells_of[k].iter().partition(|&&i| cleared_of[i]);
+    let clears = |i: usize, k: usize| {
+        !in_doubt(&m.cells[i], doubt_pages)
+            || !nonzero_of(i)
+            || cells_of[k].iter().all(|&j| j == i || vouched(j, k))
+    };
+    let cleared_of: Vec<bool> = (0..m.cells.len())
+        .map(|i| confirming[i].iter().any(|&k| clears(i, k)))
+        .collect();
+    for (k, ch) in checks
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.status() == CheckStatus::Fail)
+    {
+        let (cleared, suspects): (Vec<usize>, Vec<usize>) =
+            cells_of[k].iter().partition(|&&i| cleared_of[i]);
         if suspects.is_empty() {
             continue;
         }
@@ -150,7 +192,9 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
     let incomplete: Vec<(String, String)> = m
         .cells
         .iter()
-        .filter(|c| c.value.is_none() || c.method == Method::Inferred || c.method == Method::Missing)
+        .filter(|c| {
+            c.value.is_none() || c.method == Method::Inferred || c.method == Method::Missing
+        })
         .map(|c| (c.table.clone(), c.row.clone()))
         .collect();
     for (i, ks) in of.iter().enumerate() {
@@ -161,7 +205,10 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
             // columns taken in order are right when a sum over the row or column holds
             m.cells[i].flags.retain(|f| f != "column_by_position");
         }
-        if confirming[i].iter().any(|&k| checks[k].check != "row_total") {
+        if confirming[i]
+            .iter()
+            .any(|&k| checks[k].check != "row_total")
+        {
             // a row placed by the template's order is in its place when a sum down its column
             // holds (a row's own total says nothing about which row it is)
             m.cells[i].flags.retain(|f| f != "row_by_position");
@@ -222,7 +269,10 @@ mod tests {
         for def in schema::schema().tables() {
             for (row, col) in def.cells() {
                 let v = match def.key.as_str() {
-                    "requests" => rows.get(row.key.as_str()).map(|r| r[REQUEST_COLS.iter().position(|c| *c == col.0).unwrap()]).unwrap_or(0),
+                    "requests" => rows
+                        .get(row.key.as_str())
+                        .map(|r| r[REQUEST_COLS.iter().position(|c| *c == col.0).unwrap()])
+                        .unwrap_or(0),
                     "active" => 5,
                     _ => 0,
                 };
@@ -277,13 +327,21 @@ mod tests {
     #[test]
     fn a_fully_verified_ocr_report_gets_no_flag() {
         let mut m = report(0.9);
-        for (t, r, c) in [("active", "licensing", "decisions"), ("requests", "granted", "natural_person")] {
+        for (t, r, c) in [
+            ("active", "licensing", "decisions"),
+            ("requests", "granted", "natural_person"),
+        ] {
             cell(&mut m, t, r, c).raw = "05".into(); // even a malformed reading: the checks confirm it
         }
         cell(&mut m, "requests", "granted", "natural_person").value = Some("2".into());
         cell(&mut m, "requests", "granted", "natural_person").raw = "2".into();
         run(&mut m, &[1]);
-        let flagged: Vec<String> = m.cells.iter().filter(|c| !c.flags.is_empty() && c.table != "active").map(|c| format!("{}.{}", c.row, c.col)).collect();
+        let flagged: Vec<String> = m
+            .cells
+            .iter()
+            .filter(|c| !c.flags.is_empty() && c.table != "active")
+            .map(|c| format!("{}.{}", c.row, c.col))
+            .collect();
         assert!(flagged.is_empty(), "{flagged:?}");
     }
 
@@ -298,11 +356,17 @@ mod tests {
         // research (0): its column holds, its row cannot be evaluated; zeros are spared
         assert!(flags(&m, "requests", "granted", "research").is_empty());
         // other_org (1): the same, not zero: partly verified
-        assert_eq!(flags(&m, "requests", "granted", "other_org"), vec!["partly_verified".to_string()]);
+        assert_eq!(
+            flags(&m, "requests", "granted", "other_org"),
+            vec!["partly_verified".to_string()]
+        );
         // natural_person's column lacks granted: new_received.natural_person still has its row
         assert!(flags(&m, "requests", "new_received", "natural_person").is_empty());
         // missing cells keep their own flag only
-        assert_eq!(flags(&m, "requests", "granted", "natural_person"), vec!["not_found".to_string()]);
+        assert_eq!(
+            flags(&m, "requests", "granted", "natural_person"),
+            vec!["not_found".to_string()]
+        );
     }
 
     #[test]
@@ -329,11 +393,21 @@ mod tests {
         let mut text_layer = m.clone();
         run(&mut m, &[1]);
         assert!(has(&m, "requests", "granted", "commercial", "unverified"));
-        for c in text_layer.cells.iter_mut().filter(|c| c.table == "requests" && c.row == "granted") {
+        for c in text_layer
+            .cells
+            .iter_mut()
+            .filter(|c| c.table == "requests" && c.row == "granted")
+        {
             c.word_confidence = 1.0;
         }
         run(&mut text_layer, &[]);
-        assert!(!has(&text_layer, "requests", "granted", "commercial", "unverified"));
+        assert!(!has(
+            &text_layer,
+            "requests",
+            "granted",
+            "commercial",
+            "unverified"
+        ));
     }
 
     #[test]
@@ -347,7 +421,10 @@ mod tests {
         t.flags = vec!["inferred".into(), "repaired".into()];
         run(&mut m, &[1]);
         assert!(has(&m, "requests", "granted", "commercial", "unverified"));
-        assert!(!has(&m, "requests", "granted", "total", "unverified"), "the inferred cell says so itself");
+        assert!(
+            !has(&m, "requests", "granted", "total", "unverified"),
+            "the inferred cell says so itself"
+        );
         // the same row with its total read: the row confirms the cell, the column cannot
         // (a zero: spared the partly_verified doubt)
         let mut m = report(0.9);
@@ -365,7 +442,11 @@ mod tests {
         cell(&mut m, "requests", "granted", "commercial").value = Some("4".into());
         run(&mut m, &[1]);
         let f = flags(&m, "requests", "granted", "commercial");
-        assert!(f.iter().any(|x| x.starts_with("check_failed:row_total")) && !f.contains(&"unverified".to_string()), "{f:?}");
+        assert!(
+            f.iter().any(|x| x.starts_with("check_failed:row_total"))
+                && !f.contains(&"unverified".to_string()),
+            "{f:?}"
+        );
     }
 
     #[test]
@@ -373,13 +454,25 @@ mod tests {
         let mut m = report(0.5);
         run(&mut m, &[1]);
         // no check covers the active table: flagged; requests cells confirmed by passing checks: not
-        assert!(has(&m, "active", "licensing", "decisions", "low_confidence"));
+        assert!(has(
+            &m,
+            "active",
+            "licensing",
+            "decisions",
+            "low_confidence"
+        ));
         assert!(flags(&m, "requests", "granted", "natural_person").is_empty());
         // partly confirmed (its column lacks a cell): flagged
         let mut m = report(0.5);
         lose(&mut m, "requests", "rejected_repeat", "commercial");
         run(&mut m, &[1]);
-        assert!(has(&m, "requests", "granted", "commercial", "low_confidence"));
+        assert!(has(
+            &m,
+            "requests",
+            "granted",
+            "commercial",
+            "low_confidence"
+        ));
         // confident enough: never
         let mut m = report(0.9);
         run(&mut m, &[1]);
@@ -403,7 +496,10 @@ mod tests {
         run(&mut m, &[1]);
         assert!(flags(&m, "requests", "new_received", "other_org").is_empty());
         let f = flags(&m, "requests", "granted", "commercial");
-        assert!(f.contains(&"malformed_number".to_string()) && !f.contains(&"unverified".to_string()), "{f:?}");
+        assert!(
+            f.contains(&"malformed_number".to_string()) && !f.contains(&"unverified".to_string()),
+            "{f:?}"
+        );
     }
 
     #[test]
@@ -414,7 +510,13 @@ mod tests {
             c.row_label = "1.予以公开3".into();
         }
         run(&mut m, &[1]);
-        assert!(has(&m, "requests", "granted", "commercial", "numbers_in_label"));
+        assert!(has(
+            &m,
+            "requests",
+            "granted",
+            "commercial",
+            "numbers_in_label"
+        ));
         assert!(flags(&m, "requests", "granted", "natural_person").is_empty());
     }
 
@@ -423,8 +525,20 @@ mod tests {
         let mut m = report(0.9);
         lose(&mut m, "active", "normative_documents", "repealed");
         run(&mut m, &[1]);
-        assert!(has(&m, "active", "normative_documents", "issued", "row_incomplete"));
-        assert!(has(&m, "active", "normative_documents", "in_force", "row_incomplete"));
+        assert!(has(
+            &m,
+            "active",
+            "normative_documents",
+            "issued",
+            "row_incomplete"
+        ));
+        assert!(has(
+            &m,
+            "active",
+            "normative_documents",
+            "in_force",
+            "row_incomplete"
+        ));
         assert!(flags(&m, "active", "regulations", "issued").is_empty());
         assert!(flags(&m, "active", "licensing", "decisions").is_empty());
     }
@@ -434,21 +548,43 @@ mod tests {
         let mut m = report(0.9);
         lose(&mut m, "requests", "rejected_repeat", "commercial");
         lose(&mut m, "requests", "unable_not_held", "natural_person");
-        for c in m.cells.iter_mut().filter(|c| c.table == "requests" && (c.row == "granted" || c.row == "unable_not_held")) {
+        for c in m
+            .cells
+            .iter_mut()
+            .filter(|c| c.table == "requests" && (c.row == "granted" || c.row == "unable_not_held"))
+        {
             c.flag("column_by_position");
         }
         run(&mut m, &[1]);
         // granted's row holds: its order is confirmed (its column cannot be evaluated)
         assert!(flags(&m, "requests", "granted", "commercial").is_empty());
         // unable_not_held.commercial: row incomplete, column incomplete: nothing confirms the order
-        assert!(has(&m, "requests", "unable_not_held", "commercial", "column_by_position"));
-        assert!(has(&m, "requests", "unable_not_held", "commercial", "unverified"));
+        assert!(has(
+            &m,
+            "requests",
+            "unable_not_held",
+            "commercial",
+            "column_by_position"
+        ));
+        assert!(has(
+            &m,
+            "requests",
+            "unable_not_held",
+            "commercial",
+            "unverified"
+        ));
         // a failed check keeps it
         let mut m = report(0.9);
         cell(&mut m, "requests", "granted", "commercial").value = Some("1".into());
         cell(&mut m, "requests", "granted", "commercial").flag("column_by_position");
         run(&mut m, &[1]);
-        assert!(has(&m, "requests", "granted", "commercial", "column_by_position"));
+        assert!(has(
+            &m,
+            "requests",
+            "granted",
+            "commercial",
+            "column_by_position"
+        ));
     }
 
     #[test]
@@ -458,17 +594,34 @@ mod tests {
         cell(&mut m, "requests", "granted", "commercial").value = Some("4".into());
         run(&mut m, &[1]);
         let f = flags(&m, "requests", "granted", "commercial");
-        assert!(f.contains(&"check_failed:row_total:granted".to_string()) && f.contains(&"check_failed:results_total:commercial".to_string()), "{f:?}");
+        assert!(
+            f.contains(&"check_failed:row_total:granted".to_string())
+                && f.contains(&"check_failed:results_total:commercial".to_string()),
+            "{f:?}"
+        );
         // its neighbours are confirmed by their own column or row: no suspects
-        assert!(flags(&m, "requests", "granted", "natural_person").is_empty(), "{:?}", flags(&m, "requests", "granted", "natural_person"));
+        assert!(
+            flags(&m, "requests", "granted", "natural_person").is_empty(),
+            "{:?}",
+            flags(&m, "requests", "granted", "natural_person")
+        );
         assert!(flags(&m, "requests", "unable_not_held", "commercial").is_empty());
         // the same on a text-layer document: the arithmetic, not the doubt, decides
         let mut m = report(1.0);
         cell(&mut m, "requests", "granted", "total").value = Some("4".into()); // the report's own mistake
         run(&mut m, &[]);
-        assert_eq!(flags(&m, "requests", "granted", "total"), vec!["check_failed:row_total:granted".to_string(), "check_failed:results_total:total".to_string()]);
+        assert_eq!(
+            flags(&m, "requests", "granted", "total"),
+            vec![
+                "check_failed:row_total:granted".to_string(),
+                "check_failed:results_total:total".to_string()
+            ]
+        );
         assert!(flags(&m, "requests", "granted", "natural_person").is_empty());
-        assert!(flags(&m, "requests", "total_processed", "total").is_empty(), "confirmed by its row");
+        assert!(
+            flags(&m, "requests", "total_processed", "total").is_empty(),
+            "confirmed by its row"
+        );
     }
 
     #[test]
@@ -479,8 +632,22 @@ mod tests {
         cell(&mut m, "requests", "new_received", "natural_person").value = Some("8".into());
         cell(&mut m, "requests", "new_received", "total").value = Some("9".into());
         run(&mut m, &[]);
-        for r in ["new_received", "carried_over", "total_processed", "carried_forward"] {
-            assert!(has(&m, "requests", r, "natural_person", "check_failed:balance:natural_person"), "{r}");
+        for r in [
+            "new_received",
+            "carried_over",
+            "total_processed",
+            "carried_forward",
+        ] {
+            assert!(
+                has(
+                    &m,
+                    "requests",
+                    r,
+                    "natural_person",
+                    "check_failed:balance:natural_person"
+                ),
+                "{r}"
+            );
         }
     }
 
@@ -492,8 +659,24 @@ mod tests {
         cell(&mut m, "requests", "rejected_repeat", "research").value = Some("8".into());
         cell(&mut m, "requests", "rejected_repeat", "total").value = Some("8".into());
         run(&mut m, &[1]);
-        assert!(has(&m, "requests", "rejected_repeat", "research", "check_failed:results_total:research"), "{:?}", flags(&m, "requests", "rejected_repeat", "research"));
-        assert!(has(&m, "requests", "rejected_repeat", "total", "check_failed:results_total:total"));
+        assert!(
+            has(
+                &m,
+                "requests",
+                "rejected_repeat",
+                "research",
+                "check_failed:results_total:research"
+            ),
+            "{:?}",
+            flags(&m, "requests", "rejected_repeat", "research")
+        );
+        assert!(has(
+            &m,
+            "requests",
+            "rejected_repeat",
+            "total",
+            "check_failed:results_total:total"
+        ));
         // granted 2 0 0 0 0 1 3 holds with three non-zero cells: a strong confirmation
         assert!(flags(&m, "requests", "granted", "natural_person").is_empty());
         // the zeros of a weak row are confirmed by it like by any check: natural_person's
@@ -503,8 +686,20 @@ mod tests {
         cell(&mut m, "requests", "rejected_repeat", "total").value = Some("8".into());
         cell(&mut m, "requests", "granted", "natural_person").value = Some("9".into());
         run(&mut m, &[1]);
-        assert!(has(&m, "requests", "granted", "natural_person", "check_failed:results_total:natural_person"));
-        assert!(!has(&m, "requests", "rejected_repeat", "natural_person", "check_failed:results_total:natural_person"));
+        assert!(has(
+            &m,
+            "requests",
+            "granted",
+            "natural_person",
+            "check_failed:results_total:natural_person"
+        ));
+        assert!(!has(
+            &m,
+            "requests",
+            "rejected_repeat",
+            "natural_person",
+            "check_failed:results_total:natural_person"
+        ));
         // with another suspect in the research column (granted.research 5 breaks its row),
         // the weak row still keeps rejected_repeat.research a suspect when read by OCR ...
         for (conf, doubt, suspect) in [(0.9, vec![1], true), (1.0, vec![], false)] {
@@ -513,9 +708,25 @@ mod tests {
             cell(&mut m, "requests", "rejected_repeat", "total").value = Some("8".into());
             cell(&mut m, "requests", "granted", "research").value = Some("5".into());
             run(&mut m, &doubt);
-            assert!(has(&m, "requests", "granted", "research", "check_failed:results_total:research"));
+            assert!(has(
+                &m,
+                "requests",
+                "granted",
+                "research",
+                "check_failed:results_total:research"
+            ));
             // ... but not on a text layer: exact glyphs, the row's confirmation stands
-            assert_eq!(has(&m, "requests", "rejected_repeat", "research", "check_failed:results_total:research"), suspect, "conf {conf}");
+            assert_eq!(
+                has(
+                    &m,
+                    "requests",
+                    "rejected_repeat",
+                    "research",
+                    "check_failed:results_total:research"
+                ),
+                suspect,
+                "conf {conf}"
+            );
         }
     }
 
@@ -528,8 +739,20 @@ mod tests {
         cell(&mut m, "requests", "granted", "natural_person").value = Some("9".into());
         cell(&mut m, "requests", "granted", "total").value = Some("3".into());
         run(&mut m, &[1]);
-        assert!(flags(&m, "requests", "unable_not_held", "natural_person").iter().all(|f| !f.starts_with("check_failed")), "{:?}", flags(&m, "requests", "unable_not_held", "natural_person"));
-        assert!(has(&m, "requests", "granted", "natural_person", "check_failed:row_total:granted"));
+        assert!(
+            flags(&m, "requests", "unable_not_held", "natural_person")
+                .iter()
+                .all(|f| !f.starts_with("check_failed")),
+            "{:?}",
+            flags(&m, "requests", "unable_not_held", "natural_person")
+        );
+        assert!(has(
+            &m,
+            "requests",
+            "granted",
+            "natural_person",
+            "check_failed:row_total:granted"
+        ));
     }
 
     #[test]
@@ -541,8 +764,24 @@ mod tests {
         cell(&mut m, "requests", "unable_not_held", "natural_person").value = Some("1".into());
         cell(&mut m, "requests", "unable_not_held", "legal_services").value = Some("2".into());
         run(&mut m, &[1]);
-        assert!(has(&m, "requests", "unable_not_held", "legal_services", "check_failed:results_total:legal_services"));
-        assert!(has(&m, "requests", "unable_not_held", "natural_person", "check_failed:results_total:natural_person"), "{:?}", flags(&m, "requests", "unable_not_held", "natural_person"));
+        assert!(has(
+            &m,
+            "requests",
+            "unable_not_held",
+            "legal_services",
+            "check_failed:results_total:legal_services"
+        ));
+        assert!(
+            has(
+                &m,
+                "requests",
+                "unable_not_held",
+                "natural_person",
+                "check_failed:results_total:natural_person"
+            ),
+            "{:?}",
+            flags(&m, "requests", "unable_not_held", "natural_person")
+        );
         // the other rows of the natural_person column are confirmed by rows nothing taints
         assert!(flags(&m, "requests", "granted", "natural_person").is_empty());
     }

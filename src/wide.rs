@@ -53,7 +53,9 @@ pub fn columns() -> &'static [Column] {
             let number = t.label.split('、').next().unwrap_or("");
             for (row, (col, col_label)) in t.cells() {
                 let row_label = match &row.group {
-                    Some(g) if row.label.starts_with(|c: char| c.is_ascii_digit()) => format!("{g} / {}", row.label),
+                    Some(g) if row.label.starts_with(|c: char| c.is_ascii_digit()) => {
+                        format!("{g} / {}", row.label)
+                    }
                     _ => row.label.clone(),
                 };
                 out.push(Column {
@@ -73,12 +75,20 @@ pub fn columns() -> &'static [Column] {
 
 fn column_index() -> &'static HashMap<(String, String, String), usize> {
     static I: OnceLock<HashMap<(String, String, String), usize>> = OnceLock::new();
-    I.get_or_init(|| columns().iter().enumerate().map(|(i, c)| ((c.table.clone(), c.row.clone(), c.col.clone()), i)).collect())
+    I.get_or_init(|| {
+        columns()
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ((c.table.clone(), c.row.clone(), c.col.clone()), i))
+            .collect()
+    })
 }
 
 /// The wide column of a cell, if the cell is a template cell.
 pub fn column_of(table: &str, row: &str, col: &str) -> Option<usize> {
-    column_index().get(&(table.to_string(), row.to_string(), col.to_string())).copied()
+    column_index()
+        .get(&(table.to_string(), row.to_string(), col.to_string()))
+        .copied()
 }
 
 /// Fill in what the analysts' outputs derive from a stored result: the template labels of
@@ -139,18 +149,41 @@ pub fn place<'a>(cells: &'a [CellRow]) -> Vec<Option<&'a CellRow>> {
 
 /// wide.csv's header: the lead keys, then every column key.
 pub fn header() -> Vec<String> {
-    LEAD.iter().map(|(k, _)| k.to_string()).chain(columns().iter().map(|c| c.key.clone())).collect()
+    LEAD.iter()
+        .map(|(k, _)| k.to_string())
+        .chain(columns().iter().map(|c| c.key.clone()))
+        .collect()
 }
 
 /// The same columns' Chinese labels (the workbook's `wide` header).
 pub fn header_zh() -> Vec<String> {
-    LEAD.iter().map(|(_, l)| l.to_string()).chain(columns().iter().map(|c| c.label.clone())).collect()
+    LEAD.iter()
+        .map(|(_, l)| l.to_string())
+        .chain(columns().iter().map(|c| c.label.clone()))
+        .collect()
 }
 
 /// wide-labels.csv: one row per wide.csv column: column, label, table, row, col.
 pub fn labels_rows() -> Vec<[String; 5]> {
-    let lead = LEAD.iter().map(|(k, l)| [k.to_string(), l.to_string(), String::new(), String::new(), String::new()]);
-    lead.chain(columns().iter().map(|c| [c.key.clone(), c.label.clone(), c.table.clone(), c.row.clone(), c.col.clone()])).collect()
+    let lead = LEAD.iter().map(|(k, l)| {
+        [
+            k.to_string(),
+            l.to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]
+    });
+    lead.chain(columns().iter().map(|c| {
+        [
+            c.key.clone(),
+            c.label.clone(),
+            c.table.clone(),
+            c.row.clone(),
+            c.col.clone(),
+        ]
+    }))
+    .collect()
 }
 
 #[cfg(test)]
@@ -171,7 +204,10 @@ mod tests {
         // template order, not alphabetical: requests come after active, new_received first
         let first_request = c.iter().position(|c| c.table == "requests").unwrap();
         assert_eq!(c[first_request].key, "requests.new_received.natural_person");
-        assert_eq!(c.last().unwrap().key, "appeals.cases.litigation_after_review_total");
+        assert_eq!(
+            c.last().unwrap().key,
+            "appeals.cases.litigation_after_review_total"
+        );
         // every label is distinct, so a header of labels is as good as a header of keys
         let mut labels: Vec<_> = c.iter().map(|c| &c.label).collect();
         labels.sort();
@@ -184,12 +220,26 @@ mod tests {
     fn annotate_adds_template_labels_and_identity() {
         let mut r = ReportResult::default();
         r.report.agency = "洪泽区人民政府".into();
-        r.cells.push(CellRow { table: "requests".into(), row: "granted".into(), col: "total".into(), row_label: "(一)予以公井".into(), ..Default::default() });
-        r.cells.push(CellRow { table: "nosuch".into(), row: "x".into(), col: "y".into(), ..Default::default() });
+        r.cells.push(CellRow {
+            table: "requests".into(),
+            row: "granted".into(),
+            col: "total".into(),
+            row_label: "(一)予以公井".into(),
+            ..Default::default()
+        });
+        r.cells.push(CellRow {
+            table: "nosuch".into(),
+            row: "x".into(),
+            col: "y".into(),
+            ..Default::default()
+        });
         annotate(&mut r);
         assert_eq!(r.cells[0].template_row_label, "（一）予以公开");
         assert_eq!(r.cells[0].template_col_label, "总计");
-        assert_eq!(r.cells[0].row_label, "(一)予以公井", "the printed label is kept");
+        assert_eq!(
+            r.cells[0].row_label, "(一)予以公井",
+            "the printed label is kept"
+        );
         assert_eq!(r.cells[1].template_row_label, "");
         assert_eq!(r.report.agency_canonical, "淮安市洪泽区人民政府");
         assert_eq!(r.report.division_code, "320813");

@@ -44,7 +44,10 @@ pub fn serve(setup: &WorkerSetup) -> anyhow::Result<()> {
     // SAFETY: plain fd duplication at startup, before any other thread exists.
     let proto_fd = unsafe { libc::dup(1) };
     if proto_fd < 0 {
-        anyhow::bail!("worker: cannot duplicate stdout: {}", std::io::Error::last_os_error());
+        anyhow::bail!(
+            "worker: cannot duplicate stdout: {}",
+            std::io::Error::last_os_error()
+        );
     }
     // SAFETY: as above; fd 2 is open (inherited or /dev/null).
     unsafe { libc::dup2(2, 1) };
@@ -53,7 +56,11 @@ pub fn serve(setup: &WorkerSetup) -> anyhow::Result<()> {
     // Panics are caught per file and reported in the result; do not also print them.
     std::panic::set_hook(Box::new(|_| {}));
     let ocr = setup.settings.ocr_engine();
-    let opts = Options { ocr: ocr.as_deref(), tolerances: Default::default(), repair: setup.settings.repair_mode() };
+    let opts = Options {
+        ocr: ocr.as_deref(),
+        tolerances: Default::default(),
+        repair: setup.settings.repair_mode(),
+    };
     let stdin = std::io::stdin();
     let mut line = String::new();
     let mut input = stdin.lock();
@@ -93,7 +100,12 @@ struct Worker {
 impl Worker {
     fn spawn(cfg: &Config) -> std::io::Result<Worker> {
         let mut cmd = Command::new(&cfg.exe);
-        cmd.arg("worker").arg("--setup").arg(cfg.setup.to_arg()).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.arg("worker")
+            .arg("--setup")
+            .arg(cfg.setup.to_arg())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let mem = cfg.setup.knobs.max_memory_mb.saturating_mul(1 << 20);
         // SAFETY: only async-signal-safe calls (setpgid, setrlimit, prctl) between fork and exec.
         unsafe {
@@ -102,13 +114,22 @@ impl Worker {
                 // stops the run in order and kills the workers itself (see `signals`).
                 libc::setpgid(0, 0);
                 if mem > 0 {
-                    let lim = libc::rlimit { rlim_cur: mem as libc::rlim_t, rlim_max: mem as libc::rlim_t };
+                    let lim = libc::rlimit {
+                        rlim_cur: mem as libc::rlim_t,
+                        rlim_max: mem as libc::rlim_t,
+                    };
                     if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
                         return Err(std::io::Error::last_os_error());
                     }
                 }
                 #[cfg(target_os = "linux")]
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0);
+                libc::prctl(
+                    libc::PR_SET_PDEATHSIG,
+                    libc::SIGKILL as libc::c_ulong,
+                    0,
+                    0,
+                    0,
+                );
                 Ok(())
             });
         }
@@ -116,56 +137,75 @@ impl Worker {
         let stdout = child.stdout.take().expect("piped stdout");
         let stderr = child.stderr.take().expect("piped stderr");
         let (tx, rx) = channel();
-        std::thread::Builder::new().name("worker-stdout".into()).spawn(move || {
-            let mut r = BufReader::new(stdout);
-            loop {
-                let mut line = String::new();
-                match r.read_line(&mut line) {
-                    Ok(0) => {
-                        let _ = tx.send(Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "worker closed its output")));
-                        return;
-                    }
-                    Ok(_) => {
-                        if tx.send(Ok(line)).is_err() {
+        std::thread::Builder::new()
+            .name("worker-stdout".into())
+            .spawn(move || {
+                let mut r = BufReader::new(stdout);
+                loop {
+                    let mut line = String::new();
+                    match r.read_line(&mut line) {
+                        Ok(0) => {
+                            let _ = tx.send(Err(std::io::Error::new(
+                                std::io::ErrorKind::UnexpectedEof,
+                                "worker closed its output",
+                            )));
+                            return;
+                        }
+                        Ok(_) => {
+                            if tx.send(Ok(line)).is_err() {
+                                return;
+                            }
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
                             return;
                         }
                     }
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        return;
-                    }
                 }
-            }
-        })?;
+            })?;
         let tail = Arc::new(Mutex::new(VecDeque::new()));
         let tail2 = tail.clone();
         let pid = child.id();
-        let stderr_thread = std::thread::Builder::new().name("worker-stderr".into()).spawn(move || {
-            let r = BufReader::new(stderr);
-            for line in r.split(b'\n') {
-                let Ok(line) = line else { return };
-                let line = String::from_utf8_lossy(&line).into_owned();
-                tracing::debug!(worker = pid, "{line}");
-                let mut t = tail2.lock().unwrap_or_else(|e| e.into_inner());
-                // Keep the lines that say why a worker died even when a backtrace follows them.
-                let key = KEY_LINES.iter().any(|k| line.contains(k));
-                if t.len() >= 40 {
-                    if let Some(i) = t.iter().position(|l: &String| !KEY_LINES.iter().any(|k| l.contains(k))) {
-                        t.remove(i);
-                    } else if !key {
-                        continue;
-                    } else {
-                        t.pop_front();
+        let stderr_thread = std::thread::Builder::new()
+            .name("worker-stderr".into())
+            .spawn(move || {
+                let r = BufReader::new(stderr);
+                for line in r.split(b'\n') {
+                    let Ok(line) = line else { return };
+                    let line = String::from_utf8_lossy(&line).into_owned();
+                    tracing::debug!(worker = pid, "{line}");
+                    let mut t = tail2.lock().unwrap_or_else(|e| e.into_inner());
+                    // Keep the lines that say why a worker died even when a backtrace follows them.
+                    let key = KEY_LINES.iter().any(|k| line.contains(k));
+                    if t.len() >= 40 {
+                        if let Some(i) = t
+                            .iter()
+                            .position(|l: &String| !KEY_LINES.iter().any(|k| l.contains(k)))
+                        {
+                            t.remove(i);
+                        } else if !key {
+                            continue;
+                        } else {
+                            t.pop_front();
+                        }
                     }
+                    t.push_back(line);
                 }
-                t.push_back(line);
-            }
-        })?;
-        Ok(Worker { stdin: child.stdin.take(), child, replies: rx, stderr_tail: tail, stderr_thread: Some(stderr_thread) })
+            })?;
+        Ok(Worker {
+            stdin: child.stdin.take(),
+            child,
+            replies: rx,
+            stderr_tail: tail,
+            stderr_thread: Some(stderr_thread),
+        })
     }
 
     fn send(&mut self, req: &Request) -> std::io::Result<()> {
-        let stdin = self.stdin.as_mut().ok_or_else(|| std::io::Error::other("worker stdin closed"))?;
+        let stdin = self
+            .stdin
+            .as_mut()
+            .ok_or_else(|| std::io::Error::other("worker stdin closed"))?;
         let mut s = serde_json::to_vec(req).map_err(std::io::Error::other)?;
         s.push(b'\n');
         stdin.write_all(&s)?;
@@ -182,7 +222,13 @@ impl Worker {
         if let Some(h) = self.stderr_thread.take() {
             let _ = h.join();
         }
-        let tail = self.stderr_tail.lock().unwrap_or_else(|e| e.into_inner()).iter().cloned().collect();
+        let tail = self
+            .stderr_tail
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .cloned()
+            .collect();
         (status, tail)
     }
 }
@@ -211,21 +257,36 @@ pub struct Slot {
 
 impl Slot {
     pub fn new(cfg: Arc<Config>) -> Slot {
-        Slot { cfg, worker: None, restarts: 0 }
+        Slot {
+            cfg,
+            worker: None,
+            restarts: 0,
+        }
     }
 
     /// Convert one file in the slot's worker.  Never fails: a dead or stuck worker becomes a
     /// failed result with the reason.  `sha`/`bytes` fill the row when the worker gives none.
     pub fn convert(&mut self, path: &Path, shown: &str, sha: &str, bytes: u64) -> ReportResult {
-        self.convert_unless(path, shown, sha, bytes, &|| false).expect("never stopped")
+        self.convert_unless(path, shown, sha, bytes, &|| false)
+            .expect("never stopped")
     }
 
     /// [`Slot::convert`], but checking `stop` while the worker is busy: when it turns true the
     /// worker is killed and there is no result (the run is being interrupted; a worker that dies
     /// meanwhile is not the file's fault either).
-    pub fn convert_unless(&mut self, path: &Path, shown: &str, sha: &str, bytes: u64, stop: &dyn Fn() -> bool) -> Option<ReportResult> {
+    pub fn convert_unless(
+        &mut self,
+        path: &Path,
+        shown: &str,
+        sha: &str,
+        bytes: u64,
+        stop: &dyn Fn() -> bool,
+    ) -> Option<ReportResult> {
         let timeout = self.cfg.setup.knobs.timeout();
-        let req = Request { path: path.as_os_str().as_bytes().to_vec(), shown: shown.to_string() };
+        let req = Request {
+            path: path.as_os_str().as_bytes().to_vec(),
+            shown: shown.to_string(),
+        };
         // A worker that died while idle fails the write; start a fresh one once and retry.
         let mut sent = false;
         for _ in 0..2 {
@@ -237,7 +298,10 @@ impl Slot {
                             shown,
                             sha,
                             bytes,
-                            format!("cannot start a worker process ({}): {e}; try --in-process", self.cfg.exe.display()),
+                            format!(
+                                "cannot start a worker process ({}): {e}; try --in-process",
+                                self.cfg.exe.display()
+                            ),
                         ));
                     }
                 }
@@ -277,7 +341,14 @@ impl Slot {
                     let w = self.worker.take().expect("worker present");
                     w.finish(true);
                     self.restarts += 1;
-                    pipeline::failed_result(shown, sha, bytes, format!("internal error: the worker's reply could not be read ({e}); please report this file"))
+                    pipeline::failed_result(
+                        shown,
+                        sha,
+                        bytes,
+                        format!(
+                            "internal error: the worker's reply could not be read ({e}); please report this file"
+                        ),
+                    )
                 }
             },
             Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => {
@@ -301,7 +372,10 @@ impl Slot {
                     timeout.as_secs_f64(),
                     Knob::Timeout.advice()
                 );
-                tracing::info!(file = shown, "worker stopped after the timeout; starting a new one");
+                tracing::info!(
+                    file = shown,
+                    "worker stopped after the timeout; starting a new one"
+                );
                 pipeline::failed_result(shown, sha, bytes, reason)
             }
         })
@@ -312,15 +386,29 @@ impl Slot {
 const STOP_POLL: Duration = Duration::from_millis(100);
 
 /// stderr lines that explain a worker's death.
-const KEY_LINES: &[&str] = &["memory allocation of", "out of memory", "Cannot allocate memory", "overflowed its stack", "fatal runtime error", "panicked at"];
+const KEY_LINES: &[&str] = &[
+    "memory allocation of",
+    "out of memory",
+    "Cannot allocate memory",
+    "overflowed its stack",
+    "fatal runtime error",
+    "panicked at",
+];
 
 /// Why a worker died, in words a user can act on.
 pub fn death_reason(status: Option<ExitStatus>, tail: &[String], max_memory_mb: u64) -> String {
     let text = tail.join("\n");
-    if text.contains("memory allocation of") || text.contains("out of memory") || text.contains("Cannot allocate memory") {
+    if text.contains("memory allocation of")
+        || text.contains("out of memory")
+        || text.contains("Cannot allocate memory")
+    {
         return format!(
             "worker crashed: ran out of memory (limit {} per worker; {} if the file is genuine)",
-            if max_memory_mb > 0 { format!("{max_memory_mb} MiB") } else { "none".into() },
+            if max_memory_mb > 0 {
+                format!("{max_memory_mb} MiB")
+            } else {
+                "none".into()
+            },
             Knob::MaxMemory.advice()
         );
     }
@@ -331,7 +419,13 @@ pub fn death_reason(status: Option<ExitStatus>, tail: &[String], max_memory_mb: 
         .iter()
         .rev()
         .find(|l| KEY_LINES.iter().any(|k| l.contains(k)))
-        .or_else(|| tail.iter().rev().find(|l| !l.trim().is_empty() && !l.starts_with("note:") && !l.trim_start().starts_with(|c: char| c.is_ascii_digit())))
+        .or_else(|| {
+            tail.iter().rev().find(|l| {
+                !l.trim().is_empty()
+                    && !l.starts_with("note:")
+                    && !l.trim_start().starts_with(|c: char| c.is_ascii_digit())
+            })
+        })
         .map(|l| l.chars().take(200).collect::<String>());
     let what = match status {
         Some(s) if s.signal().is_some() => {
@@ -350,8 +444,9 @@ pub fn death_reason(status: Option<ExitStatus>, tail: &[String], max_memory_mb: 
         None => "vanished".into(),
     };
     match last {
-        Some(l) => format!("worker crashed: the worker process {what}: {l}; please report this file"),
+        Some(l) => {
+            format!("worker crashed: the worker process {what}: {l}; please report this file")
+        }
         None => format!("worker crashed: the worker process {what}; please report this file"),
     }
 }
-

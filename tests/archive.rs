@@ -5,8 +5,19 @@ use common::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-fn summary_of(dir: &Path, inputs: &[PathBuf], out: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
-    let s = dir.join(format!("summary-{}.json", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()));
+fn summary_of(
+    dir: &Path,
+    inputs: &[PathBuf],
+    out: &Path,
+    extra: &[&str],
+) -> (i32, serde_json::Value) {
+    let s = dir.join(format!(
+        "summary-{}.json",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
     let mut e: Vec<&str> = vec!["--summary-json", s.to_str().unwrap()];
     e.extend_from_slice(extra);
     let (code, err) = convert(inputs, out, &e);
@@ -55,10 +66,19 @@ fn second_run_converts_nothing_and_changes_are_picked_up() {
     assert_eq!(rows.len(), 9);
     let dup = row(&rows, "zz-same-as-copy-001.pdf");
     assert_eq!(dup["status"], "duplicate");
-    assert!(dup["error"].starts_with("duplicate of ") && dup["error"].ends_with("copy-001.pdf"), "{dup:?}");
+    assert!(
+        dup["error"].starts_with("duplicate of ") && dup["error"].ends_with("copy-001.pdf"),
+        "{dup:?}"
+    );
     assert_eq!(dup["sha256"], row(&rows, "/copy-001.pdf")["sha256"]);
     // The duplicate's cells are not repeated.
-    assert_eq!(read_csv(&out.join("cells.csv")).iter().filter(|r| r["source_file"].ends_with("zz-same-as-copy-001.pdf")).count(), 0);
+    assert_eq!(
+        read_csv(&out.join("cells.csv"))
+            .iter()
+            .filter(|r| r["source_file"].ends_with("zz-same-as-copy-001.pdf"))
+            .count(),
+        0
+    );
     assert_good01_cells(&out, "/copy-000.pdf");
 
     // A renamed file is not converted again either.
@@ -74,7 +94,8 @@ fn second_run_converts_nothing_and_changes_are_picked_up() {
 
     // A different pipeline version in the state reconverts (as after an upgrade).
     let db = rusqlite::Connection::open(out.join(".nianbao/state.sqlite")).unwrap();
-    db.execute("UPDATE results SET pipeline_version='0.0.0+old'", []).unwrap();
+    db.execute("UPDATE results SET pipeline_version='0.0.0+old'", [])
+        .unwrap();
     drop(db);
     let (_, s6) = summary_of(&dir, &[inputs.clone()], &out, &[]);
     assert_eq!(s6["converted"], 8, "{s6}");
@@ -105,7 +126,13 @@ fn killed_run_then_rerun_equals_uninterrupted_run() {
     let inputs = dir.join("in");
     std::fs::create_dir_all(&inputs).unwrap();
     good_copies(&inputs, 40);
-    for b in ["empty.pdf", "html.pdf", "deflate-bomb.pdf", "corrupted.pdf", "encrypted-password.pdf"] {
+    for b in [
+        "empty.pdf",
+        "html.pdf",
+        "deflate-bomb.pdf",
+        "corrupted.pdf",
+        "encrypted-password.pdf",
+    ] {
         std::fs::copy(bad(b), inputs.join(b)).unwrap();
     }
     std::fs::copy(inputs.join("copy-003.pdf"), inputs.join("dup-of-003.pdf")).unwrap();
@@ -120,13 +147,30 @@ fn killed_run_then_rerun_equals_uninterrupted_run() {
     let mut kills = 0;
     for at in [1usize, 8, 20] {
         let mut child = std::process::Command::new(BIN)
-            .args(["convert", inputs.to_str().unwrap(), "--out", killed.to_str().unwrap(), "--quiet", "--jobs", "2"])
+            .args([
+                "convert",
+                inputs.to_str().unwrap(),
+                "--out",
+                killed.to_str().unwrap(),
+                "--quiet",
+                "--jobs",
+                "2",
+            ])
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            let n = std::fs::read_dir(&results).map(|d| d.filter(|e| e.as_ref().map(|e| !e.file_name().to_string_lossy().starts_with('.')).unwrap_or(false)).count()).unwrap_or(0);
+            let n = std::fs::read_dir(&results)
+                .map(|d| {
+                    d.filter(|e| {
+                        e.as_ref()
+                            .map(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                            .unwrap_or(false)
+                    })
+                    .count()
+                })
+                .unwrap_or(0);
             if n >= at || Instant::now() > deadline {
                 break;
             }
@@ -142,14 +186,21 @@ fn killed_run_then_rerun_equals_uninterrupted_run() {
         }
         child.wait().unwrap();
     }
-    assert!(kills >= 2, "the run finished before it could be killed; make the batch larger");
+    assert!(
+        kills >= 2,
+        "the run finished before it could be killed; make the batch larger"
+    );
     let (code, err) = convert(&[inputs.clone()], &killed, &["--jobs", "2"]);
     assert_eq!(code, 1, "{err}");
     assert_same(&want, &snapshot(&killed));
     // No temporary files left behind.
     for e in walkdir::WalkDir::new(&killed) {
         let e = e.unwrap();
-        assert!(!e.file_name().to_string_lossy().contains(".tmp-"), "{}", e.path().display());
+        assert!(
+            !e.file_name().to_string_lossy().contains(".tmp-"),
+            "{}",
+            e.path().display()
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -160,7 +211,12 @@ fn three_shards_plus_merge_equal_one_run() {
     let inputs = dir.join("in");
     std::fs::create_dir_all(&inputs).unwrap();
     good_copies(&inputs, 9);
-    for b in ["empty.pdf", "html.pdf", "corrupted.pdf", "encrypted-password.pdf"] {
+    for b in [
+        "empty.pdf",
+        "html.pdf",
+        "corrupted.pdf",
+        "encrypted-password.pdf",
+    ] {
         std::fs::copy(bad(b), inputs.join(b)).unwrap();
     }
     std::fs::copy(inputs.join("copy-004.pdf"), inputs.join("dup-of-004.pdf")).unwrap();
@@ -181,10 +237,19 @@ fn three_shards_plus_merge_equal_one_run() {
     let merged = dir.join("merged");
     let mut args: Vec<std::ffi::OsString> = vec!["merge".into()];
     args.extend(shard_dirs.iter().map(|d| d.clone().into_os_string()));
-    args.extend(["--out".into(), merged.clone().into_os_string(), "--quiet".into()]);
+    args.extend([
+        "--out".into(),
+        merged.clone().into_os_string(),
+        "--quiet".into(),
+    ]);
     let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
     let o = run(&refs);
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert_same(&snapshot(&one), &snapshot(&merged));
     let rows = reports(&merged);
     assert_eq!(row(&rows, "dup-of-004.pdf")["status"], "duplicate");
@@ -194,9 +259,18 @@ fn three_shards_plus_merge_equal_one_run() {
 #[test]
 fn merge_refuses_a_folder_without_a_run() {
     let dir = scratch("merge-empty");
-    let o = run(&["merge".as_ref(), dir.as_os_str(), "--out".as_ref(), dir.join("m").as_os_str()]);
+    let o = run(&[
+        "merge".as_ref(),
+        dir.as_os_str(),
+        "--out".as_ref(),
+        dir.join("m").as_os_str(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("has no finished run"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("has no finished run"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 #[test]
@@ -221,18 +295,34 @@ fn json_logs_and_exit_code_zero() {
     ]);
     assert_eq!(o.status.code(), Some(0));
     let err = String::from_utf8_lossy(&o.stderr);
-    let lines: Vec<serde_json::Value> = err.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}"))).collect();
-    assert!(lines.iter().any(|l| l["fields"]["message"] == "run finished" && l["fields"]["ok"] == 1), "{err}");
+    let lines: Vec<serde_json::Value> = err
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["fields"]["message"] == "run finished" && l["fields"]["ok"] == 1),
+        "{err}"
+    );
 }
 
 #[test]
 fn second_run_into_a_busy_output_folder_is_refused() {
     let dir = scratch("lock");
     std::fs::create_dir_all(dir.join(".nianbao")).unwrap();
-    let f = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(".nianbao/lock")).unwrap();
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(".nianbao/lock"))
+        .unwrap();
     use std::os::fd::AsRawFd;
     // SAFETY: flock on our own fd.
-    assert_eq!(unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) }, 0);
+    assert_eq!(
+        unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) },
+        0
+    );
     let (code, err) = convert(&[fixtures().join("good-01.pdf")], &dir, &[]);
     assert_eq!(code, 2);
     assert!(err.contains("another nianbao run is writing to"), "{err}");

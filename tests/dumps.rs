@@ -7,25 +7,45 @@ use nianbao::repair::Mode;
 use nianbao::table::Tolerances;
 use std::path::Path;
 
-const DUMP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dumps/web-three-row-header.txt");
-const TRUTH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dumps/web-three-row-header.truth.json");
+const DUMP: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/dumps/web-three-row-header.txt"
+);
+const TRUTH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/dumps/web-three-row-header.truth.json"
+);
 
 fn convert_text(text: &str, name: &str, mode: Mode) -> ReportResult {
-    let opts = Options { ocr: None, tolerances: Tolerances::default(), repair: mode };
+    let opts = Options {
+        ocr: None,
+        tolerances: Tolerances::default(),
+        repair: mode,
+    };
     pipeline::convert_bytes_caught(text.as_bytes(), Path::new(name), name, &opts)
 }
 
 /// (row.col, want, got, flags) for every requests cell that differs from the truth.
 fn wrong_requests(r: &ReportResult) -> Vec<(String, String, String, String)> {
-    let truth: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(TRUTH).unwrap()).unwrap();
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(TRUTH).unwrap()).unwrap();
     let truth = truth["requests"].as_object().unwrap();
     assert_eq!(truth.len(), 175);
     let mut out = Vec::new();
     for (key, want) in truth {
         let (row, col) = key.split_once('.').unwrap();
-        let c = r.cells.iter().find(|c| c.table == "requests" && c.row == row && c.col == col).unwrap();
+        let c = r
+            .cells
+            .iter()
+            .find(|c| c.table == "requests" && c.row == row && c.col == col)
+            .unwrap();
         if c.value != want.to_string() {
-            out.push((key.clone(), want.to_string(), c.value.clone(), c.flags.clone()));
+            out.push((
+                key.clone(),
+                want.to_string(),
+                c.value.clone(),
+                c.flags.clone(),
+            ));
         }
     }
     out
@@ -39,7 +59,12 @@ fn a_requests_header_over_three_rows_keeps_the_columns() {
         assert_eq!(r.report.kind, "text");
         let wrong = wrong_requests(&r);
         assert!(wrong.is_empty(), "{mode:?}: {wrong:?}");
-        assert!(r.checks.iter().filter(|c| c.table == "requests").all(|c| c.status == "pass"));
+        assert!(
+            r.checks
+                .iter()
+                .filter(|c| c.table == "requests")
+                .all(|c| c.status == "pass")
+        );
     }
 }
 

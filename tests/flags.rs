@@ -4,13 +4,19 @@
 //! and never a wrong value without a flag.
 
 use nianbao::model::{Page, PageKind};
+use nianbao::pdf;
 use nianbao::pipeline::{self, Options, ReportResult};
 use nianbao::repair::Mode;
 use nianbao::table::Tolerances;
-use nianbao::pdf;
 use std::path::PathBuf;
 
-const DOUBTS: [&str; 5] = ["unverified", "low_confidence", "malformed_number", "numbers_in_label", "row_incomplete"];
+const DOUBTS: [&str; 5] = [
+    "unverified",
+    "low_confidence",
+    "malformed_number",
+    "numbers_in_label",
+    "row_incomplete",
+];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -19,7 +25,11 @@ fn root() -> PathBuf {
 fn pages(name: &str) -> Vec<Page> {
     let bytes = std::fs::read(root().join("samples").join(name)).unwrap();
     let doc = pdf::load(&bytes).unwrap();
-    pdf::read_pages(&doc).unwrap().into_iter().map(|p| p.page).collect()
+    pdf::read_pages(&doc)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.page)
+        .collect()
 }
 
 /// The pages as a scan would give them: every word in doubt.
@@ -34,7 +44,11 @@ fn as_scanned(mut pages: Vec<Page>) -> Vec<Page> {
 }
 
 fn convert(pages: Vec<Page>, name: &str, mode: Mode) -> ReportResult {
-    let opts = Options { ocr: None, tolerances: Tolerances::default(), repair: mode };
+    let opts = Options {
+        ocr: None,
+        tolerances: Tolerances::default(),
+        repair: mode,
+    };
     pipeline::convert_pages(pages, vec![], "00", 0, name, false, &opts)
 }
 
@@ -48,7 +62,11 @@ fn doubts(r: &ReportResult) -> Vec<String> {
 
 #[test]
 fn text_layer_values_get_no_doubt_flags() {
-    for name in ["dev-digital-03-libreoffice.pdf", "dev-digital-08-chromium.pdf", "hongze-district-2023.pdf"] {
+    for name in [
+        "dev-digital-03-libreoffice.pdf",
+        "dev-digital-08-chromium.pdf",
+        "hongze-district-2023.pdf",
+    ] {
         for mode in [Mode::On, Mode::Off] {
             let r = convert(pages(name), name, mode);
             assert!(doubts(&r).is_empty(), "{name}: {:?}", doubts(&r));
@@ -75,10 +93,20 @@ fn cells_lost_by_the_reading_leave_their_unconfirmable_neighbours_unverified() {
     let name = "dev-digital-08-chromium.pdf";
     let certain = convert(pages(name), name, Mode::Off);
     let bbox = |row: &str, col: &str| -> (u32, Vec<f32>) {
-        let c = certain.cells.iter().find(|c| c.table == "requests" && c.row == row && c.col == col).unwrap();
-        (c.page.parse().unwrap(), c.bbox.split(' ').map(|x| x.parse().unwrap()).collect())
+        let c = certain
+            .cells
+            .iter()
+            .find(|c| c.table == "requests" && c.row == row && c.col == col)
+            .unwrap();
+        (
+            c.page.parse().unwrap(),
+            c.bbox.split(' ').map(|x| x.parse().unwrap()).collect(),
+        )
     };
-    let lost = [bbox("granted", "natural_person"), bbox("denied_law_forbidden", "commercial")];
+    let lost = [
+        bbox("granted", "natural_person"),
+        bbox("denied_law_forbidden", "commercial"),
+    ];
     let mut scanned = as_scanned(pages(name));
     let mut hit = 0;
     for p in &mut scanned {
@@ -93,8 +121,13 @@ fn cells_lost_by_the_reading_leave_their_unconfirmable_neighbours_unverified() {
         }
     }
     assert_eq!(hit, 2);
-    let truth: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("tests/fixtures/truth/dev-digital-08-chromium.truth.json")).unwrap()).unwrap();
+    let truth: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            root().join("tests/fixtures/truth/dev-digital-08-chromium.truth.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
     for mode in [Mode::Off, Mode::On] {
         let r = convert(scanned.clone(), name, mode);
         let unverified: Vec<String> = r
@@ -104,14 +137,29 @@ fn cells_lost_by_the_reading_leave_their_unconfirmable_neighbours_unverified() {
             .map(|c| format!("{}.{}.{}", c.table, c.row, c.col))
             .collect();
         if mode == Mode::Off {
-            assert_eq!(unverified, ["requests.granted.commercial", "requests.denied_law_forbidden.natural_person"]);
+            assert_eq!(
+                unverified,
+                [
+                    "requests.granted.commercial",
+                    "requests.denied_law_forbidden.natural_person"
+                ]
+            );
         }
         for c in &r.cells {
-            let want = truth["cells"][&c.table][format!("{}.{}", c.row, c.col)].as_f64().unwrap();
+            let want = truth["cells"][&c.table][format!("{}.{}", c.row, c.col)]
+                .as_f64()
+                .unwrap();
             if let Ok(got) = c.value.parse::<f64>()
                 && got != want
             {
-                assert!(!c.flags.is_empty(), "{mode:?}: wrong value without a flag: {}.{}.{} = {}", c.table, c.row, c.col, c.value);
+                assert!(
+                    !c.flags.is_empty(),
+                    "{mode:?}: wrong value without a flag: {}.{}.{} = {}",
+                    c.table,
+                    c.row,
+                    c.col,
+                    c.value
+                );
             }
         }
     }

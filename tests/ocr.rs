@@ -4,12 +4,16 @@
 //! The Tesseract tests need libtesseract with `eng` and `chi_sim` (scripts/setup.sh).
 
 use nianbao::model::{BBox, PageKind, Source};
-use nianbao::ocr::{self, Color, NullEngine, OcrOptions, PageImage, ReadMode, TesseractConfig, TesseractEngine};
+use nianbao::ocr::{
+    self, Color, NullEngine, OcrOptions, PageImage, ReadMode, TesseractConfig, TesseractEngine,
+};
 use nianbao::table::{self, Table};
 use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn load(name: &str) -> PageImage {
@@ -29,7 +33,12 @@ fn ocr_tables(img: &PageImage) -> (nianbao::model::Page, Vec<Table>) {
 
 /// The 主动公开 table: 14 rows x 4 columns, numbers in fixed cells.
 fn assert_active_table(t: &Table) {
-    assert_eq!((t.n_rows(), t.n_cols()), (14, 4), "grid {:?}", t.grid_text());
+    assert_eq!(
+        (t.n_rows(), t.n_cols()),
+        (14, 4),
+        "grid {:?}",
+        t.grid_text()
+    );
     let expect = [
         ((2, 1), "0"),
         ((2, 2), "0"),
@@ -43,9 +52,18 @@ fn assert_active_table(t: &Table) {
         ((13, 1), "44381.44"),
     ];
     for ((r, c), v) in expect {
-        assert_eq!(t.cell_at(r, c).text(), v, "cell ({r},{c}) of {:?}", t.grid_text());
+        assert_eq!(
+            t.cell_at(r, c).text(),
+            v,
+            "cell ({r},{c}) of {:?}",
+            t.grid_text()
+        );
     }
-    assert!(t.cell_at(3, 0).text().contains("规范性文件"), "label {:?}", t.cell_at(3, 0).text());
+    assert!(
+        t.cell_at(3, 0).text().contains("规范性文件"),
+        "label {:?}",
+        t.cell_at(3, 0).text()
+    );
 }
 
 #[test]
@@ -55,7 +73,11 @@ fn rotated_noisy_jpeg_table_numbers_land_in_their_cells() {
     assert_eq!(img.dpi_x, 150.0, "JFIF density is the dpi");
     let (page, tables) = ocr_tables(&img);
     assert_eq!(page.kind, PageKind::Scanned);
-    assert!((page.width - 960.0 * 72.0 / 150.0).abs() < 0.5, "width in points: {}", page.width);
+    assert!(
+        (page.width - 960.0 * 72.0 / 150.0).abs() < 0.5,
+        "width in points: {}",
+        page.width
+    );
     assert!(page.rulings.len() >= 20, "rulings: {}", page.rulings.len());
     assert_eq!(tables.len(), 1);
     assert_active_table(&tables[0]);
@@ -84,27 +106,65 @@ fn gray_seal_ring_adds_no_rulings_and_its_cells_are_in_doubt() {
     let (page, tables) = ocr_tables(&img);
     assert_eq!(tables.len(), 1);
     let t = &tables[0];
-    assert_eq!((t.n_rows(), t.n_cols()), (14, 4), "grid {:?}", t.grid_text());
+    assert_eq!(
+        (t.n_rows(), t.n_cols()),
+        (14, 4),
+        "grid {:?}",
+        t.grid_text()
+    );
     // the ring's sides run along the column rulings: no cell edge from them
     for r in [5, 6, 8, 9, 10] {
         let c = t.cell_at(r, 1);
-        assert_eq!((c.c0, c.c1), (1, 4), "row {r} under the seal: {:?}", t.grid_text());
+        assert_eq!(
+            (c.c0, c.c1),
+            (1, 4),
+            "row {r} under the seal: {:?}",
+            t.grid_text()
+        );
     }
     // the cells clear of the seal read as printed
-    for ((r, c), v) in [((2, 1), "0"), ((3, 1), "28"), ((3, 2), "10"), ((3, 3), "65"), ((13, 1), "44381.44")] {
-        assert_eq!(t.cell_at(r, c).text(), v, "cell ({r},{c}) of {:?}", t.grid_text());
+    for ((r, c), v) in [
+        ((2, 1), "0"),
+        ((3, 1), "28"),
+        ((3, 2), "10"),
+        ((3, 3), "65"),
+        ((13, 1), "44381.44"),
+    ] {
+        assert_eq!(
+            t.cell_at(r, c).text(),
+            v,
+            "cell ({r},{c}) of {:?}",
+            t.grid_text()
+        );
     }
     // readings under the ring are in doubt (below verify::LOW, so the flags mark them unless
     // the checks confirm them); readings clear of it are not lowered
-    let (cx, cy, r) = (600.0 * 72.0 / img.dpi_x, 470.0 * 72.0 / img.dpi_y, 110.0 * 72.0 / img.dpi_x);
+    let (cx, cy, r) = (
+        600.0 * 72.0 / img.dpi_x,
+        470.0 * 72.0 / img.dpi_y,
+        110.0 * 72.0 / img.dpi_x,
+    );
     let on_disk = |b: &BBox| (cx.clamp(b.x0, b.x1) - cx).hypot(cy.clamp(b.y0, b.y1) - cy) <= r;
     let in_table = |b: &BBox| t.bbox.contains_point(b.cx(), b.cy());
-    let under: Vec<_> = page.words.iter().filter(|w| on_disk(&w.bbox) && in_table(&w.bbox)).collect();
+    let under: Vec<_> = page
+        .words
+        .iter()
+        .filter(|w| on_disk(&w.bbox) && in_table(&w.bbox))
+        .collect();
     assert!(!under.is_empty());
     for w in under {
-        assert!(w.confidence < nianbao::verify::LOW, "{:?} {} under the seal", w.text, w.confidence);
+        assert!(
+            w.confidence < nianbao::verify::LOW,
+            "{:?} {} under the seal",
+            w.text,
+            w.confidence
+        );
     }
-    let clear = page.words.iter().find(|w| w.text == "44381.44").expect("44381.44 read");
+    let clear = page
+        .words
+        .iter()
+        .find(|w| w.text == "44381.44")
+        .expect("44381.44 read");
     assert!(clear.confidence >= nianbao::verify::LOW);
 }
 
@@ -128,7 +188,12 @@ fn rulings_lost_over_whole_cell_edges_are_restored() {
     }
     assert_eq!(t.cell_at(6, 0).text(), "行政许可");
     // 56 positions: 4 title rows of one cell, 4 number rows and 3 header rows of two
-    assert_eq!(t.cells.len(), 56 - 4 * 3 - 4 * 2 - 3 * 2, "{:?}", t.grid_text());
+    assert_eq!(
+        t.cells.len(),
+        56 - 4 * 3 - 4 * 2 - 3 * 2,
+        "{:?}",
+        t.grid_text()
+    );
 }
 
 #[test]
@@ -136,7 +201,12 @@ fn image_only_pdfs_decode_directly_with_their_dpi() {
     let jpeg = std::fs::read(fixture("scan-jpeg.pdf")).unwrap();
     let img = ocr::pdf_page_image(&jpeg, 0).unwrap();
     assert_eq!((img.width(), img.height()), (960, 745));
-    assert!((img.dpi_x - 150.0).abs() < 0.5 && (img.dpi_y - 150.0).abs() < 0.5, "{} {}", img.dpi_x, img.dpi_y);
+    assert!(
+        (img.dpi_x - 150.0).abs() < 0.5 && (img.dpi_y - 150.0).abs() < 0.5,
+        "{} {}",
+        img.dpi_x,
+        img.dpi_y
+    );
     assert_eq!(img.dpi_source, ocr::DpiSource::Pdf);
 
     // CCITT G4 with DecodeParms as an array (img2pdf): pixel-identical to the same G4 TIFF page
@@ -146,10 +216,22 @@ fn image_only_pdfs_decode_directly_with_their_dpi() {
     let a = from_pdf.pix().to_gray().unwrap().gray_bytes().unwrap();
     let b = from_tiff.pix().to_gray().unwrap().gray_bytes().unwrap();
     assert_eq!(a.len(), b.len());
-    assert!(a == b, "G4 from the PDF differs from the TIFF in {} pixels", a.iter().zip(&b).filter(|(x, y)| x != y).count());
-    assert!(a.iter().filter(|&&v| v == 0).count() > 10_000, "black ink present");
+    assert!(
+        a == b,
+        "G4 from the PDF differs from the TIFF in {} pixels",
+        a.iter().zip(&b).filter(|(x, y)| x != y).count()
+    );
+    assert!(
+        a.iter().filter(|&&v| v == 0).count() > 10_000,
+        "black ink present"
+    );
 
-    assert!(ocr::pdf_page_image(&g4, 5).unwrap_err().to_string().contains("does not exist"));
+    assert!(
+        ocr::pdf_page_image(&g4, 5)
+            .unwrap_err()
+            .to_string()
+            .contains("does not exist")
+    );
     assert_eq!(ocr::pdf_page_count(&g4).unwrap(), 1);
 }
 
@@ -174,13 +256,36 @@ fn multipage_tiff_gives_every_page() {
 #[test]
 fn null_engine_sees_numeric_and_label_cells() {
     let img = load("active-gray-rot.jpg");
-    let mut engine = NullEngine { numeric: Some("7".into()), text: Some("标签".into()), calls: vec![] };
-    let out = ocr::ocr_page_detailed(&img, 3, &mut engine, &OcrOptions { page_text: ocr::PageText::None, ..Default::default() }).unwrap();
+    let mut engine = NullEngine {
+        numeric: Some("7".into()),
+        text: Some("标签".into()),
+        calls: vec![],
+    };
+    let out = ocr::ocr_page_detailed(
+        &img,
+        3,
+        &mut engine,
+        &OcrOptions {
+            page_text: ocr::PageText::None,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(out.page.number, 3);
     assert_eq!(out.tables.len(), 1);
-    let numeric_calls = engine.calls.iter().filter(|(_, m)| *m == ReadMode::Numeric).count();
-    assert!(numeric_calls >= 10, "every number cell gets a digit read ({numeric_calls})");
-    assert!(!engine.calls.iter().any(|(_, m)| *m == ReadMode::Page), "page text pass was switched off");
+    let numeric_calls = engine
+        .calls
+        .iter()
+        .filter(|(_, m)| *m == ReadMode::Numeric)
+        .count();
+    assert!(
+        numeric_calls >= 10,
+        "every number cell gets a digit read ({numeric_calls})"
+    );
+    assert!(
+        !engine.calls.iter().any(|(_, m)| *m == ReadMode::Page),
+        "page text pass was switched off"
+    );
     let mut t = out.tables[0].clone();
     table::fill_cells(&mut t, &out.page.words);
     assert_eq!(t.cell_at(3, 1).text(), "7");
@@ -191,17 +296,31 @@ fn null_engine_sees_numeric_and_label_cells() {
     // read from their geometry (a 0's loop, a dash, a slash)
     let mut silent = NullEngine::default();
     let out = ocr::ocr_page(&img, 1, &mut silent).unwrap();
-    assert!(out.words.iter().all(|w| matches!(w.text.as_str(), "0" | "—" | "/")), "{:?}", out.words.iter().map(|w| &w.text).collect::<Vec<_>>());
+    assert!(
+        out.words
+            .iter()
+            .all(|w| matches!(w.text.as_str(), "0" | "—" | "/")),
+        "{:?}",
+        out.words.iter().map(|w| &w.text).collect::<Vec<_>>()
+    );
     assert!(out.rulings.len() >= 20);
 }
 
 #[test]
 fn blank_page_gives_no_words_and_no_reads() {
     let img = PageImage::from_gray(300, 200, &vec![250u8; 300 * 200], 100.0).unwrap();
-    let mut engine = NullEngine { numeric: Some("1".into()), text: Some("x".into()), calls: vec![] };
+    let mut engine = NullEngine {
+        numeric: Some("1".into()),
+        text: Some("x".into()),
+        calls: vec![],
+    };
     let page = ocr::ocr_page(&img, 1, &mut engine).unwrap();
     assert!(page.words.is_empty() && page.rulings.is_empty());
-    assert!(engine.calls.is_empty(), "nothing to read: {:?}", engine.calls);
+    assert!(
+        engine.calls.is_empty(),
+        "nothing to read: {:?}",
+        engine.calls
+    );
 }
 
 fn png_with_size(w: u32, h: u32) -> Vec<u8> {
@@ -225,7 +344,10 @@ fn oversized_and_broken_images_are_errors() {
     let err = ocr::image::load_image_bytes(&png_with_size(9000, 9000)).unwrap_err();
     assert!(format!("{err:#}").contains("budget"), "{err:#}");
     assert!(ocr::image::load_image_bytes(&png_with_size(100_000, 100_000)).is_err());
-    assert!(ocr::image::load_image_bytes(&png_with_size(10, 10)).is_err(), "header only, no data");
+    assert!(
+        ocr::image::load_image_bytes(&png_with_size(10, 10)).is_err(),
+        "header only, no data"
+    );
     assert!(ocr::image::load_image_bytes(b"").is_err());
     assert!(ocr::load_image_file(Path::new("/nonexistent/x.png")).is_err());
     assert!(ocr::pdf_page_image(b"%PDF-1.7\n%%EOF", 0).is_err());
@@ -238,8 +360,13 @@ fn tiny_pdf() -> Vec<u8> {
     let objs = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 800] /Contents 4 0 R /Resources << >> >>".to_string(),
-        format!("<< /Length {} >>\nstream\n{}\nendstream", content.len(), String::from_utf8_lossy(content)),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 800] /Contents 4 0 R /Resources << >> >>"
+            .to_string(),
+        format!(
+            "<< /Length {} >>\nstream\n{}\nendstream",
+            content.len(),
+            String::from_utf8_lossy(content)
+        ),
     ];
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = vec![];
@@ -252,7 +379,13 @@ fn tiny_pdf() -> Vec<u8> {
     for off in offsets {
         out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
     }
-    out.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objs.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
+    );
     out
 }
 
@@ -265,7 +398,10 @@ fn digital_page_renders_and_inspect_draws_it() {
     let img = ocr::render_pdf_page(&pdf, 0, 72.0).unwrap();
     assert_eq!((img.width(), img.height()), (400, 800));
     let gray = img.pix().to_gray().unwrap();
-    assert!(gray.gray_at(150, 300) < 100, "the ruling at y=500 (PDF) is drawn at y=300 (top-left)");
+    assert!(
+        gray.gray_at(150, 300) < 100,
+        "the ruling at y=500 (PDF) is drawn at y=300 (top-left)"
+    );
     assert!(gray.gray_at(150, 350) > 200, "paper is white");
 
     // the OCR producer finds the same 2x2 grid on the rendered page
@@ -274,10 +410,18 @@ fn digital_page_renders_and_inspect_draws_it() {
     assert_eq!(out.tables.len(), 1);
     let t = &out.tables[0];
     assert_eq!((t.n_rows(), t.n_cols()), (2, 2));
-    assert!((t.bbox.x0 - 100.0).abs() < 3.0 && (t.bbox.y0 - 100.0).abs() < 3.0, "{}", t.bbox);
+    assert!(
+        (t.bbox.x0 - 100.0).abs() < 3.0 && (t.bbox.y0 - 100.0).abs() < 3.0,
+        "{}",
+        t.bbox
+    );
 
     let png = std::env::temp_dir().join(format!("nianbao-inspect-{}.png", std::process::id()));
-    let marks = vec![(BBox::new(100.0, 100.0, 200.0, 200.0), "requests.granted.total".to_string(), Color::MAGENTA)];
+    let marks = vec![(
+        BBox::new(100.0, 100.0, 200.0, 200.0),
+        "requests.granted.total".to_string(),
+        Color::MAGENTA,
+    )];
     ocr::inspect_png(&img, &out.page, &out.tables, &marks, &png).unwrap();
     let drawn = ocr::load_image_file(&png).unwrap().remove(0);
     std::fs::remove_file(&png).ok();

@@ -90,10 +90,19 @@ impl OcrEngine for NullEngine {
     }
     fn read(&mut self, rect: Rect, mode: ReadMode) -> Result<Vec<OcrWord>> {
         self.calls.push((rect, mode));
-        let text = if matches!(mode, ReadMode::Numeric | ReadMode::NumericWord) { &self.numeric } else { &self.text };
+        let text = if matches!(mode, ReadMode::Numeric | ReadMode::NumericWord) {
+            &self.numeric
+        } else {
+            &self.text
+        };
         Ok(text
             .iter()
-            .map(|s| OcrWord { text: s.clone(), rect, confidence: 1.0, alternatives: Vec::new() })
+            .map(|s| OcrWord {
+                text: s.clone(),
+                rect,
+                confidence: 1.0,
+                alternatives: Vec::new(),
+            })
             .collect())
     }
 }
@@ -119,7 +128,9 @@ pub fn ensure_single_threaded_openmp() {
                 .env("OMP_THREAD_LIMIT", "1")
                 .env("NIANBAO_NO_REEXEC", "1")
                 .exec();
-            eprintln!("warning: could not re-execute with OMP_THREAD_LIMIT=1 ({err}); OCR will use ~4x more CPU");
+            eprintln!(
+                "warning: could not re-execute with OMP_THREAD_LIMIT=1 ({err}); OCR will use ~4x more CPU"
+            );
         }
     }
 }
@@ -147,7 +158,11 @@ pub struct TesseractConfig {
 
 impl Default for TesseractConfig {
     fn default() -> Self {
-        TesseractConfig { datapath: None, numeric_lang: "eng".into(), text_lang: "chi_sim".into() }
+        TesseractConfig {
+            datapath: None,
+            numeric_lang: "eng".into(),
+            text_lang: "chi_sim".into(),
+        }
     }
 }
 
@@ -171,7 +186,12 @@ fn cstring(s: &str) -> Result<CString> {
 }
 
 impl Api {
-    fn new(datapath: Option<&str>, lang: &str, init_vars: &[(&str, &str)], vars: &[(&str, &str)]) -> Result<Api> {
+    fn new(
+        datapath: Option<&str>,
+        lang: &str,
+        init_vars: &[(&str, &str)],
+        vars: &[(&str, &str)],
+    ) -> Result<Api> {
         let handle = unsafe { t::TessBaseAPICreate() };
         if handle.is_null() {
             bail!("TessBaseAPICreate failed");
@@ -179,8 +199,14 @@ impl Api {
         let api = Api(handle);
         let dp = datapath.map(cstring).transpose()?;
         let lang_c = cstring(lang)?;
-        let names: Vec<CString> = init_vars.iter().map(|(k, _)| cstring(k)).collect::<Result<_>>()?;
-        let values: Vec<CString> = init_vars.iter().map(|(_, v)| cstring(v)).collect::<Result<_>>()?;
+        let names: Vec<CString> = init_vars
+            .iter()
+            .map(|(k, _)| cstring(k))
+            .collect::<Result<_>>()?;
+        let values: Vec<CString> = init_vars
+            .iter()
+            .map(|(_, v)| cstring(v))
+            .collect::<Result<_>>()?;
         let mut np: Vec<*mut c_char> = names.iter().map(|c| c.as_ptr() as *mut c_char).collect();
         let mut vp: Vec<*mut c_char> = values.iter().map(|c| c.as_ptr() as *mut c_char).collect();
         let r = unsafe {
@@ -265,7 +291,8 @@ unsafe fn collect_words(ri: *mut t::TessResultIterator) -> Vec<OcrWord> {
                     w.alternatives = alternatives(&symbols);
                 }
                 symbols.clear();
-                let text = take_text(t::TessResultIteratorGetUTF8Text(ri, word)).unwrap_or_default();
+                let text =
+                    take_text(t::TessResultIteratorGetUTF8Text(ri, word)).unwrap_or_default();
                 let conf = t::TessResultIteratorConfidence(ri, word);
                 let (mut x0, mut y0, mut x1, mut y1) = (0, 0, 0, 0);
                 t::TessPageIteratorBoundingBox(pi, word, &mut x0, &mut y0, &mut x1, &mut y1);
@@ -324,7 +351,13 @@ fn alternatives(symbols: &[(String, Vec<(String, f32)>)]) -> Vec<String> {
     cands
         .into_iter()
         .take(3)
-        .map(|(_, i, c)| symbols.iter().enumerate().map(|(j, (s, _))| if j == i { c } else { s.as_str() }).collect())
+        .map(|(_, i, c)| {
+            symbols
+                .iter()
+                .enumerate()
+                .map(|(j, (s, _))| if j == i { c } else { s.as_str() })
+                .collect()
+        })
         .collect()
 }
 
@@ -348,7 +381,12 @@ impl TesseractEngine {
             dp,
             &cfg.numeric_lang,
             &no_dict,
-            &[quiet[0], quiet[1], ("tessedit_char_whitelist", NUMERIC_WHITELIST), ("lstm_choice_mode", "2")],
+            &[
+                quiet[0],
+                quiet[1],
+                ("tessedit_char_whitelist", NUMERIC_WHITELIST),
+                ("lstm_choice_mode", "2"),
+            ],
         )?;
         // No per-symbol choices for labels: they cost ~20% of the label reading time and the
         // repair stage only needs alternatives for numbers.
@@ -363,7 +401,10 @@ impl OcrEngine for TesseractEngine {
     }
     fn set_image(&mut self, image: &Pix, dpi: u32) -> Result<()> {
         if image.depth() != 8 && image.depth() != 1 && image.depth() != 32 {
-            bail!("Tesseract needs a 1, 8 or 32 bpp image, got {} bpp", image.depth());
+            bail!(
+                "Tesseract needs a 1, 8 or 32 bpp image, got {} bpp",
+                image.depth()
+            );
         }
         self.numeric.set_image(image, dpi);
         self.text.set_image(image, dpi);
@@ -392,7 +433,10 @@ thread_local! {
 
 /// Run `f` with this thread's Tesseract engine, creating it on first use (one engine per
 /// worker thread, reused for every page the thread handles).
-pub fn with_thread_engine<R>(cfg: &TesseractConfig, f: impl FnOnce(&mut TesseractEngine) -> R) -> Result<R> {
+pub fn with_thread_engine<R>(
+    cfg: &TesseractConfig,
+    f: impl FnOnce(&mut TesseractEngine) -> R,
+) -> Result<R> {
     ENGINE.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -417,14 +461,21 @@ mod tests {
     fn alternatives_swap_one_symbol() {
         let syms = vec![
             ("1".to_string(), vec![("7".to_string(), 40.0)]),
-            ("0".to_string(), vec![("8".to_string(), 60.0), ("6".to_string(), 10.0)]),
+            (
+                "0".to_string(),
+                vec![("8".to_string(), 60.0), ("6".to_string(), 10.0)],
+            ),
         ];
         assert_eq!(alternatives(&syms), vec!["18", "70", "16"]);
     }
 
     #[test]
     fn null_engine_echoes_fixed_text() {
-        let mut e = NullEngine { numeric: Some("12".into()), text: None, calls: vec![] };
+        let mut e = NullEngine {
+            numeric: Some("12".into()),
+            text: None,
+            calls: vec![],
+        };
         let r = Rect::new(1, 2, 3, 4);
         assert_eq!(e.read(r, ReadMode::Numeric).unwrap()[0].text, "12");
         assert!(e.read(r, ReadMode::TextBlock).unwrap().is_empty());

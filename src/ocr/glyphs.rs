@@ -44,11 +44,19 @@ impl Matched {
         if self.text == digits || self.margin < MIN_MARGIN {
             return false;
         }
-        let found = !reading.is_empty() && reading.chars().all(|c| c.is_ascii_digit()) && self.text.len() > reading.len() && {
-            let mut it = self.text.chars();
-            reading.chars().all(|c| it.any(|m| m == c))
-        };
-        self.score >= if found { MIN_SCORE_FOUND } else { MIN_SCORE_OTHER }
+        let found = !reading.is_empty()
+            && reading.chars().all(|c| c.is_ascii_digit())
+            && self.text.len() > reading.len()
+            && {
+                let mut it = self.text.chars();
+                reading.chars().all(|c| it.any(|m| m == c))
+            };
+        self.score
+            >= if found {
+                MIN_SCORE_FOUND
+            } else {
+                MIN_SCORE_OTHER
+            }
     }
 }
 
@@ -106,7 +114,9 @@ fn despeckle(b: &mut [u8], w: usize, h: usize) {
 
 /// The ink of `region` of the 8 bpp `gray`; `None` when it has no clear ink.
 fn ink(gray: &Pix, region: Rect) -> Result<Option<Ink>> {
-    let Some(r) = region.clip(gray.width(), gray.height()) else { return Ok(None) };
+    let Some(r) = region.clip(gray.width(), gray.height()) else {
+        return Ok(None);
+    };
     let (w, h) = (r.w as usize, r.h as usize);
     if w < 4 || h < 4 {
         return Ok(None);
@@ -120,17 +130,29 @@ fn ink(gray: &Pix, region: Rect) -> Result<Option<Ink>> {
     if paper - dark < 40.0 {
         return Ok(None);
     }
-    let v: Vec<f32> = b.iter().map(|&p| ((paper - p as f32) / (paper - dark)).clamp(0.0, 1.0)).collect();
+    let v: Vec<f32> = b
+        .iter()
+        .map(|&p| ((paper - p as f32) / (paper - dark)).clamp(0.0, 1.0))
+        .collect();
     let mask: Vec<bool> = v.iter().map(|&x| x >= INKED).collect();
     let (comps, labels) = super::shape::label(&mask, w, h, true, |m| m);
     // glyph pieces: not specks, on the line of the tallest pieces
-    let tallest = comps.iter().filter(|c| c.2 >= 3).map(|c| c.1.h).max().unwrap_or(0);
+    let tallest = comps
+        .iter()
+        .filter(|c| c.2 >= 3)
+        .map(|c| c.1.h)
+        .max()
+        .unwrap_or(0);
     if tallest < 6 {
         return Ok(None);
     }
-    let band = Rect::hull(comps.iter().filter(|c| c.1.h * 2 >= tallest).map(|c| c.1)).unwrap_or_default();
+    let band =
+        Rect::hull(comps.iter().filter(|c| c.1.h * 2 >= tallest).map(|c| c.1)).unwrap_or_default();
     let (by0, by1) = (band.y, band.y1());
-    let keep: Vec<bool> = comps.iter().map(|(_, r, n)| *n >= 3 && r.y < by1 && r.y1() > by0).collect();
+    let keep: Vec<bool> = comps
+        .iter()
+        .map(|(_, r, n)| *n >= 3 && r.y < by1 && r.y1() > by0)
+        .collect();
     let mine = |x: usize, y: usize| labels[y * w + x].is_some_and(|l| keep[l]);
     let mut runs = Vec::new();
     let mut x = 0;
@@ -145,7 +167,12 @@ fn ink(gray: &Pix, region: Rect) -> Result<Option<Ink>> {
         }
         let ys: Vec<usize> = (0..h).filter(|&y| (x0..x).any(|xx| mine(xx, y))).collect();
         let (y0, y1) = (ys[0], ys[ys.len() - 1] + 1);
-        runs.push(Rect::new(x0 as i32, y0 as i32, (x - x0) as i32, (y1 - y0) as i32));
+        runs.push(Rect::new(
+            x0 as i32,
+            y0 as i32,
+            (x - x0) as i32,
+            (y1 - y0) as i32,
+        ));
     }
     Ok(Some(Ink { v, w, h, runs }))
 }
@@ -153,7 +180,9 @@ fn ink(gray: &Pix, region: Rect) -> Result<Option<Ink>> {
 /// The feature vector of the glyph in columns `x0..x1` of `ink` (its rows found there):
 /// inkiness scaled to `FH` rows, width kept, centred; zero mean, unit norm.
 fn features(ink: &Ink, x0: usize, x1: usize) -> Option<Vec<f32>> {
-    let rows: Vec<usize> = (0..ink.h).filter(|&y| (x0..x1).any(|x| ink.v[y * ink.w + x] >= INKED)).collect();
+    let rows: Vec<usize> = (0..ink.h)
+        .filter(|&y| (x0..x1).any(|x| ink.v[y * ink.w + x] >= INKED))
+        .collect();
     let (y0, y1) = (*rows.first()?, *rows.last()? + 1);
     let gh = (y1 - y0) as f32;
     if gh < 6.0 {
@@ -177,7 +206,10 @@ fn features(ink: &Ink, x0: usize, x1: usize) -> Option<Vec<f32>> {
             }
         };
         let (xi, yi) = (xf as i32, yf as i32);
-        px(xi, yi) * (1.0 - fx) * (1.0 - fy) + px(xi + 1, yi) * fx * (1.0 - fy) + px(xi, yi + 1) * (1.0 - fx) * fy + px(xi + 1, yi + 1) * fx * fy
+        px(xi, yi) * (1.0 - fx) * (1.0 - fy)
+            + px(xi + 1, yi) * fx * (1.0 - fy)
+            + px(xi, yi + 1) * (1.0 - fx) * fy
+            + px(xi + 1, yi + 1) * fx * fy
     };
     let mut f = vec![0f32; FW * FH];
     for ty in 0..FH {
@@ -226,12 +258,20 @@ impl GlyphMatcher {
         if reading.is_empty() || !reading.chars().all(|c| c.is_ascii_digit()) {
             return Ok(());
         }
-        let Some(ink) = ink(gray, region)? else { return Ok(()) };
+        let Some(ink) = ink(gray, region)? else {
+            return Ok(());
+        };
         if ink.runs.len() != reading.chars().count() {
             return Ok(());
         }
         for (c, r) in reading.chars().zip(&ink.runs) {
-            if self.samples.iter().filter(|s| s.0 == c && same_size(s.2, r.h)).count() >= MAX_SAMPLES {
+            if self
+                .samples
+                .iter()
+                .filter(|s| s.0 == c && same_size(s.2, r.h))
+                .count()
+                >= MAX_SAMPLES
+            {
                 continue;
             }
             if let Some(f) = features(&ink, r.x as usize, r.x1() as usize) {
@@ -252,7 +292,12 @@ impl GlyphMatcher {
 
     /// Best (digit, score) and the best score of any other digit, for the glyph in columns
     /// `x0..x1`.
-    fn classify(samples: &[&(char, Vec<f32>, i32)], ink: &Ink, x0: usize, x1: usize) -> Option<(char, f32, f32)> {
+    fn classify(
+        samples: &[&(char, Vec<f32>, i32)],
+        ink: &Ink,
+        x0: usize,
+        x1: usize,
+    ) -> Option<(char, f32, f32)> {
         let f = features(ink, x0, x1)?;
         let mut best: [f32; 10] = [f32::NEG_INFINITY; 10];
         for (c, s, _) in samples {
@@ -261,8 +306,14 @@ impl GlyphMatcher {
             best[d] = best[d].max(score);
         }
         let (d, &top) = best.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))?;
-        let second = best.iter().enumerate().filter(|(i, _)| *i != d).map(|(_, s)| *s).fold(f32::NEG_INFINITY, f32::max);
-        top.is_finite().then_some(((b'0' + d as u8) as char, top, second))
+        let second = best
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != d)
+            .map(|(_, s)| *s)
+            .fold(f32::NEG_INFINITY, f32::max);
+        top.is_finite()
+            .then_some(((b'0' + d as u8) as char, top, second))
     }
 
     /// Read `region` by its glyphs: each run of inked columns is one digit, or two or three
@@ -273,11 +324,20 @@ impl GlyphMatcher {
         if self.samples.len() < MIN_SAMPLES {
             return Ok(None);
         }
-        let Some(ink) = ink(gray, region)? else { return Ok(None) };
-        let Some(tallest) = ink.runs.iter().map(|r| r.h).max() else { return Ok(None) };
+        let Some(ink) = ink(gray, region)? else {
+            return Ok(None);
+        };
+        let Some(tallest) = ink.runs.iter().map(|r| r.h).max() else {
+            return Ok(None);
+        };
         // enough samples of this print size, and the glyphs all of it (features are scaled
         // to one height: the samples of every size are compared)
-        let sized: Vec<i32> = self.samples.iter().map(|s| s.2).filter(|&h| same_size(h, tallest)).collect();
+        let sized: Vec<i32> = self
+            .samples
+            .iter()
+            .map(|s| s.2)
+            .filter(|&h| same_size(h, tallest))
+            .collect();
         if sized.len() < MIN_SAMPLES {
             return Ok(None);
         }
@@ -296,11 +356,15 @@ impl GlyphMatcher {
             // one glyph, or two or three touching: the split whose weakest part matches best
             let mut best: Option<(Vec<(char, f32, f32)>, f32)> = None;
             let mut consider = |parts: Vec<(usize, usize)>| {
-                let got: Option<Vec<(char, f32, f32)>> = parts.iter().map(|&(a, b)| Self::classify(&samples, &ink, a, b)).collect();
+                let got: Option<Vec<(char, f32, f32)>> = parts
+                    .iter()
+                    .map(|&(a, b)| Self::classify(&samples, &ink, a, b))
+                    .collect();
                 if let Some(got) = got {
                     // each extra part must earn its place: touching digits match much
                     // better split, one glyph cut in two does not
-                    let worst = got.iter().map(|g| g.1).fold(f32::INFINITY, f32::min) - SPLIT_COST * (got.len() - 1) as f32;
+                    let worst = got.iter().map(|g| g.1).fold(f32::INFINITY, f32::min)
+                        - SPLIT_COST * (got.len() - 1) as f32;
                     if best.as_ref().is_none_or(|b| worst > b.1) {
                         best = Some((got, worst));
                     }
@@ -321,7 +385,9 @@ impl GlyphMatcher {
                     }
                 }
             }
-            let Some((got, _)) = best else { return Ok(None) };
+            let Some((got, _)) = best else {
+                return Ok(None);
+            };
             if debug {
                 eprintln!("  run {r:?}: {got:?}");
             }
@@ -332,9 +398,16 @@ impl GlyphMatcher {
             }
         }
         if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
-            eprintln!("glyph match {region:?}: {text:?} score {score:.2} margin {margin:.2} ({} samples)", samples.len());
+            eprintln!(
+                "glyph match {region:?}: {text:?} score {score:.2} margin {margin:.2} ({} samples)",
+                samples.len()
+            );
         }
-        Ok(Some(Matched { text, score, margin }))
+        Ok(Some(Matched {
+            text,
+            score,
+            margin,
+        }))
     }
 }
 
@@ -351,8 +424,14 @@ mod tests {
                 let i = ((gx - cx) / (rx - 2.2)).powi(2) + ((gy - cy) / (ry - 2.2)).powi(2) <= 1.0;
                 o && !i
             }
-            '1' => (4.5..=7.0).contains(&gx) && (0.0..22.0).contains(&gy) || (gy >= 20.0 && gy < 22.0 && (2.0..=10.0).contains(&gx)),
-            '7' => ((0.0..2.5).contains(&gy) && (0.0..=12.0).contains(&gx)) || ((0.0..22.0).contains(&gy) && (gx - (11.0 - gy * 0.3)).abs() <= 1.2),
+            '1' => {
+                (4.5..=7.0).contains(&gx) && (0.0..22.0).contains(&gy)
+                    || (gy >= 20.0 && gy < 22.0 && (2.0..=10.0).contains(&gx))
+            }
+            '7' => {
+                ((0.0..2.5).contains(&gy) && (0.0..=12.0).contains(&gx))
+                    || ((0.0..22.0).contains(&gy) && (gx - (11.0 - gy * 0.3)).abs() <= 1.2)
+            }
             _ => false,
         }
     }
@@ -409,7 +488,11 @@ mod tests {
 
     #[test]
     fn a_matched_reading_must_be_surer_to_contradict_than_to_complete() {
-        let m = |text: &str, score: f32| Matched { text: text.into(), score, margin: 0.1 };
+        let m = |text: &str, score: f32| Matched {
+            text: text.into(),
+            score,
+            margin: 0.1,
+        };
         // the recogniser's digits kept, one found: the lower bar
         assert!(m("31", 0.85).replaces("3"));
         assert!(m("30", 0.85).replaces("0"));
@@ -422,7 +505,14 @@ mod tests {
         assert!(!m("80", 0.99).replaces("80,"));
         assert!(!m("12", 0.99).replaces("12"));
         // two digits alike
-        assert!(!Matched { text: "1".into(), score: 0.99, margin: 0.01 }.replaces("7"));
+        assert!(
+            !Matched {
+                text: "1".into(),
+                score: 0.99,
+                margin: 0.01
+            }
+            .replaces("7")
+        );
     }
 
     #[test]
@@ -434,7 +524,18 @@ mod tests {
         // ink twice the samples' height (a CJK label, another table's print) is not read
         let m = taught();
         let (w, h) = (120u32, 40u32);
-        let tall: Vec<u8> = (0..w * h).map(|i| if (i % w) >= 20 && (i % w) < 24 && (i / w) >= 2 && (i / w) < 38 { 90 } else { 250 }).collect();
-        assert_eq!(m.read(&Pix::from_gray(w, h, &tall).unwrap(), all).unwrap(), None);
+        let tall: Vec<u8> = (0..w * h)
+            .map(|i| {
+                if (i % w) >= 20 && (i % w) < 24 && (i / w) >= 2 && (i / w) < 38 {
+                    90
+                } else {
+                    250
+                }
+            })
+            .collect();
+        assert_eq!(
+            m.read(&Pix::from_gray(w, h, &tall).unwrap(), all).unwrap(),
+            None
+        );
     }
 }

@@ -18,12 +18,12 @@
 
 use super::lept::{self, Pix};
 use anyhow::{Context, Result, anyhow, bail};
+use hayro_syntax::Filter;
 use hayro_syntax::Pdf;
 use hayro_syntax::content::ops::TypedInstruction;
+use hayro_syntax::object::stream::{ImageColorSpace, ImageDecodeParams};
 use hayro_syntax::object::{Array, Dict, Name, Object, Stream};
 use hayro_syntax::page::{Page as PdfPage, Rotation};
-use hayro_syntax::Filter;
-use hayro_syntax::object::stream::{ImageColorSpace, ImageDecodeParams};
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
@@ -59,17 +59,32 @@ impl PageImage {
     /// Wrap a leptonica image (1, 8 or 32 bpp).
     pub fn from_pix(pix: Pix, dpi_x: f32, dpi_y: f32, dpi_source: DpiSource) -> Result<PageImage> {
         check_budget(pix.width() as u64, pix.height() as u64)?;
-        Ok(PageImage { pix, dpi_x, dpi_y, dpi_source })
+        Ok(PageImage {
+            pix,
+            dpi_x,
+            dpi_y,
+            dpi_source,
+        })
     }
     /// An 8-bit gray image from row-major bytes.
     pub fn from_gray(width: u32, height: u32, data: &[u8], dpi: f32) -> Result<PageImage> {
         check_budget(width as u64, height as u64)?;
-        PageImage::from_pix(Pix::from_gray(width, height, data)?, dpi, dpi, DpiSource::Pdf)
+        PageImage::from_pix(
+            Pix::from_gray(width, height, data)?,
+            dpi,
+            dpi,
+            DpiSource::Pdf,
+        )
     }
     /// An 8-bit RGB image from row-major bytes (3 per pixel).
     pub fn from_rgb(width: u32, height: u32, data: &[u8], dpi: f32) -> Result<PageImage> {
         check_budget(width as u64, height as u64)?;
-        PageImage::from_pix(Pix::from_rgb(width, height, data)?, dpi, dpi, DpiSource::Pdf)
+        PageImage::from_pix(
+            Pix::from_rgb(width, height, data)?,
+            dpi,
+            dpi,
+            DpiSource::Pdf,
+        )
     }
     pub fn pix(&self) -> &Pix {
         &self.pix
@@ -82,7 +97,10 @@ impl PageImage {
     }
     /// Page size in points.
     pub fn size_pt(&self) -> (f32, f32) {
-        (self.width() as f32 * 72.0 / self.dpi_x, self.height() as f32 * 72.0 / self.dpi_y)
+        (
+            self.width() as f32 * 72.0 / self.dpi_x,
+            self.height() as f32 * 72.0 / self.dpi_y,
+        )
     }
     /// PNG bytes of the image as it is.
     pub fn to_png(&self) -> Result<Vec<u8>> {
@@ -110,13 +128,23 @@ fn check_budget(w: u64, h: u64) -> Result<()> {
 /// nothing downstream depends on the absolute scale except reported coordinates and the
 /// sizes of the morphological operators, which tolerate a factor of 1.5 either way.
 pub fn assumed_dpi(width: u32, height: u32) -> f32 {
-    if width.max(height) > 2500 { 300.0 } else { 200.0 }
+    if width.max(height) > 2500 {
+        300.0
+    } else {
+        200.0
+    }
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {
-    let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if meta.len() > MAX_FILE_BYTES {
-        bail!("{} is {} MB, over the {} MB input limit", path.display(), meta.len() >> 20, MAX_FILE_BYTES >> 20);
+        bail!(
+            "{} is {} MB, over the {} MB input limit",
+            path.display(),
+            meta.len() >> 20,
+            MAX_FILE_BYTES >> 20
+        );
     }
     std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
 }
@@ -150,7 +178,8 @@ pub fn load_image_bytes(data: &[u8]) -> Result<Vec<PageImage>> {
         let mut n = 0;
         while let Some((w, h, _, _)) = lept::read_header_tiff(data, n) {
             check_budget(w as u64, h as u64).with_context(|| format!("TIFF page {}", n + 1))?;
-            let pix = lept::read_tiff_page(data, n).with_context(|| format!("cannot decode TIFF page {}", n + 1))?;
+            let pix = lept::read_tiff_page(data, n)
+                .with_context(|| format!("cannot decode TIFF page {}", n + 1))?;
             pages.push(with_file_dpi(pix)?);
             n += 1;
             if n > 10_000 {
@@ -164,7 +193,8 @@ pub fn load_image_bytes(data: &[u8]) -> Result<Vec<PageImage>> {
     }
     let (_, w, h, _, _) = lept::read_header_mem(data)?;
     check_budget(w.max(0) as u64, h.max(0) as u64)?;
-    let pix = lept::read_mem(data).context("cannot decode the image (corrupt or unsupported PNG/JPEG)")?;
+    let pix = lept::read_mem(data)
+        .context("cannot decode the image (corrupt or unsupported PNG/JPEG)")?;
     Ok(vec![with_file_dpi(pix)?])
 }
 
@@ -189,9 +219,13 @@ pub fn pdf_page_image(pdf_bytes: &[u8], page_index: usize) -> Result<PageImage> 
     lept::quiet();
     let pdf = open_pdf(pdf_bytes)?;
     let pages = pdf.pages();
-    let page = pages
-        .get(page_index)
-        .ok_or_else(|| anyhow!("page {} does not exist (the PDF has {} pages)", page_index + 1, pages.len()))?;
+    let page = pages.get(page_index).ok_or_else(|| {
+        anyhow!(
+            "page {} does not exist (the PDF has {} pages)",
+            page_index + 1,
+            pages.len()
+        )
+    })?;
     if let Some((stream, (w_pt, h_pt))) = single_image(page) {
         match decode_image_xobject(&stream, w_pt, h_pt) {
             Ok(img) => return Ok(img),
@@ -212,9 +246,13 @@ fn is_budget_error(e: &anyhow::Error) -> bool {
 pub fn render_pdf_page(pdf_bytes: &[u8], page_index: usize, dpi: f32) -> Result<PageImage> {
     let pdf = open_pdf(pdf_bytes)?;
     let pages = pdf.pages();
-    let page = pages
-        .get(page_index)
-        .ok_or_else(|| anyhow!("page {} does not exist (the PDF has {} pages)", page_index + 1, pages.len()))?;
+    let page = pages.get(page_index).ok_or_else(|| {
+        anyhow!(
+            "page {} does not exist (the PDF has {} pages)",
+            page_index + 1,
+            pages.len()
+        )
+    })?;
     render_page(page, dpi)
 }
 
@@ -224,22 +262,38 @@ fn render_page(page: &PdfPage<'_>, dpi: f32) -> Result<PageImage> {
     let (w, h) = ((w_pt * scale) as u64, (h_pt * scale) as u64);
     if w.saturating_mul(h) > MAX_PIXELS || w > u16::MAX as u64 || h > u16::MAX as u64 {
         // An oversized page (posters, broken MediaBox): render at the largest scale that fits.
-        let fit = ((MAX_PIXELS as f32) / (w_pt * h_pt)).sqrt().min(u16::MAX as f32 / w_pt.max(h_pt));
+        let fit = ((MAX_PIXELS as f32) / (w_pt * h_pt))
+            .sqrt()
+            .min(u16::MAX as f32 / w_pt.max(h_pt));
         if !(fit.is_finite() && fit > 0.05) {
             bail!("page of {w_pt}x{h_pt} pt cannot be rendered within the pixel budget");
         }
         scale = fit;
     }
-    let settings = hayro::PixmapSettings { x_scale: scale, y_scale: scale, bg_color: hayro::vello_cpu::color::palette::css::WHITE };
+    let settings = hayro::PixmapSettings {
+        x_scale: scale,
+        y_scale: scale,
+        bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+    };
     let cache = hayro::RenderCache::new();
     let interp = hayro::hayro_interpret::InterpreterSettings::default();
-    let pixmap = hayro::render(page, &cache, &interp, &hayro::RenderSettings::default(), &settings);
+    let pixmap = hayro::render(
+        page,
+        &cache,
+        &interp,
+        &hayro::RenderSettings::default(),
+        &settings,
+    );
     let (pw, ph) = (pixmap.width() as u32, pixmap.height() as u32);
     let mut rgb = Vec::with_capacity(pw as usize * ph as usize * 3);
     for p in pixmap.data() {
         // premultiplied over a white background: composite onto white
         let inv = 255 - p.a as u16;
-        rgb.extend_from_slice(&[(p.r as u16 + inv).min(255) as u8, (p.g as u16 + inv).min(255) as u8, (p.b as u16 + inv).min(255) as u8]);
+        rgb.extend_from_slice(&[
+            (p.r as u16 + inv).min(255) as u8,
+            (p.g as u16 + inv).min(255) as u8,
+            (p.b as u16 + inv).min(255) as u8,
+        ]);
     }
     let d = 72.0 * scale;
     PageImage::from_pix(Pix::from_rgb(pw, ph, &rgb)?, d, d, DpiSource::Pdf)
@@ -260,7 +314,14 @@ fn single_image<'a>(page: &PdfPage<'a>) -> Option<(Stream<'a>, (f32, f32))> {
             TypedInstruction::SaveState(_) => stack.push(ctm),
             TypedInstruction::RestoreState(_) => ctm = stack.pop().unwrap_or(ctm),
             TypedInstruction::Transform(t) => {
-                let m = [t.0.as_f32(), t.1.as_f32(), t.2.as_f32(), t.3.as_f32(), t.4.as_f32(), t.5.as_f32()];
+                let m = [
+                    t.0.as_f32(),
+                    t.1.as_f32(),
+                    t.2.as_f32(),
+                    t.3.as_f32(),
+                    t.4.as_f32(),
+                    t.5.as_f32(),
+                ];
                 ctm = [
                     m[0] * ctm[0] + m[1] * ctm[2],
                     m[0] * ctm[1] + m[1] * ctm[3],
@@ -282,7 +343,12 @@ fn single_image<'a>(page: &PdfPage<'a>) -> Option<(Stream<'a>, (f32, f32))> {
     }
     let (name, m) = found?;
     let stream = page.resources().get_x_object(&Name::new_unescaped(&name))?;
-    if stream.dict().get::<Name<'_>>(b"Subtype".as_slice()).map(|n| n.as_str() == "Image") != Some(true) {
+    if stream
+        .dict()
+        .get::<Name<'_>>(b"Subtype".as_slice())
+        .map(|n| n.as_str() == "Image")
+        != Some(true)
+    {
         return None;
     }
     // no rotation/shear, and covering at least 90% of the page
@@ -310,7 +376,11 @@ fn color_components(cs: Option<Object<'_>>) -> Option<u8> {
             let kind = it.next()?.into_name()?;
             match kind.as_str() {
                 "ICCBased" => {
-                    let n = it.next()?.into_stream()?.dict().get::<u8>(b"N".as_slice())?;
+                    let n = it
+                        .next()?
+                        .into_stream()?
+                        .dict()
+                        .get::<u8>(b"N".as_slice())?;
                     matches!(n, 1 | 3).then_some(n)
                 }
                 "CalGray" => Some(1),
@@ -328,11 +398,21 @@ fn decode_image_xobject(stream: &Stream<'_>, w_pt: f32, h_pt: f32) -> Result<Pag
     if dict.get::<bool>(b"ImageMask".as_slice()).unwrap_or(false) {
         bail!("image mask");
     }
-    let width = dict.get::<u32>(b"Width".as_slice()).or_else(|| dict.get::<u32>(b"W".as_slice())).unwrap_or(0);
-    let height = dict.get::<u32>(b"Height".as_slice()).or_else(|| dict.get::<u32>(b"H".as_slice())).unwrap_or(0);
+    let width = dict
+        .get::<u32>(b"Width".as_slice())
+        .or_else(|| dict.get::<u32>(b"W".as_slice()))
+        .unwrap_or(0);
+    let height = dict
+        .get::<u32>(b"Height".as_slice())
+        .or_else(|| dict.get::<u32>(b"H".as_slice()))
+        .unwrap_or(0);
     check_budget(width as u64, height as u64)?;
-    let bpc = dict.get::<u8>(b"BitsPerComponent".as_slice()).or_else(|| dict.get::<u8>(b"BPC".as_slice()));
-    let cs = dict.get::<Object<'_>>(b"ColorSpace".as_slice()).or_else(|| dict.get::<Object<'_>>(b"CS".as_slice()));
+    let bpc = dict
+        .get::<u8>(b"BitsPerComponent".as_slice())
+        .or_else(|| dict.get::<u8>(b"BPC".as_slice()));
+    let cs = dict
+        .get::<Object<'_>>(b"ColorSpace".as_slice())
+        .or_else(|| dict.get::<Object<'_>>(b"CS".as_slice()));
     let filters = stream.filters();
     let is_indexed = matches!(&cs, Some(Object::Array(a)) if a.iter::<Name<'_>>().next().is_some_and(|n| n.as_str() == "Indexed" || n.as_str() == "I"));
     let comps = color_components(cs.clone());
@@ -341,26 +421,41 @@ fn decode_image_xobject(stream: &Stream<'_>, w_pt: f32, h_pt: f32) -> Result<Pag
     }
     // Bounded test inflate: a Flate bomb is refused before hayro inflates it unbounded.
     if filters.first() == Some(&Filter::FlateDecode) {
-        let expected = (width as u64) * (height as u64) * comps.unwrap_or(4) as u64 * 2 + (height as u64) + 4096;
+        let expected = (width as u64) * (height as u64) * comps.unwrap_or(4) as u64 * 2
+            + (height as u64)
+            + 4096;
         let raw = stream.raw_data();
         let mut z = flate2::read::ZlibDecoder::new(raw.as_ref()).take(expected + 1);
         let n = std::io::copy(&mut z, &mut std::io::sink()).unwrap_or(0);
         if n > expected {
-            bail!("image data inflates to more than {expected} bytes for a {width}x{height} image; refusing (over budget)");
+            bail!(
+                "image data inflates to more than {expected} bytes for a {width}x{height} image; refusing (over budget)"
+            );
         }
     }
     // JPEG: check the real frame size (it may differ from the dictionary) before decoding.
     if filters.contains(&Filter::DctDecode) && filters.len() == 1 {
         let raw = stream.raw_data();
-        let mut dec = zune_jpeg::JpegDecoder::new(zune_jpeg::zune_core::bytestream::ZCursor::new(raw.as_ref()));
+        let mut dec = zune_jpeg::JpegDecoder::new(zune_jpeg::zune_core::bytestream::ZCursor::new(
+            raw.as_ref(),
+        ));
         if dec.decode_headers().is_ok()
             && let Some((jw, jh)) = dec.dimensions()
         {
             check_budget(jw as u64, jh as u64)?;
         }
     }
-    let params = ImageDecodeParams { is_indexed: false, bpc, num_components: comps, target_dimension: None, width, height };
-    let decoded = stream.decoded_image(&params).map_err(|e| anyhow!("cannot decode the page image: {e:?}"))?;
+    let params = ImageDecodeParams {
+        is_indexed: false,
+        bpc,
+        num_components: comps,
+        target_dimension: None,
+        width,
+        height,
+    };
+    let decoded = stream
+        .decoded_image(&params)
+        .map_err(|e| anyhow!("cannot decode the page image: {e:?}"))?;
     let data = decoded.data.as_ref();
     let (w, h, bpc, comps) = match &decoded.image_data {
         Some(info) => {
@@ -372,7 +467,12 @@ fn decode_image_xobject(stream: &Stream<'_>, w_pt: f32, h_pt: f32) -> Result<Pag
             };
             (info.width, info.height, info.bits_per_component, c)
         }
-        None => (width, height, bpc.unwrap_or(8), comps.ok_or_else(|| anyhow!("unsupported colour space"))?),
+        None => (
+            width,
+            height,
+            bpc.unwrap_or(8),
+            comps.ok_or_else(|| anyhow!("unsupported colour space"))?,
+        ),
     };
     check_budget(w as u64, h as u64)?;
     let decode_inverted = dict
@@ -384,7 +484,10 @@ fn decode_image_xobject(stream: &Stream<'_>, w_pt: f32, h_pt: f32) -> Result<Pag
     let pix = match (comps, bpc) {
         (1, 8) => {
             let need = w as usize * h as usize;
-            let mut g = data.get(..need).ok_or_else(|| anyhow!("image data too short"))?.to_vec();
+            let mut g = data
+                .get(..need)
+                .ok_or_else(|| anyhow!("image data too short"))?
+                .to_vec();
             if decode_inverted {
                 g.iter_mut().for_each(|v| *v = 255 - *v);
             }
@@ -393,7 +496,9 @@ fn decode_image_xobject(stream: &Stream<'_>, w_pt: f32, h_pt: f32) -> Result<Pag
         (1, 1) => {
             let stride = (w as usize).div_ceil(8);
             let need = stride * h as usize;
-            let bits = data.get(..need).ok_or_else(|| anyhow!("image data too short"))?;
+            let bits = data
+                .get(..need)
+                .ok_or_else(|| anyhow!("image data too short"))?;
             let mut g = Vec::with_capacity(w as usize * h as usize);
             for row in bits.chunks_exact(stride) {
                 for x in 0..w as usize {
@@ -405,11 +510,18 @@ fn decode_image_xobject(stream: &Stream<'_>, w_pt: f32, h_pt: f32) -> Result<Pag
         }
         (3, 8) => {
             let need = w as usize * h as usize * 3;
-            Pix::from_rgb(w, h, data.get(..need).ok_or_else(|| anyhow!("image data too short"))?)?
+            Pix::from_rgb(
+                w,
+                h,
+                data.get(..need)
+                    .ok_or_else(|| anyhow!("image data too short"))?,
+            )?
         }
         (4, 8) => {
             let need = w as usize * h as usize * 4;
-            let cmyk = data.get(..need).ok_or_else(|| anyhow!("image data too short"))?;
+            let cmyk = data
+                .get(..need)
+                .ok_or_else(|| anyhow!("image data too short"))?;
             let rgb: Vec<u8> = cmyk
                 .chunks_exact(4)
                 .flat_map(|p| {

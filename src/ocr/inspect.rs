@@ -31,18 +31,34 @@ impl Color {
 }
 
 /// Write the debug PNG to `out`.
-pub fn inspect_png(image: &PageImage, page: &Page, tables: &[Table], marks: &[(BBox, String, Color)], out: &Path) -> Result<()> {
+pub fn inspect_png(
+    image: &PageImage,
+    page: &Page,
+    tables: &[Table],
+    marks: &[(BBox, String, Color)],
+    out: &Path,
+) -> Result<()> {
     let png = inspect_png_bytes(image, page, tables, marks)?;
     std::fs::write(out, png).with_context(|| format!("cannot write {}", out.display()))
 }
 
 /// [`inspect_png`] returning the PNG bytes.
-pub fn inspect_png_bytes(image: &PageImage, page: &Page, tables: &[Table], marks: &[(BBox, String, Color)]) -> Result<Vec<u8>> {
+pub fn inspect_png_bytes(
+    image: &PageImage,
+    page: &Page,
+    tables: &[Table],
+    marks: &[(BBox, String, Color)],
+) -> Result<Vec<u8>> {
     let mut pix = image.pix().to_rgb()?;
     let (sx, sy) = (image.dpi_x / 72.0, image.dpi_y / 72.0);
     let to_px = |b: &BBox| {
         let (x0, y0) = ((b.x0 * sx).round() as i32, (b.y0 * sy).round() as i32);
-        Rect::new(x0, y0, ((b.x1 * sx).round() as i32 - x0).max(1), ((b.y1 * sy).round() as i32 - y0).max(1))
+        Rect::new(
+            x0,
+            y0,
+            ((b.x1 * sx).round() as i32 - x0).max(1),
+            ((b.y1 * sy).round() as i32 - y0).max(1),
+        )
     };
     let font = Font::new(if image.dpi_x >= 250.0 { 10 } else { 8 });
     let thick = (image.dpi_x / 100.0).round().max(1.0) as i32;
@@ -53,7 +69,14 @@ pub fn inspect_png_bytes(image: &PageImage, page: &Page, tables: &[Table], marks
         }
     }
     for s in &page.rulings {
-        pix.line((s.x0 * sx) as i32, (s.y0 * sy) as i32, (s.x1 * sx) as i32, (s.y1 * sy) as i32, thick, Color::BLUE.rgb());
+        pix.line(
+            (s.x0 * sx) as i32,
+            (s.y0 * sy) as i32,
+            (s.x1 * sx) as i32,
+            (s.y1 * sy) as i32,
+            thick,
+            Color::BLUE.rgb(),
+        );
     }
     for w in &page.words {
         let color = if w.confidence >= 0.9 {

@@ -40,7 +40,9 @@ pub fn quiet() {
 fn own(p: *mut l::Pix, what: &str) -> Result<Pix> {
     match NonNull::new(p) {
         Some(p) => Ok(Pix(p)),
-        None => bail!("leptonica {what} failed (image too large, or an unsupported or corrupt image)"),
+        None => {
+            bail!("leptonica {what} failed (image too large, or an unsupported or corrupt image)")
+        }
     }
 }
 
@@ -90,7 +92,8 @@ impl Rect {
     }
     /// Shrink by `d` pixels on every side (`None` when nothing is left).
     pub fn inset(&self, d: i32) -> Option<Rect> {
-        (self.w > 2 * d && self.h > 2 * d).then(|| Rect::new(self.x + d, self.y + d, self.w - 2 * d, self.h - 2 * d))
+        (self.w > 2 * d && self.h > 2 * d)
+            .then(|| Rect::new(self.x + d, self.y + d, self.w - 2 * d, self.h - 2 * d))
     }
     /// Whether the two rectangles share pixels.
     pub fn overlaps(&self, o: &Rect) -> bool {
@@ -99,7 +102,12 @@ impl Rect {
     /// The smallest rectangle holding both.
     pub fn union(&self, o: &Rect) -> Rect {
         let (x0, y0) = (self.x.min(o.x), self.y.min(o.y));
-        Rect::new(x0, y0, self.x1().max(o.x1()) - x0, self.y1().max(o.y1()) - y0)
+        Rect::new(
+            x0,
+            y0,
+            self.x1().max(o.x1()) - x0,
+            self.y1().max(o.y1()) - y0,
+        )
     }
     /// The smallest rectangle holding all of `rects`; None when there are none.
     pub fn hull(rects: impl IntoIterator<Item = Rect>) -> Option<Rect> {
@@ -142,11 +150,16 @@ impl Pix {
     /// An 8 bpp image from row-major gray bytes.
     pub fn from_gray(w: u32, h: u32, data: &[u8]) -> Result<Pix> {
         if data.len() < (w as usize) * (h as usize) {
-            bail!("gray buffer of {} bytes is too small for {w}x{h}", data.len());
+            bail!(
+                "gray buffer of {} bytes is too small for {w}x{h}",
+                data.len()
+            );
         }
         let pix = Pix::create(w as i32, h as i32, 8)?;
         let wpl = unsafe { l::pixGetWpl(pix.as_ptr()) } as usize;
-        let words = unsafe { std::slice::from_raw_parts_mut(l::pixGetData(pix.as_ptr()), wpl * h as usize) };
+        let words = unsafe {
+            std::slice::from_raw_parts_mut(l::pixGetData(pix.as_ptr()), wpl * h as usize)
+        };
         for (y, row) in data.chunks_exact(w as usize).take(h as usize).enumerate() {
             let line = &mut words[y * wpl..(y + 1) * wpl];
             for (i, q) in row.chunks(4).enumerate() {
@@ -163,12 +176,21 @@ impl Pix {
     /// A 32 bpp RGB image from row-major RGB (3 bytes per pixel).
     pub fn from_rgb(w: u32, h: u32, data: &[u8]) -> Result<Pix> {
         if data.len() < (w as usize) * (h as usize) * 3 {
-            bail!("RGB buffer of {} bytes is too small for {w}x{h}", data.len());
+            bail!(
+                "RGB buffer of {} bytes is too small for {w}x{h}",
+                data.len()
+            );
         }
         let pix = Pix::create(w as i32, h as i32, 32)?;
         let wpl = unsafe { l::pixGetWpl(pix.as_ptr()) } as usize;
-        let words = unsafe { std::slice::from_raw_parts_mut(l::pixGetData(pix.as_ptr()), wpl * h as usize) };
-        for (y, row) in data.chunks_exact(3 * w as usize).take(h as usize).enumerate() {
+        let words = unsafe {
+            std::slice::from_raw_parts_mut(l::pixGetData(pix.as_ptr()), wpl * h as usize)
+        };
+        for (y, row) in data
+            .chunks_exact(3 * w as usize)
+            .take(h as usize)
+            .enumerate()
+        {
             let line = &mut words[y * wpl..y * wpl + w as usize];
             for (o, p) in line.iter_mut().zip(row.chunks_exact(3)) {
                 *o = (p[0] as u32) << 24 | (p[1] as u32) << 16 | (p[2] as u32) << 8;
@@ -206,34 +228,55 @@ impl Pix {
     }
 
     pub fn copy(&self) -> Result<Pix> {
-        own(unsafe { l::pixCopy(ptr::null_mut(), self.as_ptr()) }, "pixCopy")
+        own(
+            unsafe { l::pixCopy(ptr::null_mut(), self.as_ptr()) },
+            "pixCopy",
+        )
     }
 
     /// Any depth (with or without colour map) to 8 bpp gray.
     pub fn to_gray(&self) -> Result<Pix> {
         match self.depth() {
-            1 => own(unsafe { l::pixConvert1To8(ptr::null_mut(), self.as_ptr(), 255, 0) }, "pixConvert1To8"),
-            _ => own(unsafe { l::pixConvertTo8(self.as_ptr(), 0) }, "pixConvertTo8"),
+            1 => own(
+                unsafe { l::pixConvert1To8(ptr::null_mut(), self.as_ptr(), 255, 0) },
+                "pixConvert1To8",
+            ),
+            _ => own(
+                unsafe { l::pixConvertTo8(self.as_ptr(), 0) },
+                "pixConvertTo8",
+            ),
         }
     }
 
     /// Any depth to 32 bpp RGB (for drawing in colour).
     pub fn to_rgb(&self) -> Result<Pix> {
-        own(unsafe { l::pixConvertTo32(self.as_ptr()) }, "pixConvertTo32")
+        own(
+            unsafe { l::pixConvertTo32(self.as_ptr()) },
+            "pixConvertTo32",
+        )
     }
 
     /// The red component of a 32 bpp image as 8 bpp gray.
     pub fn red_channel(&self) -> Result<Pix> {
-        own(unsafe { l::pixGetRGBComponent(self.as_ptr(), l::COLOR_RED as i32) }, "pixGetRGBComponent")
+        own(
+            unsafe { l::pixGetRGBComponent(self.as_ptr(), l::COLOR_RED as i32) },
+            "pixGetRGBComponent",
+        )
     }
 
     /// 1 bpp mask of the colourful pixels of a 32 bpp image (largest minus smallest component
     /// at least `threshdiff`).
     pub fn color_mask(&self, threshdiff: i32) -> Result<Pix> {
-        own(unsafe { l::pixMaskOverColorPixels(self.as_ptr(), threshdiff, 0) }, "pixMaskOverColorPixels")
+        own(
+            unsafe { l::pixMaskOverColorPixels(self.as_ptr(), threshdiff, 0) },
+            "pixMaskOverColorPixels",
+        )
     }
     pub fn invert(&self) -> Result<Pix> {
-        own(unsafe { l::pixInvert(ptr::null_mut(), self.as_ptr()) }, "pixInvert")
+        own(
+            unsafe { l::pixInvert(ptr::null_mut(), self.as_ptr()) },
+            "pixInvert",
+        )
     }
 
     /// Leptonica's adaptive background normalisation (8 bpp): maps the local background to
@@ -242,7 +285,20 @@ impl Pix {
     pub fn background_norm(&self, tile: i32, fg_thresh: i32, bgval: i32) -> Result<Pix> {
         let mincount = (tile * tile / 4).max(1);
         own(
-            unsafe { l::pixBackgroundNorm(self.as_ptr(), ptr::null_mut(), ptr::null_mut(), tile, tile, fg_thresh, mincount, bgval, 2, 1) },
+            unsafe {
+                l::pixBackgroundNorm(
+                    self.as_ptr(),
+                    ptr::null_mut(),
+                    ptr::null_mut(),
+                    tile,
+                    tile,
+                    fg_thresh,
+                    mincount,
+                    bgval,
+                    2,
+                    1,
+                )
+            },
             "pixBackgroundNorm",
         )
     }
@@ -260,14 +316,26 @@ impl Pix {
         // faster than area mapping on a full page.
         let kind = l::L_ROTATE_SHEAR;
         own(
-            unsafe { l::pixRotate(self.as_ptr(), deg.to_radians(), kind as i32, l::L_BRING_IN_WHITE as i32, 0, 0) },
+            unsafe {
+                l::pixRotate(
+                    self.as_ptr(),
+                    deg.to_radians(),
+                    kind as i32,
+                    l::L_BRING_IN_WHITE as i32,
+                    0,
+                    0,
+                )
+            },
             "pixRotate",
         )
     }
 
     /// 8 bpp -> 1 bpp: pixels darker than `thresh` become foreground.
     pub fn threshold(&self, thresh: i32) -> Result<Pix> {
-        own(unsafe { l::pixThresholdToBinary(self.as_ptr(), thresh) }, "pixThresholdToBinary")
+        own(
+            unsafe { l::pixThresholdToBinary(self.as_ptr(), thresh) },
+            "pixThresholdToBinary",
+        )
     }
 
     /// Sauvola local binarisation of an 8 bpp image (window half-size `whsize`, `factor` k);
@@ -278,7 +346,17 @@ impl Pix {
         let nx = (w / (4 * whsize + 16)).clamp(1, 16);
         let ny = (h / (4 * whsize + 16)).clamp(1, 16);
         let mut out: *mut l::Pix = ptr::null_mut();
-        let r = unsafe { l::pixSauvolaBinarizeTiled(self.as_ptr(), whsize, factor, nx, ny, ptr::null_mut(), &mut out) };
+        let r = unsafe {
+            l::pixSauvolaBinarizeTiled(
+                self.as_ptr(),
+                whsize,
+                factor,
+                nx,
+                ny,
+                ptr::null_mut(),
+                &mut out,
+            )
+        };
         if r != 0 {
             bail!("leptonica pixSauvolaBinarizeTiled failed");
         }
@@ -287,26 +365,40 @@ impl Pix {
 
     /// Opening by a `w` x `h` brick (1 bpp; composite bricks, fast for long thin ones).
     pub fn open_brick(&self, w: i32, h: i32) -> Result<Pix> {
-        own(unsafe { l::pixOpenCompBrick(ptr::null_mut(), self.as_ptr(), w.max(1), h.max(1)) }, "pixOpenCompBrick")
+        own(
+            unsafe { l::pixOpenCompBrick(ptr::null_mut(), self.as_ptr(), w.max(1), h.max(1)) },
+            "pixOpenCompBrick",
+        )
     }
     /// Closing by a `w` x `h` brick (1 bpp; composite bricks).
     pub fn close_brick(&self, w: i32, h: i32) -> Result<Pix> {
-        own(unsafe { l::pixCloseCompBrick(ptr::null_mut(), self.as_ptr(), w.max(1), h.max(1)) }, "pixCloseCompBrick")
+        own(
+            unsafe { l::pixCloseCompBrick(ptr::null_mut(), self.as_ptr(), w.max(1), h.max(1)) },
+            "pixCloseCompBrick",
+        )
     }
     /// 2x reduction of a 1 bpp image, a pixel set when any of its 4 sources is (keeps thin lines).
     pub fn reduce2_any(&self) -> Result<Pix> {
-        own(unsafe { l::pixReduceRankBinary2(self.as_ptr(), 1, ptr::null_mut()) }, "pixReduceRankBinary2")
+        own(
+            unsafe { l::pixReduceRankBinary2(self.as_ptr(), 1, ptr::null_mut()) },
+            "pixReduceRankBinary2",
+        )
     }
     /// 2x expansion of a 1 bpp image by pixel replication.
     pub fn expand2(&self) -> Result<Pix> {
-        own(unsafe { l::pixExpandBinaryPower2(self.as_ptr(), 2) }, "pixExpandBinaryPower2")
+        own(
+            unsafe { l::pixExpandBinaryPower2(self.as_ptr(), 2) },
+            "pixExpandBinaryPower2",
+        )
     }
     /// Global Otsu threshold of an 8 bpp image (one tile), as a 1 bpp image and the threshold.
     pub fn otsu(&self) -> Result<(Pix, i32)> {
         let (w, h) = (self.width(), self.height());
         let mut th: *mut l::Pix = ptr::null_mut();
         let mut out: *mut l::Pix = ptr::null_mut();
-        let r = unsafe { l::pixOtsuAdaptiveThreshold(self.as_ptr(), w, h, 0, 0, 0.0, &mut th, &mut out) };
+        let r = unsafe {
+            l::pixOtsuAdaptiveThreshold(self.as_ptr(), w, h, 0, 0, 0.0, &mut th, &mut out)
+        };
         let th = own(th, "pixOtsuAdaptiveThreshold");
         let out = own(out, "pixOtsuAdaptiveThreshold")?;
         if r != 0 {
@@ -316,13 +408,22 @@ impl Pix {
         Ok((out, t))
     }
     pub fn dilate_brick(&self, w: i32, h: i32) -> Result<Pix> {
-        own(unsafe { l::pixDilateBrick(ptr::null_mut(), self.as_ptr(), w.max(1), h.max(1)) }, "pixDilateBrick")
+        own(
+            unsafe { l::pixDilateBrick(ptr::null_mut(), self.as_ptr(), w.max(1), h.max(1)) },
+            "pixDilateBrick",
+        )
     }
     pub fn and(&self, other: &Pix) -> Result<Pix> {
-        own(unsafe { l::pixAnd(ptr::null_mut(), self.as_ptr(), other.as_ptr()) }, "pixAnd")
+        own(
+            unsafe { l::pixAnd(ptr::null_mut(), self.as_ptr(), other.as_ptr()) },
+            "pixAnd",
+        )
     }
     pub fn or(&self, other: &Pix) -> Result<Pix> {
-        own(unsafe { l::pixOr(ptr::null_mut(), self.as_ptr(), other.as_ptr()) }, "pixOr")
+        own(
+            unsafe { l::pixOr(ptr::null_mut(), self.as_ptr(), other.as_ptr()) },
+            "pixOr",
+        )
     }
 
     /// Bounding boxes of the 8-connected components of a 1 bpp image.
@@ -346,12 +447,28 @@ impl Pix {
     /// A copy of the rectangle `r` (clipped to the image).
     pub fn clip(&self, r: Rect) -> Result<Pix> {
         let b = LBox::new(r.x, r.y, r.w, r.h)?;
-        own(unsafe { l::pixClipRectangle(self.as_ptr(), b.0, ptr::null_mut()) }, "pixClipRectangle")
+        own(
+            unsafe { l::pixClipRectangle(self.as_ptr(), b.0, ptr::null_mut()) },
+            "pixClipRectangle",
+        )
     }
 
     /// Copy the block `from` of `src` to (dx, dy) of this image (same depth).
     pub fn blit(&mut self, dx: i32, dy: i32, src: &Pix, from: Rect) -> Result<()> {
-        if unsafe { l::pixRasterop(self.as_ptr(), dx, dy, from.w, from.h, l::PIX_SRC as i32, src.as_ptr(), from.x, from.y) } != 0 {
+        if unsafe {
+            l::pixRasterop(
+                self.as_ptr(),
+                dx,
+                dy,
+                from.w,
+                from.h,
+                l::PIX_SRC as i32,
+                src.as_ptr(),
+                from.x,
+                from.y,
+            )
+        } != 0
+        {
             bail!("leptonica pixRasterop failed");
         }
         Ok(())
@@ -388,7 +505,19 @@ impl Pix {
 
     /// Draw a line on a 32 bpp image.
     pub fn line(&mut self, x0: i32, y0: i32, x1: i32, y1: i32, width: i32, rgb: [u8; 3]) {
-        unsafe { l::pixRenderLineArb(self.as_ptr(), x0, y0, x1, y1, width.max(1), rgb[0], rgb[1], rgb[2]) };
+        unsafe {
+            l::pixRenderLineArb(
+                self.as_ptr(),
+                x0,
+                y0,
+                x1,
+                y1,
+                width.max(1),
+                rgb[0],
+                rgb[1],
+                rgb[2],
+            )
+        };
     }
 
     /// Draw a rectangle outline on a 32 bpp image.
@@ -401,7 +530,17 @@ impl Pix {
     /// Blend a rectangle outline into a 32 bpp image.
     pub fn rect_blend(&mut self, r: Rect, width: i32, rgb: [u8; 3], fract: f32) {
         if let Ok(b) = LBox::new(r.x, r.y, r.w, r.h) {
-            unsafe { l::pixRenderBoxBlend(self.as_ptr(), b.0, width.max(1), rgb[0], rgb[1], rgb[2], fract) };
+            unsafe {
+                l::pixRenderBoxBlend(
+                    self.as_ptr(),
+                    b.0,
+                    width.max(1),
+                    rgb[0],
+                    rgb[1],
+                    rgb[2],
+                    fract,
+                )
+            };
         }
     }
 
@@ -422,7 +561,18 @@ impl Pix {
 /// Header of an encoded image: (format, width, height, bits per sample, samples per pixel).
 pub fn read_header_mem(data: &[u8]) -> Result<(i32, i32, i32, i32, i32)> {
     let (mut format, mut w, mut h, mut bps, mut spp, mut cmap) = (0, 0, 0, 0, 0, 0);
-    let r = unsafe { l::pixReadHeaderMem(data.as_ptr(), data.len(), &mut format, &mut w, &mut h, &mut bps, &mut spp, &mut cmap) };
+    let r = unsafe {
+        l::pixReadHeaderMem(
+            data.as_ptr(),
+            data.len(),
+            &mut format,
+            &mut w,
+            &mut h,
+            &mut bps,
+            &mut spp,
+            &mut cmap,
+        )
+    };
     if r != 0 {
         bail!("cannot read the image header (not a PNG, JPEG or TIFF image, or a corrupt one)");
     }
@@ -433,19 +583,36 @@ pub fn read_header_mem(data: &[u8]) -> Result<(i32, i32, i32, i32, i32)> {
 pub fn read_header_tiff(data: &[u8], n: i32) -> Option<(i32, i32, i32, i32)> {
     let (mut w, mut h, mut bps, mut spp, mut res, mut cmap, mut format) = (0, 0, 0, 0, 0, 0, 0);
     let r = unsafe {
-        l::readHeaderMemTiff(data.as_ptr(), data.len(), n, &mut w, &mut h, &mut bps, &mut spp, &mut res, &mut cmap, &mut format)
+        l::readHeaderMemTiff(
+            data.as_ptr(),
+            data.len(),
+            n,
+            &mut w,
+            &mut h,
+            &mut bps,
+            &mut spp,
+            &mut res,
+            &mut cmap,
+            &mut format,
+        )
     };
     (r == 0).then_some((w, h, bps, spp))
 }
 
 /// Decode a PNG / JPEG / (first page of a) TIFF / BMP / PNM image.
 pub fn read_mem(data: &[u8]) -> Result<Pix> {
-    own(unsafe { l::pixReadMem(data.as_ptr(), data.len()) }, "pixReadMem")
+    own(
+        unsafe { l::pixReadMem(data.as_ptr(), data.len()) },
+        "pixReadMem",
+    )
 }
 
 /// Decode page `n` of a TIFF.
 pub fn read_tiff_page(data: &[u8], n: i32) -> Result<Pix> {
-    own(unsafe { l::pixReadMemTiff(data.as_ptr(), data.len(), n) }, "pixReadMemTiff")
+    own(
+        unsafe { l::pixReadMemTiff(data.as_ptr(), data.len(), n) },
+        "pixReadMemTiff",
+    )
 }
 
 /// Leptonica's built-in bitmap font (no font files needed), for labels in debug images.
@@ -457,11 +624,31 @@ impl Font {
     }
     /// Draw ASCII `text` with its baseline-left at (x, y) onto a 32 bpp image.
     pub fn draw(&self, pix: &mut Pix, text: &str, x: i32, y: i32, rgb: [u8; 3]) {
-        let ascii: String = text.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' }).collect();
+        let ascii: String = text
+            .chars()
+            .map(|c| {
+                if c.is_ascii_graphic() || c == ' ' {
+                    c
+                } else {
+                    '?'
+                }
+            })
+            .collect();
         if let Ok(c) = CString::new(ascii) {
             let val = (rgb[0] as u32) << 24 | (rgb[1] as u32) << 16 | (rgb[2] as u32) << 8;
             let (mut w, mut over) = (0, 0);
-            unsafe { l::pixSetTextline(pix.as_ptr(), self.0, c.as_ptr(), val, x, y, &mut w, &mut over) };
+            unsafe {
+                l::pixSetTextline(
+                    pix.as_ptr(),
+                    self.0,
+                    c.as_ptr(),
+                    val,
+                    x,
+                    y,
+                    &mut w,
+                    &mut over,
+                )
+            };
         }
     }
 }

@@ -48,8 +48,12 @@ pub mod seal;
 pub mod shading;
 pub mod shape;
 
-pub use engine::{NullEngine, OcrEngine, OcrWord, ReadMode, TesseractConfig, TesseractEngine, with_thread_engine};
-pub use image::{DpiSource, PageImage, load_image_file, pdf_page_count, pdf_page_image, render_pdf_page};
+pub use engine::{
+    NullEngine, OcrEngine, OcrWord, ReadMode, TesseractConfig, TesseractEngine, with_thread_engine,
+};
+pub use image::{
+    DpiSource, PageImage, load_image_file, pdf_page_count, pdf_page_image, render_pdf_page,
+};
 pub use inspect::{Color, inspect_png};
 
 use crate::model::{BBox, Page, PageKind, Source, Word};
@@ -120,7 +124,11 @@ pub struct OcrOptions {
 
 impl Default for OcrOptions {
     fn default() -> Self {
-        OcrOptions { page_text: PageText::default(), cells: true, tolerances: Tolerances::default() }
+        OcrOptions {
+            page_text: PageText::default(),
+            cells: true,
+            tolerances: Tolerances::default(),
+        }
     }
 }
 
@@ -147,9 +155,18 @@ pub fn ocr_pdf_page(pdf_bytes: &[u8], page_index: usize, cfg: &TesseractConfig) 
 }
 
 /// [`ocr_pdf_page`] with options.
-pub fn ocr_pdf_page_with(pdf_bytes: &[u8], page_index: usize, cfg: &TesseractConfig, opts: &OcrOptions) -> Result<Page> {
-    let img = pdf_page_image(pdf_bytes, page_index).with_context(|| format!("page {}", page_index + 1))?;
-    Ok(with_thread_engine(cfg, |e| ocr_page_detailed(&img, page_index as u32 + 1, e, opts))??.page)
+pub fn ocr_pdf_page_with(
+    pdf_bytes: &[u8],
+    page_index: usize,
+    cfg: &TesseractConfig,
+    opts: &OcrOptions,
+) -> Result<Page> {
+    let img = pdf_page_image(pdf_bytes, page_index)
+        .with_context(|| format!("page {}", page_index + 1))?;
+    Ok(with_thread_engine(cfg, |e| {
+        ocr_page_detailed(&img, page_index as u32 + 1, e, opts)
+    })??
+    .page)
 }
 
 /// OCR every page of an image file with this thread's Tesseract engine.
@@ -163,7 +180,12 @@ pub fn ocr_image_file(path: &Path, cfg: &TesseractConfig) -> Result<Vec<Page>> {
 }
 
 /// [`ocr_page`] with options, also returning the grids and the cleaned image.
-pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn OcrEngine, opts: &OcrOptions) -> Result<OcrPage> {
+pub fn ocr_page_detailed(
+    img: &PageImage,
+    page_number: u32,
+    engine: &mut dyn OcrEngine,
+    opts: &OcrOptions,
+) -> Result<OcrPage> {
     let timing = std::env::var_os("NIANBAO_OCR_DEBUG").is_some();
     let t0 = std::time::Instant::now();
     let prep = preprocess::prepare(img)?;
@@ -172,33 +194,72 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     let (sx, sy) = (72.0 / dpi_x, 72.0 / dpi_y);
     let (w, h) = (prep.gray.width(), prep.gray.height());
     let mut page = Page::new(page_number, w as f32 * sx, h as f32 * sy, PageKind::Scanned);
-    let to_pt = |r: Rect| BBox::new(r.x as f32 * sx, r.y as f32 * sy, r.x1() as f32 * sx, r.y1() as f32 * sy);
+    let to_pt = |r: Rect| {
+        BBox::new(
+            r.x as f32 * sx,
+            r.y as f32 * sy,
+            r.x1() as f32 * sx,
+            r.y1() as f32 * sy,
+        )
+    };
     let to_px = |b: &BBox| {
         let (x0, y0) = ((b.x0 / sx).round() as i32, (b.y0 / sy).round() as i32);
-        Rect::new(x0, y0, (b.x1 / sx).round() as i32 - x0, (b.y1 / sy).round() as i32 - y0)
+        Rect::new(
+            x0,
+            y0,
+            (b.x1 / sx).round() as i32 - x0,
+            (b.y1 / sy).round() as i32 - y0,
+        )
     };
     if std::env::var_os("NIANBAO_OCR_RULINGS").is_some() {
         for s in prep.rulings_pt() {
             eprintln!("raw ruling {:.1},{:.1} {:.1},{:.1}", s.x0, s.y0, s.x1, s.y1);
         }
     }
-    let repaired = repair_rulings(&shading::drop_combs(&prep.rulings_pt()), page_number, &opts.tolerances);
+    let repaired = repair_rulings(
+        &shading::drop_combs(&prep.rulings_pt()),
+        page_number,
+        &opts.tolerances,
+    );
     let inset = (dpi_x / 50.0).round().max(2.0) as i32;
     // (the seal's strokes are no cell's text: a merged cell is not cut because of them)
     let off_seal = |c: &Rect| !prep.uncleaned.iter().any(|s| s.covers_centre(*c));
     let mut glyphs = |b: BBox| -> Vec<BBox> {
-        to_px(&b).inset(inset).and_then(|r| r.clip(w, h)).map(|r| glyph_boxes(&prep.text, r, dpi_x)).unwrap_or_default().into_iter().filter(off_seal).map(to_pt).collect()
+        to_px(&b)
+            .inset(inset)
+            .and_then(|r| r.clip(w, h))
+            .map(|r| glyph_boxes(&prep.text, r, dpi_x))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(off_seal)
+            .map(to_pt)
+            .collect()
     };
-    page.rulings = rulings::split_merged_by_ink(&repaired, page_number, &opts.tolerances, &mut glyphs);
+    page.rulings =
+        rulings::split_merged_by_ink(&repaired, page_number, &opts.tolerances, &mut glyphs);
     let tables = table::find_grids(&page.rulings, page_number, &opts.tolerances);
     let push = |page: &mut Page, ws: Vec<OcrWord>| {
         for w in ws {
-            page.words.push(Word { text: w.text, bbox: to_pt(w.rect), confidence: w.confidence, source: Source::Ocr, alternatives: w.alternatives });
+            page.words.push(Word {
+                text: w.text,
+                bbox: to_pt(w.rect),
+                confidence: w.confidence,
+                source: Source::Ocr,
+                alternatives: w.alternatives,
+            });
         }
     };
 
     let dpi = dpi_x.round() as u32;
-    let cell_reader = CellReader { text: &prep.text, faint: &prep.faint, gray: &prep.gray, dpi: dpi_x, inset: (dpi_x / 50.0).round().max(2.0) as i32, seals: &prep.uncleaned, page: page_number };
+    let cell_reader = CellReader {
+        text: &prep.text,
+        faint: &prep.faint,
+        gray: &prep.gray,
+        dpi: dpi_x,
+        inset: (dpi_x / 50.0).round().max(2.0) as i32,
+        seals: &prep.uncleaned,
+        page: page_number,
+    };
     if opts.cells {
         // 1. look at every cell's ink (blank, dash, number-like, text-like)
         let mut plans: Vec<Plan> = Vec::new();
@@ -224,11 +285,17 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
                         if matches!(plan, Plan::Blank)
                             && let Some(before) = prep.text_before_clean.as_ref()
                             && prep.seals.iter().any(|s| s.overlaps(r))
-                            && r.inset(cell_reader.inset).is_some_and(|i| !glyph_boxes(before, i, dpi_x).is_empty())
+                            && r.inset(cell_reader.inset)
+                                .is_some_and(|i| !glyph_boxes(before, i, dpi_x).is_empty())
                         {
                             // Blank only since the seal's ink was removed: print as light as
                             // the seal may have gone with it.  Not a blank (a zero): unread.
-                            let word = OcrWord { text: UNREAD_UNDER_SEAL.into(), rect: r, confidence: 0.0, alternatives: vec![] };
+                            let word = OcrWord {
+                                text: UNREAD_UNDER_SEAL.into(),
+                                rect: r,
+                                confidence: 0.0,
+                                alternatives: vec![],
+                            };
                             plan = Plan::Done(vec![word]);
                         }
                         plans.push(plan);
@@ -239,11 +306,23 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
         // 2. digit reads, batched: the number-like cells' ink side by side in strips, one
         //    recognition per strip (per-call overhead dominates single-number reads)
         let mut numeric: Vec<Option<Vec<OcrWord>>> = vec![None; plans.len()];
-        let cands: Vec<usize> = (0..plans.len()).filter(|&i| matches!(plans[i], Plan::Ink { numeric_first: true, .. })).collect();
+        let cands: Vec<usize> = (0..plans.len())
+            .filter(|&i| {
+                matches!(
+                    plans[i],
+                    Plan::Ink {
+                        numeric_first: true,
+                        ..
+                    }
+                )
+            })
+            .collect();
         let batch = std::env::var_os("NIANBAO_OCR_NOBATCH").is_none();
         for chunk in cands.chunks(STRIP_CELLS).filter(|_| batch) {
             let regions: Vec<Rect> = chunk.iter().map(|&i| plans[i].region()).collect();
-            if let Some(results) = read_batch(&prep.gray, &regions, false, ReadMode::Numeric, dpi, engine)? {
+            if let Some(results) =
+                read_batch(&prep.gray, &regions, false, ReadMode::Numeric, dpi, engine)?
+            {
                 for (&i, ws) in chunk.iter().zip(results) {
                     numeric[i] = ws;
                 }
@@ -252,11 +331,21 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
         // 3. label text, batched the same way (stacked): the cells that are not plausibly numbers
         let mut text: Vec<Option<Vec<OcrWord>>> = vec![None; plans.len()];
         let labels: Vec<usize> = (0..plans.len())
-            .filter(|&i| matches!(plans[i], Plan::Ink { numeric_first: false, .. }))
+            .filter(|&i| {
+                matches!(
+                    plans[i],
+                    Plan::Ink {
+                        numeric_first: false,
+                        ..
+                    }
+                )
+            })
             .collect();
         for chunk in labels.chunks(STRIP_CELLS).filter(|_| batch) {
             let regions: Vec<Rect> = chunk.iter().map(|&i| plans[i].region()).collect();
-            if let Some(results) = read_batch(&prep.gray, &regions, true, ReadMode::TextBlock, dpi, engine)? {
+            if let Some(results) =
+                read_batch(&prep.gray, &regions, true, ReadMode::TextBlock, dpi, engine)?
+            {
                 for (&i, ws) in chunk.iter().zip(results) {
                     text[i] = ws;
                 }
@@ -271,7 +360,13 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
         for ((plan, nums), txt) in plans.into_iter().zip(numeric).zip(text) {
             // a one-line cell whose ink the digit reader was asked about
             let line = match &plan {
-                Plan::Ink { region, lines: 1, numeric_first: true, digit_like, .. } => Some((*region, *digit_like)),
+                Plan::Ink {
+                    region,
+                    lines: 1,
+                    numeric_first: true,
+                    digit_like,
+                    ..
+                } => Some((*region, *digit_like)),
                 _ => None,
             };
             let mut ws = cell_reader.finish(plan, nums, txt, engine)?;
@@ -305,16 +400,31 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
                 let joined: String = ws.iter().map(|w| w.text.as_str()).collect();
                 if m.replaces(&joined) {
                     if timing {
-                        eprintln!("cell {region:?}: {joined:?} read {:?} by glyph matching (score {:.2}, margin {:.2})", m.text, m.score, m.margin);
+                        eprintln!(
+                            "cell {region:?}: {joined:?} read {:?} by glyph matching (score {:.2}, margin {:.2})",
+                            m.text, m.score, m.margin
+                        );
                     }
-                    let alternatives = if is_numeric_text(&joined) { vec![joined] } else { Vec::new() };
-                    *ws = vec![OcrWord { text: m.text, rect: region, confidence: MATCHED_CONFIDENCE, alternatives }];
+                    let alternatives = if is_numeric_text(&joined) {
+                        vec![joined]
+                    } else {
+                        Vec::new()
+                    };
+                    *ws = vec![OcrWord {
+                        text: m.text,
+                        rect: region,
+                        confidence: MATCHED_CONFIDENCE,
+                        alternatives,
+                    }];
                 }
             }
         }
         t_match += t.elapsed();
         if timing {
-            eprintln!("timing: glyph matching {t_match:?} ({} samples)", matcher.len());
+            eprintln!(
+                "timing: glyph matching {t_match:?} ({} samples)",
+                matcher.len()
+            );
         }
         for (_, ws) in read {
             push(&mut page, ws);
@@ -343,11 +453,20 @@ pub fn ocr_page_detailed(img: &PageImage, page_number: u32, engine: &mut dyn Ocr
     }
     engine.clear();
     if timing {
-        eprintln!("timing: prepare {t_prep:?}, cells {:?}, page text {:?}", t_cells - t_prep, t0.elapsed() - t_cells);
+        eprintln!(
+            "timing: prepare {t_prep:?}, cells {:?}, page text {:?}",
+            t_cells - t_prep,
+            t0.elapsed() - t_cells
+        );
     }
 
     let image = PageImage::from_pix(prep.gray, dpi_x, dpi_y, DpiSource::Pdf)?;
-    Ok(OcrPage { page, tables, image, skew_deg: prep.skew_deg })
+    Ok(OcrPage {
+        page,
+        tables,
+        image,
+        skew_deg: prep.skew_deg,
+    })
 }
 
 /// The reading of a cell that held ink under a seal and none once the seal's ink was removed
@@ -367,10 +486,17 @@ const UNDER_SEAL_CONFIDENCE: f32 = 0.5;
 /// a full segment, so that every later stage, whatever its tolerances, sees the cell boundary.
 /// Edges with no ruling at all are left alone: those are real merged cells.  Ruling pieces
 /// that stop short of any crossing are first extended to it ([`rulings::extend_free_ends`]).
-pub fn repair_rulings(segments: &[crate::model::Segment], page: u32, tol: &Tolerances) -> Vec<crate::model::Segment> {
+pub fn repair_rulings(
+    segments: &[crate::model::Segment],
+    page: u32,
+    tol: &Tolerances,
+) -> Vec<crate::model::Segment> {
     use crate::model::Segment;
     const PARTIAL_EDGE: f32 = 0.15;
-    let loose = Tolerances { edge_coverage: PARTIAL_EDGE, ..*tol };
+    let loose = Tolerances {
+        edge_coverage: PARTIAL_EDGE,
+        ..*tol
+    };
     let segments = rulings::extend_free_ends(segments, page, tol);
     let mut out = segments.clone();
     for t in table::find_grids(&segments, page, &loose) {
@@ -379,10 +505,20 @@ pub fn repair_rulings(segments: &[crate::model::Segment], page: u32, tol: &Toler
             for c in 0..nc {
                 let k = t.index[r * nc + c];
                 if c + 1 < nc && t.index[r * nc + c + 1] != k {
-                    out.push(Segment { x0: t.xs[c + 1], y0: t.ys[r], x1: t.xs[c + 1], y1: t.ys[r + 1] });
+                    out.push(Segment {
+                        x0: t.xs[c + 1],
+                        y0: t.ys[r],
+                        x1: t.xs[c + 1],
+                        y1: t.ys[r + 1],
+                    });
                 }
                 if r + 1 < nr && t.index[(r + 1) * nc + c] != k {
-                    out.push(Segment { x0: t.xs[c], y0: t.ys[r + 1], x1: t.xs[c + 1], y1: t.ys[r + 1] });
+                    out.push(Segment {
+                        x0: t.xs[c],
+                        y0: t.ys[r + 1],
+                        x1: t.xs[c + 1],
+                        y1: t.ys[r + 1],
+                    });
                 }
             }
         }
@@ -400,8 +536,14 @@ pub fn repair_rulings(segments: &[crate::model::Segment], page: u32, tol: &Toler
 /// smaller than a third of the tallest glyph are dropped, as `CellReader::plan` does.
 fn glyph_boxes(text: &Pix, r: Rect, dpi: f32) -> Vec<Rect> {
     let speck = (dpi / 100.0).max(2.0) as i32;
-    let Ok(all) = text.clip(r).and_then(|p| p.components()) else { return Vec::new() };
-    let all: Vec<Rect> = all.into_iter().filter(|c| c.w.max(c.h) >= speck).map(|c| Rect::new(c.x + r.x, c.y + r.y, c.w, c.h)).collect();
+    let Ok(all) = text.clip(r).and_then(|p| p.components()) else {
+        return Vec::new();
+    };
+    let all: Vec<Rect> = all
+        .into_iter()
+        .filter(|c| c.w.max(c.h) >= speck)
+        .map(|c| Rect::new(c.x + r.x, c.y + r.y, c.w, c.h))
+        .collect();
     let tallest = all.iter().map(|c| c.h).max().unwrap_or(0);
     let big = (dpi * 0.04).max(tallest as f32 / 3.0) as i32;
     all.into_iter().filter(|c| c.w.max(c.h) >= big).collect()
@@ -411,7 +553,11 @@ fn glyph_boxes(text: &Pix, r: Rect, dpi: f32) -> Vec<Rect> {
 /// padded; `None` when there is none.
 fn ink_region(text: &Pix, dpi: f32) -> Result<Option<Rect>> {
     let min = (dpi / 40.0).max(3.0) as i32;
-    let comps: Vec<Rect> = text.components()?.into_iter().filter(|r| r.w.max(r.h) >= min).collect();
+    let comps: Vec<Rect> = text
+        .components()?
+        .into_iter()
+        .filter(|r| r.w.max(r.h) >= min)
+        .collect();
     if comps.len() < 2 {
         return Ok(None);
     }
@@ -420,7 +566,10 @@ fn ink_region(text: &Pix, dpi: f32) -> Result<Option<Rect>> {
     let x1 = comps.iter().map(|r| r.x1()).max().unwrap_or(0);
     let y1 = comps.iter().map(|r| r.y1()).max().unwrap_or(0);
     let pad = (dpi / 10.0) as i32;
-    Ok(Rect::new(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad).clip(text.width(), text.height()))
+    Ok(
+        Rect::new(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad)
+            .clip(text.width(), text.height()),
+    )
 }
 
 /// Reads one cell: decides blank / dash / number / text from the ink, then asks the engine.
@@ -471,7 +620,14 @@ enum Plan {
     /// Decided without a recogniser (a dash-like zero glyph).
     Done(Vec<OcrWord>),
     /// Ink to read inside `region`.
-    Ink { region: Rect, comps: usize, lines: usize, digit_like: bool, numeric_first: bool, glyphs: Vec<Rect> },
+    Ink {
+        region: Rect,
+        comps: usize,
+        lines: usize,
+        digit_like: bool,
+        numeric_first: bool,
+        glyphs: Vec<Rect>,
+    },
 }
 
 impl Plan {
@@ -528,7 +684,11 @@ const MATCHED_CONFIDENCE: f32 = 0.6;
 fn in_doubt(ws: &[OcrWord], digit_like: bool) -> bool {
     let joined: String = ws.iter().map(|w| w.text.as_str()).collect();
     let conf = ws.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
-    if is_numeric_text(&joined) { conf < BATCH_CONFIDENT } else { digit_like }
+    if is_numeric_text(&joined) {
+        conf < BATCH_CONFIDENT
+    } else {
+        digit_like
+    }
 }
 
 /// Most glyph components of a number whose 1s are checked by shape ([`CellReader::ones_by_shape`]).
@@ -549,7 +709,14 @@ const STRIP_CELLS: usize = 16;
 /// keeps a table page cheaper than whole-page OCR.  Returns each region's words in page
 /// coordinates; `None` for a region when a word straddles two slots (the caller then reads
 /// that cell alone), and `None` overall when there was nothing to read.
-fn read_batch(page: &Pix, regions: &[Rect], vertical: bool, mode: ReadMode, dpi: u32, engine: &mut dyn OcrEngine) -> Result<Option<Vec<Option<Vec<OcrWord>>>>> {
+fn read_batch(
+    page: &Pix,
+    regions: &[Rect],
+    vertical: bool,
+    mode: ReadMode,
+    dpi: u32,
+    engine: &mut dyn OcrEngine,
+) -> Result<Option<Vec<Option<Vec<OcrWord>>>>> {
     if regions.is_empty() {
         return Ok(None);
     }
@@ -557,18 +724,32 @@ fn read_batch(page: &Pix, regions: &[Rect], vertical: bool, mode: ReadMode, dpi:
     let wmax = regions.iter().map(|r| r.w).max().unwrap_or(1).max(1);
     let mut hs: Vec<i32> = regions.iter().map(|r| r.h).collect();
     hs.sort();
-    let gap = if vertical { (hs[hs.len() / 2] / 2).max(8) } else { hmax };
-    let (width, height) = if vertical {
-        (wmax + 2 * gap, regions.iter().map(|r| r.h).sum::<i32>() + gap * (regions.len() as i32 + 1))
+    let gap = if vertical {
+        (hs[hs.len() / 2] / 2).max(8)
     } else {
-        (regions.iter().map(|r| r.w).sum::<i32>() + gap * (regions.len() as i32 + 1), hmax + 2 * (hmax / 4).max(2))
+        hmax
+    };
+    let (width, height) = if vertical {
+        (
+            wmax + 2 * gap,
+            regions.iter().map(|r| r.h).sum::<i32>() + gap * (regions.len() as i32 + 1),
+        )
+    } else {
+        (
+            regions.iter().map(|r| r.w).sum::<i32>() + gap * (regions.len() as i32 + 1),
+            hmax + 2 * (hmax / 4).max(2),
+        )
     };
     let mut img = Pix::create(width, height, 8)?;
     img.fill_rect(Rect::new(0, 0, width, height), 255)?;
     let mut slots = Vec::with_capacity(regions.len());
     let mut pos = gap;
     for r in regions {
-        let (x, y) = if vertical { (gap, pos) } else { (pos, (height - r.h) / 2) };
+        let (x, y) = if vertical {
+            (gap, pos)
+        } else {
+            (pos, (height - r.h) / 2)
+        };
         img.blit(x, y, page, *r)?;
         slots.push(Rect::new(x, y, r.w, r.h));
         pos += if vertical { r.h } else { r.w } + gap;
@@ -577,10 +758,21 @@ fn read_batch(page: &Pix, regions: &[Rect], vertical: bool, mode: ReadMode, dpi:
     let t = std::time::Instant::now();
     let words = engine.read(Rect::new(0, 0, width, height), mode)?;
     if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
-        eprintln!("batch {mode:?} {} regions {width}x{height}: {} words, {:?}", regions.len(), words.len(), t.elapsed());
+        eprintln!(
+            "batch {mode:?} {} regions {width}x{height}: {} words, {:?}",
+            regions.len(),
+            words.len(),
+            t.elapsed()
+        );
     }
     // along the stacking axis: (start, end) of a rectangle
-    let span = |r: &Rect| if vertical { (r.y, r.y1()) } else { (r.x, r.x1()) };
+    let span = |r: &Rect| {
+        if vertical {
+            (r.y, r.y1())
+        } else {
+            (r.x, r.x1())
+        }
+    };
     let mut out: Vec<Option<Vec<OcrWord>>> = vec![Some(Vec::new()); regions.len()];
     let slack = gap / 3;
     for mut w in words {
@@ -606,7 +798,12 @@ fn read_batch(page: &Pix, regions: &[Rect], vertical: bool, mode: ReadMode, dpi:
         }
         if let Some(v) = out[i].as_mut() {
             let r = regions[i];
-            w.rect = Rect::new(w.rect.x - s.x + r.x, w.rect.y - s.y + r.y, w.rect.w, w.rect.h);
+            w.rect = Rect::new(
+                w.rect.x - s.x + r.x,
+                w.rect.y - s.y + r.y,
+                w.rect.w,
+                w.rect.h,
+            );
             v.push(w);
         }
     }
@@ -616,7 +813,9 @@ fn read_batch(page: &Pix, regions: &[Rect], vertical: bool, mode: ReadMode, dpi:
 impl CellReader<'_> {
     /// Look at a cell's ink and decide what to do with it.
     fn plan(&self, cell: Rect) -> Result<Plan> {
-        let Some(inner) = cell.inset(self.inset) else { return Ok(Plan::Blank) };
+        let Some(inner) = cell.inset(self.inset) else {
+            return Ok(Plan::Blank);
+        };
         let speck = (self.dpi / 100.0).max(2.0) as i32;
         let mut all: Vec<Rect> = self
             .text
@@ -631,11 +830,18 @@ impl CellReader<'_> {
         let glyphs = |all: &[Rect]| -> Vec<Rect> {
             let tallest = all.iter().map(|r| r.h).max().unwrap_or(0);
             let big = (self.dpi * 0.04).max(tallest as f32 / 3.0) as i32;
-            all.iter().copied().filter(|r| r.w.max(r.h) >= big).collect()
+            all.iter()
+                .copied()
+                .filter(|r| r.w.max(r.h) >= big)
+                .collect()
         };
         // A cell reaching out of a seal's disk with text of its own outside (a label the seal
         // covers at one end): the seal's strokes inside the disk are not part of it.
-        let off: Vec<Rect> = all.iter().copied().filter(|c| !self.seals.iter().any(|s| s.covers_centre(*c))).collect();
+        let off: Vec<Rect> = all
+            .iter()
+            .copied()
+            .filter(|c| !self.seals.iter().any(|s| s.covers_centre(*c)))
+            .collect();
         if off.len() < all.len() && glyphs(&off).len() >= SEAL_LABEL_GLYPHS {
             all = off;
         }
@@ -645,14 +851,24 @@ impl CellReader<'_> {
         // dash-like stroke is looked at again in the faint image: glyph-sized ink there
         // (taller than wide, which no dash is) is what the cell holds.
         let dash_h = (self.dpi * DASH_MAX_HEIGHT).round() as i32;
-        let dash_like = |c: &[Rect]| !c.is_empty() && c.len() <= 2 && c.iter().all(|r| r.h <= dash_h && r.w >= 2 * r.h);
+        let dash_like = |c: &[Rect]| {
+            !c.is_empty() && c.len() <= 2 && c.iter().all(|r| r.h <= dash_h && r.w >= 2 * r.h)
+        };
         if comps.is_empty() || dash_like(&comps) {
             let faint = self.faint_glyphs(inner)?;
             let stroke_h = comps.iter().map(|r| r.h).max().unwrap_or(0);
             // for a dash: a faint glyph holding the stroke and well taller than it
-            let holds = |g: &Rect| comps.is_empty() || comps.iter().any(|c| c.overlaps(g) && g.h >= 2 * stroke_h.max(1));
+            let holds = |g: &Rect| {
+                comps.is_empty()
+                    || comps
+                        .iter()
+                        .any(|c| c.overlaps(g) && g.h >= 2 * stroke_h.max(1))
+            };
             if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() && !faint.is_empty() {
-                eprintln!("p{} cell {cell:?}: ink {comps:?}, faint glyphs {faint:?}", self.page);
+                eprintln!(
+                    "p{} cell {cell:?}: ink {comps:?}, faint glyphs {faint:?}",
+                    self.page
+                );
             }
             if faint.iter().any(holds) {
                 all = faint;
@@ -674,12 +890,19 @@ impl CellReader<'_> {
         let (mut rx0, mut rx1) = (ink.x, ink.x1());
         if line_count(&comps) == 1 {
             let faint = self.faint.clip(inner)?.components()?;
-            for r in faint.into_iter().map(|r| Rect::new(r.x + inner.x, r.y + inner.y, r.w, r.h)) {
+            for r in faint
+                .into_iter()
+                .map(|r| Rect::new(r.x + inner.x, r.y + inner.y, r.w, r.h))
+            {
                 let same_line = r.y >= ink.y - tallest / 3 && r.y1() <= ink.y1() + tallest / 3;
-                let glyph_sized = r.h * 2 >= tallest && r.h * 3 <= tallest * 4 && r.w <= tallest * 2;
+                let glyph_sized =
+                    r.h * 2 >= tallest && r.h * 3 <= tallest * 4 && r.w <= tallest * 2;
                 // next to the ink, clear of the cell's edges (where ruling remnants lie)
                 let near = r.x1() >= rx0 - tallest && r.x <= rx1 + tallest;
-                let inside = r.x > inner.x + 1 && r.x1() < inner.x1() - 1 && r.y > inner.y + 1 && r.y1() < inner.y1() - 1;
+                let inside = r.x > inner.x + 1
+                    && r.x1() < inner.x1() - 1
+                    && r.y > inner.y + 1
+                    && r.y1() < inner.y1() - 1;
                 if same_line && glyph_sized && near && inside {
                     rx0 = rx0.min(r.x);
                     rx1 = rx1.max(r.x1());
@@ -690,13 +913,23 @@ impl CellReader<'_> {
         // A lone dash-like stroke: a zero glyph.  Decided from geometry, which is more
         // reliable than any recogniser on a single short bar.
         if ink.h <= dash_h && ink.w >= 2 * ink.h && comps.len() <= 2 {
-            return Ok(Plan::Done(vec![OcrWord { text: "—".into(), rect: ink, confidence: 0.9, alternatives: vec!["-".into(), "－".into()] }]));
+            return Ok(Plan::Done(vec![OcrWord {
+                text: "—".into(),
+                rect: ink,
+                confidence: 0.9,
+                alternatives: vec!["-".into(), "－".into()],
+            }]));
         }
 
         // A lone slash (the other zero glyph): one thin stroke leaning right, ink at the top
         // right and the bottom left.  Tesseract rarely reads it alone at scan resolutions.
         if comps.len() == 1 && self.slash_shaped(comps[0])? {
-            return Ok(Plan::Done(vec![OcrWord { text: "/".into(), rect: ink, confidence: 0.9, alternatives: vec![] }]));
+            return Ok(Plan::Done(vec![OcrWord {
+                text: "/".into(),
+                rect: ink,
+                confidence: 0.9,
+                alternatives: vec![],
+            }]));
         }
 
         // Glyphs that reach into the inset band along the cell's edges (a tight row: the foot
@@ -715,7 +948,10 @@ impl CellReader<'_> {
             }
         }
         let pad = (self.dpi / 20.0).round() as i32;
-        let region = clip_to(Rect::new(rx0 - pad, ink.y - pad, rx1 - rx0 + 2 * pad, ink.h + 2 * pad), bound);
+        let region = clip_to(
+            Rect::new(rx0 - pad, ink.y - pad, rx1 - rx0 + 2 * pad, ink.h + 2 * pad),
+            bound,
+        );
         let lines = line_count(&comps);
         let digit_like = lines == 1 && digit_shaped(&comps);
         // Ink with wide strokes (一, 二, 工 ...) or many pieces is CJK: skip the digit read.
@@ -724,21 +960,39 @@ impl CellReader<'_> {
         // unless the wide ink is upright stems run together (111 whose serif feet blur
         // into one blob)
         let hmax = half * 2;
-        let stem_blob = lines == 1 && !digit_like && comps.len() <= 3 && hmax >= SHAPE_MIN_HEIGHT && {
-            let mut any = false;
-            for c in comps.iter().filter(|c| c.h * 4 >= hmax * 3 && c.w as f32 > DIGIT_WIDTH_MAX * c.h as f32) {
-                any = shape::stem_split(self.gray, Rect::new(c.x - 1, region.y, c.w + 2, region.h))?.is_some();
-                if !any {
-                    break;
+        let stem_blob =
+            lines == 1 && !digit_like && comps.len() <= 3 && hmax >= SHAPE_MIN_HEIGHT && {
+                let mut any = false;
+                for c in comps
+                    .iter()
+                    .filter(|c| c.h * 4 >= hmax * 3 && c.w as f32 > DIGIT_WIDTH_MAX * c.h as f32)
+                {
+                    any = shape::stem_split(
+                        self.gray,
+                        Rect::new(c.x - 1, region.y, c.w + 2, region.h),
+                    )?
+                    .is_some();
+                    if !any {
+                        break;
+                    }
                 }
-            }
-            any
-        };
+                any
+            };
         let numeric_first = lines == 1 && (digit_like || !cjk_like || stem_blob);
         if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
-            eprintln!("p{} plan {region:?}: comps {comps:?} lines {lines} digit_like {digit_like} cjk_like {cjk_like}", self.page);
+            eprintln!(
+                "p{} plan {region:?}: comps {comps:?} lines {lines} digit_like {digit_like} cjk_like {cjk_like}",
+                self.page
+            );
         }
-        Ok(Plan::Ink { region, comps: comps.len(), lines, digit_like, numeric_first, glyphs: comps })
+        Ok(Plan::Ink {
+            region,
+            comps: comps.len(),
+            lines,
+            digit_like,
+            numeric_first,
+            glyphs: comps,
+        })
     }
 
     /// Glyph-sized components of the faint image inside `inner` (page pixels): clear of its
@@ -746,7 +1000,10 @@ impl CellReader<'_> {
     /// [`FAINT_GLYPH_MAX`], and not wider than tall (a printed digit; never a dash or a ruling
     /// piece).
     fn faint_glyphs(&self, inner: Rect) -> Result<Vec<Rect>> {
-        let (min_h, max_h) = ((self.dpi * FAINT_GLYPH_MIN).round() as i32, (self.dpi * FAINT_GLYPH_MAX).round() as i32);
+        let (min_h, max_h) = (
+            (self.dpi * FAINT_GLYPH_MIN).round() as i32,
+            (self.dpi * FAINT_GLYPH_MAX).round() as i32,
+        );
         Ok(self
             .faint
             .clip(inner)?
@@ -788,13 +1045,19 @@ impl CellReader<'_> {
         let f = (ENLARGED_HEIGHT / region.h.max(1) as f32).clamp(1.0, 4.0);
         let img = if f > 1.2 { img.scale(f)? } else { img };
         engine.set_image(&img, (self.dpi * f).round() as u32)?;
-        let ws = engine.read(Rect::new(0, 0, img.width(), img.height()), ReadMode::Numeric);
+        let ws = engine.read(
+            Rect::new(0, 0, img.width(), img.height()),
+            ReadMode::Numeric,
+        );
         engine.set_image(self.gray, self.dpi.round() as u32)?;
         let back = |v: i32| (v as f32 / f).round() as i32;
         Ok(ws?
             .into_iter()
             .map(|mut w| {
-                let (x, y) = (back(w.rect.x) - margin + region.x, back(w.rect.y) - margin + region.y);
+                let (x, y) = (
+                    back(w.rect.x) - margin + region.x,
+                    back(w.rect.y) - margin + region.y,
+                );
                 w.rect = Rect::new(x, y, back(w.rect.w), back(w.rect.h));
                 w
             })
@@ -803,26 +1066,71 @@ impl CellReader<'_> {
 
     /// Debugging: with `NIANBAO_OCR_DUMP=DIR`, write the crop a number was read from (4x) as a PNG named by its position, reading and confidence.
     fn dump(&self, region: Rect, reading: &str, conf: f32) {
-        let Some(dir) = std::env::var_os("NIANBAO_OCR_DUMP") else { return };
-        let Some(r) = region.clip(self.gray.width(), self.gray.height()) else { return };
-        let safe: String = reading.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-        let name = format!("p{}-y{:05}-x{:05}-{}-{:02}.png", self.page, region.y, region.x, safe, (conf * 100.0) as i32);
+        let Some(dir) = std::env::var_os("NIANBAO_OCR_DUMP") else {
+            return;
+        };
+        let Some(r) = region.clip(self.gray.width(), self.gray.height()) else {
+            return;
+        };
+        let safe: String = reading
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let name = format!(
+            "p{}-y{:05}-x{:05}-{}-{:02}.png",
+            self.page,
+            region.y,
+            region.x,
+            safe,
+            (conf * 100.0) as i32
+        );
         let dir = std::path::Path::new(&dir);
-        if let Ok(png) = self.gray.clip(r).and_then(|p| p.scale(4.0)).and_then(|p| p.to_png()) {
+        if let Ok(png) = self
+            .gray
+            .clip(r)
+            .and_then(|p| p.scale(4.0))
+            .and_then(|p| p.to_png())
+        {
             let _ = std::fs::write(dir.join(&name), png);
         }
         // the crop at page resolution, with some page around it (for replaying readings)
         let m = region.h;
-        if let Some(wide) = Rect::new(region.x - m, region.y - m, region.w + 2 * m, region.h + 2 * m).clip(self.gray.width(), self.gray.height())
+        if let Some(wide) = Rect::new(
+            region.x - m,
+            region.y - m,
+            region.w + 2 * m,
+            region.h + 2 * m,
+        )
+        .clip(self.gray.width(), self.gray.height())
             && let Ok(png) = self.gray.clip(wide).and_then(|p| p.to_png())
         {
             let _ = std::fs::create_dir_all(dir.join("raw"));
-            let _ = std::fs::write(dir.join("raw").join(format!("{name}-{}-{}-{}-{}-{}.png", region.x - wide.x, region.y - wide.y, region.w, region.h, self.dpi.round())), png);
-            if let Ok(png) = self.gray.clip(wide).and_then(|p| p.scale(4.0)).and_then(|p| p.to_png()) {
+            let _ = std::fs::write(
+                dir.join("raw").join(format!(
+                    "{name}-{}-{}-{}-{}-{}.png",
+                    region.x - wide.x,
+                    region.y - wide.y,
+                    region.w,
+                    region.h,
+                    self.dpi.round()
+                )),
+                png,
+            );
+            if let Ok(png) = self
+                .gray
+                .clip(wide)
+                .and_then(|p| p.scale(4.0))
+                .and_then(|p| p.to_png())
+            {
                 let _ = std::fs::create_dir_all(dir.join("ctx"));
                 let _ = std::fs::write(dir.join("ctx").join(&name), png);
             }
-            if let Ok(png) = self.text.clip(wide).and_then(|p| p.scale(4.0)).and_then(|p| p.to_png()) {
+            if let Ok(png) = self
+                .text
+                .clip(wide)
+                .and_then(|p| p.scale(4.0))
+                .and_then(|p| p.to_png())
+            {
                 let _ = std::fs::write(dir.join("ctx").join(format!("bin-{name}")), png);
             }
         }
@@ -834,11 +1142,24 @@ impl CellReader<'_> {
     /// glyph gets a 1 for each glyph shaped like one.  Confidence [`STEM_ONE_CONFIDENCE`]
     /// (in doubt, and a plausible number), the reading kept as an alternative.  `None` when the shapes
     /// change nothing or say nothing.
-    fn ones_by_shape(&self, nums: &[OcrWord], comps: usize, digit_like: bool, region: Rect, glyphs: &[Rect]) -> Result<Option<Vec<OcrWord>>> {
+    fn ones_by_shape(
+        &self,
+        nums: &[OcrWord],
+        comps: usize,
+        digit_like: bool,
+        region: Rect,
+        glyphs: &[Rect],
+    ) -> Result<Option<Vec<OcrWord>>> {
         let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
         let accepted = self.accepts_numeric(nums, comps, digit_like);
         // a reading of all 1s that covers the ink needs no second look
-        if glyphs.is_empty() || glyphs.len() > SHAPE_GLYPHS || (accepted && !joined.is_empty() && joined.chars().all(|c| c == '1') && !misses_ink(nums, glyphs)) {
+        if glyphs.is_empty()
+            || glyphs.len() > SHAPE_GLYPHS
+            || (accepted
+                && !joined.is_empty()
+                && joined.chars().all(|c| c == '1')
+                && !misses_ink(nums, glyphs))
+        {
             return Ok(None);
         }
         let mut gs = glyphs.to_vec();
@@ -850,10 +1171,22 @@ impl CellReader<'_> {
         // each glyph's slice of the region: up to the middle of the gaps to its neighbours
         let mut pieces: Vec<Rect> = Vec::new();
         for (i, g) in gs.iter().enumerate() {
-            let lo = if i == 0 { region.x.min(g.x) } else { (gs[i - 1].x1() + g.x) / 2 };
-            let hi = if i + 1 == gs.len() { region.x1().max(g.x1()) } else { (g.x1() + gs[i + 1].x) / 2 };
+            let lo = if i == 0 {
+                region.x.min(g.x)
+            } else {
+                (gs[i - 1].x1() + g.x) / 2
+            };
+            let hi = if i + 1 == gs.len() {
+                region.x1().max(g.x1())
+            } else {
+                (g.x1() + gs[i + 1].x) / 2
+            };
             let slice = Rect::new(lo, region.y, (hi - lo).max(1), region.h);
-            match (g.w as f32 > DIGIT_WIDTH_MAX * tallest as f32).then(|| shape::stem_split(self.gray, slice)).transpose()?.flatten() {
+            match (g.w as f32 > DIGIT_WIDTH_MAX * tallest as f32)
+                .then(|| shape::stem_split(self.gray, slice))
+                .transpose()?
+                .flatten()
+            {
                 Some(split) => pieces.extend(split),
                 None => pieces.push(slice),
             }
@@ -865,8 +1198,15 @@ impl CellReader<'_> {
         let digits: Vec<char> = joined.chars().collect();
         let reading: String = if ones.iter().all(|&o| o) {
             "1".repeat(ones.len())
-        } else if accepted && digits.len() == ones.len() && digits.iter().all(|c| c.is_ascii_digit()) {
-            digits.iter().zip(&ones).map(|(&c, &o)| if o { '1' } else { c }).collect()
+        } else if accepted
+            && digits.len() == ones.len()
+            && digits.iter().all(|c| c.is_ascii_digit())
+        {
+            digits
+                .iter()
+                .zip(&ones)
+                .map(|(&c, &o)| if o { '1' } else { c })
+                .collect()
         } else {
             return Ok(None);
         };
@@ -875,32 +1215,61 @@ impl CellReader<'_> {
         }
         // the recogniser's confidence was in its own reading, not in this one
         let conf = STEM_ONE_CONFIDENCE;
-        let alternatives = if is_numeric_text(&joined) { vec![joined] } else { Vec::new() };
+        let alternatives = if is_numeric_text(&joined) {
+            vec![joined]
+        } else {
+            Vec::new()
+        };
         let rect = Rect::hull(gs.iter().copied()).unwrap_or(region);
-        Ok(Some(vec![OcrWord { text: reading, rect, confidence: conf, alternatives }]))
+        Ok(Some(vec![OcrWord {
+            text: reading,
+            rect,
+            confidence: conf,
+            alternatives,
+        }]))
     }
 
     /// Whether a digit reading is a plausible number for ink of `comps` glyph components.
     fn accepts_numeric(&self, nums: &[OcrWord], comps: usize, digit_like: bool) -> bool {
         let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
         let conf = nums.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
-        is_numeric_text(&joined) && comps <= joined.chars().count() + 2 && (conf >= 0.5 || digit_like)
+        is_numeric_text(&joined)
+            && comps <= joined.chars().count() + 2
+            && (conf >= 0.5 || digit_like)
     }
 
     /// Produce the cell's words: accept the digit reading when it is a plausible number,
     /// otherwise read the text.  `nums` is the batched digit reading, if there was one.
-    fn finish(&self, plan: Plan, nums: Option<Vec<OcrWord>>, text: Option<Vec<OcrWord>>, engine: &mut dyn OcrEngine) -> Result<Vec<OcrWord>> {
+    fn finish(
+        &self,
+        plan: Plan,
+        nums: Option<Vec<OcrWord>>,
+        text: Option<Vec<OcrWord>>,
+        engine: &mut dyn OcrEngine,
+    ) -> Result<Vec<OcrWord>> {
         let (region, comps, lines, digit_like, numeric_first, glyphs) = match plan {
             Plan::Blank => return Ok(Vec::new()),
             Plan::Done(ws) => return Ok(ws),
-            Plan::Ink { region, comps, lines, digit_like, numeric_first, glyphs } => (region, comps, lines, digit_like, numeric_first, glyphs),
+            Plan::Ink {
+                region,
+                comps,
+                lines,
+                digit_like,
+                numeric_first,
+                glyphs,
+            } => (region, comps, lines, digit_like, numeric_first, glyphs),
         };
         let debug = std::env::var_os("NIANBAO_OCR_DEBUG").is_some();
         let mut stray: Option<Vec<OcrWord>> = None;
         if numeric_first {
             // the batched reading, or (when it was missing or implausible) this cell alone
             let mut nums = match nums {
-                Some(ws) if self.accepts_numeric(&ws, comps, digit_like) && ws.iter().all(|w| w.confidence >= BATCH_CONFIDENT) => ws,
+                Some(ws)
+                    if self.accepts_numeric(&ws, comps, digit_like)
+                        && ws.iter().all(|w| w.confidence >= BATCH_CONFIDENT) =>
+                {
+                    ws
+                }
                 _ => engine.read(region, ReadMode::Numeric)?,
             };
             if nums.is_empty() && digit_like {
@@ -918,12 +1287,22 @@ impl CellReader<'_> {
             let mut missed_ink = false;
             if self.accepts_numeric(&nums, comps, digit_like) && misses_ink(&nums, &glyphs) {
                 let mut fixed = false;
-                for again in [engine.read(region, ReadMode::Numeric)?, self.read_enlarged(region, engine)?] {
+                for again in [
+                    engine.read(region, ReadMode::Numeric)?,
+                    self.read_enlarged(region, engine)?,
+                ] {
                     // only a reading with more digits: the same count is another guess at
                     // the same glyphs, not the lost one found
-                    if self.accepts_numeric(&again, comps, digit_like) && !misses_ink(&again, &glyphs) && digit_count(&again) > digit_count(&nums) {
+                    if self.accepts_numeric(&again, comps, digit_like)
+                        && !misses_ink(&again, &glyphs)
+                        && digit_count(&again) > digit_count(&nums)
+                    {
                         if debug {
-                            eprintln!("cell {region:?}: {:?} left ink out, re-read {:?}", nums.iter().map(|w| w.text.as_str()).collect::<String>(), again.iter().map(|w| w.text.as_str()).collect::<String>());
+                            eprintln!(
+                                "cell {region:?}: {:?} left ink out, re-read {:?}",
+                                nums.iter().map(|w| w.text.as_str()).collect::<String>(),
+                                again.iter().map(|w| w.text.as_str()).collect::<String>()
+                            );
                         }
                         nums = again;
                         fixed = true;
@@ -936,7 +1315,13 @@ impl CellReader<'_> {
             // made of it (a faint or blurred 0 reads as 9, 6 or 4, or as nothing).
             if glyphs.len() == 1 && lines == 1 {
                 let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
-                let shown = if joined != "0" { shape::loops(self.gray, region)?.as_ref().and_then(shape::loop_digit) } else { None };
+                let shown = if joined != "0" {
+                    shape::loops(self.gray, region)?
+                        .as_ref()
+                        .and_then(shape::loop_digit)
+                } else {
+                    None
+                };
                 // A lone digit the recogniser read as another than its holes show (a small 9
                 // read as 3): the shape's digit is offered as an alternative reading, for the
                 // checks to choose (never taken on its own).
@@ -960,17 +1345,35 @@ impl CellReader<'_> {
                         alternatives.push(joined.clone());
                     }
                     let conf = nums.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
-                    let conf = if nums.is_empty() { LOOP_ZERO_CONFIDENCE } else { conf.min(LOOP_ZERO_CONFIDENCE) };
-                    nums = vec![OcrWord { text: "0".into(), rect: glyphs[0], confidence: conf, alternatives }];
+                    let conf = if nums.is_empty() {
+                        LOOP_ZERO_CONFIDENCE
+                    } else {
+                        conf.min(LOOP_ZERO_CONFIDENCE)
+                    };
+                    nums = vec![OcrWord {
+                        text: "0".into(),
+                        rect: glyphs[0],
+                        confidence: conf,
+                        alternatives,
+                    }];
                 }
             }
             // One thin upright stroke the recogniser made nothing of (a faint 1): read from its
             // shape, in doubt.
-            if glyphs.len() == 1 && lines == 1 && !self.accepts_numeric(&nums, comps, digit_like) && shape::stem_one(self.gray, region)? {
+            if glyphs.len() == 1
+                && lines == 1
+                && !self.accepts_numeric(&nums, comps, digit_like)
+                && shape::stem_one(self.gray, region)?
+            {
                 if debug {
                     eprintln!("cell {region:?}: unread stroke has the shape of a 1");
                 }
-                nums = vec![OcrWord { text: "1".into(), rect: glyphs[0], confidence: STEM_ONE_CONFIDENCE, alternatives: vec![] }];
+                nums = vec![OcrWord {
+                    text: "1".into(),
+                    rect: glyphs[0],
+                    confidence: STEM_ONE_CONFIDENCE,
+                    alternatives: vec![],
+                }];
             }
             // 1s the recogniser made other digits of (a serif 1 read as 4, 11 as 2, a 111
             // whose feet blur into one blob read as 1): when the glyphs' shapes say 1, the
@@ -979,7 +1382,10 @@ impl CellReader<'_> {
                 && let Some(ones) = self.ones_by_shape(&nums, comps, digit_like, region, &glyphs)?
             {
                 if debug {
-                    eprintln!("cell {region:?}: {:?} has the shape of {ones:?}", nums.iter().map(|w| w.text.as_str()).collect::<String>());
+                    eprintln!(
+                        "cell {region:?}: {:?} has the shape of {ones:?}",
+                        nums.iter().map(|w| w.text.as_str()).collect::<String>()
+                    );
                 }
                 nums = ones;
                 missed_ink = misses_ink(&nums, &glyphs);
@@ -988,7 +1394,9 @@ impl CellReader<'_> {
             let conf = nums.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
             let glyphs = joined.chars().count();
             if debug {
-                eprintln!("cell {region:?} comps {comps} digit_like {digit_like} numeric {joined:?} conf {conf:.2}");
+                eprintln!(
+                    "cell {region:?} comps {comps} digit_like {digit_like} numeric {joined:?} conf {conf:.2}"
+                );
             }
             self.dump(region, &joined, conf);
             if self.accepts_numeric(&nums, comps, digit_like) {
@@ -1012,7 +1420,11 @@ impl CellReader<'_> {
         let ws = match text {
             Some(ws) => ws,
             None => {
-                let mode = if lines == 1 { ReadMode::TextLine } else { ReadMode::TextBlock };
+                let mode = if lines == 1 {
+                    ReadMode::TextLine
+                } else {
+                    ReadMode::TextBlock
+                };
                 let t = std::time::Instant::now();
                 let r = engine.read(region, mode)?;
                 if debug {
@@ -1022,10 +1434,15 @@ impl CellReader<'_> {
             }
         };
         if let Some(nums) = stray
-            && ws.iter().all(|w| w.text.chars().all(|c| !c.is_alphanumeric()))
+            && ws
+                .iter()
+                .all(|w| w.text.chars().all(|c| !c.is_alphanumeric()))
         {
             if debug {
-                eprintln!("cell {region:?}: text reading {:?} is only marks, digits with a stray mark kept", ws.iter().map(|w| w.text.as_str()).collect::<String>());
+                eprintln!(
+                    "cell {region:?}: text reading {:?} is only marks, digits with a stray mark kept",
+                    ws.iter().map(|w| w.text.as_str()).collect::<String>()
+                );
             }
             let mut ws = merge_numeric(nums);
             for w in &mut ws {
@@ -1052,7 +1469,9 @@ fn uncovered(words: &[OcrWord], glyphs: &[Rect]) -> Vec<Rect> {
         .filter(|g| {
             let cx = g.x + g.w / 2;
             let slack = g.h / 4;
-            !words.iter().any(|w| cx >= w.rect.x - slack && cx <= w.rect.x1() + slack)
+            !words
+                .iter()
+                .any(|w| cx >= w.rect.x - slack && cx <= w.rect.x1() + slack)
         })
         .collect()
 }
@@ -1079,13 +1498,21 @@ fn misses_ink(words: &[OcrWord], glyphs: &[Rect]) -> bool {
 
 /// How many ASCII digits the words hold.
 fn digit_count(words: &[OcrWord]) -> usize {
-    words.iter().flat_map(|w| w.text.chars()).filter(|c| c.is_ascii_digit()).count()
+    words
+        .iter()
+        .flat_map(|w| w.text.chars())
+        .filter(|c| c.is_ascii_digit())
+        .count()
 }
 
 /// Components shaped like printed digits: each taller than wide, all of similar height.
 fn digit_shaped(comps: &[Rect]) -> bool {
     let hmax = comps.iter().map(|r| r.h).max().unwrap_or(0);
-    !comps.is_empty() && comps.len() <= 12 && comps.iter().all(|r| r.w * 5 <= r.h * 4 && r.h * 4 >= hmax * 3)
+    !comps.is_empty()
+        && comps.len() <= 12
+        && comps
+            .iter()
+            .all(|r| r.w * 5 <= r.h * 4 && r.h * 4 >= hmax * 3)
 }
 
 fn clip_to(r: Rect, outer: Rect) -> Rect {
@@ -1109,7 +1536,10 @@ fn line_count(comps: &[Rect]) -> usize {
     }
     let (big, small): (Vec<Rect>, Vec<Rect>) = comps.iter().partition(|r| r.h * 2 >= tallest);
     let bands = line_bands(&big, tallest);
-    let alone: Vec<Rect> = small.into_iter().filter(|r| !bands.iter().any(|&(a, b)| r.y < b && r.y1() > a)).collect();
+    let alone: Vec<Rect> = small
+        .into_iter()
+        .filter(|r| !bands.iter().any(|&(a, b)| r.y < b && r.y1() > a))
+        .collect();
     bands.len() + line_bands(&alone, tallest).len()
 }
 
@@ -1154,13 +1584,21 @@ mod tests {
     #[test]
     fn digits_joined_by_blur_into_one_glyph_are_missed_ink_when_read_as_one_digit() {
         use super::{OcrWord, Rect, misses_ink};
-        let word = |t: &str, x: i32, w: i32| OcrWord { text: t.into(), rect: Rect::new(x, 116, w, 26), confidence: 0.97, alternatives: vec![] };
+        let word = |t: &str, x: i32, w: i32| OcrWord {
+            text: t.into(),
+            rect: Rect::new(x, 116, w, 26),
+            confidence: 0.97,
+            alternatives: vec![],
+        };
         // 58 printed touching: one component 35x26, read as 8
         let joined = [Rect::new(575, 116, 35, 26)];
         assert!(misses_ink(&[word("8", 593, 17)], &joined));
         assert!(!misses_ink(&[word("58", 575, 35)], &joined));
         // one wide 0 (blurred) is still one digit
-        assert!(!misses_ink(&[word("0", 575, 20)], &[Rect::new(575, 116, 20, 26)]));
+        assert!(!misses_ink(
+            &[word("0", 575, 20)],
+            &[Rect::new(575, 116, 20, 26)]
+        ));
     }
 
     #[test]
@@ -1193,13 +1631,26 @@ mod tests {
         let two = [Rect::new(0, 10, 5, 20), Rect::new(0, 40, 5, 20)];
         assert_eq!(line_count(&two), 2);
         // a faint 12 whose 2 fell apart: the 2's base stroke lies in the line's band
-        let twelve = [Rect::new(562, 1448, 3, 12), Rect::new(570, 1448, 4, 8), Rect::new(568, 1457, 6, 2)];
+        let twelve = [
+            Rect::new(562, 1448, 3, 12),
+            Rect::new(570, 1448, 4, 8),
+            Rect::new(568, 1457, 6, 2),
+        ];
         assert_eq!(line_count(&twelve), 1);
         // a faint 67: the 7's bar above the tops of the other pieces
-        let sixty_seven = [Rect::new(550, 617, 6, 3), Rect::new(542, 619, 4, 9), Rect::new(546, 621, 3, 7), Rect::new(552, 622, 3, 7)];
+        let sixty_seven = [
+            Rect::new(550, 617, 6, 3),
+            Rect::new(542, 619, 4, 9),
+            Rect::new(546, 621, 3, 7),
+            Rect::new(552, 622, 3, 7),
+        ];
         assert_eq!(line_count(&sixty_seven), 1);
         // a short second line (一) below a line of glyphs is still a line
-        let label = [Rect::new(0, 10, 18, 19), Rect::new(20, 10, 18, 19), Rect::new(0, 40, 18, 3)];
+        let label = [
+            Rect::new(0, 10, 18, 19),
+            Rect::new(20, 10, 18, 19),
+            Rect::new(0, 40, 18, 3),
+        ];
         assert_eq!(line_count(&label), 2);
     }
 }

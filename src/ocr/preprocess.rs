@@ -63,10 +63,20 @@ impl Prepared {
             .map(|r| {
                 if r.w >= r.h {
                     let y = (r.y as f32 + r.h as f32 / 2.0) * sy;
-                    Segment { x0: r.x as f32 * sx, y0: y, x1: r.x1() as f32 * sx, y1: y }
+                    Segment {
+                        x0: r.x as f32 * sx,
+                        y0: y,
+                        x1: r.x1() as f32 * sx,
+                        y1: y,
+                    }
                 } else {
                     let x = (r.x as f32 + r.w as f32 / 2.0) * sx;
-                    Segment { x0: x, y0: r.y as f32 * sy, x1: x, y1: r.y1() as f32 * sy }
+                    Segment {
+                        x0: x,
+                        y0: r.y as f32 * sy,
+                        x1: x,
+                        y1: r.y1() as f32 * sy,
+                    }
                 }
             })
             .collect()
@@ -85,9 +95,14 @@ fn px(dpi: f32, inches: f32) -> i32 {
 /// Text ink of the cleaned page (used to find blank cells and glyph shapes; Tesseract gets the
 /// gray image and thresholds each crop itself).
 fn binarize_text(gray: &Pix, dpi: f32) -> Result<Pix> {
-    match std::env::var("NIANBAO_OCR_BIN").unwrap_or_default().as_str() {
+    match std::env::var("NIANBAO_OCR_BIN")
+        .unwrap_or_default()
+        .as_str()
+    {
         "global" => gray.threshold(TEXT_THRESHOLD),
-        "sauvola" => gray.sauvola(px(dpi, 0.1).max(8), 0.2)?.and(&gray.threshold(235)?),
+        "sauvola" => gray
+            .sauvola(px(dpi, 0.1).max(8), 0.2)?
+            .and(&gray.threshold(235)?),
         _ => {
             // Otsu on the flattened page: between the ink and the (white) paper, so it follows
             // faint gray print; clamped so that a page of pure noise or pure black stays sane.
@@ -115,7 +130,11 @@ fn drop_red(src: &Pix, dpi: f32) -> Result<(Pix, Option<Pix>)> {
     // Less colourful ink than the smallest ring (34 mm across, 0.5 mm of stroke: 53 mm²)
     // holds no seal: the shape search (~0.1 s a page) is skipped.
     let mm2 = (dpi / 25.4).powi(2);
-    let ring = if seal.count_pixels() as f32 >= 53.0 * mm2 { Some(seal.dilate_brick(k, k)?.to_gray()?) } else { None };
+    let ring = if seal.count_pixels() as f32 >= 53.0 * mm2 {
+        Some(seal.dilate_brick(k, k)?.to_gray()?)
+    } else {
+        None
+    };
     Ok((red, ring))
 }
 
@@ -125,10 +144,22 @@ fn drop_red(src: &Pix, dpi: f32) -> Result<(Pix, Option<Pix>)> {
 /// (the ring of a seal, a stroke of handwriting): inside its box the image is opened again
 /// with a brick three times as long, which removes the short crossing pieces and leaves the
 /// long straight ruling, and the pieces that are thin enough then are kept.
-fn line_boxes(open: &Pix, horizontal: bool, len: i32, gap: i32, max_thick: i32) -> Result<Vec<Rect>> {
+fn line_boxes(
+    open: &Pix,
+    horizontal: bool,
+    len: i32,
+    gap: i32,
+    max_thick: i32,
+) -> Result<Vec<Rect>> {
     let along = |r: &Rect| if horizontal { r.w } else { r.h };
     let across = |r: &Rect| if horizontal { r.h } else { r.w };
-    let close = |p: &Pix| if horizontal { p.close_brick(gap, 1) } else { p.close_brick(1, gap) };
+    let close = |p: &Pix| {
+        if horizontal {
+            p.close_brick(gap, 1)
+        } else {
+            p.close_brick(1, gap)
+        }
+    };
     let mut out = Vec::new();
     for r in close(open)?.components()? {
         if along(&r) < len {
@@ -141,11 +172,17 @@ fn line_boxes(open: &Pix, horizontal: bool, len: i32, gap: i32, max_thick: i32) 
         let sub = open.clip(r)?;
         // a long ruling left slightly tilted (the page's skew is corrected as a whole, a
         // line may be off by a few tenths of a degree): thin on average, its box only wide
-        if across(&r) <= max_thick + along(&r) / 50 && sub.count_pixels() <= max_thick * along(&r) / 2 {
+        if across(&r) <= max_thick + along(&r) / 50
+            && sub.count_pixels() <= max_thick * along(&r) / 2
+        {
             out.push(r);
             continue;
         }
-        let long = if horizontal { sub.open_brick(3 * len, 1)? } else { sub.open_brick(1, 3 * len)? };
+        let long = if horizontal {
+            sub.open_brick(3 * len, 1)?
+        } else {
+            sub.open_brick(1, 3 * len)?
+        };
         for p in close(&long)?.components()? {
             if along(&p) >= len && across(&p) <= max_thick {
                 out.push(Rect::new(p.x + r.x, p.y + r.y, p.w, p.h));
@@ -228,7 +265,11 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
 
     lap("deskew");
     let no_seal = std::env::var_os("NIANBAO_OCR_NOSEAL").is_some();
-    let seals = if src.depth() == 32 || no_seal { Vec::new() } else { seal::find_seals(&gray, dpi)? };
+    let seals = if src.depth() == 32 || no_seal {
+        Vec::new()
+    } else {
+        seal::find_seals(&gray, dpi)?
+    };
     // On a colour page the seal's ink is dropped by colour, but a faint ring leaves gray
     // remnants in the red channel (JPEG, light seals) whose arcs, where they run along x or y,
     // look like short rulings and split cells.  The ring is found by shape in the dropped ink.
@@ -243,7 +284,11 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     lap("seals");
     // rulings (on a 2x reduced image above 250 dpi: a quarter of the pixels, lines stay)
     let full_lines = gray.threshold(LINE_THRESHOLD)?;
-    let (lines, f, ldpi) = if dpi >= 250.0 { (full_lines.reduce2_any()?, 2, dpi / 2.0) } else { (full_lines, 1, dpi) };
+    let (lines, f, ldpi) = if dpi >= 250.0 {
+        (full_lines.reduce2_any()?, 2, dpi / 2.0)
+    } else {
+        (full_lines, 1, dpi)
+    };
     let h_len = px(ldpi, 0.35);
     let v_len = px(ldpi, 0.2);
     let gap = px(ldpi, 0.08);
@@ -251,8 +296,14 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     let h_open = lines.open_brick(h_len, 1)?;
     let v_open = lines.open_brick(1, v_len)?;
     let scale = |r: Rect| Rect::new(r.x * f, r.y * f, r.w * f, r.h * f);
-    let h_boxes: Vec<Rect> = line_boxes(&h_open, true, h_len, gap, max_thick)?.into_iter().map(scale).collect();
-    let v_all: Vec<Rect> = line_boxes(&v_open, false, v_len, gap, max_thick)?.into_iter().map(scale).collect();
+    let h_boxes: Vec<Rect> = line_boxes(&h_open, true, h_len, gap, max_thick)?
+        .into_iter()
+        .map(scale)
+        .collect();
+    let v_all: Vec<Rect> = line_boxes(&v_open, false, v_len, gap, max_thick)?
+        .into_iter()
+        .map(scale)
+        .collect();
     // the found pieces and the same followed along faint ink past their ends
     // only outward, past the extent of all the pieces found: the ends of a table whose
     // border side is pale (inside the table, the grid's own steps restore lost edges, and a
@@ -279,12 +330,22 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     let reach = px(dpi, 0.06);
     let span = Rect::hull(h_boxes.iter().map(|(_, h)| *h)).unwrap_or_default();
     let (hx0, hx1, hy0, hy1) = (span.x, span.x1(), span.y, span.y1());
-    let touches = |x: i32, y: i32| h_boxes.iter().any(|(_, h)| x >= h.x - reach && x <= h.x1() + reach && (y - (h.y + h.h / 2)).abs() <= reach);
+    let touches = |x: i32, y: i32| {
+        h_boxes.iter().any(|(_, h)| {
+            x >= h.x - reach && x <= h.x1() + reach && (y - (h.y + h.h / 2)).abs() <= reach
+        })
+    };
     let v_boxes: Vec<Rect> = v_all
         .into_iter()
         .filter(|v| {
             let cx = v.x + v.w / 2;
-            touches(cx, v.y) || touches(cx, v.y1()) || (v.h >= px(dpi, 0.3) && cx >= hx0 && cx <= hx1 && v.y >= hy0 - reach && v.y1() <= hy1 + reach)
+            touches(cx, v.y)
+                || touches(cx, v.y1())
+                || (v.h >= px(dpi, 0.3)
+                    && cx >= hx0
+                    && cx <= hx1
+                    && v.y >= hy0 - reach
+                    && v.y1() <= hy1 + reach)
         })
         .collect();
 
@@ -294,18 +355,33 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     // row in two through its label.
     let mut followed: Vec<Rect> = Vec::new();
     let h_boxes = {
-        let blobs: Vec<Rect> = lines.components()?.into_iter().filter(|c| text_blob(c, ldpi)).map(scale).collect();
+        let blobs: Vec<Rect> = lines
+            .components()?
+            .into_iter()
+            .filter(|c| text_blob(c, ldpi))
+            .map(scale)
+            .collect();
         // told by the piece as found: followed along ink, a stroke run may leave its blob
-        let (keep, strokes): (Vec<(Rect, Rect)>, Vec<(Rect, Rect)>) = h_boxes.into_iter().partition(|(h, _)| !text_strokes(h, &blobs, px(dpi, STROKE_MARGIN)));
+        let (keep, strokes): (Vec<(Rect, Rect)>, Vec<(Rect, Rect)>) = h_boxes
+            .into_iter()
+            .partition(|(h, _)| !text_strokes(h, &blobs, px(dpi, STROKE_MARGIN)));
         // the followed ends, to be painted out with the rulings (the opening did not keep them)
         for (h, e) in &keep {
             for (a, b) in [(e.x, h.x), (h.x1(), e.x1())] {
                 if b > a {
-                    followed.push(Rect::new(a, h.y - FOLLOW_BAND, b - a, h.h + 2 * FOLLOW_BAND));
+                    followed.push(Rect::new(
+                        a,
+                        h.y - FOLLOW_BAND,
+                        b - a,
+                        h.h + 2 * FOLLOW_BAND,
+                    ));
                 }
             }
         }
-        let (keep, strokes): (Vec<Rect>, Vec<Rect>) = (keep.into_iter().map(|(_, e)| e).collect(), strokes.into_iter().map(|(h, _)| h).collect());
+        let (keep, strokes): (Vec<Rect>, Vec<Rect>) = (
+            keep.into_iter().map(|(_, e)| e).collect(),
+            strokes.into_iter().map(|(h, _)| h).collect(),
+        );
         if dbg && !strokes.is_empty() {
             eprintln!("  horizontal pieces that are text strokes: {strokes:?}");
         }
@@ -315,12 +391,21 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     let (h_boxes, v_boxes) = seal::drop_ring_arcs(h_boxes, v_boxes, &colour_seals, dpi);
     lap("rulings");
     // the gray seal's own ink, where it is lighter than print, out of the cells' image
-    let mut before_clean = if seals.is_empty() { None } else { Some(gray.copy()?) };
+    let mut before_clean = if seals.is_empty() {
+        None
+    } else {
+        Some(gray.copy()?)
+    };
     let cleaned = seal::clean_seals(&mut gray, &seals, dpi)?;
     if !cleaned.iter().any(|&c| c) {
         before_clean = None;
     }
-    let uncleaned: Vec<Seal> = seals.iter().zip(&cleaned).filter(|&(_, &c)| !c).map(|(s, _)| *s).collect();
+    let uncleaned: Vec<Seal> = seals
+        .iter()
+        .zip(&cleaned)
+        .filter(|&(_, &c)| !c)
+        .map(|(s, _)| *s)
+        .collect();
     // Paint the line pixels out of the gray image.  The openings also keep the long strokes of
     // large (title) glyphs; erasing those turns 当阳市人民政府2022年… into fragments.  Table cells
     // are read from `gray` (everything line-like erased: a stray ruling piece in a cell is worse
@@ -368,7 +453,18 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
 
     let mut rulings_px = h_boxes;
     rulings_px.extend(v_boxes);
-    Ok(Prepared { gray, page_gray, text, faint, rulings_px, skew_deg, dpi: (img.dpi_x, img.dpi_y), seals, uncleaned, text_before_clean })
+    Ok(Prepared {
+        gray,
+        page_gray,
+        text,
+        faint,
+        rulings_px,
+        skew_deg,
+        dpi: (img.dpi_x, img.dpi_y),
+        seals,
+        uncleaned,
+        text_before_clean,
+    })
 }
 
 /// How far (inches) a glyph blob's ink must reach above and below a horizontal line piece
@@ -389,7 +485,9 @@ fn text_blob(c: &Rect, dpi: f32) -> bool {
 /// Whether the horizontal line piece `h` lies inside one of the glyph-sized ink `blobs` with
 /// at least `margin` pixels of the blob above and below it (see [`STROKE_MARGIN`]).
 fn text_strokes(h: &Rect, blobs: &[Rect], margin: i32) -> bool {
-    blobs.iter().any(|c| c.x <= h.x && c.x1() >= h.x1() && c.y + margin <= h.y && c.y1() >= h.y1() + margin)
+    blobs
+        .iter()
+        .any(|c| c.x <= h.x && c.x1() >= h.x1() && c.y + margin <= h.y && c.y1() >= h.y1() + margin)
 }
 
 /// The pieces of the line mask `lines_found` (1 bpp, same size as `ink`) that are strokes of
@@ -414,7 +512,9 @@ fn glyph_strokes(ink: &Pix, lines_found: &Pix, dpi: f32) -> Result<Pix> {
     let mut spare = Pix::create(ink.width(), ink.height(), 1)?;
     for k in lines_found.components()? {
         let vertical = k.h > k.w;
-        let inside = comps.iter().any(|(c, glyph)| (*glyph || vertical) && c.x <= k.x && c.y <= k.y && c.x1() >= k.x1() && c.y1() >= k.y1());
+        let inside = comps.iter().any(|(c, glyph)| {
+            (*glyph || vertical) && c.x <= k.x && c.y <= k.y && c.x1() >= k.x1() && c.y1() >= k.y1()
+        });
         if inside {
             spare.fill_rect(k, 1)?;
         }
@@ -469,7 +569,11 @@ mod tests {
         assert!(text_strokes(&Rect::new(342, 487, 61, 1), &[blob], m));
         // a ruling piece with a digit touching it from above: ink on one side only
         let digit_on_ruling = Rect::new(297, 150, 74, 14);
-        assert!(!text_strokes(&Rect::new(297, 162, 74, 2), &[digit_on_ruling], m));
+        assert!(!text_strokes(
+            &Rect::new(297, 162, 74, 2),
+            &[digit_on_ruling],
+            m
+        ));
         // a long ruling is no glyph blob at all
         assert!(!text_blob(&Rect::new(6, 70, 441, 4), 150.0));
     }

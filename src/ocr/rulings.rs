@@ -35,7 +35,10 @@ pub fn extend_free_ends(segments: &[Segment], page: u32, tol: &Tolerances) -> Ve
     let mut out = segments.to_vec();
     // Pieces of one table may not touch at all (a drop-out at every crossing of a line): group
     // them with a reach of a few line gaps, so that every piece gets its table's boundaries.
-    let group = Tolerances { intersect: GROUP_REACH * tol.intersect, ..*tol };
+    let group = Tolerances {
+        intersect: GROUP_REACH * tol.intersect,
+        ..*tol
+    };
     let grids = table::find_grids(segments, page, &group);
     if grids.is_empty() {
         return out;
@@ -54,7 +57,12 @@ pub fn extend_free_ends(segments: &[Segment], page: u32, tol: &Tolerances) -> Ve
             // the whole extended span: a short extension alone would fall under min_segment
             let (a2, b2) = extend(a, b, xs, meet);
             if a2 < a || b2 > b {
-                out.push(Segment { x0: a2, y0: y, x1: b2, y1: y });
+                out.push(Segment {
+                    x0: a2,
+                    y0: y,
+                    x1: b2,
+                    y1: y,
+                });
             }
         }
         for &(x, a, b) in &lines.v {
@@ -63,7 +71,12 @@ pub fn extend_free_ends(segments: &[Segment], page: u32, tol: &Tolerances) -> Ve
             }
             let (a2, b2) = extend(a, b, ys, meet);
             if a2 < a || b2 > b {
-                out.push(Segment { x0: x, y0: a2, x1: x, y1: b2 });
+                out.push(Segment {
+                    x0: x,
+                    y0: a2,
+                    x1: x,
+                    y1: b2,
+                });
             }
         }
     }
@@ -87,7 +100,10 @@ pub fn split_non_rectangles(segments: &[Segment], page: u32, tol: &Tolerances) -
             .cells
             .iter()
             .enumerate()
-            .map(|(k, cell)| t.index.iter().filter(|&&i| i == k).count() != (cell.r1 - cell.r0) * (cell.c1 - cell.c0))
+            .map(|(k, cell)| {
+                t.index.iter().filter(|&&i| i == k).count()
+                    != (cell.r1 - cell.r0) * (cell.c1 - cell.c0)
+            })
             .collect();
         // vertical lines: boundary b between columns b-1 and b
         for b in 1..nc {
@@ -104,7 +120,12 @@ pub fn split_non_rectangles(segments: &[Segment], page: u32, tol: &Tolerances) -
                     r += 1;
                 }
                 if start > 0 && r < nr && ruled(start - 1) && ruled(r) {
-                    out.push(Segment { x0: t.xs[b], y0: t.ys[start], x1: t.xs[b], y1: t.ys[r] });
+                    out.push(Segment {
+                        x0: t.xs[b],
+                        y0: t.ys[start],
+                        x1: t.xs[b],
+                        y1: t.ys[r],
+                    });
                 }
             }
         }
@@ -123,7 +144,12 @@ pub fn split_non_rectangles(segments: &[Segment], page: u32, tol: &Tolerances) -
                     c += 1;
                 }
                 if start > 0 && c < nc && ruled(start - 1) && ruled(c) {
-                    out.push(Segment { x0: t.xs[start], y0: t.ys[b], x1: t.xs[c], y1: t.ys[b] });
+                    out.push(Segment {
+                        x0: t.xs[start],
+                        y0: t.ys[b],
+                        x1: t.xs[c],
+                        y1: t.ys[b],
+                    });
                 }
             }
         }
@@ -153,7 +179,12 @@ const ROW_GAP: (f32, f32) = (1.0, 1.0);
 /// left border (a tall label cell there may have its text lines between row boundaries) is
 /// cut only where the blank stands out from its text's line spacing ([`stands_out`]).
 /// `glyphs(b)` gives the boxes of the glyph-sized ink components inside `b` (points).
-pub fn split_merged_by_ink(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dyn FnMut(BBox) -> Vec<BBox>) -> Vec<Segment> {
+pub fn split_merged_by_ink(
+    segments: &[Segment],
+    page: u32,
+    tol: &Tolerances,
+    glyphs: &mut dyn FnMut(BBox) -> Vec<BBox>,
+) -> Vec<Segment> {
     // a cut can leave a rectangle behind where there was an L: look again, a few times
     let mut out = segments.to_vec();
     for _ in 0..4 {
@@ -166,7 +197,12 @@ pub fn split_merged_by_ink(segments: &[Segment], page: u32, tol: &Tolerances, gl
     out
 }
 
-fn split_once(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dyn FnMut(BBox) -> Vec<BBox>) -> Vec<Segment> {
+fn split_once(
+    segments: &[Segment],
+    page: u32,
+    tol: &Tolerances,
+    glyphs: &mut dyn FnMut(BBox) -> Vec<BBox>,
+) -> Vec<Segment> {
     let mut out = segments.to_vec();
     for t in table::find_grids(segments, page, tol) {
         let (nr, nc) = (t.n_rows(), t.n_cols());
@@ -177,7 +213,9 @@ fn split_once(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dy
                 continue;
             }
             let mut comps: Option<Vec<BBox>> = None;
-            let mut ink = |comps: &mut Option<Vec<BBox>>| comps.get_or_insert_with(|| glyphs(cell.bbox)).clone();
+            let mut ink = |comps: &mut Option<Vec<BBox>>| {
+                comps.get_or_insert_with(|| glyphs(cell.bbox)).clone()
+            };
             // vertical lines inside the cell
             for b in cell.c0 + 1..cell.c1 {
                 let ruled = |r: usize| at(r, b - 1) != at(r, b);
@@ -187,7 +225,10 @@ fn split_once(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dy
                     let o = &t.cells[at(r, cell.c0)];
                     o.c0 == cell.c0 && o.c1 == cell.c1
                 };
-                let above = (0..cell.r0).rev().find(|&r| !same_span(r)).is_some_and(ruled);
+                let above = (0..cell.r0)
+                    .rev()
+                    .find(|&r| !same_span(r))
+                    .is_some_and(ruled);
                 let below = (cell.r1..nr).find(|&r| !same_span(r)).is_some_and(ruled);
                 let ok = above || below;
                 let x = |g: &BBox| (g.x0, g.x1);
@@ -197,9 +238,17 @@ fn split_once(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dy
                 let full_width = cell.c0 == 0 && cell.c1 == nc;
                 if ok
                     && (separates(&ink(&mut comps), t.xs[b], COLUMN_GAP, x)
-                        || (above && below && (centred_on_one_side(&ink(&mut comps), bands, x) || (!full_width && clear_of(&ink(&mut comps), t.xs[b], x)))))
+                        || (above
+                            && below
+                            && (centred_on_one_side(&ink(&mut comps), bands, x)
+                                || (!full_width && clear_of(&ink(&mut comps), t.xs[b], x)))))
                 {
-                    out.push(Segment { x0: t.xs[b], y0: t.ys[cell.r0], x1: t.xs[b], y1: t.ys[cell.r1] });
+                    out.push(Segment {
+                        x0: t.xs[b],
+                        y0: t.ys[cell.r0],
+                        x1: t.xs[b],
+                        y1: t.ys[cell.r1],
+                    });
                 }
             }
             // horizontal lines inside the cell
@@ -223,10 +272,19 @@ fn split_once(segments: &[Segment], page: u32, tol: &Tolerances, glyphs: &mut dy
                 let bands = (t.ys[cell.r0], t.ys[b], t.ys[cell.r1]);
                 if ((inner || border)
                     && separates(&ink(&mut comps), t.ys[b], ROW_GAP, y)
-                    && (inner || (stands_out(&ink(&mut comps), t.ys[b], y) && centred(&ink(&mut comps), bands, y))))
-                    || (closed && centred_on_one_side(&ink(&mut comps), bands, y) && clear_of(&ink(&mut comps), t.ys[b], y))
+                    && (inner
+                        || (stands_out(&ink(&mut comps), t.ys[b], y)
+                            && centred(&ink(&mut comps), bands, y))))
+                    || (closed
+                        && centred_on_one_side(&ink(&mut comps), bands, y)
+                        && clear_of(&ink(&mut comps), t.ys[b], y))
                 {
-                    out.push(Segment { x0: t.xs[cell.c0], y0: t.ys[b], x1: t.xs[cell.c1], y1: t.ys[b] });
+                    out.push(Segment {
+                        x0: t.xs[cell.c0],
+                        y0: t.ys[b],
+                        x1: t.xs[cell.c1],
+                        y1: t.ys[b],
+                    });
                 }
             }
         }
@@ -245,12 +303,19 @@ fn remnant(a: f32, b: f32, pos: f32) -> bool {
 
 /// The extent across the line at `pos` of the glyphs that `keep` accepts (given their span),
 /// ruling remnants on the line left out; `None` when none is left.
-fn ink_extent(glyphs: &[BBox], pos: f32, span: impl Fn(&BBox) -> (f32, f32), keep: impl Fn(f32, f32) -> bool) -> Option<(f32, f32)> {
+fn ink_extent(
+    glyphs: &[BBox],
+    pos: f32,
+    span: impl Fn(&BBox) -> (f32, f32),
+    keep: impl Fn(f32, f32) -> bool,
+) -> Option<(f32, f32)> {
     glyphs
         .iter()
         .map(span)
         .filter(|&(a, b)| !remnant(a, b, pos) && keep(a, b))
-        .fold(None, |e, (a, b)| Some(e.map_or((a, b), |(f, l): (f32, f32)| (f.min(a), l.max(b)))))
+        .fold(None, |e, (a, b)| {
+            Some(e.map_or((a, b), |(f, l): (f32, f32)| (f.min(a), l.max(b))))
+        })
 }
 
 /// Glyphs on both sides of `pos`, none across it, and blank paper between them wide enough
@@ -260,7 +325,12 @@ fn ink_extent(glyphs: &[BBox], pos: f32, span: impl Fn(&BBox) -> (f32, f32), kee
 /// and small against the text's length; two cells' texts are apart by their paddings and,
 /// for short numbers, by most of their width.  `span` gives a glyph's extent across the
 /// line; thin pieces on the line itself are ruling remnants and count as neither side.
-fn separates(glyphs: &[BBox], pos: f32, gap: (f32, f32), span: impl Fn(&BBox) -> (f32, f32)) -> bool {
+fn separates(
+    glyphs: &[BBox],
+    pos: f32,
+    gap: (f32, f32),
+    span: impl Fn(&BBox) -> (f32, f32),
+) -> bool {
     let (mut before, mut after) = (f32::MIN, f32::MAX);
     let (mut first, mut last) = (f32::MAX, f32::MIN);
     let mut tallest: f32 = 0.0;
@@ -312,8 +382,13 @@ fn stands_out(glyphs: &[BBox], pos: f32, span: impl Fn(&BBox) -> (f32, f32)) -> 
             _ => lines.push((a, b)),
         }
     }
-    let gaps: Vec<(f32, bool)> = lines.windows(2).map(|w| (w[1].0 - w[0].1, w[0].1 <= pos && w[1].0 >= pos)).collect();
-    let Some(at) = gaps.iter().find(|g| g.1).map(|g| g.0) else { return false };
+    let gaps: Vec<(f32, bool)> = lines
+        .windows(2)
+        .map(|w| (w[1].0 - w[0].1, w[0].1 <= pos && w[1].0 >= pos))
+        .collect();
+    let Some(at) = gaps.iter().find(|g| g.1).map(|g| g.0) else {
+        return false;
+    };
     gaps.iter().filter(|g| !g.1).all(|g| at >= STAND_OUT * g.0)
 }
 
@@ -327,9 +402,15 @@ const CENTRED: f32 = 0.2;
 /// from that side's middle as from the whole cell's.  A printed merged cell centres its text in the whole cell; a number centred in one
 /// column of it, with the other column blank (a zero left blank), had its column's ruling
 /// lost.  Only for a line ruled both above and below the cell.
-fn centred_on_one_side(glyphs: &[BBox], bands: (f32, f32, f32), span: impl Fn(&BBox) -> (f32, f32)) -> bool {
+fn centred_on_one_side(
+    glyphs: &[BBox],
+    bands: (f32, f32, f32),
+    span: impl Fn(&BBox) -> (f32, f32),
+) -> bool {
     let (lo, pos, hi) = bands;
-    let Some((first, last)) = ink_extent(glyphs, pos, span, |_, _| true) else { return false };
+    let Some((first, last)) = ink_extent(glyphs, pos, span, |_, _| true) else {
+        return false;
+    };
     if first < pos && last > pos {
         return false;
     }
@@ -367,8 +448,12 @@ fn clear_of(glyphs: &[BBox], pos: f32, span: impl Fn(&BBox) -> (f32, f32)) -> bo
 fn centred(glyphs: &[BBox], bands: (f32, f32, f32), span: impl Fn(&BBox) -> (f32, f32)) -> bool {
     let (top, pos, bottom) = bands;
     let side = |lo: f32, hi: f32| {
-        ink_extent(glyphs, pos, &span, |a, b| a >= lo - REMNANT && b <= hi + REMNANT)
-            .is_some_and(|(first, last)| ((first + last) / 2.0 - (lo + hi) / 2.0).abs() <= CENTRED * (hi - lo))
+        ink_extent(glyphs, pos, &span, |a, b| {
+            a >= lo - REMNANT && b <= hi + REMNANT
+        })
+        .is_some_and(|(first, last)| {
+            ((first + last) / 2.0 - (lo + hi) / 2.0).abs() <= CENTRED * (hi - lo)
+        })
     };
     side(top, pos) && side(pos, bottom)
 }
@@ -377,8 +462,16 @@ fn centred(glyphs: &[BBox], bands: (f32, f32, f32), span: impl Fn(&BBox) -> (f32
 /// next boundary (ends outside the outermost boundaries stay).
 fn extend(a: f32, b: f32, bounds: &[f32], meet: f32) -> (f32, f32) {
     let near = |v: f32| bounds.iter().any(|&p| (p - v).abs() <= meet);
-    let a2 = if near(a) { a } else { bounds.iter().rev().copied().find(|&p| p < a).unwrap_or(a) };
-    let b2 = if near(b) { b } else { bounds.iter().copied().find(|&p| p > b).unwrap_or(b) };
+    let a2 = if near(a) {
+        a
+    } else {
+        bounds.iter().rev().copied().find(|&p| p < a).unwrap_or(a)
+    };
+    let b2 = if near(b) {
+        b
+    } else {
+        bounds.iter().copied().find(|&p| p > b).unwrap_or(b)
+    };
     (a2, b2)
 }
 
@@ -392,16 +485,30 @@ mod tests {
 
     #[test]
     fn free_ends_reach_the_next_boundary() {
-        assert_eq!(extend(14.0, 46.0, &[0.0, 10.0, 30.0, 50.0], 3.0), (10.0, 50.0));
-        assert_eq!(extend(15.0, 25.0, &[0.0, 10.0, 30.0, 50.0], 3.0), (10.0, 30.0));
-        assert_eq!(extend(0.5, 31.0, &[0.0, 10.0, 30.0, 50.0], 3.0), (0.5, 31.0));
+        assert_eq!(
+            extend(14.0, 46.0, &[0.0, 10.0, 30.0, 50.0], 3.0),
+            (10.0, 50.0)
+        );
+        assert_eq!(
+            extend(15.0, 25.0, &[0.0, 10.0, 30.0, 50.0], 3.0),
+            (10.0, 30.0)
+        );
+        assert_eq!(
+            extend(0.5, 31.0, &[0.0, 10.0, 30.0, 50.0], 3.0),
+            (0.5, 31.0)
+        );
     }
 
     #[test]
     fn broken_rulings_give_back_the_cells() {
         // a 3x3 grid of 20pt cells; the middle horizontal rulings are broken into pieces that
         // stop short of the crossings, the middle verticals have drop-outs
-        let mut s = vec![seg(0.0, 0.0, 60.0, 0.0), seg(0.0, 60.0, 60.0, 60.0), seg(0.0, 0.0, 0.0, 60.0), seg(60.0, 0.0, 60.0, 60.0)];
+        let mut s = vec![
+            seg(0.0, 0.0, 60.0, 0.0),
+            seg(0.0, 60.0, 60.0, 60.0),
+            seg(0.0, 0.0, 0.0, 60.0),
+            seg(60.0, 0.0, 60.0, 60.0),
+        ];
         s.push(seg(5.0, 20.0, 15.0, 20.0));
         s.push(seg(24.0, 20.0, 52.0, 20.0));
         s.push(seg(0.0, 40.0, 33.0, 40.0));
@@ -413,7 +520,10 @@ mod tests {
         let before = &table::find_grids(&s, 1, &tol)[0];
         assert!(before.cells.len() < 9);
         let after = &table::find_grids(&extend_free_ends(&s, 1, &tol), 1, &tol)[0];
-        assert_eq!((after.n_rows(), after.n_cols(), after.cells.len()), (3, 3, 9));
+        assert_eq!(
+            (after.n_rows(), after.n_cols(), after.cells.len()),
+            (3, 3, 9)
+        );
     }
 
     /// A 3-column, 2-row table whose row ruling is lost over the first column: that column's
@@ -440,7 +550,8 @@ mod tests {
         let s = left_column_lost_its_row_ruling();
         assert_eq!(table::find_grids(&s, 1, &tol)[0].cells.len(), 5);
         // 结/果/维 stacked 4 apart over the row line, a number 11 below it
-        let mut header_and_number = |_: BBox| vec![g(4.0, 12.0), g(16.0, 24.0), g(28.0, 36.0), g(47.0, 55.0)];
+        let mut header_and_number =
+            |_: BBox| vec![g(4.0, 12.0), g(16.0, 24.0), g(28.0, 36.0), g(47.0, 55.0)];
         let out = split_merged_by_ink(&s, 1, &tol, &mut header_and_number);
         assert_eq!(table::find_grids(&out, 1, &tol)[0].cells.len(), 6);
         // a label spread evenly down the cell (gaps 11 and 13): one text, not cut
@@ -458,7 +569,11 @@ mod tests {
     fn a_vertical_lost_over_several_rows_is_restored_where_a_label_stands_apart_from_a_number() {
         // 5 rows of 20pt, a label column 0-40 and two value columns; the ruling at x=40 is
         // lost over rows 1-3 (each of them a cell over both columns 0-60)
-        let mut s = vec![seg(0.0, 0.0, 0.0, 100.0), seg(60.0, 0.0, 60.0, 100.0), seg(100.0, 0.0, 100.0, 100.0)];
+        let mut s = vec![
+            seg(0.0, 0.0, 0.0, 100.0),
+            seg(60.0, 0.0, 60.0, 100.0),
+            seg(100.0, 0.0, 100.0, 100.0),
+        ];
         s.extend((0..6).map(|i| seg(0.0, 20.0 * i as f32, 100.0, 20.0 * i as f32)));
         s.push(seg(40.0, 0.0, 40.0, 20.0));
         s.push(seg(40.0, 80.0, 40.0, 100.0));
@@ -491,11 +606,22 @@ mod tests {
         // three 20pt rows over columns 0-60 and 60-100; the middle row is a title across the
         // table (no ruling at x=60), set at the left (not centred in the first column), with
         // the line ruled above and below it
-        let mut s = vec![seg(0.0, 0.0, 0.0, 60.0), seg(100.0, 0.0, 100.0, 60.0), seg(60.0, 0.0, 60.0, 20.0), seg(60.0, 40.0, 60.0, 60.0)];
+        let mut s = vec![
+            seg(0.0, 0.0, 0.0, 60.0),
+            seg(100.0, 0.0, 100.0, 60.0),
+            seg(60.0, 0.0, 60.0, 20.0),
+            seg(60.0, 40.0, 60.0, 60.0),
+        ];
         s.extend((0..4).map(|i| seg(0.0, 20.0 * i as f32, 100.0, 20.0 * i as f32)));
         let tol = Tolerances::default();
         assert_eq!(table::find_grids(&s, 1, &tol)[0].cells.len(), 5);
-        let mut title = |b: BBox| if b.y0 == 20.0 { vec![BBox::new(2.0, 26.0, 20.0, 34.0)] } else { vec![] };
+        let mut title = |b: BBox| {
+            if b.y0 == 20.0 {
+                vec![BBox::new(2.0, 26.0, 20.0, 34.0)]
+            } else {
+                vec![]
+            }
+        };
         let out = split_merged_by_ink(&s, 1, &tol, &mut title);
         assert_eq!(table::find_grids(&out, 1, &tol)[0].cells.len(), 5);
     }
@@ -520,7 +646,12 @@ mod tests {
     /// the right column only (a cell over rows 1-2 there).
     fn value_column_lost_its_row_line(right_border: bool) -> Vec<Segment> {
         let w = if right_border { 80.0 } else { 120.0 };
-        let mut s = vec![seg(0.0, 0.0, w, 0.0), seg(0.0, 20.0, w, 20.0), seg(0.0, 40.0, 40.0, 40.0), seg(0.0, 60.0, w, 60.0)];
+        let mut s = vec![
+            seg(0.0, 0.0, w, 0.0),
+            seg(0.0, 20.0, w, 20.0),
+            seg(0.0, 40.0, 40.0, 40.0),
+            seg(0.0, 60.0, w, 60.0),
+        ];
         s.extend([0.0, 40.0, 80.0].iter().map(|&x| seg(x, 0.0, x, 60.0)));
         if !right_border {
             s.push(seg(80.0, 40.0, 120.0, 40.0));
@@ -536,13 +667,33 @@ mod tests {
             let s = value_column_lost_its_row_line(right_border);
             let n = table::find_grids(&s, 1, &tol)[0].cells.len();
             // a 4 centred in row 1 (20-40), row 2 blank: the line is restored
-            let mut upper = |b: BBox| if b.x0 >= 40.0 && b.x1 <= 80.0 { vec![BBox::new(57.0, 26.0, 63.0, 34.0)] } else { vec![] };
+            let mut upper = |b: BBox| {
+                if b.x0 >= 40.0 && b.x1 <= 80.0 {
+                    vec![BBox::new(57.0, 26.0, 63.0, 34.0)]
+                } else {
+                    vec![]
+                }
+            };
             let out = split_merged_by_ink(&s, 1, &tol, &mut upper);
-            assert_eq!(table::find_grids(&out, 1, &tol)[0].cells.len(), n + 1, "right border {right_border}");
+            assert_eq!(
+                table::find_grids(&out, 1, &tol)[0].cells.len(),
+                n + 1,
+                "right border {right_border}"
+            );
             // a number centred in the whole merged cell: left alone
-            let mut middle = |b: BBox| if b.x0 >= 40.0 && b.x1 <= 80.0 { vec![BBox::new(57.0, 36.0, 63.0, 44.0)] } else { vec![] };
+            let mut middle = |b: BBox| {
+                if b.x0 >= 40.0 && b.x1 <= 80.0 {
+                    vec![BBox::new(57.0, 36.0, 63.0, 44.0)]
+                } else {
+                    vec![]
+                }
+            };
             let out = split_merged_by_ink(&s, 1, &tol, &mut middle);
-            assert_eq!(table::find_grids(&out, 1, &tol)[0].cells.len(), n, "right border {right_border}");
+            assert_eq!(
+                table::find_grids(&out, 1, &tol)[0].cells.len(),
+                n,
+                "right border {right_border}"
+            );
         }
     }
 
@@ -551,12 +702,28 @@ mod tests {
         let x = |b: &BBox| (b.x0, b.x1);
         let at = |x0: f32, x1: f32| BBox::new(x0, 4.0, x1, 12.0);
         // columns 450-483 and 483-525: a 1 at 500-505 is centred in the right one
-        assert!(centred_on_one_side(&[at(500.0, 505.0)], (450.0, 483.0, 525.0), x));
+        assert!(centred_on_one_side(
+            &[at(500.0, 505.0)],
+            (450.0, 483.0, 525.0),
+            x
+        ));
         // a number centred in the whole cell, or crossing the line: one merged cell
-        assert!(!centred_on_one_side(&[at(485.0, 491.0)], (450.0, 483.0, 525.0), x));
-        assert!(!centred_on_one_side(&[at(478.0, 490.0)], (450.0, 483.0, 525.0), x));
+        assert!(!centred_on_one_side(
+            &[at(485.0, 491.0)],
+            (450.0, 483.0, 525.0),
+            x
+        ));
+        assert!(!centred_on_one_side(
+            &[at(478.0, 490.0)],
+            (450.0, 483.0, 525.0),
+            x
+        ));
         // a label set at the left of the cell is not centred in the left column
-        assert!(!centred_on_one_side(&[at(452.0, 458.0), at(459.0, 470.0)], (450.0, 490.0, 600.0), x));
+        assert!(!centred_on_one_side(
+            &[at(452.0, 458.0), at(459.0, 470.0)],
+            (450.0, 490.0, 600.0),
+            x
+        ));
         assert!(!centred_on_one_side(&[], (450.0, 483.0, 525.0), x));
     }
 
@@ -564,8 +731,16 @@ mod tests {
     fn a_blank_stands_out_only_against_the_texts_own_line_spacing() {
         let y = |b: &BBox| (b.y0, b.y1);
         assert!(stands_out(&[g(0.0, 8.0), g(30.0, 38.0)], 20.0, y));
-        assert!(stands_out(&[g(0.0, 8.0), g(10.0, 18.0), g(30.0, 38.0)], 20.0, y));
-        assert!(!stands_out(&[g(0.0, 8.0), g(16.0, 18.0), g(30.0, 38.0)], 20.0, y));
+        assert!(stands_out(
+            &[g(0.0, 8.0), g(10.0, 18.0), g(30.0, 38.0)],
+            20.0,
+            y
+        ));
+        assert!(!stands_out(
+            &[g(0.0, 8.0), g(16.0, 18.0), g(30.0, 38.0)],
+            20.0,
+            y
+        ));
         // no blank at the position at all
         assert!(!stands_out(&[g(0.0, 8.0), g(15.0, 25.0)], 20.0, y));
     }

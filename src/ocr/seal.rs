@@ -98,7 +98,10 @@ pub fn find_seals(gray: &Pix, dpi: f32) -> Result<Vec<Seal>> {
     let ink: Vec<bool> = count.iter().map(|&n| n >= need).collect();
     drop(bytes);
     let mm = WORK_DPI / 25.4;
-    let (r0, r1) = ((DIAMETER_MM.0 / 2.0 * mm).floor() as i32, (DIAMETER_MM.1 / 2.0 * mm).ceil() as i32);
+    let (r0, r1) = (
+        (DIAMETER_MM.0 / 2.0 * mm).floor() as i32,
+        (DIAMETER_MM.1 / 2.0 * mm).ceil() as i32,
+    );
     let out_d = (OUTSIDE * mm).round().max(1.0) as i32;
     // the ink on a white margin wide enough for every circle, so that sample offsets are
     // plain index deltas
@@ -106,7 +109,8 @@ pub fn find_seals(gray: &Pix, dpi: f32) -> Result<Vec<Seal>> {
     let pw = sw + 2 * pad;
     let mut padded = vec![false; pw * (sh + 2 * pad)];
     for y in 0..sh {
-        padded[(y + pad) * pw + pad..(y + pad) * pw + pad + sw].copy_from_slice(&ink[y * sw..(y + 1) * sw]);
+        padded[(y + pad) * pw + pad..(y + pad) * pw + pad + sw]
+            .copy_from_slice(&ink[y * sw..(y + 1) * sw]);
     }
     // offsets[r][k]: the sample point of angle k on the circle of radius r
     let offsets: Vec<Vec<isize>> = (0..=r1 + out_d + 1)
@@ -135,7 +139,11 @@ pub fn find_seals(gray: &Pix, dpi: f32) -> Result<Vec<Seal>> {
     let mut found: Vec<(f32, i32, i32, i32)> = Vec::new();
     let test = |cx: i32, cy: i32, r: i32| -> Option<f32> {
         let o = occ(cx, cy, r);
-        let outer = if o >= RING { occ(cx, cy, r + out_d) } else { 1.0 };
+        let outer = if o >= RING {
+            occ(cx, cy, r + out_d)
+        } else {
+            1.0
+        };
         (o >= RING && outer <= o - CONTRAST).then_some(o - outer)
     };
     // coarse pass on every other centre (the radial slack covers the one in between), with a
@@ -165,14 +173,21 @@ pub fn find_seals(gray: &Pix, dpi: f32) -> Result<Vec<Seal>> {
     found.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut seals: Vec<(i32, i32, i32)> = Vec::new();
     for (_, cx, cy, r) in found {
-        if seals.iter().all(|&(x, y, rr)| (x - cx).pow(2) + (y - cy).pow(2) > (rr + r).pow(2)) {
+        if seals
+            .iter()
+            .all(|&(x, y, rr)| (x - cx).pow(2) + (y - cy).pow(2) > (rr + r).pow(2))
+        {
             seals.push((cx, cy, r));
         }
     }
     let s = f as f32;
     Ok(seals
         .into_iter()
-        .map(|(cx, cy, r)| Seal { cx: (cx as f32 + 0.5) * s, cy: (cy as f32 + 0.5) * s, r: (r as f32 + 1.0) * s })
+        .map(|(cx, cy, r)| Seal {
+            cx: (cx as f32 + 0.5) * s,
+            cy: (cy as f32 + 0.5) * s,
+            r: (r as f32 + 1.0) * s,
+        })
         .collect())
 }
 
@@ -207,7 +222,9 @@ pub fn clean_seals(gray: &mut Pix, seals: &[Seal], dpi: f32) -> Result<Vec<bool>
     }
     let (w, h) = (gray.width(), gray.height());
     let mut bytes = gray.gray_bytes()?;
-    let at = |bytes: &[u8], x: i32, y: i32| -> Option<u8> { (x >= 0 && y >= 0 && x < w && y < h).then(|| bytes[(y * w + x) as usize]) };
+    let at = |bytes: &[u8], x: i32, y: i32| -> Option<u8> {
+        (x >= 0 && y >= 0 && x < w && y < h).then(|| bytes[(y * w + x) as usize])
+    };
     let mm = dpi / 25.4;
     let mut cleaned = Vec::with_capacity(seals.len());
     for s in seals {
@@ -218,7 +235,11 @@ pub fn clean_seals(gray: &mut Pix, seals: &[Seal], dpi: f32) -> Result<Vec<bool>
                 (0..=steps)
                     .filter_map(|i| {
                         let rr = s.r + 1.0 - i as f32;
-                        at(&bytes, (s.cx + rr * cs).round() as i32, (s.cy + rr * sn).round() as i32)
+                        at(
+                            &bytes,
+                            (s.cx + rr * cs).round() as i32,
+                            (s.cy + rr * sn).round() as i32,
+                        )
                     })
                     .min()
             })
@@ -231,15 +252,26 @@ pub fn clean_seals(gray: &mut Pix, seals: &[Seal], dpi: f32) -> Result<Vec<bool>
         let level = cores[cores.len() / 2] as i32;
         let t = level - PRINT_MARGIN;
         if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
-            eprintln!("  seal at ({:.0},{:.0}) ring level {level}, print below {t}; darkest cores {:?}", s.cx, s.cy, &cores[..cores.len().min(16)]);
+            eprintln!(
+                "  seal at ({:.0},{:.0}) ring level {level}, print below {t}; darkest cores {:?}",
+                s.cx,
+                s.cy,
+                &cores[..cores.len().min(16)]
+            );
         }
         if t < PRINT_MAX {
             cleaned.push(false);
             continue;
         }
         let rr = s.r + SEAL_MARGIN_MM * mm;
-        let (bx0, bx1) = (((s.cx - rr).floor() as i32).max(0), ((s.cx + rr).ceil() as i32).min(w - 1));
-        let (by0, by1) = (((s.cy - rr).floor() as i32).max(0), ((s.cy + rr).ceil() as i32).min(h - 1));
+        let (bx0, bx1) = (
+            ((s.cx - rr).floor() as i32).max(0),
+            ((s.cx + rr).ceil() as i32).min(w - 1),
+        );
+        let (by0, by1) = (
+            ((s.cy - rr).floor() as i32).max(0),
+            ((s.cy + rr).ceil() as i32).min(h - 1),
+        );
         if bx1 < bx0 || by1 < by0 {
             cleaned.push(false);
             continue;
@@ -249,7 +281,13 @@ pub fn clean_seals(gray: &mut Pix, seals: &[Seal], dpi: f32) -> Result<Vec<bool>
         // light as the seal)
         let (bw, bh) = ((bx1 - bx0 + 1) as usize, (by1 - by0 + 1) as usize);
         let d = (dpi * PRINT_REACH_IN).round().max(1.0) as i32;
-        let block: Vec<u8> = (by0..=by1).flat_map(|y| bytes[(y * w + bx0) as usize..=(y * w + bx1) as usize].iter().copied()).collect();
+        let block: Vec<u8> = (by0..=by1)
+            .flat_map(|y| {
+                bytes[(y * w + bx0) as usize..=(y * w + bx1) as usize]
+                    .iter()
+                    .copied()
+            })
+            .collect();
         // dark pixels grown by `d` each way (a centred square brick), back as 8 bpp: 0 = near
         let near: Vec<bool> = Pix::from_gray(bw as u32, bh as u32, &block)?
             .threshold(t)?
@@ -276,7 +314,10 @@ pub fn clean_seals(gray: &mut Pix, seals: &[Seal], dpi: f32) -> Result<Vec<bool>
         for y in by0..=by1 {
             let dy = y as f32 - s.cy;
             let half = (rr * rr - dy * dy).max(0.0).sqrt();
-            let (x0, x1) = (((s.cx - half).floor() as i32).max(bx0), ((s.cx + half).ceil() as i32).min(bx1));
+            let (x0, x1) = (
+                ((s.cx - half).floor() as i32).max(bx0),
+                ((s.cx + half).ceil() as i32).min(bx1),
+            );
             for x in x0..=x1 {
                 let v = &mut bytes[(y * w + x) as usize];
                 if (*v as i32) < t {
@@ -307,7 +348,13 @@ pub fn clean_seals(gray: &mut Pix, seals: &[Seal], dpi: f32) -> Result<Vec<bool>
 /// ink at the permissive line threshold, so the line openings keep them whole, and the print
 /// over them with them: painted white, a 0 over the star is gone.  Their ink is the seal's,
 /// removed by its level ([`clean_seals`]) where lighter than print.
-pub fn rulings_only_on_seals(mask: &Pix, seals: &[Seal], rulings: &[Rect], reach: i32, dpi: f32) -> Result<Pix> {
+pub fn rulings_only_on_seals(
+    mask: &Pix,
+    seals: &[Seal],
+    rulings: &[Rect],
+    reach: i32,
+    dpi: f32,
+) -> Result<Pix> {
     if seals.is_empty() {
         return mask.copy();
     }
@@ -327,7 +374,9 @@ pub fn rulings_only_on_seals(mask: &Pix, seals: &[Seal], rulings: &[Rect], reach
         }
     }
     for b in rulings {
-        if let Some(b) = Rect::new(b.x - reach, b.y - reach, b.w + 2 * reach, b.h + 2 * reach).clip(w, h) {
+        if let Some(b) =
+            Rect::new(b.x - reach, b.y - reach, b.w + 2 * reach, b.h + 2 * reach).clip(w, h)
+        {
             allowed.fill_rect(b, 1)?;
         }
     }
@@ -350,7 +399,12 @@ const MEET_MM: f32 = 1.0;
 /// Seal strokes do not, except by chance; the ring's own arcs where they run along x or y
 /// are never kept.  Lying on the line of a ruling off the seal is no sign: a seal stroke on a
 /// column line splits a title row, and the gap repair restores the real continuations.
-pub fn drop_seal_pieces(h: Vec<Rect>, v: Vec<Rect>, seals: &[Seal], dpi: f32) -> (Vec<Rect>, Vec<Rect>) {
+pub fn drop_seal_pieces(
+    h: Vec<Rect>,
+    v: Vec<Rect>,
+    seals: &[Seal],
+    dpi: f32,
+) -> (Vec<Rect>, Vec<Rect>) {
     if seals.is_empty() {
         return (h, v);
     }
@@ -368,7 +422,9 @@ pub fn drop_seal_pieces(h: Vec<Rect>, v: Vec<Rect>, seals: &[Seal], dpi: f32) ->
     let on_seal = |r: &Rect, horizontal: bool| {
         let (x0, y0, x1, y1) = line(r, horizontal);
         let len = (x1 - x0 + y1 - y0).max(1.0);
-        seals.iter().any(|s| s.inside_len(x0, y0, x1, y1, margin) >= SEAL_INSIDE * len)
+        seals
+            .iter()
+            .any(|s| s.inside_len(x0, y0, x1, y1, margin) >= SEAL_INSIDE * len)
     };
     let h_on: Vec<bool> = h.iter().map(|r| on_seal(r, true)).collect();
     let v_on: Vec<bool> = v.iter().map(|r| on_seal(r, false)).collect();
@@ -376,11 +432,19 @@ pub fn drop_seal_pieces(h: Vec<Rect>, v: Vec<Rect>, seals: &[Seal], dpi: f32) ->
     let keep = |r: &Rect, horizontal: bool, cross: &[Rect], cross_on: &[bool]| -> bool {
         let (x0, y0, x1, y1) = line(r, horizontal);
         // (position across, start, end) along the piece's axis
-        let (pos, a, b) = if horizontal { (y0, x0, x1) } else { (x0, y0, y1) };
+        let (pos, a, b) = if horizontal {
+            (y0, x0, x1)
+        } else {
+            (x0, y0, y1)
+        };
         let meets = |p: f32| {
             cross.iter().zip(cross_on).any(|(o, &on)| {
                 let (ox0, oy0, ox1, oy1) = line(o, !horizontal);
-                let (opos, oa, ob) = if horizontal { (ox0, oy0, oy1) } else { (oy0, ox0, ox1) };
+                let (opos, oa, ob) = if horizontal {
+                    (ox0, oy0, oy1)
+                } else {
+                    (oy0, ox0, ox1)
+                };
                 !on && (opos - p).abs() <= reach && pos >= oa - reach && pos <= ob + reach
             })
         };
@@ -388,13 +452,28 @@ pub fn drop_seal_pieces(h: Vec<Rect>, v: Vec<Rect>, seals: &[Seal], dpi: f32) ->
         // that happens to lie there runs on beyond the ring and is not on the seal)
         let mid = (a + b) / 2.0;
         let tangent = seals.iter().any(|s| {
-            let (c_across, c_along) = if horizontal { (s.cy, s.cx) } else { (s.cx, s.cy) };
-            ((pos - c_across).abs() - s.r).abs() <= TANGENT_MM * mm && (mid - c_along).abs() <= 0.5 * s.r
+            let (c_across, c_along) = if horizontal {
+                (s.cy, s.cx)
+            } else {
+                (s.cx, s.cy)
+            };
+            ((pos - c_across).abs() - s.r).abs() <= TANGENT_MM * mm
+                && (mid - c_along).abs() <= 0.5 * s.r
         });
         !tangent && meets(a) && meets(b)
     };
-    let h2 = h.iter().zip(&h_on).filter(|&(r, &on)| !on || keep(r, true, &v, &v_on)).map(|(r, _)| *r).collect();
-    let v2 = v.iter().zip(&v_on).filter(|&(r, &on)| !on || keep(r, false, &h, &h_on)).map(|(r, _)| *r).collect();
+    let h2 = h
+        .iter()
+        .zip(&h_on)
+        .filter(|&(r, &on)| !on || keep(r, true, &v, &v_on))
+        .map(|(r, _)| *r)
+        .collect();
+    let v2 = v
+        .iter()
+        .zip(&v_on)
+        .filter(|&(r, &on)| !on || keep(r, false, &h, &h_on))
+        .map(|(r, _)| *r)
+        .collect();
     (h2, v2)
 }
 
@@ -405,7 +484,12 @@ pub fn drop_seal_pieces(h: Vec<Rect>, v: Vec<Rect>, seals: &[Seal], dpi: f32) ->
 /// colour: only the faint remnants of the ring can be left there, while real rulings under
 /// the seal survive the colour drop and must all be kept (unlike [`drop_seal_pieces`], which
 /// also drops the strokes of a gray seal's text).
-pub fn drop_ring_arcs(h: Vec<Rect>, v: Vec<Rect>, seals: &[Seal], dpi: f32) -> (Vec<Rect>, Vec<Rect>) {
+pub fn drop_ring_arcs(
+    h: Vec<Rect>,
+    v: Vec<Rect>,
+    seals: &[Seal],
+    dpi: f32,
+) -> (Vec<Rect>, Vec<Rect>) {
     if seals.is_empty() {
         return (h, v);
     }
@@ -420,9 +504,19 @@ pub fn drop_ring_arcs(h: Vec<Rect>, v: Vec<Rect>, seals: &[Seal], dpi: f32) -> (
         let len = (b - a).max(1.0);
         let mid = (a + b) / 2.0;
         seals.iter().any(|s| {
-            let (c_across, c_along) = if horizontal { (s.cy, s.cx) } else { (s.cx, s.cy) };
-            let inside = if horizontal { s.inside_len(a, pos, b, pos, margin) } else { s.inside_len(pos, a, pos, b, margin) };
-            inside >= SEAL_INSIDE * len && ((pos - c_across).abs() - s.r).abs() <= TANGENT_MM * mm && (mid - c_along).abs() <= 0.5 * s.r
+            let (c_across, c_along) = if horizontal {
+                (s.cy, s.cx)
+            } else {
+                (s.cx, s.cy)
+            };
+            let inside = if horizontal {
+                s.inside_len(a, pos, b, pos, margin)
+            } else {
+                s.inside_len(pos, a, pos, b, margin)
+            };
+            inside >= SEAL_INSIDE * len
+                && ((pos - c_across).abs() - s.r).abs() <= TANGENT_MM * mm
+                && (mid - c_along).abs() <= 0.5 * s.r
         })
     };
     let h2 = h.into_iter().filter(|r| !arc(r, true)).collect();
@@ -436,7 +530,11 @@ mod tests {
 
     #[test]
     fn chord_inside_the_disk() {
-        let s = Seal { cx: 100.0, cy: 100.0, r: 50.0 };
+        let s = Seal {
+            cx: 100.0,
+            cy: 100.0,
+            r: 50.0,
+        };
         assert!((s.inside_len(0.0, 100.0, 200.0, 100.0, 0.0) - 100.0).abs() < 0.01);
         assert!((s.inside_len(100.0, 100.0, 300.0, 100.0, 0.0) - 50.0).abs() < 0.01);
         assert_eq!(s.inside_len(0.0, 0.0, 200.0, 0.0, 0.0), 0.0);
@@ -447,7 +545,11 @@ mod tests {
     #[test]
     fn ring_arcs_go_rulings_under_the_seal_stay() {
         // seal of radius 150 px at (500, 500), 200 dpi (1 mm = 7.9 px)
-        let s = Seal { cx: 500.0, cy: 500.0, r: 150.0 };
+        let s = Seal {
+            cx: 500.0,
+            cy: 500.0,
+            r: 150.0,
+        };
         let v = vec![
             Rect::new(356, 480, 3, 45), // the ring's left arc, 6 px inside its outer edge
             Rect::new(450, 470, 3, 60), // a cell edge under the seal
@@ -455,7 +557,10 @@ mod tests {
         ];
         let h = vec![Rect::new(470, 648, 60, 3), Rect::new(300, 560, 400, 3)];
         let (h2, v2) = drop_ring_arcs(h, v, &[s], 200.0);
-        assert_eq!(v2, vec![Rect::new(450, 470, 3, 60), Rect::new(356, 200, 3, 600)]);
+        assert_eq!(
+            v2,
+            vec![Rect::new(450, 470, 3, 60), Rect::new(356, 200, 3, 600)]
+        );
         assert_eq!(h2, vec![Rect::new(300, 560, 400, 3)]);
     }
 
@@ -468,14 +573,39 @@ mod tests {
         mask.fill_rect(Rect::new(170, 170, 60, 60), 1).unwrap();
         mask.fill_rect(Rect::new(50, 250, 400, 3), 1).unwrap();
         mask.fill_rect(Rect::new(450, 100, 60, 60), 1).unwrap();
-        let seal = Seal { cx: 200.0, cy: 200.0, r: 100.0 };
+        let seal = Seal {
+            cx: 200.0,
+            cy: 200.0,
+            r: 100.0,
+        };
         let kept = [Rect::new(50, 250, 400, 3)];
         let out = rulings_only_on_seals(&mask, &[seal], &kept, 2, 200.0).unwrap();
-        assert_eq!(out.clip(Rect::new(170, 170, 60, 60)).unwrap().count_pixels(), 0, "star");
-        assert_eq!(out.clip(Rect::new(50, 250, 400, 3)).unwrap().count_pixels(), 1200, "ruling");
-        assert_eq!(out.clip(Rect::new(450, 100, 60, 60)).unwrap().count_pixels(), 3600, "off the seal");
+        assert_eq!(
+            out.clip(Rect::new(170, 170, 60, 60))
+                .unwrap()
+                .count_pixels(),
+            0,
+            "star"
+        );
+        assert_eq!(
+            out.clip(Rect::new(50, 250, 400, 3)).unwrap().count_pixels(),
+            1200,
+            "ruling"
+        );
+        assert_eq!(
+            out.clip(Rect::new(450, 100, 60, 60))
+                .unwrap()
+                .count_pixels(),
+            3600,
+            "off the seal"
+        );
         // no seal: the mask unchanged
-        assert_eq!(rulings_only_on_seals(&mask, &[], &kept, 2, 200.0).unwrap().count_pixels(), mask.count_pixels());
+        assert_eq!(
+            rulings_only_on_seals(&mask, &[], &kept, 2, 200.0)
+                .unwrap()
+                .count_pixels(),
+            mask.count_pixels()
+        );
     }
 
     /// A white 8 bpp page with a ring of gray `level` (outer radius 150 px at (300, 300), 8 px
@@ -515,7 +645,11 @@ mod tests {
 
     #[test]
     fn seal_ink_lighter_than_print_is_removed() {
-        let seal = Seal { cx: 300.0, cy: 300.0, r: 150.0 };
+        let seal = Seal {
+            cx: 300.0,
+            cy: 300.0,
+            r: 150.0,
+        };
         let mut g = sealed_page(140);
         assert_eq!(clean_seals(&mut g, &[seal], 200.0).unwrap(), vec![true]);
         assert_eq!(g.gray_at(300, 153), 255, "ring");

@@ -43,13 +43,23 @@ pub fn drop_combs(segments: &[Segment]) -> Vec<Segment> {
         .iter()
         .enumerate()
         .filter(|(_, s)| !s.is_horizontal())
-        .map(|(index, s)| Piece { across: s.x0, start: s.y0.min(s.y1), end: s.y0.max(s.y1), index })
+        .map(|(index, s)| Piece {
+            across: s.x0,
+            start: s.y0.min(s.y1),
+            end: s.y0.max(s.y1),
+            index,
+        })
         .collect();
     let horizontal: Vec<Piece> = segments
         .iter()
         .enumerate()
         .filter(|(_, s)| s.is_horizontal())
-        .map(|(index, s)| Piece { across: s.y0, start: s.x0.min(s.x1), end: s.x0.max(s.x1), index })
+        .map(|(index, s)| Piece {
+            across: s.y0,
+            start: s.x0.min(s.x1),
+            end: s.x0.max(s.x1),
+            index,
+        })
         .collect();
     let mut drop = vec![false; segments.len()];
     for set in [&vertical, &horizontal] {
@@ -57,7 +67,12 @@ pub fn drop_combs(segments: &[Segment]) -> Vec<Segment> {
             drop[i] = true;
         }
     }
-    segments.iter().zip(drop).filter(|(_, d)| !d).map(|(s, _)| *s).collect()
+    segments
+        .iter()
+        .zip(drop)
+        .filter(|(_, d)| !d)
+        .map(|(s, _)| *s)
+        .collect()
 }
 
 /// Indices (into the segments) of the comb pieces among parallel `pieces`.
@@ -67,7 +82,9 @@ fn comb_pieces(pieces: &[Piece]) -> Vec<usize> {
     sorted.sort_by(|a, b| a.start.total_cmp(&b.start).then(a.end.total_cmp(&b.end)));
     let mut groups: Vec<Vec<Piece>> = Vec::new();
     for p in sorted {
-        match groups.iter_mut().find(|g| (g[0].start - p.start).abs() <= SAME_END && (g[0].end - p.end).abs() <= SAME_END) {
+        match groups.iter_mut().find(|g| {
+            (g[0].start - p.start).abs() <= SAME_END && (g[0].end - p.end).abs() <= SAME_END
+        }) {
             Some(g) => g.push(p),
             None => groups.push(vec![p]),
         }
@@ -82,7 +99,11 @@ fn comb_pieces(pieces: &[Piece]) -> Vec<usize> {
         let (lo, hi) = (g[0].start, g[0].end);
         for p in &g {
             // a ruling that runs on above or below the band goes through it
-            let continues = pieces.iter().any(|q| (q.across - p.across).abs() <= COLLINEAR && (q.end <= lo + SAME_END || q.start >= hi - SAME_END) && q.index != p.index);
+            let continues = pieces.iter().any(|q| {
+                (q.across - p.across).abs() <= COLLINEAR
+                    && (q.end <= lo + SAME_END || q.start >= hi - SAME_END)
+                    && q.index != p.index
+            });
             if !continues {
                 out.push(p.index);
             }
@@ -96,16 +117,32 @@ mod tests {
     use super::*;
 
     fn v(x: f32, y0: f32, y1: f32) -> Segment {
-        Segment { x0: x, y0, x1: x, y1 }
+        Segment {
+            x0: x,
+            y0,
+            x1: x,
+            y1,
+        }
     }
     fn h(y: f32, x0: f32, x1: f32) -> Segment {
-        Segment { x0, y0: y, x1, y1: y }
+        Segment {
+            x0,
+            y0: y,
+            x1,
+            y1: y,
+        }
     }
 
     /// A two-column table (x 70, 300, 520; rows at y 100, 130, 160) with a shaded band
     /// 160..200 under it, then one more row 200..230.
     fn table() -> Vec<Segment> {
-        let mut s = vec![h(100.0, 70.0, 520.0), h(130.0, 70.0, 520.0), h(160.0, 70.0, 520.0), h(200.0, 70.0, 520.0), h(230.0, 70.0, 520.0)];
+        let mut s = vec![
+            h(100.0, 70.0, 520.0),
+            h(130.0, 70.0, 520.0),
+            h(160.0, 70.0, 520.0),
+            h(200.0, 70.0, 520.0),
+            h(230.0, 70.0, 520.0),
+        ];
         for x in [70.0, 300.0, 520.0] {
             s.push(v(x, 100.0, 160.0));
             s.push(v(x, 200.0, 230.0));
@@ -132,8 +169,16 @@ mod tests {
         // of the comb, only pieces in line with a ruling that runs on outside the band stay
         // (here the column line at x 300: such a piece is taken for that line going through)
         let extra: Vec<&Segment> = kept.iter().filter(|s| !clean.contains(s)).collect();
-        assert!(extra.iter().all(|s| (s.x0 - 300.0).abs() <= COLLINEAR), "{extra:?}");
-        assert!(noisy.len() - clean.len() > 60 && extra.len() <= 2, "{} comb pieces, {} kept", noisy.len() - clean.len(), extra.len());
+        assert!(
+            extra.iter().all(|s| (s.x0 - 300.0).abs() <= COLLINEAR),
+            "{extra:?}"
+        );
+        assert!(
+            noisy.len() - clean.len() > 60 && extra.len() <= 2,
+            "{} comb pieces, {} kept",
+            noisy.len() - clean.len(),
+            extra.len()
+        );
     }
 
     #[test]

@@ -54,7 +54,8 @@ pub fn loop_digit(l: &Loops) -> Option<char> {
             // closed triangle of some 4s leaves a stem below, a 9 or 6 its tail)
             let (above, below) = (h.y - g.y, g.y1() - h.y1());
             let (left, right) = (h.x - g.x, g.x1() - h.x1());
-            let even = (above - below).abs() <= (g.h / 8).max(2) && (left - right).abs() <= (g.w / 5).max(2);
+            let even = (above - below).abs() <= (g.h / 8).max(2)
+                && (left - right).abs() <= (g.w / 5).max(2);
             // and its hole is an oval, filling most of its box (the triangle of a 4 fills
             // about half)
             let oval = l.hole_area as f32 >= OVAL_FILL * (h.w * h.h) as f32;
@@ -75,17 +76,29 @@ pub fn loop_digit(l: &Loops) -> Option<char> {
 /// Analyse the ink of `region` of the 8 bpp `gray` (paper white).  `None` when the crop has
 /// no clear ink.
 pub fn loops(gray: &Pix, region: Rect) -> Result<Option<Loops>> {
-    let Some(CropInk { ink, w, h, .. }) = crop_ink(gray, region)? else { return Ok(None) };
+    let Some(CropInk { ink, w, h, .. }) = crop_ink(gray, region)? else {
+        return Ok(None);
+    };
     // ink components, 8-connected
     let (comps, _) = label(&ink, w, h, true, |v| v);
-    let Some(&(_, gbox, _)) = comps.iter().max_by_key(|c| c.2) else { return Ok(None) };
+    let Some(&(_, gbox, _)) = comps.iter().max_by_key(|c| c.2) else {
+        return Ok(None);
+    };
     let pieces = comps.iter().filter(|c| c.1.h * 3 >= gbox.h).count();
     // holes: background components (4-connected) not touching the border, inside the glyph box
     let (bg, _) = label(&ink, w, h, false, |v| !v);
     let mut holes: Vec<(Rect, usize)> = bg
         .iter()
         .filter(|(_, b, n)| {
-            b.x > 0 && b.y > 0 && b.x1() < w as i32 && b.y1() < h as i32 && *n >= 2 && b.x >= gbox.x && b.y >= gbox.y && b.x1() <= gbox.x1() && b.y1() <= gbox.y1()
+            b.x > 0
+                && b.y > 0
+                && b.x1() < w as i32
+                && b.y1() < h as i32
+                && *n >= 2
+                && b.x >= gbox.x
+                && b.y >= gbox.y
+                && b.x1() <= gbox.x1()
+                && b.y1() <= gbox.y1()
         })
         .map(|(_, b, n)| (*b, *n))
         .collect();
@@ -93,7 +106,12 @@ pub fn loops(gray: &Pix, region: Rect) -> Result<Option<Loops>> {
     // holes tiny next to the largest are noise (a speck of paper inside a stroke)
     let big = holes.first().map(|h| h.1).unwrap_or(0);
     holes.retain(|h| h.1 * 4 >= big);
-    Ok(Some(Loops { glyph: gbox, holes: [holes.first().map(|h| h.0), holes.get(1).map(|h| h.0)], hole_area: big, pieces }))
+    Ok(Some(Loops {
+        glyph: gbox,
+        holes: [holes.first().map(|h| h.0), holes.get(1).map(|h| h.0)],
+        hole_area: big,
+        pieces,
+    }))
 }
 
 /// Share of a glyph's rows above its foot, and of the rows of its middle band, that hold only
@@ -126,22 +144,31 @@ pub fn firm_one(gray: &Pix, region: Rect) -> Result<bool> {
 
 /// [`stem_one`] at threshold `frac` of the way from the crop's darkest ink to its paper.
 fn stem_one_at(gray: &Pix, region: Rect, frac: f32) -> Result<bool> {
-    let Some(CropInk { ink, w, h, t }) = crop_ink_at(gray, region, frac)? else { return Ok(false) };
+    let Some(CropInk { ink, w, h, t }) = crop_ink_at(gray, region, frac)? else {
+        return Ok(false);
+    };
     let (comps, labels) = label(&ink, w, h, true, |v| v);
-    let Some(&(gl, g, _)) = comps.iter().max_by_key(|c| c.2) else { return Ok(false) };
+    let Some(&(gl, g, _)) = comps.iter().max_by_key(|c| c.2) else {
+        return Ok(false);
+    };
     if g.h < 8 || g.w > g.h || comps.iter().filter(|c| c.1.h * 3 >= g.h).count() != 1 {
         return Ok(false);
     }
     // no hole inside the glyph
     let (bg, _) = label(&ink, w, h, false, |v| !v);
-    if bg.iter().any(|(_, b, n)| *n >= 2 && b.x > g.x && b.y > g.y && b.x1() < g.x1() && b.y1() < g.y1()) {
+    if bg
+        .iter()
+        .any(|(_, b, n)| *n >= 2 && b.x > g.x && b.y > g.y && b.x1() < g.x1() && b.y1() < g.y1())
+    {
         return Ok(false);
     }
     // the glyph's own pixels (its largest component), row by row: (first, last) ink column
     let mine: Vec<bool> = labels.iter().map(|&l| l == Some(gl)).collect();
     let rows: Vec<(i32, i32)> = (g.y..g.y1())
         .filter_map(|y| {
-            let xs: Vec<i32> = (g.x..g.x1()).filter(|&x| mine[y as usize * w + x as usize]).collect();
+            let xs: Vec<i32> = (g.x..g.x1())
+                .filter(|&x| mine[y as usize * w + x as usize])
+                .collect();
             Some((*xs.first()?, *xs.last()?))
         })
         .collect();
@@ -165,8 +192,14 @@ fn stem_one_at(gray: &Pix, region: Rect, frac: f32) -> Result<bool> {
     let slack = (stem_w / 2).max(1);
     let on_stem = |(a, b): (i32, i32)| a >= stem_left - slack && b <= stem_right + slack;
     // middle band (30% .. 75% of the height): mostly the stem alone
-    let band: Vec<(i32, i32)> = rows.iter().enumerate().filter(|(i, _)| *i * 100 >= rows.len() * 30 && *i * 100 < rows.len() * 75).map(|(_, &r)| r).collect();
-    let band_ok = band.iter().filter(|&&r| on_stem(r)).count() as f32 >= STEM_ROWS * band.len() as f32;
+    let band: Vec<(i32, i32)> = rows
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i * 100 >= rows.len() * 30 && *i * 100 < rows.len() * 75)
+        .map(|(_, &r)| r)
+        .collect();
+    let band_ok =
+        band.iter().filter(|&&r| on_stem(r)).count() as f32 >= STEM_ROWS * band.len() as f32;
     // above the foot (bottom fifth) nothing right of the stem
     let foot = rows.len() * 4 / 5;
     // above the foot (checked on its own below): mostly the stem alone, the flag the rest
@@ -174,11 +207,21 @@ fn stem_one_at(gray: &Pix, region: Rect, frac: f32) -> Result<bool> {
     let right_clear = rows[..foot].iter().all(|r| r.1 <= stem_right + slack);
     // a foot, when there is one, reaches both ways (the half of a 0 left by faint print, a
     // ')', curls back one way only)
-    let left_foot = rows[foot..].iter().map(|r| stem_left - r.0).max().unwrap_or(0);
-    let right_foot = rows[foot..].iter().map(|r| r.1 - stem_right).max().unwrap_or(0);
+    let left_foot = rows[foot..]
+        .iter()
+        .map(|r| stem_left - r.0)
+        .max()
+        .unwrap_or(0);
+    let right_foot = rows[foot..]
+        .iter()
+        .map(|r| r.1 - stem_right)
+        .max()
+        .unwrap_or(0);
     let foot_ok = left_foot <= slack || right_foot > slack;
     if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
-        eprintln!("stem_one {region:?}: t {t} glyph {g:?} rows {rows:?} stem {stem_left}..{stem_right} stem_rows {stem_rows} band_ok {band_ok} right_clear {right_clear} foot_ok {foot_ok}");
+        eprintln!(
+            "stem_one {region:?}: t {t} glyph {g:?} rows {rows:?} stem {stem_left}..{stem_right} stem_rows {stem_rows} band_ok {band_ok} right_clear {right_clear} foot_ok {foot_ok}"
+        );
     }
     Ok(stem_rows as f32 >= STEM_ROWS * foot as f32 && band_ok && right_clear && foot_ok)
 }
@@ -197,30 +240,48 @@ const STEM_COLUMN: f32 = 0.9;
 /// height), and middle-band rows that, for the most part ([`STEM_ROWS`]), hold nothing but
 /// those stems (a 4's diagonal, a 7's slanted stroke or a 2's bowl add ink between them).
 pub fn stem_split(gray: &Pix, region: Rect) -> Result<Option<Vec<Rect>>> {
-    let Some(r) = region.clip(gray.width(), gray.height()) else { return Ok(None) };
-    let Some(CropInk { ink, w, h, .. }) = crop_ink(gray, r)? else { return Ok(None) };
+    let Some(r) = region.clip(gray.width(), gray.height()) else {
+        return Ok(None);
+    };
+    let Some(CropInk { ink, w, h, .. }) = crop_ink(gray, r)? else {
+        return Ok(None);
+    };
     let (comps, labels) = label(&ink, w, h, true, |v| v);
-    let Some(&(gl, g, _)) = comps.iter().max_by_key(|c| c.2) else { return Ok(None) };
+    let Some(&(gl, g, _)) = comps.iter().max_by_key(|c| c.2) else {
+        return Ok(None);
+    };
     if g.h < 8 {
         return Ok(None);
     }
     // the crop's own threshold may already part what the page's joined: cut between the parts
-    let mut parts: Vec<Rect> = comps.iter().filter(|c| c.1.h * 3 >= g.h).map(|c| c.1).collect();
+    let mut parts: Vec<Rect> = comps
+        .iter()
+        .filter(|c| c.1.h * 3 >= g.h)
+        .map(|c| c.1)
+        .collect();
     if parts.len() > 1 {
         parts.sort_by_key(|p| p.x);
         if parts.windows(2).any(|p| p[1].x <= p[0].x1()) {
             return Ok(None);
         }
-        return Ok(Some(slices(r, parts.windows(2).map(|p| (p[0].x1() + p[1].x) / 2))));
+        return Ok(Some(slices(
+            r,
+            parts.windows(2).map(|p| (p[0].x1() + p[1].x) / 2),
+        )));
     }
     let (bg, _) = label(&ink, w, h, false, |v| !v);
-    if bg.iter().any(|(_, b, n)| *n >= 2 && b.x > g.x && b.y > g.y && b.x1() < g.x1() && b.y1() < g.y1()) {
+    if bg
+        .iter()
+        .any(|(_, b, n)| *n >= 2 && b.x > g.x && b.y > g.y && b.x1() < g.x1() && b.y1() < g.y1())
+    {
         return Ok(None);
     }
     let mine = |x: i32, y: i32| labels[y as usize * w + x as usize] == Some(gl);
     let (b0, b1) = (g.y + g.h * 30 / 100, g.y + g.h * 75 / 100);
     let band = (b1 - b0).max(1);
-    let stem_col: Vec<bool> = (g.x..g.x1()).map(|x| (b0..b1).filter(|&y| mine(x, y)).count() as f32 >= STEM_COLUMN * band as f32).collect();
+    let stem_col: Vec<bool> = (g.x..g.x1())
+        .map(|x| (b0..b1).filter(|&y| mine(x, y)).count() as f32 >= STEM_COLUMN * band as f32)
+        .collect();
     let mut stems: Vec<(i32, i32)> = Vec::new();
     for (i, &s) in stem_col.iter().enumerate() {
         let x = g.x + i as i32;
@@ -239,7 +300,13 @@ pub fn stem_split(gray: &Pix, region: Rect) -> Result<Option<Vec<Rect>>> {
         return Ok(None);
     }
     let slack = (stem_w / 2).max(1);
-    let only_stems = (b0..b1).filter(|&y| (g.x..g.x1()).all(|x| !mine(x, y) || stems.iter().any(|&(a, b)| x >= a - slack && x <= b + slack))).count();
+    let only_stems = (b0..b1)
+        .filter(|&y| {
+            (g.x..g.x1()).all(|x| {
+                !mine(x, y) || stems.iter().any(|&(a, b)| x >= a - slack && x <= b + slack)
+            })
+        })
+        .count();
     if (only_stems as f32) < STEM_ROWS * band as f32 {
         return Ok(None);
     }
@@ -255,7 +322,9 @@ fn slices(r: Rect, cuts: impl Iterator<Item = i32>) -> Vec<Rect> {
     let mut xs = vec![0];
     xs.extend(cuts);
     xs.push(r.w);
-    xs.windows(2).map(|c| Rect::new(r.x + c[0], r.y, c[1] - c[0], r.h)).collect()
+    xs.windows(2)
+        .map(|c| Rect::new(r.x + c[0], r.y, c[1] - c[0], r.h))
+        .collect()
 }
 
 /// The ink of a crop on its own threshold, halfway between its darkest ink and its paper
@@ -276,7 +345,9 @@ fn crop_ink(gray: &Pix, region: Rect) -> Result<Option<CropInk>> {
 
 /// [`crop_ink`] thresholded at `frac` of the way from the darkest ink to the paper.
 fn crop_ink_at(gray: &Pix, region: Rect, frac: f32) -> Result<Option<CropInk>> {
-    let Some(r) = region.clip(gray.width(), gray.height()) else { return Ok(None) };
+    let Some(r) = region.clip(gray.width(), gray.height()) else {
+        return Ok(None);
+    };
     let bytes = gray.clip(r)?.gray_bytes()?;
     let (w, h) = (r.w as usize, r.h as usize);
     if w < 3 || h < 3 {
@@ -290,7 +361,12 @@ fn crop_ink_at(gray: &Pix, region: Rect, frac: f32) -> Result<Option<CropInk>> {
         return Ok(None);
     }
     let t = dark + ((paper - dark) as f32 * frac).round() as i32;
-    Ok(Some(CropInk { ink: bytes.iter().map(|&b| (b as i32) < t).collect(), w, h, t }))
+    Ok(Some(CropInk {
+        ink: bytes.iter().map(|&b| (b as i32) < t).collect(),
+        w,
+        h,
+        t,
+    }))
 }
 
 /// Connected components: (label, box, pixel count) each.
@@ -298,7 +374,13 @@ pub(crate) type Components = Vec<(usize, Rect, usize)>;
 
 /// Connected components of the pixels where `pick(ink)` holds, and each pixel's label (`None`
 /// where `pick` does not hold).
-pub(crate) fn label(ink: &[bool], w: usize, h: usize, eight: bool, pick: impl Fn(bool) -> bool) -> (Components, Vec<Option<usize>>) {
+pub(crate) fn label(
+    ink: &[bool],
+    w: usize,
+    h: usize,
+    eight: bool,
+    pick: impl Fn(bool) -> bool,
+) -> (Components, Vec<Option<usize>>) {
     let mut labels: Vec<Option<usize>> = vec![None; w * h];
     let mut out = Vec::new();
     let mut stack = Vec::new();
@@ -334,7 +416,16 @@ pub(crate) fn label(ink: &[bool], w: usize, h: usize, eight: bool, pick: impl Fn
                 }
             }
         }
-        out.push((id, Rect::new(x0 as i32, y0 as i32, (x1 - x0 + 1) as i32, (y1 - y0 + 1) as i32), n));
+        out.push((
+            id,
+            Rect::new(
+                x0 as i32,
+                y0 as i32,
+                (x1 - x0 + 1) as i32,
+                (y1 - y0 + 1) as i32,
+            ),
+            n,
+        ));
     }
     (out, labels)
 }
@@ -346,7 +437,15 @@ mod tests {
     /// A 40x40 white image with the pixels where `ink(x, y)` holds black.
     fn draw(ink: impl Fn(f32, f32) -> bool) -> Pix {
         let (w, h) = (40u32, 40u32);
-        let bytes: Vec<u8> = (0..w * h).map(|i| if ink((i % w) as f32, (i / w) as f32) { 0 } else { 255 }).collect();
+        let bytes: Vec<u8> = (0..w * h)
+            .map(|i| {
+                if ink((i % w) as f32, (i / w) as f32) {
+                    0
+                } else {
+                    255
+                }
+            })
+            .collect();
         Pix::from_gray(w, h, &bytes).unwrap()
     }
 
@@ -358,7 +457,10 @@ mod tests {
     }
 
     fn digit(p: &Pix) -> Option<char> {
-        loops(p, Rect::new(0, 0, 40, 40)).unwrap().as_ref().and_then(loop_digit)
+        loops(p, Rect::new(0, 0, 40, 40))
+            .unwrap()
+            .as_ref()
+            .and_then(loop_digit)
     }
 
     #[test]
@@ -370,7 +472,10 @@ mod tests {
     #[test]
     fn a_loop_with_a_tail_is_not_a_zero() {
         // a 9: a small loop at the top, a stem down its right side
-        let nine = draw(|x, y| ring(x, y, 20.0, 15.0, 7.0, 6.0, 2.5) || ((24.5..=27.0).contains(&x) && (15.0..=31.0).contains(&y)));
+        let nine = draw(|x, y| {
+            ring(x, y, 20.0, 15.0, 7.0, 6.0, 2.5)
+                || ((24.5..=27.0).contains(&x) && (15.0..=31.0).contains(&y))
+        });
         assert_eq!(digit(&nine), Some('9'));
         // a 4 with a closed triangle: its hole is no oval
         let four = draw(|x, y| {
@@ -378,7 +483,9 @@ mod tests {
             let bar = (12.0..=28.0).contains(&x) && (23.0..=25.5).contains(&y);
             // the diagonal from the stem's top to the bar's left end
             let d = (x - 12.0) * 14.0 + (y - 23.0) * 10.0;
-            let diag = d.abs() <= 2.5 * (14.0f32.hypot(10.0)) && (12.0..=25.0).contains(&x) && (9.0..=25.0).contains(&y);
+            let diag = d.abs() <= 2.5 * (14.0f32.hypot(10.0))
+                && (12.0..=25.0).contains(&x)
+                && (9.0..=25.0).contains(&y);
             stem || bar || diag
         });
         assert_ne!(digit(&four), Some('0'));
@@ -391,17 +498,25 @@ mod tests {
     #[test]
     fn a_thin_upright_stroke_is_a_one() {
         let stem = |x: f32, y: f32| (19.0..=21.0).contains(&x) && (8.0..=31.0).contains(&y);
-        let flag = |x: f32, y: f32| (8.0..=12.0).contains(&y) && x >= 15.0 && x <= 21.0 && (x - 15.0) >= (y - 8.0) * 1.2;
+        let flag = |x: f32, y: f32| {
+            (8.0..=12.0).contains(&y) && x >= 15.0 && x <= 21.0 && (x - 15.0) >= (y - 8.0) * 1.2
+        };
         let foot = |x: f32, y: f32| (30.0..=31.0).contains(&y) && (15.0..=25.0).contains(&x);
         assert!(is_one(&draw(|x, y| stem(x, y) || flag(x, y) || foot(x, y))));
         // a speck of noise touching its stem halfway down
-        assert!(is_one(&draw(|x, y| stem(x, y) || flag(x, y) || foot(x, y) || ((16.0..=18.5).contains(&x) && (18.0..=21.0).contains(&y)))));
+        assert!(is_one(&draw(|x, y| stem(x, y)
+            || flag(x, y)
+            || foot(x, y)
+            || ((16.0..=18.5).contains(&x) && (18.0..=21.0).contains(&y)))));
     }
 
     #[test]
     fn other_digits_are_no_one() {
         // a 7: a bar at the top, a slanted stroke down
-        let seven = draw(|x, y| ((8.0..=10.5).contains(&y) && (12.0..=27.0).contains(&x)) || ((y - 8.0) >= 0.0 && y <= 31.0 && ((27.0 - (y - 8.0) * 0.3) - x).abs() <= 1.3));
+        let seven = draw(|x, y| {
+            ((8.0..=10.5).contains(&y) && (12.0..=27.0).contains(&x))
+                || ((y - 8.0) >= 0.0 && y <= 31.0 && ((27.0 - (y - 8.0) * 0.3) - x).abs() <= 1.3)
+        });
         assert!(!is_one(&seven));
         // a 4 with an open top: a diagonal into a bar, a stem on the right
         let four = draw(|x, y| {
@@ -414,17 +529,25 @@ mod tests {
         let zero = draw(|x, y| ring(x, y, 20.0, 20.0, 7.0, 11.0, 2.5));
         assert!(!is_one(&zero));
         // a dash
-        assert!(!is_one(&draw(|x, y| (18.0..=20.0).contains(&y) && (12.0..=28.0).contains(&x))));
+        assert!(!is_one(&draw(
+            |x, y| (18.0..=20.0).contains(&y) && (12.0..=28.0).contains(&x)
+        )));
         // the right half of a faint 0: a ')'
-        assert!(!is_one(&draw(|x, y| ring(x, y, 20.0, 20.0, 7.0, 11.0, 2.5) && x >= 23.0)));
+        assert!(!is_one(&draw(|x, y| ring(
+            x, y, 20.0, 20.0, 7.0, 11.0, 2.5
+        ) && x >= 23.0)));
         // a stubby bar (a blurred blob)
-        assert!(!is_one(&draw(|x, y| (18.0..=22.0).contains(&x) && (12.0..=27.0).contains(&y))));
+        assert!(!is_one(&draw(
+            |x, y| (18.0..=22.0).contains(&x) && (12.0..=27.0).contains(&y)
+        )));
     }
 
     /// A 40x40 image of gray levels `level(x, y)`.
     fn draw_gray(level: impl Fn(f32, f32) -> u8) -> Pix {
         let (w, h) = (40u32, 40u32);
-        let bytes: Vec<u8> = (0..w * h).map(|i| level((i % w) as f32, (i / w) as f32)).collect();
+        let bytes: Vec<u8> = (0..w * h)
+            .map(|i| level((i % w) as f32, (i / w) as f32))
+            .collect();
         Pix::from_gray(w, h, &bytes).unwrap()
     }
 
@@ -447,7 +570,10 @@ mod tests {
         // a 1 blurred a little all round stays one
         let one = draw_gray(|x, y| {
             let stem = (19.0..=21.0).contains(&x) && (8.0..=31.0).contains(&y);
-            let flag = (8.0..=12.0).contains(&y) && x >= 15.0 && x <= 21.0 && (x - 15.0) >= (y - 8.0) * 1.2;
+            let flag = (8.0..=12.0).contains(&y)
+                && x >= 15.0
+                && x <= 21.0
+                && (x - 15.0) >= (y - 8.0) * 1.2;
             let foot = (30.0..=31.0).contains(&y) && (15.0..=25.0).contains(&x);
             let halo = (18.0..=22.0).contains(&x) && (7.0..=32.0).contains(&y);
             if stem || flag || foot {
@@ -466,11 +592,20 @@ mod tests {
         // 11 in a serif font, the feet running into one bar
         let one_at = |x: f32, y: f32, cx: f32| {
             let stem = (cx - 1.0..=cx + 1.0).contains(&x) && (8.0..=31.0).contains(&y);
-            let flag = (8.0..=11.0).contains(&y) && x >= cx - 5.0 && x <= cx + 1.0 && (x - (cx - 5.0)) >= (y - 8.0) * 1.5;
+            let flag = (8.0..=11.0).contains(&y)
+                && x >= cx - 5.0
+                && x <= cx + 1.0
+                && (x - (cx - 5.0)) >= (y - 8.0) * 1.5;
             stem || flag
         };
-        let eleven = draw(|x, y| one_at(x, y, 13.0) || one_at(x, y, 27.0) || ((30.0..=31.0).contains(&y) && (9.0..=31.0).contains(&x)));
-        let pieces = stem_split(&eleven, Rect::new(0, 0, 40, 40)).unwrap().expect("two stems");
+        let eleven = draw(|x, y| {
+            one_at(x, y, 13.0)
+                || one_at(x, y, 27.0)
+                || ((30.0..=31.0).contains(&y) && (9.0..=31.0).contains(&x))
+        });
+        let pieces = stem_split(&eleven, Rect::new(0, 0, 40, 40))
+            .unwrap()
+            .expect("two stems");
         assert_eq!(pieces.len(), 2);
         assert!(pieces.iter().all(|p| stem_one(&eleven, *p).unwrap()));
         // a 0 has a hole; a U (a 0 broken at the top) has its stems, but its halves curl
@@ -483,11 +618,16 @@ mod tests {
         }
         // 111 that the crop's own threshold parts (the page's joined it): one slice per glyph
         let parted = draw(|x, y| one_at(x, y, 9.0) || one_at(x, y, 20.0) || one_at(x, y, 31.0));
-        let pieces = stem_split(&parted, Rect::new(0, 0, 40, 40)).unwrap().expect("three parts");
+        let pieces = stem_split(&parted, Rect::new(0, 0, 40, 40))
+            .unwrap()
+            .expect("three parts");
         assert_eq!(pieces.len(), 3);
         assert!(pieces.iter().all(|p| stem_one(&parted, *p).unwrap()));
         // one 1 alone is no blob of stems
-        assert_eq!(stem_split(&draw(|x, y| one_at(x, y, 20.0)), Rect::new(0, 0, 40, 40)).unwrap(), None);
+        assert_eq!(
+            stem_split(&draw(|x, y| one_at(x, y, 20.0)), Rect::new(0, 0, 40, 40)).unwrap(),
+            None
+        );
     }
 
     #[test]

@@ -30,38 +30,66 @@ const MAX_GRID: usize = 200_000;
 pub struct DocxProducer;
 
 impl Producer for DocxProducer {
-    fn produce(&self, bytes: &[u8], _path: &Path, _ocr: Option<&dyn PageOcr>) -> Result<Produced, String> {
+    fn produce(
+        &self,
+        bytes: &[u8],
+        _path: &Path,
+        _ocr: Option<&dyn PageOcr>,
+    ) -> Result<Produced, String> {
         let xml = document_xml(bytes)?;
         let blocks = read(&xml)?;
         let (page, tables) = markup::layout(&blocks, 1);
-        Ok(Produced { pages: vec![page], tables, ..Default::default() })
+        Ok(Produced {
+            pages: vec![page],
+            tables,
+            ..Default::default()
+        })
     }
 }
 
 /// True when the ZIP archive holds `word/document.xml`.
 pub fn is_docx(bytes: &[u8]) -> bool {
-    zip::ZipArchive::new(std::io::Cursor::new(bytes)).is_ok_and(|mut z| z.by_name("word/document.xml").is_ok())
+    zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .is_ok_and(|mut z| z.by_name("word/document.xml").is_ok())
 }
 
 fn document_xml(bytes: &[u8]) -> Result<String, String> {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
-        let what = if bytes.starts_with(b"\xD0\xCF\x11\xE0") { " (it is an old binary Word .doc file: save it as .docx)" } else { "" };
+        let what = if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+            " (it is an old binary Word .doc file: save it as .docx)"
+        } else {
+            ""
+        };
         format!("not a DOCX file: it cannot be opened as a ZIP archive ({e}){what}")
     })?;
-    let f = z.by_name("word/document.xml").map_err(|_| "not a DOCX file: the archive has no word/document.xml".to_string())?;
+    let f = z
+        .by_name("word/document.xml")
+        .map_err(|_| "not a DOCX file: the archive has no word/document.xml".to_string())?;
     let mut xml = String::new();
-    f.take(MAX_XML + 1).read_to_string(&mut xml).map_err(|e| format!("word/document.xml cannot be read: {e}"))?;
+    f.take(MAX_XML + 1)
+        .read_to_string(&mut xml)
+        .map_err(|e| format!("word/document.xml cannot be read: {e}"))?;
     if xml.len() as u64 > MAX_XML {
-        return Err(format!("word/document.xml expands to more than {} MiB (a decompression bomb?)", MAX_XML >> 20));
+        return Err(format!(
+            "word/document.xml expands to more than {} MiB (a decompression bomb?)",
+            MAX_XML >> 20
+        ));
     }
     Ok(xml)
 }
 
 /// The blocks of `word/document.xml`.
 pub fn read(xml: &str) -> Result<Vec<Block>, String> {
-    let opts = roxmltree::ParsingOptions { allow_dtd: false, ..Default::default() };
-    let doc = Document::parse_with_options(xml, opts).map_err(|e| format!("word/document.xml is not well-formed XML: {e}"))?;
-    let body = doc.descendants().find(|n| is_w(n, "body")).ok_or("word/document.xml has no w:body")?;
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        ..Default::default()
+    };
+    let doc = Document::parse_with_options(xml, opts)
+        .map_err(|e| format!("word/document.xml is not well-formed XML: {e}"))?;
+    let body = doc
+        .descendants()
+        .find(|n| is_w(n, "body"))
+        .ok_or("word/document.xml has no w:body")?;
     let mut blocks = Vec::new();
     body_blocks(body, &mut blocks);
     Ok(blocks)
@@ -82,7 +110,11 @@ fn body_blocks(parent: Node, out: &mut Vec<Block>) {
             out.extend(paragraph_lines(n).into_iter().map(Block::Line));
         } else if is_w(&n, "tbl") {
             table(n, out);
-        } else if is_w(&n, "sdt") || is_w(&n, "sdtContent") || is_w(&n, "customXml") || is_w(&n, "ins") {
+        } else if is_w(&n, "sdt")
+            || is_w(&n, "sdtContent")
+            || is_w(&n, "customXml")
+            || is_w(&n, "ins")
+        {
             body_blocks(n, out);
         }
     }
@@ -126,7 +158,11 @@ fn paragraph_lines(p: Node) -> Vec<String> {
         }
         stack.extend(n.children().collect::<Vec<_>>().into_iter().rev());
     }
-    lines.into_iter().map(|l| markup::normalize_text(&l)).filter(|l| !l.is_empty()).collect()
+    lines
+        .into_iter()
+        .map(|l| markup::normalize_text(&l))
+        .filter(|l| !l.is_empty())
+        .collect()
 }
 
 /// A cell's lines: its paragraphs, nested tables as lines.
@@ -152,21 +188,40 @@ fn table(tbl: Node, out: &mut Vec<Block>) {
     let rows: Vec<Node> = tbl.children().filter(|n| is_w(n, "tr")).collect();
     let mut placed: Vec<Placed> = Vec::new();
     for (r, tr) in rows.iter().enumerate() {
-        let mut c = prop(tr, "trPr").and_then(|p| prop(&p, "gridBefore")).and_then(|g| w_val(&g)).and_then(|v| v.parse::<usize>().ok()).unwrap_or(0).min(MAX_SPAN);
+        let mut c = prop(tr, "trPr")
+            .and_then(|p| prop(&p, "gridBefore"))
+            .and_then(|g| w_val(&g))
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(0)
+            .min(MAX_SPAN);
         for tc in tr.children().filter(|n| is_w(n, "tc")) {
             let tcpr = prop(&tc, "tcPr");
-            let span = tcpr.and_then(|p| prop(&p, "gridSpan")).and_then(|g| w_val(&g)).and_then(|v| v.parse::<usize>().ok()).filter(|&v| v > 0).unwrap_or(1).min(MAX_SPAN);
+            let span = tcpr
+                .and_then(|p| prop(&p, "gridSpan"))
+                .and_then(|g| w_val(&g))
+                .and_then(|v| v.parse::<usize>().ok())
+                .filter(|&v| v > 0)
+                .unwrap_or(1)
+                .min(MAX_SPAN);
             let vmerge = tcpr.and_then(|p| prop(&p, "vMerge"));
             let continues = vmerge.is_some_and(|v| w_val(&v).as_deref() != Some("restart"));
             // a continuation extends the cell above that starts in the same column
-            let above = continues.then(|| placed.iter_mut().rev().find(|p| p.c0 == c && p.r1 == r)).flatten();
+            let above = continues
+                .then(|| placed.iter_mut().rev().find(|p| p.c0 == c && p.r1 == r))
+                .flatten();
             match above {
                 Some(p) => {
                     p.r1 = r + 1;
                     let more = cell_lines(tc);
                     p.lines.extend(more);
                 }
-                None => placed.push(Placed { r0: r, r1: r + 1, c0: c, c1: c + span, lines: cell_lines(tc) }),
+                None => placed.push(Placed {
+                    r0: r,
+                    r1: r + 1,
+                    c0: c,
+                    c1: c + span,
+                    lines: cell_lines(tc),
+                }),
             }
             c += span;
         }
@@ -184,7 +239,9 @@ mod tests {
     use super::*;
 
     fn doc(body: &str) -> String {
-        format!("<?xml version=\"1.0\"?><w:document xmlns:w=\"{W}\" xmlns:mc=\"{MC}\"><w:body>{body}</w:body></w:document>")
+        format!(
+            "<?xml version=\"1.0\"?><w:document xmlns:w=\"{W}\" xmlns:mc=\"{MC}\"><w:body>{body}</w:body></w:document>"
+        )
     }
     fn p(t: &str) -> String {
         format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>")
@@ -195,13 +252,37 @@ mod tests {
 
     #[test]
     fn grid_span_and_vertical_merges() {
-        let row1 = format!("<w:tr>{}{}</w:tr>", tc("<w:vMerge w:val=\"restart\"/>", "申请人情况"), tc("<w:gridSpan w:val=\"2\"/>", "法人"));
-        let row2 = format!("<w:tr>{}{}{}</w:tr>", tc("<w:vMerge/>", ""), tc("", "商业企业"), tc("", "科研机构"));
-        let xml = doc(&format!("{}<w:tbl>{row1}{row2}</w:tbl>{}", p("标题"), p("说明")));
+        let row1 = format!(
+            "<w:tr>{}{}</w:tr>",
+            tc("<w:vMerge w:val=\"restart\"/>", "申请人情况"),
+            tc("<w:gridSpan w:val=\"2\"/>", "法人")
+        );
+        let row2 = format!(
+            "<w:tr>{}{}{}</w:tr>",
+            tc("<w:vMerge/>", ""),
+            tc("", "商业企业"),
+            tc("", "科研机构")
+        );
+        let xml = doc(&format!(
+            "{}<w:tbl>{row1}{row2}</w:tbl>{}",
+            p("标题"),
+            p("说明")
+        ));
         let blocks = read(&xml).unwrap();
         assert_eq!(blocks[0], Block::Line("标题".into()));
-        let Block::Table(cells) = &blocks[1] else { panic!() };
-        assert_eq!(cells[0], Placed { r0: 0, r1: 2, c0: 0, c1: 1, lines: vec!["申请人情况".into()] });
+        let Block::Table(cells) = &blocks[1] else {
+            panic!()
+        };
+        assert_eq!(
+            cells[0],
+            Placed {
+                r0: 0,
+                r1: 2,
+                c0: 0,
+                c1: 1,
+                lines: vec!["申请人情况".into()]
+            }
+        );
         assert_eq!((cells[1].c0, cells[1].c1), (1, 3));
         assert_eq!((cells[3].r0, cells[3].c0), (1, 2));
         assert_eq!(blocks[2], Block::Line("说明".into()));
@@ -209,13 +290,23 @@ mod tests {
 
     #[test]
     fn runs_join_breaks_split_and_deletions_are_not_read() {
-        let xml = doc("<w:p><w:r><w:t>2023</w:t></w:r><w:r><w:t xml:space=\"preserve\">年 </w:t></w:r><w:del><w:r><w:delText>删</w:delText></w:r></w:del><w:r><w:br/><w:t>报告</w:t></w:r><mc:AlternateContent><mc:Choice><w:t>框</w:t></mc:Choice><mc:Fallback><w:t>框</w:t></mc:Fallback></mc:AlternateContent></w:p>");
-        assert_eq!(read(&xml).unwrap(), [Block::Line("2023年".into()), Block::Line("报告框".into())]);
+        let xml = doc(
+            "<w:p><w:r><w:t>2023</w:t></w:r><w:r><w:t xml:space=\"preserve\">年 </w:t></w:r><w:del><w:r><w:delText>删</w:delText></w:r></w:del><w:r><w:br/><w:t>报告</w:t></w:r><mc:AlternateContent><mc:Choice><w:t>框</w:t></mc:Choice><mc:Fallback><w:t>框</w:t></mc:Fallback></mc:AlternateContent></w:p>",
+        );
+        assert_eq!(
+            read(&xml).unwrap(),
+            [Block::Line("2023年".into()), Block::Line("报告框".into())]
+        );
     }
 
     #[test]
     fn broken_files_say_what_they_are() {
-        assert!(DocxProducer.produce(b"\xD0\xCF\x11\xE0rest", Path::new("a.docx"), None).unwrap_err().contains(".doc file"));
+        assert!(
+            DocxProducer
+                .produce(b"\xD0\xCF\x11\xE0rest", Path::new("a.docx"), None)
+                .unwrap_err()
+                .contains(".doc file")
+        );
         assert!(read("<w:document").is_err());
     }
 }

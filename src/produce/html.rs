@@ -46,15 +46,29 @@ const MAX_GRID: usize = 200_000;
 pub struct HtmlProducer;
 
 impl Producer for HtmlProducer {
-    fn produce(&self, bytes: &[u8], path: &Path, ocr: Option<&dyn PageOcr>) -> Result<Produced, String> {
+    fn produce(
+        &self,
+        bytes: &[u8],
+        path: &Path,
+        ocr: Option<&dyn PageOcr>,
+    ) -> Result<Produced, String> {
         let (text, warning) = decode(bytes);
         let doc = read(&text);
         let (page, tables) = markup::layout(&doc.blocks, 1);
-        let mut out = Produced { pages: vec![page], tables, errors: warning.into_iter().collect(), ..Default::default() };
+        let mut out = Produced {
+            pages: vec![page],
+            tables,
+            errors: warning.into_iter().collect(),
+            ..Default::default()
+        };
         let mut missing: Vec<String> = Vec::new();
         for img in &doc.images {
             let embedded = embedded_image(&img.src);
-            let src: String = if embedded.is_some() { "an image embedded in the page".into() } else { img.src.chars().take(200).collect() };
+            let src: String = if embedded.is_some() {
+                "an image embedded in the page".into()
+            } else {
+                img.src.chars().take(200).collect()
+            };
             let shown = format!("{} ({src})", img.heading);
             let (image, file) = match (embedded, find_beside(path, &img.src)) {
                 (Some(b), _) => (Ok(b), path.to_path_buf()),
@@ -65,7 +79,9 @@ impl Producer for HtmlProducer {
                 }
             };
             let Some(ocr) = ocr else {
-                out.errors.push(format!("the table under {shown} is an image and OCR is off"));
+                out.errors.push(format!(
+                    "the table under {shown} is an image and OCR is off"
+                ));
                 continue;
             };
             let pages = image.and_then(|b| {
@@ -80,7 +96,9 @@ impl Producer for HtmlProducer {
                         out.pages.push(p);
                     }
                 }
-                Err(e) => out.errors.push(format!("the table under {shown} is an image that could not be read: {e}")),
+                Err(e) => out.errors.push(format!(
+                    "the table under {shown} is an image that could not be read: {e}"
+                )),
             }
         }
         if !missing.is_empty() {
@@ -96,13 +114,26 @@ impl Producer for HtmlProducer {
 /// True when the bytes start (after a BOM and white space) like an HTML document.
 pub fn looks_like_html(bytes: &[u8]) -> bool {
     let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
     let b = &b[start..];
     if b.first() != Some(&b'<') {
         return false;
     }
     let head: Vec<u8> = b[..b.len().min(2048)].to_ascii_lowercase();
-    [&b"<!doctype html"[..], b"<html", b"<head", b"<body", b"<meta", b"<table", b"<title"].iter().any(|t| head.windows(t.len()).any(|w| w == *t))
+    [
+        &b"<!doctype html"[..],
+        b"<html",
+        b"<head",
+        b"<body",
+        b"<meta",
+        b"<table",
+        b"<title",
+    ]
+    .iter()
+    .any(|t| head.windows(t.len()).any(|w| w == *t))
 }
 
 /// The page's text: BOM, declared charset, UTF-8, else GB18030.  The second value is a
@@ -112,9 +143,16 @@ pub fn decode(bytes: &[u8]) -> (String, Option<String>) {
     if let Some((enc, bom)) = Encoding::for_bom(bytes) {
         return finish(enc.decode_without_bom_handling(&bytes[bom..]), enc);
     }
-    let declared = declared_charset(&bytes[..bytes.len().min(META_SCAN)]).and_then(|l| Encoding::for_label(l.as_bytes()));
+    let declared = declared_charset(&bytes[..bytes.len().min(META_SCAN)])
+        .and_then(|l| Encoding::for_label(l.as_bytes()));
     // a meta tag cannot declare UTF-16 (the bytes it is written in are ASCII-compatible)
-    let declared = declared.map(|e| if e.output_encoding() != e { e.output_encoding() } else { e });
+    let declared = declared.map(|e| {
+        if e.output_encoding() != e {
+            e.output_encoding()
+        } else {
+            e
+        }
+    });
     match declared {
         Some(enc) if enc == UTF_8 => {
             let (s, errors) = UTF_8.decode_without_bom_handling(bytes);
@@ -127,13 +165,23 @@ pub fn decode(bytes: &[u8]) -> (String, Option<String>) {
             finish((s, errors), UTF_8)
         }
         Some(enc) => finish(enc.decode_without_bom_handling(bytes), enc),
-        None if std::str::from_utf8(bytes).is_ok() => finish(UTF_8.decode_without_bom_handling(bytes), UTF_8),
+        None if std::str::from_utf8(bytes).is_ok() => {
+            finish(UTF_8.decode_without_bom_handling(bytes), UTF_8)
+        }
         None => finish(GB18030.decode_without_bom_handling(bytes), GB18030),
     }
 }
 
-fn finish((s, errors): (std::borrow::Cow<'_, str>, bool), enc: &'static encoding_rs::Encoding) -> (String, Option<String>) {
-    let warning = errors.then(|| format!("the page is not valid {}; undecodable bytes replaced", enc.name()));
+fn finish(
+    (s, errors): (std::borrow::Cow<'_, str>, bool),
+    enc: &'static encoding_rs::Encoding,
+) -> (String, Option<String>) {
+    let warning = errors.then(|| {
+        format!(
+            "the page is not valid {}; undecodable bytes replaced",
+            enc.name()
+        )
+    });
     (s.into_owned(), warning)
 }
 
@@ -142,7 +190,11 @@ fn finish((s, errors): (std::borrow::Cow<'_, str>, bool), enc: &'static encoding
 fn declared_charset(head: &[u8]) -> Option<String> {
     let lower = head.to_ascii_lowercase();
     let mut from = 0;
-    while let Some(i) = lower[from..].windows(8).position(|w| w == b"charset=").map(|i| i + from) {
+    while let Some(i) = lower[from..]
+        .windows(8)
+        .position(|w| w == b"charset=")
+        .map(|i| i + from)
+    {
         from = i + 8;
         // only inside a meta tag
         let tag_start = lower[..i].iter().rposition(|&c| c == b'<')?;
@@ -150,8 +202,15 @@ fn declared_charset(head: &[u8]) -> Option<String> {
             continue;
         }
         let rest = &lower[i + 8..];
-        let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
-        let label: String = rest.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-' || **c == b'_').map(|&c| c as char).collect();
+        let rest = rest
+            .strip_prefix(b"\"")
+            .or_else(|| rest.strip_prefix(b"'"))
+            .unwrap_or(rest);
+        let label: String = rest
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-' || **c == b'_')
+            .map(|&c| c as char)
+            .collect();
         if !label.is_empty() {
             return Some(label);
         }
@@ -195,7 +254,10 @@ pub fn read(text: &str) -> Read {
     }
     w.flush();
     w.end_section();
-    Read { blocks: w.blocks, images: w.images }
+    Read {
+        blocks: w.blocks,
+        images: w.images,
+    }
 }
 
 #[derive(Default)]
@@ -210,16 +272,65 @@ struct Walker {
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "ul" | "ol" | "dl" | "dt" | "dd" | "tr" | "td" | "th" | "section" | "article" | "header" | "footer" | "blockquote" | "pre" | "center" | "address" | "caption" | "hr" | "form" | "nav" | "main" | "aside" | "figure" | "figcaption" | "title"
+        "p" | "div"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "tr"
+            | "td"
+            | "th"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "blockquote"
+            | "pre"
+            | "center"
+            | "address"
+            | "caption"
+            | "hr"
+            | "form"
+            | "nav"
+            | "main"
+            | "aside"
+            | "figure"
+            | "figcaption"
+            | "title"
     )
 }
 
 fn skipped(el: &scraper::node::Element) -> bool {
     let hidden = el.attr("style").is_some_and(|s| {
-        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        let s: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
         s.contains("display:none") || s.contains("visibility:hidden")
     });
-    hidden || el.attr("hidden").is_some() || matches!(el.name(), "script" | "style" | "noscript" | "template" | "head" | "select" | "iframe" | "object" | "svg")
+    hidden
+        || el.attr("hidden").is_some()
+        || matches!(
+            el.name(),
+            "script"
+                | "style"
+                | "noscript"
+                | "template"
+                | "head"
+                | "select"
+                | "iframe"
+                | "object"
+                | "svg"
+        )
 }
 
 impl Walker {
@@ -243,7 +354,10 @@ impl Walker {
         if let Some((heading, srcs, had_table)) = self.section.take()
             && !had_table
         {
-            self.images.extend(srcs.into_iter().map(|src| TableImage { src, heading: heading.clone() }));
+            self.images.extend(srcs.into_iter().map(|src| TableImage {
+                src,
+                heading: heading.clone(),
+            }));
         }
     }
 
@@ -268,7 +382,8 @@ impl Walker {
                         "img" => {
                             // an image ends the line (a heading and its table image in one <p>)
                             self.flush();
-                            if let (Some(src), Some(sec)) = (el.attr("src"), self.section.as_mut()) {
+                            if let (Some(src), Some(sec)) = (el.attr("src"), self.section.as_mut())
+                            {
                                 sec.1.push(src.to_string());
                             }
                         }
@@ -301,11 +416,22 @@ impl Walker {
         for (r, row) in rows.iter().enumerate() {
             let mut c = 0usize;
             for cell in row {
-                let Node::Element(el) = cell.value() else { continue };
-                let span = |name: &str, max: usize| el.attr(name).and_then(|v| v.trim().parse::<usize>().ok()).filter(|&v| v > 0).unwrap_or(1).min(max);
+                let Node::Element(el) = cell.value() else {
+                    continue;
+                };
+                let span = |name: &str, max: usize| {
+                    el.attr(name)
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .filter(|&v| v > 0)
+                        .unwrap_or(1)
+                        .min(max)
+                };
                 let cs = span("colspan", MAX_COLSPAN);
                 let rs = span("rowspan", MAX_ROWSPAN).min(n_rows - r);
-                while occupied.get(r).is_some_and(|o| o.get(c).copied().unwrap_or(false)) {
+                while occupied
+                    .get(r)
+                    .is_some_and(|o| o.get(c).copied().unwrap_or(false))
+                {
                     c += 1;
                 }
                 if occupied.len() < r + rs {
@@ -317,7 +443,13 @@ impl Walker {
                     }
                     o[c..c + cs].iter_mut().for_each(|x| *x = true);
                 }
-                placed.push(Placed { r0: r, r1: r + rs, c0: c, c1: c + cs, lines: cell_lines(*cell, depth) });
+                placed.push(Placed {
+                    r0: r,
+                    r1: r + rs,
+                    c0: c,
+                    c1: c + cs,
+                    lines: cell_lines(*cell, depth),
+                });
                 c += cs;
             }
         }
@@ -339,13 +471,24 @@ impl Walker {
 /// The table's rows, each its cells (`td`, `th`), through `thead`/`tbody`/`tfoot`.
 fn table_rows(table: NodeRef<'_, Node>) -> Vec<Vec<NodeRef<'_, Node>>> {
     let mut rows = Vec::new();
-    let name = |n: &NodeRef<'_, Node>| n.value().as_element().map(|e| e.name().to_string()).unwrap_or_default();
+    let name = |n: &NodeRef<'_, Node>| {
+        n.value()
+            .as_element()
+            .map(|e| e.name().to_string())
+            .unwrap_or_default()
+    };
     let mut stack: Vec<NodeRef<'_, Node>> = table.children().collect();
     stack.reverse();
     while let Some(n) = stack.pop() {
         match name(&n).as_str() {
-            "tr" => rows.push(n.children().filter(|c| matches!(name(c).as_str(), "td" | "th")).collect()),
-            "thead" | "tbody" | "tfoot" => stack.extend(n.children().collect::<Vec<_>>().into_iter().rev()),
+            "tr" => rows.push(
+                n.children()
+                    .filter(|c| matches!(name(c).as_str(), "td" | "th"))
+                    .collect(),
+            ),
+            "thead" | "tbody" | "tfoot" => {
+                stack.extend(n.children().collect::<Vec<_>>().into_iter().rev())
+            }
             _ => {}
         }
     }
@@ -353,7 +496,10 @@ fn table_rows(table: NodeRef<'_, Node>) -> Vec<Vec<NodeRef<'_, Node>>> {
 }
 
 fn has_nested_table(table: NodeRef<'_, Node>) -> bool {
-    table.descendants().skip(1).any(|d| d.value().as_element().is_some_and(|e| e.name() == "table"))
+    table
+        .descendants()
+        .skip(1)
+        .any(|d| d.value().as_element().is_some_and(|e| e.name() == "table"))
 }
 
 /// A cell's text lines in reading order.
@@ -399,10 +545,16 @@ pub fn find_beside(page: &Path, src: &str) -> Option<PathBuf> {
 /// of that page (its table images are read with it), not a report of its own.
 pub fn is_saved_page_asset(path: &Path) -> bool {
     path.ancestors().skip(1).any(|dir| {
-        let Some(name) = dir.file_name().and_then(|n| n.to_str()) else { return false };
-        let Some(stem) = name.strip_suffix("_files") else { return false };
+        let Some(name) = dir.file_name().and_then(|n| n.to_str()) else {
+            return false;
+        };
+        let Some(stem) = name.strip_suffix("_files") else {
+            return false;
+        };
         let parent = dir.parent().unwrap_or(Path::new(""));
-        ["html", "htm", "HTML", "HTM"].iter().any(|ext| parent.join(format!("{stem}.{ext}")).is_file())
+        ["html", "htm", "HTML", "HTM"]
+            .iter()
+            .any(|ext| parent.join(format!("{stem}.{ext}")).is_file())
     })
 }
 
@@ -448,7 +600,8 @@ fn percent_decode(s: &str) -> String {
     while i < b.len() {
         if b[i] == b'%'
             && i + 2 < b.len()
-            && let Ok(v) = u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
+            && let Ok(v) =
+                u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
         {
             out.push(v);
             i += 3;
@@ -465,7 +618,16 @@ mod tests {
     use super::*;
 
     fn lines(r: &Read) -> Vec<String> {
-        r.blocks.iter().filter_map(|b| if let Block::Line(l) = b { Some(l.clone()) } else { None }).collect()
+        r.blocks
+            .iter()
+            .filter_map(|b| {
+                if let Block::Line(l) = b {
+                    Some(l.clone())
+                } else {
+                    None
+                }
+            })
+            .collect()
     }
 
     #[test]
@@ -481,40 +643,81 @@ mod tests {
         let mut bom = b"\xEF\xBB\xBF".to_vec();
         bom.extend_from_slice("<p>总计</p>".as_bytes());
         assert_eq!(decode(&bom), ("<p>总计</p>".to_string(), None));
-        assert_eq!(declared_charset(b"<script>var charset='x'</script><meta charset='GBK'>").as_deref(), Some("gbk"));
+        assert_eq!(
+            declared_charset(b"<script>var charset='x'</script><meta charset='GBK'>").as_deref(),
+            Some("gbk")
+        );
     }
 
     #[test]
     fn spans_and_paragraphs_in_cells() {
-        let r = read("<table><tr><td rowspan=2><p>申请人</p><p>情况</p></td><td colspan=2><span><span>法人或</span></span><br>其他组织</td></tr><tr><td>商业&nbsp;企业</td><td>科研机构</td></tr><tr><td>本年新收</td><td>1</td><td>2</td></tr></table>");
-        let Some(Block::Table(cells)) = r.blocks.first() else { panic!("{:?}", r.blocks) };
-        assert_eq!(cells[0], Placed { r0: 0, r1: 2, c0: 0, c1: 1, lines: vec!["申请人".into(), "情况".into()] });
+        let r = read(
+            "<table><tr><td rowspan=2><p>申请人</p><p>情况</p></td><td colspan=2><span><span>法人或</span></span><br>其他组织</td></tr><tr><td>商业&nbsp;企业</td><td>科研机构</td></tr><tr><td>本年新收</td><td>1</td><td>2</td></tr></table>",
+        );
+        let Some(Block::Table(cells)) = r.blocks.first() else {
+            panic!("{:?}", r.blocks)
+        };
+        assert_eq!(
+            cells[0],
+            Placed {
+                r0: 0,
+                r1: 2,
+                c0: 0,
+                c1: 1,
+                lines: vec!["申请人".into(), "情况".into()]
+            }
+        );
         assert_eq!(cells[1].lines, ["法人或", "其他组织"]);
         assert_eq!((cells[2].r0, cells[2].c0), (1, 1));
         assert_eq!(cells[2].lines, ["商业 企业"]);
-        assert_eq!((cells[6].r0, cells[6].c0, cells[6].lines[0].as_str()), (2, 2, "2"));
+        assert_eq!(
+            (cells[6].r0, cells[6].c0, cells[6].lines[0].as_str()),
+            (2, 2, "2")
+        );
     }
 
     #[test]
     fn layout_tables_are_read_through_and_hidden_text_is_not() {
-        let r = read("<html><head><title>X局2023年政府信息公开工作年度报告</title><style>p{}</style></head><body><table><tr><td>菜单</td><td><table><tr><td>a</td><td>1</td></tr><tr><td>b</td><td>2</td></tr></table></td></tr></table><div style=\"display: none\">隐藏</div><script>var x</script></body></html>");
+        let r = read(
+            "<html><head><title>X局2023年政府信息公开工作年度报告</title><style>p{}</style></head><body><table><tr><td>菜单</td><td><table><tr><td>a</td><td>1</td></tr><tr><td>b</td><td>2</td></tr></table></td></tr></table><div style=\"display: none\">隐藏</div><script>var x</script></body></html>",
+        );
         let ls = lines(&r);
         assert_eq!(ls, ["X局2023年政府信息公开工作年度报告", "菜单"]);
-        assert_eq!(r.blocks.iter().filter(|b| matches!(b, Block::Table(_))).count(), 1);
+        assert_eq!(
+            r.blocks
+                .iter()
+                .filter(|b| matches!(b, Block::Table(_)))
+                .count(),
+            1
+        );
     }
 
     #[test]
     fn images_under_a_table_heading_without_a_table_are_table_images() {
-        let r = read("<body><p>二、主动公开政府信息情况</p><p><img src=\"a_files/image001.png\"></p><p>三、收到和处理政府信息公开申请情况</p><table><tr><td>x</td><td>1</td></tr></table><img src=\"seal.png\"><p>四、政府信息公开行政复议、行政诉讼情况<img src=\"b.png\"></p><p>五、存在的主要问题及改进情况</p><img src=\"logo.png\"></body>");
+        let r = read(
+            "<body><p>二、主动公开政府信息情况</p><p><img src=\"a_files/image001.png\"></p><p>三、收到和处理政府信息公开申请情况</p><table><tr><td>x</td><td>1</td></tr></table><img src=\"seal.png\"><p>四、政府信息公开行政复议、行政诉讼情况<img src=\"b.png\"></p><p>五、存在的主要问题及改进情况</p><img src=\"logo.png\"></body>",
+        );
         assert_eq!(
             r.images,
-            [TableImage { src: "a_files/image001.png".into(), heading: "二、主动公开政府信息情况".into() }, TableImage { src: "b.png".into(), heading: "四、政府信息公开行政复议、行政诉讼情况".into() }]
+            [
+                TableImage {
+                    src: "a_files/image001.png".into(),
+                    heading: "二、主动公开政府信息情况".into()
+                },
+                TableImage {
+                    src: "b.png".into(),
+                    heading: "四、政府信息公开行政复议、行政诉讼情况".into()
+                }
+            ]
         );
     }
 
     #[test]
     fn embedded_images_are_decoded() {
-        assert_eq!(embedded_image("data:image/png;base64,iVBORw0K\nGgo="), Some(b"\x89PNG\r\n\x1a\n".to_vec()));
+        assert_eq!(
+            embedded_image("data:image/png;base64,iVBORw0K\nGgo="),
+            Some(b"\x89PNG\r\n\x1a\n".to_vec())
+        );
         assert_eq!(embedded_image("data:image/png,raw"), None);
         assert_eq!(base64("TWFu"), Some(b"Man".to_vec()));
         assert_eq!(base64("TWE"), Some(b"Ma".to_vec()));
@@ -527,8 +730,14 @@ mod tests {
         std::fs::create_dir_all(dir.join("page_files")).unwrap();
         std::fs::write(dir.join("page_files").join("t 1.png"), b"x").unwrap();
         let page = dir.join("page.html");
-        assert_eq!(find_beside(&page, "page_files/t%201.png"), Some(dir.join("page_files/t 1.png")));
-        assert_eq!(find_beside(&page, "http://example.gov.cn/up/t%201.png?x=1"), Some(dir.join("page_files/t 1.png")));
+        assert_eq!(
+            find_beside(&page, "page_files/t%201.png"),
+            Some(dir.join("page_files/t 1.png"))
+        );
+        assert_eq!(
+            find_beside(&page, "http://example.gov.cn/up/t%201.png?x=1"),
+            Some(dir.join("page_files/t 1.png"))
+        );
         assert_eq!(find_beside(&page, "/up/none.png"), None);
         std::fs::remove_dir_all(&dir).unwrap();
     }

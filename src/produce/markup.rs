@@ -89,7 +89,11 @@ pub fn layout(blocks: &[Block], number: u32) -> (Page, Vec<Table>) {
                 let xs: Vec<f32> = (0..=nc).map(|c| X0 + c as f32 * COL_W).collect();
                 let ys = row_bounds(cells, nr, y);
                 for c in cells {
-                    place_lines(&c.lines, BBox::new(xs[c.c0], ys[c.r0], xs[c.c1], ys[c.r1]), &mut words);
+                    place_lines(
+                        &c.lines,
+                        BBox::new(xs[c.c0], ys[c.r0], xs[c.c1], ys[c.r1]),
+                        &mut words,
+                    );
                 }
                 width = width.max(xs[nc] + X0);
                 y = ys[nr] + PITCH;
@@ -100,7 +104,10 @@ pub fn layout(blocks: &[Block], number: u32) -> (Page, Vec<Table>) {
     }
     let mut page = Page::new(number, width, y + 20.0, PageKind::Digital);
     page.words = words;
-    let tables = grids.into_iter().map(|(xs, ys, cells)| table_of(number, xs, ys, cells, &page.words)).collect();
+    let tables = grids
+        .into_iter()
+        .map(|(xs, ys, cells)| table_of(number, xs, ys, cells, &page.words))
+        .collect();
     (page, tables)
 }
 
@@ -128,7 +135,11 @@ fn row_bounds(cells: &[Placed], nr: usize, top: f32) -> Vec<f32> {
 
 /// A cell's lines, one word each, stacked and centred vertically in its box, shrunk to fit.
 fn place_lines(lines: &[String], b: BBox, words: &mut Vec<Word>) {
-    let lines: Vec<&str> = lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = lines
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect();
     if lines.is_empty() {
         return;
     }
@@ -138,12 +149,21 @@ fn place_lines(lines: &[String], b: BBox, words: &mut Vec<Word>) {
         let n = l.chars().count().max(1) as f32;
         let cw = (inner_w / n).min(CH);
         let y0 = top + k as f32 * CELL_LINE + 1.0;
-        words.push(word(l, BBox::new(b.x0 + PAD, y0, b.x0 + PAD + n * cw, y0 + CELL_LINE - 2.0)));
+        words.push(word(
+            l,
+            BBox::new(b.x0 + PAD, y0, b.x0 + PAD + n * cw, y0 + CELL_LINE - 2.0),
+        ));
     }
 }
 
 fn word(text: &str, bbox: BBox) -> Word {
-    Word { text: text.to_string(), bbox, confidence: 1.0, source: Source::Markup, alternatives: Vec::new() }
+    Word {
+        text: text.to_string(),
+        bbox,
+        confidence: 1.0,
+        source: Source::Markup,
+        alternatives: Vec::new(),
+    }
 }
 
 /// The table of placed cells on grid `xs` x `ys`; grid positions no cell covers (short HTML
@@ -161,7 +181,17 @@ fn table_of(page: u32, xs: Vec<f32>, ys: Vec<f32>, placed: &[Placed], words: &[W
                 }
             }
         }
-        cells.push(Cell { r0, r1, c0, c1, bbox: BBox::new(xs[c0], ys[r0], xs[c1], ys[r1]), words: vec![], lines: vec![], confidence: 1.0, alternatives: vec![] });
+        cells.push(Cell {
+            r0,
+            r1,
+            c0,
+            c1,
+            bbox: BBox::new(xs[c0], ys[r0], xs[c1], ys[r1]),
+            words: vec![],
+            lines: vec![],
+            confidence: 1.0,
+            alternatives: vec![],
+        });
     };
     for p in placed {
         add(p.r0, p.r1, p.c0, p.c1, &mut index);
@@ -174,7 +204,15 @@ fn table_of(page: u32, xs: Vec<f32>, ys: Vec<f32>, placed: &[Placed], words: &[W
         }
     }
     let bbox = BBox::new(xs[0], ys[0], xs[nc], ys[nr]);
-    let mut t = Table { page, bbox, xs, ys, cells, index, method: "markup" };
+    let mut t = Table {
+        page,
+        bbox,
+        xs,
+        ys,
+        cells,
+        index,
+        method: "markup",
+    };
     table::fill_cells(&mut t, words);
     t
 }
@@ -184,12 +222,21 @@ mod tests {
     use super::*;
 
     fn cell(r0: usize, r1: usize, c0: usize, c1: usize, lines: &[&str]) -> Placed {
-        Placed { r0, r1, c0, c1, lines: lines.iter().map(|s| s.to_string()).collect() }
+        Placed {
+            r0,
+            r1,
+            c0,
+            c1,
+            lines: lines.iter().map(|s| s.to_string()).collect(),
+        }
     }
 
     #[test]
     fn spaces_of_the_web_are_normalised() {
-        assert_eq!(normalize_text("\u{a0} 1\u{3000}2 \n\t3\u{200b}4 "), "1 2 34");
+        assert_eq!(
+            normalize_text("\u{a0} 1\u{3000}2 \n\t3\u{200b}4 "),
+            "1 2 34"
+        );
         assert_eq!(normalize_text("\u{a0}\u{3000}"), "");
     }
 
@@ -197,7 +244,14 @@ mod tests {
     fn spans_and_lines_become_the_grid() {
         let blocks = vec![
             Block::Line("标题".into()),
-            Block::Table(vec![cell(0, 2, 0, 1, &["申请人", "情况"]), cell(0, 1, 1, 3, &["法人"]), cell(1, 2, 1, 2, &["商业企业"]), cell(1, 2, 2, 3, &["科研机构"]), cell(2, 3, 0, 1, &["本年新收"]), cell(2, 3, 2, 3, &["7"])]),
+            Block::Table(vec![
+                cell(0, 2, 0, 1, &["申请人", "情况"]),
+                cell(0, 1, 1, 3, &["法人"]),
+                cell(1, 2, 1, 2, &["商业企业"]),
+                cell(1, 2, 2, 3, &["科研机构"]),
+                cell(2, 3, 0, 1, &["本年新收"]),
+                cell(2, 3, 2, 3, &["7"]),
+            ]),
             Block::Line("说明".into()),
         ];
         let (page, tables) = layout(&blocks, 1);
@@ -213,6 +267,10 @@ mod tests {
         let lines = crate::text::page_lines(&page);
         assert_eq!(lines.first().map(String::as_str), Some("标题"));
         assert_eq!(lines.last().map(String::as_str), Some("说明"));
-        assert!(page.words.iter().all(|w| w.confidence == 1.0 && w.source == Source::Markup));
+        assert!(
+            page.words
+                .iter()
+                .all(|w| w.confidence == 1.0 && w.source == Source::Markup)
+        );
     }
 }

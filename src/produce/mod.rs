@@ -58,7 +58,11 @@ impl Form {
         if head.windows(5).any(|w| w == b"%PDF-") {
             return Some(Form::Pdf);
         }
-        if bytes.starts_with(b"\x89PNG\r\n\x1a\n") || bytes.starts_with(b"\xff\xd8\xff") || bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
+        if bytes.starts_with(b"\x89PNG\r\n\x1a\n")
+            || bytes.starts_with(b"\xff\xd8\xff")
+            || bytes.starts_with(b"II*\0")
+            || bytes.starts_with(b"MM\0*")
+        {
             return Some(Form::Image);
         }
         if bytes.starts_with(b"PK\x03\x04") && docx::is_docx(bytes) {
@@ -114,14 +118,22 @@ pub struct Produced {
 
 impl Produced {
     pub fn pages(pages: Vec<Page>) -> Self {
-        Produced { pages, ..Default::default() }
+        Produced {
+            pages,
+            ..Default::default()
+        }
     }
 }
 
 /// One input form -> pages.  `Err` is the reason the whole file could not be read (its row's
 /// `error`, status failed).
 pub trait Producer: Sync {
-    fn produce(&self, bytes: &[u8], path: &Path, ocr: Option<&dyn PageOcr>) -> Result<Produced, String>;
+    fn produce(
+        &self,
+        bytes: &[u8],
+        path: &Path,
+        ocr: Option<&dyn PageOcr>,
+    ) -> Result<Produced, String>;
 }
 
 /// The producer of a form.
@@ -136,7 +148,11 @@ pub fn producer(form: Form) -> &'static dyn Producer {
 }
 
 /// Route and produce in one call.
-pub fn produce(bytes: &[u8], path: &Path, ocr: Option<&dyn PageOcr>) -> Result<(Form, Produced), String> {
+pub fn produce(
+    bytes: &[u8],
+    path: &Path,
+    ocr: Option<&dyn PageOcr>,
+) -> Result<(Form, Produced), String> {
     let form = route(bytes, path)?;
     producer(form).produce(bytes, path, ocr).map(|p| (form, p))
 }
@@ -145,11 +161,19 @@ pub fn produce(bytes: &[u8], path: &Path, ocr: Option<&dyn PageOcr>) -> Result<(
 pub struct PdfProducer;
 
 impl Producer for PdfProducer {
-    fn produce(&self, bytes: &[u8], _path: &Path, ocr: Option<&dyn PageOcr>) -> Result<Produced, String> {
+    fn produce(
+        &self,
+        bytes: &[u8],
+        _path: &Path,
+        ocr: Option<&dyn PageOcr>,
+    ) -> Result<Produced, String> {
         let doc = pdf::load(bytes).map_err(|e| e.to_string())?;
         crate::limits::check_pdf_streams(&doc)?;
         let read = pdf::read_pages(&doc).map_err(|e| e.to_string())?;
-        let mut out = Produced { pages: Vec::with_capacity(read.len()), ..Default::default() };
+        let mut out = Produced {
+            pages: Vec::with_capacity(read.len()),
+            ..Default::default()
+        };
         for p in read {
             if p.quality.usable() {
                 out.pages.push(p.page);
@@ -167,7 +191,8 @@ impl Producer for PdfProducer {
                         out.pages.push(page)
                     }
                     Err(e) => {
-                        out.errors.push(format!("page {}: OCR failed: {e:#}", p.page.number));
+                        out.errors
+                            .push(format!("page {}: OCR failed: {e:#}", p.page.number));
                         out.pages.push(p.page);
                     }
                 },
@@ -176,10 +201,16 @@ impl Producer for PdfProducer {
                         if let Some(e) = &p.error {
                             out.errors.push(e.clone());
                         } else {
-                            out.errors.push(format!("page {}: text layer unusable and OCR is off", p.page.number));
+                            out.errors.push(format!(
+                                "page {}: text layer unusable and OCR is off",
+                                p.page.number
+                            ));
                         }
                     } else {
-                        out.errors.push(format!("page {}: no text layer and OCR is off", p.page.number));
+                        out.errors.push(format!(
+                            "page {}: no text layer and OCR is off",
+                            p.page.number
+                        ));
                     }
                     out.pages.push(p.page);
                 }
@@ -193,10 +224,19 @@ impl Producer for PdfProducer {
 pub struct ImageProducer;
 
 impl Producer for ImageProducer {
-    fn produce(&self, bytes: &[u8], path: &Path, ocr: Option<&dyn PageOcr>) -> Result<Produced, String> {
+    fn produce(
+        &self,
+        bytes: &[u8],
+        path: &Path,
+        ocr: Option<&dyn PageOcr>,
+    ) -> Result<Produced, String> {
         crate::limits::check_image(bytes)?;
-        let Some(ocr) = ocr else { return Err("image input needs OCR, which is off".into()) };
-        ocr.image_file(bytes, path).map(Produced::pages).map_err(|e| format!("{e:#}"))
+        let Some(ocr) = ocr else {
+            return Err("image input needs OCR, which is off".into());
+        };
+        ocr.image_file(bytes, path)
+            .map(Produced::pages)
+            .map_err(|e| format!("{e:#}"))
     }
 }
 
@@ -204,9 +244,18 @@ impl Producer for ImageProducer {
 pub struct TextProducer;
 
 impl Producer for TextProducer {
-    fn produce(&self, bytes: &[u8], _path: &Path, _ocr: Option<&dyn PageOcr>) -> Result<Produced, String> {
+    fn produce(
+        &self,
+        bytes: &[u8],
+        _path: &Path,
+        _ocr: Option<&dyn PageOcr>,
+    ) -> Result<Produced, String> {
         let (text, warning) = plaintext::decode(bytes);
-        Ok(Produced { pages: plaintext::pages(&text), errors: warning.into_iter().collect(), ..Default::default() })
+        Ok(Produced {
+            pages: plaintext::pages(&text),
+            errors: warning.into_iter().collect(),
+            ..Default::default()
+        })
     }
 }
 
@@ -218,13 +267,23 @@ mod tests {
     fn the_content_decides_unless_the_name_says_pdf() {
         let p = Path::new;
         assert_eq!(route(b"%PDF-1.7\n", p("a.htm")), Ok(Form::Pdf));
-        assert_eq!(route(b"<!DOCTYPE html><html><body>x</body></html>", p("a.txt")), Ok(Form::Html));
+        assert_eq!(
+            route(b"<!DOCTYPE html><html><body>x</body></html>", p("a.txt")),
+            Ok(Form::Html)
+        );
         // a .pdf name keeps the PDF producer, which explains what the file really is
-        assert_eq!(route(b"<!DOCTYPE html><html></html>", p("a.pdf")), Ok(Form::Pdf));
+        assert_eq!(
+            route(b"<!DOCTYPE html><html></html>", p("a.pdf")),
+            Ok(Form::Pdf)
+        );
         assert_eq!(route(b"plain words\t1\n", p("a.txt")), Ok(Form::Text));
         assert_eq!(route(b"\x89PNG\r\n\x1a\n....", p("scan")), Ok(Form::Image));
         assert_eq!(route(b"not a zip", p("a.docx")), Ok(Form::Docx));
-        assert!(route(b"whatever", p("a.xyz")).unwrap_err().contains(".docx"));
+        assert!(
+            route(b"whatever", p("a.xyz"))
+                .unwrap_err()
+                .contains(".docx")
+        );
         assert_eq!(Form::from_extension(p("X.HTM")), Some(Form::Html));
     }
 }

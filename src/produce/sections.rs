@@ -25,7 +25,8 @@ pub fn table_heading(line: &str) -> Option<(&'static str, &'static str)> {
         let h = fold(&t.label);
         // with its numbering (二、...) or without it
         let bare: String = h.chars().skip_while(|c| is_cjk_numeral(*c)).collect();
-        let hit = (f.starts_with(&h) && f.chars().count() <= h.chars().count() + HEADING_SLACK) || (f.starts_with(&bare) && f.chars().count() <= bare.chars().count() + HEADING_SLACK);
+        let hit = (f.starts_with(&h) && f.chars().count() <= h.chars().count() + HEADING_SLACK)
+            || (f.starts_with(&bare) && f.chars().count() <= bare.chars().count() + HEADING_SLACK);
         hit.then_some((t.key.as_str(), t.label.as_str()))
     })
 }
@@ -40,11 +41,15 @@ pub fn is_section_heading(line: &str) -> bool {
     let t = line.trim();
     let mut chars = t.chars();
     let first = chars.next().is_some_and(is_cjk_numeral);
-    first && t.chars().skip_while(|c| is_cjk_numeral(*c)).next() == Some('、') && t.chars().count() <= 40
+    first
+        && t.chars().skip_while(|c| is_cjk_numeral(*c)).next() == Some('、')
+        && t.chars().count() <= 40
 }
 
 /// The headings (key, heading) of the template tables among `lines`, in schema order, once each.
-pub fn headings_in<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<(&'static str, &'static str)> {
+pub fn headings_in<'a>(
+    lines: impl IntoIterator<Item = &'a str>,
+) -> Vec<(&'static str, &'static str)> {
     let mut found: Vec<(&str, &str)> = Vec::new();
     for l in lines {
         if let Some(h) = table_heading(l)
@@ -59,12 +64,23 @@ pub fn headings_in<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<(&'stati
 
 /// The error of a document whose text has the section headings of template tables that were
 /// not read (`missing` says which table keys were not read): the tables are not in the text.
-pub fn tables_not_in_text<'a>(lines: impl IntoIterator<Item = &'a str>, missing: &[&str]) -> Option<String> {
-    let heads: Vec<&str> = headings_in(lines).into_iter().filter(|(k, _)| missing.contains(k)).map(|(_, h)| h).collect();
+pub fn tables_not_in_text<'a>(
+    lines: impl IntoIterator<Item = &'a str>,
+    missing: &[&str],
+) -> Option<String> {
+    let heads: Vec<&str> = headings_in(lines)
+        .into_iter()
+        .filter(|(k, _)| missing.contains(k))
+        .map(|(_, h)| h)
+        .collect();
     if heads.is_empty() {
         return None;
     }
-    let (them, are) = if heads.len() == 1 { ("the table", "is") } else { ("the tables", "are") };
+    let (them, are) = if heads.len() == 1 {
+        ("the table", "is")
+    } else {
+        ("the tables", "are")
+    };
     Some(format!(
         "{them} under {} {are} not in the text: only the section heading{} {are} (published as images? convert the images, or the PDF attachment)",
         heads.join(", "),
@@ -78,19 +94,42 @@ mod tests {
 
     #[test]
     fn headings_are_found_with_or_without_numbering_but_not_in_prose() {
-        assert_eq!(table_heading("二、主动公开政府信息情况").map(|h| h.0), Some("active"));
-        assert_eq!(table_heading(" 四、政府信息公开行政复议、行政诉讼情况：").map(|h| h.0), Some("appeals"));
-        assert_eq!(table_heading("收到和处理政府信息公开申请情况").map(|h| h.0), Some("requests"));
-        assert_eq!(table_heading("内容包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况"), None);
+        assert_eq!(
+            table_heading("二、主动公开政府信息情况").map(|h| h.0),
+            Some("active")
+        );
+        assert_eq!(
+            table_heading(" 四、政府信息公开行政复议、行政诉讼情况：").map(|h| h.0),
+            Some("appeals")
+        );
+        assert_eq!(
+            table_heading("收到和处理政府信息公开申请情况").map(|h| h.0),
+            Some("requests")
+        );
+        assert_eq!(
+            table_heading(
+                "内容包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况"
+            ),
+            None
+        );
         assert!(is_section_heading("五、存在的主要问题及改进情况"));
         assert!(!is_section_heading("（一）收取信息处理费的情况"));
     }
 
     #[test]
     fn a_note_names_only_the_headings_of_tables_not_read() {
-        let lines = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况"];
+        let lines = [
+            "一、总体情况",
+            "二、主动公开政府信息情况",
+            "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "五、存在的主要问题及改进情况",
+        ];
         let all = tables_not_in_text(lines, &["active", "requests", "appeals"]).unwrap();
-        assert!(all.contains("二、主动公开政府信息情况, 三、收到和处理政府信息公开申请情况, 四、"), "{all}");
+        assert!(
+            all.contains("二、主动公开政府信息情况, 三、收到和处理政府信息公开申请情况, 四、"),
+            "{all}"
+        );
         let one = tables_not_in_text(lines, &["appeals"]).unwrap();
         assert!(one.starts_with("the table under 四、"), "{one}");
         assert_eq!(tables_not_in_text(lines, &[]), None);

@@ -38,7 +38,16 @@ pub fn numeric_word(text: &str) -> bool {
         Parsed::Number(_) | Parsed::Zero => return true,
         Parsed::Text => {}
     }
-    let mapped: Option<String> = t.chars().map(|c| if c.is_ascii_digit() { Some(c) } else { super::numbers::lookalike(c) }).collect();
+    let mapped: Option<String> = t
+        .chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                Some(c)
+            } else {
+                super::numbers::lookalike(c)
+            }
+        })
+        .collect();
     match mapped {
         Some(_) if t.chars().count() == 1 => "OolI|".contains(t.as_str()),
         Some(_) => t.chars().any(|c| c.is_ascii_digit()),
@@ -75,7 +84,9 @@ fn row_cell_ids(t: &Table, r: usize) -> Vec<usize> {
 pub fn repair_tables(tables: &mut [Table], pages: &[Page]) -> Vec<Repair> {
     let mut out = Vec::new();
     for (ti, t) in tables.iter_mut().enumerate() {
-        let Some(page) = pages.iter().find(|p| p.number == t.page) else { continue };
+        let Some(page) = pages.iter().find(|p| p.number == t.page) else {
+            continue;
+        };
         split_label_rows(t, &page.words, ti, &mut out);
         for r in 0..t.n_rows() {
             split_merged(t, r, &page.words, ti, &mut out);
@@ -104,16 +115,25 @@ fn split_label_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
     while k < t.cells.len() {
         let cell = &t.cells[k];
         let mut best: Option<(usize, f32, String, String)> = None;
-        if cell.r1 - cell.r0 >= 2 && cell.c1 < nc && !cell.words.is_empty() && cell.confidence < DOUBT && t.is_rectangle(k) {
+        if cell.r1 - cell.r0 >= 2
+            && cell.c1 < nc
+            && !cell.words.is_empty()
+            && cell.confidence < DOUBT
+            && t.is_rectangle(k)
+        {
             let whole = best_label_sim(&cell.text()).0;
             for b in cell.r0 + 1..cell.r1 {
                 let ruled = t.index[(b - 1) * nc + cell.c1] != t.index[b * nc + cell.c1];
                 let y = t.ys[b];
-                let across = cell.words.iter().any(|&i| words[i].bbox.y0 < y - STRADDLE && words[i].bbox.y1 > y + STRADDLE);
+                let across = cell
+                    .words
+                    .iter()
+                    .any(|&i| words[i].bbox.y0 < y - STRADDLE && words[i].bbox.y1 > y + STRADDLE);
                 if !ruled || across {
                     continue;
                 }
-                let (up, down): (Vec<usize>, Vec<usize>) = cell.words.iter().partition(|&&i| words[i].bbox.cy() < y);
+                let (up, down): (Vec<usize>, Vec<usize>) =
+                    cell.words.iter().partition(|&&i| words[i].bbox.cy() < y);
                 if up.is_empty() || down.is_empty() {
                     continue;
                 }
@@ -122,7 +142,12 @@ fn split_label_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
                 let (b_sim, lb) = best_label_sim(&down);
                 let (sim, label) = if a >= b_sim { (a, la) } else { (b_sim, lb) };
                 if sim >= JOINED_MIN && sim > whole && best.as_ref().is_none_or(|x| sim > x.1) {
-                    best = Some((b, sim, format!("{up} | {down}"), format!("{label}」 ({sim:.2}), the whole text {whole:.2}")));
+                    best = Some((
+                        b,
+                        sim,
+                        format!("{up} | {down}"),
+                        format!("{label}」 ({sim:.2}), the whole text {whole:.2}"),
+                    ));
                 }
             }
         }
@@ -150,7 +175,12 @@ fn split_label_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
 fn split_merged(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Vec<Repair>) {
     for k in row_cell_ids(t, r) {
         let cell = &t.cells[k];
-        if cell.r0 != r || cell.r1 != r + 1 || cell.words.len() < 2 || cell.lines.len() != 1 || cell.confidence >= DOUBT {
+        if cell.r0 != r
+            || cell.r1 != r + 1
+            || cell.words.len() < 2
+            || cell.lines.len() != 1
+            || cell.confidence >= DOUBT
+        {
             continue;
         }
         let ws: Vec<usize> = cell.words.clone();
@@ -216,7 +246,11 @@ fn join_label(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Vec<
         // piece of the label: joining it would swallow the row's values into the label
         if part.iter().any(|&c| {
             let cell = &t.cells[c];
-            cell.r0 != r || cell.r1 != r + 1 || cell.confidence >= DOUBT || cell.text().is_empty() || values::value_like(&cell.text(), cell.confidence)
+            cell.r0 != r
+                || cell.r1 != r + 1
+                || cell.confidence >= DOUBT
+                || cell.text().is_empty()
+                || values::value_like(&cell.text(), cell.confidence)
         }) {
             break;
         }
@@ -225,13 +259,20 @@ fn join_label(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Vec<
         // a cell that names a template row alone at least as well as the joined text does
         // is the whole label: what follows it is a value OCR garbled into a letter (a seal's
         // strokes over `25` read as `中`), not the rest of the label
-        let alone_better = part.iter().any(|&c| best_label_sim(&t.cells[c].text()).0 >= sim.max(MATCHED));
+        let alone_better = part
+            .iter()
+            .any(|&c| best_label_sim(&t.cells[c].text()).0 >= sim.max(MATCHED));
         if sim >= JOINED_MIN && !alone_better && best.as_ref().is_none_or(|b| sim > b.1) {
             best = Some((n, sim, joined, label));
         }
     }
-    let Some((n, sim, joined, label)) = best else { return };
-    let raw: Vec<String> = labels[labels.len() - n..].iter().map(|&c| t.cells[c].text()).collect();
+    let Some((n, sim, joined, label)) = best else {
+        return;
+    };
+    let raw: Vec<String> = labels[labels.len() - n..]
+        .iter()
+        .map(|&c| t.cells[c].text())
+        .collect();
     let nc = t.n_cols();
     let c0 = t.cells[labels[labels.len() - n]].c0;
     for _ in 1..n {
@@ -245,7 +286,13 @@ fn join_label(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Vec<
             return;
         }
     }
-    let cells = row_cell_ids(t, r).into_iter().filter(|&c| values::value_like(&t.cells[c].text(), t.cells[c].confidence) && t.cells[c].c0 > c0).map(|c| (t.page, t.cells[c].bbox)).collect();
+    let cells = row_cell_ids(t, r)
+        .into_iter()
+        .filter(|&c| {
+            values::value_like(&t.cells[c].text(), t.cells[c].confidence) && t.cells[c].c0 > c0
+        })
+        .map(|c| (t.page, t.cells[c].bbox))
+        .collect();
     out.push(Repair {
         location: format!("page {} table {} row {}", t.page, ti + 1, r + 1),
         raw: raw.join(" | "),
@@ -279,7 +326,12 @@ fn split_number(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Ve
     let label = t.cells[labels[labels.len() - 1]].text();
     let s = crate::schema::schema();
     let l = norm_label(&label);
-    if !s.requests.rows.iter().any(|row| similarity(&l, &norm_label(&row.label)) >= MATCHED) {
+    if !s
+        .requests
+        .rows
+        .iter()
+        .any(|row| similarity(&l, &norm_label(&row.label)) >= MATCHED)
+    {
         return;
     }
     if vals.iter().any(|&c| {
@@ -288,8 +340,13 @@ fn split_number(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Ve
     }) {
         return;
     }
-    let texts: Vec<String> = vals.iter().map(|&c| values::fold(&t.cells[c].text())).collect();
-    let Some(nums): Option<Vec<f64>> = texts.iter().map(|x| cell_number(x)).collect() else { return };
+    let texts: Vec<String> = vals
+        .iter()
+        .map(|&c| values::fold(&t.cells[c].text()))
+        .collect();
+    let Some(nums): Option<Vec<f64>> = texts.iter().map(|x| cell_number(x)).collect() else {
+        return;
+    };
     let total_ok = |v: &[f64]| (v[..n_cols - 1].iter().sum::<f64>() - v[n_cols - 1]).abs() < 1e-6;
     // (description, join pair start or drop index, values)
     let mut ways: Vec<(String, Option<usize>, Option<usize>, Vec<f64>)> = Vec::new();
@@ -300,7 +357,17 @@ fn split_number(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Ve
             v.push(x);
             v.extend_from_slice(&nums[i + 2..]);
             if total_ok(&v) {
-                ways.push((format!("{} and {} are one number {}", texts[i], texts[i + 1], joined), Some(i), None, v));
+                ways.push((
+                    format!(
+                        "{} and {} are one number {}",
+                        texts[i],
+                        texts[i + 1],
+                        joined
+                    ),
+                    Some(i),
+                    None,
+                    v,
+                ));
             }
         }
     }
@@ -308,7 +375,12 @@ fn split_number(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Ve
         let mut v = nums.clone();
         v.remove(i);
         if total_ok(&v) {
-            ways.push((format!("{} is no number of the row", texts[i]), None, Some(i), v));
+            ways.push((
+                format!("{} is no number of the row", texts[i]),
+                None,
+                Some(i),
+                v,
+            ));
         }
     }
     if ways.is_empty() || !ways.iter().all(|w| w.3 == ways[0].3) {
@@ -326,7 +398,11 @@ fn split_number(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Ve
         }
     } else if let Some(i) = drop {
         // the stray cell's span goes to its left neighbour, its words to nobody
-        let left = if i > 0 { vals[i - 1] } else { labels[labels.len() - 1] };
+        let left = if i > 0 {
+            vals[i - 1]
+        } else {
+            labels[labels.len() - 1]
+        };
         let (lw, c0) = (t.cells[left].words.clone(), t.cells[left].c0);
         if !t.merge_cells(left, vals[i], words) {
             return;
@@ -335,14 +411,27 @@ fn split_number(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Ve
         crate::table::set_cell_words(&mut t.cells[merged], &lw, words);
     }
     let ids = row_cell_ids(t, r);
-    let after: Vec<String> = ids.iter().rev().take(n_cols).rev().map(|&c| t.cells[c].text()).collect();
-    let cells = ids.iter().rev().take(n_cols).map(|&c| (t.page, t.cells[c].bbox)).collect();
+    let after: Vec<String> = ids
+        .iter()
+        .rev()
+        .take(n_cols)
+        .rev()
+        .map(|&c| t.cells[c].text())
+        .collect();
+    let cells = ids
+        .iter()
+        .rev()
+        .take(n_cols)
+        .map(|&c| (t.page, t.cells[c].bbox))
+        .collect();
     out.push(Repair {
         location: format!("page {} table {} row {}", t.page, ti + 1, r + 1),
         raw,
         repaired: after.join(" | "),
         reason: "split_number".into(),
-        evidence: format!("eight numbers for seven columns; only this reading makes the total the sum: {why}"),
+        evidence: format!(
+            "eight numbers for seven columns; only this reading makes the total the sum: {why}"
+        ),
         cells,
     });
 }
@@ -355,14 +444,20 @@ mod tests {
 
     fn grid(text: &str) -> (Vec<Table>, Vec<Page>, Vec<Repair>) {
         let pages = plaintext::pages(text);
-        let mut tables: Vec<Table> = pages.iter().flat_map(|p| find_tables(p, &Tolerances::default())).collect();
+        let mut tables: Vec<Table> = pages
+            .iter()
+            .flat_map(|p| find_tables(p, &Tolerances::default()))
+            .collect();
         let r = repair_tables(&mut tables, &pages);
         (tables, pages, r)
     }
 
     fn last_row_tail(t: &Table, r: usize, n: usize) -> Vec<String> {
         let ids = row_cell_ids(t, r);
-        ids[ids.len() - n..].iter().map(|&c| t.cells[c].text()).collect()
+        ids[ids.len() - n..]
+            .iter()
+            .map(|&c| t.cells[c].text())
+            .collect()
     }
 
     #[test]
@@ -389,9 +484,20 @@ mod tests {
         use crate::model::{BBox, PageKind, Segment, Source};
         let mut p = Page::new(1, 200.0, 60.0, PageKind::Scanned);
         let seg = |x0, y0, x1, y1| Segment { x0, y0, x1, y1 };
-        p.rulings = vec![seg(0.0, 0.0, 180.0, 0.0), seg(100.0, 20.0, 180.0, 20.0), seg(0.0, 40.0, 180.0, 40.0)];
-        p.rulings.extend([0.0, 100.0, 140.0, 180.0].map(|x| seg(x, 0.0, x, 40.0)));
-        let word = |text: &str, bbox| Word { text: text.into(), bbox, confidence: 0.9, source: Source::Ocr, alternatives: vec![] };
+        p.rulings = vec![
+            seg(0.0, 0.0, 180.0, 0.0),
+            seg(100.0, 20.0, 180.0, 20.0),
+            seg(0.0, 40.0, 180.0, 40.0),
+        ];
+        p.rulings
+            .extend([0.0, 100.0, 140.0, 180.0].map(|x| seg(x, 0.0, x, 40.0)));
+        let word = |text: &str, bbox| Word {
+            text: text.into(),
+            bbox,
+            confidence: 0.9,
+            source: Source::Ocr,
+            alternatives: vec![],
+        };
         for &(text, y0) in labels {
             p.words.push(word(text, BBox::new(5.0, y0, 95.0, y0 + 8.0)));
         }
@@ -405,11 +511,20 @@ mod tests {
 
     #[test]
     fn two_rows_labels_in_one_cell_are_split_at_the_ruled_row_line() {
-        let (t, _, r) = lost_label_ruling(&[("一、本年新收政府信息公开申请数量", 6.0), ("二、上年结转政府信息公开申请数量", 26.0)]);
+        let (t, _, r) = lost_label_ruling(&[
+            ("一、本年新收政府信息公开申请数量", 6.0),
+            ("二、上年结转政府信息公开申请数量", 26.0),
+        ]);
         assert_eq!(r.len(), 1, "{r:?}");
         assert_eq!(r[0].reason, "label_split");
-        assert_eq!(t[0].cell_at(0, 0).text(), "一、本年新收政府信息公开申请数量");
-        assert_eq!(t[0].cell_at(1, 0).text(), "二、上年结转政府信息公开申请数量");
+        assert_eq!(
+            t[0].cell_at(0, 0).text(),
+            "一、本年新收政府信息公开申请数量"
+        );
+        assert_eq!(
+            t[0].cell_at(1, 0).text(),
+            "二、上年结转政府信息公开申请数量"
+        );
         // each label now sits in its values' row
         assert_eq!(t[0].cell_at(0, 1).text(), "5");
         assert_eq!(t[0].cell_at(1, 1).text(), "3");
@@ -422,7 +537,10 @@ mod tests {
         assert!(r.is_empty(), "{r:?}");
         assert_eq!(t[0].cell_at(0, 0).r1, 2);
         // a line of text across the row boundary
-        let (_, _, r) = lost_label_ruling(&[("一、本年新收政府信息公开申请数量", 6.0), ("二、上年结转政府信息公开申请数量", 16.0)]);
+        let (_, _, r) = lost_label_ruling(&[
+            ("一、本年新收政府信息公开申请数量", 6.0),
+            ("二、上年结转政府信息公开申请数量", 16.0),
+        ]);
         assert!(r.is_empty(), "{r:?}");
     }
 
@@ -440,7 +558,10 @@ mod tests {
         for w in &mut pages[0].words {
             w.confidence = 1.0;
         }
-        let mut tables: Vec<Table> = pages.iter().flat_map(|p| find_tables(p, &Tolerances::default())).collect();
+        let mut tables: Vec<Table> = pages
+            .iter()
+            .flat_map(|p| find_tables(p, &Tolerances::default()))
+            .collect();
         assert!(repair_tables(&mut tables, &pages).is_empty());
     }
 
@@ -451,7 +572,10 @@ mod tests {
         assert_eq!(r[0].reason, "label_join");
         assert_eq!(r[0].cells.len(), 2);
         let ids = row_cell_ids(&t[0], 0);
-        assert_eq!(t[0].cells[ids[0]].text(), "二、上年结转政府信息急公开申请数量");
+        assert_eq!(
+            t[0].cells[ids[0]].text(),
+            "二、上年结转政府信息急公开申请数量"
+        );
     }
 
     #[test]
@@ -473,10 +597,15 @@ mod tests {
     #[test]
     fn split_number_is_joined() {
         // 本年新收 12 0 0 0 0 1 13 with 12 cut into 1 | 2
-        let (t, _, r) = grid("\t\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计\n一、本年新收政府信息公开申请数量\t1\t2\t0\t0\t0\t0\t1\t13\n");
+        let (t, _, r) = grid(
+            "\t\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计\n一、本年新收政府信息公开申请数量\t1\t2\t0\t0\t0\t0\t1\t13\n",
+        );
         assert_eq!(r.len(), 1, "{r:?}");
         assert_eq!(r[0].reason, "split_number");
-        let tail: Vec<String> = last_row_tail(&t[0], 1, 7).iter().map(|x| values::fold(x)).collect();
+        let tail: Vec<String> = last_row_tail(&t[0], 1, 7)
+            .iter()
+            .map(|x| values::fold(x))
+            .collect();
         assert_eq!(tail, vec!["12", "0", "0", "0", "0", "1", "13"]);
     }
 
@@ -485,7 +614,10 @@ mod tests {
         // 2 0 0 0 0 1 3 with a stray 7 between the numbers: only dropping it makes the total right
         let (t, _, r) = grid("（一）予以公开\t2\t0\t7\t0\t0\t0\t1\t3\n");
         assert_eq!(r.len(), 1, "{r:?}");
-        let tail: Vec<String> = last_row_tail(&t[0], 0, 7).iter().map(|x| values::fold(x)).collect();
+        let tail: Vec<String> = last_row_tail(&t[0], 0, 7)
+            .iter()
+            .map(|x| values::fold(x))
+            .collect();
         assert_eq!(tail, vec!["2", "0", "0", "0", "0", "1", "3"]);
     }
 

@@ -24,9 +24,50 @@ use std::sync::OnceLock;
 
 /// Groups of characters OCR confuses with each other (the ones met in these reports).
 pub const CONFUSABLE: &[&str] = &[
-    "据报掘拒", "期間朗", "已己巳", "未末", "日曰", "人入八", "土士", "干千于", "大太犬", "办为", "申中甲由", "请清情", "局居", "会合",
-    "处外", "复夏", "议仪", "行门", "主王玉", "数教", "年午", "开升", "公么", "息急", "部郜", "府附", "机杌", "关美", "况沉", "诉诈", "讼松",
-    "理埋", "政玫", "务各", "信倍", "委萎", "员贝", "厅斤", "室窒", "市币", "区匹", "县昙", "省眚", "局届",
+    "据报掘拒",
+    "期間朗",
+    "已己巳",
+    "未末",
+    "日曰",
+    "人入八",
+    "土士",
+    "干千于",
+    "大太犬",
+    "办为",
+    "申中甲由",
+    "请清情",
+    "局居",
+    "会合",
+    "处外",
+    "复夏",
+    "议仪",
+    "行门",
+    "主王玉",
+    "数教",
+    "年午",
+    "开升",
+    "公么",
+    "息急",
+    "部郜",
+    "府附",
+    "机杌",
+    "关美",
+    "况沉",
+    "诉诈",
+    "讼松",
+    "理埋",
+    "政玫",
+    "务各",
+    "信倍",
+    "委萎",
+    "员贝",
+    "厅斤",
+    "室窒",
+    "市币",
+    "区匹",
+    "县昙",
+    "省眚",
+    "局届",
 ];
 
 /// Characters OCR confuses inside numbers (defined with the number reading, in `values`).
@@ -48,19 +89,90 @@ pub const HEADINGS: &[&str] = &[
 
 /// The field's vocabulary beyond the template's labels.
 pub const VOCABULARY: &[&str] = &[
-    "政府信息公开", "政府信息", "依申请公开", "主动公开", "政务公开", "政府信息公开工作年度报告", "年度报告", "政府信息公开条例", "中华人民共和国",
-    "政府信息公开指南", "政府信息公开制度", "政府信息公开申请", "法定主动公开内容", "政府网站", "政务新媒体", "行政复议", "行政诉讼",
-    "发布日期", "发布机构", "成文日期", "信息来源", "索引号", "公开方式", "浏览次数", "组配分类", "政策解读", "信息处理费", "人民政府",
-    "人民政府办公室", "办公室", "办公厅", "委员会", "人大代表建议", "政协提案", "本行政机关",
+    "政府信息公开",
+    "政府信息",
+    "依申请公开",
+    "主动公开",
+    "政务公开",
+    "政府信息公开工作年度报告",
+    "年度报告",
+    "政府信息公开条例",
+    "中华人民共和国",
+    "政府信息公开指南",
+    "政府信息公开制度",
+    "政府信息公开申请",
+    "法定主动公开内容",
+    "政府网站",
+    "政务新媒体",
+    "行政复议",
+    "行政诉讼",
+    "发布日期",
+    "发布机构",
+    "成文日期",
+    "信息来源",
+    "索引号",
+    "公开方式",
+    "浏览次数",
+    "组配分类",
+    "政策解读",
+    "信息处理费",
+    "人民政府",
+    "人民政府办公室",
+    "办公室",
+    "办公厅",
+    "委员会",
+    "人大代表建议",
+    "政协提案",
+    "本行政机关",
 ];
 
 /// Agency names: departments as named across China, with their suffixes.
 pub const AGENCIES: &[&str] = &[
-    "大数据局", "数据局", "大数据中心", "发展和改革委员会", "教育局", "科学技术局", "工业和信息化局", "公安局", "民政局", "司法局", "财政局",
-    "人力资源和社会保障局", "自然资源局", "自然资源和规划局", "生态环境局", "住房和城乡建设局", "交通运输局", "水利局", "水务局", "农业农村局",
-    "商务局", "文化和旅游局", "卫生健康委员会", "退役军人事务局", "应急管理局", "审计局", "市场监督管理局", "统计局", "医疗保障局",
-    "城市管理局", "综合行政执法局", "行政审批服务局", "政务服务管理局", "信访局", "国有资产监督管理委员会", "体育局", "林业局", "气象局",
-    "税务局", "档案局", "民族宗教事务局", "人民防空办公室", "地方金融监督管理局", "乡村振兴局", "街道办事处",
+    "大数据局",
+    "数据局",
+    "大数据中心",
+    "发展和改革委员会",
+    "教育局",
+    "科学技术局",
+    "工业和信息化局",
+    "公安局",
+    "民政局",
+    "司法局",
+    "财政局",
+    "人力资源和社会保障局",
+    "自然资源局",
+    "自然资源和规划局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "水利局",
+    "水务局",
+    "农业农村局",
+    "商务局",
+    "文化和旅游局",
+    "卫生健康委员会",
+    "退役军人事务局",
+    "应急管理局",
+    "审计局",
+    "市场监督管理局",
+    "统计局",
+    "医疗保障局",
+    "城市管理局",
+    "综合行政执法局",
+    "行政审批服务局",
+    "政务服务管理局",
+    "信访局",
+    "国有资产监督管理委员会",
+    "体育局",
+    "林业局",
+    "气象局",
+    "税务局",
+    "档案局",
+    "民族宗教事务局",
+    "人民防空办公室",
+    "地方金融监督管理局",
+    "乡村振兴局",
+    "街道办事处",
 ];
 
 /// A phrase must have at least this many characters to repair with.
@@ -89,7 +201,10 @@ fn strip_numbering(s: &str) -> String {
     {
         t = &rest[p + 1..];
     }
-    let head: String = t.chars().take_while(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(*c)).collect();
+    let head: String = t
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(*c))
+        .collect();
     if !head.is_empty() {
         let rest = &t[head.len()..];
         if let Some(r) = rest.strip_prefix('.').or_else(|| rest.strip_prefix('、')) {
@@ -110,7 +225,10 @@ pub fn lexicon() -> &'static Vec<Vec<char>> {
             for r in &t.rows {
                 // long labels: their clauses (split at punctuation) are phrases too
                 let core = strip_numbering(&r.label);
-                phrases.extend(core.split(['(', ')', '、', ',', '，', '“', '”', '"']).map(str::to_string));
+                phrases.extend(
+                    core.split(['(', ')', '、', ',', '，', '“', '”', '"'])
+                        .map(str::to_string),
+                );
                 phrases.push(core);
                 if let Some(g) = &r.group {
                     phrases.push(strip_numbering(g));
@@ -123,8 +241,16 @@ pub fn lexicon() -> &'static Vec<Vec<char>> {
         phrases.extend(HEADINGS.iter().map(|h| strip_numbering(h)));
         phrases.extend(VOCABULARY.iter().map(|s| s.to_string()));
         phrases.extend(AGENCIES.iter().map(|s| s.to_string()));
-        let mut out: Vec<Vec<char>> =
-            phrases.iter().map(|p| p.chars().map(fold_char).filter(|c| !c.is_whitespace()).collect::<Vec<char>>()).filter(|p| p.len() >= MIN_PHRASE).collect();
+        let mut out: Vec<Vec<char>> = phrases
+            .iter()
+            .map(|p| {
+                p.chars()
+                    .map(fold_char)
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<Vec<char>>()
+            })
+            .filter(|p| p.len() >= MIN_PHRASE)
+            .collect();
         out.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         out.dedup();
         out
@@ -161,7 +287,11 @@ pub fn lexicon_fixes(run: &[char], doubt: &[bool]) -> Vec<Fix> {
         let mut starts: Vec<usize> = Vec::new();
         for k in 0..=max_subs.min(l - 1) {
             if let Some(v) = at.get(&p[k]) {
-                starts.extend(v.iter().filter(|&&i| i >= k && i - k + l <= folded.len()).map(|&i| i - k));
+                starts.extend(
+                    v.iter()
+                        .filter(|&&i| i >= k && i - k + l <= folded.len())
+                        .map(|&i| i - k),
+                );
             }
         }
         starts.sort();
@@ -171,7 +301,10 @@ pub fn lexicon_fixes(run: &[char], doubt: &[bool]) -> Vec<Fix> {
             let mut changes = Vec::new();
             for (j, (&a, &b)) in w.iter().zip(p.iter()).enumerate() {
                 if a != b {
-                    if changes.len() == max_subs || !confusable(a, b) || !doubt.get(s + j).copied().unwrap_or(false) {
+                    if changes.len() == max_subs
+                        || !confusable(a, b)
+                        || !doubt.get(s + j).copied().unwrap_or(false)
+                    {
                         continue 'start;
                     }
                     changes.push((s + j, run[s + j], b));
@@ -179,10 +312,17 @@ pub fn lexicon_fixes(run: &[char], doubt: &[bool]) -> Vec<Fix> {
             }
             // at least one character must match on each side of a change (no edge guesses
             // on 3-character phrases) and the stretch must not be a phrase itself
-            if changes.is_empty() || (l < 4 && changes.iter().any(|c| c.0 == s || c.0 == s + l - 1)) || is_phrase(w) {
+            if changes.is_empty()
+                || (l < 4 && changes.iter().any(|c| c.0 == s || c.0 == s + l - 1))
+                || is_phrase(w)
+            {
                 continue;
             }
-            fixes.push(Fix { start: s, phrase: p.iter().collect(), changes });
+            fixes.push(Fix {
+                start: s,
+                phrase: p.iter().collect(),
+                changes,
+            });
         }
     }
     // characters two phrases want to repair differently: no repair there
@@ -197,8 +337,12 @@ pub fn lexicon_fixes(run: &[char], doubt: &[bool]) -> Vec<Fix> {
     }
     fixes.retain(|f| f.changes.iter().all(|c| want[&c.0].len() == 1));
     // one fix per set of changes, the longest phrase as evidence (lexicon is longest first)
-    let mut seen: std::collections::HashSet<Vec<(usize, char, char)>> = std::collections::HashSet::new();
-    let mut out: Vec<Fix> = fixes.into_iter().filter(|f| seen.insert(f.changes.clone())).collect();
+    let mut seen: std::collections::HashSet<Vec<(usize, char, char)>> =
+        std::collections::HashSet::new();
+    let mut out: Vec<Fix> = fixes
+        .into_iter()
+        .filter(|f| seen.insert(f.changes.clone()))
+        .collect();
     out.sort_by_key(|f| f.start);
     out
 }
@@ -227,7 +371,10 @@ pub fn fuzzy_similarity(a: &[char], b: &[char]) -> f32 {
 }
 
 fn heading_key(s: &[char]) -> Vec<char> {
-    s.iter().map(|&c| fold_char(c)).filter(|c| !c.is_whitespace() && !"。.,，:：;；".contains(*c)).collect()
+    s.iter()
+        .map(|&c| fold_char(c))
+        .filter(|c| !c.is_whitespace() && !"。.,，:：;；".contains(*c))
+        .collect()
 }
 
 /// The heading a garbled run stands for, with its similarity.
@@ -281,7 +428,8 @@ fn runs(words: &[Word]) -> Vec<Vec<Vec<usize>>> {
                 let join = out.last().and_then(|run| run.last()).is_some_and(|&j| {
                     let h = words[i].bbox.height().min(words[j].bbox.height()).max(1.0);
                     // (never across a space text::lines puts between Latin words)
-                    words[i].bbox.x0 - words[j].bbox.x1 <= 0.5 * h && !crate::text::spaced(&words[j], &words[i])
+                    words[i].bbox.x0 - words[j].bbox.x1 <= 0.5 * h
+                        && !crate::text::spaced(&words[j], &words[i])
                 });
                 match out.last_mut() {
                     Some(run) if join => run.push(i),
@@ -320,7 +468,14 @@ pub fn repair_pages(pages: &mut [Page]) -> Vec<Repair> {
 }
 
 /// Location `text:<page>:<line>:<column>` (1-based; column in characters of the line).
-fn repair_run(words: &mut [Word], run: &[usize], page: u32, line: usize, col: usize, out: &mut Vec<Repair>) {
+fn repair_run(
+    words: &mut [Word],
+    run: &[usize],
+    page: u32,
+    line: usize,
+    col: usize,
+    out: &mut Vec<Repair>,
+) {
     let location = format!("text:{page}:{line}:{}", col + 1);
     if !run.iter().any(|&i| words[i].confidence < DOUBT) {
         return;
@@ -349,7 +504,9 @@ fn repair_run(words: &mut [Word], run: &[usize], page: u32, line: usize, col: us
             raw,
             repaired: h.clone(),
             reason: "heading".into(),
-            evidence: format!("template heading 「{h}」, confusion-aware similarity {sim:.2}; OCR doubt"),
+            evidence: format!(
+                "template heading 「{h}」, confusion-aware similarity {sim:.2}; OCR doubt"
+            ),
             cells: vec![],
         });
         return;
@@ -363,7 +520,9 @@ fn repair_run(words: &mut [Word], run: &[usize], page: u32, line: usize, col: us
     for f in &fixes {
         for &(pos, _, to) in &f.changes {
             let (w, k) = owner[pos];
-            let cs = new_text.entry(w).or_insert_with(|| words[w].text.chars().collect());
+            let cs = new_text
+                .entry(w)
+                .or_insert_with(|| words[w].text.chars().collect());
             if k < cs.len() {
                 cs[k] = to;
             }
@@ -373,14 +532,24 @@ fn repair_run(words: &mut [Word], run: &[usize], page: u32, line: usize, col: us
         words[w].text = cs.into_iter().collect();
     }
     for f in fixes {
-        let before: String = chars[f.start..f.start + f.phrase.chars().count()].iter().collect();
-        let pairs: Vec<String> = f.changes.iter().map(|c| format!("{}→{}", c.1, c.2)).collect();
+        let before: String = chars[f.start..f.start + f.phrase.chars().count()]
+            .iter()
+            .collect();
+        let pairs: Vec<String> = f
+            .changes
+            .iter()
+            .map(|c| format!("{}→{}", c.1, c.2))
+            .collect();
         out.push(Repair {
             location: format!("text:{page}:{line}:{}", col + f.start + 1),
             raw: before,
             repaired: f.phrase.clone(),
             reason: "lexicon".into(),
-            evidence: format!("lexicon phrase 「{}」; confusable {}; OCR doubt", f.phrase, pairs.join(" ")),
+            evidence: format!(
+                "lexicon phrase 「{}」; confusable {}; OCR doubt",
+                f.phrase,
+                pairs.join(" ")
+            ),
             cells: vec![],
         });
     }
@@ -399,12 +568,21 @@ mod tests {
     }
     fn word(text: &str, x: f32, conf: f32) -> Word {
         let n = text.chars().count() as f32;
-        Word { text: text.into(), bbox: BBox::new(x, 0.0, x + 10.0 * n, 10.0), confidence: conf, source: Source::Ocr, alternatives: vec![] }
+        Word {
+            text: text.into(),
+            bbox: BBox::new(x, 0.0, x + 10.0 * n, 10.0),
+            confidence: conf,
+            source: Source::Ocr,
+            alternatives: vec![],
+        }
     }
 
     #[test]
     fn agency_name_fires() {
-        let f = lexicon_fixes(&v("发布机构:济南市大数报局"), &all("发布机构:济南市大数报局"));
+        let f = lexicon_fixes(
+            &v("发布机构:济南市大数报局"),
+            &all("发布机构:济南市大数报局"),
+        );
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].changes, vec![(10, '报', '据')]);
         let f = lexicon_fixes(&v("发布日間: 2023-08-21"), &all("发布日間: 2023-08-21"));
@@ -446,7 +624,14 @@ mod tests {
         let r = repair_pages(std::slice::from_mut(&mut p));
         assert_eq!(p.words[0].text, "济南市大数据局");
         assert_eq!(r.len(), 1);
-        assert_eq!((r[0].raw.as_str(), r[0].repaired.as_str(), r[0].reason.as_str()), ("大数报局", "大数据局", "lexicon"));
+        assert_eq!(
+            (
+                r[0].raw.as_str(),
+                r[0].repaired.as_str(),
+                r[0].reason.as_str()
+            ),
+            ("大数报局", "大数据局", "lexicon")
+        );
         // text layer: never
         let mut p = Page::new(1, 600.0, 800.0, crate::model::PageKind::Digital);
         p.words = vec![word("济南市大数报局", 0.0, 1.0)];
@@ -458,6 +643,9 @@ mod tests {
     fn numbering_is_stripped() {
         assert_eq!(strip_numbering("（一）予以公开"), "予以公开");
         assert_eq!(strip_numbering("1.属于国家秘密"), "属于国家秘密");
-        assert_eq!(strip_numbering("二、主动公开政府信息情况"), "主动公开政府信息情况");
+        assert_eq!(
+            strip_numbering("二、主动公开政府信息情况"),
+            "主动公开政府信息情况"
+        );
     }
 }

@@ -77,7 +77,11 @@ pub fn resolve_grid(repairs: &mut [Repair], m: &mut crate::template::Mapping) {
     for r in repairs.iter_mut() {
         let mut keys: Vec<String> = Vec::new();
         for (page, bbox) in &r.cells {
-            for c in m.cells.iter_mut().filter(|c| c.page == Some(*page) && c.bbox.as_ref() == Some(bbox)) {
+            for c in m
+                .cells
+                .iter_mut()
+                .filter(|c| c.page == Some(*page) && c.bbox.as_ref() == Some(bbox))
+            {
                 c.flag("repaired");
                 keys.push(format!("{}/{}/{}", c.table, c.row, c.col));
             }
@@ -85,7 +89,9 @@ pub fn resolve_grid(repairs: &mut [Repair], m: &mut crate::template::Mapping) {
         if !keys.is_empty() {
             // one cell: its key; several: table/row with the columns
             let first: Vec<&str> = keys[0].split('/').collect();
-            let same_row = keys.iter().all(|k| k.starts_with(&format!("{}/{}/", first[0], first[1])));
+            let same_row = keys
+                .iter()
+                .all(|k| k.starts_with(&format!("{}/{}/", first[0], first[1])));
             r.location = if keys.len() == 1 {
                 keys[0].clone()
             } else if same_row {

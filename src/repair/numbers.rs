@@ -40,7 +40,18 @@ use std::collections::HashMap;
 pub use crate::values::lookalike;
 
 /// Digits OCR confuses with each other.
-const DIGIT_PAIRS: &[(char, char)] = &[('0', '8'), ('0', '6'), ('0', '9'), ('3', '8'), ('5', '6'), ('6', '8'), ('8', '9'), ('1', '7'), ('4', '9'), ('2', '7')];
+const DIGIT_PAIRS: &[(char, char)] = &[
+    ('0', '8'),
+    ('0', '6'),
+    ('0', '9'),
+    ('3', '8'),
+    ('5', '6'),
+    ('6', '8'),
+    ('8', '9'),
+    ('1', '7'),
+    ('4', '9'),
+    ('2', '7'),
+];
 
 /// The text with every look-alike read as a digit and stray marks at its ends dropped, when
 /// the result is a number.
@@ -53,9 +64,17 @@ pub fn lookalike_reading(raw: &str) -> Option<String> {
 fn cell_reading(c: &MappedCell) -> Option<(String, &'static str)> {
     // (a row and column of some format's active table: the keys say which format)
     let decimal = c.table == "active"
-        && crate::schema::schemas().iter().any(|s| s.active.row(&c.row).is_some_and(|r| r.decimal && r.cols.iter().any(|x| x.0 == c.col)));
+        && crate::schema::schemas().iter().any(|s| {
+            s.active
+                .row(&c.row)
+                .is_some_and(|r| r.decimal && r.cols.iter().any(|x| x.0 == c.col))
+        });
     let v = values::cleaned_number(&c.raw, decimal)?;
-    let why = if values::lookalike_number(&c.raw).is_some_and(|l| same_number(&l, &v)) { "digit_confusion" } else { "stray_mark" };
+    let why = if values::lookalike_number(&c.raw).is_some_and(|l| same_number(&l, &v)) {
+        "digit_confusion"
+    } else {
+        "stray_mark"
+    };
     Some((v, why))
 }
 
@@ -112,7 +131,11 @@ fn same_number(a: &str, b: &str) -> bool {
 }
 
 fn fmt(v: f64) -> String {
-    if v.fract() == 0.0 { format!("{}", v as i64) } else { format!("{}", (v * 1e6).round() / 1e6) }
+    if v.fract() == 0.0 {
+        format!("{}", v as i64)
+    } else {
+        format!("{}", (v * 1e6).round() / 1e6)
+    }
 }
 
 /// The checks as index lists into the mapping's cells.
@@ -122,18 +145,26 @@ struct Structure {
 
 impl Structure {
     fn new(m: &Mapping) -> Self {
-        let idx: HashMap<CellId, usize> = m.cells.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
+        let idx: HashMap<CellId, usize> = m
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id(), i))
+            .collect();
         let checks = checks::evaluate(m)
             .into_iter()
             .filter_map(|c| {
-                let cells: Option<Vec<usize>> = c.cells.iter().map(|k| idx.get(k).copied()).collect();
+                let cells: Option<Vec<usize>> =
+                    c.cells.iter().map(|k| idx.get(k).copied()).collect();
                 cells.map(|v| (format!("{}:{}", c.check, c.subject), v, c.parts))
             })
             .collect();
         Structure { checks }
     }
     fn of(&self, cell: usize) -> Vec<usize> {
-        (0..self.checks.len()).filter(|&k| self.checks[k].1.contains(&cell)).collect()
+        (0..self.checks.len())
+            .filter(|&k| self.checks[k].1.contains(&cell))
+            .collect()
     }
 }
 
@@ -158,7 +189,13 @@ fn passes(m: &Mapping, s: &Structure, k: usize, ov: &HashMap<usize, f64>) -> Opt
 }
 
 /// The value check k implies for cell i (all its other cells known).
-fn implied(m: &Mapping, s: &Structure, k: usize, i: usize, ov: &HashMap<usize, f64>) -> Option<f64> {
+fn implied(
+    m: &Mapping,
+    s: &Structure,
+    k: usize,
+    i: usize,
+    ov: &HashMap<usize, f64>,
+) -> Option<f64> {
     let (_, cells, parts) = &s.checks[k];
     let mut lhs = 0.0;
     let mut rhs = 0.0;
@@ -182,7 +219,10 @@ fn implied(m: &Mapping, s: &Structure, k: usize, i: usize, ov: &HashMap<usize, f
 }
 
 fn describe(s: &Structure, ks: &[usize]) -> String {
-    ks.iter().map(|&k| s.checks[k].0.clone()).collect::<Vec<_>>().join(", ")
+    ks.iter()
+        .map(|&k| s.checks[k].0.clone())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn loc(c: &MappedCell) -> String {
@@ -193,7 +233,13 @@ fn set_value(c: &mut MappedCell, v: String, inferred: bool) {
     // A value is a normalised number: digits joined from a split reading ("0 50") lose their
     // leading zeros, like any other value.
     let v = match v.trim_start_matches('0') {
-        t if t.len() < v.len() && v.bytes().all(|b| b.is_ascii_digit()) => if t.is_empty() { "0".to_string() } else { t.to_string() },
+        t if t.len() < v.len() && v.bytes().all(|b| b.is_ascii_digit()) => {
+            if t.is_empty() {
+                "0".to_string()
+            } else {
+                t.to_string()
+            }
+        }
         _ => v,
     };
     c.value = Some(v);
@@ -212,15 +258,30 @@ fn missing_in_doubt(m: &Mapping, i: usize, doc_doubt: bool) -> bool {
     if c.method == Method::Derived {
         return false;
     }
-    let row: Vec<&MappedCell> = m.cells.iter().filter(|x| x.table == c.table && x.row == c.row && x.value.is_some() && x.method != Method::Derived).collect();
-    if row.is_empty() { doc_doubt } else { row.iter().any(|x| x.word_confidence < CERTAIN) }
+    let row: Vec<&MappedCell> = m
+        .cells
+        .iter()
+        .filter(|x| {
+            x.table == c.table && x.row == c.row && x.value.is_some() && x.method != Method::Derived
+        })
+        .collect();
+    if row.is_empty() {
+        doc_doubt
+    } else {
+        row.iter().any(|x| x.word_confidence < CERTAIN)
+    }
 }
 
 /// Repair the numbers of a mapping.  Returns what was changed.
 pub fn repair_mapping(m: &mut Mapping) -> Vec<Repair> {
     let mut out = Vec::new();
     let s = Structure::new(m);
-    let doc_doubt = m.cells.iter().any(|c| c.value.is_some() && c.method != Method::Derived && c.method != Method::Missing && c.word_confidence < CERTAIN);
+    let doc_doubt = m.cells.iter().any(|c| {
+        c.value.is_some()
+            && c.method != Method::Derived
+            && c.method != Method::Missing
+            && c.word_confidence < CERTAIN
+    });
     for _round in 0..4 {
         let before = out.len();
         unreadable(m, &s, &mut out);
@@ -241,7 +302,10 @@ pub fn repair_mapping(m: &mut Mapping) -> Vec<Repair> {
 fn unreadable(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
     for i in 0..m.cells.len() {
         let c = &m.cells[i];
-        if c.value.is_some() || !c.flags.iter().any(|f| f == "unparseable") || c.word_confidence >= CERTAIN {
+        if c.value.is_some()
+            || !c.flags.iter().any(|f| f == "unparseable")
+            || c.word_confidence >= CERTAIN
+        {
             continue;
         }
         let ks = s.of(i);
@@ -284,7 +348,11 @@ fn unreadable(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
                 })
                 .collect();
             if passing.len() == 1 {
-                Some((passing[0].0.clone(), passing[0].1, format!("{} pass", describe(s, &ks))))
+                Some((
+                    passing[0].0.clone(),
+                    passing[0].1,
+                    format!("{} pass", describe(s, &ks)),
+                ))
             } else if ok.is_empty() {
                 // the checks fail whatever the reading (other cells are wrong): the look-alikes alone
                 clean.map(|(v, why)| (v, why, format!("every non-digit is a look-alike or a stray mark at an end; {} fail with any reading", describe(s, &ks))))
@@ -298,7 +366,14 @@ fn unreadable(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
             let raw = m.cells[i].raw.clone();
             let cell = &mut m.cells[i];
             set_value(cell, v.clone(), false);
-            out.push(Repair { location: loc(cell), raw, repaired: v, reason: why.into(), evidence, cells: vec![] });
+            out.push(Repair {
+                location: loc(cell),
+                raw,
+                repaired: v,
+                reason: why.into(),
+                evidence,
+                cells: vec![],
+            });
         }
     }
 }
@@ -325,12 +400,18 @@ fn fixing_readings(m: &Mapping, s: &Structure, i: usize) -> Vec<(String, &'stati
 /// Rule 2.
 fn breaking(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
     let none = HashMap::new();
-    let failed: Vec<bool> = (0..s.checks.len()).map(|k| passes(m, s, k, &none) == Some(false)).collect();
+    let failed: Vec<bool> = (0..s.checks.len())
+        .map(|k| passes(m, s, k, &none) == Some(false))
+        .collect();
     // cells in doubt at the crossing of two or more failed checks, with the readings that fix them
     let mut crossings: Vec<(usize, Vec<usize>, Vec<(String, &'static str)>)> = Vec::new();
     for i in 0..m.cells.len() {
         let c = &m.cells[i];
-        if c.value.is_none() || c.word_confidence >= CERTAIN || c.method == Method::Derived || c.method == Method::Inferred {
+        if c.value.is_none()
+            || c.word_confidence >= CERTAIN
+            || c.method == Method::Derived
+            || c.method == Method::Inferred
+        {
             continue;
         }
         let failing: Vec<usize> = s.of(i).into_iter().filter(|&k| failed[k]).collect();
@@ -344,7 +425,12 @@ fn breaking(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
     for (n, (i, failing, fixes)) in crossings.iter().enumerate() {
         // one reading only, and no other fixable crossing on these checks (two misreadings
         // elsewhere could explain the same failures)
-        if fixes.len() != 1 || crossings.iter().enumerate().any(|(o, x)| o != n && x.1.iter().any(|k| failing.contains(k))) {
+        if fixes.len() != 1
+            || crossings
+                .iter()
+                .enumerate()
+                .any(|(o, x)| o != n && x.1.iter().any(|k| failing.contains(k)))
+        {
             continue;
         }
         let (v, why) = fixes[0].clone();
@@ -357,7 +443,11 @@ fn breaking(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
             raw,
             repaired: v,
             reason: why.into(),
-            evidence: format!("{} failed; with this reading all pass ({})", describe(s, failing), describe(s, &ks)),
+            evidence: format!(
+                "{} failed; with this reading all pass ({})",
+                describe(s, failing),
+                describe(s, &ks)
+            ),
             cells: vec![],
         });
     }
@@ -395,7 +485,9 @@ const JOINT_SUSPECTS: usize = 120;
 /// value two of its checks determine alike once the first is changed: `8 | ?` for `0 | 0`.
 fn joint(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>) {
     let none = HashMap::new();
-    let failed: Vec<bool> = (0..s.checks.len()).map(|k| passes(m, s, k, &none) == Some(false)).collect();
+    let failed: Vec<bool> = (0..s.checks.len())
+        .map(|k| passes(m, s, k, &none) == Some(false))
+        .collect();
     if !failed.iter().any(|&f| f) {
         return;
     }
@@ -403,23 +495,39 @@ fn joint(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>)
     let suspects: Vec<usize> = (0..m.cells.len())
         .filter(|&i| {
             let c = &m.cells[i];
-            c.value.is_some() && c.word_confidence < CERTAIN && c.method != Method::Derived && c.method != Method::Inferred && checks_of[i].iter().any(|&k| failed[k])
+            c.value.is_some()
+                && c.word_confidence < CERTAIN
+                && c.method != Method::Derived
+                && c.method != Method::Inferred
+                && checks_of[i].iter().any(|&k| failed[k])
         })
         .collect();
     if suspects.len() > JOINT_SUSPECTS {
         return;
     }
-    let all_pass = |ov: &HashMap<usize, f64>, ks: &[usize]| ks.iter().all(|&k| passes(m, s, k, ov) == Some(true));
-    let reads: HashMap<usize, Vec<(f64, String, &'static str)>> = suspects.iter().map(|&i| (i, other_readings(m, i))).collect();
+    let all_pass = |ov: &HashMap<usize, f64>, ks: &[usize]| {
+        ks.iter().all(|&k| passes(m, s, k, ov) == Some(true))
+    };
+    let reads: HashMap<usize, Vec<(f64, String, &'static str)>> = suspects
+        .iter()
+        .map(|&i| (i, other_readings(m, i)))
+        .collect();
     // failed checks one reading of one cell explains (with all the cell's checks passing)
     let mut single: Vec<usize> = Vec::new();
     for &i in &suspects {
-        if reads[&i].iter().any(|(x, _, _)| all_pass(&HashMap::from([(i, *x)]), &checks_of[i])) {
+        if reads[&i]
+            .iter()
+            .any(|(x, _, _)| all_pass(&HashMap::from([(i, *x)]), &checks_of[i]))
+        {
             single.extend(checks_of[i].iter().copied().filter(|&k| failed[k]));
         }
     }
     // pairs of readings
-    type Pair = ((usize, String, &'static str), (usize, String, &'static str), Vec<usize>);
+    type Pair = (
+        (usize, String, &'static str),
+        (usize, String, &'static str),
+        Vec<usize>,
+    );
     let mut found: Vec<Pair> = Vec::new();
     for (a, &i) in suspects.iter().enumerate() {
         for &j in &suspects[a + 1..] {
@@ -428,7 +536,9 @@ fn joint(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>)
                 continue;
             }
             // each pinned by a failed check of its own
-            if !ki.iter().any(|&k| failed[k] && !kj.contains(&k)) || !kj.iter().any(|&k| failed[k] && !ki.contains(&k)) {
+            if !ki.iter().any(|&k| failed[k] && !kj.contains(&k))
+                || !kj.iter().any(|&k| failed[k] && !ki.contains(&k))
+            {
                 continue;
             }
             let mut ks: Vec<usize> = ki.iter().chain(kj.iter()).copied().collect();
@@ -445,12 +555,18 @@ fn joint(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>)
     }
     // a misreading beside a cell that was not read (a seal over it): the unread cell takes
     // the value its checks imply, which must be determined twice over (two checks agreeing)
-    let unknown: Vec<usize> = (0..m.cells.len()).filter(|&j| m.cells[j].value.is_none() && missing_in_doubt(m, j, doc_doubt)).collect();
-    let unread_pairs = |reads_of: &dyn Fn(usize, &[usize]) -> Vec<(f64, String, &'static str)>, found: &mut Vec<Pair>| {
+    let unknown: Vec<usize> = (0..m.cells.len())
+        .filter(|&j| m.cells[j].value.is_none() && missing_in_doubt(m, j, doc_doubt))
+        .collect();
+    let unread_pairs = |reads_of: &dyn Fn(usize, &[usize]) -> Vec<(f64, String, &'static str)>,
+                        found: &mut Vec<Pair>| {
         for &i in &suspects {
             for &j in &unknown {
                 let (ki, kj) = (&checks_of[i], &checks_of[j]);
-                if kj.len() < 2 || !ki.iter().any(|k| kj.contains(k)) || !ki.iter().any(|&k| failed[k] && !kj.contains(&k)) {
+                if kj.len() < 2
+                    || !ki.iter().any(|k| kj.contains(k))
+                    || !ki.iter().any(|&k| failed[k] && !kj.contains(&k))
+                {
                     continue;
                 }
                 let mut ks: Vec<usize> = ki.iter().chain(kj.iter()).copied().collect();
@@ -458,9 +574,16 @@ fn joint(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>)
                 ks.dedup();
                 for (x, v, why) in &reads_of(i, kj) {
                     let ov = HashMap::from([(i, *x)]);
-                    let vals: Vec<f64> = kj.iter().filter_map(|&k| implied(m, s, k, j, &ov)).collect();
+                    let vals: Vec<f64> = kj
+                        .iter()
+                        .filter_map(|&k| implied(m, s, k, j, &ov))
+                        .collect();
                     let Some(&y) = vals.first() else { continue };
-                    if vals.len() < 2 || vals.iter().any(|z| (z - y).abs() > 1e-9) || y < 0.0 || y.fract() != 0.0 {
+                    if vals.len() < 2
+                        || vals.iter().any(|z| (z - y).abs() > 1e-9)
+                        || y < 0.0
+                        || y.fract() != 0.0
+                    {
                         continue;
                     }
                     if all_pass(&HashMap::from([(i, *x), (j, y)]), &ks) {
@@ -481,7 +604,10 @@ fn joint(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>)
                 return Vec::new();
             }
             let mut out: Vec<(f64, String, &'static str)> = Vec::new();
-            for &k in checks_of[i].iter().filter(|&&k| failed[k] && !kj.contains(&k)) {
+            for &k in checks_of[i]
+                .iter()
+                .filter(|&&k| failed[k] && !kj.contains(&k))
+            {
                 if let Some(x) = implied(m, s, k, i, &none)
                     && x >= 0.0
                     && x.fract() == 0.0
@@ -497,7 +623,10 @@ fn joint(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>)
     for (n, (a, b, ks)) in found.iter().enumerate() {
         let fails: Vec<usize> = ks.iter().copied().filter(|&k| failed[k]).collect();
         // another pair, or one cell, explaining some of the same failures: ambiguous
-        let rival = found.iter().enumerate().any(|(o, x)| o != n && x.2.iter().any(|k| fails.contains(k)));
+        let rival = found
+            .iter()
+            .enumerate()
+            .any(|(o, x)| o != n && x.2.iter().any(|k| fails.contains(k)));
         if rival || fails.iter().any(|k| single.contains(k)) {
             continue;
         }
@@ -533,21 +662,42 @@ fn joint(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>)
 
 /// Rule 3.
 fn shifted_rows(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair>) {
-    let rows: Vec<String> = m.def("requests").map(|d| d.rows.iter().map(|r| r.key.clone()).collect()).unwrap_or_default();
+    let rows: Vec<String> = m
+        .def("requests")
+        .map(|d| d.rows.iter().map(|r| r.key.clone()).collect())
+        .unwrap_or_default();
     for row in rows {
         let idx: Vec<usize> = REQUEST_COLS
             .iter()
-            .filter_map(|c| m.cells.iter().position(|x| x.table == "requests" && x.row == row && x.col == *c))
+            .filter_map(|c| {
+                m.cells
+                    .iter()
+                    .position(|x| x.table == "requests" && x.row == row && x.col == *c)
+            })
             .collect();
         if idx.len() != 7 {
             continue;
         }
-        let missing: Vec<usize> = idx.iter().copied().filter(|&i| m.cells[i].value.is_none()).collect();
-        if missing.len() != 1 || !m.cells[missing[0]].flags.iter().any(|f| f == "not_found") || !missing_in_doubt(m, missing[0], doc_doubt) {
+        let missing: Vec<usize> = idx
+            .iter()
+            .copied()
+            .filter(|&i| m.cells[i].value.is_none())
+            .collect();
+        if missing.len() != 1
+            || !m.cells[missing[0]].flags.iter().any(|f| f == "not_found")
+            || !missing_in_doubt(m, missing[0], doc_doubt)
+        {
             continue;
         }
-        let present: Vec<usize> = idx.iter().copied().filter(|&i| m.cells[i].value.is_some()).collect();
-        let pv: Vec<f64> = present.iter().filter_map(|&i| m.cells[i].number()).collect();
+        let present: Vec<usize> = idx
+            .iter()
+            .copied()
+            .filter(|&i| m.cells[i].value.is_some())
+            .collect();
+        let pv: Vec<f64> = present
+            .iter()
+            .filter_map(|&i| m.cells[i].number())
+            .collect();
         if pv.len() != 6 {
             continue;
         }
@@ -568,25 +718,45 @@ fn shifted_rows(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<R
                     *v = *it.next().unwrap_or(&0.0);
                 }
             }
-            vals[g] = if g == 6 { vals[..6].iter().sum() } else { vals[6] - vals[..6].iter().enumerate().filter(|(j, _)| *j != g).map(|(_, v)| v).sum::<f64>() };
+            vals[g] = if g == 6 {
+                vals[..6].iter().sum()
+            } else {
+                vals[6]
+                    - vals[..6]
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| *j != g)
+                        .map(|(_, v)| v)
+                        .sum::<f64>()
+            };
             if vals[g] < 0.0 || vals[g].fract() != 0.0 {
                 continue;
             }
             let ov: HashMap<usize, f64> = idx.iter().copied().zip(vals.iter().copied()).collect();
-            if row_checks.iter().all(|&k| passes(m, s, k, &ov) != Some(false)) {
+            if row_checks
+                .iter()
+                .all(|&k| passes(m, s, k, &ov) != Some(false))
+            {
                 consistent.push((g, vals));
             }
         }
-        let Some(first) = consistent.first() else { continue };
+        let Some(first) = consistent.first() else {
+            continue;
+        };
         if !consistent.iter().all(|(_, v)| v == &first.1) {
             continue; // the arithmetic does not decide where the number was lost
         }
-        let (gap, vals) = consistent.iter().find(|(g, _)| *g == cur_gap).unwrap_or(first).clone();
+        let (gap, vals) = consistent
+            .iter()
+            .find(|(g, _)| *g == cur_gap)
+            .unwrap_or(first)
+            .clone();
         let evaluable: Vec<usize> = row_checks
             .iter()
             .copied()
             .filter(|&k| {
-                let ov: HashMap<usize, f64> = idx.iter().copied().zip(vals.iter().copied()).collect();
+                let ov: HashMap<usize, f64> =
+                    idx.iter().copied().zip(vals.iter().copied()).collect();
                 passes(m, s, k, &ov).is_some()
             })
             .collect();
@@ -606,7 +776,10 @@ fn shifted_rows(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<R
                             raw: format!("{} (read under {})", src.raw, src.col),
                             repaired: src.value.clone().unwrap_or_default(),
                             reason: "row_shift".into(),
-                            evidence: format!("one number of the row was lost; only this arrangement passes {}", describe(s, &evaluable)),
+                            evidence: format!(
+                                "one number of the row was lost; only this arrangement passes {}",
+                                describe(s, &evaluable)
+                            ),
                             cells: vec![],
                         });
                         dst.value = src.value;
@@ -626,7 +799,10 @@ fn shifted_rows(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<R
         }
         let gi = idx[gap];
         let v = fmt(vals[gap]);
-        let conf = present.iter().map(|&i| m.cells[i].word_confidence).fold(1.0f32, f32::min);
+        let conf = present
+            .iter()
+            .map(|&i| m.cells[i].word_confidence)
+            .fold(1.0f32, f32::min);
         let cell = &mut m.cells[gi];
         cell.raw.clear();
         cell.bbox = None;
@@ -642,7 +818,14 @@ fn shifted_rows(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<R
             reason: "inferred".into(),
             evidence: format!(
                 "not read (six numbers in the row); determined by row_total:{row}{}",
-                if consistent.len() > 1 { format!(" wherever the gap is ({} arrangements agree)", consistent.len()) } else { String::new() }
+                if consistent.len() > 1 {
+                    format!(
+                        " wherever the gap is ({} arrangements agree)",
+                        consistent.len()
+                    )
+                } else {
+                    String::new()
+                }
             ) + &format!("; passes {}", describe(s, &evaluable)),
             cells: vec![],
         });
@@ -657,8 +840,13 @@ fn missing(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<Repair
             continue;
         }
         let ks = s.of(i);
-        let vals: Vec<(usize, f64)> = ks.iter().filter_map(|&k| implied(m, s, k, i, &none).map(|v| (k, v))).collect();
-        let Some(&(_, v)) = vals.first() else { continue };
+        let vals: Vec<(usize, f64)> = ks
+            .iter()
+            .filter_map(|&k| implied(m, s, k, i, &none).map(|v| (k, v)))
+            .collect();
+        let Some(&(_, v)) = vals.first() else {
+            continue;
+        };
         if vals.iter().any(|(_, x)| (x - v).abs() > 1e-9) || v < 0.0 || v.fract() != 0.0 {
             continue;
         }
@@ -746,7 +934,9 @@ mod tests {
     }
 
     fn all_pass(m: &Mapping) -> bool {
-        checks::evaluate(m).iter().all(|c| c.status() == checks::CheckStatus::Pass)
+        checks::evaluate(m)
+            .iter()
+            .all(|c| c.status() == checks::CheckStatus::Pass)
     }
 
     #[test]
@@ -758,8 +948,19 @@ mod tests {
         c.flags = vec!["unparseable".into()];
         let r = repair_mapping(&mut m);
         assert_eq!(r.len(), 1, "{r:?}");
-        assert_eq!(m.get("requests", "granted", "natural_person").unwrap().value.as_deref(), Some("2"));
-        assert!(m.get("requests", "granted", "natural_person").unwrap().flags.contains(&"repaired".to_string()));
+        assert_eq!(
+            m.get("requests", "granted", "natural_person")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("2")
+        );
+        assert!(
+            m.get("requests", "granted", "natural_person")
+                .unwrap()
+                .flags
+                .contains(&"repaired".to_string())
+        );
         assert_eq!(r[0].reason, "digit_confusion");
         assert!(all_pass(&m));
     }
@@ -776,14 +977,27 @@ mod tests {
         c.raw = "1O件".into(); // 件 is no look-alike: must not fire
         c.flags = vec!["unparseable".into()];
         repair_mapping(&mut m);
-        assert_eq!(m.get("active", "licensing", "decisions").unwrap().value.as_deref(), Some("10"));
-        assert_eq!(m.get("active", "punishment", "decisions").unwrap().value, None);
+        assert_eq!(
+            m.get("active", "licensing", "decisions")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("10")
+        );
+        assert_eq!(
+            m.get("active", "punishment", "decisions").unwrap().value,
+            None
+        );
     }
 
     #[test]
     fn stray_marks_at_the_ends_of_a_number() {
         let mut m = report(0.6);
-        for (row, raw) in [("licensing", ".20"), ("punishment", "0一"), ("coercion", "2.5")] {
+        for (row, raw) in [
+            ("licensing", ".20"),
+            ("punishment", "0一"),
+            ("coercion", "2.5"),
+        ] {
             let c = cell(&mut m, "active", row, "decisions");
             c.value = None;
             c.raw = raw.into();
@@ -798,13 +1012,43 @@ mod tests {
         c.raw = "2.".into();
         c.flags = vec!["unparseable".into()];
         let r = repair_mapping(&mut m);
-        assert_eq!(m.get("active", "licensing", "decisions").unwrap().value.as_deref(), Some("20"));
-        assert_eq!(m.get("active", "punishment", "decisions").unwrap().value.as_deref(), Some("0"));
-        assert_eq!(m.get("active", "fees", "amount_10k_yuan").unwrap().value.as_deref(), Some("0.20"));
-        assert_eq!(m.get("requests", "granted", "natural_person").unwrap().value.as_deref(), Some("2"));
+        assert_eq!(
+            m.get("active", "licensing", "decisions")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("20")
+        );
+        assert_eq!(
+            m.get("active", "punishment", "decisions")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("0")
+        );
+        assert_eq!(
+            m.get("active", "fees", "amount_10k_yuan")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("0.20")
+        );
+        assert_eq!(
+            m.get("requests", "granted", "natural_person")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("2")
+        );
         // a dot inside a number is no stray mark: must not fire
-        assert_eq!(m.get("active", "coercion", "decisions").unwrap().value, None);
-        assert!(r.iter().filter(|x| x.reason == "stray_mark").count() == 4, "{r:?}");
+        assert_eq!(
+            m.get("active", "coercion", "decisions").unwrap().value,
+            None
+        );
+        assert!(
+            r.iter().filter(|x| x.reason == "stray_mark").count() == 4,
+            "{r:?}"
+        );
         assert!(all_pass(&m));
     }
 
@@ -816,7 +1060,13 @@ mod tests {
         c.raw = "8".into();
         let r = repair_mapping(&mut m);
         assert_eq!(r.len(), 1, "{r:?}");
-        assert_eq!(m.get("requests", "unable_not_held", "natural_person").unwrap().value.as_deref(), Some("3"));
+        assert_eq!(
+            m.get("requests", "unable_not_held", "natural_person")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("3")
+        );
         assert!(all_pass(&m));
     }
 
@@ -829,7 +1079,13 @@ mod tests {
         c.alternatives = vec!["2".into()];
         let r = repair_mapping(&mut m);
         assert_eq!(r[0].reason, "alternative_reading");
-        assert_eq!(m.get("requests", "granted", "natural_person").unwrap().value.as_deref(), Some("2"));
+        assert_eq!(
+            m.get("requests", "granted", "natural_person")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("2")
+        );
     }
 
     #[test]
@@ -872,9 +1128,13 @@ mod tests {
         c.method = Method::Missing;
         c.flags = vec!["not_found".into()];
         let r = repair_mapping(&mut m);
-        let c = m.get("requests", "partially_granted", "natural_person").unwrap();
+        let c = m
+            .get("requests", "partially_granted", "natural_person")
+            .unwrap();
         assert_eq!(c.value.as_deref(), Some("0"));
-        assert!(c.flags.contains(&"inferred".to_string()) && c.flags.contains(&"repaired".to_string()));
+        assert!(
+            c.flags.contains(&"inferred".to_string()) && c.flags.contains(&"repaired".to_string())
+        );
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].reason, "inferred");
     }
@@ -896,8 +1156,20 @@ mod tests {
         c.flags = vec!["not_found".into()];
         let r = repair_mapping(&mut m);
         assert!(all_pass(&m), "{r:?}");
-        assert_eq!(m.get("requests", "granted", "natural_person").unwrap().value.as_deref(), Some("2"));
-        assert_eq!(m.get("requests", "granted", "commercial").unwrap().value.as_deref(), Some("0"));
+        assert_eq!(
+            m.get("requests", "granted", "natural_person")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("2")
+        );
+        assert_eq!(
+            m.get("requests", "granted", "commercial")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("0")
+        );
         assert!(r.iter().any(|x| x.reason == "row_shift"));
         assert!(r.iter().any(|x| x.reason == "inferred"));
     }
@@ -906,7 +1178,12 @@ mod tests {
     fn missing_cell_not_invented() {
         // a rectangle of four unknowns: every row and column check has two, nothing is determined
         let mut m = report(0.5);
-        for (r, c) in [("granted", "natural_person"), ("granted", "commercial"), ("unable_not_held", "natural_person"), ("unable_not_held", "commercial")] {
+        for (r, c) in [
+            ("granted", "natural_person"),
+            ("granted", "commercial"),
+            ("unable_not_held", "natural_person"),
+            ("unable_not_held", "commercial"),
+        ] {
             let x = cell(&mut m, "requests", r, c);
             x.value = None;
             x.method = Method::Missing;
@@ -915,7 +1192,12 @@ mod tests {
         }
         let r = repair_mapping(&mut m);
         assert!(r.is_empty(), "{r:?}");
-        assert!(m.get("requests", "granted", "natural_person").unwrap().value.is_none());
+        assert!(
+            m.get("requests", "granted", "natural_person")
+                .unwrap()
+                .value
+                .is_none()
+        );
         // digital: never
         let mut m = report(1.0);
         let x = cell(&mut m, "requests", "granted", "commercial");
@@ -934,19 +1216,31 @@ mod tests {
         cell(&mut m, "requests", "granted", "natural_person").value = Some("6".into());
         cell(&mut m, "requests", "granted", "natural_person").raw = "6".into();
         cell(&mut m, "requests", "granted", "total").value = Some("7".into());
-        for (r, v) in [("total_processed", ["11", "12"]), ("new_received", ["11", "12"])] {
+        for (r, v) in [
+            ("total_processed", ["11", "12"]),
+            ("new_received", ["11", "12"]),
+        ] {
             cell(&mut m, "requests", r, "natural_person").value = Some(v[0].into());
             cell(&mut m, "requests", r, "total").value = Some(v[1].into());
         }
         assert!(all_pass(&m));
-        for (r, c) in [("granted", "commercial"), ("rejected_repeat", "natural_person")] {
+        for (r, c) in [
+            ("granted", "commercial"),
+            ("rejected_repeat", "natural_person"),
+        ] {
             let x = cell(&mut m, "requests", r, c);
             x.value = Some("6".into());
             x.raw = "6".into();
         }
         let r = repair_mapping(&mut m);
         assert!(r.is_empty(), "{r:?}");
-        assert_eq!(m.get("requests", "granted", "natural_person").unwrap().value.as_deref(), Some("6"));
+        assert_eq!(
+            m.get("requests", "granted", "natural_person")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("6")
+        );
     }
 
     #[test]
@@ -974,32 +1268,68 @@ mod tests {
         // rejected_confirmation 9 0 0 0 0 0 | 9 read 3 0 0 0 6 0 | 9: the row passes by
         // accident (3 + 6 = 9), both columns fail; the 9 is the 3's alternative (its shape)
         let mut m = report(0.7);
-        for (r, v) in [("rejected_confirmation", [9, 0, 0, 0, 0, 0, 9]), ("total_processed", [16, 0, 0, 0, 0, 1, 17]), ("new_received", [16, 0, 0, 0, 0, 1, 17])] {
+        for (r, v) in [
+            ("rejected_confirmation", [9, 0, 0, 0, 0, 0, 9]),
+            ("total_processed", [16, 0, 0, 0, 0, 1, 17]),
+            ("new_received", [16, 0, 0, 0, 0, 1, 17]),
+        ] {
             for (c, x) in REQUEST_COLS.iter().zip(v) {
                 cell(&mut m, "requests", r, c).value = Some(x.to_string());
                 cell(&mut m, "requests", r, c).raw = x.to_string();
             }
         }
         assert!(all_pass(&m));
-        let x = cell(&mut m, "requests", "rejected_confirmation", "natural_person");
+        let x = cell(
+            &mut m,
+            "requests",
+            "rejected_confirmation",
+            "natural_person",
+        );
         x.value = Some("3".into());
         x.raw = "3".into();
         x.alternatives = vec!["9".into()];
-        let x = cell(&mut m, "requests", "rejected_confirmation", "legal_services");
+        let x = cell(
+            &mut m,
+            "requests",
+            "rejected_confirmation",
+            "legal_services",
+        );
         x.value = Some("6".into());
         x.raw = "6".into();
         let r = repair_mapping(&mut m);
         assert!(all_pass(&m), "{r:?}");
-        assert_eq!(m.get("requests", "rejected_confirmation", "natural_person").unwrap().value.as_deref(), Some("9"));
-        assert_eq!(m.get("requests", "rejected_confirmation", "legal_services").unwrap().value.as_deref(), Some("0"));
+        assert_eq!(
+            m.get("requests", "rejected_confirmation", "natural_person")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("9")
+        );
+        assert_eq!(
+            m.get("requests", "rejected_confirmation", "legal_services")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("0")
+        );
         // without the alternative no pair of readings fixes it: nothing changes
         let mut m2 = m.clone();
-        let x = cell(&mut m2, "requests", "rejected_confirmation", "natural_person");
+        let x = cell(
+            &mut m2,
+            "requests",
+            "rejected_confirmation",
+            "natural_person",
+        );
         x.value = Some("3".into());
         x.raw = "3".into();
         x.alternatives.clear();
         x.flags.clear();
-        let x = cell(&mut m2, "requests", "rejected_confirmation", "legal_services");
+        let x = cell(
+            &mut m2,
+            "requests",
+            "rejected_confirmation",
+            "legal_services",
+        );
         x.value = Some("6".into());
         x.raw = "6".into();
         x.flags.clear();
@@ -1020,7 +1350,13 @@ mod tests {
         x.flags = vec!["unparseable".into()];
         let r = repair_mapping(&mut m);
         assert!(all_pass(&m), "{r:?}");
-        assert_eq!(m.get("requests", "granted", "research").unwrap().value.as_deref(), Some("0"));
+        assert_eq!(
+            m.get("requests", "granted", "research")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("0")
+        );
         let u = m.get("requests", "unable_not_held", "research").unwrap();
         assert_eq!(u.value.as_deref(), Some("0"));
         assert!(u.flags.contains(&"inferred".to_string()));
@@ -1049,12 +1385,29 @@ mod tests {
         let g = m.get("requests", "granted", "natural_person").unwrap();
         assert_eq!(g.value.as_deref(), Some("2"));
         assert!(g.flags.contains(&"inferred".to_string()));
-        assert_eq!(m.get("requests", "unable_not_held", "natural_person").unwrap().value.as_deref(), Some("3"));
+        assert_eq!(
+            m.get("requests", "unable_not_held", "natural_person")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("3")
+        );
         // a reading OCR was fairly sure of is no blot: it stays, and so does the gap
         let mut m = setup(0.8);
         repair_mapping(&mut m);
-        assert_eq!(m.get("requests", "granted", "natural_person").unwrap().value.as_deref(), Some("5"));
-        assert_eq!(m.get("requests", "unable_not_held", "natural_person").unwrap().value, None);
+        assert_eq!(
+            m.get("requests", "granted", "natural_person")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("5")
+        );
+        assert_eq!(
+            m.get("requests", "unable_not_held", "natural_person")
+                .unwrap()
+                .value,
+            None
+        );
     }
 
     #[test]
@@ -1091,7 +1444,11 @@ mod tests {
     #[test]
     fn readings_of_a_cell() {
         let r: Vec<String> = readings("8", &[]).into_iter().map(|x| x.0).collect();
-        assert!(r.contains(&"3".to_string()) && r.contains(&"0".to_string()) && !r.contains(&"8".to_string()));
+        assert!(
+            r.contains(&"3".to_string())
+                && r.contains(&"0".to_string())
+                && !r.contains(&"8".to_string())
+        );
         assert_eq!(lookalike_reading("l2"), Some("12".into()));
         assert_eq!(lookalike_reading("O"), Some("0".into()));
         assert_eq!(lookalike_reading("12"), None);

@@ -8,7 +8,9 @@ use std::process::{Command, Output};
 pub const BIN: &str = env!("CARGO_BIN_EXE_nianbao");
 
 pub fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("fixtures")
 }
 
 pub fn bad(name: &str) -> PathBuf {
@@ -26,7 +28,11 @@ pub fn scratch(name: &str) -> PathBuf {
 }
 
 pub fn run(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(BIN).args(args).env_remove("RUST_LOG").output().expect("run nianbao")
+    Command::new(BIN)
+        .args(args)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run nianbao")
 }
 
 /// `nianbao convert INPUTS --out OUT EXTRA...`, returns (exit code, stderr).
@@ -39,7 +45,10 @@ pub fn convert(inputs: &[PathBuf], out: &Path, extra: &[&str]) -> (i32, String) 
     args.extend(extra.iter().map(|s| s.into()));
     let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
     let o = run(&refs);
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 pub type Row = BTreeMap<String, String>;
@@ -47,7 +56,15 @@ pub type Row = BTreeMap<String, String>;
 pub fn read_csv(path: &Path) -> Vec<Row> {
     let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let headers = r.headers().unwrap().clone();
-    r.records().map(|rec| headers.iter().zip(rec.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect()
+    r.records()
+        .map(|rec| {
+            headers
+                .iter()
+                .zip(rec.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
 }
 
 pub fn reports(out: &Path) -> Vec<Row> {
@@ -56,27 +73,57 @@ pub fn reports(out: &Path) -> Vec<Row> {
 
 /// The reports.csv row whose source_file ends with `name`.
 pub fn row<'a>(rows: &'a [Row], name: &str) -> &'a Row {
-    let m: Vec<&Row> = rows.iter().filter(|r| r["source_file"].ends_with(name)).collect();
-    assert_eq!(m.len(), 1, "expected one row for {name}, got {}: {rows:#?}", m.len());
+    let m: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r["source_file"].ends_with(name))
+        .collect();
+    assert_eq!(
+        m.len(),
+        1,
+        "expected one row for {name}, got {}: {rows:#?}",
+        m.len()
+    );
     m[0]
 }
 
 /// Value of cells.csv for (file, table, row, col).
 pub fn cell(out: &Path, file: &str, table: &str, row: &str, col: &str) -> String {
     let rows = read_csv(&out.join("cells.csv"));
-    let m: Vec<&Row> =
-        rows.iter().filter(|r| r["source_file"].ends_with(file) && r["table"] == table && r["row"] == row && r["col"] == col).collect();
+    let m: Vec<&Row> = rows
+        .iter()
+        .filter(|r| {
+            r["source_file"].ends_with(file)
+                && r["table"] == table
+                && r["row"] == row
+                && r["col"] == col
+        })
+        .collect();
     assert_eq!(m.len(), 1, "cell {file} {table}/{row}/{col}");
     m[0]["value"].clone()
 }
 
 /// Check the exact cell values of good-01.pdf (from its truth file) under `name`.
 pub fn assert_good01_cells(out: &Path, name: &str) {
-    assert_eq!(cell(out, name, "active", "normative_documents", "issued"), "28");
-    assert_eq!(cell(out, name, "active", "normative_documents", "in_force"), "65");
-    assert_eq!(cell(out, name, "active", "licensing", "decisions"), "335918");
-    assert_eq!(cell(out, name, "active", "fees", "amount_10k_yuan"), "44381.44");
-    let n = read_csv(&out.join("cells.csv")).iter().filter(|r| r["source_file"].ends_with(name)).count();
+    assert_eq!(
+        cell(out, name, "active", "normative_documents", "issued"),
+        "28"
+    );
+    assert_eq!(
+        cell(out, name, "active", "normative_documents", "in_force"),
+        "65"
+    );
+    assert_eq!(
+        cell(out, name, "active", "licensing", "decisions"),
+        "335918"
+    );
+    assert_eq!(
+        cell(out, name, "active", "fees", "amount_10k_yuan"),
+        "44381.44"
+    );
+    let n = read_csv(&out.join("cells.csv"))
+        .iter()
+        .filter(|r| r["source_file"].ends_with(name))
+        .count();
     assert_eq!(n, 200, "cells of {name}");
 }
 
@@ -87,7 +134,12 @@ pub fn snapshot(out: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut m = BTreeMap::new();
     for e in walkdir::WalkDir::new(out).sort_by_file_name() {
         let e = e.unwrap();
-        let rel = e.path().strip_prefix(out).unwrap().to_string_lossy().into_owned();
+        let rel = e
+            .path()
+            .strip_prefix(out)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         if !e.file_type().is_file() || rel.starts_with(".nianbao") || rel == "summary.json" {
             continue;
         }
@@ -104,8 +156,12 @@ pub fn snapshot(out: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 pub fn blank_column(csv_bytes: &[u8], col: &str) -> Vec<u8> {
-    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(csv_bytes);
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv_bytes);
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
     let mut idx = None;
     for (i, rec) in r.records().enumerate() {
         let rec = rec.unwrap();
@@ -114,7 +170,11 @@ pub fn blank_column(csv_bytes: &[u8], col: &str) -> Vec<u8> {
             w.write_record(&rec).unwrap();
             continue;
         }
-        let v: Vec<&str> = rec.iter().enumerate().map(|(j, f)| if Some(j) == idx { "" } else { f }).collect();
+        let v: Vec<&str> = rec
+            .iter()
+            .enumerate()
+            .map(|(j, f)| if Some(j) == idx { "" } else { f })
+            .collect();
         w.write_record(&v).unwrap();
     }
     w.into_inner().unwrap()
@@ -125,7 +185,12 @@ pub fn assert_same(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>)
     let kb: Vec<&String> = b.keys().collect();
     assert_eq!(ka, kb, "different output files");
     for (k, v) in a {
-        assert!(v == &b[k], "{k} differs:\n--- a\n{}\n--- b\n{}", String::from_utf8_lossy(v), String::from_utf8_lossy(&b[k]));
+        assert!(
+            v == &b[k],
+            "{k} differs:\n--- a\n{}\n--- b\n{}",
+            String::from_utf8_lossy(v),
+            String::from_utf8_lossy(&b[k])
+        );
     }
 }
 
@@ -150,11 +215,14 @@ pub fn summary(path: &Path) -> serde_json::Value {
 /// A workbook's sheets as CSV text (sheet name line, then rows), the `seconds` column blank.
 pub fn xlsx_content(path: &Path) -> Vec<u8> {
     use calamine::Reader;
-    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut out = Vec::new();
     for name in wb.sheet_names() {
         let range = wb.worksheet_range(&name).unwrap();
-        let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+        let mut w = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(Vec::new());
         w.write_record([format!("# {name}")]).unwrap();
         let mut seconds = None;
         for (i, row) in range.rows().enumerate() {

@@ -19,13 +19,28 @@ pub struct Spec {
 }
 
 fn s(r0: usize, r1: usize, c0: usize, c1: usize, text: &str) -> Spec {
-    Spec { r0, r1, c0, c1, lines: text.split('\n').map(str::to_string).collect() }
+    Spec {
+        r0,
+        r1,
+        c0,
+        c1,
+        lines: text.split('\n').map(str::to_string).collect(),
+    }
 }
 
 /// The expected template values, keyed `table.row.col`; blank cells are printed empty (0).
 pub fn values() -> BTreeMap<String, String> {
     let mut v = BTreeMap::new();
-    for (row, cols) in [("regulations", vec![("issued", "2"), ("repealed", "0"), ("in_force", "17")]), ("normative_documents", vec![("issued", "31"), ("repealed", "4"), ("in_force", "208")])] {
+    for (row, cols) in [
+        (
+            "regulations",
+            vec![("issued", "2"), ("repealed", "0"), ("in_force", "17")],
+        ),
+        (
+            "normative_documents",
+            vec![("issued", "31"), ("repealed", "4"), ("in_force", "208")],
+        ),
+    ] {
         for (c, x) in cols {
             v.insert(format!("active.{row}.{c}"), x.to_string());
         }
@@ -34,19 +49,50 @@ pub fn values() -> BTreeMap<String, String> {
     v.insert("active.punishment.decisions".into(), "387".into());
     v.insert("active.coercion.decisions".into(), "0".into());
     v.insert("active.fees.amount_10k_yuan".into(), "1520.75".into());
-    let cols = ["natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org"];
+    let cols = [
+        "natural_person",
+        "commercial",
+        "research",
+        "social_welfare",
+        "legal_services",
+        "other_org",
+    ];
     let result_rows = [
-        "granted", "partially_granted", "denied_state_secret", "denied_law_forbidden", "denied_three_safety", "denied_third_party", "denied_internal_affairs", "denied_process_info", "denied_enforcement_file", "denied_inquiry", "unable_not_held", "unable_need_creation", "unable_unclear", "rejected_petition", "rejected_repeat", "rejected_publication", "rejected_massive", "rejected_confirmation", "other_overdue_correction", "other_overdue_fee", "other_other",
+        "granted",
+        "partially_granted",
+        "denied_state_secret",
+        "denied_law_forbidden",
+        "denied_three_safety",
+        "denied_third_party",
+        "denied_internal_affairs",
+        "denied_process_info",
+        "denied_enforcement_file",
+        "denied_inquiry",
+        "unable_not_held",
+        "unable_need_creation",
+        "unable_unclear",
+        "rejected_petition",
+        "rejected_repeat",
+        "rejected_publication",
+        "rejected_massive",
+        "rejected_confirmation",
+        "other_overdue_correction",
+        "other_overdue_fee",
+        "other_other",
     ];
     let mut put = |row: &str, xs: [u32; 6]| {
         for (c, x) in cols.iter().zip(xs) {
             v.insert(format!("requests.{row}.{c}"), x.to_string());
         }
-        v.insert(format!("requests.{row}.total"), xs.iter().sum::<u32>().to_string());
+        v.insert(
+            format!("requests.{row}.total"),
+            xs.iter().sum::<u32>().to_string(),
+        );
     };
     let mut processed = [0u32; 6];
     for (i, row) in result_rows.iter().enumerate() {
-        let xs: [u32; 6] = std::array::from_fn(|j| ((i * 7 + j * 3) % 5) as u32 * if j == 0 { 11 } else { 1 });
+        let xs: [u32; 6] =
+            std::array::from_fn(|j| ((i * 7 + j * 3) % 5) as u32 * if j == 0 { 11 } else { 1 });
         for j in 0..6 {
             processed[j] += xs[j];
         }
@@ -54,17 +100,25 @@ pub fn values() -> BTreeMap<String, String> {
     }
     let carried_over = [3, 1, 0, 0, 2, 0];
     let carried_forward = [5, 0, 1, 0, 0, 2];
-    let new_received: [u32; 6] = std::array::from_fn(|j| processed[j] + carried_forward[j] - carried_over[j]);
+    let new_received: [u32; 6] =
+        std::array::from_fn(|j| processed[j] + carried_forward[j] - carried_over[j]);
     put("new_received", new_received);
     put("carried_over", carried_over);
     put("total_processed", processed);
     put("carried_forward", carried_forward);
     let appeals = ["upheld", "corrected", "other", "pending"];
-    for (g, xs) in [("review", [3u32, 1, 0, 2]), ("litigation_direct", [1, 0, 0, 1]), ("litigation_after_review", [0, 0, 1, 0])] {
+    for (g, xs) in [
+        ("review", [3u32, 1, 0, 2]),
+        ("litigation_direct", [1, 0, 0, 1]),
+        ("litigation_after_review", [0, 0, 1, 0]),
+    ] {
         for (k, x) in appeals.iter().zip(xs) {
             v.insert(format!("appeals.cases.{g}_{k}"), x.to_string());
         }
-        v.insert(format!("appeals.cases.{g}_total"), xs.iter().sum::<u32>().to_string());
+        v.insert(
+            format!("appeals.cases.{g}_total"),
+            xs.iter().sum::<u32>().to_string(),
+        );
     }
     v
 }
@@ -72,7 +126,11 @@ pub fn values() -> BTreeMap<String, String> {
 /// How a value is printed: zeros blank in the requests table (as many reports do), fees as is.
 fn printed(v: &BTreeMap<String, String>, key: &str) -> String {
     let x = &v[key];
-    if key.starts_with("requests.") && x == "0" { String::new() } else { x.clone() }
+    if key.starts_with("requests.") && x == "0" {
+        String::new()
+    } else {
+        x.clone()
+    }
 }
 
 pub fn active(v: &BTreeMap<String, String>) -> Vec<Spec> {
@@ -93,9 +151,24 @@ pub fn active(v: &BTreeMap<String, String>) -> Vec<Spec> {
     }
     let mut r = 4;
     for (item, head, rows) in [
-        ("第二十条第（五）项", "本年处理决定数量", vec![("行政许可", "licensing.decisions")]),
-        ("第二十条第（六）项", "本年处理决定数量", vec![("行政处罚", "punishment.decisions"), ("行政强制", "coercion.decisions")]),
-        ("第二十条第（八）项", "本年收费金额（单位：万元）", vec![("行政事业性收费", "fees.amount_10k_yuan")]),
+        (
+            "第二十条第（五）项",
+            "本年处理决定数量",
+            vec![("行政许可", "licensing.decisions")],
+        ),
+        (
+            "第二十条第（六）项",
+            "本年处理决定数量",
+            vec![
+                ("行政处罚", "punishment.decisions"),
+                ("行政强制", "coercion.decisions"),
+            ],
+        ),
+        (
+            "第二十条第（八）项",
+            "本年收费金额（单位：万元）",
+            vec![("行政事业性收费", "fees.amount_10k_yuan")],
+        ),
     ] {
         t.push(s(r, r + 1, 0, 4, item));
         t.push(s(r + 1, r + 2, 0, 1, "信息内容"));
@@ -113,7 +186,15 @@ pub fn active(v: &BTreeMap<String, String>) -> Vec<Spec> {
 /// The requests table with its three-row header (项目 over three rows, 申请人情况 over seven
 /// columns, 法人或其他组织 over five).
 pub fn requests(v: &BTreeMap<String, String>) -> Vec<Spec> {
-    let cols = ["natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total"];
+    let cols = [
+        "natural_person",
+        "commercial",
+        "research",
+        "social_welfare",
+        "legal_services",
+        "other_org",
+        "total",
+    ];
     let mut t = vec![
         s(0, 3, 0, 3, "项目"),
         s(0, 1, 3, 10, "申请人情况"),
@@ -132,20 +213,88 @@ pub fn requests(v: &BTreeMap<String, String>) -> Vec<Spec> {
             t.push(s(*r, *r + 1, c0, 3, l));
         }
         for (k, c) in cols.iter().enumerate() {
-            t.push(s(*r, *r + 1, 3 + k, 4 + k, &printed(v, &format!("requests.{key}.{c}"))));
+            t.push(s(
+                *r,
+                *r + 1,
+                3 + k,
+                4 + k,
+                &printed(v, &format!("requests.{key}.{c}")),
+            ));
         }
         *r += 1;
     };
-    row(&mut t, &mut r, "new_received", Some((0, "一、本年新收政府信息公开申请数量")));
-    row(&mut t, &mut r, "carried_over", Some((0, "二、上年结转政府信息公开申请数量")));
+    row(
+        &mut t,
+        &mut r,
+        "new_received",
+        Some((0, "一、本年新收政府信息公开申请数量")),
+    );
+    row(
+        &mut t,
+        &mut r,
+        "carried_over",
+        Some((0, "二、上年结转政府信息公开申请数量")),
+    );
     t.push(s(r, r + 22, 0, 1, "三、本年度办理结果"));
     row(&mut t, &mut r, "granted", Some((1, "（一）予以公开")));
-    row(&mut t, &mut r, "partially_granted", Some((1, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")));
+    row(
+        &mut t,
+        &mut r,
+        "partially_granted",
+        Some((
+            1,
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        )),
+    );
     for (group, rows) in [
-        ("（三）不予公开", vec![("denied_state_secret", "1.属于国家秘密"), ("denied_law_forbidden", "2.其他法律行政法规禁止公开"), ("denied_three_safety", "3.危及“三安全一稳定”"), ("denied_third_party", "4.保护第三方合法权益"), ("denied_internal_affairs", "5.属于三类内部事务信息"), ("denied_process_info", "6.属于四类过程性信息"), ("denied_enforcement_file", "7.属于行政执法案卷"), ("denied_inquiry", "8.属于行政查询事项")]),
-        ("（四）无法提供", vec![("unable_not_held", "1.本机关不掌握相关政府信息"), ("unable_need_creation", "2.没有现成信息需要另行制作"), ("unable_unclear", "3.补正后申请内容仍不明确")]),
-        ("（五）不予处理", vec![("rejected_petition", "1.信访举报投诉类申请"), ("rejected_repeat", "2.重复申请"), ("rejected_publication", "3.要求提供公开出版物"), ("rejected_massive", "4.无正当理由大量反复申请"), ("rejected_confirmation", "5.要求行政机关确认或重新出具已获取信息")]),
-        ("（六）其他处理", vec![("other_overdue_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"), ("other_overdue_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"), ("other_other", "3.其他")]),
+        (
+            "（三）不予公开",
+            vec![
+                ("denied_state_secret", "1.属于国家秘密"),
+                ("denied_law_forbidden", "2.其他法律行政法规禁止公开"),
+                ("denied_three_safety", "3.危及“三安全一稳定”"),
+                ("denied_third_party", "4.保护第三方合法权益"),
+                ("denied_internal_affairs", "5.属于三类内部事务信息"),
+                ("denied_process_info", "6.属于四类过程性信息"),
+                ("denied_enforcement_file", "7.属于行政执法案卷"),
+                ("denied_inquiry", "8.属于行政查询事项"),
+            ],
+        ),
+        (
+            "（四）无法提供",
+            vec![
+                ("unable_not_held", "1.本机关不掌握相关政府信息"),
+                ("unable_need_creation", "2.没有现成信息需要另行制作"),
+                ("unable_unclear", "3.补正后申请内容仍不明确"),
+            ],
+        ),
+        (
+            "（五）不予处理",
+            vec![
+                ("rejected_petition", "1.信访举报投诉类申请"),
+                ("rejected_repeat", "2.重复申请"),
+                ("rejected_publication", "3.要求提供公开出版物"),
+                ("rejected_massive", "4.无正当理由大量反复申请"),
+                (
+                    "rejected_confirmation",
+                    "5.要求行政机关确认或重新出具已获取信息",
+                ),
+            ],
+        ),
+        (
+            "（六）其他处理",
+            vec![
+                (
+                    "other_overdue_correction",
+                    "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                ),
+                (
+                    "other_overdue_fee",
+                    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+                ),
+                ("other_other", "3.其他"),
+            ],
+        ),
     ] {
         t.push(s(r, r + rows.len(), 1, 2, group));
         for (key, label) in rows {
@@ -153,44 +302,83 @@ pub fn requests(v: &BTreeMap<String, String>) -> Vec<Spec> {
         }
     }
     row(&mut t, &mut r, "total_processed", Some((1, "（七）总计")));
-    row(&mut t, &mut r, "carried_forward", Some((0, "四、结转下年度继续办理")));
+    row(
+        &mut t,
+        &mut r,
+        "carried_forward",
+        Some((0, "四、结转下年度继续办理")),
+    );
     t
 }
 
 /// The appeals table: a three-row header over the one row of numbers.
 pub fn appeals(v: &BTreeMap<String, String>) -> Vec<Spec> {
-    let mut t = vec![s(0, 1, 0, 5, "行政复议"), s(0, 1, 5, 15, "行政诉讼"), s(1, 2, 5, 10, "未经复议直接起诉"), s(1, 2, 10, 15, "复议后起诉")];
-    let heads = ["结果\n维持", "结果\n纠正", "其他\n结果", "尚未\n审结", "总计"];
+    let mut t = vec![
+        s(0, 1, 0, 5, "行政复议"),
+        s(0, 1, 5, 15, "行政诉讼"),
+        s(1, 2, 5, 10, "未经复议直接起诉"),
+        s(1, 2, 10, 15, "复议后起诉"),
+    ];
+    let heads = [
+        "结果\n维持",
+        "结果\n纠正",
+        "其他\n结果",
+        "尚未\n审结",
+        "总计",
+    ];
     for (k, h) in heads.iter().enumerate() {
         t.push(s(1, 3, k, k + 1, h));
         t.push(s(2, 3, 5 + k, 6 + k, h));
         t.push(s(2, 3, 10 + k, 11 + k, h));
     }
     let keys = ["upheld", "corrected", "other", "pending", "total"];
-    for (g, group) in ["review", "litigation_direct", "litigation_after_review"].iter().enumerate() {
+    for (g, group) in ["review", "litigation_direct", "litigation_after_review"]
+        .iter()
+        .enumerate()
+    {
         for (k, key) in keys.iter().enumerate() {
-            t.push(s(3, 4, g * 5 + k, g * 5 + k + 1, &v[&format!("appeals.cases.{group}_{key}")]));
+            t.push(s(
+                3,
+                4,
+                g * 5 + k,
+                g * 5 + k + 1,
+                &v[&format!("appeals.cases.{group}_{key}")],
+            ));
         }
     }
     t
 }
 
 fn esc(t: &str) -> String {
-    t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    t.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// One table as Word-exported HTML: `MsoNormal` paragraphs, nested `<span>`s, `&nbsp;` in
 /// blank cells, `<o:p>`, one `<p>` per line of a cell.
 pub fn html_table(cells: &[Spec]) -> String {
     let rows = cells.iter().map(|c| c.r1).max().unwrap_or(0);
-    let mut h = String::from("<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0 style='border-collapse:collapse;border:none'>\n");
+    let mut h = String::from(
+        "<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0 style='border-collapse:collapse;border:none'>\n",
+    );
     for r in 0..rows {
         h.push_str(" <tr style='height:20.0pt'>\n");
         let mut row: Vec<&Spec> = cells.iter().filter(|c| c.r0 == r).collect();
         row.sort_by_key(|c| c.c0);
         for c in row {
-            let span = |n: usize, attr: &str| if n > 1 { format!(" {attr}={n}") } else { String::new() };
-            h.push_str(&format!("  <td{}{} valign=top style='border:solid windowtext 1.0pt;padding:0cm 5.4pt'>", span(c.r1 - c.r0, "rowspan"), span(c.c1 - c.c0, "colspan")));
+            let span = |n: usize, attr: &str| {
+                if n > 1 {
+                    format!(" {attr}={n}")
+                } else {
+                    String::new()
+                }
+            };
+            h.push_str(&format!(
+                "  <td{}{} valign=top style='border:solid windowtext 1.0pt;padding:0cm 5.4pt'>",
+                span(c.r1 - c.r0, "rowspan"),
+                span(c.c1 - c.c0, "colspan")
+            ));
             for l in &c.lines {
                 if l.is_empty() {
                     h.push_str("<p class=MsoNormal align=center><span lang=EN-US style='font-size:10.5pt'>&nbsp;<o:p></o:p></span></p>");
@@ -214,7 +402,10 @@ pub fn html_table(cells: &[Spec]) -> String {
 }
 
 fn para(t: &str) -> String {
-    format!("<p class=MsoNormal style='text-indent:32.0pt'><span style='font-family:仿宋_GB2312'>{}</span></p>\n", esc(t))
+    format!(
+        "<p class=MsoNormal style='text-indent:32.0pt'><span style='font-family:仿宋_GB2312'>{}</span></p>\n",
+        esc(t)
+    )
 }
 
 /// The whole report as a Word-exported web page; `active` replaces the 主动公开 table (an image,
@@ -249,7 +440,10 @@ const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 pub fn docx_table(cells: &[Spec]) -> String {
     let rows = cells.iter().map(|c| c.r1).max().unwrap_or(0);
     let cols = cells.iter().map(|c| c.c1).max().unwrap_or(0);
-    let mut x = format!("<w:tbl><w:tblPr><w:tblW w:w=\"5000\" w:type=\"pct\"/></w:tblPr><w:tblGrid>{}</w:tblGrid>", "<w:gridCol w:w=\"600\"/>".repeat(cols));
+    let mut x = format!(
+        "<w:tbl><w:tblPr><w:tblW w:w=\"5000\" w:type=\"pct\"/></w:tblPr><w:tblGrid>{}</w:tblGrid>",
+        "<w:gridCol w:w=\"600\"/>".repeat(cols)
+    );
     for r in 0..rows {
         x.push_str("<w:tr>");
         let mut here: Vec<&Spec> = cells.iter().filter(|c| c.r0 <= r && r < c.r1).collect();
@@ -260,9 +454,15 @@ pub fn docx_table(cells: &[Spec]) -> String {
                 pr.push_str(&format!("<w:gridSpan w:val=\"{}\"/>", c.c1 - c.c0));
             }
             if c.r1 - c.r0 > 1 {
-                pr.push_str(if r == c.r0 { "<w:vMerge w:val=\"restart\"/>" } else { "<w:vMerge/>" });
+                pr.push_str(if r == c.r0 {
+                    "<w:vMerge w:val=\"restart\"/>"
+                } else {
+                    "<w:vMerge/>"
+                });
             }
-            x.push_str(&format!("<w:tc><w:tcPr><w:tcW w:w=\"600\" w:type=\"dxa\"/>{pr}</w:tcPr>"));
+            x.push_str(&format!(
+                "<w:tc><w:tcPr><w:tcW w:w=\"600\" w:type=\"dxa\"/>{pr}</w:tcPr>"
+            ));
             if r == c.r0 {
                 for l in &c.lines {
                     x.push_str(&docx_para(l));
@@ -291,10 +491,16 @@ fn docx_para(t: &str) -> String {
 
 pub fn docx_document() -> String {
     let v = values();
-    let mut x = format!("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"{W}\"><w:body>");
-    x.push_str(&docx_para(&format!("{AGENCY}{YEAR}年政府信息公开工作年度报告")));
+    let mut x = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"{W}\"><w:body>"
+    );
+    x.push_str(&docx_para(&format!(
+        "{AGENCY}{YEAR}年政府信息公开工作年度报告"
+    )));
     x.push_str(&docx_para("一、总体情况"));
-    x.push_str(&docx_para("本机关认真贯彻落实《中华人民共和国政府信息公开条例》。"));
+    x.push_str(&docx_para(
+        "本机关认真贯彻落实《中华人民共和国政府信息公开条例》。",
+    ));
     x.push_str(&docx_para("二、主动公开政府信息情况"));
     x.push_str(&docx_table(&active(&v)));
     x.push_str(&docx_para("三、收到和处理政府信息公开申请情况"));
@@ -308,5 +514,8 @@ pub fn docx_document() -> String {
 
 /// The values of a conversion, keyed `table.row.col`.
 pub fn got(r: &nianbao::pipeline::ReportResult) -> BTreeMap<String, String> {
-    r.cells.iter().map(|c| (format!("{}.{}.{}", c.table, c.row, c.col), c.value.clone())).collect()
+    r.cells
+        .iter()
+        .map(|c| (format!("{}.{}.{}", c.table, c.row, c.col), c.value.clone()))
+        .collect()
 }
