@@ -96,7 +96,7 @@ fn main() -> Result<()> {
             parts
                 .get(5)
                 .map(|s| s.rsplit('/').next().unwrap_or(s))
-                .unwrap_or(&"")
+                .unwrap_or("")
         );
         // as the producer reads it alone: the region of the page
         engine.set_image(&pix, dpi as u32)?;
@@ -108,9 +108,9 @@ fn main() -> Result<()> {
             .join(" ");
         let c = ws.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
         line.push_str(&format!(" alone={t:>5}/{:02}", (c * 100.0) as i32));
-        for (name, target, mv, mh, stretch, binary, mode) in
-            [("s32m", 32.0, 0.6, 1.0, true, false, ReadMode::Numeric)]
         {
+            let (name, target, mv, mh, stretch, binary, mode) =
+                ("s32m", 32.0, 0.6, 1.0, true, false, ReadMode::Numeric);
             let (img, f) = prepared(&pix, r, target, mv, mh, stretch, binary)?;
             if let Some(dir) = std::env::var_os("CROP_SAVE") {
                 std::fs::write(

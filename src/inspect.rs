@@ -60,10 +60,10 @@ pub fn inspect_file(path: &Path, out: &Path, o: &InspectOptions) -> Result<Vec<P
             )
         }
     };
-    if let Some(n) = o.page {
-        if n == 0 || n as usize > produced.len() {
-            bail!("--page {n}: the document has {} page(s)", produced.len());
-        }
+    if let Some(n) = o.page
+        && (n == 0 || n as usize > produced.len())
+    {
+        bail!("--page {n}: the document has {} page(s)", produced.len());
     }
     let sha = pipeline::sha256_hex(&bytes);
     let pages: Vec<Page> = produced.iter().map(|p| p.page.clone()).collect();

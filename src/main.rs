@@ -261,7 +261,7 @@ fn run(cli: Cli) -> Result<i32> {
             no_ocr,
             no_repair,
         } => {
-            if !(dpi >= 36.0 && dpi <= 600.0) {
+            if !(36.0..=600.0).contains(&dpi) {
                 eprintln!("nianbao: error: --dpi must be between 36 and 600");
                 return Ok(2);
             }

@@ -1810,7 +1810,7 @@ mod tests {
     fn mapped(rows: &[Vec<&str>]) -> Mapping {
         let mut all = vec![HEADER.to_vec()];
         all.extend(rows.iter().cloned());
-        map_tables(&[grid(&all)], &crate::schema::schema())
+        map_tables(&[grid(&all)], crate::schema::schema())
     }
 
     #[test]
@@ -2072,7 +2072,7 @@ mod tests {
             row("(本列数据的勾稽关系为", "7"),
             row("二、上年结转政府信息公开申请数量", "1"),
         ]);
-        let m = map_tables(&[t], &crate::schema::schema());
+        let m = map_tables(&[t], crate::schema::schema());
         assert_eq!(req(&m, "new_received").value.as_deref(), Some("7"));
         assert_eq!(
             m.get("requests", "new_received", "total")
@@ -2261,7 +2261,7 @@ mod tests {
             vec!["行政处罚", "12", "12", "12"],
             vec!["行政强制", "3", "", "4"],
         ]);
-        let m = map_tables(&[t], &crate::schema::schema());
+        let m = map_tables(&[t], crate::schema::schema());
         let get = |row: &str| m.get("active", row, "decisions").unwrap();
         assert_eq!(get("licensing").value.as_deref(), Some("550"));
         assert!(
@@ -2361,7 +2361,7 @@ mod tests {
         ];
         let m = map_tables(
             &[grid(&[groups, sub, leaves, values])],
-            &crate::schema::schema(),
+            crate::schema::schema(),
         );
         let cell = |col: &str| m.get("appeals", "cases", col).expect("appeals cell");
         assert_eq!(cell("review_upheld").value.as_deref(), Some("6"));
@@ -2394,7 +2394,7 @@ mod tests {
         ];
         let m = map_tables(
             &[grid(&[groups, sub, leaves, values])],
-            &crate::schema::schema(),
+            crate::schema::schema(),
         );
         let v = |col: &str| m.get("appeals", "cases", col).and_then(|c| c.value.clone());
         assert_eq!(
@@ -2418,7 +2418,7 @@ mod tests {
         let values: Vec<&str> = vec!["0"; 15];
         let m = map_tables(
             &[grid(&[groups, sub, leaves, values])],
-            &crate::schema::schema(),
+            crate::schema::schema(),
         );
         assert!(
             m.get("appeals", "cases", "litigation_after_review_corrected")

@@ -91,14 +91,12 @@ pub fn title_info(first_lines: &[String]) -> (Option<String>, Option<u32>) {
         if s.chars().all(|c| c.is_ascii_digit())
             && (i + 4 >= head.len() || !head[i + 4].is_ascii_digit())
             && (i == 0 || !head[i - 1].is_ascii_digit())
+            && let Ok(y) = s.parse::<u32>()
+            && (2000..=2100).contains(&y)
         {
-            if let Ok(y) = s.parse::<u32>()
-                && (2000..=2100).contains(&y)
-            {
-                year = Some(y);
-                year_at = Some(i);
-                break;
-            }
+            year = Some(y);
+            year_at = Some(i);
+            break;
         }
     }
     let agency: String = match year_at {

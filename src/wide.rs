@@ -137,7 +137,7 @@ pub fn lead_values(r: &ReportRow) -> Vec<String> {
 }
 
 /// A report's cells placed in wide column order (None: the report has no such cell).
-pub fn place<'a>(cells: &'a [CellRow]) -> Vec<Option<&'a CellRow>> {
+pub fn place(cells: &[CellRow]) -> Vec<Option<&CellRow>> {
     let mut v = vec![None; columns().len()];
     for c in cells {
         if let Some(i) = column_of(&c.table, &c.row, &c.col) {

@@ -206,10 +206,11 @@ impl Book {
                     ws.write_number_with_format(row, col, v, fmt).map(|_| ())?
                 }
                 (Some(v), None) => ws.write_number(row, col, v).map(|_| ())?,
-                (None, _) if f.is_empty() => match fmt {
-                    Some(fmt) => ws.write_blank(row, col, fmt).map(|_| ())?,
-                    None => {}
-                },
+                (None, _) if f.is_empty() => {
+                    if let Some(fmt) = fmt {
+                        ws.write_blank(row, col, fmt).map(|_| ())?
+                    }
+                }
                 (None, Some(fmt)) => ws
                     .write_string_with_format(row, col, clip(f), fmt)
                     .map(|_| ())?,

@@ -39,7 +39,7 @@ fn wrong_requests(r: &ReportResult) -> Vec<(String, String, String, String)> {
             .iter()
             .find(|c| c.table == "requests" && c.row == row && c.col == col)
             .unwrap();
-        if c.value != want.to_string() {
+        if c.value != *want {
             out.push((
                 key.clone(),
                 want.to_string(),

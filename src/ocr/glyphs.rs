@@ -426,7 +426,7 @@ mod tests {
             }
             '1' => {
                 (4.5..=7.0).contains(&gx) && (0.0..22.0).contains(&gy)
-                    || (gy >= 20.0 && gy < 22.0 && (2.0..=10.0).contains(&gx))
+                    || ((20.0..22.0).contains(&gy) && (2.0..=10.0).contains(&gx))
             }
             '7' => {
                 ((0.0..2.5).contains(&gy) && (0.0..=12.0).contains(&gx))

@@ -499,7 +499,7 @@ mod tests {
     fn a_thin_upright_stroke_is_a_one() {
         let stem = |x: f32, y: f32| (19.0..=21.0).contains(&x) && (8.0..=31.0).contains(&y);
         let flag = |x: f32, y: f32| {
-            (8.0..=12.0).contains(&y) && x >= 15.0 && x <= 21.0 && (x - 15.0) >= (y - 8.0) * 1.2
+            (8.0..=12.0).contains(&y) && (15.0..=21.0).contains(&x) && (x - 15.0) >= (y - 8.0) * 1.2
         };
         let foot = |x: f32, y: f32| (30.0..=31.0).contains(&y) && (15.0..=25.0).contains(&x);
         assert!(is_one(&draw(|x, y| stem(x, y) || flag(x, y) || foot(x, y))));
@@ -571,8 +571,7 @@ mod tests {
         let one = draw_gray(|x, y| {
             let stem = (19.0..=21.0).contains(&x) && (8.0..=31.0).contains(&y);
             let flag = (8.0..=12.0).contains(&y)
-                && x >= 15.0
-                && x <= 21.0
+                && (15.0..=21.0).contains(&x)
                 && (x - 15.0) >= (y - 8.0) * 1.2;
             let foot = (30.0..=31.0).contains(&y) && (15.0..=25.0).contains(&x);
             let halo = (18.0..=22.0).contains(&x) && (7.0..=32.0).contains(&y);

@@ -238,12 +238,12 @@ pub fn read(text: &str) -> Read {
     let html = Html::parse_document(text);
     let mut w = Walker::default();
     // the title first: agency and year are in it when the headline is an image
-    if let Ok(sel) = scraper::Selector::parse("head > title") {
-        if let Some(t) = html.select(&sel).next() {
-            let s = markup::normalize_text(&t.text().collect::<String>());
-            if !s.is_empty() {
-                w.blocks.push(Block::Line(s));
-            }
+    if let Ok(sel) = scraper::Selector::parse("head > title")
+        && let Some(t) = html.select(&sel).next()
+    {
+        let s = markup::normalize_text(&t.text().collect::<String>());
+        if !s.is_empty() {
+            w.blocks.push(Block::Line(s));
         }
     }
     if let Ok(sel) = scraper::Selector::parse("body") {

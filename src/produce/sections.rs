@@ -41,9 +41,7 @@ pub fn is_section_heading(line: &str) -> bool {
     let t = line.trim();
     let mut chars = t.chars();
     let first = chars.next().is_some_and(is_cjk_numeral);
-    first
-        && t.chars().skip_while(|c| is_cjk_numeral(*c)).next() == Some('、')
-        && t.chars().count() <= 40
+    first && t.chars().find(|c| !is_cjk_numeral(*c)) == Some('、') && t.chars().count() <= 40
 }
 
 /// The headings (key, heading) of the template tables among `lines`, in schema order, once each.

@@ -594,7 +594,7 @@ mod tests {
         // right already
         assert!(lexicon_fixes(&v("济南市大数据局"), &all("济南市大数据局")).is_empty());
         // not in doubt
-        assert!(lexicon_fixes(&v("济南市大数报局"), &vec![false; 7]).is_empty());
+        assert!(lexicon_fixes(&v("济南市大数报局"), &[false; 7]).is_empty());
         // a difference that is not a visual confusion (字 and 据 do not look alike)
         assert!(lexicon_fixes(&v("济南市大数字局"), &all("济南市大数字局")).is_empty());
         // a 3-character phrase gives no evidence about its own first or last character
