@@ -95,11 +95,7 @@ pub enum Method {
 impl Method {
     /// The method of a cell read from a table built by `table::find_tables` (`Table::method`).
     pub fn of_table(method: &str) -> Method {
-        match method {
-            "stream" => Method::Stream,
-            "markup" => Method::Markup,
-            _ => Method::Lattice,
-        }
+        Method::parse(method)
     }
     /// The method as cells.csv spells it (`as_str`); an unknown spelling is `Lattice`.
     pub fn parse(s: &str) -> Method {

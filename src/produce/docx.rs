@@ -25,7 +25,6 @@ const MC: &str = "http://schemas.openxmlformats.org/markup-compatibility/2006";
 const MAX_XML: u64 = 256 << 20;
 /// Caps on a table's grid (a hostile `w:gridSpan`).
 const MAX_SPAN: usize = 1000;
-const MAX_GRID: usize = 200_000;
 
 pub struct DocxProducer;
 
@@ -226,8 +225,7 @@ fn table(tbl: Node, out: &mut Vec<Block>) {
             c += span;
         }
     }
-    let nc = placed.iter().map(|p| p.c1).max().unwrap_or(0);
-    if placed.is_empty() || nc < 2 || nc * rows.len() > MAX_GRID {
+    if !markup::is_table_grid(&placed, rows.len()) {
         out.extend(placed.into_iter().flat_map(|p| p.lines).map(Block::Line));
         return;
     }

@@ -40,8 +40,6 @@ const MAX_DEPTH: usize = 200;
 /// 1000 columns and 65534 rows per span.
 const MAX_COLSPAN: usize = 1000;
 const MAX_ROWSPAN: usize = 65534;
-/// A grid larger than this (cells) is not a report table: read as text.
-const MAX_GRID: usize = 200_000;
 
 pub struct HtmlProducer;
 
@@ -453,8 +451,7 @@ impl Walker {
                 c += cs;
             }
         }
-        let nc = placed.iter().map(|p| p.c1).max().unwrap_or(0);
-        if placed.is_empty() || nc < 2 || nc * n_rows > MAX_GRID {
+        if !markup::is_table_grid(&placed, n_rows) {
             // a box around text, or no table at all
             for p in placed {
                 self.blocks.extend(p.lines.into_iter().map(Block::Line));

@@ -47,6 +47,17 @@ pub struct Placed {
 
 /// Text as published -> text as read: no-break, full-width and other spaces become one space,
 /// zero-width characters go, runs of white space collapse, ends are trimmed.
+/// A grid larger than this (cells) is not a report table: read as text.
+const MAX_GRID: usize = 200_000;
+
+/// Whether the cells a producer placed (on `n_rows` rows) make a table: at least two columns
+/// and no more than `MAX_GRID` grid positions; otherwise they are a box around text (or no
+/// table at all) and are read as lines.  Shared by the HTML and DOCX producers.
+pub fn is_table_grid(placed: &[Placed], n_rows: usize) -> bool {
+    let nc = placed.iter().map(|p| p.c1).max().unwrap_or(0);
+    !placed.is_empty() && nc >= 2 && nc * n_rows <= MAX_GRID
+}
+
 pub fn normalize_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
