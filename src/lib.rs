@@ -16,9 +16,7 @@ pub mod logging;
 pub mod model;
 pub mod ocr;
 pub mod output;
-pub mod pdf;
 pub mod pipeline;
-pub mod plaintext;
 pub mod produce;
 pub mod repair;
 pub mod review;
@@ -32,8 +30,9 @@ pub mod verify;
 pub mod wide;
 pub mod xlsx;
 
-// The batch machinery lives in its folder; re-exported at its old paths.
+// The batch machinery and the producers live in their folders; re-exported at their old paths.
 pub use batch::{archive, inputs, limits, signals, state, worker};
+pub use produce::{pdf, plaintext};
 
 /// The tesseract producer as the pipeline's `PageOcr`: one engine per worker thread, reused.
 pub struct TesseractOcr {
