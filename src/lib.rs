@@ -10,6 +10,7 @@
 pub mod batch;
 pub mod checks;
 pub mod corrections;
+pub mod flag;
 pub mod identity;
 pub mod inspect;
 pub mod logging;
