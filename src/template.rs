@@ -1802,7 +1802,7 @@ mod tests {
     }
 
     /// A ruled grid: a label column 100 wide, then value columns 20 wide; one cell per text.
-    fn grid(rows: &[Vec<&str>]) -> Table {
+    pub(super) fn grid(rows: &[Vec<&str>]) -> Table {
         let n_cols = rows.iter().map(|r| r.len()).max().unwrap_or(1);
         let xs: Vec<f32> = (0..=n_cols)
             .map(|c| {

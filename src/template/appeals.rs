@@ -43,6 +43,10 @@ const VALUE_ROW_MIN: usize = 3;
 /// (行政地议, 行忘去议: one or two glyphs misread).
 const REVIEW_LIKE_MIN: f32 = 0.5;
 
+/// Similarity to a lawsuit group's words (未经复议直接起诉, 复议后起诉) above which a group cell
+/// that names neither exactly is the one it is most like.
+const LAWSUIT_LIKE_MIN: f32 = 0.6;
+
 /// What a leaf-row cell's text says of its leaf.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Leaf {
@@ -101,11 +105,24 @@ pub(super) fn group_like(path: &str) -> Option<usize> {
         return APPEALS_GROUPS.iter().position(|x| *x == g);
     }
     let t = norm_label(path);
-    if t.contains("复议后") || t.contains("议后起") {
+    if t.contains("复议后") || t.contains("后起诉") {
         return Some(2);
     }
     if t.contains("未经") || t.contains("直接") {
         return Some(1);
+    }
+    // a group cell with one or two glyphs misread (复以后起诉, 未经复记忆二二诉): the lawsuit
+    // group it is most like, when like enough
+    let lawsuit_like = t
+        .split('/')
+        .flat_map(|seg| {
+            [(1, "未经复议直接起诉"), (2, "复议后起诉")]
+                .map(|(g, name)| (g, similarity(seg, name)))
+        })
+        .filter(|(_, s)| *s >= LAWSUIT_LIKE_MIN)
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    if let Some((g, _)) = lawsuit_like {
+        return Some(g);
     }
     let lawsuit = t.contains('诉') || t.contains('起');
     let review = t
@@ -270,4 +287,178 @@ pub(super) fn by_order(t: &Table, r: usize, def: &TableDef) -> Option<(usize, Ve
         }
     }
     (!out.is_empty()).then_some((vr, out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::tests::grid;
+    use crate::template::{Mapping, map_tables};
+
+    const LEAVES: [&str; 5] = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
+    const VALUES: [&str; 15] = [
+        "24", "2", "11", "1", "38", "4", "1", "3", "0", "8", "4", "1", "0", "5", "10",
+    ];
+
+    /// A three-row appeals header (group words as OCR garbled them) over one value row.
+    fn table(groups: [&str; 3], leaves: &[&str], values: &[&str]) -> Table {
+        let mut top = vec![""];
+        let mut mid = vec![""];
+        for (k, g) in groups.iter().enumerate() {
+            top.extend([if k == 0 { *g } else { "行政诉;" }; 5]);
+            mid.extend([*g; 5]);
+        }
+        let mut leaf = vec![""];
+        leaf.extend(leaves);
+        let mut vals = vec![""];
+        vals.extend(values);
+        grid(&[top, mid, leaf, vals])
+    }
+
+    fn appeals(m: &Mapping) -> Vec<(Option<&str>, bool)> {
+        m.cells
+            .iter()
+            .filter(|c| c.table == "appeals")
+            .map(|c| {
+                (
+                    c.value.as_deref(),
+                    c.flags.iter().any(|f| f == "column_by_position"),
+                )
+            })
+            .collect()
+    }
+
+    fn leaves() -> Vec<&'static str> {
+        LEAVES.iter().cycle().take(15).copied().collect()
+    }
+
+    #[test]
+    fn leaves_and_groups_as_ocr_garbles_them() {
+        assert_eq!(leaf_of("结果.纠正，"), Leaf::Legible(1));
+        assert_eq!(leaf_of("5这计“，红"), Leaf::Illegible);
+        assert_eq!(leaf_of("其他尚未结果审结"), Leaf::Several);
+        assert_eq!(group_like("行政诉;/复以后起诉/总计"), Some(2));
+        assert_eq!(group_like("行政诉;/未红晕以且技赴芹/结果维持"), None);
+        assert_eq!(group_like("行政地议/结果维持"), Some(0));
+        assert_eq!(group_like("行政诉讼/结果维持"), None);
+        assert_eq!(group_like("行政诉语/未经复记忆二二诉/总计"), Some(1));
+        assert_eq!(group_like("行政诉讼/复议已吉诉/总计"), Some(2));
+        // the requests header names two leaves' words at most: not the leaf row
+        let req: Vec<String> = ["自然人", "商业企业", "科研机构", "社会公益组织", "其他", "总计"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert!(!reads_like_leaf_row(&req));
+        let garbled: Vec<String> = ["结扒持", "结所络下", "其他结时", "焕来审结", "总计", "其他结果"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert!(reads_like_leaf_row(&garbled));
+    }
+
+    #[test]
+    fn fifteen_columns_under_a_garbled_header_are_read_in_order() {
+        // the direct group's words illegible, the after-review group's misread: the template's
+        // order says which group is which; one leaf garbled, one value garbled
+        let mut lv = leaves();
+        lv[9] = "5这计“，红";
+        let mut vals = VALUES.to_vec();
+        vals[1] = "雹";
+        let t = table(["行政复议:", "未红晕以且技赴芹", "复以后起诉"], &lv, &vals);
+        let m = map_tables(&[t], crate::schema::schema());
+        let got = appeals(&m);
+        for (i, (v, by_position)) in got.iter().enumerate() {
+            if i == 1 {
+                // no number is invented for the garbled value
+                assert_eq!(*v, None);
+            } else {
+                assert_eq!(*v, Some(VALUES[i]), "column {i}");
+            }
+            // review is named by its header; the others' group words are not legible
+            assert_eq!(*by_position, i >= 5, "column {i}");
+        }
+        assert!(
+            m.get("appeals", "cases", "review_corrected")
+                .unwrap()
+                .flags
+                .contains(&"unparseable".to_string())
+        );
+    }
+
+    #[test]
+    fn a_group_whose_leaves_are_out_of_place_is_not_read() {
+        // a spurious ruling split 结果维持 of the direct group in two and the group's last two
+        // columns merged: five slots still, but its values are shifted; the other groups read
+        let mut t = table(
+            ["行政复议", "未经复议直接起诉", "复议后起诉"],
+            &leaves(),
+            &VALUES,
+        );
+        // leaf row 2, grid columns 6 and 7 (slots 5 and 6): one header cell over both
+        let (a, b) = (2 * t.n_cols() + 6, 2 * t.n_cols() + 7);
+        t.index[b] = t.index[a];
+        t.cells[t.index[a]].c1 = 8;
+        let m = map_tables(&[t], crate::schema::schema());
+        let got = appeals(&m);
+        assert!(got[5..10].iter().all(|(v, _)| v.is_none()), "{got:?}");
+        assert_eq!(got[0].0, Some("24"));
+        assert_eq!(got[14].0, Some("10"));
+    }
+
+    #[test]
+    fn a_value_cell_over_two_columns_is_unknown_unless_blank() {
+        let mut vals = VALUES.to_vec();
+        vals[3] = "0 4";
+        // (group words garbled: the header names too few columns to be read as named)
+        let mut t = table(["行政复议", "未红晕以且", "旨诗"], &leaves(), &vals);
+        let merge = |t: &mut Table, c: usize| {
+            let (a, b) = (3 * t.n_cols() + c, 3 * t.n_cols() + c + 1);
+            t.index[b] = t.index[a];
+            t.cells[t.index[a]].c1 = c + 2;
+        };
+        // slots 3 and 4 (grid columns 4 and 5) read as one cell "0 4"
+        merge(&mut t, 4);
+        // slots 8 and 9 blank, merged: blank in each
+        let n = t.n_cols();
+        t.cells[3 * n + 9].lines.clear();
+        merge(&mut t, 9);
+        let m = map_tables(&[t], crate::schema::schema());
+        let got = appeals(&m);
+        assert_eq!((got[3].0, got[4].0), (None, None));
+        assert_eq!((got[8].0, got[9].0), (Some("0"), Some("0")));
+        assert_eq!(got[2].0, Some("11"));
+    }
+
+    #[test]
+    fn ten_columns_take_their_groups_from_the_legible_one() {
+        // a table holding the lawsuits only (review printed apart): the direct group is legible,
+        // the other follows it in the template's order
+        let lv: Vec<&str> = leaves()[..10].to_vec();
+        let t = grid(&[
+            [vec!["二"], vec!["行政诉讼"; 10]].concat(),
+            [vec!["二"], vec!["未经复议直接起诉"; 5], vec!["这后起省"; 5]].concat(),
+            [vec!["二"], lv.clone()].concat(),
+            [vec![""], VALUES[5..].to_vec()].concat(),
+        ]);
+        let m = map_tables(&[t], crate::schema::schema());
+        let got = appeals(&m);
+        assert!(got[..5].iter().all(|(v, _)| v.is_none()));
+        let want: Vec<Option<&str>> = VALUES[5..].iter().map(|v| Some(*v)).collect();
+        assert_eq!(got[5..].iter().map(|g| g.0).collect::<Vec<_>>(), want);
+        // no group legible: nothing says which two groups these are
+        let t = grid(&[
+            [vec!["二"], vec!["行政诉讼"; 10]].concat(),
+            [vec!["二"], lv].concat(),
+            [vec![""], VALUES[5..].to_vec()].concat(),
+        ]);
+        let m = map_tables(&[t], crate::schema::schema());
+        assert!(appeals(&m).iter().all(|(v, _)| v.is_none()));
+    }
+
+    #[test]
+    fn fourteen_columns_are_not_read_by_order() {
+        let lv: Vec<&str> = leaves()[..14].to_vec();
+        let t = table(["行政复议", "未红晕以且", "复以后起诉"], &lv, &VALUES[..14]);
+        assert!(by_order(&t, 2, &crate::schema::schema().appeals).is_none());
+    }
 }
