@@ -116,8 +116,7 @@ pub(super) fn group_like(path: &str) -> Option<usize> {
     let lawsuit_like = t
         .split('/')
         .flat_map(|seg| {
-            [(1, "未经复议直接起诉"), (2, "复议后起诉")]
-                .map(|(g, name)| (g, similarity(seg, name)))
+            [(1, "未经复议直接起诉"), (2, "复议后起诉")].map(|(g, name)| (g, similarity(seg, name)))
         })
         .filter(|(_, s)| *s >= LAWSUIT_LIKE_MIN)
         .max_by(|a, b| a.1.total_cmp(&b.1));
@@ -344,15 +343,29 @@ mod tests {
         assert_eq!(group_like("行政诉语/未经复记忆二二诉/总计"), Some(1));
         assert_eq!(group_like("行政诉讼/复议已吉诉/总计"), Some(2));
         // the requests header names two leaves' words at most: not the leaf row
-        let req: Vec<String> = ["自然人", "商业企业", "科研机构", "社会公益组织", "其他", "总计"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let req: Vec<String> = [
+            "自然人",
+            "商业企业",
+            "科研机构",
+            "社会公益组织",
+            "其他",
+            "总计",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         assert!(!reads_like_leaf_row(&req));
-        let garbled: Vec<String> = ["结扒持", "结所络下", "其他结时", "焕来审结", "总计", "其他结果"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let garbled: Vec<String> = [
+            "结扒持",
+            "结所络下",
+            "其他结时",
+            "焕来审结",
+            "总计",
+            "其他结果",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         assert!(reads_like_leaf_row(&garbled));
     }
 
