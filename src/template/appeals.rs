@@ -24,6 +24,7 @@ use super::{
     APPEALS_LEAVES, Candidate, MappedCell, Method, appeals_col_group, appeals_col_key, cell_for,
     norm_label, similarity,
 };
+use crate::flag::Flag;
 use crate::schema::TableDef;
 use crate::table::{Cell, Table};
 use crate::values;
@@ -221,7 +222,8 @@ pub(super) fn by_order(t: &Table, r: usize, def: &TableDef) -> Option<(usize, Ve
     let slots: Vec<usize> = (0..t.n_cols())
         .filter(|&c| is_slot(&t.cell_at(r, c).text()))
         .collect();
-    if slots.is_empty() || slots.len() % n != 0 || slots.len() > n * APPEALS_GROUPS.len() {
+    if slots.is_empty() || !slots.len().is_multiple_of(n) || slots.len() > n * APPEALS_GROUPS.len()
+    {
         return None;
     }
     let vr = value_row(t, r, &slots)?;
@@ -277,10 +279,10 @@ pub(super) fn by_order(t: &Table, r: usize, def: &TableDef) -> Option<(usize, Ve
             if header_cell || (over_slots > 1 && !v.text().trim().is_empty()) {
                 // the number's place is not known: the text is kept, the value is not guessed
                 m.value = None;
-                m.flag("unparseable");
+                m.flag(Flag::Unparseable);
             }
             if appeals_col_key(&path(t, r, c)).as_deref() != Some(key.as_str()) {
-                m.flag("column_by_position");
+                m.flag(Flag::ColumnByPosition);
             }
             out.push(m);
         }
@@ -321,7 +323,7 @@ mod tests {
             .map(|c| {
                 (
                     c.value.as_deref(),
-                    c.flags.iter().any(|f| f == "column_by_position"),
+                    c.flags.contains(&Flag::ColumnByPosition),
                 )
             })
             .collect()
@@ -394,7 +396,7 @@ mod tests {
             m.get("appeals", "cases", "review_corrected")
                 .unwrap()
                 .flags
-                .contains(&"unparseable".to_string())
+                .contains(&Flag::Unparseable)
         );
     }
 
