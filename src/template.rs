@@ -17,6 +17,8 @@ use crate::schema::{Row, Schema, TableDef};
 use crate::table::{Cell, Table};
 use crate::values::{self, Parsed};
 
+mod appeals;
+
 /// One template cell as the pipeline reports it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MappedCell {
@@ -266,13 +268,20 @@ fn appeals_col_group(path: &str) -> Option<&'static str> {
 /// that column misread (本年废比件数 for 本年废止件数), not as another column.
 const HEADER_LABEL_MIN: f32 = 0.8;
 
+/// Confidence at or above which a header cell's reading is sure enough to be another wording
+/// of the columns (a text dump's words have 0.8, a text layer's 1.0): an OCR reading below it
+/// that no format recognises is the format's own header garbled (六年三估任数 for 本年制发件数),
+/// and the rows under it are read, by position where needed.
+const SURE_HEADER_CONFIDENCE: f32 = 0.8;
+
 /// Whether an active header row's column cells (`cols`, the label column's cell left out) name
 /// columns the format does not have: a cell another format's aliases recognise and this one's
-/// do not (2019's 上一年项目数量 under 2021), or, with two columns or more, no cell recognised
-/// by any format nor like any of this format's column labels (本年印发数量 | 累计数量).  A header
+/// do not (2019's 上一年项目数量 under 2021), or, with two columns or more read `sure`ly
+/// ([`SURE_HEADER_CONFIDENCE`]), no cell recognised by any format nor like any of this
+/// format's column labels (本年印发数量 | 累计数量).  A header
 /// OCR garbled (本年处理雇定数量, 本年制发件数 | 本年废比件数) names no other column: its rows
 /// are still read, by position where needed.
-fn names_no_column(def: &TableDef, cols: &[&String], format: &str) -> bool {
+fn names_no_column(def: &TableDef, cols: &[&String], format: &str, sure: bool) -> bool {
     let others = || {
         crate::schema::schemas()
             .iter()
@@ -286,7 +295,8 @@ fn names_no_column(def: &TableDef, cols: &[&String], format: &str) -> bool {
         def.cells()
             .any(|(_, c)| similarity(&norm_label(s), &norm_label(&c.1)) >= HEADER_LABEL_MIN)
     };
-    let unknown = cols.len() >= 2
+    let unknown = sure
+        && cols.len() >= 2
         && cols.iter().all(|s| {
             !values::is_value_like(s)
                 && !own(s)
@@ -523,11 +533,23 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
     let mut collapsed: Vec<(String, Candidate)> = Vec::new();
     let mut seq: Vec<Seq> = Vec::new();
     let mut st = State::default();
+    // the appeals value row already read by its columns' order (table, row)
+    let mut read_by_order: Option<(*const Table, usize)> = None;
     for t in tables {
         for r in 0..t.n_rows() {
+            if read_by_order == Some((t as *const Table, r)) {
+                seq.push(Seq::Break);
+                continue;
+            }
             let cells = row_cells(t, r);
             let texts: Vec<String> = cells.iter().map(|c| c.text()).collect();
-            if update_headers(t, r, &cells, &texts, &mut st, schema) {
+            let header = update_headers(t, r, &cells, &texts, &mut st, schema);
+            if let Some((vr, by_order)) = appeals_by_order(t, r, &texts, &st, schema) {
+                assigned.extend(by_order);
+                read_by_order = Some((t as *const Table, vr));
+                continue;
+            }
+            if header {
                 if is_requests_header(&schema.requests, &texts) {
                     seq.push(Seq::Header);
                 }
@@ -764,6 +786,28 @@ fn distinctive_rows_read(m: &Mapping, own: &Schema, ti: usize, schemas: &[Schema
             })
         })
         .count()
+}
+
+/// The appeals value row under row `r` read by its columns' order ([`appeals::by_order`]),
+/// with the value row's index: when `r` reads like the appeals leaf row (two 维持/纠正 cells,
+/// or [`appeals::reads_like_leaf_row`]) and the header map did not name all 15 columns (a
+/// header that did is read as named).
+fn appeals_by_order(
+    t: &Table,
+    r: usize,
+    texts: &[String],
+    st: &State,
+    schema: &Schema,
+) -> Option<(usize, Vec<MappedCell>)> {
+    let like = appeals_leaf_hits(texts) >= 2 || appeals::reads_like_leaf_row(texts);
+    let named_all = st
+        .appeals_cols
+        .as_ref()
+        .is_some_and(|m| m.distinct_keys() == schema.appeals.rows[0].cols.len());
+    if !like || named_all || is_requests_header(&schema.requests, texts) {
+        return None;
+    }
+    appeals::by_order(t, r, &schema.appeals)
 }
 
 /// Cells of the appeals table's value row that OCR read in doubt may not look like numbers
@@ -1024,7 +1068,16 @@ fn update_headers(
         st.active_unknown = None;
         return true;
     }
-    if (marker || !act.is_empty()) && names_no_column(&schema.active, &col_cells, &schema.format) {
+    // the header's column cells read with confidence (a text layer, a dump, a sure OCR
+    // reading): only such a header can be another wording rather than this one garbled
+    let sure = cells
+        .iter()
+        .filter(|c| !c.text().trim().is_empty())
+        .skip(1)
+        .all(|c| c.confidence >= SURE_HEADER_CONFIDENCE);
+    if (marker || !act.is_empty())
+        && names_no_column(&schema.active, &col_cells, &schema.format, sure)
+    {
         // An active header that names none (or one of several) of this format's columns:
         // another format's, or none's.  The rows below it are not forced onto this format's
         // columns (the cells stay not_found, the report's error quotes the header).
@@ -1040,6 +1093,8 @@ fn update_headers(
         return true;
     }
     if marker {
+        // a new block's heading (信息内容 | …): an earlier block's unknown header is not its own
+        st.active_unknown = None;
         return true;
     }
     if appeals_leaf_hits(texts) >= 2 {
@@ -1630,7 +1685,7 @@ mod tests {
         let s21 = crate::schema::schema();
         let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
         let no = |def: &TableDef, v: &[&str], f: &str| {
-            names_no_column(def, &h(v).iter().collect::<Vec<_>>(), f)
+            names_no_column(def, &h(v).iter().collect::<Vec<_>>(), f, true)
         };
         // another format's columns
         assert!(no(
@@ -1653,6 +1708,22 @@ mod tests {
         ));
         // a one-column header of no format is still read (a single garbled header says nothing)
         assert!(!no(&s21.active, &["本年收费金笑"], &s21.format));
+        // an unsure OCR reading of words no format has is this format's header garbled
+        let unsure = h(&["六年三估任数", "二后证止从时", "现行有元均承"]);
+        assert!(!names_no_column(
+            &s21.active,
+            &unsure.iter().collect::<Vec<_>>(),
+            &s21.format,
+            false
+        ));
+        // but an unsure reading of another format's words is still that format's
+        let other = h(&["上一年项目数量", "本年增/减", "处理决定数量"]);
+        assert!(names_no_column(
+            &s21.active,
+            &other.iter().collect::<Vec<_>>(),
+            &s21.format,
+            false
+        ));
     }
 
     #[test]
@@ -1731,7 +1802,7 @@ mod tests {
     }
 
     /// A ruled grid: a label column 100 wide, then value columns 20 wide; one cell per text.
-    fn grid(rows: &[Vec<&str>]) -> Table {
+    pub(super) fn grid(rows: &[Vec<&str>]) -> Table {
         let n_cols = rows.iter().map(|r| r.len()).max().unwrap_or(1);
         let xs: Vec<f32> = (0..=n_cols)
             .map(|c| {

@@ -1,0 +1,479 @@
+//! The appeals table read by its columns' order (issue 12).
+//!
+//! The template fixes the appeals table completely: three groups (行政复议, 行政诉讼 未经复议直接起诉,
+//! 行政诉讼 复议后起诉) of the same five leaves (结果维持, 结果纠正, 其他结果, 尚未审结, 总计),
+//! over one row of 15 numbers.  On a fresh scan the header's words are often garbled or merged
+//! across columns by a broken grid, so a header map built from legible words alone misses
+//! columns (fewer than 10 keys: nothing was read).  [`by_order`] reads the row under a header
+//! row that reads like the leaf row instead by the columns' order:
+//!
+//! * the leaf row's *slots* are its grid columns with text (a blank sliver between two rulings,
+//!   a label column of one glyph are none); 15 slots are the three groups in order, 10 or 5
+//!   slots the groups that their legible group words (or their neighbour's, by adjacency) name;
+//! * a group (run of five slots) is read only when every legible leaf in it stands at its own
+//!   position ([`Leaf`]): a grid that split one column and merged two others in a group gets
+//!   nothing there, instead of shifted numbers;
+//! * under each slot the value row's cell is the value; a cell that is the header's own cell
+//!   (the value row merged into the header) or that spans several slots with text in it is
+//!   unknown (`unparseable`, no number invented); a blank cell over several slots is blank in
+//!   each (nothing is printed there);
+//! * every cell whose own header words do not name its column is flagged `column_by_position`
+//!   (verify drops it when the group's total confirms it).
+
+use super::{
+    APPEALS_LEAVES, Candidate, MappedCell, Method, appeals_col_group, appeals_col_key, cell_for,
+    norm_label, similarity,
+};
+use crate::flag::Flag;
+use crate::schema::TableDef;
+use crate::table::{Cell, Table};
+use crate::values;
+
+/// The appeals groups, in the template's (and every report's) order.
+pub(super) const APPEALS_GROUPS: [&str; 3] =
+    ["review", "litigation_direct", "litigation_after_review"];
+
+/// Cells of a row that must name a leaf for the row to read like the appeals leaf row when
+/// fewer than two name 维持 or 纠正 (the requests header names two at most: 其他, 总计).
+pub(super) const LEAF_ROW_MIN: usize = 4;
+
+/// Value cells (non-blank, number-like) a row under the leaf row needs to be its value row.
+const VALUE_ROW_MIN: usize = 3;
+
+/// Similarity to 行政复议 above which a group cell that names no lawsuit is the review group
+/// (行政地议, 行忘去议: one or two glyphs misread).
+const REVIEW_LIKE_MIN: f32 = 0.5;
+
+/// Similarity to a lawsuit group's words (未经复议直接起诉, 复议后起诉) above which a group cell
+/// that names neither exactly is the one it is most like.
+const LAWSUIT_LIKE_MIN: f32 = 0.6;
+
+/// What a leaf-row cell's text says of its leaf.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Leaf {
+    /// One leaf, its index in [`APPEALS_LEAVES`].
+    Legible(usize),
+    /// No leaf word legible.
+    Illegible,
+    /// Words of several leaves: cells merged by a lost ruling; no evidence of position.
+    Several,
+}
+
+/// The leaf a header cell's text names (one legible glyph of 纠 or a closing 计 is enough: no
+/// other leaf holds them).
+pub(super) fn leaf_of(text: &str) -> Leaf {
+    let t = norm_label(text);
+    let hits: Vec<usize> = [
+        t.contains("维持"),
+        t.contains('纠'),
+        t.contains("其他") || t.contains("其它"),
+        t.contains("尚未") || t.contains("审结"),
+        t.contains("总计") || t.contains("合计") || t.ends_with('计'),
+    ]
+    .iter()
+    .enumerate()
+    .filter(|(_, h)| **h)
+    .map(|(i, _)| i)
+    .collect();
+    match hits[..] {
+        [i] => Leaf::Legible(i),
+        [] => Leaf::Illegible,
+        _ => Leaf::Several,
+    }
+}
+
+/// Whether a header row reads like the appeals leaf row: `LEAF_ROW_MIN` cells name a leaf, of
+/// three kinds at least (the requests header has 其他 and 总计 once each).
+pub(super) fn reads_like_leaf_row(texts: &[String]) -> bool {
+    let leaves: Vec<usize> = texts
+        .iter()
+        .filter_map(|s| match leaf_of(s) {
+            Leaf::Legible(i) => Some(i),
+            _ => None,
+        })
+        .collect();
+    let mut kinds = leaves.clone();
+    kinds.sort();
+    kinds.dedup();
+    leaves.len() >= LEAF_ROW_MIN && kinds.len() >= 3
+}
+
+/// The group a column's header path names, also when OCR garbled it: 复议后 for the lawsuits
+/// after review, 未经/直接 for the direct ones, and a text like 行政复议 that names no lawsuit
+/// (诉, 起) for review.
+pub(super) fn group_like(path: &str) -> Option<usize> {
+    if let Some(g) = appeals_col_group(path) {
+        return APPEALS_GROUPS.iter().position(|x| *x == g);
+    }
+    let t = norm_label(path);
+    if t.contains("复议后") || t.contains("后起诉") {
+        return Some(2);
+    }
+    if t.contains("未经") || t.contains("直接") {
+        return Some(1);
+    }
+    // a group cell with one or two glyphs misread (复以后起诉, 未经复记忆二二诉): the lawsuit
+    // group it is most like, when like enough
+    let lawsuit_like = t
+        .split('/')
+        .flat_map(|seg| {
+            [(1, "未经复议直接起诉"), (2, "复议后起诉")].map(|(g, name)| (g, similarity(seg, name)))
+        })
+        .filter(|(_, s)| *s >= LAWSUIT_LIKE_MIN)
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    if let Some((g, _)) = lawsuit_like {
+        return Some(g);
+    }
+    let lawsuit = t.contains('诉') || t.contains('起');
+    let review = t
+        .split('/')
+        .any(|seg| seg.contains("政复") || similarity(seg, "行政复议") >= REVIEW_LIKE_MIN);
+    (!lawsuit && review).then_some(0)
+}
+
+/// The header path of grid column `c` above and at row `r`: distinct cells' texts, top down.
+fn path(t: &Table, r: usize, c: usize) -> String {
+    let mut out = String::new();
+    let mut last: Option<*const Cell> = None;
+    for rr in r.saturating_sub(3)..=r {
+        let cell = t.cell_at(rr, c);
+        if last != Some(cell as *const Cell) {
+            out.push_str(&cell.text());
+            out.push('/');
+            last = Some(cell as *const Cell);
+        }
+    }
+    out.trim_end_matches('/').to_string()
+}
+
+/// Whether a leaf-row cell is a slot (a column of the table's values): it has text, of two
+/// characters or a leaf word (a lone glyph is the section heading's numeral or a stray mark).
+fn is_slot(text: &str) -> bool {
+    let t = norm_label(text);
+    t.chars().count() >= 2 || matches!(leaf_of(&t), Leaf::Legible(_))
+}
+
+/// The groups of `runs` runs of five slots, from the legible group of each run (its columns'
+/// majority) and the template's order: 3 runs are the three groups; 2 runs two adjacent ones
+/// and 1 run one, fixed by any legible run, every legible run agreeing.  None when nothing
+/// fixes them or the legible ones contradict the order.
+fn run_groups(legible: &[Option<usize>]) -> Option<Vec<usize>> {
+    let n = legible.len();
+    if n == 0 || n > APPEALS_GROUPS.len() {
+        return None;
+    }
+    if n == APPEALS_GROUPS.len() {
+        // all three: the order alone says which (group words spanning the wrong columns are
+        // common in a broken grid; the leaves' positions guard each group)
+        return Some((0..n).collect());
+    }
+    let offsets: Vec<usize> = legible
+        .iter()
+        .enumerate()
+        .filter_map(|(k, g)| g.and_then(|g| g.checked_sub(k)))
+        .collect();
+    let first = *offsets.first()?;
+    let agree = legible
+        .iter()
+        .enumerate()
+        .all(|(k, g)| g.is_none_or(|g| g == first + k));
+    (agree && first + n <= APPEALS_GROUPS.len()).then(|| (first..first + n).collect())
+}
+
+/// The most frequent legible group among a run's columns' paths (None on a tie or none).
+fn majority(groups: &[Option<usize>]) -> Option<usize> {
+    let mut count = [0usize; 3];
+    groups.iter().flatten().for_each(|&g| count[g] += 1);
+    let best = *count.iter().max()?;
+    (best > 0 && count.iter().filter(|&&c| c == best).count() == 1)
+        .then(|| count.iter().position(|&c| c == best).unwrap_or(0))
+}
+
+/// The first row below the leaf row `r` with a number-like cell under a slot, rows between
+/// wholly blank (a spurious ruling splitting the header from the values).
+fn value_row(t: &Table, r: usize, slots: &[usize]) -> Option<usize> {
+    for rr in r + 1..t.n_rows() {
+        let texts: Vec<String> = slots.iter().map(|&c| t.cell_at(rr, c).text()).collect();
+        let numbers = slots
+            .iter()
+            .zip(&texts)
+            .filter(|(c, s)| {
+                let cell = t.cell_at(rr, **c);
+                !s.trim().is_empty()
+                    && !std::ptr::eq(cell, t.cell_at(r, **c))
+                    && values::value_like(s, cell.confidence)
+            })
+            .count();
+        if numbers >= VALUE_ROW_MIN && super::appeals_leaf_hits(&texts) < 2 {
+            return Some(rr);
+        }
+        if texts.iter().any(|s| !s.trim().is_empty()) {
+            return None;
+        }
+    }
+    None
+}
+
+/// The value row's index and its appeals cells under leaf row `r` of `t`, read by the columns' order
+/// (see the module doc); None when the slots do not make whole groups or no group's leaves
+/// agree with their positions.
+pub(super) fn by_order(t: &Table, r: usize, def: &TableDef) -> Option<(usize, Vec<MappedCell>)> {
+    let n = APPEALS_LEAVES.len();
+    let slots: Vec<usize> = (0..t.n_cols())
+        .filter(|&c| is_slot(&t.cell_at(r, c).text()))
+        .collect();
+    if slots.is_empty() || !slots.len().is_multiple_of(n) || slots.len() > n * APPEALS_GROUPS.len()
+    {
+        return None;
+    }
+    let vr = value_row(t, r, &slots)?;
+    let runs = slots.len() / n;
+    let legible: Vec<Option<usize>> = (0..runs)
+        .map(|k| {
+            let gs: Vec<Option<usize>> = slots[k * n..(k + 1) * n]
+                .iter()
+                .map(|&c| group_like(&path(t, r, c)))
+                .collect();
+            majority(&gs)
+        })
+        .collect();
+    let groups = run_groups(&legible)?;
+    let row = &def.rows[0];
+    let cand = Candidate {
+        value_cells: vec![],
+        label: String::new(),
+        page: t.page,
+        method: Method::of_table(t.method),
+    };
+    let mut out = Vec::new();
+    for (k, &g) in groups.iter().enumerate() {
+        let run = &slots[k * n..(k + 1) * n];
+        // every legible leaf at its own position, one at least; a header cell over several
+        // slots that names one leaf is a column a spurious ruling split (its values are split
+        // too: the group's cells are shifted), one naming several leaves is no evidence
+        let mut legible_leaves = 0;
+        let mut in_place = true;
+        for (i, &c) in run.iter().enumerate() {
+            let h = t.cell_at(r, c);
+            let spans = slots.iter().filter(|&&o| o >= h.c0 && o < h.c1).count();
+            match leaf_of(&h.text()) {
+                Leaf::Legible(_) if spans > 1 => in_place = false,
+                Leaf::Legible(l) if l == i => legible_leaves += 1,
+                Leaf::Legible(_) => in_place = false,
+                _ => {}
+            }
+        }
+        if !in_place || legible_leaves == 0 {
+            continue;
+        }
+        for (i, &c) in run.iter().enumerate() {
+            let key = format!("{}_{}", APPEALS_GROUPS[g], APPEALS_LEAVES[i]);
+            let Some(col) = row.cols.iter().find(|x| x.0 == key) else {
+                continue;
+            };
+            let v = t.cell_at(vr, c);
+            let header_cell = (r..vr).any(|rr| std::ptr::eq(v, t.cell_at(rr, c)));
+            let over_slots = slots.iter().filter(|&&o| o >= v.c0 && o < v.c1).count();
+            let mut m = cell_for(&cand, v, "appeals", row, col);
+            m.row_label = row.label.clone();
+            if header_cell || (over_slots > 1 && !v.text().trim().is_empty()) {
+                // the number's place is not known: the text is kept, the value is not guessed
+                m.value = None;
+                m.flag(Flag::Unparseable);
+            }
+            if appeals_col_key(&path(t, r, c)).as_deref() != Some(key.as_str()) {
+                m.flag(Flag::ColumnByPosition);
+            }
+            out.push(m);
+        }
+    }
+    (!out.is_empty()).then_some((vr, out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::tests::grid;
+    use crate::template::{Mapping, map_tables};
+
+    const LEAVES: [&str; 5] = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
+    const VALUES: [&str; 15] = [
+        "24", "2", "11", "1", "38", "4", "1", "3", "0", "8", "4", "1", "0", "5", "10",
+    ];
+
+    /// A three-row appeals header (group words as OCR garbled them) over one value row.
+    fn table(groups: [&str; 3], leaves: &[&str], values: &[&str]) -> Table {
+        let mut top = vec![""];
+        let mut mid = vec![""];
+        for (k, g) in groups.iter().enumerate() {
+            top.extend([if k == 0 { *g } else { "行政诉;" }; 5]);
+            mid.extend([*g; 5]);
+        }
+        let mut leaf = vec![""];
+        leaf.extend(leaves);
+        let mut vals = vec![""];
+        vals.extend(values);
+        grid(&[top, mid, leaf, vals])
+    }
+
+    fn appeals(m: &Mapping) -> Vec<(Option<&str>, bool)> {
+        m.cells
+            .iter()
+            .filter(|c| c.table == "appeals")
+            .map(|c| {
+                (
+                    c.value.as_deref(),
+                    c.flags.contains(&Flag::ColumnByPosition),
+                )
+            })
+            .collect()
+    }
+
+    fn leaves() -> Vec<&'static str> {
+        LEAVES.iter().cycle().take(15).copied().collect()
+    }
+
+    #[test]
+    fn leaves_and_groups_as_ocr_garbles_them() {
+        assert_eq!(leaf_of("结果.纠正，"), Leaf::Legible(1));
+        assert_eq!(leaf_of("5这计“，红"), Leaf::Illegible);
+        assert_eq!(leaf_of("其他尚未结果审结"), Leaf::Several);
+        assert_eq!(group_like("行政诉;/复以后起诉/总计"), Some(2));
+        assert_eq!(group_like("行政诉;/未红晕以且技赴芹/结果维持"), None);
+        assert_eq!(group_like("行政地议/结果维持"), Some(0));
+        assert_eq!(group_like("行政诉讼/结果维持"), None);
+        assert_eq!(group_like("行政诉语/未经复记忆二二诉/总计"), Some(1));
+        assert_eq!(group_like("行政诉讼/复议已吉诉/总计"), Some(2));
+        // the requests header names two leaves' words at most: not the leaf row
+        let req: Vec<String> = [
+            "自然人",
+            "商业企业",
+            "科研机构",
+            "社会公益组织",
+            "其他",
+            "总计",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert!(!reads_like_leaf_row(&req));
+        let garbled: Vec<String> = [
+            "结扒持",
+            "结所络下",
+            "其他结时",
+            "焕来审结",
+            "总计",
+            "其他结果",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert!(reads_like_leaf_row(&garbled));
+    }
+
+    #[test]
+    fn fifteen_columns_under_a_garbled_header_are_read_in_order() {
+        // the direct group's words illegible, the after-review group's misread: the template's
+        // order says which group is which; one leaf garbled, one value garbled
+        let mut lv = leaves();
+        lv[9] = "5这计“，红";
+        let mut vals = VALUES.to_vec();
+        vals[1] = "雹";
+        let t = table(["行政复议:", "未红晕以且技赴芹", "复以后起诉"], &lv, &vals);
+        let m = map_tables(&[t], crate::schema::schema());
+        let got = appeals(&m);
+        for (i, (v, by_position)) in got.iter().enumerate() {
+            if i == 1 {
+                // no number is invented for the garbled value
+                assert_eq!(*v, None);
+            } else {
+                assert_eq!(*v, Some(VALUES[i]), "column {i}");
+            }
+            // review is named by its header; the others' group words are not legible
+            assert_eq!(*by_position, i >= 5, "column {i}");
+        }
+        assert!(
+            m.get("appeals", "cases", "review_corrected")
+                .unwrap()
+                .flags
+                .contains(&Flag::Unparseable)
+        );
+    }
+
+    #[test]
+    fn a_group_whose_leaves_are_out_of_place_is_not_read() {
+        // a spurious ruling split 结果维持 of the direct group in two and the group's last two
+        // columns merged: five slots still, but its values are shifted; the other groups read
+        let mut t = table(
+            ["行政复议", "未经复议直接起诉", "复议后起诉"],
+            &leaves(),
+            &VALUES,
+        );
+        // leaf row 2, grid columns 6 and 7 (slots 5 and 6): one header cell over both
+        let (a, b) = (2 * t.n_cols() + 6, 2 * t.n_cols() + 7);
+        t.index[b] = t.index[a];
+        t.cells[t.index[a]].c1 = 8;
+        let m = map_tables(&[t], crate::schema::schema());
+        let got = appeals(&m);
+        assert!(got[5..10].iter().all(|(v, _)| v.is_none()), "{got:?}");
+        assert_eq!(got[0].0, Some("24"));
+        assert_eq!(got[14].0, Some("10"));
+    }
+
+    #[test]
+    fn a_value_cell_over_two_columns_is_unknown_unless_blank() {
+        let mut vals = VALUES.to_vec();
+        vals[3] = "0 4";
+        // (group words garbled: the header names too few columns to be read as named)
+        let mut t = table(["行政复议", "未红晕以且", "旨诗"], &leaves(), &vals);
+        let merge = |t: &mut Table, c: usize| {
+            let (a, b) = (3 * t.n_cols() + c, 3 * t.n_cols() + c + 1);
+            t.index[b] = t.index[a];
+            t.cells[t.index[a]].c1 = c + 2;
+        };
+        // slots 3 and 4 (grid columns 4 and 5) read as one cell "0 4"
+        merge(&mut t, 4);
+        // slots 8 and 9 blank, merged: blank in each
+        let n = t.n_cols();
+        t.cells[3 * n + 9].lines.clear();
+        merge(&mut t, 9);
+        let m = map_tables(&[t], crate::schema::schema());
+        let got = appeals(&m);
+        assert_eq!((got[3].0, got[4].0), (None, None));
+        assert_eq!((got[8].0, got[9].0), (Some("0"), Some("0")));
+        assert_eq!(got[2].0, Some("11"));
+    }
+
+    #[test]
+    fn ten_columns_take_their_groups_from_the_legible_one() {
+        // a table holding the lawsuits only (review printed apart): the direct group is legible,
+        // the other follows it in the template's order
+        let lv: Vec<&str> = leaves()[..10].to_vec();
+        let t = grid(&[
+            [vec!["二"], vec!["行政诉讼"; 10]].concat(),
+            [vec!["二"], vec!["未经复议直接起诉"; 5], vec!["这后起省"; 5]].concat(),
+            [vec!["二"], lv.clone()].concat(),
+            [vec![""], VALUES[5..].to_vec()].concat(),
+        ]);
+        let m = map_tables(&[t], crate::schema::schema());
+        let got = appeals(&m);
+        assert!(got[..5].iter().all(|(v, _)| v.is_none()));
+        let want: Vec<Option<&str>> = VALUES[5..].iter().map(|v| Some(*v)).collect();
+        assert_eq!(got[5..].iter().map(|g| g.0).collect::<Vec<_>>(), want);
+        // no group legible: nothing says which two groups these are
+        let t = grid(&[
+            [vec!["二"], vec!["行政诉讼"; 10]].concat(),
+            [vec!["二"], lv].concat(),
+            [vec![""], VALUES[5..].to_vec()].concat(),
+        ]);
+        let m = map_tables(&[t], crate::schema::schema());
+        assert!(appeals(&m).iter().all(|(v, _)| v.is_none()));
+    }
+
+    #[test]
+    fn fourteen_columns_are_not_read_by_order() {
+        let lv: Vec<&str> = leaves()[..14].to_vec();
+        let t = table(["行政复议", "未红晕以且", "复以后起诉"], &lv, &VALUES[..14]);
+        assert!(by_order(&t, 2, &crate::schema::schema().appeals).is_none());
+    }
+}
