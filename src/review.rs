@@ -117,13 +117,14 @@ pub fn why(flag: &str) -> String {
             let (check, subject) = rest.split_once(':').unwrap_or((rest, ""));
             format!("the check {check} of {subject} fails: this cell is one of its suspects (see the failed checks above)")
         }
-        "unverified" => "read by OCR or from a text dump and no check confirms it (a cell of its row or column is missing or inferred)".into(),
+        "unverified" => "read by OCR or from a text dump and no check confirms it (a cell of its row or column is missing or inferred; or no check covers it and OCR was not sure of it)".into(),
         "partly_verified" => "one check confirms it, another cannot be evaluated: a whole row may have landed under the wrong label".into(),
         "low_confidence" => "OCR was unsure of the reading (confidence below 0.7)".into(),
         "malformed_number" => "not how a count is printed (digits split by a space, or a leading zero): readings merged or a stray mark".into(),
         "numbers_in_label" => "the row's label holds digits: the row's numbers may have shifted".into(),
         "row_by_position" => "the row's label was unreadable; the row was placed by the template's row order".into(),
         "row_incomplete" => "another cell of its row was not read: numbers may have shifted or merged into this one".into(),
+        "irregular_cell" => "a 0 from a cell that does not fit its table's grid (a sliver, half a row, a row cut short): the printed value may be beside it".into(),
         "column_by_position" => "no header was seen: columns were taken in template order".into(),
         "not_found" => "the cell was not found in the document: type the value printed, if any".into(),
         "unparseable" => "the text read is not a number".into(),
@@ -1045,6 +1046,7 @@ mod tests {
             "numbers_in_label",
             "row_by_position",
             "row_incomplete",
+            "irregular_cell",
             "column_by_position",
             "not_found",
             "unparseable",
