@@ -41,6 +41,7 @@
 pub mod engine;
 pub mod glyphs;
 pub mod image;
+pub mod ink;
 pub mod inspect;
 pub mod lept;
 pub mod preprocess;
@@ -412,7 +413,11 @@ pub fn ocr_page_detailed(
         // the page's certain digit readings teach the glyph matcher (5.)
         let mut matcher = glyphs::GlyphMatcher::default();
         let mut t_match = std::time::Duration::ZERO;
-        let mut read: Vec<(Option<(Rect, bool)>, Vec<OcrWord>)> = Vec::with_capacity(plans.len());
+        // (per cell: the line the glyph matcher may read again, the words, the ink the reading
+        // rules judge them by)
+        type Audit = (Rect, Rect, usize, Vec<Rect>);
+        let mut read: Vec<(Option<(Rect, bool)>, Vec<OcrWord>, Option<Audit>)> =
+            Vec::with_capacity(plans.len());
         for ((plan, nums), txt) in plans.into_iter().zip(numeric).zip(text) {
             // a one-line cell whose ink the digit reader was asked about
             let line = match &plan {
@@ -423,6 +428,16 @@ pub fn ocr_page_detailed(
                     digit_like,
                     ..
                 } => Some((*region, *digit_like)),
+                _ => None,
+            };
+            let audit = match &plan {
+                Plan::Ink {
+                    region,
+                    lines,
+                    glyphs,
+                    inner,
+                    ..
+                } => Some((*region, *inner, *lines, glyphs.clone())),
                 _ => None,
             };
             let mut ws = cell_reader.finish(plan, nums, txt, engine)?;
@@ -443,12 +458,12 @@ pub fn ocr_page_detailed(
                 matcher.learn(&prep.gray, region, &w.text)?;
                 t_match += t.elapsed();
             }
-            read.push((line.filter(|_| !under_seal), ws));
+            read.push((line.filter(|_| !under_seal), ws, audit));
         }
         // 5. digit readings in doubt (low confidence, a glyph left out, or digit-sized ink
         //    read as no number) read again by matching their glyphs with the page's own
         let t = std::time::Instant::now();
-        for (line, ws) in &mut read {
+        for (line, ws, _) in &mut read {
             if let Some((region, digit_like)) = *line
                 && in_doubt(ws, digit_like)
                 && let Some(m) = matcher.read(&prep.gray, region)?
@@ -484,7 +499,16 @@ pub fn ocr_page_detailed(
                 matcher.len()
             );
         }
-        for (_, ws) in read {
+        // 6. the reading rules: a reading must account for its cell's ink ([`ink`])
+        let dash_h = (dpi_x * DASH_MAX_HEIGHT).round() as i32;
+        for (_, mut ws, audit) in read {
+            if let Some((region, inner, lines, glyphs)) = audit
+                && let Some(rule) =
+                    ink::audit(&mut ws, &glyphs, inner, region, lines, dpi_x, dash_h)
+                && timing
+            {
+                tracing::debug!("p{page_number} cell {region:?}: reading rule {rule}: {ws:?}");
+            }
             push(&mut page, ws);
         }
     }
@@ -687,6 +711,8 @@ enum Plan {
         digit_like: bool,
         numeric_first: bool,
         glyphs: Vec<Rect>,
+        /// The cell's inset rectangle (the reading rules' frame, [`ink`]).
+        inner: Rect,
     },
 }
 
@@ -1052,6 +1078,7 @@ impl CellReader<'_> {
             digit_like,
             numeric_first,
             glyphs: comps,
+            inner,
         })
     }
 
@@ -1316,6 +1343,7 @@ impl CellReader<'_> {
                 digit_like,
                 numeric_first,
                 glyphs,
+                ..
             } => (region, comps, lines, digit_like, numeric_first, glyphs),
         };
         let debug = debug_on();
