@@ -67,7 +67,10 @@ fn stack(comps: &[Rect]) -> Vec<Rect> {
         let mut hull = *c;
         loop {
             let near = |g: &Rect| {
-                g.x < hull.x1() && hull.x < g.x1() && g.y <= hull.y1() + STACK_GAP && hull.y <= g.y1() + STACK_GAP
+                g.x < hull.x1()
+                    && hull.x < g.x1()
+                    && g.y <= hull.y1() + STACK_GAP
+                    && hull.y <= g.y1() + STACK_GAP
             };
             let (join, keep): (Vec<Rect>, Vec<Rect>) = out.iter().partition(|g| near(g));
             if join.is_empty() {
@@ -83,11 +86,25 @@ fn stack(comps: &[Rect]) -> Vec<Rect> {
     out
 }
 
+/// Most glyph marks of ink that reads as a number by its marks alone ([`unread_ink`]).
+pub const NUMBER_MARKS: usize = 2;
+
 /// Honest blank: the words of a cell whose glyph marks were read as nothing become
-/// [`UNREAD`] at confidence 0 (see the module doc).  Returns whether it fired.
-pub fn unread_ink(words: &mut Vec<OcrWord>, marks: &[Rect], region: Rect) -> bool {
+/// [`UNREAD`] at confidence 0 (see the module doc), when the ink is a number's: the cell's
+/// plan took it for one (`number_like`: digit-shaped glyphs on one line), or its marks are at
+/// most [`NUMBER_MARKS`] digit-shaped ones (taller than wide: a 7 whose bar came apart).
+/// Other ink read as nothing (a sliver of a label, a piece of a CJK glyph cut off by a false
+/// ruling) stays as it was: such a mark in a value cell is no number, and an unread mark in a
+/// label cell would cost the row its label.  Returns whether it fired.
+pub fn unread_ink(
+    words: &mut Vec<OcrWord>,
+    marks: &[Rect],
+    region: Rect,
+    number_like: bool,
+) -> bool {
     let read = words.iter().any(|w| !w.text.trim().is_empty());
-    if read || marks.is_empty() {
+    let digits = marks.len() <= NUMBER_MARKS && marks.iter().all(|m| m.w * 5 <= m.h * 4);
+    if read || marks.is_empty() || !(number_like || digits) {
         return false;
     }
     *words = vec![unread_word(region)];
@@ -120,7 +137,8 @@ pub fn zero_glyph_contradicted(reading: &str, glyphs: &[Rect], dash_h: i32) -> b
 
 /// Apply the reading rules to the words read from one cell (see the module doc): `glyphs` are
 /// the cell's glyph components at the text threshold, `inner` its inset rectangle, `region`
-/// what was read, `lines` how many text lines the glyphs form, `dash_h` the tallest a dash is
+/// what was read, `lines` how many text lines the glyphs form, `number_like` whether the plan
+/// took the ink for a number, `dash_h` the tallest a dash is
 /// (px).  Returns the name of the rule that fired, if any (for the debug log).
 pub fn audit(
     words: &mut Vec<OcrWord>,
@@ -128,19 +146,21 @@ pub fn audit(
     inner: Rect,
     region: Rect,
     lines: usize,
+    number_like: bool,
     dpi: f32,
     dash_h: i32,
 ) -> Option<&'static str> {
     let joined: String = words.iter().map(|w| w.text.trim()).collect();
     if joined.is_empty() {
         let marks = glyph_marks(glyphs, inner, dpi);
-        return unread_ink(words, &marks, region).then_some("unread_ink");
+        return unread_ink(words, &marks, region, number_like).then_some("unread_ink");
     }
     if zero_glyph_contradicted(&joined, glyphs, dash_h) {
         *words = vec![unread_word(region)];
         return Some("zero_glyph_contradicted");
     }
-    let number = super::is_numeric_text(&joined) || crate::values::cleaned_number(&joined, false).is_some();
+    let number =
+        super::is_numeric_text(&joined) || crate::values::cleaned_number(&joined, false).is_some();
     if lines > 1 && number && joined.chars().any(|c| c.is_ascii_digit()) {
         for w in words.iter_mut() {
             w.confidence = w.confidence.min(MERGED_LINES_CONFIDENCE);
@@ -155,7 +175,12 @@ mod tests {
     use super::*;
 
     const DPI: f32 = 150.0;
-    const INNER: Rect = Rect { x: 0, y: 0, w: 120, h: 40 };
+    const INNER: Rect = Rect {
+        x: 0,
+        y: 0,
+        w: 120,
+        h: 40,
+    };
 
     fn word(t: &str, conf: f32) -> OcrWord {
         OcrWord {
@@ -178,7 +203,7 @@ mod tests {
         ];
         assert!(glyph_marks(&ink, INNER, DPI).is_empty());
         let mut ws = Vec::new();
-        assert_eq!(audit(&mut ws, &ink, INNER, INNER, 1, DPI, 5), None);
+        assert_eq!(audit(&mut ws, &ink, INNER, INNER, 1, false, DPI, 5), None);
         assert!(ws.is_empty(), "a blank cell with noise stays blank");
     }
 
@@ -190,20 +215,35 @@ mod tests {
         assert_eq!(marks, vec![Rect::new(48, 7, 6, 10)]);
         // read as nothing: unread, not a blank 0
         let mut ws = Vec::new();
-        assert_eq!(audit(&mut ws, &ink, INNER, INNER, 2, 120.0, 4), Some("unread_ink"));
+        assert_eq!(
+            audit(&mut ws, &ink, INNER, INNER, 2, false, 120.0, 4),
+            Some("unread_ink")
+        );
         assert_eq!(ws.len(), 1);
         assert_eq!((ws[0].text.as_str(), ws[0].confidence), (UNREAD, 0.0));
     }
 
     #[test]
-    fn glyphs_cut_by_a_false_ruling_are_marks() {
+    fn glyphs_cut_by_a_false_ruling_are_marks_unread_where_the_ink_is_a_number() {
         // the top half of 113 under a ruling invented through the number: three 6 px pieces
-        let ink = [Rect::new(40, 30, 7, 6), Rect::new(52, 30, 7, 6), Rect::new(63, 30, 13, 6)];
+        let ink = [
+            Rect::new(40, 30, 7, 6),
+            Rect::new(52, 30, 7, 6),
+            Rect::new(63, 30, 13, 6),
+        ];
+        assert_eq!(glyph_marks(&ink, INNER, DPI).len(), 3);
         let mut ws = Vec::new();
-        assert_eq!(audit(&mut ws, &ink, INNER, INNER, 1, DPI, 5), Some("unread_ink"));
+        assert_eq!(
+            audit(&mut ws, &ink, INNER, INNER, 1, true, DPI, 5),
+            Some("unread_ink")
+        );
+        // flat pieces the plan did not take for a number (a label's sliver): left as they are
+        let mut ws = Vec::new();
+        assert_eq!(audit(&mut ws, &ink, INNER, INNER, 1, false, DPI, 5), None);
+        assert!(ws.is_empty());
         // a reading of them stands (the other rules judge it)
         let mut read = vec![word("113", 0.95)];
-        assert_eq!(audit(&mut read, &ink, INNER, INNER, 1, DPI, 5), None);
+        assert_eq!(audit(&mut read, &ink, INNER, INNER, 1, false, DPI, 5), None);
         assert_eq!(read[0].text, "113");
     }
 
@@ -211,30 +251,46 @@ mod tests {
     fn a_dash_read_from_a_full_height_glyph_is_unread() {
         let three = [Rect::new(50, 10, 13, 20)];
         let mut ws = vec![word("-", 0.0)];
-        assert_eq!(audit(&mut ws, &three, INNER, INNER, 1, DPI, 5), Some("zero_glyph_contradicted"));
+        assert_eq!(
+            audit(&mut ws, &three, INNER, INNER, 1, false, DPI, 5),
+            Some("zero_glyph_contradicted")
+        );
         assert_eq!(ws[0].text, UNREAD);
         // a printed dash is a dash
         let dash = [Rect::new(50, 18, 14, 3)];
         let mut ws = vec![word("—", 0.9)];
-        assert_eq!(audit(&mut ws, &dash, INNER, INNER, 1, DPI, 5), None);
+        assert_eq!(audit(&mut ws, &dash, INNER, INNER, 1, false, DPI, 5), None);
         assert_eq!(ws[0].text, "—");
         // one slash is a slash, a slash over two glyphs is not
         let slash = [Rect::new(50, 8, 8, 22)];
         assert!(!zero_glyph_contradicted("/", &slash, 5));
-        assert!(zero_glyph_contradicted("/", &[slash[0], Rect::new(62, 8, 10, 22)], 5));
+        assert!(zero_glyph_contradicted(
+            "/",
+            &[slash[0], Rect::new(62, 8, 10, 22)],
+            5
+        ));
     }
 
     #[test]
     fn a_number_read_over_two_lines_is_in_doubt() {
         let two_lines = [Rect::new(20, 4, 60, 14), Rect::new(20, 22, 50, 14)];
         let mut ws = vec![word("120114312750", 0.84)];
-        assert_eq!(audit(&mut ws, &two_lines, INNER, INNER, 2, DPI, 5), Some("merged_lines"));
+        assert_eq!(
+            audit(&mut ws, &two_lines, INNER, INNER, 2, false, DPI, 5),
+            Some("merged_lines")
+        );
         assert_eq!(ws[0].confidence, MERGED_LINES_CONFIDENCE);
         // one line: untouched; text over two lines (a label) too
         let mut ws = vec![word("1201143", 0.84)];
-        assert_eq!(audit(&mut ws, &two_lines[..1], INNER, INNER, 1, DPI, 5), None);
+        assert_eq!(
+            audit(&mut ws, &two_lines[..1], INNER, INNER, 1, false, DPI, 5),
+            None
+        );
         assert_eq!(ws[0].confidence, 0.84);
         let mut label = vec![word("其他", 0.9)];
-        assert_eq!(audit(&mut label, &two_lines, INNER, INNER, 2, DPI, 5), None);
+        assert_eq!(
+            audit(&mut label, &two_lines, INNER, INNER, 2, false, DPI, 5),
+            None
+        );
     }
 }

@@ -415,7 +415,7 @@ pub fn ocr_page_detailed(
         let mut t_match = std::time::Duration::ZERO;
         // (per cell: the line the glyph matcher may read again, the words, the ink the reading
         // rules judge them by)
-        type Audit = (Rect, Rect, usize, Vec<Rect>);
+        type Audit = (Rect, Rect, usize, bool, Vec<Rect>);
         let mut read: Vec<(Option<(Rect, bool)>, Vec<OcrWord>, Option<Audit>)> =
             Vec::with_capacity(plans.len());
         for ((plan, nums), txt) in plans.into_iter().zip(numeric).zip(text) {
@@ -436,8 +436,16 @@ pub fn ocr_page_detailed(
                     lines,
                     glyphs,
                     inner,
+                    digit_like,
+                    numeric_first,
                     ..
-                } => Some((*region, *inner, *lines, glyphs.clone())),
+                } => Some((
+                    *region,
+                    *inner,
+                    *lines,
+                    *digit_like || *numeric_first,
+                    glyphs.clone(),
+                )),
                 _ => None,
             };
             let mut ws = cell_reader.finish(plan, nums, txt, engine)?;
@@ -502,9 +510,17 @@ pub fn ocr_page_detailed(
         // 6. the reading rules: a reading must account for its cell's ink ([`ink`])
         let dash_h = (dpi_x * DASH_MAX_HEIGHT).round() as i32;
         for (_, mut ws, audit) in read {
-            if let Some((region, inner, lines, glyphs)) = audit
-                && let Some(rule) =
-                    ink::audit(&mut ws, &glyphs, inner, region, lines, dpi_x, dash_h)
+            if let Some((region, inner, lines, number_like, glyphs)) = audit
+                && let Some(rule) = ink::audit(
+                    &mut ws,
+                    &glyphs,
+                    inner,
+                    region,
+                    lines,
+                    number_like,
+                    dpi_x,
+                    dash_h,
+                )
                 && timing
             {
                 tracing::debug!("p{page_number} cell {region:?}: reading rule {rule}: {ws:?}");
