@@ -8,15 +8,20 @@
 //! - cyan: the cells of every table the lattice finder reconstructed;
 //! - thin green / orange / red boxes: the words, by confidence (>= 0.9, >= 0.6, below), with the
 //!   confidence in percent (and the text, when ASCII) above each;
-//! - thick green: template cells mapped from this page, labelled `row:col`;
+//! - thick green: template cells mapped from this page;
 //! - thick magenta: template cells that carry a flag (low confidence, repaired, a failed check
-//!   ...), labelled with their first flag.
+//!   ...), with the initials of their first flag inside when they fit (the legend at the top left
+//!   says which flag each code stands for);
+//! - the located template rows and columns: each row key once in a gutter left of the page and
+//!   each column key once above its column (stacked where columns are narrow), with a leader
+//!   line to the row or column, magenta when one of its cells is flagged: legible however
+//!   narrow the cells.
 //!
 //! Digital pages are rendered (hayro) at `dpi`; OCR pages show the cleaned, deskewed image the
 //! OCR coordinates refer to.  The drawing itself is `ocr::inspect` (leptonica).
 
 use crate::model::{BBox, Page};
-use crate::ocr::{self, Color, OcrOptions, PageImage};
+use crate::ocr::{self, Axis, AxisKind, Color, OcrOptions, Overlay, PageImage};
 use crate::pipeline::{self, InputKind, Options};
 use crate::{pdf, table};
 use anyhow::{Context, Result, bail};
@@ -102,9 +107,9 @@ pub fn inspect_file(path: &Path, out: &Path, o: &InspectOptions) -> Result<Vec<P
             }
         };
         let tables = table::find_tables(&p.page, &o.convert.tolerances);
-        let marks = cell_marks(&result.cells, n);
+        let overlay = overlay(&result.cells, n);
         let file = out.join(format!("{stem}-p{n}.png"));
-        ocr::inspect_png(image, &p.page, &tables, &marks, &file)?;
+        ocr::inspect_png(image, &p.page, &tables, &overlay, &file)?;
         written.push(file);
     }
     Ok(written)
@@ -167,42 +172,75 @@ fn all_text(o: &InspectOptions) -> OcrOptions {
     }
 }
 
-/// The template cells read from page `n`: green with their key, magenta with their first flag.
-fn cell_marks(cells: &[pipeline::CellRow], n: u32) -> Vec<(BBox, String, Color)> {
+/// What is drawn over page `n`: its template cells (green, or magenta with their first flag's
+/// code), the rows and columns they form, and the legend of the codes used.
+fn overlay(cells: &[pipeline::CellRow], n: u32) -> Overlay {
     let page = n.to_string();
-    cells
-        .iter()
-        .filter(|c| c.page == page)
-        .filter_map(|c| {
-            let v: Vec<f32> = c
-                .bbox
-                .split_whitespace()
-                .filter_map(|x| x.parse().ok())
-                .collect();
-            let [x0, y0, x1, y1] = v[..] else { return None };
-            let b = BBox::new(x0, y0, x1, y1);
-            Some(match c.flags.split(';').find(|f| !f.is_empty()) {
-                Some(flag) => (
-                    b,
-                    format!("{}:{} !{}", short(&c.row), short(&c.col), flag),
-                    Color::MAGENTA,
-                ),
-                None => (
-                    b,
-                    format!("{}:{}", short(&c.row), short(&c.col)),
-                    Color::GREEN,
-                ),
-            })
+    let mut o = Overlay::default();
+    // (kind, table, key) -> (span, flagged)
+    let mut axes: Vec<((AxisKind, String, String), BBox, bool)> = Vec::new();
+    let mut codes: Vec<(String, String)> = Vec::new();
+    for c in cells.iter().filter(|c| c.page == page) {
+        let v: Vec<f32> = c
+            .bbox
+            .split_whitespace()
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        let [x0, y0, x1, y1] = v[..] else { continue };
+        let b = BBox::new(x0, y0, x1, y1);
+        let flag = c.flags.split(';').find(|f| !f.is_empty());
+        let (label, color) = match flag {
+            Some(f) => {
+                let code = flag_code(f);
+                if !codes.iter().any(|(k, _)| *k == code) {
+                    codes.push((code.clone(), f.to_string()));
+                }
+                (code, Color::MAGENTA)
+            }
+            None => (String::new(), Color::GREEN),
+        };
+        o.marks.push((b, label, color));
+        for key in [
+            (AxisKind::Row, c.table.clone(), c.row.clone()),
+            (AxisKind::Column, c.table.clone(), c.col.clone()),
+        ] {
+            match axes.iter_mut().find(|a| a.0 == key) {
+                Some(a) => {
+                    a.1 = a.1.union(&b);
+                    a.2 |= flag.is_some();
+                }
+                None => axes.push((key, b, flag.is_some())),
+            }
+        }
+    }
+    o.axes = axes
+        .into_iter()
+        .map(|((kind, _, key), span, flagged)| Axis {
+            kind,
+            span,
+            label: key,
+            color: if flagged {
+                Color::MAGENTA
+            } else {
+                Color::GREEN
+            },
         })
-        .collect()
+        .collect();
+    if !codes.is_empty() {
+        o.legend.push(
+            codes
+                .iter()
+                .map(|(k, f)| format!("{k}={f}"))
+                .collect::<Vec<_>>()
+                .join("  "),
+        );
+    }
+    o
 }
 
-/// Template keys are long (`denied_enforcement_file`); cells are narrow.
-fn short(key: &str) -> String {
-    key.split('_')
-        .map(|p| p.chars().take(4).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("_")
+/// A flag's initials (`low_confidence` -> `lc`), short enough for a narrow cell.
+fn flag_code(flag: &str) -> String {
+    flag.split('_').filter_map(|p| p.chars().next()).collect()
 }
 
 #[cfg(test)]
@@ -222,19 +260,39 @@ mod tests {
     }
 
     #[test]
-    fn marks_only_cells_of_the_page_and_colour_flagged_ones() {
+    fn overlay_marks_the_page_cells_and_names_each_row_and_column_once() {
         let cells = vec![
             cell("2", "1 2 3 4", ""),
             cell("2", "5 6 7 8", "low_confidence;repaired"),
             cell("3", "1 2 3 4", ""),
             cell("", "", "not_found"),
         ];
-        let m = cell_marks(&cells, 2);
-        assert_eq!(m.len(), 2);
-        assert_eq!(m[0].1, "deni_enfo_file:natu_pers");
-        assert_eq!(m[0].2, Color::GREEN);
-        assert_eq!(m[1].1, "deni_enfo_file:natu_pers !low_confidence");
-        assert_eq!(m[1].2, Color::MAGENTA);
-        assert_eq!((m[1].0.x0, m[1].0.y1), (5.0, 8.0));
+        let o = overlay(&cells, 2);
+        assert_eq!(o.marks.len(), 2);
+        assert_eq!(o.marks[0].1, "", "no key inside a cell");
+        assert_eq!(o.marks[0].2, Color::GREEN);
+        assert_eq!(o.marks[1].1, "lc");
+        assert_eq!(o.marks[1].2, Color::MAGENTA);
+        assert_eq!((o.marks[1].0.x0, o.marks[1].0.y1), (5.0, 8.0));
+        // both cells are in one row and one column: one axis each, spanning both, flagged
+        assert_eq!(o.axes.len(), 2);
+        let row = &o.axes[0];
+        assert_eq!(
+            (row.kind, row.label.as_str()),
+            (AxisKind::Row, "denied_enforcement_file")
+        );
+        assert_eq!((row.span.x0, row.span.x1, row.span.y1), (1.0, 7.0, 8.0));
+        assert_eq!(row.color, Color::MAGENTA);
+        assert_eq!(o.axes[1].label, "natural_person");
+        assert_eq!(o.legend, vec!["lc=low_confidence".to_string()]);
+    }
+
+    #[test]
+    fn a_page_without_flags_has_no_legend() {
+        let o = overlay(&[cell("1", "1 2 3 4", "")], 1);
+        assert!(o.legend.is_empty());
+        assert_eq!(o.axes.len(), 2);
+        assert!(o.axes.iter().all(|a| a.color == Color::GREEN));
+        assert!(overlay(&[cell("1", "1 2 3 4", "")], 2).axes.is_empty());
     }
 }

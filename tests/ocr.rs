@@ -427,16 +427,43 @@ fn digital_page_renders_and_inspect_draws_it() {
     );
 
     let png = std::env::temp_dir().join(format!("nianbao-inspect-{}.png", std::process::id()));
-    let marks = vec![(
-        BBox::new(100.0, 100.0, 200.0, 200.0),
-        "requests.granted.total".to_string(),
-        Color::MAGENTA,
-    )];
-    ocr::inspect_png(&img, &out.page, &out.tables, &marks, &png).unwrap();
+    let span = BBox::new(100.0, 100.0, 200.0, 200.0);
+    let overlay = ocr::Overlay {
+        marks: vec![(span, "lc".to_string(), Color::MAGENTA)],
+        axes: vec![
+            ocr::Axis {
+                kind: ocr::AxisKind::Row,
+                span,
+                label: "granted".into(),
+                color: Color::MAGENTA,
+            },
+            ocr::Axis {
+                kind: ocr::AxisKind::Column,
+                span,
+                label: "total".into(),
+                color: Color::MAGENTA,
+            },
+        ],
+        legend: vec!["lc=low_confidence".into()],
+    };
+    ocr::inspect_png(&img, &out.page, &out.tables, &overlay, &png).unwrap();
     let drawn = ocr::load_image_file(&png).unwrap().remove(0);
     std::fs::remove_file(&png).ok();
-    assert_eq!((drawn.width(), drawn.height()), (400, 800));
+    // a gutter for the row key is added on the left; the page is otherwise the same size
+    let gutter = drawn.width() as i32 - 400;
+    assert!(gutter > 20, "gutter {gutter}");
+    assert_eq!(drawn.height(), 800, "the column key fits above the table");
     let rgb = drawn.pix().red_channel().unwrap();
     // the magenta mark's outline (red 200) sits on the cell's top-left corner area
-    assert!((95..=110).any(|x| rgb.gray_at(x, 100) >= 150), "mark drawn");
+    assert!(
+        (95..=110).any(|x| rgb.gray_at(gutter + x, 100) >= 150),
+        "mark drawn"
+    );
+    // the row key is written in the gutter at the row's height
+    let gray = drawn.pix().to_gray().unwrap();
+    let ink_in_gutter = (0..gutter - 2)
+        .flat_map(|x| (120..170).map(move |y| (x, y)))
+        .filter(|&(x, y)| rgb.gray_at(x, y) >= 150 && gray.gray_at(x, y) < 200)
+        .count();
+    assert!(ink_in_gutter > 10, "row key drawn in the gutter");
 }

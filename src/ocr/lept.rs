@@ -503,6 +503,21 @@ impl Pix {
         own(unsafe { l::pixScale(self.as_ptr(), s, s) }, "pixScale")
     }
 
+    /// A copy with a border of `val` around it (widths in pixels; 32 bpp: 0xRRGGBB00).
+    pub fn add_border(
+        &self,
+        left: i32,
+        right: i32,
+        top: i32,
+        bottom: i32,
+        val: u32,
+    ) -> Result<Pix> {
+        own(
+            unsafe { l::pixAddBorderGeneral(self.as_ptr(), left, right, top, bottom, val) },
+            "pixAddBorderGeneral",
+        )
+    }
+
     /// Draw a line on a 32 bpp image.
     pub fn line(&mut self, x0: i32, y0: i32, x1: i32, y1: i32, width: i32, rgb: [u8; 3]) {
         unsafe {
@@ -622,10 +637,20 @@ impl Font {
         let f = unsafe { l::bmfCreate(ptr::null(), size) };
         (!f.is_null()).then_some(Font(f))
     }
-    /// Draw ASCII `text` with its baseline-left at (x, y) onto a 32 bpp image.
-    pub fn draw(&self, pix: &mut Pix, text: &str, x: i32, y: i32, rgb: [u8; 3]) {
-        let ascii: String = text
-            .chars()
+    /// The height of a line of this font in pixels.
+    pub fn line_height(&self) -> i32 {
+        unsafe { (*self.0).lineheight }
+    }
+    /// The width in pixels `text` takes when drawn.
+    pub fn width(&self, text: &str) -> i32 {
+        let mut w = 0;
+        if let Ok(c) = CString::new(Self::ascii(text)) {
+            unsafe { l::bmfGetStringWidth(self.0, c.as_ptr(), &mut w) };
+        }
+        w
+    }
+    fn ascii(text: &str) -> String {
+        text.chars()
             .map(|c| {
                 if c.is_ascii_graphic() || c == ' ' {
                     c
@@ -633,8 +658,11 @@ impl Font {
                     '?'
                 }
             })
-            .collect();
-        if let Ok(c) = CString::new(ascii) {
+            .collect()
+    }
+    /// Draw ASCII `text` with its baseline-left at (x, y) onto a 32 bpp image.
+    pub fn draw(&self, pix: &mut Pix, text: &str, x: i32, y: i32, rgb: [u8; 3]) {
+        if let Ok(c) = CString::new(Self::ascii(text)) {
             let val = (rgb[0] as u32) << 24 | (rgb[1] as u32) << 16 | (rgb[2] as u32) << 8;
             let (mut w, mut over) = (0, 0);
             unsafe {

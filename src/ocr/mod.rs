@@ -56,7 +56,7 @@ pub use engine::{
 pub use image::{
     DpiSource, PageImage, load_image_file, pdf_page_count, pdf_page_image, render_pdf_page,
 };
-pub use inspect::{Color, inspect_png};
+pub use inspect::{Axis, AxisKind, Color, Overlay, inspect_png};
 
 use crate::model::{BBox, Page, PageKind, Source, Word};
 use crate::table::{self, Table, Tolerances};
