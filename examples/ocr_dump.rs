@@ -4,7 +4,7 @@
 //!
 //! Prints the grid(s) found (rows of cell texts), then every word with its box and confidence.
 use anyhow::{Context, Result, bail};
-use nianbao::ocr::{self, Color, OcrOptions, TesseractConfig, TesseractEngine};
+use nianbao::ocr::{self, OcrOptions, TesseractConfig, TesseractEngine};
 use nianbao::table;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -180,9 +180,7 @@ fn main() -> Result<()> {
         std::fs::write(p, out.image.pix().to_png()?)?;
     }
     if let Some(p) = png {
-        let marks = vec![];
-        let _: &Vec<(nianbao::model::BBox, String, Color)> = &marks;
-        ocr::inspect_png(&out.image, &out.page, &tables, &marks, &p)?;
+        ocr::inspect_png(&out.image, &out.page, &tables, &ocr::Overlay::default(), &p)?;
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! recorded and its cells flagged; no printed value is ever changed to make a check pass.
 //! What the checks confirm or leave unverified becomes flags in `crate::verify`.
 
+use crate::flag::Flag;
 use crate::schema::Over;
 use crate::template::{CellId, Mapping};
 
@@ -45,8 +46,8 @@ pub struct Check {
 
 impl Check {
     /// The flag a failed check puts on its cells: `check_failed:<check>:<subject>`.
-    pub fn failure_flag(&self) -> String {
-        format!("check_failed:{}:{}", self.check, self.subject)
+    pub fn failure_flag(&self) -> Flag {
+        Flag::check_failed(&self.check, &self.subject)
     }
     pub fn status(&self) -> CheckStatus {
         match (self.expected, self.actual) {

@@ -37,6 +37,8 @@
 //! with its line number and skipped; it never stops the batch.
 
 use crate::checks;
+use crate::flag::Flag;
+use crate::output;
 use crate::pipeline::{CellRow, ReportResult};
 use crate::template::{MappedCell, Mapping};
 use anyhow::{Context, Result};
@@ -86,18 +88,25 @@ impl Decision {
             Decision::Corrected => CORRECTED,
         }
     }
+    /// The flag the decision puts on its cell.
+    pub fn flag(self) -> Flag {
+        match self {
+            Decision::Confirmed => Flag::Confirmed,
+            Decision::Corrected => Flag::Corrected,
+        }
+    }
 }
 
 /// Whether a cell carries a person's decision.
 pub fn decided(flags: &str) -> bool {
-    flags.split(';').any(|f| f == CONFIRMED || f == CORRECTED)
+    Flag::parse_list(flags).iter().any(Flag::is_decision)
 }
 
 /// The flags that still ask for a look (all but the decisions).
-pub fn doubt_flags(flags: &str) -> impl Iterator<Item = &str> {
-    flags
-        .split(';')
-        .filter(|f| !f.is_empty() && *f != CONFIRMED && *f != CORRECTED)
+pub fn doubt_flags(flags: &str) -> impl Iterator<Item = Flag> {
+    Flag::parse_list(flags)
+        .into_iter()
+        .filter(|f| !f.is_decision())
 }
 
 /// A value as cells.csv prints it: ASCII digits, an optional decimal part, no separators.
@@ -383,16 +392,11 @@ pub fn apply<'a>(r: &mut ReportResult, list: &'a [Correction]) -> (usize, Vec<&'
         } else {
             Decision::Corrected
         };
-        let kept: Vec<String> = cell
-            .flags
-            .split(';')
-            .filter(|f| f.starts_with("check_failed:"))
-            .map(String::from)
-            .collect();
-        cell.flags = std::iter::once(decision.as_str().to_string())
-            .chain(kept)
-            .collect::<Vec<_>>()
-            .join(";");
+        let kept = Flag::parse_list(&cell.flags)
+            .into_iter()
+            .filter(|f| matches!(f, Flag::CheckFailed { .. }));
+        let flags: Vec<Flag> = std::iter::once(decision.flag()).chain(kept).collect();
+        cell.flags = output::flags_field(&flags);
         if decision == Decision::Corrected {
             cell.value = c.value.clone();
             cell.method = CORRECTED.into();
@@ -487,11 +491,11 @@ fn recheck(r: &mut ReportResult) {
     }
     let m = mapping_of(&r.cells);
     let new = checks::evaluate(&m);
-    let was_failing: HashSet<String> = r
+    let was_failing: HashSet<Flag> = r
         .checks
         .iter()
         .filter(|c| c.status == "fail")
-        .map(|c| format!("check_failed:{}:{}", c.check, c.subject))
+        .map(|c| Flag::check_failed(&c.check, &c.subject))
         .collect();
     let (rid, shown) = (r.report.report_id.clone(), r.report.source_file.clone());
     for ch in &new {
@@ -508,15 +512,14 @@ fn recheck(r: &mut ReportResult) {
             else {
                 continue;
             };
-            let mut flags: Vec<&str> = cell
-                .flags
-                .split(';')
-                .filter(|f| !f.is_empty() && *f != flag)
+            let mut flags: Vec<Flag> = Flag::parse_list(&cell.flags)
+                .into_iter()
+                .filter(|f| *f != flag)
                 .collect();
             if failing {
-                flags.push(&flag);
+                flags.push(flag.clone());
             }
-            cell.flags = flags.join(";");
+            cell.flags = output::flags_field(&flags);
         }
     }
     r.checks = new

@@ -5,36 +5,35 @@
 //! grids) -> `template` (cells keyed by the national template) -> `checks` (勾稽关系) -> `verify` (flags of doubt) -> `output`
 //! (CSV), with the `repair` stage on pages, tables and mapped cells in between.
 //!
-//! `pipeline` runs one file through all of them; `inputs` expands the command line.
-pub mod archive;
+//! `pipeline` runs one file through all of them; `batch` runs archives of files (`inputs` expands
+//! the command line, `archive` runs them in `worker` processes).
+pub mod batch;
 pub mod checks;
 pub mod corrections;
+pub mod flag;
 pub mod identity;
-pub mod inputs;
 pub mod inspect;
-pub mod limits;
 pub mod logging;
 pub mod model;
 pub mod ocr;
 pub mod output;
-pub mod pdf;
 pub mod pipeline;
-pub mod plaintext;
 pub mod produce;
 pub mod repair;
 pub mod review;
 pub mod schema;
 pub mod settings;
-pub mod signals;
-pub mod state;
 pub mod table;
 pub mod template;
 pub mod text;
 pub mod values;
 pub mod verify;
 pub mod wide;
-pub mod worker;
 pub mod xlsx;
+
+// The batch machinery and the producers live in their folders; re-exported at their old paths.
+pub use batch::{archive, inputs, limits, signals, state, worker};
+pub use produce::{pdf, plaintext};
 
 /// The tesseract producer as the pipeline's `PageOcr`: one engine per worker thread, reused.
 pub struct TesseractOcr {

@@ -233,6 +233,12 @@ pub const CHECK_HEADER: &[&str] = &[
     "status",
 ];
 
+/// cells.csv's `flags` field: the cell's flags by name, `;`-separated (the one place a cell's
+/// typed flags become text; `Flag::parse_list` reads the field back).
+pub fn flags_field(flags: &[crate::flag::Flag]) -> String {
+    flags.iter().map(|f| f.name()).collect::<Vec<_>>().join(";")
+}
+
 /// Write the per-report files (tables/, text/) of one result.
 pub fn write_report_files(out: &Path, r: &ReportResult, excel: bool) -> Result<()> {
     if r.report.report_id.is_empty() {

@@ -303,7 +303,7 @@ fn template_table_missing(r: &ReportResult) -> bool {
     for c in &r.cells {
         let e = tables.entry(c.table.as_str()).or_default();
         e.0 += 1;
-        if c.flags.split(';').any(|f| f == "not_found") {
+        if crate::flag::Flag::parse_list(&c.flags).contains(&crate::flag::Flag::NotFound) {
             e.1 += 1;
         }
     }
@@ -614,7 +614,7 @@ fn cell_row(rid: &str, shown: &str, c: &MappedCell) -> CellRow {
         bbox: c.bbox.map(|b| b.to_string()).unwrap_or_default(),
         method: c.method.as_str().into(),
         confidence: format!("{:.2}", c.confidence),
-        flags: c.flags.join(";"),
+        flags: crate::output::flags_field(&c.flags),
     }
 }
 

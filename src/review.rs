@@ -24,6 +24,7 @@
 //! when no crop can be made the row says why.
 
 use crate::corrections::{self, Correction};
+use crate::flag::Flag;
 use crate::model::BBox;
 use crate::ocr::lept::{Pix, Rect};
 use crate::pipeline::{CellRow, CheckRow, ReportRow};
@@ -110,32 +111,32 @@ pub struct PageData {
 }
 
 /// What each flag means, for the page.
-pub fn why(flag: &str) -> String {
-    let (name, rest) = flag.split_once(':').unwrap_or((flag, ""));
-    match name {
-        "check_failed" => {
-            let (check, subject) = rest.split_once(':').unwrap_or((rest, ""));
+pub fn why(flag: &Flag) -> String {
+    match flag {
+        Flag::CheckFailed { check, subject } => {
             format!("the check {check} of {subject} fails: this cell is one of its suspects (see the failed checks above)")
         }
-        "unverified" => "read by OCR or from a text dump and no check confirms it (a cell of its row or column is missing or inferred; or no check covers it and OCR was not sure of it)".into(),
-        "partly_verified" => "one check confirms it, another cannot be evaluated: a whole row may have landed under the wrong label".into(),
-        "low_confidence" => "OCR was unsure of the reading (confidence below 0.7)".into(),
-        "malformed_number" => "not how a count is printed (digits split by a space, or a leading zero): readings merged or a stray mark".into(),
-        "numbers_in_label" => "the row's label holds digits: the row's numbers may have shifted".into(),
-        "row_by_position" => "the row's label was unreadable; the row was placed by the template's row order".into(),
-        "row_incomplete" => "another cell of its row was not read: numbers may have shifted or merged into this one".into(),
-        "irregular_cell" => "a 0 from a cell that does not fit its table's grid (a sliver, half a row, a row cut short): the printed value may be beside it".into(),
-        "column_by_position" => "no header was seen: columns were taken in template order".into(),
-        "not_found" => "the cell was not found in the document: type the value printed, if any".into(),
-        "unparseable" => "the text read is not a number".into(),
-        "decimal_in_count" => "a decimal in a count".into(),
-        "repaired" => "the repair stage changed the reading (repairs.csv says how and why)".into(),
-        "inferred" => "not read: the value the template's arithmetic determines".into(),
-        "conflicting_duplicate" => "the cell was read twice with different values".into(),
-        "layout_from_text_alignment" => "a table without rulings: cells placed by the alignment of the text".into(),
-        "derived" => format!("not printed, derived ({})", rest.replace('_', " ")),
-        "unknown" => format!("unknown ({})", rest.replace('_', " ")),
-        _ => flag.to_string(),
+        Flag::Unverified => "read by OCR or from a text dump and no check confirms it (a cell of its row or column is missing or inferred; or no check covers it and OCR was not sure of it)".into(),
+        Flag::PartlyVerified => "one check confirms it, another cannot be evaluated: a whole row may have landed under the wrong label".into(),
+        Flag::LowConfidence => "OCR was unsure of the reading (confidence below 0.7)".into(),
+        Flag::MalformedNumber => "not how a count is printed (digits split by a space, or a leading zero): readings merged or a stray mark".into(),
+        Flag::NumbersInLabel => "the row's label holds digits: the row's numbers may have shifted".into(),
+        Flag::RowByPosition => "the row's label was unreadable; the row was placed by the template's row order".into(),
+        Flag::RowIncomplete => "another cell of its row was not read: numbers may have shifted or merged into this one".into(),
+        Flag::IrregularCell => "a 0 from a cell that does not fit its table's grid (a sliver, half a row, a row cut short): the printed value may be beside it".into(),
+        Flag::ColumnByPosition => "no header was seen: columns were taken in template order".into(),
+        Flag::NotFound => "the cell was not found in the document: type the value printed, if any".into(),
+        Flag::Unparseable => "the text read is not a number".into(),
+        Flag::DecimalInCount => "a decimal in a count".into(),
+        Flag::Repaired => "the repair stage changed the reading (repairs.csv says how and why)".into(),
+        Flag::Inferred => "not read: the value the template's arithmetic determines".into(),
+        Flag::ConflictingDuplicate => "the cell was read twice with different values".into(),
+        Flag::LayoutFromTextAlignment => "a table without rulings: cells placed by the alignment of the text".into(),
+        Flag::DerivedZeroGroup => "not printed, derived (group printed as one zero row)".into(),
+        Flag::UnknownNonzeroGroup => "unknown (group printed as one nonzero row)".into(),
+        Flag::Confirmed => "a person confirmed the value read".into(),
+        Flag::Corrected => "a person typed the value".into(),
+        Flag::Other(name) => name.clone(),
     }
 }
 
@@ -186,7 +187,7 @@ impl TableCounts {
             .entry((c.report_id.clone(), c.table.clone()))
             .or_default();
         e.0 += 1;
-        e.1 += c.flags.split(';').any(|f| f == "not_found") as usize;
+        e.1 += Flag::parse_list(&c.flags).contains(&Flag::NotFound) as usize;
     }
     /// Whether no cell of this table was found.
     fn missing(&self, rid: &str, table: &str) -> bool {
@@ -203,13 +204,11 @@ impl TableCounts {
     }
 }
 
-/// Flags (prefixes) that state a fact rather than a doubt: a group the report prints as one
-/// row of zeros has its sub-rows derived as 0, which no person needs to confirm cell by cell.
-pub const FACTS: &[&str] = &["derived:"];
-
-/// Whether a cell asks for a look: a flag that is not a fact, and no decision yet.
+/// Whether a cell asks for a look: a flag that is not a settled fact (a group the report prints
+/// as one row of zeros has its sub-rows derived as 0, which no person needs to confirm cell by
+/// cell: `Flag::is_settled_fact`), and no decision yet.
 pub fn needs_look(c: &CellRow) -> bool {
-    corrections::doubt_flags(&c.flags).any(|f| !FACTS.iter().any(|p| f.starts_with(p)))
+    corrections::doubt_flags(&c.flags).any(|f| !f.is_settled_fact())
         && !corrections::decided(&c.flags)
 }
 
@@ -254,7 +253,7 @@ pub fn collect(
                 flags: corrections::doubt_flags(&c.flags)
                     .map(|f| FlagWhy {
                         flag: f.to_string(),
-                        why: why(f),
+                        why: why(&f),
                     })
                     .collect(),
                 image: None,
@@ -1053,10 +1052,8 @@ mod tests {
             "repaired",
             "inferred",
         ] {
-            assert_ne!(why(f), f, "{f}");
+            assert_ne!(why(&Flag::parse(f)), f, "{f}");
         }
-        assert!(
-            why("derived:group_printed_as_one_zero_row").contains("group printed as one zero row")
-        );
+        assert!(why(&Flag::DerivedZeroGroup).contains("group printed as one zero row"));
     }
 }

@@ -11,6 +11,7 @@
 //! by the template's fixed row order where they exactly fill a gap between recognised rows
 //! (see [`assign_by_sequence`]).
 
+use crate::flag::Flag;
 use crate::model::BBox;
 use crate::schema::{Row, Schema, TableDef};
 use crate::table::{Cell, Table};
@@ -37,12 +38,11 @@ pub struct MappedCell {
     pub word_confidence: f32,
     /// Other readings of the cell's text (from the producer's alternatives), best first.
     pub alternatives: Vec<String>,
-    pub flags: Vec<String>,
+    pub flags: Vec<Flag>,
 }
 
 impl MappedCell {
-    pub fn flag(&mut self, f: impl Into<String>) {
-        let f = f.into();
+    pub fn flag(&mut self, f: Flag) {
         if !self.flags.contains(&f) {
             self.flags.push(f);
         }
@@ -945,7 +945,7 @@ fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<Map
                 let start = out.len();
                 assign_requests(&o.cand, row, st, out);
                 for c in &mut out[start..] {
-                    c.flag("row_by_position");
+                    c.flag(Flag::RowByPosition);
                 }
             }
         }
@@ -1125,17 +1125,17 @@ fn cell_for(
     let (value, mut flags) = match parse_for(&raw, row, &col.0) {
         Parsed::Number(n) => (Some(n), vec![]),
         Parsed::Zero => (Some("0".to_string()), vec![]),
-        Parsed::Text => (None, vec!["unparseable".to_string()]),
+        Parsed::Text => (None, vec![Flag::Unparseable]),
     };
     if let Some(v) = &value
         && v.contains('.')
         && !row.decimal
     {
-        flags.push("decimal_in_count".into());
+        flags.push(Flag::DecimalInCount);
     }
     if cand.method == Method::Stream {
         // rows and columns from text alignment alone are a guess worth a look
-        flags.push("layout_from_text_alignment".into());
+        flags.push(Flag::LayoutFromTextAlignment);
     }
     MappedCell {
         table: table.into(),
@@ -1180,7 +1180,7 @@ fn assign_active(cand: &Candidate, row: &Row, st: &mut State, out: &mut Vec<Mapp
         let first = texts.iter().position(|t| !t.is_empty()).unwrap_or(0);
         let mut m = cell_for(cand, cand.value_cells[first], "active", row, &row.cols[0]);
         if texts.iter().any(|t| !t.is_empty() && *t != texts[first]) {
-            m.flag("column_by_position");
+            m.flag(Flag::ColumnByPosition);
         }
         out.push(m);
         return;
@@ -1211,7 +1211,7 @@ fn assign_active(cand: &Candidate, row: &Row, st: &mut State, out: &mut Vec<Mapp
             used[j] = true;
             let mut m = cell_for(cand, cell, "active", row, &row.cols[j]);
             if positional && st.active_cols.is_some() {
-                m.flag("column_by_position");
+                m.flag(Flag::ColumnByPosition);
             }
             out.push(m);
         }
@@ -1251,7 +1251,7 @@ fn assign_requests(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<Mapped
             used[j] = true;
             let mut m = cell_for(cand, cell, "requests", row, &row.cols[j]);
             if positional {
-                m.flag("column_by_position");
+                m.flag(Flag::ColumnByPosition);
             }
             out.push(m);
         }
@@ -1277,7 +1277,7 @@ fn assign_requests(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<Mapped
             if let [j] = free[..] {
                 used[j] = true;
                 let mut m = cell_for(cand, cells[i], "requests", row, &row.cols[j]);
-                m.flag("column_by_position");
+                m.flag(Flag::ColumnByPosition);
                 out.push(m);
             }
         }
@@ -1361,7 +1361,7 @@ fn assign_appeals(cand: &Candidate, st: &State, def: &TableDef, out: &mut Vec<Ma
             let mut m = cell_for(cand, cell, "appeals", row, &row.cols[j]);
             m.row_label = row.label.clone();
             if by_header[i].is_none_or(|(_, by_position)| by_position) {
-                m.flag("column_by_position");
+                m.flag(Flag::ColumnByPosition);
             }
             out.push(m);
         }
@@ -1384,7 +1384,7 @@ fn assemble(
                 Some(first) => {
                     let mut c = first.clone();
                     if hits.any(|o| o.value != first.value) {
-                        c.flag("conflicting_duplicate");
+                        c.flag(Flag::ConflictingDuplicate);
                     }
                     m.read += 1;
                     m.found[ti] = true;
@@ -1434,12 +1434,12 @@ fn derived_or_missing(
         if all_zero {
             c.value = Some("0".into());
             c.confidence = 1.0;
-            c.flag("derived:group_printed_as_one_zero_row");
+            c.flag(Flag::DerivedZeroGroup);
         } else {
-            c.flag("unknown:group_printed_as_one_nonzero_row");
+            c.flag(Flag::UnknownNonzeroGroup);
         }
     } else {
-        c.flag("not_found");
+        c.flag(Flag::NotFound);
     }
     c
 }
@@ -1706,7 +1706,7 @@ mod tests {
             m.get("requests", "other_other", "total")
                 .unwrap()
                 .flags
-                .contains(&"derived:group_printed_as_one_zero_row".to_string())
+                .contains(&Flag::DerivedZeroGroup)
         );
         // a 2019 report printing （六）'s three sub-rows: its requests table is 2021's, said so
         let mut rows = act19.clone();
@@ -1826,7 +1826,7 @@ mod tests {
                     let x = m.get("requests", "new_received", c).unwrap();
                     (
                         x.value.clone().unwrap_or_default(),
-                        x.flags.iter().any(|f| f == "column_by_position"),
+                        x.flags.contains(&Flag::ColumnByPosition),
                     )
                 })
                 .collect()
@@ -1936,7 +1936,7 @@ mod tests {
         let c = m
             .get("appeals", "cases", "litigation_direct_corrected")
             .unwrap();
-        assert_eq!(c.flags, vec!["column_by_position".to_string()]);
+        assert_eq!(c.flags, vec![Flag::ColumnByPosition]);
         // a header that contradicts the order: the header's columns are taken as named, and a
         // garbled leaf only from its own group's order when that group's legible leaves are all
         // in place (litigation_direct here), flagged
@@ -1955,7 +1955,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             (c.value.as_deref(), c.flags.clone()),
-            (Some("6"), vec!["column_by_position".to_string()])
+            (Some("6"), vec![Flag::ColumnByPosition])
         );
         // review's own garbled leaf (纠稚 is legible as 纠) stays named by its header
         assert!(
@@ -2003,7 +2003,7 @@ mod tests {
         let c = |col: &str| m.get("requests", "rejected_repeat", col).unwrap();
         assert_eq!(c("natural_person").value.as_deref(), Some("1"));
         assert_eq!(c("total").value.as_deref(), Some("1"));
-        assert!(c("total").flags.contains(&"column_by_position".to_string()));
+        assert!(c("total").flags.contains(&Flag::ColumnByPosition));
         assert_eq!(c("legal_services").value.as_deref(), Some("0"));
     }
 
@@ -2019,7 +2019,7 @@ mod tests {
         assert_eq!(c("in_force").value.as_deref(), Some("9"));
         assert_eq!(
             (c("issued").value.as_deref(), c("issued").flags.clone()),
-            (None, vec!["unparseable".to_string()])
+            (None, vec![Flag::Unparseable])
         );
     }
 
@@ -2035,7 +2035,7 @@ mod tests {
         ]);
         let c = req(&m, "rejected_confirmation");
         assert_eq!(c.value.as_deref(), Some("7"));
-        assert!(c.flags.contains(&"row_by_position".to_string()));
+        assert!(c.flags.contains(&Flag::RowByPosition));
         // the rows matched by their labels carry no such flag
         assert!(req(&m, "rejected_massive").flags.is_empty());
         assert_eq!(
@@ -2059,7 +2059,7 @@ mod tests {
         ]);
         let c = req(&m, "new_received");
         assert_eq!(c.value.as_deref(), Some("7"));
-        assert!(c.flags.contains(&"row_by_position".to_string()));
+        assert!(c.flags.contains(&Flag::RowByPosition));
         // a header that lost a column: the row's closing run of numbers still holds the values
         let mut header = HEADER.to_vec();
         header[1] = "自人";
@@ -2116,7 +2116,7 @@ mod tests {
         assert_eq!(req(&m, "rejected_massive").value.as_deref(), Some("0"));
         let c = req(&m, "rejected_confirmation");
         assert_eq!(c.value.as_deref(), Some("1"));
-        assert!(c.flags.contains(&"row_by_position".to_string()));
+        assert!(c.flags.contains(&Flag::RowByPosition));
         // a gap of two rows: the shared label is one printed row, its second grid row dropped
         let rows = [
             row("2.重复申请", "0"),
@@ -2159,7 +2159,7 @@ mod tests {
             m.get("requests", "rejected_massive", "legal_services")
                 .unwrap()
                 .flags,
-            vec!["not_found".to_string()]
+            vec![Flag::NotFound]
         );
     }
 
@@ -2177,7 +2177,7 @@ mod tests {
         assert!(
             req(&m, "rejected_confirmation")
                 .flags
-                .contains(&"not_found".to_string())
+                .contains(&Flag::NotFound)
         );
     }
 
@@ -2239,12 +2239,8 @@ mod tests {
         assert_eq!(get("natural_person").value.as_deref(), Some("3"));
         assert_eq!(get("total").value.as_deref(), Some("5"));
         assert!(get("commercial").value.is_none());
-        assert!(get("commercial").flags.contains(&"unparseable".to_string()));
-        assert!(
-            !get("natural_person")
-                .flags
-                .contains(&"row_by_position".to_string())
-        );
+        assert!(get("commercial").flags.contains(&Flag::Unparseable));
+        assert!(!get("natural_person").flags.contains(&Flag::RowByPosition));
     }
 
     #[test]
@@ -2270,11 +2266,7 @@ mod tests {
         assert!(get("punishment").flags.is_empty());
         // two different numbers for one value: the first, in doubt
         assert_eq!(get("coercion").value.as_deref(), Some("3"));
-        assert!(
-            get("coercion")
-                .flags
-                .contains(&"column_by_position".to_string())
-        );
+        assert!(get("coercion").flags.contains(&Flag::ColumnByPosition));
     }
 
     #[test]
@@ -2369,7 +2361,7 @@ mod tests {
         // the garbled cell is read, not a number: unparseable, no value invented
         let c = cell("litigation_direct_corrected");
         assert_eq!(c.value, None);
-        assert!(c.flags.iter().any(|f| f == "unparseable"), "{:?}", c.flags);
+        assert!(c.flags.contains(&Flag::Unparseable), "{:?}", c.flags);
     }
 
     #[test]

@@ -51,6 +51,7 @@
 //! good share of all numbers, right and wrong alike, so such a flag would not tell them apart.
 
 use crate::checks::{Check, CheckStatus};
+use crate::flag::Flag;
 use crate::model::{Page, PageKind};
 use crate::template::{MappedCell, Mapping, Method};
 use std::collections::HashMap;
@@ -142,7 +143,7 @@ fn is_reading(c: &MappedCell) -> bool {
         && c.method != Method::Derived
         && c.method != Method::Inferred
         && c.method != Method::Missing
-        && !c.flags.iter().any(|f| f == "repaired")
+        && !c.flags.contains(&Flag::Repaired)
 }
 
 /// Whether a cell holds a value other than zero.
@@ -274,7 +275,7 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
         }
         if ks.iter().any(|k| k.0) {
             // columns taken in order are right when a sum over the row or column holds
-            m.cells[i].flags.retain(|f| f != "column_by_position");
+            m.cells[i].flags.retain(|f| *f != Flag::ColumnByPosition);
         }
         if confirming[i]
             .iter()
@@ -282,7 +283,7 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
         {
             // a row placed by the template's order is in its place when a sum down its column
             // holds (a row's own total says nothing about which row it is)
-            m.cells[i].flags.retain(|f| f != "row_by_position");
+            m.cells[i].flags.retain(|f| *f != Flag::RowByPosition);
         }
         let c = &m.cells[i];
         let fully = !ks.is_empty() && ks.iter().all(|k| k.0);
@@ -292,31 +293,31 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
         if !in_doubt(c, doubt_pages) {
             continue;
         }
-        let mut add: Vec<&str> = Vec::new();
+        let mut add: Vec<Flag> = Vec::new();
         if (!ks.is_empty() && !ks.iter().any(|k| k.0 || k.1))
             || (ks.is_empty() && c.word_confidence < UNCOVERED_SURE)
         {
-            add.push("unverified");
+            add.push(Flag::Unverified);
         }
         if nonzero(c) && ks.iter().any(|k| k.0) && !ks.iter().any(|k| k.1) {
             // One direction holds, the other cannot be evaluated: a row total holds just as
             // well when the whole row's numbers landed under the wrong label.
-            add.push("partly_verified");
+            add.push(Flag::PartlyVerified);
         }
         if c.word_confidence < LOW {
-            add.push("low_confidence");
+            add.push(Flag::LowConfidence);
         }
         if malformed_number(&c.raw, c.value.as_deref().unwrap_or("")) {
-            add.push("malformed_number");
+            add.push(Flag::MalformedNumber);
         }
         if stray_digits_in_label(&c.row_label) {
-            add.push("numbers_in_label");
+            add.push(Flag::NumbersInLabel);
         }
         if ks.is_empty() && incomplete.iter().any(|(t, r)| *t == c.table && *r == c.row) {
-            add.push("row_incomplete");
+            add.push(Flag::RowIncomplete);
         }
         if ks.is_empty() && irregular[i] && c.number() == Some(0.0) {
-            add.push("irregular_cell");
+            add.push(Flag::IrregularCell);
         }
         for f in add {
             m.cells[i].flag(f);
@@ -383,7 +384,7 @@ mod tests {
         x.value = None;
         x.raw.clear();
         x.method = Method::Missing;
-        x.flags = vec!["not_found".into()];
+        x.flags = vec![Flag::NotFound];
     }
 
     /// The pipeline's order: checks, failed checks flagged, then the doubts.
@@ -394,7 +395,8 @@ mod tests {
     }
 
     fn flags(m: &Mapping, t: &str, r: &str, c: &str) -> Vec<String> {
-        m.get(t, r, c).unwrap().flags.clone()
+        let f = &m.get(t, r, c).unwrap().flags;
+        f.iter().map(|f| f.to_string()).collect()
     }
 
     fn has(m: &Mapping, t: &str, r: &str, c: &str, f: &str) -> bool {
@@ -452,9 +454,9 @@ mod tests {
         lose(&mut m, "requests", "granted", "natural_person");
         lose(&mut m, "requests", "rejected_repeat", "commercial");
         lose(&mut m, "active", "normative_documents", "repealed");
-        let before: Vec<Vec<String>> = m.cells.iter().map(|c| c.flags.clone()).collect();
+        let before: Vec<Vec<Flag>> = m.cells.iter().map(|c| c.flags.clone()).collect();
         run(&mut m, &[]);
-        let after: Vec<Vec<String>> = m.cells.iter().map(|c| c.flags.clone()).collect();
+        let after: Vec<Vec<Flag>> = m.cells.iter().map(|c| c.flags.clone()).collect();
         assert_eq!(before, after);
     }
 
@@ -495,7 +497,7 @@ mod tests {
         lose(&mut m, "requests", "rejected_repeat", "commercial");
         let t = cell(&mut m, "requests", "granted", "total");
         t.method = Method::Inferred;
-        t.flags = vec!["inferred".into(), "repaired".into()];
+        t.flags = vec![Flag::Inferred, Flag::Repaired];
         run(&mut m, &[1]);
         assert!(has(&m, "requests", "granted", "commercial", "unverified"));
         assert!(
@@ -725,7 +727,7 @@ mod tests {
             .iter_mut()
             .filter(|c| c.table == "requests" && (c.row == "granted" || c.row == "unable_not_held"))
         {
-            c.flag("column_by_position");
+            c.flag(Flag::ColumnByPosition);
         }
         run(&mut m, &[1]);
         // granted's row holds: its order is confirmed (its column cannot be evaluated)
@@ -748,7 +750,7 @@ mod tests {
         // a failed check keeps it
         let mut m = report(0.9);
         cell(&mut m, "requests", "granted", "commercial").value = Some("1".into());
-        cell(&mut m, "requests", "granted", "commercial").flag("column_by_position");
+        cell(&mut m, "requests", "granted", "commercial").flag(Flag::ColumnByPosition);
         run(&mut m, &[1]);
         assert!(has(
             &m,

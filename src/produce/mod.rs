@@ -5,9 +5,9 @@
 //!
 //! | form | producer | what is read |
 //! |---|---|---|
-//! | PDF | [`PdfProducer`] | the text layer (`crate::pdf`), pages without a usable one by OCR |
+//! | PDF | [`PdfProducer`] | the text layer ([`pdf`]), pages without a usable one by OCR |
 //! | PNG, JPEG, TIFF | [`ImageProducer`] | OCR of every page of the image |
-//! | text dump (.txt) | [`TextProducer`] | lines and tab-separated rows (`crate::plaintext`) |
+//! | text dump (.txt) | [`TextProducer`] | lines and tab-separated rows ([`plaintext`]) |
 //! | web page (.html, .htm) | [`html::HtmlProducer`] | every `<table>`, the text, table images beside the page by OCR |
 //! | Word (.docx) | [`docx::DocxProducer`] | paragraphs and tables of `word/document.xml` |
 //!
@@ -19,12 +19,13 @@
 pub mod docx;
 pub mod html;
 pub mod markup;
+pub mod pdf;
+pub mod plaintext;
 pub mod sections;
 
 use crate::model::Page;
 use crate::pipeline::PageOcr;
 use crate::table::Table;
-use crate::{pdf, plaintext};
 use std::path::Path;
 
 /// The form of an input, as the router decided it.

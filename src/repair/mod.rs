@@ -82,7 +82,7 @@ pub fn resolve_grid(repairs: &mut [Repair], m: &mut crate::template::Mapping) {
                 .iter_mut()
                 .filter(|c| c.page == Some(*page) && c.bbox.as_ref() == Some(bbox))
             {
-                c.flag("repaired");
+                c.flag(crate::flag::Flag::Repaired);
                 keys.push(format!("{}/{}/{}", c.table, c.row, c.col));
             }
         }

@@ -33,6 +33,7 @@
 
 use super::{CERTAIN, Repair};
 use crate::checks::{self, REQUEST_COLS};
+use crate::flag::Flag;
 use crate::template::{CellId, MappedCell, Mapping, Method};
 use crate::values::{self, Parsed};
 use std::collections::HashMap;
@@ -243,12 +244,13 @@ fn set_value(c: &mut MappedCell, v: String, inferred: bool) {
         _ => v,
     };
     c.value = Some(v);
-    c.flags.retain(|f| f != "unparseable" && f != "not_found");
+    c.flags
+        .retain(|f| *f != Flag::Unparseable && *f != Flag::NotFound);
     if inferred {
         c.method = Method::Inferred;
-        c.flag("inferred");
+        c.flag(Flag::Inferred);
     }
-    c.flag("repaired");
+    c.flag(Flag::Repaired);
 }
 
 /// Whether missing cell i may be filled: its row was read from cells in doubt (or, when
@@ -303,7 +305,7 @@ fn unreadable(m: &mut Mapping, s: &Structure, out: &mut Vec<Repair>) {
     for i in 0..m.cells.len() {
         let c = &m.cells[i];
         if c.value.is_some()
-            || !c.flags.iter().any(|f| f == "unparseable")
+            || !c.flags.contains(&Flag::Unparseable)
             || c.word_confidence >= CERTAIN
         {
             continue;
@@ -684,7 +686,7 @@ fn shifted_rows(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<R
             .filter(|&i| m.cells[i].value.is_none())
             .collect();
         if missing.len() != 1
-            || !m.cells[missing[0]].flags.iter().any(|f| f == "not_found")
+            || !m.cells[missing[0]].flags.contains(&Flag::NotFound)
             || !missing_in_doubt(m, missing[0], doc_doubt)
         {
             continue;
@@ -791,8 +793,8 @@ fn shifted_rows(m: &mut Mapping, s: &Structure, doc_doubt: bool, out: &mut Vec<R
                         dst.alternatives = src.alternatives;
                         dst.method = src.method;
                         dst.flags = src.flags;
-                        dst.flags.retain(|f| f != "not_found");
-                        dst.flag("repaired");
+                        dst.flags.retain(|f| *f != Flag::NotFound);
+                        dst.flag(Flag::Repaired);
                     }
                 }
             }
@@ -945,7 +947,7 @@ mod tests {
         let c = cell(&mut m, "requests", "granted", "natural_person");
         c.value = None;
         c.raw = "Z".into(); // 2 read as Z
-        c.flags = vec!["unparseable".into()];
+        c.flags = vec![Flag::Unparseable];
         let r = repair_mapping(&mut m);
         assert_eq!(r.len(), 1, "{r:?}");
         assert_eq!(
@@ -959,7 +961,7 @@ mod tests {
             m.get("requests", "granted", "natural_person")
                 .unwrap()
                 .flags
-                .contains(&"repaired".to_string())
+                .contains(&Flag::Repaired)
         );
         assert_eq!(r[0].reason, "digit_confusion");
         assert!(all_pass(&m));
@@ -971,11 +973,11 @@ mod tests {
         let c = cell(&mut m, "active", "licensing", "decisions");
         c.value = None;
         c.raw = "1O".into();
-        c.flags = vec!["unparseable".into()];
+        c.flags = vec![Flag::Unparseable];
         let c = cell(&mut m, "active", "punishment", "decisions");
         c.value = None;
         c.raw = "1O件".into(); // 件 is no look-alike: must not fire
-        c.flags = vec!["unparseable".into()];
+        c.flags = vec![Flag::Unparseable];
         repair_mapping(&mut m);
         assert_eq!(
             m.get("active", "licensing", "decisions")
@@ -1001,16 +1003,16 @@ mod tests {
             let c = cell(&mut m, "active", row, "decisions");
             c.value = None;
             c.raw = raw.into();
-            c.flags = vec!["unparseable".into()];
+            c.flags = vec![Flag::Unparseable];
         }
         let c = cell(&mut m, "active", "fees", "amount_10k_yuan");
         c.value = None;
         c.raw = ".20".into(); // the decimal cell lost its 0, not a speck
-        c.flags = vec!["unparseable".into()];
+        c.flags = vec![Flag::Unparseable];
         let c = cell(&mut m, "requests", "granted", "natural_person");
         c.value = None;
         c.raw = "2.".into();
-        c.flags = vec!["unparseable".into()];
+        c.flags = vec![Flag::Unparseable];
         let r = repair_mapping(&mut m);
         assert_eq!(
             m.get("active", "licensing", "decisions")
@@ -1126,15 +1128,13 @@ mod tests {
         c.value = None;
         c.raw.clear();
         c.method = Method::Missing;
-        c.flags = vec!["not_found".into()];
+        c.flags = vec![Flag::NotFound];
         let r = repair_mapping(&mut m);
         let c = m
             .get("requests", "partially_granted", "natural_person")
             .unwrap();
         assert_eq!(c.value.as_deref(), Some("0"));
-        assert!(
-            c.flags.contains(&"inferred".to_string()) && c.flags.contains(&"repaired".to_string())
-        );
+        assert!(c.flags.contains(&Flag::Inferred) && c.flags.contains(&Flag::Repaired));
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].reason, "inferred");
     }
@@ -1153,7 +1153,7 @@ mod tests {
         let c = cell(&mut m, "requests", "granted", "natural_person");
         c.value = None;
         c.method = Method::Missing;
-        c.flags = vec!["not_found".into()];
+        c.flags = vec![Flag::NotFound];
         let r = repair_mapping(&mut m);
         assert!(all_pass(&m), "{r:?}");
         assert_eq!(
@@ -1187,7 +1187,7 @@ mod tests {
             let x = cell(&mut m, "requests", r, c);
             x.value = None;
             x.method = Method::Missing;
-            x.flags = vec!["unparseable".into()];
+            x.flags = vec![Flag::Unparseable];
             x.raw = "?".into();
         }
         let r = repair_mapping(&mut m);
@@ -1259,7 +1259,7 @@ mod tests {
         for c in ["natural_person", "commercial"] {
             let x = m.get("requests", "rejected_repeat", c).unwrap();
             assert_eq!(x.value.as_deref(), Some("0"));
-            assert!(x.flags.contains(&"repaired".to_string()));
+            assert!(x.flags.contains(&Flag::Repaired));
         }
     }
 
@@ -1347,7 +1347,7 @@ mod tests {
         let x = cell(&mut m, "requests", "unable_not_held", "research");
         x.value = None;
         x.raw = "?".into();
-        x.flags = vec!["unparseable".into()];
+        x.flags = vec![Flag::Unparseable];
         let r = repair_mapping(&mut m);
         assert!(all_pass(&m), "{r:?}");
         assert_eq!(
@@ -1359,7 +1359,7 @@ mod tests {
         );
         let u = m.get("requests", "unable_not_held", "research").unwrap();
         assert_eq!(u.value.as_deref(), Some("0"));
-        assert!(u.flags.contains(&"inferred".to_string()));
+        assert!(u.flags.contains(&Flag::Inferred));
     }
 
     #[test]
@@ -1376,7 +1376,7 @@ mod tests {
             let x = cell(&mut m, "requests", "unable_not_held", "natural_person");
             x.value = None;
             x.raw = "中".into();
-            x.flags = vec!["unparseable".into()];
+            x.flags = vec![Flag::Unparseable];
             m
         };
         let mut m = setup(0.3);
@@ -1384,7 +1384,7 @@ mod tests {
         assert!(all_pass(&m), "{r:?}");
         let g = m.get("requests", "granted", "natural_person").unwrap();
         assert_eq!(g.value.as_deref(), Some("2"));
-        assert!(g.flags.contains(&"inferred".to_string()));
+        assert!(g.flags.contains(&Flag::Inferred));
         assert_eq!(
             m.get("requests", "unable_not_held", "natural_person")
                 .unwrap()

@@ -120,7 +120,7 @@ fn equivalent_ideograph(c: char) -> Option<char> {
         std::sync::OnceLock::new();
     MAP.get_or_init(|| {
         let mut m = std::collections::HashMap::new();
-        for line in include_str!("../data/EquivalentUnifiedIdeograph.txt").lines() {
+        for line in include_str!("../../data/EquivalentUnifiedIdeograph.txt").lines() {
             let line = line.split('#').next().unwrap_or("");
             let Some((range, target)) = line.split_once(';') else {
                 continue;
