@@ -1,4 +1,4 @@
-//! Replay the digit reading of number crops dumped with `NIANBAO_OCR_DUMP=DIR` (their `raw/`
+//! Replay the digit reading of number crops dumped with `nianbao convert/inspect --ocr-dump DIR` (their `raw/`
 //! folder) under several preprocessing variants, for choosing how to re-read doubtful cells.
 //!
 //!   cargo run --release --example crop_read -- DIR/raw/*.png

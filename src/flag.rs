@@ -57,6 +57,9 @@ pub enum Flag {
     /// `row_incomplete`: no check covers the cell (the active table) and another cell of its
     /// row was not read.
     RowIncomplete,
+    /// `irregular_cell`: no check covers the cell, its value is 0 and its cell does not fit its
+    /// table's grid (a sliver, half a row, a row cut short): the value may be printed beside it.
+    IrregularCell,
     /// `column_by_position`: no header was seen, or an OCR header lost a column: columns taken
     /// in template order (dropped when a check over the cell confirms it).
     ColumnByPosition,
@@ -96,6 +99,7 @@ const NAMES: &[(Flag, &str)] = &[
     (Flag::NumbersInLabel, "numbers_in_label"),
     (Flag::RowByPosition, "row_by_position"),
     (Flag::RowIncomplete, "row_incomplete"),
+    (Flag::IrregularCell, "irregular_cell"),
     (Flag::ColumnByPosition, "column_by_position"),
     (Flag::Confirmed, "confirmed"),
     (Flag::Corrected, "corrected"),

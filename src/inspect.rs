@@ -37,6 +37,8 @@ pub struct InspectOptions<'a> {
     pub convert: Options<'a>,
     /// The OCR configuration used for pages without a usable text layer (None: OCR off).
     pub ocr: Option<ocr::TesseractConfig>,
+    /// The OCR producer's debugging knobs (`Settings::ocr_debug`).
+    pub ocr_debug: ocr::OcrDebug,
 }
 
 /// A page as the pipeline saw it, with the image it is drawn on when OCR made it.
@@ -126,7 +128,7 @@ fn pdf_pages(bytes: &[u8], o: &InspectOptions) -> Result<Vec<Produced>> {
                 let img =
                     ocr::pdf_page_image(bytes, i).with_context(|| format!("page {}", i + 1))?;
                 let r = ocr::with_thread_engine(cfg, |e| {
-                    ocr::ocr_page_detailed(&img, i as u32 + 1, e, &all_text())
+                    ocr::ocr_page_detailed(&img, i as u32 + 1, e, &all_text(o))
                 })??;
                 out.push(Produced {
                     page: r.page,
@@ -150,7 +152,7 @@ fn image_pages(bytes: &[u8], o: &InspectOptions) -> Result<Vec<Produced>> {
     let mut out = Vec::with_capacity(images.len());
     for (i, img) in images.iter().enumerate() {
         let r = ocr::with_thread_engine(cfg, |e| {
-            ocr::ocr_page_detailed(img, i as u32 + 1, e, &all_text())
+            ocr::ocr_page_detailed(img, i as u32 + 1, e, &all_text(o))
         })??;
         out.push(Produced {
             page: r.page,
@@ -162,9 +164,10 @@ fn image_pages(bytes: &[u8], o: &InspectOptions) -> Result<Vec<Produced>> {
 
 /// Inspect draws every word OCR can find on the drawn pages, prose included (convert reads
 /// only the first page's prose by default; the tables are read the same way).
-fn all_text() -> OcrOptions {
+fn all_text(o: &InspectOptions) -> OcrOptions {
     OcrOptions {
         page_text: ocr::PageText::All,
+        debug: o.ocr_debug.clone(),
         ..Default::default()
     }
 }

@@ -90,14 +90,25 @@ pub fn ocr_engine(off: bool) -> Option<Box<dyn pipeline::PageOcr>> {
 
 /// [`ocr_engine`] choosing which text outside the tables is read.
 pub fn ocr_engine_with(off: bool, page_text: ocr::PageText) -> Option<Box<dyn pipeline::PageOcr>> {
+    ocr_engine_with_options(
+        off,
+        ocr::OcrOptions {
+            page_text,
+            ..Default::default()
+        },
+    )
+}
+
+/// [`ocr_engine`] with all the OCR producer's options.
+pub fn ocr_engine_with_options(
+    off: bool,
+    options: ocr::OcrOptions,
+) -> Option<Box<dyn pipeline::PageOcr>> {
     if off {
         return None;
     }
     Some(Box::new(TesseractOcr {
         config: ocr::TesseractConfig::default(),
-        options: ocr::OcrOptions {
-            page_text,
-            ..Default::default()
-        },
+        options,
     }))
 }

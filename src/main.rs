@@ -24,6 +24,10 @@ struct Cli {
     /// `nianbao=debug`).  Default: warn for text, info for json.  RUST_LOG overrides it.
     #[arg(long, global = true, value_parser = logging::parse_level, value_name = "LEVEL")]
     log_level: Option<String>,
+    /// Debugging: log every OCR stage and cell decision (adds `nianbao::ocr=debug` to the log
+    /// filter; worker processes log it too).
+    #[arg(long, global = true, hide = true)]
+    ocr_debug: bool,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -96,6 +100,8 @@ enum Cmd {
         /// Write a machine-readable summary of the run (JSON) to this file.
         #[arg(long, value_name = "FILE")]
         summary_json: Option<PathBuf>,
+        #[command(flatten)]
+        ocr_debug: OcrDebugArgs,
     },
     /// Combine the output folders of shard runs (`convert --shard K/N`) into one.
     #[command(
@@ -144,6 +150,8 @@ enum Cmd {
         /// Do not repair OCR artifacts.
         #[arg(long)]
         no_repair: bool,
+        #[command(flatten)]
+        ocr_debug: OcrDebugArgs,
     },
     /// Confirm or correct the values in doubt: writes OUT/review/index.html (crops of each
     /// flagged cell); the decisions go into OUT/corrections.csv, which every later convert applies.
@@ -169,6 +177,38 @@ enum Cmd {
     },
 }
 
+/// The OCR producer's hidden debugging flags (`ocr::OcrDebug`).
+#[derive(clap::Args)]
+struct OcrDebugArgs {
+    /// Debugging: read every number cell alone (not batched).
+    #[arg(long, hide = true)]
+    ocr_no_batch: bool,
+    /// Debugging: write every number crop with its reading into this folder.
+    #[arg(long, hide = true, value_name = "DIR")]
+    ocr_dump: Option<PathBuf>,
+    /// Debugging: text binarisation (otsu, global, sauvola).
+    #[arg(long, hide = true, default_value = "otsu")]
+    ocr_binarize: nianbao::ocr::preprocess::Binarize,
+    /// Debugging: no seal finding by shape.
+    #[arg(long, hide = true)]
+    ocr_no_seal: bool,
+}
+
+impl OcrDebugArgs {
+    fn knobs(self, log: bool) -> Result<nianbao::ocr::OcrDebug> {
+        if let Some(d) = &self.ocr_dump {
+            std::fs::create_dir_all(d)?;
+        }
+        Ok(nianbao::ocr::OcrDebug {
+            no_batch: self.ocr_no_batch,
+            binarize: self.ocr_binarize,
+            no_seal: self.ocr_no_seal,
+            dump: self.ocr_dump,
+            log,
+        })
+    }
+}
+
 fn main() {
     // Before any thread exists: tesseract's OpenMP must not compete with our own parallelism.
     nianbao::ocr::engine::ensure_single_threaded_openmp();
@@ -180,7 +220,18 @@ fn main() {
             std::process::exit(code);
         }
     };
-    logging::init(cli.log_format, cli.log_level.as_deref());
+    // --ocr-debug: the OCR producer's debug log, also from the workers (whose stderr lines are
+    // passed on at debug level under nianbao::worker; they get the flag with their setup)
+    let ocr_log =
+        cli.ocr_debug || matches!(&cli.cmd, Cmd::Worker { setup } if setup.settings.ocr_debug.log);
+    let level = match (ocr_log, cli.log_level.as_deref()) {
+        (true, l) => Some(format!(
+            "{},nianbao::ocr=debug,nianbao::worker=debug",
+            l.unwrap_or("warn")
+        )),
+        (false, l) => l.map(str::to_string),
+    };
+    logging::init(cli.log_format, level.as_deref());
     let code = match run(cli) {
         Ok(c) => c,
         Err(e) => {
@@ -192,6 +243,7 @@ fn main() {
 }
 
 fn run(cli: Cli) -> Result<i32> {
+    let ocr_log = cli.ocr_debug;
     match cli.cmd {
         Cmd::Convert {
             inputs,
@@ -212,6 +264,7 @@ fn run(cli: Cli) -> Result<i32> {
             max_image_mpx,
             in_process,
             summary_json,
+            ocr_debug,
         } => {
             let jobs = jobs
                 .unwrap_or_else(|| {
@@ -236,6 +289,7 @@ fn run(cli: Cli) -> Result<i32> {
                     no_ocr,
                     no_repair,
                     ocr_text,
+                    ocr_debug: ocr_debug.knobs(ocr_log)?,
                 },
                 knobs: Knobs {
                     timeout_s: timeout,
@@ -260,6 +314,7 @@ fn run(cli: Cli) -> Result<i32> {
             dpi,
             no_ocr,
             no_repair,
+            ocr_debug,
         } => {
             if !(36.0..=600.0).contains(&dpi) {
                 eprintln!("nianbao: error: --dpi must be between 36 and 600");
@@ -268,6 +323,7 @@ fn run(cli: Cli) -> Result<i32> {
             let settings = Settings {
                 no_ocr,
                 no_repair,
+                ocr_debug: ocr_debug.knobs(ocr_log)?,
                 ..Default::default()
             };
             let engine = settings.ocr_engine();
@@ -280,6 +336,7 @@ fn run(cli: Cli) -> Result<i32> {
                     repair: settings.repair_mode(),
                 },
                 ocr: (!no_ocr).then(nianbao::ocr::TesseractConfig::default),
+                ocr_debug: settings.ocr_debug.clone(),
             };
             match nianbao::inspect::inspect_file(&file, &out, &o) {
                 Ok(files) => {

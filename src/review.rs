@@ -116,13 +116,14 @@ pub fn why(flag: &Flag) -> String {
         Flag::CheckFailed { check, subject } => {
             format!("the check {check} of {subject} fails: this cell is one of its suspects (see the failed checks above)")
         }
-        Flag::Unverified => "read by OCR or from a text dump and no check confirms it (a cell of its row or column is missing or inferred)".into(),
+        Flag::Unverified => "read by OCR or from a text dump and no check confirms it (a cell of its row or column is missing or inferred; or no check covers it and OCR was not sure of it)".into(),
         Flag::PartlyVerified => "one check confirms it, another cannot be evaluated: a whole row may have landed under the wrong label".into(),
         Flag::LowConfidence => "OCR was unsure of the reading (confidence below 0.7)".into(),
         Flag::MalformedNumber => "not how a count is printed (digits split by a space, or a leading zero): readings merged or a stray mark".into(),
         Flag::NumbersInLabel => "the row's label holds digits: the row's numbers may have shifted".into(),
         Flag::RowByPosition => "the row's label was unreadable; the row was placed by the template's row order".into(),
         Flag::RowIncomplete => "another cell of its row was not read: numbers may have shifted or merged into this one".into(),
+        Flag::IrregularCell => "a 0 from a cell that does not fit its table's grid (a sliver, half a row, a row cut short): the printed value may be beside it".into(),
         Flag::ColumnByPosition => "no header was seen: columns were taken in template order".into(),
         Flag::NotFound => "the cell was not found in the document: type the value printed, if any".into(),
         Flag::Unparseable => "the text read is not a number".into(),
@@ -1044,6 +1045,7 @@ mod tests {
             "numbers_in_label",
             "row_by_position",
             "row_incomplete",
+            "irregular_cell",
             "column_by_position",
             "not_found",
             "unparseable",

@@ -12,7 +12,7 @@
 //! setup still parses) and a suffix in `version()` when it differs from its default.
 
 use crate::limits::Limits;
-use crate::ocr::PageText;
+use crate::ocr::{OcrDebug, OcrOptions, PageText};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::time::Duration;
 
@@ -27,6 +27,9 @@ pub struct Settings {
     /// `--ocr-text`: which text outside the tables OCR reads.
     #[serde(serialize_with = "ser_page_text", deserialize_with = "de_page_text")]
     pub ocr_text: PageText,
+    /// Hidden `--ocr-*` flags: the OCR producer's debugging and comparison knobs (options in
+    /// this one value, not environment variables, so that workers get them too).
+    pub ocr_debug: OcrDebug,
 }
 
 impl Settings {
@@ -44,12 +47,24 @@ impl Settings {
         if self.no_repair {
             v.push_str("+no-repair");
         }
+        if !self.no_ocr {
+            v.push_str(&self.ocr_debug.version_suffix());
+        }
         v
+    }
+
+    /// The OCR producer's options these settings ask for.
+    pub fn ocr_options(&self) -> OcrOptions {
+        OcrOptions {
+            page_text: self.ocr_text,
+            debug: self.ocr_debug.clone(),
+            ..Default::default()
+        }
     }
 
     /// The OCR producer these settings ask for (None when OCR is off).
     pub fn ocr_engine(&self) -> Option<Box<dyn crate::pipeline::PageOcr>> {
-        crate::ocr_engine_with(self.no_ocr, self.ocr_text)
+        crate::ocr_engine_with_options(self.no_ocr, self.ocr_options())
     }
 
     pub fn repair_mode(&self) -> crate::repair::Mode {
@@ -205,6 +220,27 @@ mod tests {
             ..d.clone()
         };
         assert_eq!(norep.version(), format!("{PIPELINE_VERSION}+no-repair"));
+        // OCR comparison knobs change results; a crop dump does not
+        let nobatch = Settings {
+            ocr_debug: OcrDebug {
+                no_batch: true,
+                binarize: crate::ocr::preprocess::Binarize::Sauvola,
+                ..Default::default()
+            },
+            ..d.clone()
+        };
+        assert_eq!(
+            nobatch.version(),
+            format!("{PIPELINE_VERSION}+ocr-no-batch+ocr-binarize-sauvola")
+        );
+        let dump = Settings {
+            ocr_debug: OcrDebug {
+                dump: Some("crops".into()),
+                ..Default::default()
+            },
+            ..d.clone()
+        };
+        assert_eq!(dump.version(), PIPELINE_VERSION);
         // Without OCR the text setting does not matter.
         assert_eq!(
             Settings {
@@ -229,6 +265,11 @@ mod tests {
                 no_ocr: false,
                 no_repair: true,
                 ocr_text: PageText::None,
+                ocr_debug: OcrDebug {
+                    no_batch: true,
+                    dump: Some("crops".into()),
+                    ..Default::default()
+                },
             },
             knobs: Knobs {
                 timeout_s: 3.5,

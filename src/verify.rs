@@ -25,7 +25,9 @@
 //! - A value read in doubt (by OCR or from a text dump: a word confidence below 1, or a page
 //!   without a text layer) that is not fully confirmed is flagged:
 //!   - `unverified` when no check confirms it at all (its checks cannot be evaluated because a
-//!     cell is missing, or pass only through a value inferred from them) and none fails;
+//!     cell is missing, or pass only through a value inferred from them) and none fails, or
+//!     when no check covers it (the active table) and its reading is not sure (word confidence
+//!     below [`UNCOVERED_SURE`]): nothing but the reading vouches for such a value;
 //!   - `partly_verified` when it is not zero and one of its checks confirms it but another
 //!     cannot be evaluated (a row total holds just as well when a whole row's numbers landed
 //!     under the wrong label, which only the column sums can tell; zeros, the bulk of every
@@ -37,7 +39,11 @@
 //!   - `numbers_in_label` when its row's label holds digits beyond its numbering (`1007四、结转…`):
 //!     the row's numbers may have landed in the label and the rest shifted;
 //!   - `row_incomplete` when no check covers the cell (the active table) and another cell of
-//!     its row was not read: the row's numbers may have shifted or merged into this one.
+//!     its row was not read: the row's numbers may have shifted or merged into this one;
+//!   - `irregular_cell` when no check covers the cell, its value is 0 and its cell does not fit
+//!     the grid of its table on the page ([`irregular_cells`]): a sliver of a column, a row cut
+//!     in two, or a row's last cell ending well short of the table's right edge.  A ruling was
+//!     invented or lost there, and the blank the cell shows may be beside the printed value.
 //!
 //! Text-layer values are exact glyphs: they get none of these flags (only a failed check flags
 //! them).  The rules read confidences, texts and the checks, never the producer or the file.
@@ -52,6 +58,70 @@ use std::collections::HashMap;
 
 /// Word confidence below which a value the arithmetic does not fully confirm is flagged.
 pub const LOW: f32 = 0.7;
+
+/// Word confidence below which a value that no check covers (the active table) is flagged
+/// `unverified`: nothing but the reading itself vouches for it, so it must be a sure one (the
+/// OCR producer reads again every number below this, and caps the readings it doubts, a glyph
+/// left out or lines merged, well under it).
+pub const UNCOVERED_SURE: f32 = 0.9;
+
+/// `irregular_cell`: a cell narrower than this share of the median width of its table's cells
+/// on the page is a sliver (a false ruling cut its column)...
+pub const IRREGULAR_WIDTH: f32 = 0.5;
+/// ... or lower than this share of their median height is a piece of a row cut in two...
+pub const IRREGULAR_HEIGHT: f32 = 0.6;
+/// ... or, the last cell of its row, ends short of the table's right edge (the rightmost cell
+/// edge on the page) by more than this share of the median width (its row's grid is cut off:
+/// the value may be printed past it).
+pub const IRREGULAR_SHORT_END: f32 = 0.75;
+
+/// Which mapped cells do not fit the grid of their table on their page (see the constants
+/// above): measured against the distinct read cells of the same table and page (at least
+/// three; fewer make no grid to compare with).
+pub fn irregular_cells(m: &Mapping) -> Vec<bool> {
+    let read = |c: &MappedCell| matches!(c.method, Method::Lattice | Method::Stream);
+    let mut out = vec![false; m.cells.len()];
+    for (i, c) in m.cells.iter().enumerate() {
+        let (Some(b), Some(page)) = (c.bbox, c.page) else {
+            continue;
+        };
+        if !read(c) {
+            continue;
+        }
+        let mut peers: Vec<crate::model::BBox> = Vec::new();
+        for d in m
+            .cells
+            .iter()
+            .filter(|d| d.table == c.table && d.page == Some(page) && read(d))
+        {
+            if let Some(db) = d.bbox
+                && !peers.contains(&db)
+            {
+                peers.push(db);
+            }
+        }
+        if peers.len() < 3 {
+            continue;
+        }
+        let median = |mut v: Vec<f32>| {
+            v.sort_by(|a, b| a.total_cmp(b));
+            v[v.len() / 2]
+        };
+        let w = median(peers.iter().map(|p| p.x1 - p.x0).collect());
+        let h = median(peers.iter().map(|p| p.y1 - p.y0).collect());
+        let right = peers.iter().map(|p| p.x1).fold(f32::MIN, f32::max);
+        let last_of_row = !m.cells.iter().any(|d| {
+            d.table == c.table
+                && d.row == c.row
+                && d.page == c.page
+                && d.bbox.is_some_and(|db| db.x1 > b.x1)
+        });
+        out[i] = b.x1 - b.x0 < IRREGULAR_WIDTH * w
+            || b.y1 - b.y0 < IRREGULAR_HEIGHT * h
+            || (last_of_row && right - b.x1 > IRREGULAR_SHORT_END * w);
+    }
+    out
+}
 
 /// Pages whose values are in doubt: pages without a text layer (OCR, text dumps).
 pub fn doubtful_pages(pages: &[Page]) -> Vec<u32> {
@@ -198,6 +268,7 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
         })
         .map(|c| (c.table.clone(), c.row.clone()))
         .collect();
+    let irregular = irregular_cells(m);
     for (i, ks) in of.iter().enumerate() {
         if !is_reading(&m.cells[i]) {
             continue;
@@ -223,7 +294,9 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
             continue;
         }
         let mut add: Vec<Flag> = Vec::new();
-        if !ks.is_empty() && !ks.iter().any(|k| k.0 || k.1) {
+        if (!ks.is_empty() && !ks.iter().any(|k| k.0 || k.1))
+            || (ks.is_empty() && c.word_confidence < UNCOVERED_SURE)
+        {
             add.push(Flag::Unverified);
         }
         if nonzero(c) && ks.iter().any(|k| k.0) && !ks.iter().any(|k| k.1) {
@@ -243,6 +316,9 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
         if ks.is_empty() && incomplete.iter().any(|(t, r)| *t == c.table && *r == c.row) {
             add.push(Flag::RowIncomplete);
         }
+        if ks.is_empty() && irregular[i] && c.number() == Some(0.0) {
+            add.push(Flag::IrregularCell);
+        }
         for f in add {
             m.cells[i].flag(f);
         }
@@ -253,6 +329,7 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
 mod tests {
     use super::*;
     use crate::checks::{self, REQUEST_COLS};
+    use crate::model::BBox;
     use crate::schema;
 
     /// A full mapping of a consistent report read from page 1 with word confidence `conf`:
@@ -479,6 +556,101 @@ mod tests {
         let mut m = report(0.9);
         run(&mut m, &[1]);
         assert!(m.cells.iter().all(|c| c.flags.is_empty()));
+    }
+
+    #[test]
+    fn an_unsure_reading_no_check_covers_is_unverified() {
+        let mut m = report(0.95);
+        cell(&mut m, "active", "licensing", "decisions").word_confidence = 0.85;
+        let mut text_layer = m.clone();
+        run(&mut m, &[1]);
+        assert_eq!(
+            flags(&m, "active", "licensing", "decisions"),
+            vec!["unverified".to_string()]
+        );
+        // a sure reading in the same table, and every covered cell, stay unflagged
+        assert!(flags(&m, "active", "punishment", "decisions").is_empty());
+        assert!(
+            m.cells
+                .iter()
+                .filter(|c| c.table != "active")
+                .all(|c| c.flags.is_empty())
+        );
+        // text-layer values are exact glyphs
+        cell(&mut text_layer, "active", "licensing", "decisions").word_confidence = 1.0;
+        run(&mut text_layer, &[]);
+        assert!(text_layer.cells.iter().all(|c| c.flags.is_empty()));
+    }
+
+    /// The active table of [`report`] laid out on page 1: rows 25 pt high, the three value
+    /// columns 100 pt wide from x = 200, one-value rows spanning all three.
+    fn active_grid(m: &mut Mapping) {
+        let rows = [
+            "regulations",
+            "normative_documents",
+            "licensing",
+            "punishment",
+            "coercion",
+            "fees",
+        ];
+        let cols = ["issued", "repealed", "in_force"];
+        for c in m.cells.iter_mut().filter(|c| c.table == "active") {
+            let r = rows.iter().position(|r| *r == c.row).unwrap() as f32;
+            let (y0, y1) = (100.0 + 25.0 * r, 125.0 + 25.0 * r);
+            c.bbox = Some(match cols.iter().position(|k| *k == c.col) {
+                Some(j) => BBox::new(200.0 + 100.0 * j as f32, y0, 300.0 + 100.0 * j as f32, y1),
+                None => BBox::new(200.0, y0, 500.0, y1),
+            });
+        }
+    }
+
+    #[test]
+    fn a_zero_from_a_cell_that_does_not_fit_its_grid_is_irregular() {
+        let mut m = report(0.95);
+        active_grid(&mut m);
+        // a regular grid: nothing
+        let mut regular = m.clone();
+        cell(&mut regular, "active", "regulations", "in_force").value = Some("0".into());
+        run(&mut regular, &[1]);
+        assert!(regular.cells.iter().all(|c| c.flags.is_empty()));
+        // a sliver of a column (a false ruling), a row cut in two, a one-value row whose grid
+        // ends halfway: a 0 read there may be a blank beside the printed value
+        let sliver = cell(&mut m, "active", "regulations", "in_force");
+        sliver.value = Some("0".into());
+        sliver.bbox = Some(BBox::new(400.0, 100.0, 420.0, 125.0));
+        let cut = cell(&mut m, "active", "normative_documents", "in_force");
+        cut.value = Some("0".into());
+        cut.bbox = Some(BBox::new(400.0, 125.0, 500.0, 136.0));
+        let short = cell(&mut m, "active", "fees", "amount_10k_yuan");
+        short.value = Some("0".into());
+        short.bbox = Some(BBox::new(200.0, 225.0, 290.0, 250.0));
+        // a number read from such a cell was read from its own ink: no doubt of this kind
+        let number = cell(&mut m, "active", "normative_documents", "issued");
+        number.bbox = Some(BBox::new(200.0, 125.0, 240.0, 150.0));
+        let mut text_layer = m.clone();
+        run(&mut m, &[1]);
+        for r in ["regulations", "normative_documents"] {
+            assert_eq!(
+                flags(&m, "active", r, "in_force"),
+                vec!["irregular_cell".to_string()],
+                "{r}"
+            );
+        }
+        assert!(has(
+            &m,
+            "active",
+            "fees",
+            "amount_10k_yuan",
+            "irregular_cell"
+        ));
+        assert!(flags(&m, "active", "normative_documents", "issued").is_empty());
+        assert!(flags(&m, "active", "regulations", "issued").is_empty());
+        // text-layer pages are exact
+        for c in text_layer.cells.iter_mut() {
+            c.word_confidence = 1.0;
+        }
+        run(&mut text_layer, &[]);
+        assert!(text_layer.cells.iter().all(|c| c.flags.is_empty()));
     }
 
     #[test]

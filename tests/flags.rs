@@ -78,9 +78,17 @@ fn text_layer_values_get_no_doubt_flags() {
 fn a_consistent_report_read_in_doubt_is_confirmed_by_its_checks() {
     let name = "dev-digital-08-chromium.pdf";
     let r = convert(as_scanned(pages(name)), name, Mode::On);
-    // requests and appeals: every value confirmed by the checks; the active table has no check
-    // and every row is complete
-    assert!(doubts(&r).is_empty(), "{:?}", doubts(&r));
+    // requests and appeals: every value confirmed by the checks
+    let outside: Vec<String> = doubts(&r)
+        .into_iter()
+        .filter(|d| !d.starts_with("active."))
+        .collect();
+    assert!(outside.is_empty(), "{outside:?}");
+    // the active table has no check and every row is complete: its values, read at 0.8, are
+    // vouched for by nothing but a reading that is not sure (below verify::UNCOVERED_SURE)
+    for c in r.cells.iter().filter(|c| c.table == "active") {
+        assert_eq!(c.flags, "unverified", "active.{}.{}", c.row, c.col);
+    }
 }
 
 #[test]
@@ -133,9 +141,17 @@ fn cells_lost_by_the_reading_leave_their_unconfirmable_neighbours_unverified() {
         let unverified: Vec<String> = r
             .cells
             .iter()
-            .filter(|c| c.flags.split(';').any(|f| f == "unverified"))
+            .filter(|c| c.table != "active" && c.flags.split(';').any(|f| f == "unverified"))
             .map(|c| format!("{}.{}.{}", c.table, c.row, c.col))
             .collect();
+        // (the active table's values, read at 0.8 with no check to confirm them, are all
+        // unverified)
+        assert!(
+            r.cells
+                .iter()
+                .filter(|c| c.table == "active")
+                .all(|c| c.flags.split(';').any(|f| f == "unverified"))
+        );
         if mode == Mode::Off {
             assert_eq!(
                 unverified,

@@ -87,12 +87,17 @@ fn a_2019_report_has_the_2019_keys_and_checks() {
             .filter(|c| c.status != "pass")
             .collect::<Vec<_>>()
     );
+    // (a text dump's words are read at 0.8, possibly OCR: the active table's values, which no
+    // check covers, are vouched for by nothing but that reading and are `unverified`)
+    let doubt = |c: &&nianbao::pipeline::CellRow| {
+        !c.flags.is_empty() && !(c.table == "active" && c.flags == "unverified")
+    };
     assert!(
-        r.cells.iter().all(|c| c.flags.is_empty()),
+        !r.cells.iter().any(|c| doubt(&c)),
         "{:?}",
         r.cells
             .iter()
-            .filter(|c| !c.flags.is_empty())
+            .filter(doubt)
             .map(|c| (&c.row, &c.col, &c.flags))
             .collect::<Vec<_>>()
     );

@@ -293,15 +293,25 @@ fn null_engine_sees_numeric_and_label_cells() {
     assert_eq!(t.cell_at(0, 0).text(), "标签");
 
     // an engine that reads nothing still yields the grid, and no words but the zero glyphs
-    // read from their geometry (a 0's loop, a dash, a slash)
+    // read from their geometry (a 0's loop, a dash, a slash) and, for glyph ink it read
+    // nothing of, the unread mark (ocr::ink: never a blank zero)
     let mut silent = NullEngine::default();
     let out = ocr::ocr_page(&img, 1, &mut silent).unwrap();
     assert!(
         out.words
             .iter()
-            .all(|w| matches!(w.text.as_str(), "0" | "—" | "/")),
+            .all(|w| matches!(w.text.as_str(), "0" | "—" | "/" | ocr::ink::UNREAD)),
         "{:?}",
         out.words.iter().map(|w| &w.text).collect::<Vec<_>>()
+    );
+    let unread: Vec<_> = out
+        .words
+        .iter()
+        .filter(|w| w.text == ocr::ink::UNREAD)
+        .collect();
+    assert!(
+        !unread.is_empty() && unread.iter().all(|w| w.confidence == 0.0),
+        "glyph ink read as nothing is unread"
     );
     assert!(out.rulings.len() >= 20);
 }

@@ -348,7 +348,7 @@ impl GlyphMatcher {
         if ink.runs.len() > MAX_GLYPHS || ink.runs.iter().any(|r| !same_size(r.h, typical)) {
             return Ok(None);
         }
-        let debug = std::env::var_os("NIANBAO_OCR_DEBUG").is_some();
+        let debug = super::debug_on();
         let mut text = String::new();
         let (mut score, mut margin) = (f32::INFINITY, f32::INFINITY);
         for r in &ink.runs {
@@ -389,7 +389,7 @@ impl GlyphMatcher {
                 return Ok(None);
             };
             if debug {
-                eprintln!("  run {r:?}: {got:?}");
+                tracing::debug!("  run {r:?}: {got:?}");
             }
             for (c, s, second) in got {
                 text.push(c);
@@ -397,8 +397,8 @@ impl GlyphMatcher {
                 margin = margin.min(s - second);
             }
         }
-        if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
-            eprintln!(
+        if super::debug_on() {
+            tracing::debug!(
                 "glyph match {region:?}: {text:?} score {score:.2} margin {margin:.2} ({} samples)",
                 samples.len()
             );

@@ -17,9 +17,10 @@
 //! instead of ~3); what remains is the chi_sim LSTM on the label text, which is the same work
 //! a whole-page pass does.
 //!
-//! Debugging: `NIANBAO_OCR_DEBUG=1` prints per-stage timings and every cell decision to stderr;
-//! `NIANBAO_OCR_NOBATCH=1` reads every cell alone (for comparisons);
-//! `NIANBAO_OCR_RULINGS=1` prints the detected ruling segments before repair;
+//! Debugging: the hidden `--ocr-debug` flag (log filter `nianbao::ocr=debug`) logs per-stage
+//! timings, the detected ruling segments before repair and every cell decision; the fields of
+//! [`OcrDebug`] (carried in `settings::Settings`, hidden `--ocr-*` flags) read every cell alone,
+//! change the binarisation, turn seal finding off, or dump every number crop;
 //! `examples/ocr_dump.rs`, `scripts/ocr_eval.py` and `scripts/ocr_speed.sh` measure.
 //!
 //! Output coordinates are points in the **deskewed** page (72/dpi times the pixel position);
@@ -40,6 +41,7 @@
 pub mod engine;
 pub mod glyphs;
 pub mod image;
+pub mod ink;
 pub mod inspect;
 pub mod lept;
 pub mod preprocess;
@@ -120,6 +122,8 @@ pub struct OcrOptions {
     pub cells: bool,
     /// Tolerances for finding the grids (points).
     pub tolerances: Tolerances,
+    /// Debugging and comparison knobs (the defaults for production).
+    pub debug: OcrDebug,
 }
 
 impl Default for OcrOptions {
@@ -128,8 +132,60 @@ impl Default for OcrOptions {
             page_text: PageText::default(),
             cells: true,
             tolerances: Tolerances::default(),
+            debug: OcrDebug::default(),
         }
     }
+}
+
+/// The OCR producer's debugging and comparison knobs, carried in `settings::Settings` (so that
+/// worker processes get them too) and set by hidden `--ocr-*` flags of `convert` and
+/// `inspect`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct OcrDebug {
+    /// Read every number cell alone instead of in batched strips.
+    pub no_batch: bool,
+    /// How the text ink is binarised.
+    pub binarize: preprocess::Binarize,
+    /// No seal finding by shape.
+    pub no_seal: bool,
+    /// Write every number crop with its reading into this folder (changes no result).
+    pub dump: Option<std::path::PathBuf>,
+    /// `--ocr-debug`: worker processes log the OCR producer's stages and cell decisions
+    /// ([`debug_on`]; changes no result).
+    pub log: bool,
+}
+
+impl OcrDebug {
+    /// The clean-up settings these knobs ask for.
+    pub fn prepare(&self) -> preprocess::PrepareOptions {
+        preprocess::PrepareOptions {
+            binarize: self.binarize,
+            seals: !self.no_seal,
+        }
+    }
+
+    /// A suffix naming the knobs that change results (empty for the defaults), for
+    /// `Settings::version`.
+    pub fn version_suffix(&self) -> String {
+        let mut v = String::new();
+        if self.no_batch {
+            v.push_str("+ocr-no-batch");
+        }
+        if self.binarize != preprocess::Binarize::default() {
+            v.push_str(&format!("+ocr-binarize-{:?}", self.binarize).to_lowercase());
+        }
+        if self.no_seal {
+            v.push_str("+ocr-no-seal");
+        }
+        v
+    }
+}
+
+/// Whether the OCR producer's debug log is on (`--ocr-debug`, or a log filter naming
+/// `nianbao::ocr` at debug level).
+pub fn debug_on() -> bool {
+    tracing::enabled!(target: "nianbao::ocr", tracing::Level::DEBUG)
 }
 
 /// Everything OCR found on a page, for callers that want more than the `Page`.
@@ -186,9 +242,9 @@ pub fn ocr_page_detailed(
     engine: &mut dyn OcrEngine,
     opts: &OcrOptions,
 ) -> Result<OcrPage> {
-    let timing = std::env::var_os("NIANBAO_OCR_DEBUG").is_some();
+    let timing = debug_on();
     let t0 = std::time::Instant::now();
-    let prep = preprocess::prepare(img)?;
+    let prep = preprocess::prepare_with(img, &opts.debug.prepare())?;
     let t_prep = t0.elapsed();
     let (dpi_x, dpi_y) = prep.dpi;
     let (sx, sy) = (72.0 / dpi_x, 72.0 / dpi_y);
@@ -211,9 +267,9 @@ pub fn ocr_page_detailed(
             (b.y1 / sy).round() as i32 - y0,
         )
     };
-    if std::env::var_os("NIANBAO_OCR_RULINGS").is_some() {
+    if timing {
         for s in prep.rulings_pt() {
-            eprintln!("raw ruling {:.1},{:.1} {:.1},{:.1}", s.x0, s.y0, s.x1, s.y1);
+            tracing::debug!("raw ruling {:.1},{:.1} {:.1},{:.1}", s.x0, s.y0, s.x1, s.y1);
         }
     }
     let repaired = repair_rulings(
@@ -259,6 +315,7 @@ pub fn ocr_page_detailed(
         inset: (dpi_x / 50.0).round().max(2.0) as i32,
         seals: &prep.uncleaned,
         page: page_number,
+        dump: opts.debug.dump.as_deref(),
     };
     if opts.cells {
         // 1. look at every cell's ink (blank, dash, number-like, text-like)
@@ -317,7 +374,7 @@ pub fn ocr_page_detailed(
                 )
             })
             .collect();
-        let batch = std::env::var_os("NIANBAO_OCR_NOBATCH").is_none();
+        let batch = !opts.debug.no_batch;
         for chunk in cands.chunks(STRIP_CELLS).filter(|_| batch) {
             let regions: Vec<Rect> = chunk.iter().map(|&i| plans[i].region()).collect();
             if let Some(results) =
@@ -356,7 +413,11 @@ pub fn ocr_page_detailed(
         // the page's certain digit readings teach the glyph matcher (5.)
         let mut matcher = glyphs::GlyphMatcher::default();
         let mut t_match = std::time::Duration::ZERO;
-        let mut read: Vec<(Option<(Rect, bool)>, Vec<OcrWord>)> = Vec::with_capacity(plans.len());
+        // (per cell: the line the glyph matcher may read again, the words, the ink the reading
+        // rules judge them by)
+        type Audit = (Rect, Rect, usize, bool, Vec<Rect>);
+        let mut read: Vec<(Option<(Rect, bool)>, Vec<OcrWord>, Option<Audit>)> =
+            Vec::with_capacity(plans.len());
         for ((plan, nums), txt) in plans.into_iter().zip(numeric).zip(text) {
             // a one-line cell whose ink the digit reader was asked about
             let line = match &plan {
@@ -367,6 +428,24 @@ pub fn ocr_page_detailed(
                     digit_like,
                     ..
                 } => Some((*region, *digit_like)),
+                _ => None,
+            };
+            let audit = match &plan {
+                Plan::Ink {
+                    region,
+                    lines,
+                    glyphs,
+                    inner,
+                    digit_like,
+                    numeric_first,
+                    ..
+                } => Some((
+                    *region,
+                    *inner,
+                    *lines,
+                    *digit_like || *numeric_first,
+                    glyphs.clone(),
+                )),
                 _ => None,
             };
             let mut ws = cell_reader.finish(plan, nums, txt, engine)?;
@@ -387,12 +466,12 @@ pub fn ocr_page_detailed(
                 matcher.learn(&prep.gray, region, &w.text)?;
                 t_match += t.elapsed();
             }
-            read.push((line.filter(|_| !under_seal), ws));
+            read.push((line.filter(|_| !under_seal), ws, audit));
         }
         // 5. digit readings in doubt (low confidence, a glyph left out, or digit-sized ink
         //    read as no number) read again by matching their glyphs with the page's own
         let t = std::time::Instant::now();
-        for (line, ws) in &mut read {
+        for (line, ws, _) in &mut read {
             if let Some((region, digit_like)) = *line
                 && in_doubt(ws, digit_like)
                 && let Some(m) = matcher.read(&prep.gray, region)?
@@ -400,9 +479,11 @@ pub fn ocr_page_detailed(
                 let joined: String = ws.iter().map(|w| w.text.as_str()).collect();
                 if m.replaces(&joined) {
                     if timing {
-                        eprintln!(
+                        tracing::debug!(
                             "cell {region:?}: {joined:?} read {:?} by glyph matching (score {:.2}, margin {:.2})",
-                            m.text, m.score, m.margin
+                            m.text,
+                            m.score,
+                            m.margin
                         );
                     }
                     let alternatives = if is_numeric_text(&joined) {
@@ -421,12 +502,29 @@ pub fn ocr_page_detailed(
         }
         t_match += t.elapsed();
         if timing {
-            eprintln!(
+            tracing::debug!(
                 "timing: glyph matching {t_match:?} ({} samples)",
                 matcher.len()
             );
         }
-        for (_, ws) in read {
+        // 6. the reading rules: a reading must account for its cell's ink ([`ink`])
+        let dash_h = (dpi_x * DASH_MAX_HEIGHT).round() as i32;
+        for (_, mut ws, audit) in read {
+            if let Some((region, inner, lines, number_like, glyphs)) = audit
+                && let Some(rule) = ink::audit(
+                    &mut ws,
+                    &glyphs,
+                    inner,
+                    region,
+                    lines,
+                    number_like,
+                    dpi_x,
+                    dash_h,
+                )
+                && timing
+            {
+                tracing::debug!("p{page_number} cell {region:?}: reading rule {rule}: {ws:?}");
+            }
             push(&mut page, ws);
         }
     }
@@ -453,7 +551,7 @@ pub fn ocr_page_detailed(
     }
     engine.clear();
     if timing {
-        eprintln!(
+        tracing::debug!(
             "timing: prepare {t_prep:?}, cells {:?}, page text {:?}",
             t_cells - t_prep,
             t0.elapsed() - t_cells
@@ -585,6 +683,8 @@ struct CellReader<'a> {
     seals: &'a [seal::Seal],
     /// 1-based page number (debug output).
     page: u32,
+    /// Where number crops are dumped ([`OcrDebug::dump`]).
+    dump: Option<&'a Path>,
 }
 
 /// A reading that is a plausible printed number or zero glyph.
@@ -627,6 +727,8 @@ enum Plan {
         digit_like: bool,
         numeric_first: bool,
         glyphs: Vec<Rect>,
+        /// The cell's inset rectangle (the reading rules' frame, [`ink`]).
+        inner: Rect,
     },
 }
 
@@ -757,8 +859,8 @@ fn read_batch(
     engine.set_image(&img, dpi)?;
     let t = std::time::Instant::now();
     let words = engine.read(Rect::new(0, 0, width, height), mode)?;
-    if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
-        eprintln!(
+    if debug_on() {
+        tracing::debug!(
             "batch {mode:?} {} regions {width}x{height}: {} words, {:?}",
             regions.len(),
             words.len(),
@@ -864,8 +966,8 @@ impl CellReader<'_> {
                         .iter()
                         .any(|c| c.overlaps(g) && g.h >= 2 * stroke_h.max(1))
             };
-            if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() && !faint.is_empty() {
-                eprintln!(
+            if debug_on() && !faint.is_empty() {
+                tracing::debug!(
                     "p{} cell {cell:?}: ink {comps:?}, faint glyphs {faint:?}",
                     self.page
                 );
@@ -979,8 +1081,8 @@ impl CellReader<'_> {
                 any
             };
         let numeric_first = lines == 1 && (digit_like || !cjk_like || stem_blob);
-        if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
-            eprintln!(
+        if debug_on() {
+            tracing::debug!(
                 "p{} plan {region:?}: comps {comps:?} lines {lines} digit_like {digit_like} cjk_like {cjk_like}",
                 self.page
             );
@@ -992,6 +1094,7 @@ impl CellReader<'_> {
             digit_like,
             numeric_first,
             glyphs: comps,
+            inner,
         })
     }
 
@@ -1064,9 +1167,9 @@ impl CellReader<'_> {
             .collect())
     }
 
-    /// Debugging: with `NIANBAO_OCR_DUMP=DIR`, write the crop a number was read from (4x) as a PNG named by its position, reading and confidence.
+    /// Debugging: with [`OcrDebug::dump`], write the crop a number was read from (4x) as a PNG named by its position, reading and confidence.
     fn dump(&self, region: Rect, reading: &str, conf: f32) {
-        let Some(dir) = std::env::var_os("NIANBAO_OCR_DUMP") else {
+        let Some(dir) = self.dump else {
             return;
         };
         let Some(r) = region.clip(self.gray.width(), self.gray.height()) else {
@@ -1084,7 +1187,6 @@ impl CellReader<'_> {
             safe,
             (conf * 100.0) as i32
         );
-        let dir = std::path::Path::new(&dir);
         if let Ok(png) = self
             .gray
             .clip(r)
@@ -1257,9 +1359,10 @@ impl CellReader<'_> {
                 digit_like,
                 numeric_first,
                 glyphs,
+                ..
             } => (region, comps, lines, digit_like, numeric_first, glyphs),
         };
-        let debug = std::env::var_os("NIANBAO_OCR_DEBUG").is_some();
+        let debug = debug_on();
         let mut stray: Option<Vec<OcrWord>> = None;
         if numeric_first {
             // the batched reading, or (when it was missing or implausible) this cell alone
@@ -1298,7 +1401,7 @@ impl CellReader<'_> {
                         && digit_count(&again) > digit_count(&nums)
                     {
                         if debug {
-                            eprintln!(
+                            tracing::debug!(
                                 "cell {region:?}: {:?} left ink out, re-read {:?}",
                                 nums.iter().map(|w| w.text.as_str()).collect::<String>(),
                                 again.iter().map(|w| w.text.as_str()).collect::<String>()
@@ -1332,13 +1435,13 @@ impl CellReader<'_> {
                     && !w.alternatives.iter().any(|a| a.chars().eq([d]))
                 {
                     if debug {
-                        eprintln!("cell {region:?}: {joined:?} has the loops of a {d}");
+                        tracing::debug!("cell {region:?}: {joined:?} has the loops of a {d}");
                     }
                     w.alternatives.push(d.to_string());
                 }
                 if shown == Some('0') {
                     if debug {
-                        eprintln!("cell {region:?}: {joined:?} has the loop of a 0");
+                        tracing::debug!("cell {region:?}: {joined:?} has the loop of a 0");
                     }
                     let mut alternatives: Vec<String> = Vec::new();
                     if is_numeric_text(&joined) {
@@ -1366,7 +1469,7 @@ impl CellReader<'_> {
                 && shape::stem_one(self.gray, region)?
             {
                 if debug {
-                    eprintln!("cell {region:?}: unread stroke has the shape of a 1");
+                    tracing::debug!("cell {region:?}: unread stroke has the shape of a 1");
                 }
                 nums = vec![OcrWord {
                     text: "1".into(),
@@ -1382,7 +1485,7 @@ impl CellReader<'_> {
                 && let Some(ones) = self.ones_by_shape(&nums, comps, digit_like, region, &glyphs)?
             {
                 if debug {
-                    eprintln!(
+                    tracing::debug!(
                         "cell {region:?}: {:?} has the shape of {ones:?}",
                         nums.iter().map(|w| w.text.as_str()).collect::<String>()
                     );
@@ -1394,7 +1497,7 @@ impl CellReader<'_> {
             let conf = nums.iter().map(|w| w.confidence).fold(1.0f32, f32::min);
             let glyphs = joined.chars().count();
             if debug {
-                eprintln!(
+                tracing::debug!(
                     "cell {region:?} comps {comps} digit_like {digit_like} numeric {joined:?} conf {conf:.2}"
                 );
             }
@@ -1428,7 +1531,7 @@ impl CellReader<'_> {
                 let t = std::time::Instant::now();
                 let r = engine.read(region, mode)?;
                 if debug {
-                    eprintln!("text cell {region:?} {mode:?} {:?}", t.elapsed());
+                    tracing::debug!("text cell {region:?} {mode:?} {:?}", t.elapsed());
                 }
                 r
             }
@@ -1439,7 +1542,7 @@ impl CellReader<'_> {
                 .all(|w| w.text.chars().all(|c| !c.is_alphanumeric()))
         {
             if debug {
-                eprintln!(
+                tracing::debug!(
                     "cell {region:?}: text reading {:?} is only marks, digits with a stray mark kept",
                     ws.iter().map(|w| w.text.as_str()).collect::<String>()
                 );

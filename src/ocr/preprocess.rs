@@ -25,6 +25,7 @@ use super::lept::{Pix, Rect};
 use super::seal::{self, Seal};
 use crate::model::Segment;
 use anyhow::Result;
+use serde::{Deserialize, Serialize};
 
 /// The prepared page: every image has the same size and the deskewed geometry.
 pub struct Prepared {
@@ -94,21 +95,18 @@ fn px(dpi: f32, inches: f32) -> i32 {
 
 /// Text ink of the cleaned page (used to find blank cells and glyph shapes; Tesseract gets the
 /// gray image and thresholds each crop itself).
-fn binarize_text(gray: &Pix, dpi: f32) -> Result<Pix> {
-    match std::env::var("NIANBAO_OCR_BIN")
-        .unwrap_or_default()
-        .as_str()
-    {
-        "global" => gray.threshold(TEXT_THRESHOLD),
-        "sauvola" => gray
+fn binarize_text(gray: &Pix, dpi: f32, how: Binarize) -> Result<Pix> {
+    match how {
+        Binarize::Global => gray.threshold(TEXT_THRESHOLD),
+        Binarize::Sauvola => gray
             .sauvola(px(dpi, 0.1).max(8), 0.2)?
             .and(&gray.threshold(235)?),
-        _ => {
+        Binarize::Otsu => {
             // Otsu on the flattened page: between the ink and the (white) paper, so it follows
             // faint gray print; clamped so that a page of pure noise or pure black stays sane.
             let (_, t) = gray.otsu()?;
-            if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
-                eprintln!("  otsu threshold {t}");
+            if super::debug_on() {
+                tracing::debug!("  otsu threshold {t}");
             }
             gray.threshold(t.clamp(TEXT_THRESHOLD, 215))
         }
@@ -226,13 +224,61 @@ fn follow_faint_ends(gray: &Pix, h: Rect, max_gap: i32) -> Rect {
     Rect::new(a, h.y, b - a + 1, h.h)
 }
 
-/// Run the whole clean-up.
+/// How the text ink is told from the paper ([`binarize_text`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Binarize {
+    /// Otsu's threshold on the flattened page, clamped (the default).
+    #[default]
+    Otsu,
+    /// One fixed threshold (`TEXT_THRESHOLD`), for comparisons.
+    Global,
+    /// Sauvola's local threshold, for comparisons.
+    Sauvola,
+}
+
+impl std::str::FromStr for Binarize {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "otsu" => Ok(Binarize::Otsu),
+            "global" => Ok(Binarize::Global),
+            "sauvola" => Ok(Binarize::Sauvola),
+            _ => Err(format!("{s:?}: expected otsu, global or sauvola")),
+        }
+    }
+}
+
+/// Settings of the clean-up (the defaults for production; the others for comparisons).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrepareOptions {
+    /// How the text ink is binarised.
+    pub binarize: Binarize,
+    /// Find seal rings by shape (off: no seal handling beyond dropping red ink).
+    pub seals: bool,
+}
+
+impl Default for PrepareOptions {
+    fn default() -> Self {
+        PrepareOptions {
+            binarize: Binarize::Otsu,
+            seals: true,
+        }
+    }
+}
+
+/// Run the whole clean-up with the default settings.
 pub fn prepare(img: &PageImage) -> Result<Prepared> {
-    let dbg = std::env::var_os("NIANBAO_OCR_DEBUG").is_some();
+    prepare_with(img, &PrepareOptions::default())
+}
+
+/// Run the whole clean-up.
+pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> {
+    let dbg = super::debug_on();
     let t0 = std::time::Instant::now();
     let lap = |what: &str| {
         if dbg {
-            eprintln!("  prepare {what}: {:?}", t0.elapsed());
+            tracing::debug!("  prepare {what}: {:?}", t0.elapsed());
         }
     };
     let src = img.pix();
@@ -264,7 +310,7 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     };
 
     lap("deskew");
-    let no_seal = std::env::var_os("NIANBAO_OCR_NOSEAL").is_some();
+    let no_seal = !opts.seals;
     let seals = if src.depth() == 32 || no_seal {
         Vec::new()
     } else {
@@ -279,7 +325,7 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     };
     drop(seal_ink);
     if dbg {
-        eprintln!("  seals {seals:?} colour seals {colour_seals:?}");
+        tracing::debug!("  seals {seals:?} colour seals {colour_seals:?}");
     }
     lap("seals");
     // rulings (on a 2x reduced image above 250 dpi: a quarter of the pixels, lines stay)
@@ -321,7 +367,7 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
         .collect();
     if dbg {
         for (h, e) in h_boxes.iter().filter(|(h, e)| h != e) {
-            eprintln!("  horizontal ruling {h:?} followed along faint ink to {e:?}");
+            tracing::debug!("  horizontal ruling {h:?} followed along faint ink to {e:?}");
         }
     }
     // A vertical ruling ends on a horizontal one (at least at one end); text strokes don't.
@@ -383,7 +429,7 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
             strokes.into_iter().map(|(h, _)| h).collect(),
         );
         if dbg && !strokes.is_empty() {
-            eprintln!("  horizontal pieces that are text strokes: {strokes:?}");
+            tracing::debug!("  horizontal pieces that are text strokes: {strokes:?}");
         }
         keep
     };
@@ -446,8 +492,10 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
     drop(mask);
     lap("paint");
 
-    let text = binarize_text(&gray, dpi)?;
-    let text_before_clean = before_clean.map(|b| binarize_text(&b, dpi)).transpose()?;
+    let text = binarize_text(&gray, dpi, opts.binarize)?;
+    let text_before_clean = before_clean
+        .map(|b| binarize_text(&b, dpi, opts.binarize))
+        .transpose()?;
     let faint = gray.threshold(LINE_THRESHOLD)?;
     lap("binarize");
 

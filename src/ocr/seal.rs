@@ -251,8 +251,8 @@ pub fn clean_seals(gray: &mut Pix, seals: &[Seal], dpi: f32) -> Result<Vec<bool>
         cores.sort_unstable();
         let level = cores[cores.len() / 2] as i32;
         let t = level - PRINT_MARGIN;
-        if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
-            eprintln!(
+        if super::debug_on() {
+            tracing::debug!(
                 "  seal at ({:.0},{:.0}) ring level {level}, print below {t}; darkest cores {:?}",
                 s.cx,
                 s.cy,

@@ -218,8 +218,8 @@ fn stem_one_at(gray: &Pix, region: Rect, frac: f32) -> Result<bool> {
         .max()
         .unwrap_or(0);
     let foot_ok = left_foot <= slack || right_foot > slack;
-    if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
-        eprintln!(
+    if super::debug_on() {
+        tracing::debug!(
             "stem_one {region:?}: t {t} glyph {g:?} rows {rows:?} stem {stem_left}..{stem_right} stem_rows {stem_rows} band_ok {band_ok} right_clear {right_clear} foot_ok {foot_ok}"
         );
     }
@@ -311,8 +311,8 @@ pub fn stem_split(gray: &Pix, region: Rect) -> Result<Option<Vec<Rect>>> {
         return Ok(None);
     }
     let out = slices(r, stems.windows(2).map(|p| (p[0].1 + p[1].0 + 1) / 2));
-    if std::env::var_os("NIANBAO_OCR_DEBUG").is_some() {
-        eprintln!("stem_split {region:?}: glyph {g:?} stems {stems:?} slices {out:?}");
+    if super::debug_on() {
+        tracing::debug!("stem_split {region:?}: glyph {g:?} stems {stems:?} slices {out:?}");
     }
     Ok(Some(out))
 }

@@ -1,0 +1,296 @@
+//! Reading rules: a cell's reading must account for the ink in the cell.
+//!
+//! Applied to every OCR'd table cell after it was read (and read again: alone, enlarged, by
+//! shape, by glyph matching), from the glyph components the cell's plan found at the text
+//! threshold.  Three named rules, each with its constants beside it:
+//!
+//! - **Honest blank** ([`unread_ink`]): a cell is 0 from "blank" only when it holds no ink
+//!   beyond noise.  A cell with glyph marks ([`glyph_marks`]: pieces stacked into glyphs, at
+//!   least [`MARK_MIN_HEIGHT`] tall and [`MARK_MIN_WIDTH`] wide, not a ruling remnant) that
+//!   the recogniser read as nothing is *unread*: the word [`UNREAD`], empty and flagged
+//!   `unparseable` downstream, never a blank zero (a 7 whose bar came apart from its stem at
+//!   120 dpi; the top half of a number cut off by a false ruling).
+//! - **Zero glyph over glyph ink** ([`zero_glyph_contradicted`]): a dash (the printed zero)
+//!   read from ink taller than any dash, or a slash read over several glyphs, is no zero: the
+//!   cell is unread (a faint 3 read as `-` at confidence 0).
+//! - **Lines merged** ([`MERGED_LINES_CONFIDENCE`]): numbers are printed on one line; a number
+//!   read from ink of several lines (a cell merged over two rows: 1201143 over 12750 read as
+//!   120114312750) is in doubt, its confidence capped below `verify::LOW`.
+//!
+//! (A number that leaves glyphs of its cell out is capped by the reader itself:
+//! `MISSED_INK_CONFIDENCE` in `ocr/mod.rs`.)
+
+use super::engine::OcrWord;
+use super::lept::Rect;
+
+/// The reading of a cell that holds ink no reading accounts for: not a number (the cell comes
+/// out empty and flagged, never a blank zero).  The same mark as a cell blank only once a
+/// seal's ink was removed.
+pub const UNREAD: &str = "?";
+
+/// Least height (inches) of a glyph mark: a digit at 7 pt is about 0.07 in tall, half of it
+/// still is a glyph cut in two by a ruling or broken by faint print; noise specks (a pixel or
+/// two at 100-300 dpi, JPEG ringing) stay below it.
+pub const MARK_MIN_HEIGHT: f32 = 0.035;
+
+/// Least width (inches, at least 2 px) of a glyph mark: a thin 1 at 120 dpi is 2 px wide.
+pub const MARK_MIN_WIDTH: f32 = 0.012;
+
+/// Pieces whose vertical gap is at most this many pixels and that overlap in x are one glyph
+/// (the bar of a faint 7 above its stem, the halves of a broken 5).
+pub const STACK_GAP: i32 = 2;
+
+/// Confidence cap of a number read from ink of several lines (below `verify::LOW`: flagged
+/// unless the checks confirm it).
+pub const MERGED_LINES_CONFIDENCE: f32 = 0.4;
+
+/// The glyph marks among a cell's ink components (page pixels) inside `inner` (the cell's
+/// inset rectangle): pieces stacked within [`STACK_GAP`] joined, kept when at least
+/// [`MARK_MIN_HEIGHT`] tall and [`MARK_MIN_WIDTH`] wide and clear of `inner`'s left and right
+/// edges (a piece running on under a vertical edge is a ruling remnant or a glyph of the next
+/// column cut by a false ruling, which that column reads).
+pub fn glyph_marks(comps: &[Rect], inner: Rect, dpi: f32) -> Vec<Rect> {
+    let min_h = (dpi * MARK_MIN_HEIGHT).round().max(3.0) as i32;
+    let min_w = (dpi * MARK_MIN_WIDTH).round().max(2.0) as i32;
+    stack(comps)
+        .into_iter()
+        .filter(|g| g.h >= min_h && g.w >= min_w)
+        .filter(|g| g.x > inner.x && g.x1() < inner.x1())
+        .collect()
+}
+
+/// Pieces joined into glyphs: a piece directly above or below another (gap at most
+/// [`STACK_GAP`], overlapping in x) belongs to the same glyph.
+fn stack(comps: &[Rect]) -> Vec<Rect> {
+    let mut out: Vec<Rect> = Vec::new();
+    for c in comps {
+        let mut hull = *c;
+        loop {
+            let near = |g: &Rect| {
+                g.x < hull.x1()
+                    && hull.x < g.x1()
+                    && g.y <= hull.y1() + STACK_GAP
+                    && hull.y <= g.y1() + STACK_GAP
+            };
+            let (join, keep): (Vec<Rect>, Vec<Rect>) = out.iter().partition(|g| near(g));
+            if join.is_empty() {
+                break;
+            }
+            out = keep;
+            for j in join {
+                hull = hull.union(&j);
+            }
+        }
+        out.push(hull);
+    }
+    out
+}
+
+/// Most glyph marks of ink that reads as a number by its marks alone ([`unread_ink`]).
+pub const NUMBER_MARKS: usize = 2;
+
+/// Honest blank: the words of a cell whose glyph marks were read as nothing become
+/// [`UNREAD`] at confidence 0 (see the module doc), when the ink is a number's: the cell's
+/// plan took it for one (`number_like`: digit-shaped glyphs on one line), or its marks are at
+/// most [`NUMBER_MARKS`] digit-shaped ones (taller than wide: a 7 whose bar came apart).
+/// Other ink read as nothing (a sliver of a label, a piece of a CJK glyph cut off by a false
+/// ruling) stays as it was: such a mark in a value cell is no number, and an unread mark in a
+/// label cell would cost the row its label.  Returns whether it fired.
+pub fn unread_ink(
+    words: &mut Vec<OcrWord>,
+    marks: &[Rect],
+    region: Rect,
+    number_like: bool,
+) -> bool {
+    let read = words.iter().any(|w| !w.text.trim().is_empty());
+    let digits = marks.len() <= NUMBER_MARKS && marks.iter().all(|m| m.w * 5 <= m.h * 4);
+    if read || marks.is_empty() || !(number_like || digits) {
+        return false;
+    }
+    *words = vec![unread_word(region)];
+    true
+}
+
+fn unread_word(region: Rect) -> OcrWord {
+    OcrWord {
+        text: UNREAD.into(),
+        rect: region,
+        confidence: 0.0,
+        alternatives: vec![],
+    }
+}
+
+/// Whether a zero-glyph reading (`-`, `—`, `－`, `/`) contradicts the cell's glyph components:
+/// a dash read where a component is not flat and more than twice as tall as a dash can be
+/// (`dash_h`, px), or a slash read over two or more such glyphs.
+pub fn zero_glyph_contradicted(reading: &str, glyphs: &[Rect], dash_h: i32) -> bool {
+    let tall = glyphs
+        .iter()
+        .filter(|g| g.h > 2 * dash_h.max(1) && !(g.w >= 2 * g.h))
+        .count();
+    match reading.trim() {
+        "-" | "—" | "－" | "--" | "——" | "‐" => tall > 0,
+        "/" => tall > 1,
+        _ => false,
+    }
+}
+
+/// Apply the reading rules to the words read from one cell (see the module doc): `glyphs` are
+/// the cell's glyph components at the text threshold, `inner` its inset rectangle, `region`
+/// what was read, `lines` how many text lines the glyphs form, `number_like` whether the plan
+/// took the ink for a number, `dash_h` the tallest a dash is
+/// (px).  Returns the name of the rule that fired, if any (for the debug log).
+pub fn audit(
+    words: &mut Vec<OcrWord>,
+    glyphs: &[Rect],
+    inner: Rect,
+    region: Rect,
+    lines: usize,
+    number_like: bool,
+    dpi: f32,
+    dash_h: i32,
+) -> Option<&'static str> {
+    let joined: String = words.iter().map(|w| w.text.trim()).collect();
+    if joined.is_empty() {
+        let marks = glyph_marks(glyphs, inner, dpi);
+        return unread_ink(words, &marks, region, number_like).then_some("unread_ink");
+    }
+    if zero_glyph_contradicted(&joined, glyphs, dash_h) {
+        *words = vec![unread_word(region)];
+        return Some("zero_glyph_contradicted");
+    }
+    let number =
+        super::is_numeric_text(&joined) || crate::values::cleaned_number(&joined, false).is_some();
+    if lines > 1 && number && joined.chars().any(|c| c.is_ascii_digit()) {
+        for w in words.iter_mut() {
+            w.confidence = w.confidence.min(MERGED_LINES_CONFIDENCE);
+        }
+        return Some("merged_lines");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DPI: f32 = 150.0;
+    const INNER: Rect = Rect {
+        x: 0,
+        y: 0,
+        w: 120,
+        h: 40,
+    };
+
+    fn word(t: &str, conf: f32) -> OcrWord {
+        OcrWord {
+            text: t.into(),
+            rect: Rect::new(50, 10, 20, 16),
+            confidence: conf,
+            alternatives: vec![],
+        }
+    }
+
+    #[test]
+    fn noise_and_ruling_remnants_are_no_glyph_marks() {
+        // specks of a pixel or two, a ruling's remnant along the bottom, a piece of a ruling
+        // running on under the left edge
+        let ink = [
+            Rect::new(20, 12, 2, 2),
+            Rect::new(70, 30, 1, 2),
+            Rect::new(10, 35, 100, 1),
+            Rect::new(0, 5, 2, 30),
+        ];
+        assert!(glyph_marks(&ink, INNER, DPI).is_empty());
+        let mut ws = Vec::new();
+        assert_eq!(audit(&mut ws, &ink, INNER, INNER, 1, false, DPI, 5), None);
+        assert!(ws.is_empty(), "a blank cell with noise stays blank");
+    }
+
+    #[test]
+    fn a_seven_whose_bar_fell_apart_is_one_glyph_mark() {
+        // 120 dpi: the bar 6x3 above the stem 3x6, a pixel apart (each below the height alone)
+        let ink = [Rect::new(48, 7, 6, 3), Rect::new(49, 11, 3, 6)];
+        let marks = glyph_marks(&ink, INNER, 120.0);
+        assert_eq!(marks, vec![Rect::new(48, 7, 6, 10)]);
+        // read as nothing: unread, not a blank 0
+        let mut ws = Vec::new();
+        assert_eq!(
+            audit(&mut ws, &ink, INNER, INNER, 2, false, 120.0, 4),
+            Some("unread_ink")
+        );
+        assert_eq!(ws.len(), 1);
+        assert_eq!((ws[0].text.as_str(), ws[0].confidence), (UNREAD, 0.0));
+    }
+
+    #[test]
+    fn glyphs_cut_by_a_false_ruling_are_marks_unread_where_the_ink_is_a_number() {
+        // the top half of 113 under a ruling invented through the number: three 6 px pieces
+        let ink = [
+            Rect::new(40, 30, 7, 6),
+            Rect::new(52, 30, 7, 6),
+            Rect::new(63, 30, 13, 6),
+        ];
+        assert_eq!(glyph_marks(&ink, INNER, DPI).len(), 3);
+        let mut ws = Vec::new();
+        assert_eq!(
+            audit(&mut ws, &ink, INNER, INNER, 1, true, DPI, 5),
+            Some("unread_ink")
+        );
+        // flat pieces the plan did not take for a number (a label's sliver): left as they are
+        let mut ws = Vec::new();
+        assert_eq!(audit(&mut ws, &ink, INNER, INNER, 1, false, DPI, 5), None);
+        assert!(ws.is_empty());
+        // a reading of them stands (the other rules judge it)
+        let mut read = vec![word("113", 0.95)];
+        assert_eq!(audit(&mut read, &ink, INNER, INNER, 1, false, DPI, 5), None);
+        assert_eq!(read[0].text, "113");
+    }
+
+    #[test]
+    fn a_dash_read_from_a_full_height_glyph_is_unread() {
+        let three = [Rect::new(50, 10, 13, 20)];
+        let mut ws = vec![word("-", 0.0)];
+        assert_eq!(
+            audit(&mut ws, &three, INNER, INNER, 1, false, DPI, 5),
+            Some("zero_glyph_contradicted")
+        );
+        assert_eq!(ws[0].text, UNREAD);
+        // a printed dash is a dash
+        let dash = [Rect::new(50, 18, 14, 3)];
+        let mut ws = vec![word("—", 0.9)];
+        assert_eq!(audit(&mut ws, &dash, INNER, INNER, 1, false, DPI, 5), None);
+        assert_eq!(ws[0].text, "—");
+        // one slash is a slash, a slash over two glyphs is not
+        let slash = [Rect::new(50, 8, 8, 22)];
+        assert!(!zero_glyph_contradicted("/", &slash, 5));
+        assert!(zero_glyph_contradicted(
+            "/",
+            &[slash[0], Rect::new(62, 8, 10, 22)],
+            5
+        ));
+    }
+
+    #[test]
+    fn a_number_read_over_two_lines_is_in_doubt() {
+        let two_lines = [Rect::new(20, 4, 60, 14), Rect::new(20, 22, 50, 14)];
+        let mut ws = vec![word("120114312750", 0.84)];
+        assert_eq!(
+            audit(&mut ws, &two_lines, INNER, INNER, 2, false, DPI, 5),
+            Some("merged_lines")
+        );
+        assert_eq!(ws[0].confidence, MERGED_LINES_CONFIDENCE);
+        // one line: untouched; text over two lines (a label) too
+        let mut ws = vec![word("1201143", 0.84)];
+        assert_eq!(
+            audit(&mut ws, &two_lines[..1], INNER, INNER, 1, false, DPI, 5),
+            None
+        );
+        assert_eq!(ws[0].confidence, 0.84);
+        let mut label = vec![word("其他", 0.9)];
+        assert_eq!(
+            audit(&mut label, &two_lines, INNER, INNER, 2, false, DPI, 5),
+            None
+        );
+    }
+}
