@@ -32,23 +32,30 @@
 //! built, a cell reaching out of the ring reads only its ink off the ring, seal strokes never
 //! cut a merged cell, and cell words on the ring get at most `UNDER_SEAL_CONFIDENCE`.
 //!
-//! Module map: [`image`] (decoding, budget), [`preprocess`] (leptonica clean-up), [`seal`]
-//! (seal rings by shape), [`shading`] (shaded bands are not rulings), [`shape`] (0 and 1 by
-//! their shape), [`glyphs`] (digits matched against the page's own print),
-//! [`engine`] (the `OcrEngine` plug-in trait, Tesseract and a null engine), [`inspect`] (debug
-//! PNG), [`lept`] (the leptonica wrapper).
+//! Module map, by stage:
+//! 1. [`prepare`]: [`image`] (decoding, budget), [`preprocess`] (leptonica clean-up), [`seal`]
+//!    (seal rings by shape);
+//! 2. [`layout`]: [`rulings`] (segments found and repaired), [`shading`] (shaded bands are not
+//!    rulings); grids are then `table::find_grids`;
+//! 3. [`read`]: [`engine`] (the `OcrEngine` plug-in trait, Tesseract and a null engine); the
+//!    cell batching and re-reading is this file;
+//! 4. [`rules`]: [`shape`] (0 and 1 by their shape), [`glyphs`] (digits matched against the
+//!    page's own print), [`ink`] (what a reading must account for);
+//!
+//! and [`inspect`] (debug PNG), [`lept`] (the leptonica wrapper).
 
-pub mod engine;
-pub mod glyphs;
-pub mod image;
-pub mod ink;
 pub mod inspect;
+pub mod layout;
 pub mod lept;
-pub mod preprocess;
-pub mod rulings;
-pub mod seal;
-pub mod shading;
-pub mod shape;
+pub mod prepare;
+pub mod read;
+pub mod rules;
+
+// The stages' modules keep their short paths (`ocr::image`, `ocr::rulings`, ...).
+pub use layout::{rulings, shading};
+pub use prepare::{image, preprocess, seal};
+pub use read::engine;
+pub use rules::{glyphs, ink, shape};
 
 pub use engine::{
     NullEngine, OcrEngine, OcrWord, ReadMode, TesseractConfig, TesseractEngine, with_thread_engine,

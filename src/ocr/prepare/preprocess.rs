@@ -6,7 +6,7 @@
 //!   image (the classic "dropout colour" trick), and the colourful pixels that are light in red
 //!   (`pixMaskOverColorPixels`) are whitened outright.  Text under the seal survives, because
 //!   black over red is still dark in red.  Gray scans of a seal cannot be separated by colour:
-//!   there the seal's ring is found by its shape ([`super::seal`]), the ruling pieces on it are
+//!   there the seal's ring is found by its shape ([`crate::ocr::seal`]), the ruling pieces on it are
 //!   dropped, and the producer marks the cells under it as read in doubt.
 //! * **Illumination.** `pixBackgroundNorm` estimates the paper level per tile and maps it to
 //!   white, so a global threshold afterwards works under uneven light and tinted paper.
@@ -20,9 +20,9 @@
 //!   ruling pixels are painted white in the gray image so that they cannot leak into OCR
 //!   crops or the page-level pass.
 
-use super::image::PageImage;
-use super::lept::{Pix, Rect};
-use super::seal::{self, Seal};
+use crate::ocr::image::PageImage;
+use crate::ocr::lept::{Pix, Rect};
+use crate::ocr::seal::{self, Seal};
 use crate::model::Segment;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
@@ -105,7 +105,7 @@ fn binarize_text(gray: &Pix, dpi: f32, how: Binarize) -> Result<Pix> {
             // Otsu on the flattened page: between the ink and the (white) paper, so it follows
             // faint gray print; clamped so that a page of pure noise or pure black stays sane.
             let (_, t) = gray.otsu()?;
-            if super::debug_on() {
+            if crate::ocr::debug_on() {
                 tracing::debug!("  otsu threshold {t}");
             }
             gray.threshold(t.clamp(TEXT_THRESHOLD, 215))
@@ -274,7 +274,7 @@ pub fn prepare(img: &PageImage) -> Result<Prepared> {
 
 /// Run the whole clean-up.
 pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> {
-    let dbg = super::debug_on();
+    let dbg = crate::ocr::debug_on();
     let t0 = std::time::Instant::now();
     let lap = |what: &str| {
         if dbg {

@@ -16,7 +16,7 @@
 //! the image header or the XObject dictionary), and Flate data is test-inflated with a cap
 //! first, so a hostile file yields an error for that page instead of exhausting memory.
 
-use super::lept::{self, Pix};
+use crate::ocr::lept::{self, Pix};
 use anyhow::{Context, Result, anyhow, bail};
 use hayro_syntax::Filter;
 use hayro_syntax::Pdf;

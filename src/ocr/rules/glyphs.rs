@@ -13,7 +13,7 @@
 //! is flagged unless the template's arithmetic confirms it, with Tesseract's reading as an
 //! alternative.
 
-use super::lept::{Pix, Rect};
+use crate::ocr::lept::{Pix, Rect};
 use anyhow::Result;
 
 /// Feature canvas: glyphs are scaled to `FH` rows, their width kept (centred in `FW` columns).
@@ -135,7 +135,7 @@ fn ink(gray: &Pix, region: Rect) -> Result<Option<Ink>> {
         .map(|&p| ((paper - p as f32) / (paper - dark)).clamp(0.0, 1.0))
         .collect();
     let mask: Vec<bool> = v.iter().map(|&x| x >= INKED).collect();
-    let (comps, labels) = super::shape::label(&mask, w, h, true, |m| m);
+    let (comps, labels) = crate::ocr::shape::label(&mask, w, h, true, |m| m);
     // glyph pieces: not specks, on the line of the tallest pieces
     let tallest = comps
         .iter()
@@ -348,7 +348,7 @@ impl GlyphMatcher {
         if ink.runs.len() > MAX_GLYPHS || ink.runs.iter().any(|r| !same_size(r.h, typical)) {
             return Ok(None);
         }
-        let debug = super::debug_on();
+        let debug = crate::ocr::debug_on();
         let mut text = String::new();
         let (mut score, mut margin) = (f32::INFINITY, f32::INFINITY);
         for r in &ink.runs {
@@ -397,7 +397,7 @@ impl GlyphMatcher {
                 margin = margin.min(s - second);
             }
         }
-        if super::debug_on() {
+        if crate::ocr::debug_on() {
             tracing::debug!(
                 "glyph match {region:?}: {text:?} score {score:.2} margin {margin:.2} ({} samples)",
                 samples.len()

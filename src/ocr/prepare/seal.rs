@@ -1,6 +1,6 @@
 //! Finding official seals on gray scans by their shape.
 //!
-//! On a colour scan the seal is dropped by its colour (see [`super::preprocess`]).  On a gray
+//! On a colour scan the seal is dropped by its colour (see [`crate::ocr::preprocess`]).  On a gray
 //! scan its ink is as dark as faint print (a red seal turns mid-gray, the same range as
 //! anti-aliased text strokes at 150–200 dpi), so it can only be told by shape: a Chinese
 //! official seal is a ring 38–50 mm across (round seals of government bodies are 42–45 mm),
@@ -13,7 +13,7 @@
 //! of text or a table, where every circle is equally inked).  The ruling finder then ignores
 //! the ring's pieces and the cells under the ring are marked as read in doubt.
 
-use super::lept::{Pix, Rect};
+use crate::ocr::lept::{Pix, Rect};
 use anyhow::Result;
 
 /// A seal found on the page: its ring's centre and outer radius, page pixels.
@@ -251,7 +251,7 @@ pub fn clean_seals(gray: &mut Pix, seals: &[Seal], dpi: f32) -> Result<Vec<bool>
         cores.sort_unstable();
         let level = cores[cores.len() / 2] as i32;
         let t = level - PRINT_MARGIN;
-        if super::debug_on() {
+        if crate::ocr::debug_on() {
             tracing::debug!(
                 "  seal at ({:.0},{:.0}) ring level {level}, print below {t}; darkest cores {:?}",
                 s.cx,

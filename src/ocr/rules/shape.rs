@@ -10,7 +10,7 @@
 //! near the paper's level, where the faint arms of a 3 come back), [`stem_split`] (a blob of
 //! several stems cut into one slice per stem).
 
-use super::lept::{Pix, Rect};
+use crate::ocr::lept::{Pix, Rect};
 use anyhow::Result;
 
 /// Share of its bounding box that a 0's hole fills at least: an ellipse fills pi/4 of it
@@ -218,7 +218,7 @@ fn stem_one_at(gray: &Pix, region: Rect, frac: f32) -> Result<bool> {
         .max()
         .unwrap_or(0);
     let foot_ok = left_foot <= slack || right_foot > slack;
-    if super::debug_on() {
+    if crate::ocr::debug_on() {
         tracing::debug!(
             "stem_one {region:?}: t {t} glyph {g:?} rows {rows:?} stem {stem_left}..{stem_right} stem_rows {stem_rows} band_ok {band_ok} right_clear {right_clear} foot_ok {foot_ok}"
         );
@@ -311,7 +311,7 @@ pub fn stem_split(gray: &Pix, region: Rect) -> Result<Option<Vec<Rect>>> {
         return Ok(None);
     }
     let out = slices(r, stems.windows(2).map(|p| (p[0].1 + p[1].0 + 1) / 2));
-    if super::debug_on() {
+    if crate::ocr::debug_on() {
         tracing::debug!("stem_split {region:?}: glyph {g:?} stems {stems:?} slices {out:?}");
     }
     Ok(Some(out))

@@ -20,8 +20,8 @@
 //! (A number that leaves glyphs of its cell out is capped by the reader itself:
 //! `MISSED_INK_CONFIDENCE` in `ocr/mod.rs`.)
 
-use super::engine::OcrWord;
-use super::lept::Rect;
+use crate::ocr::engine::OcrWord;
+use crate::ocr::lept::Rect;
 
 /// The reading of a cell that holds ink no reading accounts for: not a number (the cell comes
 /// out empty and flagged, never a blank zero).  The same mark as a cell blank only once a
@@ -160,7 +160,7 @@ pub fn audit(
         return Some("zero_glyph_contradicted");
     }
     let number =
-        super::is_numeric_text(&joined) || crate::values::cleaned_number(&joined, false).is_some();
+        crate::ocr::is_numeric_text(&joined) || crate::values::cleaned_number(&joined, false).is_some();
     if lines > 1 && number && joined.chars().any(|c| c.is_ascii_digit()) {
         for w in words.iter_mut() {
             w.confidence = w.confidence.min(MERGED_LINES_CONFIDENCE);

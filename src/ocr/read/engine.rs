@@ -19,7 +19,7 @@
 //! `.cargo/config.toml` sets it for `cargo test` / `cargo run`.  [`TesseractEngine::new`] warns
 //! once when it finds the variable missing.
 
-use super::lept::{Pix, Rect};
+use crate::ocr::lept::{Pix, Rect};
 use anyhow::{Context, Result, bail};
 use std::cell::RefCell;
 use std::ffi::{CStr, CString};
@@ -372,7 +372,7 @@ pub struct TesseractEngine {
 impl TesseractEngine {
     pub fn new(cfg: &TesseractConfig) -> Result<TesseractEngine> {
         warn_openmp_once();
-        super::lept::quiet();
+        crate::ocr::lept::quiet();
         let dp = cfg.datapath.as_deref();
         // Dictionaries only bias digit strings towards words, and cost load time.
         let no_dict = [("load_system_dawg", "0"), ("load_freq_dawg", "0")];
