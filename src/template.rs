@@ -807,7 +807,17 @@ fn appeals_by_order(
     if !like || named_all || is_requests_header(&schema.requests, texts) {
         return None;
     }
-    appeals::by_order(t, r, &schema.appeals)
+    let (vr, cells) = appeals::by_order(t, r, &schema.appeals)?;
+    // a row of all 15 numbers that the order leaves partly unplaced (a leaf header cell
+    // missing, as in the Jinan OCR dump) is left to the header map, which places them all
+    let full_row = {
+        let (labels, vals) = split_row(&row_cells(t, vr));
+        labels.is_empty() && vals.len() == schema.appeals.rows[0].cols.len()
+    };
+    if full_row && cells.len() < schema.appeals.rows[0].cols.len() {
+        return None;
+    }
+    Some((vr, cells))
 }
 
 /// Cells of the appeals table's value row that OCR read in doubt may not look like numbers

@@ -49,7 +49,10 @@ fn digital_page_is_rendered_at_the_asked_dpi() {
     // at most a few lines above for the columns' keys
     let (w, h) = png_size(Path::new(files[0]));
     let (gutter, band) = (w as i32 - 595, h as i32 - 842);
-    assert!((0..400).contains(&gutter) && (0..80).contains(&band), "{w}x{h}");
+    assert!(
+        (0..400).contains(&gutter) && (0..80).contains(&band),
+        "{w}x{h}"
+    );
 }
 
 #[test]

@@ -20,10 +20,10 @@
 //!   ruling pixels are painted white in the gray image so that they cannot leak into OCR
 //!   crops or the page-level pass.
 
+use crate::model::Segment;
 use crate::ocr::image::PageImage;
 use crate::ocr::lept::{Pix, Rect};
 use crate::ocr::seal::{self, Seal};
-use crate::model::Segment;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 

@@ -126,7 +126,7 @@ fn unread_word(region: Rect) -> OcrWord {
 pub fn zero_glyph_contradicted(reading: &str, glyphs: &[Rect], dash_h: i32) -> bool {
     let tall = glyphs
         .iter()
-        .filter(|g| g.h > 2 * dash_h.max(1) && !(g.w >= 2 * g.h))
+        .filter(|g| g.h > 2 * dash_h.max(1) && g.w < 2 * g.h)
         .count();
     match reading.trim() {
         "-" | "—" | "－" | "--" | "——" | "‐" => tall > 0,
@@ -140,6 +140,7 @@ pub fn zero_glyph_contradicted(reading: &str, glyphs: &[Rect], dash_h: i32) -> b
 /// what was read, `lines` how many text lines the glyphs form, `number_like` whether the plan
 /// took the ink for a number, `dash_h` the tallest a dash is
 /// (px).  Returns the name of the rule that fired, if any (for the debug log).
+#[allow(clippy::too_many_arguments)] // the cell's facts, each a plain value from the reading plan
 pub fn audit(
     words: &mut Vec<OcrWord>,
     glyphs: &[Rect],
@@ -159,8 +160,8 @@ pub fn audit(
         *words = vec![unread_word(region)];
         return Some("zero_glyph_contradicted");
     }
-    let number =
-        crate::ocr::is_numeric_text(&joined) || crate::values::cleaned_number(&joined, false).is_some();
+    let number = crate::ocr::is_numeric_text(&joined)
+        || crate::values::cleaned_number(&joined, false).is_some();
     if lines > 1 && number && joined.chars().any(|c| c.is_ascii_digit()) {
         for w in words.iter_mut() {
             w.confidence = w.confidence.min(MERGED_LINES_CONFIDENCE);
