@@ -376,20 +376,9 @@ fn appeals_col_key(path: &str) -> Option<String> {
         .into_iter()
         .rev()
         .collect();
-    // (one legible character of a garbled leaf is enough: 纠 and 计 occur in no other leaf)
-    let leaf = if tail.contains("维持") {
-        "upheld"
-    } else if tail.contains("纠正") || tail.contains('纠') {
-        "corrected"
-    } else if tail.contains("其他") || tail.contains("其它") {
-        "other"
-    } else if tail.contains("尚未") || tail.contains("审结") {
-        "pending"
-    } else if tail.contains("总计") || tail.contains("合计") || tail.ends_with('计') {
-        "total"
-    } else {
-        return None;
-    };
+    // (one legible character of a garbled leaf is enough: 纠 and 计 occur in no other leaf;
+    // of several, the first in the template's order)
+    let leaf = APPEALS_LEAVES[appeals::leaf_hits(&tail).next()?];
     Some(format!("{group}_{leaf}"))
 }
 

@@ -353,14 +353,9 @@ pub fn ocr_page_detailed(
                                 .is_some_and(|i| !glyph_boxes(before, i, dpi_x).is_empty())
                         {
                             // Blank only since the seal's ink was removed: print as light as
-                            // the seal may have gone with it.  Not a blank (a zero): unread.
-                            let word = OcrWord {
-                                text: UNREAD_UNDER_SEAL.into(),
-                                rect: r,
-                                confidence: 0.0,
-                                alternatives: vec![],
-                            };
-                            plan = Plan::Done(vec![word]);
+                            // the seal may have gone with it.  Not a blank (a zero): unread
+                            // (not a number: the cell comes out unparseable).
+                            plan = Plan::Done(vec![ink::unread_word(r)]);
                         }
                         plans.push(plan);
                     }
@@ -573,10 +568,6 @@ pub fn ocr_page_detailed(
         skew_deg: prep.skew_deg,
     })
 }
-
-/// The reading of a cell that held ink under a seal and none once the seal's ink was removed
-/// (not a number: the cell comes out unparseable, never a blank zero).
-const UNREAD_UNDER_SEAL: &str = "?";
 
 /// Glyphs outside a seal's disk that make a cell's text of their own (see `CellReader::plan`).
 const SEAL_LABEL_GLYPHS: usize = 3;

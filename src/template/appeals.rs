@@ -59,22 +59,26 @@ pub(super) enum Leaf {
     Several,
 }
 
-/// The leaf a header cell's text names (one legible glyph of 纠 or a closing 计 is enough: no
-/// other leaf holds them).
-pub(super) fn leaf_of(text: &str) -> Leaf {
-    let t = norm_label(text);
-    let hits: Vec<usize> = [
+/// The leaves (indices in [`APPEALS_LEAVES`], in that order) whose words normalised text `t`
+/// holds.  One legible glyph of 纠 or a closing 计 is enough: no other leaf holds them.  The
+/// one leaf vocabulary, for the header map (`appeals_col_key`) and the order reading.
+pub(super) fn leaf_hits(t: &str) -> impl Iterator<Item = usize> + '_ {
+    [
         t.contains("维持"),
         t.contains('纠'),
         t.contains("其他") || t.contains("其它"),
         t.contains("尚未") || t.contains("审结"),
         t.contains("总计") || t.contains("合计") || t.ends_with('计'),
     ]
-    .iter()
+    .into_iter()
     .enumerate()
-    .filter(|(_, h)| **h)
+    .filter(|(_, h)| *h)
     .map(|(i, _)| i)
-    .collect();
+}
+
+/// The leaf a header cell's text names ([`leaf_hits`]).
+pub(super) fn leaf_of(text: &str) -> Leaf {
+    let hits: Vec<usize> = leaf_hits(&norm_label(text)).collect();
     match hits[..] {
         [i] => Leaf::Legible(i),
         [] => Leaf::Illegible,

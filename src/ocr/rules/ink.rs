@@ -111,7 +111,9 @@ pub fn unread_ink(
     true
 }
 
-fn unread_word(region: Rect) -> OcrWord {
+/// The [`UNREAD`] word over `region`, at confidence 0: a cell's ink that no reading accounts
+/// for (also a cell that held ink only under a seal, see `ocr::CellReader::plan`).
+pub fn unread_word(region: Rect) -> OcrWord {
     OcrWord {
         text: UNREAD.into(),
         rect: region,
