@@ -393,7 +393,12 @@ pub fn convert_produced(
     }
     let checks = checks::evaluate(&mapping);
     checks::flag_failures(&mut mapping, &checks);
-    verify::flag_doubts(&mut mapping, &checks, &verify::doubtful_pages(&pages));
+    verify::flag_doubts(
+        &mut mapping,
+        &checks,
+        &verify::doubtful_pages(&pages),
+        &verify::printed_numbers(&pages),
+    );
 
     let mut text = String::new();
     for p in &pages {

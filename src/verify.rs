@@ -43,7 +43,10 @@
 //!   - `irregular_cell` when no check covers the cell, its value is 0 and its cell does not fit
 //!     the grid of its table on the page ([`irregular_cells`]): a sliver of a column, a row cut
 //!     in two, or a row's last cell ending well short of the table's right edge.  A ruling was
-//!     invented or lost there, and the blank the cell shows may be beside the printed value.
+//!     invented or lost there, and the blank the cell shows may be beside the printed value;
+//!     and the same when the 0 was read from a blank cell while a number other than zero is
+//!     printed on the cell's line outside every read cell of the page
+//!     ([`beside_printed_number`]): the grid put the row's value cell in the wrong place.
 //!
 //! Text-layer values are exact glyphs: they get none of these flags (only a failed check flags
 //! them).  The rules read confidences, texts and the checks, never the producer or the file.
@@ -52,7 +55,7 @@
 
 use crate::checks::{Check, CheckStatus};
 use crate::flag::Flag;
-use crate::model::{Page, PageKind};
+use crate::model::{BBox, Page, PageKind};
 use crate::template::{MappedCell, Mapping, Method};
 use std::collections::HashMap;
 
@@ -132,6 +135,50 @@ pub fn doubtful_pages(pages: &[Page]) -> Vec<u32> {
         .collect()
 }
 
+/// The numbers other than zero printed on the pages read in doubt (page, box), as the
+/// producers read them: what [`beside_printed_number`] looks for.
+pub fn printed_numbers(pages: &[Page]) -> Vec<(u32, BBox)> {
+    pages
+        .iter()
+        .filter(|p| p.kind != PageKind::Digital)
+        .flat_map(|p| {
+            p.words
+                .iter()
+                .filter(|w| {
+                    crate::values::is_value_like(&w.text)
+                        && w.text.chars().any(|c| ('1'..='9').contains(&c))
+                })
+                .map(move |w| (p.number, w.bbox))
+        })
+        .collect()
+}
+
+/// Whether cell `i` holds a 0 read from a blank (nothing printed in it) while a number other
+/// than zero is printed on its line (the number's middle within the cell's rows) outside the
+/// cell and outside every other read cell of the page: the row's value is printed beside the
+/// cell the grid gave it (a false or lost ruling), so the blank says nothing about the value.
+pub fn beside_printed_number(m: &Mapping, i: usize, numbers: &[(u32, BBox)]) -> bool {
+    let c = &m.cells[i];
+    let (Some(b), Some(page)) = (c.bbox, c.page) else {
+        return false;
+    };
+    if c.number() != Some(0.0) || !c.raw.trim().is_empty() {
+        return false;
+    }
+    let inside = |r: &BBox, x: f32, y: f32| x >= r.x0 && x <= r.x1 && y >= r.y0 && y <= r.y1;
+    numbers.iter().any(|(p, nb)| {
+        let (x, y) = ((nb.x0 + nb.x1) / 2.0, (nb.y0 + nb.y1) / 2.0);
+        *p == page
+            && y >= b.y0
+            && y <= b.y1
+            && !inside(&b, x, y)
+            && !m
+                .cells
+                .iter()
+                .any(|d| d.page == Some(page) && d.bbox.is_some_and(|db| inside(&db, x, y)))
+    })
+}
+
 /// Whether a cell's value was read in doubt.
 fn in_doubt(c: &MappedCell, doubt_pages: &[u32]) -> bool {
     c.word_confidence < 1.0 || c.page.is_some_and(|p| doubt_pages.contains(&p))
@@ -189,8 +236,14 @@ pub fn stray_digits_in_label(label: &str) -> bool {
     rest.chars().any(|c| c.is_ascii_digit())
 }
 
-/// Raise the doubt flags (see the module doc) on a mapping whose checks were evaluated.
-pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
+/// Raise the doubt flags (see the module doc) on a mapping whose checks were evaluated;
+/// `numbers` are the [`printed_numbers`] of the pages.
+pub fn flag_doubts(
+    m: &mut Mapping,
+    checks: &[Check],
+    doubt_pages: &[u32],
+    numbers: &[(u32, BBox)],
+) {
     let idx: HashMap<(&str, &str, &str), usize> = m
         .cells
         .iter()
@@ -316,7 +369,10 @@ pub fn flag_doubts(m: &mut Mapping, checks: &[Check], doubt_pages: &[u32]) {
         if ks.is_empty() && incomplete.iter().any(|(t, r)| *t == c.table && *r == c.row) {
             add.push(Flag::RowIncomplete);
         }
-        if ks.is_empty() && irregular[i] && c.number() == Some(0.0) {
+        if ks.is_empty()
+            && c.number() == Some(0.0)
+            && (irregular[i] || beside_printed_number(m, i, numbers))
+        {
             add.push(Flag::IrregularCell);
         }
         for f in add {
@@ -391,7 +447,7 @@ mod tests {
     fn run(m: &mut Mapping, doubt_pages: &[u32]) {
         let ch = checks::evaluate(m);
         checks::flag_failures(m, &ch);
-        flag_doubts(m, &ch, doubt_pages);
+        flag_doubts(m, &ch, doubt_pages, &[]);
     }
 
     fn flags(m: &Mapping, t: &str, r: &str, c: &str) -> Vec<String> {
@@ -602,6 +658,57 @@ mod tests {
                 None => BBox::new(200.0, y0, 500.0, y1),
             });
         }
+    }
+
+    #[test]
+    fn a_zero_from_a_blank_with_a_number_printed_beside_it_is_irregular() {
+        let mut m = report(0.95);
+        active_grid(&mut m);
+        // blanks read as 0: punishment's one value (cell 200..500 x 175..200) and
+        // regulations' repealed (300..400 x 100..125)
+        for (r, c) in [("punishment", "decisions"), ("regulations", "repealed")] {
+            let x = cell(&mut m, "active", r, c);
+            x.value = Some("0".into());
+            x.raw.clear();
+        }
+        let flagged = |numbers: &[(u32, BBox)], m: &Mapping| {
+            let mut m = m.clone();
+            let ch = checks::evaluate(&m);
+            checks::flag_failures(&mut m, &ch);
+            flag_doubts(&mut m, &ch, &[1], numbers);
+            ["punishment", "regulations"]
+                .iter()
+                .filter(|r| {
+                    m.get(
+                        "active",
+                        r,
+                        if **r == "punishment" {
+                            "decisions"
+                        } else {
+                            "repealed"
+                        },
+                    )
+                    .unwrap()
+                    .flags
+                    .contains(&Flag::IrregularCell)
+                })
+                .map(|r| r.to_string())
+                .collect::<Vec<_>>()
+        };
+        // 2474 printed on punishment's line, right of its cell, in no read cell: the blank is
+        // beside the value
+        let beside = (1, BBox::new(520.0, 180.0, 545.0, 195.0));
+        assert_eq!(flagged(&[beside], &m), vec!["punishment".to_string()]);
+        // a number on another line, on another page, or inside another read cell of the row
+        // (regulations' issued, 200..300): no doubt of this kind
+        let below = (1, BBox::new(520.0, 230.0, 545.0, 245.0));
+        let other_page = (2, BBox::new(520.0, 180.0, 545.0, 195.0));
+        let in_a_cell = (1, BBox::new(240.0, 105.0, 260.0, 120.0));
+        assert!(flagged(&[below, other_page, in_a_cell], &m).is_empty());
+        // a zero that was printed (read from ink) is the reading of its own cell
+        let mut printed = m.clone();
+        cell(&mut printed, "active", "punishment", "decisions").raw = "0".into();
+        assert!(flagged(&[beside], &printed).is_empty());
     }
 
     #[test]

@@ -357,6 +357,22 @@ pub fn ocr_page_detailed(
                             // (not a number: the cell comes out unparseable).
                             plan = Plan::Done(vec![ink::unread_word(r)]);
                         }
+                        if matches!(plan, Plan::Blank)
+                            && let Some(beyond) = ink::past_row_end(r, to_px(&t.bbox), inset, dpi_x)
+                                .and_then(|b| b.clip(w, h))
+                            && glyph_boxes(&prep.text, beyond, dpi_x)
+                                .iter()
+                                .any(|g| !tables.iter().any(|o| to_px(&o.bbox).overlaps(g)))
+                        {
+                            // print on the row's line past the grid's edge: the blank is
+                            // beside the row's value, not a printed 0 (unread)
+                            if timing {
+                                tracing::debug!(
+                                    "p{page_number} cell {r:?}: print past the row's end"
+                                );
+                            }
+                            plan = Plan::Done(vec![ink::unread_word(r)]);
+                        }
                         plans.push(plan);
                     }
                 }

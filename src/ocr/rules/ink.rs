@@ -122,6 +122,31 @@ pub fn unread_word(region: Rect) -> OcrWord {
     }
 }
 
+/// How far past a grid's right edge (inches) [`past_row_end`] looks for print on a row's line.
+pub const PAST_EDGE_REACH: f32 = 0.5;
+
+/// Where the print that would make a blank cell no blank lies when its grid was cut short:
+/// the stretch of the cell's line just past the right edge of its table (`table`, px), out to
+/// [`PAST_EDGE_REACH`], for a cell that ends its table's row (`cell` reaching `table`'s right
+/// edge within `slack` px); `None` for a cell inside the row.  A ruling lost at the end of a
+/// row (or a grid whose last column was not found) leaves the row's value printed past the
+/// grid: the blank cell the grid ends with is then beside the value, not a printed 0.  The
+/// caller reads glyph-sized ink there that lies in no other table as that doubt (an unread
+/// cell, never a 0).
+pub fn past_row_end(cell: Rect, table: Rect, slack: i32, dpi: f32) -> Option<Rect> {
+    if (table.x1() - cell.x1()).abs() > slack {
+        return None;
+    }
+    let reach = (dpi * PAST_EDGE_REACH).round() as i32;
+    let pad = (cell.h / 5).max(1);
+    Some(Rect::new(
+        table.x1() + slack,
+        cell.y + pad,
+        reach,
+        (cell.h - 2 * pad).max(1),
+    ))
+}
+
 /// Whether a zero-glyph reading (`-`, `—`, `－`, `/`) contradicts the cell's glyph components:
 /// a dash read where a component is not flat and more than twice as tall as a dash can be
 /// (`dash_h`, px), or a slash read over two or more such glyphs.
@@ -175,6 +200,20 @@ pub fn audit(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn past_row_end_only_for_the_cell_that_ends_its_row() {
+        let table = Rect::new(100, 100, 600, 300);
+        // the row's last cell: the stretch of its line past the edge, within reach
+        let last = Rect::new(550, 150, 150, 40);
+        let r = super::past_row_end(last, table, 3, 200.0).expect("last cell");
+        assert!(r.x >= table.x1() && r.x <= table.x1() + 3);
+        assert_eq!(r.w, 100);
+        assert!(r.y > last.y && r.y1() < last.y1());
+        // a cell inside the row (its right neighbour is in the grid): nothing to look at
+        let inner = Rect::new(300, 150, 150, 40);
+        assert!(super::past_row_end(inner, table, 3, 200.0).is_none());
+    }
+
     use super::*;
 
     const DPI: f32 = 150.0;
