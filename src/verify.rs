@@ -40,13 +40,15 @@
 //!     the row's numbers may have landed in the label and the rest shifted;
 //!   - `row_incomplete` when no check covers the cell (the active table) and another cell of
 //!     its row was not read: the row's numbers may have shifted or merged into this one;
-//!   - `irregular_cell` when no check covers the cell, its value is 0 and its cell does not fit
-//!     the grid of its table on the page ([`irregular_cells`]): a sliver of a column, a row cut
-//!     in two, or a row's last cell ending well short of the table's right edge.  A ruling was
-//!     invented or lost there, and the blank the cell shows may be beside the printed value;
-//!     and the same when the 0 was read from a blank cell while a number other than zero is
-//!     printed on the cell's line outside every read cell of the page
-//!     ([`beside_printed_number`]): the grid put the row's value cell in the wrong place.
+//!   - `irregular_cell` when its value is 0 and its cell does not fit the grid of its table on
+//!     the page ([`irregular_cells`]: narrower or lower than [`MIN_VALUE_CELL`], a sliver of a
+//!     column, a row cut in two, or a row's last cell ending well short of the table's right
+//!     edge), if no check covers the cell or the 0 was read from a blank (whatever the checks
+//!     say: zeros balance a sum of zeros).  A ruling was invented or lost there, and the blank
+//!     the cell shows may be beside the printed value.  The same when no check covers a 0 read
+//!     from a blank while a number other than zero is printed on the cell's line outside every
+//!     read cell of the page ([`beside_printed_number`]): the grid put the row's value cell in
+//!     the wrong place.
 //!
 //! Text-layer values are exact glyphs: they get none of these flags (only a failed check flags
 //! them).  The rules read confidences, texts and the checks, never the producer or the file.
@@ -78,6 +80,11 @@ pub const IRREGULAR_HEIGHT: f32 = 0.6;
 /// the value may be printed past it).
 pub const IRREGULAR_SHORT_END: f32 = 0.75;
 
+/// `irregular_cell`: a cell narrower or lower than this (points) holds no printed number (a
+/// digit of the smallest table print with its padding is wider): a sliver between a false and
+/// a true ruling, or a grid made of page edges and specks.
+pub const MIN_VALUE_CELL: f32 = 6.0;
+
 /// Which mapped cells do not fit the grid of their table on their page (see the constants
 /// above): measured against the distinct read cells of the same table and page (at least
 /// three; fewer make no grid to compare with).
@@ -89,6 +96,10 @@ pub fn irregular_cells(m: &Mapping) -> Vec<bool> {
             continue;
         };
         if !read(c) {
+            continue;
+        }
+        if b.x1 - b.x0 < MIN_VALUE_CELL || b.y1 - b.y0 < MIN_VALUE_CELL {
+            out[i] = true;
             continue;
         }
         let mut peers: Vec<crate::model::BBox> = Vec::new();
@@ -339,6 +350,16 @@ pub fn flag_doubts(
             m.cells[i].flags.retain(|f| *f != Flag::RowByPosition);
         }
         let c = &m.cells[i];
+        if irregular[i]
+            && c.number() == Some(0.0)
+            && c.raw.trim().is_empty()
+            && in_doubt(c, doubt_pages)
+        {
+            // a 0 from a blank that cannot hold a printed number (a sliver, a cut row): the
+            // checks say nothing for it, zeros balance any sum of zeros
+            m.cells[i].flag(Flag::IrregularCell);
+            continue;
+        }
         let fully = !ks.is_empty() && ks.iter().all(|k| k.0);
         if fully {
             continue;
@@ -658,6 +679,38 @@ mod tests {
                 None => BBox::new(200.0, y0, 500.0, y1),
             });
         }
+    }
+
+    #[test]
+    fn a_zero_from_a_blank_sliver_is_irregular_however_the_checks_come_out() {
+        let mut m = report(0.95);
+        // a blank sliver (3.7 pt wide: no digit fits) read as 0 in a row of zeros whose checks
+        // all hold
+        let sliver = cell(&mut m, "requests", "rejected_repeat", "research");
+        sliver.bbox = Some(BBox::new(543.8, 100.0, 547.5, 500.0));
+        sliver.raw.clear();
+        // must not fire: a 0 printed (read from ink) in a sliver, a blank 0 in a cell of
+        // ordinary size
+        let printed = cell(&mut m, "requests", "rejected_repeat", "commercial");
+        printed.bbox = Some(BBox::new(500.0, 100.0, 503.0, 125.0));
+        let blank = cell(&mut m, "requests", "rejected_repeat", "other_org");
+        blank.bbox = Some(BBox::new(300.0, 100.0, 340.0, 125.0));
+        blank.raw.clear();
+        let text_layer = m.clone();
+        run(&mut m, &[1]);
+        assert_eq!(
+            flags(&m, "requests", "rejected_repeat", "research"),
+            vec!["irregular_cell".to_string()]
+        );
+        assert!(flags(&m, "requests", "rejected_repeat", "commercial").is_empty());
+        assert!(flags(&m, "requests", "rejected_repeat", "other_org").is_empty());
+        // a text layer's blank is exact
+        let mut text_layer = text_layer;
+        for c in text_layer.cells.iter_mut() {
+            c.word_confidence = 1.0;
+        }
+        run(&mut text_layer, &[]);
+        assert!(flags(&text_layer, "requests", "rejected_repeat", "research").is_empty());
     }
 
     #[test]
