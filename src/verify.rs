@@ -48,7 +48,8 @@
 //!     the cell shows may be beside the printed value.  The same when no check covers a 0 read
 //!     from a blank while a number other than zero is printed on the cell's line outside every
 //!     read cell of the page ([`beside_printed_number`]): the grid put the row's value cell in
-//!     the wrong place.
+//!     the wrong place.  And a 0 read in a cell that spans rows ([`cells_spanning_rows`]:
+//!     much taller than the other cells of its row), whatever the checks say.
 //!
 //! Text-layer values are exact glyphs: they get none of these flags (only a failed check flags
 //! them).  The rules read confidences, texts and the checks, never the producer or the file.
@@ -84,6 +85,45 @@ pub const IRREGULAR_SHORT_END: f32 = 0.75;
 /// digit of the smallest table print with its padding is wider): a sliver between a false and
 /// a true ruling, or a grid made of page edges and specks.
 pub const MIN_VALUE_CELL: f32 = 6.0;
+
+/// `irregular_cell`: a cell taller than this many times the median height of the other cells
+/// of its row spans rows: the grid lost the row's lower ruling in its column, so it holds the
+/// print of several rows and its reading belongs to any of them.  (A row whose label wraps
+/// over lines is tall in every cell: no cell of it stands out.)
+pub const SPANS_ROWS: f32 = 1.6;
+
+/// Which mapped cells span rows ([`SPANS_ROWS`]), measured against at least two other cells
+/// of their row read from the same page.
+pub fn cells_spanning_rows(m: &Mapping) -> Vec<bool> {
+    let read = |c: &MappedCell| matches!(c.method, Method::Lattice | Method::Stream);
+    m.cells
+        .iter()
+        .map(|c| {
+            let (Some(b), true) = (c.bbox, read(c)) else {
+                return false;
+            };
+            let mut hs: Vec<f32> = Vec::new();
+            let mut seen: Vec<BBox> = vec![b];
+            for d in m
+                .cells
+                .iter()
+                .filter(|d| d.table == c.table && d.row == c.row && d.page == c.page && read(d))
+            {
+                if let Some(db) = d.bbox
+                    && !seen.contains(&db)
+                {
+                    seen.push(db);
+                    hs.push(db.y1 - db.y0);
+                }
+            }
+            if hs.len() < 2 {
+                return false;
+            }
+            hs.sort_by(|a, b| a.total_cmp(b));
+            b.y1 - b.y0 > SPANS_ROWS * hs[hs.len() / 2]
+        })
+        .collect()
+}
 
 /// Which mapped cells do not fit the grid of their table on their page (see the constants
 /// above): measured against the distinct read cells of the same table and page (at least
@@ -333,6 +373,7 @@ pub fn flag_doubts(
         .map(|c| (c.table.clone(), c.row.clone()))
         .collect();
     let irregular = irregular_cells(m);
+    let spanning = cells_spanning_rows(m);
     for (i, ks) in of.iter().enumerate() {
         if !is_reading(&m.cells[i]) {
             continue;
@@ -350,13 +391,13 @@ pub fn flag_doubts(
             m.cells[i].flags.retain(|f| *f != Flag::RowByPosition);
         }
         let c = &m.cells[i];
-        if irregular[i]
+        if ((irregular[i] && c.raw.trim().is_empty()) || spanning[i])
             && c.number() == Some(0.0)
-            && c.raw.trim().is_empty()
             && in_doubt(c, doubt_pages)
         {
-            // a 0 from a blank that cannot hold a printed number (a sliver, a cut row): the
-            // checks say nothing for it, zeros balance any sum of zeros
+            // a 0 from a blank that cannot hold a printed number (a sliver, a cut row), or a
+            // 0 read in a cell that spans rows (its print may be another row's): the checks
+            // say nothing for it, zeros balance any sum of zeros
             m.cells[i].flag(Flag::IrregularCell);
             continue;
         }
@@ -679,6 +720,43 @@ mod tests {
                 None => BBox::new(200.0, y0, 500.0, y1),
             });
         }
+    }
+
+    #[test]
+    fn a_zero_in_a_cell_spanning_rows_is_irregular_however_the_checks_come_out() {
+        let mut m = report(0.95);
+        // the granted row's cells 255..280; its total's cell reaches down over four rows
+        for c in m
+            .cells
+            .iter_mut()
+            .filter(|c| c.table == "requests" && c.row == "rejected_repeat")
+        {
+            let j = REQUEST_COLS.iter().position(|k| *k == c.col).unwrap() as f32;
+            c.bbox = Some(BBox::new(300.0 + 30.0 * j, 255.0, 330.0 + 30.0 * j, 280.0));
+        }
+        cell(&mut m, "requests", "rejected_repeat", "total").bbox =
+            Some(BBox::new(480.0, 255.0, 510.0, 370.0));
+        // a row whose label wraps over three lines: every cell as tall, none stands out
+        for c in m
+            .cells
+            .iter_mut()
+            .filter(|c| c.table == "requests" && c.row == "rejected_petition")
+        {
+            let j = REQUEST_COLS.iter().position(|k| *k == c.col).unwrap() as f32;
+            c.bbox = Some(BBox::new(300.0 + 30.0 * j, 400.0, 330.0 + 30.0 * j, 480.0));
+        }
+        run(&mut m, &[1]);
+        assert_eq!(
+            flags(&m, "requests", "rejected_repeat", "total"),
+            vec!["irregular_cell".to_string()]
+        );
+        assert!(flags(&m, "requests", "rejected_repeat", "natural_person").is_empty());
+        assert!(
+            m.cells
+                .iter()
+                .filter(|c| c.row == "rejected_petition")
+                .all(|c| c.flags.is_empty())
+        );
     }
 
     #[test]
