@@ -429,6 +429,47 @@ fn split_row<'a>(cells: &[&'a Cell]) -> (Vec<&'a Cell>, Vec<&'a Cell>) {
     (cells[..k].to_vec(), cells[k..].to_vec())
 }
 
+/// Value cells a split printed row shares, at least (a requests row has seven).
+const SPLIT_ROW_VALUES: usize = 3;
+
+/// One printed row cut in two grid rows by a false ruling through its label (a text stroke, a
+/// wrapped label's line gap): grid row `r + 1` continues row `r` when every value cell of row
+/// `r` (at least [`SPLIT_ROW_VALUES`]) reaches down over both and holds one line of print, row
+/// `r + 1` has exactly those value cells, and its label cell is another cell whose text and
+/// row `r`'s are not both a template row's label on their own (two labels that each match
+/// are two printed rows whose values' ruling was lost).  Returns the continuation's label
+/// text, to be read after row `r`'s; the caller skips row `r + 1`.
+fn split_printed_row(
+    t: &Table,
+    r: usize,
+    labels: &[&Cell],
+    vals: &[&Cell],
+    def: &TableDef,
+) -> Option<String> {
+    if r + 1 >= t.n_rows()
+        || vals.len() < SPLIT_ROW_VALUES
+        || !vals
+            .iter()
+            .all(|v| v.r0 <= r && v.r1 >= r + 2 && v.lines.len() <= 1)
+    {
+        return None;
+    }
+    let next = row_cells(t, r + 1);
+    let (labels2, vals2) = split_row(&next);
+    if vals2.len() != vals.len() || !vals.iter().zip(&vals2).all(|(a, b)| std::ptr::eq(*a, *b)) {
+        return None;
+    }
+    let (l1, l2) = (labels.last()?, labels2.last()?);
+    if std::ptr::eq(*l1, *l2) {
+        return None;
+    }
+    let matches = |c: &Cell| best_row(def, &c.text()).is_some_and(|(_, s)| s >= REQUESTS_LABEL_MIN);
+    if matches(l1) && matches(l2) {
+        return None;
+    }
+    Some(l2.text())
+}
+
 struct Candidate<'a> {
     value_cells: Vec<&'a Cell>,
     label: String,
@@ -524,8 +565,13 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
     let mut st = State::default();
     // the appeals value row already read by its columns' order (table, row)
     let mut read_by_order: Option<(*const Table, usize)> = None;
+    // the second grid row of a printed row split in two (see [`split_printed_row`])
+    let mut continued: Option<(*const Table, usize)> = None;
     for t in tables {
         for r in 0..t.n_rows() {
+            if continued == Some((t as *const Table, r)) {
+                continue;
+            }
             if read_by_order == Some((t as *const Table, r)) {
                 seq.push(Seq::Break);
                 continue;
@@ -545,7 +591,11 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 continue;
             }
             let (labels, vals) = split_row(&cells);
-            let label = labels.last().map(|c| c.text()).unwrap_or_default();
+            let mut label = labels.last().map(|c| c.text()).unwrap_or_default();
+            if let Some(more) = split_printed_row(t, r, &labels, &vals, &schema.requests) {
+                label.push_str(&more);
+                continued = Some((t as *const Table, r + 1));
+            }
             if labels.is_empty() && vals.len() >= 10 {
                 let cand = Candidate {
                     value_cells: vals,
@@ -2167,6 +2217,48 @@ mod tests {
         t.cells[k].bbox.y1 = t.ys[r + 2];
         t.index[(r + 1) * nc] = k;
         map_tables(&[t], crate::schema::schema())
+    }
+
+    /// The header and `rows`, with the value cells of grid rows `top` and `top + 1` (0-based,
+    /// after the header) merged into one cell each (reaching over both).
+    fn mapped_with_shared_values(rows: &[Vec<&str>], top: usize) -> Mapping {
+        let mut all = vec![HEADER.to_vec()];
+        all.extend(rows.iter().cloned());
+        let mut t = grid(&all);
+        let nc = t.n_cols();
+        let r = top + 1;
+        for c in 1..nc {
+            let k = r * nc + c;
+            t.cells[k].r1 = r + 2;
+            t.cells[k].bbox.y1 = t.ys[r + 2];
+            t.index[(r + 1) * nc + c] = k;
+        }
+        map_tables(&[t], crate::schema::schema())
+    }
+
+    #[test]
+    fn a_printed_row_split_in_two_grid_rows_is_read_once_with_its_whole_label() {
+        // （二）部分公开… cut through its label: neither fragment is the row's label alone
+        let rows = [
+            row("（一）予以公开", "2"),
+            row("（二）部分公开（区分处理的，", "3"),
+            row("只计这一情形，不计其他情形）", ""),
+            row("1.属于国家秘密", "0"),
+        ];
+        let m = mapped_with_shared_values(&rows, 1);
+        let part = req(&m, "partially_granted");
+        assert_eq!(part.value.as_deref(), Some("3"));
+        assert!(part.flags.is_empty(), "{:?}", part.flags);
+        assert_eq!(req(&m, "denied_state_secret").value.as_deref(), Some("0"));
+        // must not join: two rows that each have their own label (their values' ruling lost)
+        let rows = [
+            row("一、本年新收政府信息公开申请数量", "7"),
+            row("二、上年结转政府信息公开申请数量", "3"),
+            row("（一）予以公开", ""),
+        ];
+        let m = mapped_with_shared_values(&rows, 1);
+        assert_eq!(req(&m, "carried_over").value.as_deref(), Some("3"));
+        assert_eq!(req(&m, "granted").value.as_deref(), Some("3"));
     }
 
     #[test]
