@@ -2238,17 +2238,23 @@ mod tests {
 
     #[test]
     fn a_printed_row_split_in_two_grid_rows_is_read_once_with_its_whole_label() {
-        // （二）部分公开… cut through its label: neither fragment is the row's label alone
+        // （二）部分公开… garbled by OCR and cut in two grid rows: once joined, the one printed
+        // row fills the one-row gap between its neighbours (by the template's order)
         let rows = [
             row("（一）予以公开", "2"),
-            row("（二）部分公开（区分处理的，", "3"),
-            row("只计这一情形，不计其他情形）", ""),
+            row("鄙分么", "3"),
+            row("aa", ""),
             row("1.属于国家秘密", "0"),
         ];
         let m = mapped_with_shared_values(&rows, 1);
         let part = req(&m, "partially_granted");
         assert_eq!(part.value.as_deref(), Some("3"));
-        assert!(part.flags.is_empty(), "{:?}", part.flags);
+        assert!(
+            part.flags.contains(&Flag::RowByPosition),
+            "{:?}",
+            part.flags
+        );
+        assert_eq!(req(&m, "granted").value.as_deref(), Some("2"));
         assert_eq!(req(&m, "denied_state_secret").value.as_deref(), Some("0"));
         // must not join: two rows that each have their own label (their values' ruling lost)
         let rows = [
