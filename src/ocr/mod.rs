@@ -300,7 +300,24 @@ pub fn ocr_page_detailed(
     };
     page.rulings =
         rulings::split_merged_by_ink(&repaired, page_number, &opts.tolerances, &mut glyphs);
-    let tables = table::find_grids(&page.rulings, page_number, &opts.tolerances);
+    let mut tables = table::find_grids(&page.rulings, page_number, &opts.tolerances);
+    // the scanner's border band is no table: its grid goes, and its rulings with it (the table
+    // stage downstream rebuilds the grids from the page's rulings)
+    let (pw, ph) = (page.width, page.height);
+    for comb in tables.iter().filter(|t| shading::is_border_comb(t, pw, ph)) {
+        let b = comb.bbox;
+        let m = opts.tolerances.snap;
+        if timing {
+            tracing::debug!("p{page_number} border comb dropped: {b:?}");
+        }
+        page.rulings.retain(|s| {
+            !(s.x0.min(s.x1) >= b.x0 - m
+                && s.x0.max(s.x1) <= b.x1 + m
+                && s.y0.min(s.y1) >= b.y0 - m
+                && s.y0.max(s.y1) <= b.y1 + m)
+        });
+    }
+    tables.retain(|t| !shading::is_border_comb(t, pw, ph));
     let push = |page: &mut Page, ws: Vec<OcrWord>| {
         for w in ws {
             page.words.push(Word {

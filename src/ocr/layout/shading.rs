@@ -112,8 +112,76 @@ fn comb_pieces(pieces: &[Piece]) -> Vec<usize> {
     out
 }
 
+/// A grid whose cells are, at the median, narrower *and* lower than this (points) is a comb
+/// of false rulings, not a printed table: a printed cell holds at least a glyph and its
+/// padding, and the narrowest columns of the template's tables are twice this wide.
+pub const COMB_CELL: f32 = 10.0;
+
+/// How near the page's edge (points) a grid must reach to be the scanner's border band.
+pub const PAGE_EDGE: f32 = 8.0;
+
+/// Whether a grid is the comb of false rulings that the dark band along a scanned sheet's
+/// edge leaves: it reaches the page's edge (within [`PAGE_EDGE`]; print never does, the
+/// sheet's margins are wider) and its cells are, at the median, smaller than a glyph
+/// ([`COMB_CELL`]; a printed table's are not, even cropped tight to an image's edge).
+/// `width` and `height` are the page's size in points.
+pub fn is_border_comb(t: &crate::table::Table, width: f32, height: f32) -> bool {
+    let b = t.bbox;
+    let at_edge = b.x0 <= PAGE_EDGE
+        || b.y0 <= PAGE_EDGE
+        || b.x1 >= width - PAGE_EDGE
+        || b.y1 >= height - PAGE_EDGE;
+    if !at_edge || t.cells.len() < 4 {
+        return false;
+    }
+    let median = |mut v: Vec<f32>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[v.len() / 2]
+    };
+    let w = median(t.cells.iter().map(|c| c.bbox.x1 - c.bbox.x0).collect());
+    let h = median(t.cells.iter().map(|c| c.bbox.y1 - c.bbox.y0).collect());
+    w < COMB_CELL && h < COMB_CELL
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_comb_of_tiny_cells_at_the_page_edge_is_the_scan_border_and_a_table_is_not() {
+        use crate::model::Segment;
+        use crate::table::{Tolerances, find_grids};
+        let grid = |x0: f32, dx: f32, dy: f32, n: usize| -> Vec<Segment> {
+            let mut s = Vec::new();
+            for i in 0..=n {
+                let x = x0 + dx * i as f32;
+                s.push(Segment {
+                    x0: x,
+                    y0: 10.0,
+                    x1: x,
+                    y1: 10.0 + dy * n as f32,
+                });
+                let y = 10.0 + dy * i as f32;
+                s.push(Segment {
+                    x0,
+                    y0: y,
+                    x1: x0 + dx * n as f32,
+                    y1: y,
+                });
+            }
+            s
+        };
+        let tol = Tolerances::default();
+        let (w, h) = (595.0, 842.0);
+        // cells of 6 x 5 pt from the sheet's left edge: the scanner's border
+        let comb = find_grids(&grid(1.0, 6.0, 5.0, 8), 1, &tol);
+        assert!(super::is_border_comb(&comb[0], w, h));
+        // the same tiny cells inside the page (a real table's slivers round a seal): kept
+        let inside = find_grids(&grid(200.0, 6.0, 5.0, 8), 1, &tol);
+        assert!(!super::is_border_comb(&inside[0], w, h));
+        // a table cropped tight to an image's edge, cells of 30 x 18 pt: kept
+        let table = find_grids(&grid(1.0, 30.0, 18.0, 5), 1, &tol);
+        assert!(!super::is_border_comb(&table[0], w, h));
+    }
+
     use super::*;
 
     fn v(x: f32, y0: f32, y1: f32) -> Segment {
