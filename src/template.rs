@@ -2208,32 +2208,29 @@ mod tests {
     /// The requests header and `rows`, the label cell of grid row `shared` (0-based among
     /// `rows`) also covering the next grid row (a ruling lost in the label column only).
     fn mapped_with_shared_label(rows: &[Vec<&str>], shared: usize) -> Mapping {
-        let mut all = vec![HEADER.to_vec()];
-        all.extend(rows.iter().cloned());
-        let mut t = grid(&all);
-        let nc = t.n_cols();
-        let (r, k) = (shared + 1, (shared + 1) * nc);
-        t.cells[k].r1 = r + 2;
-        t.cells[k].bbox.y1 = t.ys[r + 2];
-        t.index[(r + 1) * nc] = k;
-        map_tables(&[t], crate::schema::schema())
+        mapped_with_merged(rows, shared, 0..1)
     }
 
-    /// The header and `rows`, with the value cells of grid rows `top` and `top + 1` (0-based,
-    /// after the header) merged into one cell each (reaching over both).
-    fn mapped_with_shared_values(rows: &[Vec<&str>], top: usize) -> Mapping {
+    /// The header and `rows`, with the cells in columns `cols` of grid rows `top` and `top + 1`
+    /// (0-based, after the header) merged into one cell each (reaching over both).
+    fn mapped_with_merged(rows: &[Vec<&str>], top: usize, cols: std::ops::Range<usize>) -> Mapping {
         let mut all = vec![HEADER.to_vec()];
         all.extend(rows.iter().cloned());
         let mut t = grid(&all);
         let nc = t.n_cols();
         let r = top + 1;
-        for c in 1..nc {
+        for c in cols {
             let k = r * nc + c;
             t.cells[k].r1 = r + 2;
             t.cells[k].bbox.y1 = t.ys[r + 2];
             t.index[(r + 1) * nc + c] = k;
         }
         map_tables(&[t], crate::schema::schema())
+    }
+
+    /// The header and `rows`, with the value cells of grid rows `top` and `top + 1` merged.
+    fn mapped_with_shared_values(rows: &[Vec<&str>], top: usize) -> Mapping {
+        mapped_with_merged(rows, top, 1..HEADER.len())
     }
 
     #[test]

@@ -92,6 +92,12 @@ pub const MIN_VALUE_CELL: f32 = 6.0;
 /// over lines is tall in every cell: no cell of it stands out.)
 pub const SPANS_ROWS: f32 = 1.6;
 
+/// The middle of `v` (not empty) in sorted order.
+fn median(mut v: Vec<f32>) -> f32 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
 /// Which mapped cells span rows ([`SPANS_ROWS`]), measured against at least two other cells
 /// of their row read from the same page.
 pub fn cells_spanning_rows(m: &Mapping) -> Vec<bool> {
@@ -116,11 +122,7 @@ pub fn cells_spanning_rows(m: &Mapping) -> Vec<bool> {
                     hs.push(db.y1 - db.y0);
                 }
             }
-            if hs.len() < 2 {
-                return false;
-            }
-            hs.sort_by(|a, b| a.total_cmp(b));
-            b.y1 - b.y0 > SPANS_ROWS * hs[hs.len() / 2]
+            hs.len() >= 2 && b.height() > SPANS_ROWS * median(hs)
         })
         .collect()
 }
@@ -157,10 +159,6 @@ pub fn irregular_cells(m: &Mapping) -> Vec<bool> {
         if peers.len() < 3 {
             continue;
         }
-        let median = |mut v: Vec<f32>| {
-            v.sort_by(|a, b| a.total_cmp(b));
-            v[v.len() / 2]
-        };
         let w = median(peers.iter().map(|p| p.x1 - p.x0).collect());
         let h = median(peers.iter().map(|p| p.y1 - p.y0).collect());
         let right = peers.iter().map(|p| p.x1).fold(f32::MIN, f32::max);
@@ -216,17 +214,16 @@ pub fn beside_printed_number(m: &Mapping, i: usize, numbers: &[(u32, BBox)]) -> 
     if c.number() != Some(0.0) || !c.raw.trim().is_empty() {
         return false;
     }
-    let inside = |r: &BBox, x: f32, y: f32| x >= r.x0 && x <= r.x1 && y >= r.y0 && y <= r.y1;
     numbers.iter().any(|(p, nb)| {
-        let (x, y) = ((nb.x0 + nb.x1) / 2.0, (nb.y0 + nb.y1) / 2.0);
+        let (x, y) = (nb.cx(), nb.cy());
         *p == page
             && y >= b.y0
             && y <= b.y1
-            && !inside(&b, x, y)
+            && !b.contains_point(x, y)
             && !m
                 .cells
                 .iter()
-                .any(|d| d.page == Some(page) && d.bbox.is_some_and(|db| inside(&db, x, y)))
+                .any(|d| d.page == Some(page) && d.bbox.is_some_and(|db| db.contains_point(x, y)))
     })
 }
 
@@ -725,26 +722,23 @@ mod tests {
     #[test]
     fn a_zero_in_a_cell_spanning_rows_is_irregular_however_the_checks_come_out() {
         let mut m = report(0.95);
-        // the granted row's cells 255..280; its total's cell reaches down over four rows
-        for c in m
-            .cells
-            .iter_mut()
-            .filter(|c| c.table == "requests" && c.row == "rejected_repeat")
-        {
-            let j = REQUEST_COLS.iter().position(|k| *k == c.col).unwrap() as f32;
-            c.bbox = Some(BBox::new(300.0 + 30.0 * j, 255.0, 330.0 + 30.0 * j, 280.0));
-        }
+        // a requests row's cells side by side, 30 pt wide, from y0 to y1
+        let place_row = |m: &mut Mapping, row: &str, y0: f32, y1: f32| {
+            for c in m
+                .cells
+                .iter_mut()
+                .filter(|c| c.table == "requests" && c.row == row)
+            {
+                let j = REQUEST_COLS.iter().position(|k| *k == c.col).unwrap() as f32;
+                c.bbox = Some(BBox::new(300.0 + 30.0 * j, y0, 330.0 + 30.0 * j, y1));
+            }
+        };
+        // the row's cells 255..280; its total's cell reaches down over four rows
+        place_row(&mut m, "rejected_repeat", 255.0, 280.0);
         cell(&mut m, "requests", "rejected_repeat", "total").bbox =
             Some(BBox::new(480.0, 255.0, 510.0, 370.0));
         // a row whose label wraps over three lines: every cell as tall, none stands out
-        for c in m
-            .cells
-            .iter_mut()
-            .filter(|c| c.table == "requests" && c.row == "rejected_petition")
-        {
-            let j = REQUEST_COLS.iter().position(|k| *k == c.col).unwrap() as f32;
-            c.bbox = Some(BBox::new(300.0 + 30.0 * j, 400.0, 330.0 + 30.0 * j, 480.0));
-        }
+        place_row(&mut m, "rejected_petition", 400.0, 480.0);
         run(&mut m, &[1]);
         assert_eq!(
             flags(&m, "requests", "rejected_repeat", "total"),

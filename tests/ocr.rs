@@ -113,12 +113,20 @@ fn rotated_noisy_jpeg_table_numbers_land_in_their_cells() {
     }
 }
 
+/// The one grid OCR finds on `img` (`why` says what else would have made more).
+fn only_table(img: &PageImage, why: &str) -> Table {
+    let (_, mut tables) = ocr_tables(img);
+    assert_eq!(tables.len(), 1, "{why}");
+    tables.remove(0)
+}
+
 #[test]
 fn red_seal_over_numbers_is_dropped() {
-    let img = load("active-seal.jpg");
-    let (_, tables) = ocr_tables(&img);
-    assert_eq!(tables.len(), 1, "the seal ring must not add rulings");
-    assert_active_table(&tables[0]);
+    let t = only_table(
+        &load("active-seal.jpg"),
+        "the seal ring must not add rulings",
+    );
+    assert_active_table(&t);
 }
 
 #[test]
@@ -496,18 +504,18 @@ fn table_at_120_dpi_skewed_2_5_degrees_is_located_and_read() {
     // (issue 12) small print and a skew near the top of what scanners leave
     let img = load("active-120dpi-skew.jpg");
     assert_eq!(img.dpi_x, 120.0);
-    let (_, tables) = ocr_tables(&img);
-    assert_eq!(tables.len(), 1, "one grid");
+    let t = only_table(&img, "one grid");
     // every number in its cell, and read right or in doubt (at 120 dpi one 10 reads 20 at
     // 0.74: below what verify takes as sure for a cell no check covers, so it is flagged)
-    assert_active_table_or_doubted(&tables[0]);
+    assert_active_table_or_doubted(&t);
 }
 
 #[test]
 fn shaded_header_rows_add_no_rulings() {
     // (issue 12) a gray band over the title and header rows is no ruling and no ink
-    let img = load("active-shaded-header.jpg");
-    let (_, tables) = ocr_tables(&img);
-    assert_eq!(tables.len(), 1, "one grid");
-    assert_active_table(&tables[0]);
+    let t = only_table(
+        &load("active-shaded-header.jpg"),
+        "the shading must not add rulings",
+    );
+    assert_active_table(&t);
 }

@@ -300,11 +300,14 @@ pub fn ocr_page_detailed(
     };
     page.rulings =
         rulings::split_merged_by_ink(&repaired, page_number, &opts.tolerances, &mut glyphs);
-    let mut tables = table::find_grids(&page.rulings, page_number, &opts.tolerances);
     // the scanner's border band is no table: its grid goes, and its rulings with it (the table
     // stage downstream rebuilds the grids from the page's rulings)
     let (pw, ph) = (page.width, page.height);
-    for comb in tables.iter().filter(|t| shading::is_border_comb(t, pw, ph)) {
+    let (combs, tables): (Vec<Table>, Vec<Table>) =
+        table::find_grids(&page.rulings, page_number, &opts.tolerances)
+            .into_iter()
+            .partition(|t| shading::is_border_comb(t, pw, ph));
+    for comb in &combs {
         let b = comb.bbox;
         let m = opts.tolerances.snap;
         if timing {
@@ -317,7 +320,6 @@ pub fn ocr_page_detailed(
                 && s.y0.max(s.y1) <= b.y1 + m)
         });
     }
-    tables.retain(|t| !shading::is_border_comb(t, pw, ph));
     let push = |page: &mut Page, ws: Vec<OcrWord>| {
         for w in ws {
             page.words.push(Word {
@@ -342,9 +344,11 @@ pub fn ocr_page_detailed(
         dump: opts.debug.dump.as_deref(),
     };
     if opts.cells {
+        // the grids in page pixels (a blank's print past its row's end lies in none)
+        let tables_px: Vec<Rect> = tables.iter().map(|t| to_px(&t.bbox)).collect();
         // 1. look at every cell's ink (blank, dash, number-like, text-like)
         let mut plans: Vec<Plan> = Vec::new();
-        for t in &tables {
+        for (ti, t) in tables.iter().enumerate() {
             for (k, cell) in t.cells.iter().enumerate() {
                 // A merged region that is not a rectangle (an L-shape left by a missing ruling)
                 // would overlap its neighbours' boxes: read it grid position by position instead.
@@ -375,11 +379,11 @@ pub fn ocr_page_detailed(
                             plan = Plan::Done(vec![ink::unread_word(r)]);
                         }
                         if matches!(plan, Plan::Blank)
-                            && let Some(beyond) = ink::past_row_end(r, to_px(&t.bbox), inset, dpi_x)
+                            && let Some(beyond) = ink::past_row_end(r, tables_px[ti], inset, dpi_x)
                                 .and_then(|b| b.clip(w, h))
                             && glyph_boxes(&prep.text, beyond, dpi_x)
                                 .iter()
-                                .any(|g| !tables.iter().any(|o| to_px(&o.bbox).overlaps(g)))
+                                .any(|g| !tables_px.iter().any(|o| o.overlaps(g)))
                         {
                             // print on the row's line past the grid's edge: the blank is
                             // beside the row's value, not a printed 0 (unread)
