@@ -350,6 +350,23 @@ pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> 
         .into_iter()
         .map(scale)
         .collect();
+    // pieces no darker than what lies beside them are a shaded band's texture
+    let beside = px(dpi, BESIDE).max(2);
+    let (h_boxes, h_shade): (Vec<Rect>, Vec<Rect>) = h_boxes
+        .into_iter()
+        .partition(|r| stands_out(&gray, *r, true, beside));
+    let (h_boxes, h_text): (Vec<Rect>, Vec<Rect>) = h_boxes.into_iter().partition(|r| {
+        r.w > px(dpi, TEXT_RUN_MAX) || inked_both_sides(&gray, *r, beside) < THROUGH_TEXT
+    });
+    if dbg && !h_text.is_empty() {
+        tracing::debug!("  horizontal pieces through text: {h_text:?}");
+    }
+    let (v_all, v_shade): (Vec<Rect>, Vec<Rect>) = v_all
+        .into_iter()
+        .partition(|r| stands_out(&gray, *r, false, beside));
+    if dbg && !(h_shade.is_empty() && v_shade.is_empty()) {
+        tracing::debug!("  pieces as light as beside them: {h_shade:?} {v_shade:?}");
+    }
     // the found pieces and the same followed along faint ink past their ends
     // only outward, past the extent of all the pieces found: the ends of a table whose
     // border side is pale (inside the table, the grid's own steps restore lost edges, and a
@@ -515,6 +532,78 @@ pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> 
     })
 }
 
+/// How much darker (gray levels, at the median along the piece) the core of a ruling is than
+/// the paper just beside it.  A printed ruling, even a faint one, is a dark stroke on paper; a
+/// piece that the permissive line threshold and the opening cut out of a shaded band (a
+/// column of the band's texture between two specks of noise) is as light as the band beside
+/// it.  Gray shading is about 200 and the paper 240-255, a faint ruling's core 200 or darker.
+const RULING_CONTRAST: i32 = 25;
+/// How far beyond a piece's box (inches) the paper beside it is sampled: past the blur halo
+/// that the permissive threshold includes in the box.
+const BESIDE: f32 = 0.015;
+
+/// Whether the line piece `r` (pixels of `gray`; `horizontal`: runs along x) stands out from
+/// what lies beside it (see [`RULING_CONTRAST`]).  At every other pixel along the piece, its
+/// core is the darkest pixel across it, and what lies beside is the lighter of the two sides
+/// (a ruling may have text touching it on one side); the median difference must reach
+/// `RULING_CONTRAST`.  Noise specks, which make single samples dark, do not move the median.
+fn stands_out(gray: &Pix, r: Rect, horizontal: bool, beside: i32) -> bool {
+    let (len, thick) = if horizontal { (r.w, r.h) } else { (r.h, r.w) };
+    let at = |along: i32, across: i32| -> i32 {
+        if horizontal {
+            gray.gray_at(r.x + along, r.y + across) as i32
+        } else {
+            gray.gray_at(r.x + across, r.y + along) as i32
+        }
+    };
+    let side = |along: i32, across: i32| {
+        (at(along, across) + at(along, across + if across < 0 { -1 } else { 1 })) / 2
+    };
+    let mut diffs: Vec<i32> = (0..len)
+        .step_by(2)
+        .map(|a| {
+            let core = (0..thick).map(|c| at(a, c)).min().unwrap_or(255);
+            let paper = side(a, -beside).max(side(a, thick - 1 + beside));
+            paper - core
+        })
+        .collect();
+    if diffs.is_empty() {
+        return false;
+    }
+    let mid = diffs.len() / 2;
+    *diffs.select_nth_unstable(mid).1 >= RULING_CONTRAST
+}
+
+/// Share of a horizontal piece's length along which print lies on both sides of it (beyond
+/// `BESIDE`), at or above which the piece is strokes of a line of text run together, not a
+/// ruling.  Blurred small print merges the horizontal strokes of neighbouring glyphs into one
+/// long run, which the opening keeps; the glyphs' other strokes cross it all along.  A ruling
+/// has print on both sides only where a perpendicular ruling crosses it or text touches it
+/// from both rows at once.
+const THROUGH_TEXT: f32 = 0.08;
+
+/// Longest horizontal piece (inches) that may be strokes of text run together: a ruling
+/// longer than this stays, whatever lies beside it (a double border line, rows of tight text
+/// touching it from both sides).
+const TEXT_RUN_MAX: f32 = 1.0;
+
+/// The share of `r`'s length (a horizontal piece, pixels of `gray`) with print (gray below
+/// `TEXT_THRESHOLD`) both `beside` pixels above it and `beside` pixels below it.
+fn inked_both_sides(gray: &Pix, r: Rect, beside: i32) -> f32 {
+    if r.w <= 0 {
+        return 0.0;
+    }
+    let ink = |x: i32, y: i32| (gray.gray_at(x, y) as i32) < TEXT_THRESHOLD;
+    let reach = beside + 3;
+    let both = (r.x..r.x1())
+        .filter(|&x| {
+            (beside..=reach).any(|d| ink(x, r.y - d))
+                && (beside..=reach).any(|d| ink(x, r.y1() - 1 + d))
+        })
+        .count();
+    both as f32 / r.w as f32
+}
+
 /// How far (inches) a glyph blob's ink must reach above and below a horizontal line piece
 /// for the piece to be strokes of its text: a ruling piece touched by a digit on one side
 /// has ink on that side only.
@@ -624,5 +713,60 @@ mod tests {
         ));
         // a long ruling is no glyph blob at all
         assert!(!text_blob(&Rect::new(6, 70, 441, 4), 150.0));
+    }
+
+    /// A gray page `w`x`h` (paper 245) for the piece tests.
+    fn paper(w: u32, h: u32) -> Vec<u8> {
+        vec![245u8; (w * h) as usize]
+    }
+
+    fn fill(data: &mut [u8], w: u32, x: std::ops::Range<usize>, y: std::ops::Range<usize>, v: u8) {
+        for yy in y {
+            for xx in x.clone() {
+                data[yy * w as usize + xx] = v;
+            }
+        }
+    }
+
+    #[test]
+    fn a_piece_as_light_as_the_band_beside_it_is_shading_not_a_ruling() {
+        let (w, h) = (200u32, 100u32);
+        let mut data = paper(w, h);
+        // a shaded band (gray 200) from y 20 to 60 with specks of noise; a vertical piece of
+        // the band's own texture at x 50-52
+        fill(&mut data, w, 0..200, 20..60, 200);
+        fill(&mut data, w, 47..48, 30..31, 90);
+        // a printed ruling through the band and on below it at x 100-102
+        fill(&mut data, w, 100..103, 10..90, 60);
+        // a faint ruling on paper at x 150-151 (core 205)
+        fill(&mut data, w, 150..152, 62..98, 205);
+        let gray = Pix::from_gray(w, h, &data).unwrap();
+        assert!(!stands_out(&gray, Rect::new(50, 20, 3, 40), false, 2));
+        assert!(stands_out(&gray, Rect::new(100, 10, 3, 80), false, 2));
+        assert!(stands_out(&gray, Rect::new(150, 62, 2, 36), false, 2));
+        // a horizontal piece of the band itself
+        assert!(!stands_out(&gray, Rect::new(110, 40, 80, 3), true, 2));
+    }
+
+    #[test]
+    fn a_short_piece_crossed_by_glyph_strokes_is_text_and_a_ruling_is_not() {
+        let (w, h) = (300u32, 100u32);
+        let mut data = paper(w, h);
+        // a line of blurred text: a horizontal stroke run at y 30-31 from x 20 to 120, crossed
+        // by glyph strokes every 10 px reaching 8 px above and below
+        fill(&mut data, w, 20..120, 30..32, 60);
+        for x in (22..120).step_by(10) {
+            fill(&mut data, w, x..x + 3, 22..40, 60);
+        }
+        // a ruling at y 70-71, with digits touching it from above only and a vertical ruling
+        // crossing it
+        fill(&mut data, w, 10..290, 70..72, 40);
+        for x in [60usize, 160, 260] {
+            fill(&mut data, w, x..x + 6, 62..70, 40);
+        }
+        fill(&mut data, w, 200..203, 40..100, 40);
+        let gray = Pix::from_gray(w, h, &data).unwrap();
+        assert!(inked_both_sides(&gray, Rect::new(20, 30, 100, 2), 2) >= THROUGH_TEXT);
+        assert!(inked_both_sides(&gray, Rect::new(10, 70, 280, 2), 2) < THROUGH_TEXT);
     }
 }
