@@ -1325,8 +1325,8 @@ fn assign_active(cand: &Candidate, row: &Row, st: &mut State, out: &mut Vec<Mapp
 fn assign_requests(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<MappedCell>) {
     let n = row.cols.len();
     let mut used = vec![false; n];
-    let by_map: Vec<Option<usize>> = cand
-        .value_cells
+    let cells = &without_slivers(&cand.value_cells);
+    let by_map: Vec<Option<usize>> = cells
         .iter()
         .map(|c| {
             st.req_cols
@@ -1344,9 +1344,7 @@ fn assign_requests(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<Mapped
         .iter()
         .enumerate()
         .any(|(i, m)| m.is_some() && by_map[..i].contains(m));
-    let positional =
-        (mapped < n.min(cand.value_cells.len()) || one_column_twice) && cand.value_cells.len() == n;
-    let cells = &cand.value_cells;
+    let positional = (mapped < n.min(cells.len()) || one_column_twice) && cells.len() == n;
     for (i, cell) in cells.iter().enumerate() {
         let j = if positional { Some(i) } else { by_map[i] };
         if let Some(j) = j
@@ -1362,9 +1360,39 @@ fn assign_requests(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<Mapped
     }
     // A cell below no header column (the header's cell for it was not legible: 总计 garbled)
     // takes the one template column between its mapped neighbours' that the header left
-    // without a range and no cell took: `… 其他 | ?` is 总计.
+    // without a range and no cell took: `… 其他 | ?` is 总计.  A run of such cells takes as
+    // many such columns, in order: `… 法律服务机构 | ? | ?` is 其他, 总计 (the header's
+    // cells for both were lost into a merged title cell).
     if !positional && let Some(map) = st.req_cols.as_ref() {
         let in_map = |j: usize| map.0.iter().any(|(_, _, k)| *k == row.cols[j].0);
+        let mut i = 0;
+        while i < cells.len() {
+            if by_map[i].is_some() {
+                i += 1;
+                continue;
+            }
+            let end = (i..cells.len())
+                .find(|&e| by_map[e].is_some())
+                .unwrap_or(cells.len());
+            let lo = by_map[..i]
+                .iter()
+                .rev()
+                .find_map(|m| *m)
+                .map_or(0, |p| p + 1);
+            let hi = by_map[end..].iter().find_map(|m| *m).unwrap_or(n);
+            let free: Vec<usize> = (lo..hi.max(lo))
+                .filter(|&j| !used[j] && !in_map(j))
+                .collect();
+            if end - i >= 2 && free.len() == end - i {
+                for (k, &j) in (i..end).zip(&free) {
+                    used[j] = true;
+                    let mut m = cell_for(cand, cells[k], "requests", row, &row.cols[j]);
+                    m.flag(Flag::ColumnByPosition);
+                    out.push(m);
+                }
+            }
+            i = end;
+        }
         for i in 0..cells.len() {
             if by_map[i].is_some() {
                 continue;
@@ -1418,17 +1446,21 @@ const BLANK_COVER: f32 = 0.7;
 /// ruling), not a column of its own: the template's columns are of similar widths.
 const SLIVER: f32 = 0.3;
 
-fn assign_appeals(cand: &Candidate, st: &State, def: &TableDef, out: &mut Vec<MappedCell>) {
-    let row = &def.rows[0];
-    let mut widths: Vec<f32> = cand.value_cells.iter().map(|c| c.bbox.width()).collect();
+/// The value cells without the blank slivers ([`SLIVER`]).
+fn without_slivers<'a>(value_cells: &[&'a Cell]) -> Vec<&'a Cell> {
+    let mut widths: Vec<f32> = value_cells.iter().map(|c| c.bbox.width()).collect();
     widths.sort_by(f32::total_cmp);
     let median = widths.get(widths.len() / 2).copied().unwrap_or(0.0);
-    let cells: Vec<&Cell> = cand
-        .value_cells
+    value_cells
         .iter()
         .copied()
         .filter(|c| !(c.text().trim().is_empty() && c.bbox.width() < SLIVER * median))
-        .collect();
+        .collect()
+}
+
+fn assign_appeals(cand: &Candidate, st: &State, def: &TableDef, out: &mut Vec<MappedCell>) {
+    let row = &def.rows[0];
+    let cells = without_slivers(&cand.value_cells);
     // (column, whether the header map took it from its position)
     let by_header: Vec<Option<(usize, bool)>> = cells
         .iter()
@@ -2125,6 +2157,61 @@ mod tests {
         assert_eq!(c("total").value.as_deref(), Some("1"));
         assert!(c("total").flags.contains(&Flag::ColumnByPosition));
         assert_eq!(c("legal_services").value.as_deref(), Some("0"));
+    }
+
+    #[test]
+    fn cells_below_two_illegible_header_columns_take_them_in_order() {
+        // 其他 and 总计 lost from the header (merged into its title cell: no ranges); a row
+        // with a blank sliver beyond the total (a spurious ruling at the border) has two cells
+        // after 法律服务机构: they are 其他 and 总计, in that order
+        let mut header = HEADER.to_vec();
+        header[6] = "币请人情次";
+        header[7] = "币请人情次";
+        let rows = [
+            header,
+            vec!["2.重复申请", "3", "0", "0", "0", "0", "2", "5", ""],
+        ];
+        let mut t = grid(&rows);
+        let last = t.n_cols() - 1;
+        for c in t.cells.iter_mut().filter(|c| c.c0 == last) {
+            c.bbox.x1 = c.bbox.x0 + 2.0;
+        }
+        let m = map_tables(&[t], crate::schema::schema());
+        let c = |col: &str| m.get("requests", "rejected_repeat", col).unwrap();
+        assert_eq!(c("other_org").value.as_deref(), Some("2"));
+        assert_eq!(c("total").value.as_deref(), Some("5"));
+        assert!(c("total").flags.contains(&Flag::ColumnByPosition));
+        assert_eq!(c("natural_person").value.as_deref(), Some("3"));
+        // the same with two blank cells merged (a lost ruling): six cells, too few to go by
+        // position; the two after 法律服务机构 are still 其他 and 总计
+        let mut header = HEADER.to_vec();
+        header[6] = "币请人情次";
+        header[7] = "币请人情次";
+        let mut t = grid(&[header, vec!["2.重复申请", "3", "", "", "0", "0", "2", "5"]]);
+        let (a, b) = (t.index[t.n_cols() + 2], t.index[t.n_cols() + 3]);
+        assert!(t.merge_cells(a, b, &[]));
+        let m = map_tables(&[t], crate::schema::schema());
+        let c = |col: &str| m.get("requests", "rejected_repeat", col).unwrap();
+        assert_eq!(c("other_org").value.as_deref(), Some("2"));
+        assert_eq!(c("total").value.as_deref(), Some("5"));
+        assert!(c("other_org").flags.contains(&Flag::ColumnByPosition));
+        // one column left for two cells: not a run of columns; the first takes the one
+        // column (the rule above), the second is no column
+        let mut header = HEADER.to_vec();
+        header[7] = "币请人情次";
+        let t = grid(&[
+            header,
+            vec!["2.重复申请", "3", "0", "0", "0", "0", "2", "5", "1"],
+        ]);
+        let m = map_tables(&[t], crate::schema::schema());
+        let c = |col: &str| m.get("requests", "rejected_repeat", col).unwrap();
+        assert_eq!(c("other_org").value.as_deref(), Some("2"));
+        assert_eq!(c("total").value.as_deref(), Some("5"));
+        assert!(
+            !m.cells
+                .iter()
+                .any(|c| c.row == "rejected_repeat" && c.value.as_deref() == Some("1"))
+        );
     }
 
     #[test]
