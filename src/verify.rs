@@ -284,6 +284,14 @@ pub fn stray_digits_in_label(label: &str) -> bool {
     rest.chars().any(|c| c.is_ascii_digit())
 }
 
+/// Whether a passing check over `cells` (indices into `m.cells`) can confirm where they were
+/// placed: it holds a nonzero value.  Zeros balance any sum of zeros, so a check of zeros
+/// holds for a column read one place off (a total printed first, taken by the template's
+/// order) as well as for the right one.
+fn places(m: &Mapping, cells: &[usize]) -> bool {
+    cells.iter().any(|&i| nonzero(&m.cells[i]))
+}
+
 /// Raise the doubt flags (see the module doc) on a mapping whose checks were evaluated;
 /// `numbers` are the [`printed_numbers`] of the pages.
 pub fn flag_doubts(
@@ -345,6 +353,9 @@ pub fn flag_doubts(
     let cleared_of: Vec<bool> = (0..m.cells.len())
         .map(|i| confirming[i].iter().any(|&k| clears(i, k)))
         .collect();
+    // A check of zeros only says nothing about where its cells were placed: a column of zeros
+    // taken one place off by position sums to zero as well (see [`places`]).
+    let placing: Vec<bool> = cells_of.iter().map(|c| places(m, c)).collect();
     for (k, ch) in checks
         .iter()
         .enumerate()
@@ -375,13 +386,13 @@ pub fn flag_doubts(
         if !is_reading(&m.cells[i]) {
             continue;
         }
-        if ks.iter().any(|k| k.0) {
+        if ks.iter().any(|k| k.0) && confirming[i].iter().any(|&k| placing[k]) {
             // columns taken in order are right when a sum over the row or column holds
             m.cells[i].flags.retain(|f| *f != Flag::ColumnByPosition);
         }
         if confirming[i]
             .iter()
-            .any(|&k| checks[k].check != "row_total")
+            .any(|&k| checks[k].check != "row_total" && placing[k])
         {
             // a row placed by the template's order is in its place when a sum down its column
             // holds (a row's own total says nothing about which row it is)

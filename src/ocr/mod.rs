@@ -379,11 +379,13 @@ pub fn ocr_page_detailed(
                             plan = Plan::Done(vec![ink::unread_word(r)]);
                         }
                         if matches!(plan, Plan::Blank)
-                            && let Some(beyond) = ink::past_row_end(r, tables_px[ti], inset, dpi_x)
-                                .and_then(|b| b.clip(w, h))
-                            && glyph_boxes(&prep.text, beyond, dpi_x)
-                                .iter()
-                                .any(|g| !tables_px.iter().any(|o| o.overlaps(g)))
+                            && let Some(beyond) =
+                                ink::past_row_end(r, tables_px[ti], inset, dpi_x, w)
+                                    .and_then(|b| b.clip(w, h))
+                            && glyph_boxes(&prep.text, beyond, dpi_x).iter().any(|g| {
+                                ink::tall_as_print(*g, dpi_x)
+                                    && !tables_px.iter().any(|o| o.overlaps(g))
+                            })
                         {
                             // print on the row's line past the grid's edge: the blank is
                             // beside the row's value, not a printed 0 (unread)

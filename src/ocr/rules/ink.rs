@@ -122,29 +122,46 @@ pub fn unread_word(region: Rect) -> OcrWord {
     }
 }
 
-/// How far past a grid's right edge (inches) [`past_row_end`] looks for print on a row's line.
-pub const PAST_EDGE_REACH: f32 = 0.5;
+/// Paper kept clear at the page's right edge (inches) by [`past_row_end`]: a scanner's dark
+/// border band is not print.
+pub const PAGE_MARGIN: f32 = 0.3;
 
 /// Where the print that would make a blank cell no blank lies when its grid was cut short:
-/// the stretch of the cell's line just past the right edge of its table (`table`, px), out to
-/// [`PAST_EDGE_REACH`], for a cell that ends its table's row (`cell` reaching `table`'s right
-/// edge within `slack` px); `None` for a cell inside the row.  A ruling lost at the end of a
-/// row (or a grid whose last column was not found) leaves the row's value printed past the
-/// grid: the blank cell the grid ends with is then beside the value, not a printed 0.  The
-/// caller reads glyph-sized ink there that lies in no other table as that doubt (an unread
-/// cell, never a 0).
-pub fn past_row_end(cell: Rect, table: Rect, slack: i32, dpi: f32) -> Option<Rect> {
+/// the stretch of the cell's line past the right edge of its table (`table`, px), out to the
+/// page's edge less [`PAGE_MARGIN`] (`page_w`, px), for a cell that ends its table's row
+/// (`cell` reaching `table`'s right edge within `slack` px); `None` for a cell inside the
+/// row.  A ruling lost at the end of a row, or a grid whose last columns were not found (a
+/// faint or erased stretch of the table: its value column can be inches wide, the value in
+/// its middle), leaves the row's value printed past the grid: the blank cell the grid ends
+/// with is then beside the value, not a printed 0.  Nothing but the table is printed on a
+/// table row's line, so the caller reads glyph-sized ink there that lies in no other table as
+/// that doubt (an unread cell, never a 0).
+pub fn past_row_end(cell: Rect, table: Rect, slack: i32, dpi: f32, page_w: i32) -> Option<Rect> {
     if (table.x1() - cell.x1()).abs() > slack {
         return None;
     }
-    let reach = (dpi * PAST_EDGE_REACH).round() as i32;
+    let x = table.x1() + slack;
+    let end = page_w - (dpi * PAGE_MARGIN).round() as i32;
+    if end <= x {
+        return None;
+    }
     let pad = (cell.h / 5).max(1);
     Some(Rect::new(
-        table.x1() + slack,
+        x,
         cell.y + pad,
-        reach,
+        end - x,
         (cell.h - 2 * pad).max(1),
     ))
+}
+
+/// Smallest height (inches) of a mark past a row's end that [`past_row_end`]'s caller takes
+/// for print: a digit of the smallest table print (7.5 pt) is about 0.07 in tall, while the
+/// specks of a noisy scan (salt, JPEG blocks) that pass as glyph components stay lower.
+pub const PRINT_MIN_H: f32 = 0.06;
+
+/// Whether a glyph component (px at `dpi`) is tall enough to be print ([`PRINT_MIN_H`]).
+pub fn tall_as_print(g: Rect, dpi: f32) -> bool {
+    g.h as f32 >= dpi * PRINT_MIN_H
 }
 
 /// Whether a zero-glyph reading (`-`, `—`, `－`, `/`) contradicts the cell's glyph components:
@@ -204,14 +221,20 @@ mod tests {
     fn past_row_end_only_for_the_cell_that_ends_its_row() {
         let table = Rect::new(100, 100, 600, 300);
         // the row's last cell: the stretch of its line past the edge, within reach
+        // at 200 dpi on a page 1000 px wide: out to 60 px short of the page's edge
         let last = Rect::new(550, 150, 150, 40);
-        let r = super::past_row_end(last, table, 3, 200.0).expect("last cell");
+        let r = super::past_row_end(last, table, 3, 200.0, 1000).expect("last cell");
         assert!(r.x >= table.x1() && r.x <= table.x1() + 3);
-        assert_eq!(r.w, 100);
+        assert_eq!(r.x1(), 940);
         assert!(r.y > last.y && r.y1() < last.y1());
         // a cell inside the row (its right neighbour is in the grid): nothing to look at
         let inner = Rect::new(300, 150, 150, 40);
-        assert!(super::past_row_end(inner, table, 3, 200.0).is_none());
+        assert!(super::past_row_end(inner, table, 3, 200.0, 1000).is_none());
+        // at 200 dpi a digit of 7.5 pt print is about 14 px tall, a speck 4
+        assert!(super::tall_as_print(Rect::new(0, 0, 6, 14), 200.0));
+        assert!(!super::tall_as_print(Rect::new(0, 0, 6, 4), 200.0));
+        // a table reaching the page's margin: nothing past it
+        assert!(super::past_row_end(last, table, 3, 200.0, 740).is_none());
     }
 
     use super::*;
