@@ -1005,6 +1005,26 @@ mod tests {
     }
 
     #[test]
+    fn a_check_of_zeros_places_nothing() {
+        let mut m = report(0.9);
+        let idx = |m: &Mapping, row: &str, col: &str| {
+            m.cells
+                .iter()
+                .position(|c| c.table == "requests" && c.row == row && c.col == col)
+                .unwrap()
+        };
+        let (a, b) = (
+            idx(&m, "granted", "commercial"),
+            idx(&m, "granted", "research"),
+        );
+        m.cells[a].value = Some("0".into());
+        m.cells[b].value = Some("0".into());
+        assert!(!places(&m, &[a, b]));
+        m.cells[b].value = Some("3".into());
+        assert!(places(&m, &[a, b]));
+    }
+
+    #[test]
     fn a_failed_check_flags_its_suspects() {
         // granted.commercial misread 4 (printed 0): its row and its column fail
         let mut m = report(0.9);

@@ -101,15 +101,52 @@ pub fn unread_ink(
     marks: &[Rect],
     region: Rect,
     number_like: bool,
+    dpi: f32,
 ) -> bool {
     let read = words.iter().any(|w| !w.text.trim().is_empty());
     let digits = marks.len() <= NUMBER_MARKS && marks.iter().all(|m| m.w * 5 <= m.h * 4);
-    if read || marks.is_empty() || !(number_like || digits) {
+    if read || marks.is_empty() || !(number_like || digits || print_line(marks, dpi)) {
         return false;
     }
     *words = vec![unread_word(region)];
     true
 }
+
+/// Whether glyph marks (px at `dpi`) are a line of print: more than [`NUMBER_MARKS`] of them
+/// as tall as print ([`tall_as_print`]) and at least half as tall as the tallest, of one
+/// height (within [`LINE_HEIGHTS`] of their median) and on one line (their middles within a
+/// quarter of that height).  A blurred number at low resolution runs its digits together
+/// into a few wide marks of the digits' height, which neither reads nor looks like digits one
+/// by one; the remnants of a seal, a ruling or noise left in a blank cell are not such a
+/// line, nor are a label's strokes cut flat by a false ruling.
+fn print_line(marks: &[Rect], dpi: f32) -> bool {
+    let tallest = marks.iter().map(|m| m.h).max().unwrap_or(0);
+    let marks: Vec<Rect> = marks
+        .iter()
+        .copied()
+        .filter(|m| 2 * m.h >= tallest && tall_as_print(*m, dpi))
+        .collect();
+    if marks.len() <= NUMBER_MARKS {
+        return false;
+    }
+    let mut hs: Vec<i32> = marks.iter().map(|m| m.h).collect();
+    hs.sort_unstable();
+    let h = hs[hs.len() / 2] as f32;
+    let mut mids: Vec<f32> = marks
+        .iter()
+        .map(|m| m.y as f32 + m.h as f32 / 2.0)
+        .collect();
+    mids.sort_by(f32::total_cmp);
+    let mid = mids[mids.len() / 2];
+    marks.iter().all(|m| {
+        (m.h as f32 - h).abs() <= LINE_HEIGHTS * h
+            && (m.y as f32 + m.h as f32 / 2.0 - mid).abs() <= h / 4.0
+    })
+}
+
+/// How far (a fraction of their median) the heights of a line of print's marks may differ
+/// ([`print_line`]).
+const LINE_HEIGHTS: f32 = 0.3;
 
 /// The [`UNREAD`] word over `region`, at confidence 0: a cell's ink that no reading accounts
 /// for (also a cell that held ink only under a seal, see `ocr::CellReader::plan`).
@@ -198,7 +235,7 @@ pub fn audit(
     let joined: String = words.iter().map(|w| w.text.trim()).collect();
     if joined.is_empty() {
         let marks = glyph_marks(glyphs, inner, dpi);
-        return unread_ink(words, &marks, region, number_like).then_some("unread_ink");
+        return unread_ink(words, &marks, region, number_like, dpi).then_some("unread_ink");
     }
     if zero_glyph_contradicted(&joined, glyphs, dash_h) {
         *words = vec![unread_word(region)];
@@ -235,6 +272,33 @@ mod tests {
         assert!(!super::tall_as_print(Rect::new(0, 0, 6, 4), 200.0));
         // a table reaching the page's margin: nothing past it
         assert!(super::past_row_end(last, table, 3, 200.0, 740).is_none());
+    }
+
+    #[test]
+    fn a_blurred_number_run_together_is_a_line_of_print_and_remnants_are_not() {
+        // 100475 at 120 dpi, blurred into three wide marks of one height, with a noise speck
+        let number = [
+            Rect::new(566, 923, 8, 12),
+            Rect::new(574, 922, 23, 12),
+            Rect::new(598, 923, 15, 11),
+            Rect::new(774, 926, 3, 4),
+        ];
+        assert!(super::print_line(&number, 120.0));
+        // remnants in a blank cell: a seal's arcs and a ruling's stub, of unlike heights
+        let remnants = [
+            Rect::new(10, 10, 6, 12),
+            Rect::new(30, 14, 9, 5),
+            Rect::new(50, 2, 4, 20),
+        ];
+        assert!(!super::print_line(&remnants, 120.0));
+        // two marks are for the digit rule, not this one; three off one line are no line
+        assert!(!super::print_line(&number[..2], 120.0));
+        let staggered = [
+            Rect::new(10, 10, 10, 12),
+            Rect::new(30, 22, 10, 12),
+            Rect::new(50, 34, 10, 12),
+        ];
+        assert!(!super::print_line(&staggered, 120.0));
     }
 
     use super::*;
