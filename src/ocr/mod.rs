@@ -169,6 +169,7 @@ impl OcrDebug {
         preprocess::PrepareOptions {
             binarize: self.binarize,
             seals: !self.no_seal,
+            ..Default::default()
         }
     }
 
@@ -242,6 +243,69 @@ pub fn ocr_image_file(path: &Path, cfg: &TesseractConfig) -> Result<Vec<Page>> {
         .collect()
 }
 
+/// Cells the largest grid of a page's rulings must have for the page to hold a table at the
+/// default line threshold; below it, a page with broken rulings
+/// ([`FAINT_RETRY_PIECES`]) is looked at again with `preprocess::FAINT_LINE_THRESHOLD`.  The
+/// smallest template table (the active table's fee section) has 4 cells; a table whose
+/// rulings are faint falls apart into pieces of one or two cells.
+pub const FAINT_RETRY_CELLS: usize = 12;
+/// Ruling pieces a page must have for the second look: a page of prose has none (and is
+/// not cleaned twice), a table with faint or erased rulings leaves some.
+pub const FAINT_RETRY_PIECES: usize = 4;
+
+/// The cells of the largest grid the rulings of `prep` make.
+fn largest_grid(prep: &preprocess::Prepared, page_number: u32, opts: &OcrOptions) -> usize {
+    let segs = shading::drop_combs(&prep.rulings_pt());
+    table::find_grids(&segs, page_number, &opts.tolerances)
+        .iter()
+        .map(|t| t.cells.len())
+        .max()
+        .unwrap_or(0)
+}
+
+/// The page cleaned up, its rulings found; a page whose rulings make no table but are there
+/// in pieces is looked at again with the faint-line threshold, and the second look is kept
+/// when it makes a table (see [`FAINT_RETRY_CELLS`]).
+fn prepare_page(
+    img: &PageImage,
+    page_number: u32,
+    opts: &OcrOptions,
+) -> Result<preprocess::Prepared> {
+    let first = preprocess::prepare_with(img, &opts.debug.prepare())?;
+    let cells = largest_grid(&first, page_number, opts);
+    if !second_look(cells, first.rulings_px.len()) {
+        return Ok(first);
+    }
+    let faint = preprocess::PrepareOptions {
+        line_threshold: preprocess::FAINT_LINE_THRESHOLD,
+        ..opts.debug.prepare()
+    };
+    let second = preprocess::prepare_with(img, &faint)?;
+    let cells2 = largest_grid(&second, page_number, opts);
+    if debug_on() {
+        tracing::debug!(
+            "p{page_number} faint-line second look: largest grid {cells} -> {cells2} cells"
+        );
+    }
+    Ok(if keep_second(cells, cells2) {
+        second
+    } else {
+        first
+    })
+}
+
+/// Whether a page whose largest grid has `cells` cells, from `pieces` ruling pieces, gets the
+/// faint-line second look: rulings there, but no table made of them.
+fn second_look(cells: usize, pieces: usize) -> bool {
+    cells < FAINT_RETRY_CELLS && pieces >= FAINT_RETRY_PIECES
+}
+
+/// Whether the second look (largest grid `second` cells) replaces the first (`first`): it
+/// makes a table, and a larger one.
+fn keep_second(first: usize, second: usize) -> bool {
+    second >= FAINT_RETRY_CELLS && second > first
+}
+
 /// [`ocr_page`] with options, also returning the grids and the cleaned image.
 pub fn ocr_page_detailed(
     img: &PageImage,
@@ -251,7 +315,7 @@ pub fn ocr_page_detailed(
 ) -> Result<OcrPage> {
     let timing = debug_on();
     let t0 = std::time::Instant::now();
-    let prep = preprocess::prepare_with(img, &opts.debug.prepare())?;
+    let prep = prepare_page(img, page_number, opts)?;
     let t_prep = t0.elapsed();
     let (dpi_x, dpi_y) = prep.dpi;
     let (sx, sy) = (72.0 / dpi_x, 72.0 / dpi_y);
@@ -1721,6 +1785,19 @@ fn merge_numeric(ws: Vec<OcrWord>) -> Vec<OcrWord> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_faint_line_second_look_is_for_broken_tables_only() {
+        // a table fallen apart into pieces: looked at again, kept when it makes a table
+        assert!(second_look(2, 30));
+        assert!(keep_second(2, 60));
+        // a second look that makes no table, or a smaller one, is dropped
+        assert!(!keep_second(2, 6));
+        assert!(!keep_second(40, 30));
+        // a page whose table was found, and a page of prose, are not looked at twice
+        assert!(!second_look(FAINT_RETRY_CELLS, 30));
+        assert!(!second_look(0, FAINT_RETRY_PIECES - 1));
+    }
     #[test]
     fn digits_joined_by_blur_into_one_glyph_are_missed_ink_when_read_as_one_digit() {
         use super::{OcrWord, Rect, misses_ink};

@@ -87,7 +87,12 @@ impl Prepared {
 /// Threshold for text ink on the background-normalised image (paper maps to 255).
 const TEXT_THRESHOLD: i32 = 170;
 /// Permissive threshold for finding faint ruling lines (noise is removed by the opening).
-const LINE_THRESHOLD: i32 = 225;
+pub const LINE_THRESHOLD: i32 = 225;
+/// The more permissive threshold for a second look at a page whose rulings at
+/// [`LINE_THRESHOLD`] make no table (see `ocr::FAINT_RETRY_CELLS`): rulings lightened to a
+/// third of their ink, then blurred, have cores of 200-230.  Not the default: on a page whose
+/// grid was found, it also turns pale strokes and shading into rulings.
+pub const FAINT_LINE_THRESHOLD: i32 = 235;
 
 fn px(dpi: f32, inches: f32) -> i32 {
     (dpi * inches).round().max(1.0) as i32
@@ -256,6 +261,8 @@ pub struct PrepareOptions {
     pub binarize: Binarize,
     /// Find seal rings by shape (off: no seal handling beyond dropping red ink).
     pub seals: bool,
+    /// Gray level below which ink may be a ruling ([`LINE_THRESHOLD`] by default).
+    pub line_threshold: i32,
 }
 
 impl Default for PrepareOptions {
@@ -263,6 +270,7 @@ impl Default for PrepareOptions {
         PrepareOptions {
             binarize: Binarize::Otsu,
             seals: true,
+            line_threshold: LINE_THRESHOLD,
         }
     }
 }
@@ -329,7 +337,7 @@ pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> 
     }
     lap("seals");
     // rulings (on a 2x reduced image above 250 dpi: a quarter of the pixels, lines stay)
-    let full_lines = gray.threshold(LINE_THRESHOLD)?;
+    let full_lines = gray.threshold(opts.line_threshold)?;
     let (lines, f, ldpi) = if dpi >= 250.0 {
         (full_lines.reduce2_any()?, 2, dpi / 2.0)
     } else {
