@@ -1362,7 +1362,8 @@ fn assign_requests(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<Mapped
     // takes the one template column between its mapped neighbours' that the header left
     // without a range and no cell took: `… 其他 | ?` is 总计.  A run of such cells takes as
     // many such columns, in order: `… 法律服务机构 | ? | ?` is 其他, 总计 (the header's
-    // cells for both were lost into a merged title cell).
+    // cells for both were lost into a merged title cell); a longer run than there are such
+    // columns gives its one column, if that is all there is, to its first cell.
     if !positional && let Some(map) = st.req_cols.as_ref() {
         let in_map = |j: usize| map.0.iter().any(|(_, _, k)| *k == row.cols[j].0);
         let mut i = 0;
@@ -1383,35 +1384,20 @@ fn assign_requests(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<Mapped
             let free: Vec<usize> = (lo..hi.max(lo))
                 .filter(|&j| !used[j] && !in_map(j))
                 .collect();
-            if end - i >= 2 && free.len() == end - i {
-                for (k, &j) in (i..end).zip(&free) {
-                    used[j] = true;
-                    let mut m = cell_for(cand, cells[k], "requests", row, &row.cols[j]);
-                    m.flag(Flag::ColumnByPosition);
-                    out.push(m);
-                }
-            }
-            i = end;
-        }
-        for i in 0..cells.len() {
-            if by_map[i].is_some() {
-                continue;
-            }
-            let lo = by_map[..i]
-                .iter()
-                .rev()
-                .find_map(|m| *m)
-                .map_or(0, |p| p + 1);
-            let hi = by_map[i + 1..].iter().find_map(|m| *m).unwrap_or(n);
-            let free: Vec<usize> = (lo..hi.max(lo))
-                .filter(|&j| !used[j] && !in_map(j))
-                .collect();
-            if let [j] = free[..] {
+            let take: Vec<(usize, usize)> = if free.len() == end - i {
+                (i..end).zip(free).collect()
+            } else if let [j] = free[..] {
+                vec![(i, j)]
+            } else {
+                Vec::new()
+            };
+            for (k, j) in take {
                 used[j] = true;
-                let mut m = cell_for(cand, cells[i], "requests", row, &row.cols[j]);
+                let mut m = cell_for(cand, cells[k], "requests", row, &row.cols[j]);
                 m.flag(Flag::ColumnByPosition);
                 out.push(m);
             }
+            i = end;
         }
     }
     // A blank cell over several header columns (rulings lost between blank cells leave no ink

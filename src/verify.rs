@@ -386,7 +386,7 @@ pub fn flag_doubts(
         if !is_reading(&m.cells[i]) {
             continue;
         }
-        if ks.iter().any(|k| k.0) && confirming[i].iter().any(|&k| placing[k]) {
+        if confirming[i].iter().any(|&k| placing[k]) {
             // columns taken in order are right when a sum over the row or column holds
             m.cells[i].flags.retain(|f| *f != Flag::ColumnByPosition);
         }

@@ -46,14 +46,19 @@ const ACTIVE_VALUES: [((usize, usize), &str); 10] = [
     ((13, 1), "44381.44"),
 ];
 
-/// The 主动公开 table: 14 rows x 4 columns, numbers in fixed cells.
-fn assert_active_table(t: &Table) {
+/// The 主动公开 table's grid: 14 rows x 4 columns.
+fn assert_active_grid(t: &Table) {
     assert_eq!(
         (t.n_rows(), t.n_cols()),
         (14, 4),
         "grid {:?}",
         t.grid_text()
     );
+}
+
+/// The 主动公开 table: its grid ([`assert_active_grid`]), numbers in fixed cells.
+fn assert_active_table(t: &Table) {
+    assert_active_grid(t);
     for ((r, c), v) in ACTIVE_VALUES {
         assert_eq!(
             t.cell_at(r, c).text(),
@@ -72,12 +77,7 @@ fn assert_active_table(t: &Table) {
 /// As [`assert_active_table`], but a number may be misread when its reading is in doubt
 /// (confidence below `verify::UNCOVERED_SURE`: the active table's values are flagged then).
 fn assert_active_table_or_doubted(t: &Table) {
-    assert_eq!(
-        (t.n_rows(), t.n_cols()),
-        (14, 4),
-        "grid {:?}",
-        t.grid_text()
-    );
+    assert_active_grid(t);
     for ((r, c), v) in ACTIVE_VALUES {
         let cell = t.cell_at(r, c);
         assert!(
@@ -137,12 +137,7 @@ fn gray_seal_ring_adds_no_rulings_and_its_cells_are_in_doubt() {
     let (page, tables) = ocr_tables(&img);
     assert_eq!(tables.len(), 1);
     let t = &tables[0];
-    assert_eq!(
-        (t.n_rows(), t.n_cols()),
-        (14, 4),
-        "grid {:?}",
-        t.grid_text()
-    );
+    assert_active_grid(t);
     // the ring's sides run along the column rulings: no cell edge from them
     for r in [5, 6, 8, 9, 10] {
         let c = t.cell_at(r, 1);

@@ -1785,7 +1785,6 @@ fn merge_numeric(ws: Vec<OcrWord>) -> Vec<OcrWord> {
 
 #[cfg(test)]
 mod tests {
-
     #[test]
     fn the_faint_line_second_look_is_for_broken_tables_only() {
         // a table fallen apart into pieces: looked at again, kept when it makes a table
@@ -1798,6 +1797,7 @@ mod tests {
         assert!(!second_look(FAINT_RETRY_CELLS, 30));
         assert!(!second_look(0, FAINT_RETRY_PIECES - 1));
     }
+
     #[test]
     fn digits_joined_by_blur_into_one_glyph_are_missed_ink_when_read_as_one_digit() {
         use super::{OcrWord, Rect, misses_ink};

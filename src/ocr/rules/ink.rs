@@ -257,8 +257,8 @@ mod tests {
     #[test]
     fn past_row_end_only_for_the_cell_that_ends_its_row() {
         let table = Rect::new(100, 100, 600, 300);
-        // the row's last cell: the stretch of its line past the edge, within reach
-        // at 200 dpi on a page 1000 px wide: out to 60 px short of the page's edge
+        // the row's last cell: the stretch of its line past the edge, at 200 dpi on a page
+        // 1000 px wide out to 60 px short of the page's edge
         let last = Rect::new(550, 150, 150, 40);
         let r = super::past_row_end(last, table, 3, 200.0, 1000).expect("last cell");
         assert!(r.x >= table.x1() && r.x <= table.x1() + 3);
