@@ -31,7 +31,9 @@ fn main() -> Result<()> {
     ocr::engine::ensure_single_threaded_openmp();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(file) = args.first() else {
-        bail!("usage: ocr_dump FILE [PAGE] [--png OUT] [--json] [--no-text] [--gray OUT.png]")
+        bail!(
+            "usage: ocr_dump FILE [PAGE] [--png OUT] [--json] [--no-text] [--tokens] [--gray OUT.png]"
+        )
     };
     let page_no: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1);
     let png = args
@@ -45,6 +47,11 @@ fn main() -> Result<()> {
             ocr::PageText::None
         } else {
             ocr::PageText::All
+        },
+        layout: if args.iter().any(|a| a == "--tokens") {
+            ocr::Layout::Tokens
+        } else {
+            ocr::Layout::Rulings
         },
         ..Default::default()
     };

@@ -69,18 +69,53 @@ impl pipeline::PageOcr for TesseractOcr {
         bytes: &[u8],
         _path: &std::path::Path,
     ) -> anyhow::Result<Vec<model::Page>> {
-        let images = ocr::image::load_image_bytes(bytes)?;
-        let mut pages = Vec::with_capacity(images.len());
-        for (i, img) in images.iter().enumerate() {
-            pages.push(
-                ocr::with_thread_engine(&self.config, |e| {
-                    ocr::ocr_page_detailed(img, i as u32 + 1, e, &self.options)
-                })??
-                .page,
-            );
-        }
-        Ok(pages)
+        image_pages(bytes, &self.config, &self.options)
     }
+    fn pdf_page_tokens(&self, bytes: &[u8], number: u32) -> anyhow::Result<Option<model::Page>> {
+        ocr::ocr_pdf_page_with(
+            bytes,
+            number.saturating_sub(1) as usize,
+            &self.config,
+            &self.tokens(),
+        )
+        .map(Some)
+    }
+    fn image_file_tokens(
+        &self,
+        bytes: &[u8],
+        _path: &std::path::Path,
+    ) -> anyhow::Result<Option<Vec<model::Page>>> {
+        image_pages(bytes, &self.config, &self.tokens()).map(Some)
+    }
+}
+
+impl TesseractOcr {
+    /// The options of the look by tokens: no grid, every token of print read as a cell.
+    fn tokens(&self) -> ocr::OcrOptions {
+        ocr::OcrOptions {
+            layout: ocr::Layout::Tokens,
+            ..self.options.clone()
+        }
+    }
+}
+
+/// Every page of an image file, OCR'd with `options`.
+fn image_pages(
+    bytes: &[u8],
+    config: &ocr::TesseractConfig,
+    options: &ocr::OcrOptions,
+) -> anyhow::Result<Vec<model::Page>> {
+    let images = ocr::image::load_image_bytes(bytes)?;
+    let mut pages = Vec::with_capacity(images.len());
+    for (i, img) in images.iter().enumerate() {
+        pages.push(
+            ocr::with_thread_engine(config, |e| {
+                ocr::ocr_page_detailed(img, i as u32 + 1, e, options)
+            })??
+            .page,
+        );
+    }
+    Ok(pages)
 }
 
 /// The OCR producer to use (reading the default text outside tables), or None when OCR is off.

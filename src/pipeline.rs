@@ -38,6 +38,16 @@ pub trait PageOcr: Sync {
     }
     /// OCR every page of an image file.
     fn image_file(&self, bytes: &[u8], path: &Path) -> anyhow::Result<Vec<Page>>;
+    /// Page `number` of the PDF read without a grid: every token of print a cell, no rulings
+    /// (`ocr::Layout::Tokens`), for the table stage to align.  None from a producer that
+    /// cannot.
+    fn pdf_page_tokens(&self, _bytes: &[u8], _number: u32) -> anyhow::Result<Option<Page>> {
+        Ok(None)
+    }
+    /// Every page of an image file read without a grid (see [`PageOcr::pdf_page_tokens`]).
+    fn image_file_tokens(&self, _bytes: &[u8], _path: &Path) -> anyhow::Result<Option<Vec<Page>>> {
+        Ok(None)
+    }
 }
 
 /// Options of one conversion.
@@ -265,7 +275,212 @@ fn convert_bytes(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> Repo
         )),
         _ => None,
     };
-    let result = convert_produced(produced, form, &sha, bytes.len() as u64, shown, opts);
+    // pages OCR read, for the look by tokens
+    let scanned: Vec<u32> = match form {
+        InputKind::Image => produced.pages.iter().map(|p| p.number).collect(),
+        InputKind::Pdf => produced.ocr_pages.clone(),
+        _ => Vec::new(),
+    };
+    let token_look = match opts.ocr {
+        Some(ocr) if !scanned.is_empty() => Some(TokenLook {
+            ocr,
+            pages: produced.pages.clone(),
+            errors: produced.errors.clone(),
+            scanned,
+            image: form == InputKind::Image,
+        }),
+        _ => None,
+    };
+    let result = text_look(bytes, form, produced, second_look, &sha, shown, opts);
+    match token_look {
+        Some(look) if tables_short(&result) => look.run(bytes, path, result, &sha, shown, opts),
+        _ => result,
+    }
+}
+
+/// Share of a template table's cells that must be found for the first look to be enough.
+const FOUND_ENOUGH: f64 = 0.9;
+
+/// Cells per template table of a conversion: (all, found).
+fn table_counts(r: &ReportResult) -> std::collections::BTreeMap<String, (usize, usize)> {
+    let mut tables: std::collections::BTreeMap<String, (usize, usize)> =
+        std::collections::BTreeMap::new();
+    for c in &r.cells {
+        let e = tables.entry(c.table.clone()).or_default();
+        e.0 += 1;
+        if !not_found(c) {
+            e.1 += 1;
+        }
+    }
+    tables
+}
+
+fn not_found(c: &CellRow) -> bool {
+    crate::flag::Flag::parse_list(&c.flags).contains(&crate::flag::Flag::NotFound)
+}
+
+/// Whether a conversion found no template table, or under [`FOUND_ENOUGH`] of some template
+/// table's cells: the look by tokens may find more.
+fn tables_short(r: &ReportResult) -> bool {
+    r.cells.is_empty()
+        || table_counts(r)
+            .values()
+            .any(|&(n, found)| (found as f64) < FOUND_ENOUGH * n as f64)
+}
+
+/// The second look at the pages OCR read, by tokens of print (`ocr::Layout::Tokens`): a
+/// page whose rulings gave no template table, or part of one, may hold it all the same, its
+/// grid too faint, erased or combed by shading to be found.  Every such page is read again
+/// without a grid, the report converted again, and each template table taken from the
+/// conversion that found more of its cells ([`merge_tables`]).  Cells placed by the second
+/// look are flagged `layout_from_text_alignment`.
+struct TokenLook<'a> {
+    ocr: &'a dyn PageOcr,
+    pages: Vec<Page>,
+    errors: Vec<String>,
+    /// Pages (1-based) OCR read.
+    scanned: Vec<u32>,
+    image: bool,
+}
+
+impl TokenLook<'_> {
+    fn run(
+        self,
+        bytes: &[u8],
+        path: &Path,
+        first: ReportResult,
+        sha: &str,
+        shown: &str,
+        opts: &Options,
+    ) -> ReportResult {
+        let read: Vec<Page> = if self.image {
+            match self.ocr.image_file_tokens(bytes, path) {
+                Ok(Some(p)) => p,
+                _ => return first,
+            }
+        } else {
+            self.scanned
+                .iter()
+                .filter_map(|&n| self.ocr.pdf_page_tokens(bytes, n).ok().flatten())
+                .collect()
+        };
+        let mut pages = self.pages;
+        let mut replaced = false;
+        for p in read {
+            if let Some(q) = pages.iter_mut().find(|q| q.number == p.number) {
+                *q = p;
+                replaced = true;
+            }
+        }
+        if !replaced {
+            return first;
+        }
+        let again = convert_pages(
+            pages,
+            self.errors,
+            sha,
+            bytes.len() as u64,
+            shown,
+            self.image,
+            opts,
+        );
+        merge_tables(first, again)
+    }
+}
+
+/// `first` with each template table that `second` found more cells of taken from `second`
+/// (its cells, checks, repairs and found tables); the report's counts follow.  A conversion
+/// without template tables takes all of `second`'s.
+fn merge_tables(first: ReportResult, second: ReportResult) -> ReportResult {
+    if second.cells.is_empty() {
+        return first;
+    }
+    if first.cells.is_empty() {
+        return second;
+    }
+    let (a, b) = (table_counts(&first), table_counts(&second));
+    let take: Vec<String> = b
+        .iter()
+        .filter(|(k, (_, found))| *found > a.get(*k).map_or(0, |x| x.1))
+        .map(|(k, _)| k.clone())
+        .collect();
+    if take.is_empty() {
+        return first;
+    }
+    let taken = |t: &str| take.iter().any(|k| k == t);
+    // the tables keep the first conversion's order (the template's)
+    let mut order: Vec<String> = Vec::new();
+    for c in first.cells.iter().chain(&second.cells) {
+        if !order.contains(&c.table) {
+            order.push(c.table.clone());
+        }
+    }
+    let mut out = first;
+    out.cells.retain(|c| !taken(&c.table));
+    out.cells
+        .extend(second.cells.iter().filter(|c| taken(&c.table)).cloned());
+    out.cells
+        .sort_by_key(|c| order.iter().position(|t| *t == c.table));
+    out.checks.retain(|c| !taken(&c.table));
+    out.checks
+        .extend(second.checks.iter().filter(|c| taken(&c.table)).cloned());
+    let repair_table = |r: &RepairRow| r.location.split('/').next().unwrap_or("").to_string();
+    out.repairs.retain(|r| !taken(&repair_table(r)));
+    out.repairs.extend(
+        second
+            .repairs
+            .iter()
+            .filter(|r| taken(&repair_table(r)))
+            .cloned(),
+    );
+    let mut tables: Vec<(Vec<Vec<String>>, TableInfo)> = out
+        .tables
+        .drain(..)
+        .zip(out.table_info.drain(..))
+        .filter(|(_, i)| !taken(&i.template))
+        .collect();
+    tables.extend(
+        second
+            .tables
+            .iter()
+            .cloned()
+            .zip(second.table_info.iter().cloned())
+            .filter(|(_, i)| taken(&i.template)),
+    );
+    tables.sort_by_key(|(_, i)| i.page);
+    (out.tables, out.table_info) = tables.into_iter().unzip();
+    // the report's counts and its missing-cells note
+    let missing = out.cells.iter().filter(|c| c.value.is_empty()).count();
+    let mut errors: Vec<String> = out
+        .report
+        .error
+        .split("; ")
+        .filter(|e| !e.is_empty() && !e.ends_with("template cells not found"))
+        .map(str::to_string)
+        .collect();
+    if missing > 0 {
+        errors.insert(0, format!("{missing} template cells not found"));
+    }
+    out.report.error = errors.join("; ");
+    out.report.status = if errors.is_empty() { "ok" } else { "partial" }.into();
+    out.report.cells = out.cells.iter().filter(|c| !c.value.is_empty()).count() as u32;
+    out.report.flagged = out.cells.iter().filter(|c| !c.flags.is_empty()).count() as u32;
+    out.report.checks_failed = out.checks.iter().filter(|c| c.status == "fail").count() as u32;
+    out
+}
+
+/// The conversion, with the second look at the text outside the tables of a PDF's OCR'd
+/// pages when a template table was not found.
+fn text_look(
+    bytes: &[u8],
+    form: InputKind,
+    produced: Produced,
+    second_look: Option<(&dyn PageOcr, Vec<Page>, Vec<String>, Vec<u32>)>,
+    sha: &str,
+    shown: &str,
+    opts: &Options,
+) -> ReportResult {
+    let result = convert_produced(produced, form, sha, bytes.len() as u64, shown, opts);
     // OCR reads only the first page's prose by default.  When a whole template table was not
     // found, it may be printed without rulings (no grid: only the page text holds it): read the
     // text of the other OCR'd pages too and convert again.
@@ -288,7 +503,7 @@ fn convert_bytes(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> Repo
     if !added {
         return result;
     }
-    let again = convert_pages(pages, errors, &sha, bytes.len() as u64, shown, false, opts);
+    let again = convert_pages(pages, errors, sha, bytes.len() as u64, shown, false, opts);
     if again.report.cells >= result.report.cells {
         again
     } else {

@@ -52,7 +52,7 @@ pub mod read;
 pub mod rules;
 
 // The stages' modules keep their short paths (`ocr::image`, `ocr::rulings`, ...).
-pub use layout::{rulings, shading};
+pub use layout::{rulings, shading, tokens};
 pub use prepare::{image, preprocess, seal};
 pub use read::engine;
 pub use rules::{glyphs, ink, shape};
@@ -129,6 +129,8 @@ pub struct OcrOptions {
     pub cells: bool,
     /// Tolerances for finding the grids (points).
     pub tolerances: Tolerances,
+    /// Where the cells are: the rulings' grid, or the print's tokens ([`Layout`]).
+    pub layout: Layout,
     /// Debugging and comparison knobs (the defaults for production).
     pub debug: OcrDebug,
 }
@@ -139,9 +141,23 @@ impl Default for OcrOptions {
             page_text: PageText::default(),
             cells: true,
             tolerances: Tolerances::default(),
+            layout: Layout::default(),
             debug: OcrDebug::default(),
         }
     }
+}
+
+/// Where the OCR producer finds the cells it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// The cells of the grids the page's rulings make (the text outside them per
+    /// [`PageText`]).
+    #[default]
+    Rulings,
+    /// No grid: every token of print ([`tokens`]) is read as a cell, and no ruling is emitted,
+    /// so the table stage aligns the words (the pipeline's second look at pages whose
+    /// rulings gave no template table).
+    Tokens,
 }
 
 /// The OCR producer's debugging and comparison knobs, carried in `settings::Settings` (so that
@@ -367,10 +383,16 @@ pub fn ocr_page_detailed(
     // the scanner's border band is no table: its grid goes, and its rulings with it (the table
     // stage downstream rebuilds the grids from the page's rulings)
     let (pw, ph) = (page.width, page.height);
-    let (combs, tables): (Vec<Table>, Vec<Table>) =
+    let (combs, mut tables): (Vec<Table>, Vec<Table>) =
         table::find_grids(&page.rulings, page_number, &opts.tolerances)
             .into_iter()
             .partition(|t| shading::is_border_comb(t, pw, ph));
+    let ink_tokens = opts.layout == Layout::Tokens;
+    if ink_tokens {
+        // no grid: the table stage aligns the tokens' words
+        page.rulings.clear();
+        tables.clear();
+    }
     for comb in &combs {
         let b = comb.bbox;
         let m = opts.tolerances.snap;
@@ -412,6 +434,15 @@ pub fn ocr_page_detailed(
         let tables_px: Vec<Rect> = tables.iter().map(|t| to_px(&t.bbox)).collect();
         // 1. look at every cell's ink (blank, dash, number-like, text-like)
         let mut plans: Vec<Plan> = Vec::new();
+        if ink_tokens {
+            let comps = prep.text.components()?;
+            for r in tokens::find_tokens(&comps, dpi_x, w, h) {
+                plans.push(cell_reader.plan(r)?);
+            }
+            if timing {
+                tracing::debug!("p{page_number}: {} tokens read as cells", plans.len());
+            }
+        }
         for (ti, t) in tables.iter().enumerate() {
             for (k, cell) in t.cells.iter().enumerate() {
                 // A merged region that is not a rectangle (an L-shape left by a missing ruling)
@@ -635,7 +666,7 @@ pub fn ocr_page_detailed(
     }
 
     let t_cells = t0.elapsed();
-    if opts.page_text.reads(page_number) {
+    if opts.page_text.reads(page_number) && !ink_tokens {
         let mut masked = prep.page_gray.copy()?;
         let mut text = prep.text.copy()?;
         let pad = (dpi_x / 50.0).round() as i32;

@@ -1,0 +1,270 @@
+//! Table location without rulings: the page's print cut into tokens (runs of glyphs on one
+//! line), each read as a cell.
+//!
+//! The lattice finder needs the table's rulings; on a scan whose grid is faint, erased in
+//! places or broken into a comb by shading, no grid survives and nothing is read.  But every
+//! cell of a template table prints its value (a number, a 0, a dash or a slash), and every row
+//! its label, so the print itself lays out the table: the values of a row stand on one line,
+//! separated by more paper than lies between the glyphs of one value.  This module finds those
+//! tokens on the binarised page; the OCR producer reads each like a cell (digits batched, the
+//! same reading rules), emits them as words without rulings, and the table stage's text
+//! alignment (`table::stream_tables`) rebuilds rows and columns from them, as it does for a
+//! digital page without rulings.  Every value so placed is flagged
+//! (`layout_from_text_alignment`): rows and columns from alignment alone are a guess.
+//!
+//! Used as the pipeline's second look on pages whose rulings gave no template table.
+use super::super::lept::Rect;
+
+/// Components smaller than this (inches, both sides) are noise specks.
+pub const SPECK: f32 = 0.02;
+/// Components taller or wider than this (inches) are no glyph: ruling remnants, seals,
+/// figures.
+pub const GLYPH_MAX: f32 = 0.4;
+/// Glyph heights (inches) the page's print height is estimated from: 6 to 20 pt.
+pub const PRINT_MIN: f32 = 0.08;
+pub const PRINT_MAX: f32 = 0.28;
+/// A component this many print heights tall and under [`THIN`] print heights wide is a piece
+/// of a vertical ruling, not a glyph (1 and l are at most one print height tall).
+pub const RULING_TALL: f32 = 1.6;
+pub const THIN: f32 = 0.3;
+/// A component this many print heights wide and under [`THIN`] print heights tall is a piece
+/// of a horizontal ruling (a printed dash is one glyph wide).
+pub const RULING_WIDE: f32 = 2.5;
+/// Glyphs of one token are at most this many print heights apart; cells' values at least
+/// that (a value stands in the middle of its cell, a column is wider than two glyphs).
+pub const TOKEN_GAP: f32 = 0.8;
+/// Two components are on one line when their vertical overlap is at least this share of the
+/// lower of the two (or of the print height).
+pub const LINE_OVERLAP: f32 = 0.4;
+/// A flat stroke (a dash) belongs to a line only within this middle share of the line's
+/// height: a dash printed for zero stands at mid-height, a ruling's remnant at the edge.
+pub const FLAT_MIDDLE: f32 = 0.6;
+/// Paper kept around a token's ink (print heights), so that the cell reader's inset leaves
+/// the ink whole.
+pub const TOKEN_PAD: f32 = 0.35;
+
+/// The print height (pixels) of a page: the median height of its glyph-sized components.
+pub fn print_height(comps: &[Rect], dpi: f32) -> Option<i32> {
+    let (lo, hi) = ((PRINT_MIN * dpi) as i32, (PRINT_MAX * dpi) as i32);
+    let mut hs: Vec<i32> = comps
+        .iter()
+        .map(|c| c.h)
+        .filter(|&h| h >= lo && h <= hi)
+        .collect();
+    if hs.len() < 5 {
+        return None;
+    }
+    hs.sort_unstable();
+    Some(hs[hs.len() / 2])
+}
+
+/// Whether component `c` can be part of print of height `ph` (pixels): not a speck, not a
+/// ruling remnant, not larger than a glyph.
+pub fn glyph_like(c: &Rect, ph: i32, dpi: f32) -> bool {
+    let speck = (SPECK * dpi).ceil() as i32;
+    let max = (GLYPH_MAX * dpi) as i32;
+    let ph = ph as f32;
+    let thin = (THIN * ph).max(1.0) as i32;
+    c.w.max(c.h) >= speck
+        && c.w <= max
+        && c.h <= max
+        && !(c.h as f32 >= RULING_TALL * ph && c.w <= thin)
+        && !(c.w as f32 >= RULING_WIDE * ph && c.h <= thin)
+}
+
+/// The tokens of a page: its print (components of the binarised page, `comps`) grouped into
+/// lines and cut where the paper between two glyphs is wider than [`TOKEN_GAP`] print heights.
+/// Each token's box is its ink padded by [`TOKEN_PAD`] print heights (clipped to `w`×`h`),
+/// in reading order (lines top to bottom, left to right).
+pub fn find_tokens(comps: &[Rect], dpi: f32, w: i32, h: i32) -> Vec<Rect> {
+    let Some(ph) = print_height(comps, dpi) else {
+        return Vec::new();
+    };
+    let glyphs: Vec<Rect> = comps
+        .iter()
+        .filter(|c| glyph_like(c, ph, dpi))
+        .copied()
+        .collect();
+    // lines are made of glyphs at least half the print height; smaller ink (dots, commas,
+    // dashes) joins the line it lies in, and a flat stroke only its middle (a dash printed for
+    // zero), not its edge (a ruling's remnant under or over a row)
+    let half = (ph / 2).max(1);
+    let (mut tall, small): (Vec<Rect>, Vec<Rect>) = glyphs.into_iter().partition(|c| c.h >= half);
+    tall.sort_by_key(|c| (c.y + c.y1(), c.x));
+    let mut lines: Vec<(i32, i32, Vec<Rect>)> = Vec::new();
+    for g in tall {
+        let best = lines
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (y0, y1, _))| {
+                let ov = (g.y1().min(*y1) - g.y.max(*y0)) as f32;
+                let need = LINE_OVERLAP * g.h.min(y1 - y0).min(ph).max(1) as f32;
+                (ov >= need).then_some((i, ov))
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(i, _)| i);
+        match best {
+            Some(i) => {
+                let l = &mut lines[i];
+                // the band grows only with glyph-height ink (a tall remnant would swallow lines)
+                if g.h <= ph * 3 / 2 {
+                    l.0 = l.0.min(g.y);
+                    l.1 = l.1.max(g.y1());
+                }
+                l.2.push(g);
+            }
+            None => lines.push((g.y, g.y1(), vec![g])),
+        }
+    }
+    // a line is print when at least one of its glyphs is more than a stroke wide (a line of
+    // vertical ruling remnants is none), and only a line of two such glyphs or more takes flat
+    // strokes (a remnant and a junction of rulings make no row that dashes could join)
+    let thin = (THIN * ph as f32).max(1.0) as i32;
+    lines.retain(|l| l.2.iter().any(|g| g.w > thin));
+    for s in small {
+        let cy = s.y + s.h / 2;
+        let flat = s.w >= 2 * s.h;
+        let inside = |(y0, y1): (i32, i32)| {
+            let m = if flat {
+                ((y1 - y0) as f32 * (1.0 - FLAT_MIDDLE) / 2.0) as i32
+            } else {
+                0
+            };
+            cy >= y0 + m && cy <= y1 - m
+        };
+        if let Some(l) = lines.iter_mut().find(|l| inside((l.0, l.1)))
+            && (!flat || l.2.iter().filter(|g| g.h >= half && g.w > thin).count() >= 2)
+        {
+            l.2.push(s);
+        }
+    }
+    lines.sort_by_key(|l| l.0 + l.1);
+    let gap = (TOKEN_GAP * ph as f32).round() as i32;
+    let pad = (TOKEN_PAD * ph as f32).round() as i32;
+    let mut out = Vec::new();
+    for (_, _, mut gs) in lines {
+        gs.sort_by_key(|c| c.x);
+        let mut cur: Option<Rect> = None;
+        for g in gs {
+            cur = match cur {
+                Some(t) if g.x - t.x1() <= gap => Some(t.union(&g)),
+                Some(t) => {
+                    out.extend(padded(t, pad, w, h));
+                    Some(g)
+                }
+                None => Some(g),
+            };
+        }
+        if let Some(t) = cur {
+            out.extend(padded(t, pad, w, h));
+        }
+    }
+    out
+}
+
+fn padded(t: Rect, pad: i32, w: i32, h: i32) -> Option<Rect> {
+    Rect::new(t.x - pad, t.y - pad, t.w + 2 * pad, t.h + 2 * pad).clip(w, h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Glyph boxes of a line of `n` glyphs of height `h` px starting at x, `step` apart.
+    fn run(x: i32, y: i32, n: i32, h: i32, step: i32) -> Vec<Rect> {
+        (0..n)
+            .map(|i| Rect::new(x + i * step, y, h * 3 / 4, h))
+            .collect()
+    }
+
+    #[test]
+    fn values_of_a_row_are_separate_tokens_and_a_label_is_one() {
+        // 150 dpi, 9-pt print: glyphs about 19 px tall
+        let mut comps = run(100, 200, 6, 19, 20); // a label of six glyphs
+        comps.extend(run(400, 201, 2, 19, 14)); // "12"
+        comps.extend(run(520, 200, 1, 19, 14)); // "0"
+        comps.extend(run(640, 199, 3, 19, 14)); // "305"
+        let t = find_tokens(&comps, 150.0, 1240, 1754);
+        assert_eq!(t.len(), 4, "{t:?}");
+        assert!(t[0].x < 100 && t[0].x1() > 100 + 5 * 20);
+        assert!(t[1].x < 400 && t[1].x1() > 414 + 14 && t[1].x1() < 520);
+        assert!(t[3].x < 640 && t[3].x1() > 668);
+    }
+
+    #[test]
+    fn two_lines_are_two_rows_of_tokens() {
+        let mut comps = run(100, 200, 4, 19, 20);
+        comps.extend(run(400, 200, 1, 19, 14));
+        comps.extend(run(100, 240, 4, 19, 20));
+        comps.extend(run(400, 241, 1, 19, 14));
+        let t = find_tokens(&comps, 150.0, 1240, 1754);
+        assert_eq!(t.len(), 4, "{t:?}");
+        assert!(t[0].y1() < t[2].y1() && t[1].y1() < t[3].y1());
+        assert!(t[0].y < 200 && t[2].y > 220);
+    }
+
+    #[test]
+    fn ruling_remnants_and_specks_are_not_glyphs() {
+        let ph = 19;
+        // where it fires: a piece of a vertical ruling, a piece of a horizontal one, a speck
+        assert!(!glyph_like(&Rect::new(0, 0, 2, 40), ph, 150.0));
+        assert!(!glyph_like(&Rect::new(0, 0, 60, 2), ph, 150.0));
+        assert!(!glyph_like(&Rect::new(0, 0, 2, 2), ph, 150.0));
+        assert!(!glyph_like(&Rect::new(0, 0, 80, 80), ph, 150.0));
+        // where it must not: a 1, a dash, a glyph, a period at 150 dpi
+        assert!(glyph_like(&Rect::new(0, 0, 3, 19), ph, 150.0));
+        assert!(glyph_like(&Rect::new(0, 0, 12, 2), ph, 150.0));
+        assert!(glyph_like(&Rect::new(0, 0, 18, 19), ph, 150.0));
+        assert!(glyph_like(&Rect::new(0, 0, 3, 3), ph, 150.0));
+    }
+
+    #[test]
+    fn a_remnant_beside_a_value_does_not_join_its_token() {
+        let mut comps = run(100, 200, 6, 19, 20);
+        comps.extend(run(400, 200, 2, 19, 14));
+        comps.push(Rect::new(432, 190, 2, 45)); // a ruling piece right of "12"
+        let t = find_tokens(&comps, 150.0, 1240, 1754);
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert!(t[1].x1() < 432 + 10);
+    }
+
+    #[test]
+    fn a_dash_in_a_row_is_a_token_a_stroke_under_the_row_is_not() {
+        let mut comps = run(100, 200, 6, 19, 20);
+        comps.extend(run(400, 200, 2, 19, 14));
+        comps.push(Rect::new(520, 208, 12, 2)); // a dash for zero, at mid-height
+        comps.push(Rect::new(600, 219, 40, 2)); // a ruling's remnant along the row's bottom
+        comps.push(Rect::new(100, 260, 40, 2)); // a remnant on a line of its own
+        let t = find_tokens(&comps, 150.0, 1240, 1754);
+        assert_eq!(t.len(), 3, "{t:?}");
+        assert!(t[2].x < 520 && t[2].x1() > 532 && t[2].x1() < 600);
+    }
+
+    #[test]
+    fn remnants_make_no_line() {
+        // where it fires: short vertical remnants and a junction blob, dashes between them
+        let mut comps = run(100, 200, 6, 19, 20);
+        comps.push(Rect::new(60, 250, 2, 17));
+        comps.push(Rect::new(500, 251, 3, 18));
+        comps.push(Rect::new(700, 250, 14, 16));
+        comps.push(Rect::new(300, 258, 14, 2));
+        comps.push(Rect::new(340, 258, 14, 2));
+        let t = find_tokens(&comps, 150.0, 1240, 1754);
+        assert!(!t.iter().any(|r| r.x <= 300 && r.x1() >= 314), "{t:?}");
+        assert!(!t.iter().any(|r| r.x <= 340 && r.x1() >= 354), "{t:?}");
+        // a line of vertical remnants alone is no line
+        let mut comps = run(100, 200, 6, 19, 20);
+        comps.push(Rect::new(60, 250, 2, 17));
+        comps.push(Rect::new(500, 251, 3, 18));
+        assert_eq!(find_tokens(&comps, 150.0, 1240, 1754).len(), 1);
+        // where it must not: a line of one value and its label takes its dash
+        let mut comps = run(100, 200, 6, 19, 20);
+        comps.push(Rect::new(400, 208, 14, 2));
+        assert_eq!(find_tokens(&comps, 150.0, 1240, 1754).len(), 2);
+    }
+
+    #[test]
+    fn no_print_no_tokens() {
+        assert!(find_tokens(&[Rect::new(0, 0, 2, 2)], 150.0, 100, 100).is_empty());
+    }
+}
