@@ -683,24 +683,70 @@ pub fn stream_tables(page: &Page, used: &[bool]) -> Vec<Table> {
     tables
 }
 
+/// Share of a block's lines that must hold a number in a column for it to be one, in a block
+/// of at least [`SUPPORT_MIN_LINES`] lines: a number standing alone at x where no other line
+/// has one (a stray mark read as 1 at the end of a wrapped label, a page number) makes no
+/// column.  Every row of a template table prints all its values, so a true column has a
+/// number on most lines.
+pub const COLUMN_SUPPORT: f32 = 0.15;
+/// Blocks shorter than this keep every column (a two-row table has one number per column).
+pub const SUPPORT_MIN_LINES: usize = 6;
+
+/// Lines of a block of `lines` lines that must hold a number in a column.
+fn column_support(lines: usize) -> usize {
+    if lines < SUPPORT_MIN_LINES {
+        1
+    } else {
+        ((lines as f32 * COLUMN_SUPPORT).ceil() as usize).max(2)
+    }
+}
+
 fn stream_table(page: &Page, block: &[Vec<usize>]) -> Option<Table> {
     let words = &page.words;
     let is_val = |i: usize| crate::values::is_value_like(&words[i].text);
     // value columns: x-extents of the trailing numbers of numeric lines, merged where they overlap
-    let mut spans: Vec<(f32, f32)> = Vec::new();
-    for l in block {
+    // (x0, x1, line) of every trailing number
+    let mut spans: Vec<(f32, f32, usize)> = Vec::new();
+    for (k, l) in block.iter().enumerate() {
         for &w in l.iter().rev().take_while(|&&w| is_val(w)) {
-            spans.push((words[w].bbox.x0, words[w].bbox.x1));
+            spans.push((words[w].bbox.x0, words[w].bbox.x1, k));
         }
     }
     spans.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut cols: Vec<(f32, f32)> = Vec::new();
-    for (a, b) in spans {
+    // columns with the lines that hold a number in them
+    let mut cols: Vec<(f32, f32, Vec<usize>)> = Vec::new();
+    for (a, b, k) in spans {
         match cols.last_mut() {
-            Some(c) if a <= c.1 + 1.0 => c.1 = c.1.max(b),
-            _ => cols.push((a, b)),
+            Some(c) if a <= c.1 + 1.0 => {
+                c.1 = c.1.max(b);
+                c.2.push(k);
+            }
+            _ => cols.push((a, b, vec![k])),
         }
     }
+    // support is counted on lines with a label (a row of ruling remnants read as dashes has
+    // none), when there are enough of them
+    let labelled: Vec<bool> = block
+        .iter()
+        .map(|l| l.iter().any(|&w| !is_val(w)))
+        .collect();
+    let n_labelled = labelled.iter().filter(|&&b| b).count();
+    let by_label = n_labelled >= SUPPORT_MIN_LINES;
+    let need = column_support(if by_label { n_labelled } else { block.len() });
+    let cols: Vec<(f32, f32)> = cols
+        .into_iter()
+        .filter(|c| {
+            let mut lines: Vec<usize> =
+                c.2.iter()
+                    .copied()
+                    .filter(|&k| !by_label || labelled[k])
+                    .collect();
+            lines.sort_unstable();
+            lines.dedup();
+            lines.len() >= need
+        })
+        .map(|c| (c.0, c.1))
+        .collect();
     if cols.is_empty() {
         return None;
     }
@@ -734,6 +780,18 @@ fn stream_table(page: &Page, block: &[Vec<usize>]) -> Option<Table> {
         ys.push((bots[k - 1] + tops[k]) / 2.0);
     }
     ys.push(bots[block.len() - 1] + 1.0);
+    if ys.windows(2).any(|w| w[1] <= w[0]) {
+        // lines whose extents overlap (OCR'd print: a stray mark between two rows, a tall
+        // bracket): rows split halfway between the lines' middles instead
+        let mids: Vec<f32> = (0..block.len())
+            .map(|k| (tops[k] + bots[k]) / 2.0)
+            .collect();
+        ys = vec![tops.iter().copied().fold(f32::MAX, f32::min) - 1.0];
+        for k in 1..block.len() {
+            ys.push((mids[k - 1] + mids[k]) / 2.0);
+        }
+        ys.push(bots.iter().copied().fold(f32::MIN, f32::max) + 1.0);
+    }
     if xs.len() < 3 || ys.windows(2).any(|w| w[1] <= w[0]) {
         return None;
     }
