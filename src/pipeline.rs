@@ -864,6 +864,87 @@ mod tests {
         }
     }
 
+    fn found(table: &str, row: &str, value: &str, flags: &str, page: &str) -> CellRow {
+        CellRow {
+            table: table.into(),
+            row: row.into(),
+            value: value.into(),
+            flags: flags.into(),
+            page: page.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_look_by_tokens_is_for_tables_mostly_not_found() {
+        let mut r = ReportResult::default();
+        // no template output at all
+        assert!(tables_short(&r));
+        // every table at least 90% found: no second look
+        r.cells = (0..10)
+            .map(|k| found("requests", &k.to_string(), "1", "", "3"))
+            .collect();
+        r.cells[0] = found("requests", "0", "", "not_found", "");
+        assert!(!tables_short(&r));
+        // one table under 90%
+        r.cells[1] = found("requests", "1", "", "not_found", "");
+        assert!(tables_short(&r));
+    }
+
+    #[test]
+    fn merging_takes_each_table_from_the_look_that_found_more_of_it() {
+        let mut first = ReportResult::default();
+        first.cells = vec![
+            found("active", "a", "5", "", "1"),
+            found("active", "b", "6", "", "1"),
+            found("requests", "x", "", "not_found", ""),
+            found("requests", "y", "2", "", "2"),
+        ];
+        first.report.error = "2 template cells not found; a note".into();
+        first.report.status = "partial".into();
+        let mut second = ReportResult::default();
+        second.cells = vec![
+            found("active", "a", "5", "layout_from_text_alignment", "1"),
+            found("active", "b", "", "not_found", ""),
+            found("requests", "x", "1", "layout_from_text_alignment", "2"),
+            found("requests", "y", "2", "layout_from_text_alignment", "2"),
+        ];
+        second.checks = vec![CheckRow {
+            table: "requests".into(),
+            status: "pass".into(),
+            ..Default::default()
+        }];
+        let m = merge_tables(first.clone(), second.clone());
+        // active stays the first look's (it found both), requests is the second's
+        let v: Vec<(&str, &str, &str)> = m
+            .cells
+            .iter()
+            .map(|c| (c.table.as_str(), c.row.as_str(), c.value.as_str()))
+            .collect();
+        assert_eq!(
+            v,
+            vec![
+                ("active", "a", "5"),
+                ("active", "b", "6"),
+                ("requests", "x", "1"),
+                ("requests", "y", "2")
+            ]
+        );
+        assert!(m.cells[2].flags.contains("layout_from_text_alignment"));
+        assert!(m.cells[0].flags.is_empty());
+        assert_eq!(m.checks.len(), 1);
+        assert_eq!(m.report.cells, 4);
+        assert_eq!(m.report.error, "a note");
+        // a second look that found no more of any table changes nothing
+        let same = merge_tables(first.clone(), first.clone());
+        assert_eq!(same.cells, first.cells);
+        // a second look without template output changes nothing
+        assert_eq!(
+            merge_tables(first.clone(), ReportResult::default()).cells,
+            first.cells
+        );
+    }
+
     #[test]
     fn a_table_is_missing_only_when_all_its_cells_are_not_found() {
         let mut r = ReportResult::default();

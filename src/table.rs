@@ -932,6 +932,84 @@ mod tests {
         );
     }
 
+    /// Eight rows of a label and three numbers at x 200/250/300, `y` 20 apart from 100.
+    fn eight_rows(w: &dyn Fn(&str, f32, f32) -> Word) -> Vec<Word> {
+        let mut v = Vec::new();
+        for k in 0..8 {
+            let y = 100.0 + 20.0 * k as f32;
+            v.push(w(&format!("第{k}行标签"), 10.0, y));
+            for (i, x) in [200.0, 250.0, 300.0].iter().enumerate() {
+                v.push(w(&format!("{}", k + i), *x, y));
+            }
+        }
+        v
+    }
+
+    fn ocr_word(t: &str, x: f32, y: f32) -> Word {
+        Word {
+            confidence: 0.9,
+            source: crate::model::Source::Ocr,
+            ..Word::text_layer(
+                t.into(),
+                BBox::new(x, y, x + 8.0 * t.chars().count() as f32, y + 10.0),
+            )
+        }
+    }
+
+    fn page_of(words: Vec<Word>) -> Page {
+        Page {
+            number: 1,
+            width: 595.0,
+            height: 842.0,
+            kind: crate::model::PageKind::Scanned,
+            words,
+            rulings: vec![],
+        }
+    }
+
+    #[test]
+    fn a_stray_number_makes_no_column_of_a_long_block() {
+        // where it fires: a mark read as 1 after one label, at x where no other row has a number
+        let mut words = eight_rows(&ocr_word);
+        words.push(ocr_word("1", 120.0, 140.0));
+        let page = page_of(words);
+        let t = stream_tables(&page, &vec![false; page.words.len()]);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].n_cols(), 4, "{:?}", t[0].grid_text());
+        assert_eq!(t[0].grid_text()[2][0], "第2行标签1");
+        // where it must not: a short block keeps every column (a two-row table has one number
+        // per column)
+        let mut words: Vec<Word> = eight_rows(&ocr_word).into_iter().take(8).collect();
+        words.push(ocr_word("7", 120.0, 120.0));
+        let page = page_of(words);
+        let t = stream_tables(&page, &vec![false; page.words.len()]);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].n_cols(), 5, "{:?}", t[0].grid_text());
+    }
+
+    #[test]
+    fn overlapping_lines_split_at_their_middles() {
+        // a tall mark on the second row reaches below a speck that lies above the third: the
+        // rows between the lines' extents would cross, the rows at their middles do not
+        let mut words = eight_rows(&ocr_word);
+        words.push(Word {
+            bbox: BBox::new(150.0, 106.0, 156.0, 144.0),
+            ..ocr_word("(", 150.0, 106.0)
+        });
+        words.push(Word {
+            bbox: BBox::new(100.0, 136.0, 102.0, 138.0),
+            ..ocr_word("、", 100.0, 136.0)
+        });
+        let page = page_of(words);
+        let t = stream_tables(&page, &vec![false; page.words.len()]);
+        assert_eq!(t.len(), 1);
+        let g = t[0].grid_text();
+        assert_eq!(t[0].n_rows(), 9, "{g:?}");
+        assert_eq!(g[1][0], "第1行标签(");
+        assert_eq!(g[3], vec!["第2行标签", "2", "3", "4"]);
+        assert_eq!(g[8], vec!["第7行标签", "7", "8", "9"]);
+    }
+
     #[test]
     fn lone_lines_make_no_table() {
         let s = vec![seg(0.0, 0.0, 100.0, 0.0), seg(0.0, 20.0, 100.0, 20.0)];

@@ -514,3 +514,47 @@ fn shaded_header_rows_add_no_rulings() {
     );
     assert_active_table(&t);
 }
+
+/// The look by tokens: the same scans read without a grid, the table rebuilt by the alignment
+/// of the tokens' words.  Every number of the active table comes out in a cell of its own,
+/// on the row of its label.
+#[test]
+fn without_a_grid_tokens_align_into_the_active_table() {
+    for name in [
+        "active-120dpi-skew.jpg",
+        "active-broken-grid.jpg",
+        "active-shaded-header.jpg",
+    ] {
+        let img = load(name);
+        let mut engine = TesseractEngine::new(&TesseractConfig::default()).unwrap();
+        let opts = OcrOptions {
+            layout: ocr::Layout::Tokens,
+            ..OcrOptions::default()
+        };
+        let out = ocr::ocr_page_detailed(&img, 1, &mut engine, &opts).unwrap();
+        assert!(
+            out.page.rulings.is_empty() && out.tables.is_empty(),
+            "{name}"
+        );
+        let tables = table::find_tables(&out.page, &table::Tolerances::default());
+        let rows: Vec<Vec<String>> = tables
+            .iter()
+            .filter(|t| t.method == "stream")
+            .flat_map(|t| t.grid_text())
+            .collect();
+        let row_of = |v: &str| {
+            rows.iter()
+                .find(|r| r.iter().skip(1).any(|c| c == v))
+                .unwrap_or_else(|| panic!("{name}: {v} in no cell of its own: {rows:?}"))
+        };
+        assert!(row_of("28").iter().any(|c| c == "10") && row_of("28").iter().any(|c| c == "65"));
+        assert!(
+            row_of("28")[0].contains("规范性文件"),
+            "{name}: {:?}",
+            row_of("28")
+        );
+        for v in ["335918", "3947334", "4032"] {
+            row_of(v);
+        }
+    }
+}
