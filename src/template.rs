@@ -422,11 +422,32 @@ fn row_cells(t: &Table, r: usize) -> Vec<&Cell> {
 /// The value cells of a row (the longest run of value-like cells at its right end) and the
 /// label cells left of them.
 fn split_row<'a>(cells: &[&'a Cell]) -> (Vec<&'a Cell>, Vec<&'a Cell>) {
+    let value = |c: &Cell| values::value_like(&c.text(), c.confidence);
     let mut k = cells.len();
-    while k > 0 && values::value_like(&cells[k - 1].text(), cells[k - 1].confidence) {
-        k -= 1;
+    while k > 0 {
+        if value(cells[k - 1]) {
+            k -= 1;
+            continue;
+        }
+        // a stray glyph between values (a value OCR read as one CJK glyph or left unread)
+        // stays in the run when a value stands left of it: it is no label
+        let mut j = k;
+        while j > 0 && !value(cells[j - 1]) && stray_glyph(cells[j - 1]) {
+            j -= 1;
+        }
+        if j < k && k < cells.len() && j > 0 && value(cells[j - 1]) {
+            k = j;
+            continue;
+        }
+        break;
     }
     (cells[..k].to_vec(), cells[k..].to_vec())
+}
+
+/// A cell OCR read as a single glyph that is no value: a value misread as one CJK glyph (用
+/// for a slash) or left unread.  No template label is one glyph long.
+fn stray_glyph(c: &Cell) -> bool {
+    c.confidence < 1.0 && c.text().trim().chars().count() == 1
 }
 
 /// Value cells a split printed row shares, at least (a requests row has seven).
@@ -2458,6 +2479,26 @@ mod tests {
             row("5虱求行政机天确", "7"),
         ]);
         assert!(req(&m, "rejected_confirmation").value.is_none());
+    }
+
+    #[test]
+    fn a_stray_glyph_between_values_is_no_label() {
+        // where it fires: a slash read as 用 among the values of a row with no header above
+        let t = grid(&[vec!["（一）予以公开", "/", "/", "0", "/", "用", "/", "/"]]);
+        let cells = row_cells(&t, 0);
+        let (labels, vals) = split_row(&cells);
+        assert_eq!(labels.len(), 1);
+        assert_eq!(vals.len(), 7);
+        // where it must not: a glyph right of the values, or one with text left of it
+        let t2 = grid(&[vec!["规章", "0", "用"], vec!["（一）予以公开", "用", "0"]]);
+        assert_eq!(split_row(&row_cells(&t2, 0)).1.len(), 0);
+        assert_eq!(split_row(&row_cells(&t2, 1)).1.len(), 1);
+        // nor a text layer's words
+        let mut t3 = grid(&[vec!["（一）予以公开", "0", "用", "0"]]);
+        for c in &mut t3.cells {
+            c.confidence = 1.0;
+        }
+        assert_eq!(split_row(&row_cells(&t3, 0)).1.len(), 1);
     }
 
     #[test]
