@@ -673,14 +673,58 @@ pub fn stream_tables(page: &Page, used: &[bool]) -> Vec<Table> {
                 .count()
                 >= 10
         });
+        let block = wrapped_labels(block, usize::from(start < i), &|w| {
+            crate::values::is_value_like(&words[w].text)
+        });
         if (block.iter().filter(|l| numeric(l)).count() >= 2 || wide)
-            && let Some(t) = stream_table(page, block)
+            && let Some(t) = stream_table(page, &block)
         {
             tables.push(t);
         }
         i = end;
     }
     tables
+}
+
+/// A row whose label wraps over several lines prints its values on one of them, often a
+/// line of its own between the label's lines (values centred in a tall row, a token of print
+/// per line when OCR reads without rulings).  A line of values alone is joined with the line
+/// of label text alone above it, else below it, into one row, when the block's other rows are
+/// labelled (a table of unlabelled value rows, the appeals table, keeps its lines).  Lines
+/// before `keep` (a header taken above the block) join nothing.
+fn wrapped_labels(
+    block: &[Vec<usize>],
+    keep: usize,
+    is_val: &dyn Fn(usize) -> bool,
+) -> Vec<Vec<usize>> {
+    let values_only = |l: &Vec<usize>| !l.is_empty() && l.iter().all(|&w| is_val(w));
+    let text_only = |l: &Vec<usize>| !l.is_empty() && l.iter().all(|&w| !is_val(w));
+    let labelled = block
+        .iter()
+        .filter(|l| l.iter().any(|&w| is_val(w)) && l.iter().any(|&w| !is_val(w)))
+        .count();
+    let alone = block.iter().filter(|l| values_only(l)).count();
+    if labelled < 2 || alone > labelled {
+        return block.to_vec();
+    }
+    let mut out: Vec<Vec<usize>> = block.to_vec();
+    let mut k = keep;
+    while k < out.len() {
+        if values_only(&out[k]) {
+            if k > keep && text_only(&out[k - 1]) {
+                let vals = out.remove(k);
+                out[k - 1].extend(vals);
+                continue;
+            }
+            if k + 1 < out.len() && text_only(&out[k + 1]) {
+                let label = out.remove(k + 1);
+                let vals = std::mem::replace(&mut out[k], label);
+                out[k].extend(vals);
+            }
+        }
+        k += 1;
+    }
+    out
 }
 
 /// Share of a block's lines that must hold a number in a column for it to be one, in a block
@@ -1008,6 +1052,32 @@ mod tests {
         assert_eq!(g[1][0], "第1行标签(");
         assert_eq!(g[3], vec!["第2行标签", "2", "3", "4"]);
         assert_eq!(g[8], vec!["第7行标签", "7", "8", "9"]);
+    }
+
+    #[test]
+    fn a_wrapped_label_and_its_line_of_values_are_one_row() {
+        // where it fires: a label over two lines, its values on a line of their own between
+        let mut words = eight_rows(&ocr_word);
+        // row 3 (y 160) becomes: label line at 157, values at 163, label end at 169
+        words.retain(|w| (w.bbox.y0 - 160.0).abs() > 1.0);
+        words.push(ocr_word("部分公开（区分处理的", 10.0, 152.0));
+        for (x, v) in [(200.0, "3"), (250.0, "4"), (300.0, "5")] {
+            words.push(ocr_word(v, x, 162.0));
+        }
+        words.push(ocr_word("不计其他情形）", 10.0, 172.0));
+        let page = page_of(words);
+        let t = stream_tables(&page, &vec![false; page.words.len()]);
+        assert_eq!(t.len(), 1);
+        let g = t[0].grid_text();
+        assert!(
+            g.iter()
+                .any(|r| r[0] == "部分公开（区分处理的" && r[1..] == ["3", "4", "5"]),
+            "{g:?}"
+        );
+        // where it must not: rows of values without labels (an appeals table) keep their lines
+        let is_val = |w: usize| w >= 10;
+        let block = vec![vec![0, 1], vec![10, 11, 12], vec![13, 14, 15], vec![16, 17]];
+        assert_eq!(wrapped_labels(&block, 1, &is_val), block);
     }
 
     #[test]
