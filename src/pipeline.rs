@@ -463,10 +463,22 @@ fn merge_tables(first: ReportResult, second: ReportResult) -> ReportResult {
     }
     out.report.error = errors.join("; ");
     out.report.status = if errors.is_empty() { "ok" } else { "partial" }.into();
-    out.report.cells = out.cells.iter().filter(|c| !c.value.is_empty()).count() as u32;
-    out.report.flagged = out.cells.iter().filter(|c| !c.flags.is_empty()).count() as u32;
-    out.report.checks_failed = out.checks.iter().filter(|c| c.status == "fail").count() as u32;
+    (
+        out.report.cells,
+        out.report.flagged,
+        out.report.checks_failed,
+    ) = report_counts(&out.cells, &out.checks);
     out
+}
+
+/// A report's counts from its cells and checks: cells with a value, flagged cells, failed
+/// checks.
+fn report_counts(cells: &[CellRow], checks: &[CheckRow]) -> (u32, u32, u32) {
+    (
+        cells.iter().filter(|c| !c.value.is_empty()).count() as u32,
+        cells.iter().filter(|c| !c.flags.is_empty()).count() as u32,
+        checks.iter().filter(|c| c.status == "fail").count() as u32,
+    )
 }
 
 /// The conversion, with the second look at the text outside the tables of a PDF's OCR'd
@@ -513,16 +525,9 @@ fn text_look(
 
 /// True when every cell of some template table is `not_found`.
 fn template_table_missing(r: &ReportResult) -> bool {
-    let mut tables: std::collections::BTreeMap<&str, (usize, usize)> =
-        std::collections::BTreeMap::new();
-    for c in &r.cells {
-        let e = tables.entry(c.table.as_str()).or_default();
-        e.0 += 1;
-        if crate::flag::Flag::parse_list(&c.flags).contains(&crate::flag::Flag::NotFound) {
-            e.1 += 1;
-        }
-    }
-    tables.values().any(|&(n, missing)| n > 0 && n == missing)
+    table_counts(r)
+        .values()
+        .any(|&(n, found)| n > 0 && found == 0)
 }
 
 /// The stages after the producers, shared by every input kind, on pages alone (the lattice
@@ -733,6 +738,7 @@ pub fn convert_produced(
     } else {
         "ok"
     };
+    let (n_cells, flagged, checks_failed) = report_counts(&cells, &check_rows);
     let report = ReportRow {
         report_id: rid.clone(),
         source_file: shown.to_string(),
@@ -749,9 +755,9 @@ pub fn convert_produced(
         year: year.map(|y| y.to_string()).unwrap_or_default(),
         status: status.into(),
         error: errors.join("; "),
-        cells: cells.iter().filter(|c| !c.value.is_empty()).count() as u32,
-        flagged: cells.iter().filter(|c| !c.flags.is_empty()).count() as u32,
-        checks_failed: check_rows.iter().filter(|c| c.status == "fail").count() as u32,
+        cells: n_cells,
+        flagged,
+        checks_failed,
         seconds: 0.0,
         ..Default::default()
     };

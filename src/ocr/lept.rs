@@ -90,6 +90,10 @@ impl Rect {
         let y1 = self.y1().min(height);
         (x1 > x0 && y1 > y0).then(|| Rect::new(x0, y0, x1 - x0, y1 - y0))
     }
+    /// Grow by `d` pixels on every side.
+    pub fn grow(&self, d: i32) -> Rect {
+        Rect::new(self.x - d, self.y - d, self.w + 2 * d, self.h + 2 * d)
+    }
     /// Shrink by `d` pixels on every side (`None` when nothing is left).
     pub fn inset(&self, d: i32) -> Option<Rect> {
         (self.w > 2 * d && self.h > 2 * d)

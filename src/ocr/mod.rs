@@ -359,53 +359,55 @@ pub fn ocr_page_detailed(
             tracing::debug!("raw ruling {:.1},{:.1} {:.1},{:.1}", s.x0, s.y0, s.x1, s.y1);
         }
     }
-    let repaired = repair_rulings(
-        &shading::drop_combs(&prep.rulings_pt()),
-        page_number,
-        &opts.tolerances,
-    );
     let inset = (dpi_x / 50.0).round().max(2.0) as i32;
-    // (the seal's strokes are no cell's text: a merged cell is not cut because of them)
-    let off_seal = |c: &Rect| !prep.uncleaned.iter().any(|s| s.covers_centre(*c));
-    let mut glyphs = |b: BBox| -> Vec<BBox> {
-        to_px(&b)
-            .inset(inset)
-            .and_then(|r| r.clip(w, h))
-            .map(|r| glyph_boxes(&prep.text, r, dpi_x))
-            .unwrap_or_default()
-            .into_iter()
-            .filter(off_seal)
-            .map(to_pt)
-            .collect()
-    };
-    page.rulings =
-        rulings::split_merged_by_ink(&repaired, page_number, &opts.tolerances, &mut glyphs);
-    // the scanner's border band is no table: its grid goes, and its rulings with it (the table
-    // stage downstream rebuilds the grids from the page's rulings)
-    let (pw, ph) = (page.width, page.height);
-    let (combs, mut tables): (Vec<Table>, Vec<Table>) =
-        table::find_grids(&page.rulings, page_number, &opts.tolerances)
-            .into_iter()
-            .partition(|t| shading::is_border_comb(t, pw, ph));
     let ink_tokens = opts.layout == Layout::Tokens;
-    if ink_tokens {
-        // no grid: the table stage aligns the tokens' words
-        page.rulings.clear();
-        tables.clear();
-    }
-    for comb in &combs {
-        let b = comb.bbox;
-        let m = opts.tolerances.snap;
-        if timing {
-            tracing::debug!("p{page_number} border comb dropped: {b:?}");
+    // Read by tokens, a page has no grid (the table stage aligns the tokens' words): its
+    // rulings are neither repaired nor emitted.
+    let tables: Vec<Table> = if ink_tokens {
+        Vec::new()
+    } else {
+        let repaired = repair_rulings(
+            &shading::drop_combs(&prep.rulings_pt()),
+            page_number,
+            &opts.tolerances,
+        );
+        // (the seal's strokes are no cell's text: a merged cell is not cut because of them)
+        let off_seal = |c: &Rect| !prep.uncleaned.iter().any(|s| s.covers_centre(*c));
+        let mut glyphs = |b: BBox| -> Vec<BBox> {
+            to_px(&b)
+                .inset(inset)
+                .and_then(|r| r.clip(w, h))
+                .map(|r| glyph_boxes(&prep.text, r, dpi_x))
+                .unwrap_or_default()
+                .into_iter()
+                .filter(off_seal)
+                .map(to_pt)
+                .collect()
+        };
+        page.rulings =
+            rulings::split_merged_by_ink(&repaired, page_number, &opts.tolerances, &mut glyphs);
+        // the scanner's border band is no table: its grid goes, and its rulings with it (the table
+        // stage downstream rebuilds the grids from the page's rulings)
+        let (pw, ph) = (page.width, page.height);
+        let (combs, tables): (Vec<Table>, Vec<Table>) =
+            table::find_grids(&page.rulings, page_number, &opts.tolerances)
+                .into_iter()
+                .partition(|t| shading::is_border_comb(t, pw, ph));
+        for comb in &combs {
+            let b = comb.bbox;
+            let m = opts.tolerances.snap;
+            if timing {
+                tracing::debug!("p{page_number} border comb dropped: {b:?}");
+            }
+            page.rulings.retain(|s| {
+                !(s.x0.min(s.x1) >= b.x0 - m
+                    && s.x0.max(s.x1) <= b.x1 + m
+                    && s.y0.min(s.y1) >= b.y0 - m
+                    && s.y0.max(s.y1) <= b.y1 + m)
+            });
         }
-        page.rulings.retain(|s| {
-            !(s.x0.min(s.x1) >= b.x0 - m
-                && s.x0.max(s.x1) <= b.x1 + m
-                && s.y0.min(s.y1) >= b.y0 - m
-                && s.y0.max(s.y1) <= b.y1 + m)
-        });
-    }
+        tables
+    };
     let push = |page: &mut Page, ws: Vec<OcrWord>| {
         for w in ws {
             page.words.push(Word {
@@ -424,7 +426,7 @@ pub fn ocr_page_detailed(
         faint: &prep.faint,
         gray: &prep.gray,
         dpi: dpi_x,
-        inset: (dpi_x / 50.0).round().max(2.0) as i32,
+        inset,
         seals: &prep.uncleaned,
         page: page_number,
         dump: opts.debug.dump.as_deref(),
@@ -672,8 +674,7 @@ pub fn ocr_page_detailed(
         let pad = (dpi_x / 50.0).round() as i32;
         for t in &tables {
             let r = to_px(&t.bbox);
-            let r = Rect::new(r.x - pad, r.y - pad, r.w + 2 * pad, r.h + 2 * pad);
-            if let Some(r) = r.clip(w, h) {
+            if let Some(r) = r.grow(pad).clip(w, h) {
                 masked.fill_rect(r, 255)?;
                 text.fill_rect(r, 0)?;
             }

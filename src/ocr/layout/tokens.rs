@@ -58,13 +58,18 @@ pub fn print_height(comps: &[Rect], dpi: f32) -> Option<i32> {
     Some(hs[hs.len() / 2])
 }
 
+/// The widest a stroke of print of height `ph` is (pixels, [`THIN`]).
+fn stroke(ph: i32) -> i32 {
+    (THIN * ph as f32).max(1.0) as i32
+}
+
 /// Whether component `c` can be part of print of height `ph` (pixels): not a speck, not a
 /// ruling remnant, not larger than a glyph.
 pub fn glyph_like(c: &Rect, ph: i32, dpi: f32) -> bool {
     let speck = (SPECK * dpi).ceil() as i32;
     let max = (GLYPH_MAX * dpi) as i32;
+    let thin = stroke(ph);
     let ph = ph as f32;
-    let thin = (THIN * ph).max(1.0) as i32;
     c.w.max(c.h) >= speck
         && c.w <= max
         && c.h <= max
@@ -119,7 +124,7 @@ pub fn find_tokens(comps: &[Rect], dpi: f32, w: i32, h: i32) -> Vec<Rect> {
     // a line is print when at least one of its glyphs is more than a stroke wide (a line of
     // vertical ruling remnants is none), and only a line of two such glyphs or more takes flat
     // strokes (a remnant and a junction of rulings make no row that dashes could join)
-    let thin = (THIN * ph as f32).max(1.0) as i32;
+    let thin = stroke(ph);
     lines.retain(|l| l.2.iter().any(|g| g.w > thin));
     for s in small {
         let cy = s.y + s.h / 2;
@@ -149,21 +154,17 @@ pub fn find_tokens(comps: &[Rect], dpi: f32, w: i32, h: i32) -> Vec<Rect> {
             cur = match cur {
                 Some(t) if g.x - t.x1() <= gap => Some(t.union(&g)),
                 Some(t) => {
-                    out.extend(padded(t, pad, w, h));
+                    out.extend(t.grow(pad).clip(w, h));
                     Some(g)
                 }
                 None => Some(g),
             };
         }
         if let Some(t) = cur {
-            out.extend(padded(t, pad, w, h));
+            out.extend(t.grow(pad).clip(w, h));
         }
     }
     out
-}
-
-fn padded(t: Rect, pad: i32, w: i32, h: i32) -> Option<Rect> {
-    Rect::new(t.x - pad, t.y - pad, t.w + 2 * pad, t.h + 2 * pad).clip(w, h)
 }
 
 #[cfg(test)]

@@ -374,9 +374,7 @@ pub fn rulings_only_on_seals(
         }
     }
     for b in rulings {
-        if let Some(b) =
-            Rect::new(b.x - reach, b.y - reach, b.w + 2 * reach, b.h + 2 * reach).clip(w, h)
-        {
+        if let Some(b) = b.grow(reach).clip(w, h) {
             allowed.fill_rect(b, 1)?;
         }
     }
