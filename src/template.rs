@@ -216,6 +216,9 @@ pub fn norm_label(s: &str) -> String {
             '〔' | '【' | '[' => Some('('),
             '〕' | '】' | ']' => Some(')'),
             ':' | '：' | ';' | '；' | ',' | '，' => None,
+            // a ruling's remnant OCR read beside a label (||工品于国家秘密): no template label
+            // holds a bar
+            '|' | '｜' => None,
             _ => Some(c),
         })
         .collect()
@@ -578,6 +581,51 @@ struct Open<'a> {
 /// Minimum similarity for a requests row's label to name its template row.
 const REQUESTS_LABEL_MIN: f32 = 0.6;
 
+/// Rows that must agree on where the requests columns stand for [`columns_from_rows`].
+const COLUMN_ROWS_AGREE: usize = 2;
+
+/// The requests table's columns where no header was read (a garbled or multi-line header, a
+/// header lost above a continued page): every requests row prints one value per template
+/// column, so a table where at least [`COLUMN_ROWS_AGREE`] rows matched by their labels each
+/// hold exactly that many value cells, in the same grid columns, has its columns there, in
+/// template order.  Rows whose value cells OCR garbled (a mark read as a glyph, so the run of
+/// values breaks) are then split by these columns as under a read header.  None when rows
+/// disagree or too few rows agree.
+fn columns_from_rows(t: &Table, def: &TableDef) -> Option<ColMap> {
+    let n = def.rows.first()?.cols.len();
+    let mut seen: Vec<(Vec<(usize, usize)>, usize)> = Vec::new();
+    for r in 0..t.n_rows() {
+        let cells = row_cells(t, r);
+        let (labels, vals) = split_row(&cells);
+        let Some(label) = labels.last() else {
+            continue;
+        };
+        if vals.len() != n
+            || !best_row(def, &label.text()).is_some_and(|(_, s)| s >= REQUESTS_LABEL_MIN)
+        {
+            continue;
+        }
+        let spans: Vec<(usize, usize)> = vals.iter().map(|c| (c.c0, c.c1)).collect();
+        match seen.iter_mut().find(|(sp, _)| *sp == spans) {
+            Some(e) => e.1 += 1,
+            None => seen.push((spans, 1)),
+        }
+    }
+    seen.sort_by_key(|e| std::cmp::Reverse(e.1));
+    let (spans, count) = seen.first()?;
+    if *count < COLUMN_ROWS_AGREE || seen.get(1).is_some_and(|e| e.1 == *count) {
+        return None;
+    }
+    let cols = &def.rows[0].cols;
+    Some(ColMap(
+        spans
+            .iter()
+            .zip(cols)
+            .map(|(&(c0, c1), (k, _))| (t.xs[c0], t.xs[c1], k.clone()))
+            .collect(),
+    ))
+}
+
 /// Map the document's tables (in reading order) onto the template.
 pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
     let mut assigned: Vec<MappedCell> = Vec::new();
@@ -588,7 +636,19 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
     let mut read_by_order: Option<(*const Table, usize)> = None;
     // the second grid row of a printed row split in two (see [`split_printed_row`])
     let mut continued: Option<(*const Table, usize)> = None;
+    // the requests columns taken from the rows of the table at hand (no header read)
+    let mut from_rows = false;
     for t in tables {
+        if from_rows {
+            st.req_cols = None;
+            from_rows = false;
+        }
+        if st.req_cols.is_none()
+            && let Some(cols) = columns_from_rows(t, &schema.requests)
+        {
+            st.req_cols = Some(cols);
+            from_rows = true;
+        }
         for r in 0..t.n_rows() {
             if continued == Some((t as *const Table, r)) {
                 continue;
@@ -608,6 +668,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             if header {
                 if is_requests_header(&schema.requests, &texts) {
                     seq.push(Seq::Header);
+                    from_rows = false;
                 }
                 continue;
             }
@@ -1068,8 +1129,10 @@ fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<Map
 }
 
 /// Whether a row is the requests table's column header: three of its cells name applicant
-/// columns.  The appeals header's leaf row repeats 总计 once per group (three times), which
-/// alone would pass: a row with two or more 维持/纠正 leaves is the appeals header.
+/// columns.  The appeals header's leaf row repeats 其他结果 and 总计 once per group, which
+/// alone would pass: a row with two or more 维持/纠正 leaves, or that reads like the leaf row
+/// by its leaves of three kinds (维持 and 纠正 garbled: 馈果挫振, 结果旬正), is the appeals
+/// header.
 fn is_requests_header(def: &TableDef, texts: &[String]) -> bool {
     texts
         .iter()
@@ -1077,6 +1140,7 @@ fn is_requests_header(def: &TableDef, texts: &[String]) -> bool {
         .count()
         >= 3
         && appeals_leaf_hits(texts) < 2
+        && !appeals::reads_like_leaf_row(texts)
 }
 
 /// How many cells of a row name an appeals leaf that only the appeals header has (维持, 纠正).
@@ -1167,7 +1231,7 @@ fn update_headers(
         st.active_unknown = None;
         return true;
     }
-    if appeals_leaf_hits(texts) >= 2 {
+    if appeals_leaf_hits(texts) >= 2 || appeals::reads_like_leaf_row(texts) {
         // header path of every grid column: the texts above it in this table, top to bottom
         let mut map = Vec::new();
         // columns whose group is legible but whose leaf is not (结果弓正, 计): (column, group)
@@ -1601,6 +1665,19 @@ mod tests {
         assert_eq!(norm_label("(一)予以公开"), "(一)予以公开");
         assert_eq!(norm_label("3.危及“三安全一稳定”"), "3.危及三安全一稳定");
         assert_eq!(norm_label("总 计"), "总计");
+    }
+
+    #[test]
+    fn a_ruling_remnant_read_as_bars_beside_a_label_is_no_part_of_it() {
+        let s = crate::schema::schema();
+        // two bars cost the garbled label its row (0.59 < REQUESTS_LABEL_MIN); without them it
+        // names 1.属于国家秘密
+        assert_eq!(norm_label("||工品于国家秘密"), "工品于国家秘密");
+        let (row, sim) = best_row(&s.requests, "||工品于国家秘密").unwrap();
+        assert_eq!(row.key, "denied_state_secret");
+        assert!(sim >= REQUESTS_LABEL_MIN, "{sim}");
+        // bars alone are no label at all
+        assert!(best_row(&s.requests, "||").is_none_or(|(_, s)| s == 0.0));
     }
 
     #[test]
@@ -2691,5 +2768,106 @@ mod tests {
             m.get("appeals", "cases", "litigation_after_review_corrected")
                 .is_some_and(|c| c.value.is_none())
         );
+    }
+
+    /// A requests table without a legible header: two rows matched by their labels, then a row
+    /// whose value cell OCR read as two glyphs (which breaks its run of numbers and passes
+    /// itself off as the label).
+    fn headerless(matched: &[&str]) -> Mapping {
+        let mut rows: Vec<Vec<&str>> = vec![vec!["申请人情况 码于"; 8]];
+        for l in matched {
+            rows.push(row(l, "2"));
+        }
+        rows.push(vec!["（一）予以公开", "3", "站业", "0", "0", "0", "0", "3"]);
+        map_tables(&[grid(&rows)], crate::schema::schema())
+    }
+
+    #[test]
+    fn requests_columns_come_from_rows_where_no_header_was_read() {
+        let m = headerless(&[
+            "一、本年新收政府信息公开申请数量",
+            "二、上年结转政府信息公开申请数量",
+        ]);
+        let c = |col: &str| m.get("requests", "granted", col).unwrap();
+        assert_eq!(c("natural_person").value.as_deref(), Some("3"));
+        assert_eq!(c("research").value.as_deref(), Some("0"));
+        assert_eq!(c("total").value.as_deref(), Some("3"));
+        // the garbled cell is unknown in its own column, not a number
+        assert_eq!(c("commercial").value, None);
+        assert!(c("commercial").flags.contains(&Flag::Unparseable));
+        // one matched row is no evidence of the columns: the row stays unread
+        let m = headerless(&["一、本年新收政府信息公开申请数量"]);
+        assert_eq!(
+            m.get("requests", "granted", "natural_person")
+                .unwrap()
+                .value,
+            None
+        );
+    }
+
+    #[test]
+    fn rows_that_disagree_on_the_columns_give_none() {
+        let s = crate::schema::schema();
+        let agree = grid(&[
+            row("一、本年新收政府信息公开申请数量", "1"),
+            row("二、上年结转政府信息公开申请数量", "1"),
+        ]);
+        let cols = columns_from_rows(&agree, &s.requests).unwrap();
+        assert_eq!(cols.0.len(), 7);
+        assert_eq!(cols.0[0].2, "natural_person");
+        assert_eq!(cols.0[6].2, "total");
+        // the second row's values stand one column further right (a label fragment in between)
+        let mut shifted = vec!["二、上年结转政府信息公开申请数量", ""];
+        shifted.extend(["1"; 7]);
+        let mut first = row("一、本年新收政府信息公开申请数量", "1");
+        first.push("");
+        let disagree = grid(&[first, shifted]);
+        assert!(columns_from_rows(&disagree, &s.requests).is_none());
+    }
+
+    #[test]
+    fn an_appeals_leaf_row_with_its_upheld_and_corrected_garbled_is_no_requests_header() {
+        // 其他结果 and 总计 name requests columns (其他, 总计) three times; 维持 and 纠正 are legible
+        // once: the row reads like the leaf row, and its values are the appeals table's
+        let leaves = [
+            "馈果挫振",
+            "结果组正",
+            "其他结果",
+            "尚汪刘结",
+            "总计",
+            "结果维持",
+            "结果旬正",
+            "其他结昧",
+            "尚来审结",
+            "总计",
+            "所放",
+            "复议后起诉",
+            "复议后起诉",
+        ];
+        let values = [
+            "18", "9", "18", "9", "54", "5", "0", "0", "0", "5", "所放", "750", "750",
+        ];
+        let texts: Vec<String> = leaves.iter().map(|s| s.to_string()).collect();
+        assert!(!is_requests_header(
+            &crate::schema::schema().requests,
+            &texts
+        ));
+        let mut top: Vec<&str> = vec!["行政复议"; 5];
+        top.extend(["未经复议直接起诉"; 5]);
+        top.extend(["复议后起诉"; 3]);
+        let m = map_tables(
+            &[grid(&[top, leaves.to_vec(), values.to_vec()])],
+            crate::schema::schema(),
+        );
+        let v = |c: &str| m.get("appeals", "cases", c).unwrap().value.as_deref();
+        assert_eq!(v("review_upheld"), Some("18"));
+        assert_eq!(v("review_total"), Some("54"));
+        assert_eq!(v("litigation_direct_total"), Some("5"));
+        // the requests header keeps being one
+        let header: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
+        assert!(is_requests_header(
+            &crate::schema::schema().requests,
+            &header
+        ));
     }
 }
