@@ -426,6 +426,7 @@ fn row_cells(t: &Table, r: usize) -> Vec<&Cell> {
 /// label cells left of them.
 fn split_row<'a>(cells: &[&'a Cell]) -> (Vec<&'a Cell>, Vec<&'a Cell>) {
     let value = |c: &Cell| values::value_like(&c.text(), c.confidence);
+    let cells = &cells[..cells.len() - spanning_tail(cells)];
     let mut k = cells.len();
     while k > 0 {
         if value(cells[k - 1]) {
@@ -445,6 +446,25 @@ fn split_row<'a>(cells: &[&'a Cell]) -> (Vec<&'a Cell>, Vec<&'a Cell>) {
         break;
     }
     (cells[..k].to_vec(), cells[k..].to_vec())
+}
+
+/// Grid rows a cell must span to be no cell of any one row at a row's right end.
+const SPANNING_ROWS: usize = 3;
+
+/// How many cells at a row's right end are no part of it: cells over [`SPANNING_ROWS`] grid
+/// rows or more whose text is no value (a seal's strokes or the page margin boxed in by a
+/// ruling beyond the table, read as 240到 beside every row).  A template row's values stand
+/// one per row and its label left of them, so such a cell is neither; taken as the row's
+/// label it hid every row it spans.  A value-like cell over several rows (a merged blank, a
+/// number whose rulings were lost) stays: the value rules judge it.
+fn spanning_tail(cells: &[&Cell]) -> usize {
+    cells
+        .iter()
+        .rev()
+        .take_while(|c| {
+            c.r1 - c.r0 >= SPANNING_ROWS && !values::value_like(&c.text(), c.confidence)
+        })
+        .count()
 }
 
 /// A cell OCR read as a single glyph that is no value: a value misread as one CJK glyph (用
@@ -2869,5 +2889,49 @@ mod tests {
             &crate::schema::schema().requests,
             &header
         ));
+    }
+
+    /// The requests header and `rows`, every row with one more cell at its right end, that
+    /// cell merged down over grid rows `1..=span` (after the header) and holding `text`.
+    fn with_tail_over(rows: &[Vec<&str>], span: usize, text: &str) -> Table {
+        let mut head = HEADER.to_vec();
+        head.push("");
+        let mut all = vec![head];
+        for r in rows {
+            let mut r = r.clone();
+            r.push(text);
+            all.push(r);
+        }
+        let mut t = grid(&all);
+        let nc = t.n_cols();
+        let k = nc + nc - 1;
+        t.cells[k].r1 = 1 + span;
+        t.cells[k].bbox.y1 = t.ys[1 + span];
+        for r in 2..1 + span {
+            t.index[r * nc + nc - 1] = k;
+        }
+        t
+    }
+
+    #[test]
+    fn text_over_several_rows_at_their_right_end_is_no_part_of_them() {
+        let rows = [
+            row("一、本年新收政府信息公开申请数量", "3"),
+            row("二、上年结转政府信息公开申请数量", "1"),
+            row("（一）予以公开", "2"),
+        ];
+        // a seal's strokes boxed in beside the table, over all three rows: each row reads
+        let t = with_tail_over(&rows, 3, "240到");
+        assert_eq!(spanning_tail(&row_cells(&t, 1)), 1);
+        let m = map_tables(&[t], crate::schema::schema());
+        assert_eq!(req(&m, "new_received").value.as_deref(), Some("3"));
+        assert_eq!(req(&m, "carried_over").value.as_deref(), Some("1"));
+        assert_eq!(req(&m, "granted").value.as_deref(), Some("2"));
+        // a value-like cell over the rows stays the rows' (the value rules judge it)
+        let t = with_tail_over(&rows, 3, "5");
+        assert_eq!(spanning_tail(&row_cells(&t, 1)), 0);
+        // text over fewer rows is a row's own cell
+        let t = with_tail_over(&rows, 2, "240到");
+        assert_eq!(spanning_tail(&row_cells(&t, 1)), 0);
     }
 }

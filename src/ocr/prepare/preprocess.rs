@@ -369,6 +369,9 @@ pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> 
     if dbg && !h_text.is_empty() {
         tracing::debug!("  horizontal pieces through text: {h_text:?}");
     }
+    // horizontal pieces judged no ruling (print run together, a band as light as beside it):
+    // painted out with the rulings they would erase print
+    let mut not_rulings: Vec<Rect> = h_shade.iter().chain(&h_text).copied().collect();
     let (v_all, v_shade): (Vec<Rect>, Vec<Rect>) = v_all
         .into_iter()
         .partition(|r| stands_out(&gray, *r, false, beside));
@@ -456,6 +459,7 @@ pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> 
         if dbg && !strokes.is_empty() {
             tracing::debug!("  horizontal pieces that are text strokes: {strokes:?}");
         }
+        not_rulings.extend(strokes);
         keep
     };
     let (h_boxes, v_boxes) = seal::drop_seal_pieces(h_boxes, v_boxes, &seals, dpi);
@@ -483,10 +487,17 @@ pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> 
     // than a damaged glyph there), the text outside the tables from `page_gray`, where the
     // pieces lying inside glyph-shaped ink stay.
     let mut mask = h_open.or(&v_open)?;
-    let spare = glyph_strokes(&lines, &mask, ldpi)?;
-    drop(lines);
     drop(h_open);
     drop(v_open);
+    {
+        let kept: Vec<Rect> = h_boxes.iter().chain(&v_boxes).copied().collect();
+        let to_mask = |r: &Rect| Rect::new(r.x / f, r.y / f, (r.w + f - 1) / f, (r.h + f - 1) / f);
+        let not: Vec<Rect> = not_rulings.iter().map(to_mask).collect();
+        let kept: Vec<Rect> = kept.iter().map(to_mask).collect();
+        mask = spare_print(&mask, &not, &kept, px(ldpi, PRINT_REACH).max(1))?;
+    }
+    let spare = glyph_strokes(&lines, &mask, ldpi)?;
+    drop(lines);
     let mut page_mask = mask.and(&spare.invert()?)?;
     if f == 2 {
         mask = mask.expand2()?;
@@ -538,6 +549,36 @@ pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> 
         uncleaned,
         text_before_clean,
     })
+}
+
+/// How far around an accepted ruling piece the openings' pixels are painted out even where a
+/// piece judged print lies, inches (a ruling that blurred print touches).
+const PRINT_REACH: f32 = 0.01;
+
+/// The openings' pixels to paint out, without the pieces judged no ruling (`not`: through a
+/// line of text, as light as the band beside them, strokes inside a glyph blob).  Blurred
+/// print at low dpi runs a label's glyphs together so that the long brick keeps rows of them;
+/// those pieces are told apart as print and not taken as rulings, but painting out everything
+/// the openings kept erased them anyway, and the label with them (一、本年新收政府信息… read as
+/// 一、 …信息公开…).  Within `reach` of an accepted ruling piece (`kept`) the mask stays whole.
+fn spare_print(mask: &Pix, not: &[Rect], kept: &[Rect], reach: i32) -> Result<Pix> {
+    if not.is_empty() {
+        return mask.copy();
+    }
+    let (w, h) = (mask.width(), mask.height());
+    let mut allowed = Pix::create(w, h, 1)?;
+    allowed.fill_rect(Rect::new(0, 0, w, h), 1)?;
+    for r in not {
+        if let Some(r) = r.grow(1).clip(w, h) {
+            allowed.fill_rect(r, 0)?;
+        }
+    }
+    for k in kept {
+        if let Some(k) = k.grow(reach).clip(w, h) {
+            allowed.fill_rect(k, 1)?;
+        }
+    }
+    mask.and(&allowed)
 }
 
 /// How much darker (gray levels, at the median along the piece) the core of a ruling is than
@@ -776,5 +817,25 @@ mod tests {
         let gray = Pix::from_gray(w, h, &data).unwrap();
         assert!(inked_both_sides(&gray, Rect::new(20, 30, 100, 2), 2) >= THROUGH_TEXT);
         assert!(inked_both_sides(&gray, Rect::new(10, 70, 280, 2), 2) < THROUGH_TEXT);
+    }
+
+    #[test]
+    fn pieces_judged_print_are_not_painted_out_and_rulings_are() {
+        // the openings kept a ruling (y 30) and rows of a blurred label (y 10-12)
+        let mut mask = Pix::create(100, 40, 1).unwrap();
+        let ruling = Rect::new(0, 30, 100, 2);
+        let label = Rect::new(20, 10, 60, 3);
+        mask.fill_rect(ruling, 1).unwrap();
+        mask.fill_rect(label, 1).unwrap();
+        let out = spare_print(&mask, &[label], &[ruling], 1).unwrap();
+        assert_eq!(out.count_pixels(), 200, "the ruling alone is painted out");
+        assert_eq!(out.clip(label).unwrap().count_pixels(), 0);
+        // nothing judged print: the mask is painted out whole
+        let out = spare_print(&mask, &[], &[ruling], 1).unwrap();
+        assert_eq!(out.count_pixels(), 380);
+        // a piece judged print over an accepted ruling does not spare the ruling
+        let touching = Rect::new(20, 29, 60, 3);
+        let out = spare_print(&mask, &[touching], &[ruling], 1).unwrap();
+        assert_eq!(out.clip(ruling).unwrap().count_pixels(), 200);
     }
 }
