@@ -361,8 +361,16 @@ pub fn flag_doubts(
         .enumerate()
         .filter(|(_, c)| c.status() == CheckStatus::Fail)
     {
-        let (cleared, suspects): (Vec<usize>, Vec<usize>) =
-            cells_of[k].iter().partition(|&&i| cleared_of[i]);
+        // A row total failing over a row whose columns were partly taken by position: the
+        // column checks cannot vouch for its cells (a header read one column off shifts every
+        // row alike, and every column still sums), so none is cleared.
+        let shifted = ch.check == "row_total"
+            && cells_of[k]
+                .iter()
+                .any(|&i| m.cells[i].flags.contains(&Flag::ColumnByPosition));
+        let (cleared, suspects): (Vec<usize>, Vec<usize>) = cells_of[k]
+            .iter()
+            .partition(|&&i| cleared_of[i] && !shifted);
         if suspects.is_empty() {
             continue;
         }
@@ -1059,6 +1067,24 @@ mod tests {
             flags(&m, "requests", "total_processed", "total").is_empty(),
             "confirmed by its row"
         );
+    }
+
+    #[test]
+    fn a_failed_row_total_over_columns_taken_by_position_clears_none_of_its_cells() {
+        // the same misread, in a row whose other_org and total the header did not place: the
+        // column checks that confirm natural_person cannot say it stands in its column
+        let mut m = report(0.9);
+        cell(&mut m, "requests", "granted", "commercial").value = Some("4".into());
+        cell(&mut m, "requests", "granted", "other_org").flag(Flag::ColumnByPosition);
+        cell(&mut m, "requests", "granted", "total").flag(Flag::ColumnByPosition);
+        run(&mut m, &[1]);
+        let f = flags(&m, "requests", "granted", "natural_person");
+        assert!(
+            f.contains(&"check_failed:row_total:granted".to_string()),
+            "{f:?}"
+        );
+        // the column's other cells keep being confirmed by their rows
+        assert!(flags(&m, "requests", "unable_not_held", "natural_person").is_empty());
     }
 
     #[test]
