@@ -63,6 +63,10 @@ pub enum Flag {
     /// `column_by_position`: no header was seen, or an OCR header lost a column: columns taken
     /// in template order (dropped when a check over the cell confirms it).
     ColumnByPosition,
+    /// `total_column_by_sums`: the columns were taken in order without a header, and the row
+    /// sums show the total printed in another column than the template's (总计 first): the
+    /// cells were placed by those sums.
+    TotalColumnBySums,
 
     // --- a person's decisions (`corrections`) ---
     /// `confirmed`: a person confirmed the value read.
@@ -101,6 +105,7 @@ const NAMES: &[(Flag, &str)] = &[
     (Flag::RowIncomplete, "row_incomplete"),
     (Flag::IrregularCell, "irregular_cell"),
     (Flag::ColumnByPosition, "column_by_position"),
+    (Flag::TotalColumnBySums, "total_column_by_sums"),
     (Flag::Confirmed, "confirmed"),
     (Flag::Corrected, "corrected"),
 ];

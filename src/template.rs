@@ -13,7 +13,7 @@
 
 use crate::flag::Flag;
 use crate::model::BBox;
-use crate::schema::{Row, Schema, TableDef};
+use crate::schema::{Over, Row, Schema, TableDef};
 use crate::table::{Cell, Table};
 use crate::values::{self, Parsed};
 
@@ -574,6 +574,9 @@ struct State {
     header_hits: [usize; 3],
     /// Active headers that named none of the format's columns, with the rows they left unread.
     unmatched: Vec<String>,
+    /// `req_cols` came from the table's rows ([`columns_from_rows`]), not from a header: the
+    /// columns stand in template order by assumption, and the cells placed by them say so.
+    req_cols_from_rows: bool,
 }
 
 /// One requests-table row in reading order, for the sequence pass: a row matched by its
@@ -656,18 +659,17 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
     let mut read_by_order: Option<(*const Table, usize)> = None;
     // the second grid row of a printed row split in two (see [`split_printed_row`])
     let mut continued: Option<(*const Table, usize)> = None;
-    // the requests columns taken from the rows of the table at hand (no header read)
-    let mut from_rows = false;
     for t in tables {
-        if from_rows {
+        // the requests columns taken from the rows of a table hold for that table only
+        if st.req_cols_from_rows {
             st.req_cols = None;
-            from_rows = false;
+            st.req_cols_from_rows = false;
         }
         if st.req_cols.is_none()
             && let Some(cols) = columns_from_rows(t, &schema.requests)
         {
             st.req_cols = Some(cols);
-            from_rows = true;
+            st.req_cols_from_rows = true;
         }
         for r in 0..t.n_rows() {
             if continued == Some((t as *const Table, r)) {
@@ -688,7 +690,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             if header {
                 if is_requests_header(&schema.requests, &texts) {
                     seq.push(Seq::Header);
-                    from_rows = false;
+                    st.req_cols_from_rows = false;
                 }
                 continue;
             }
@@ -804,6 +806,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
         }
     }
     assign_by_sequence(&seq, &schema.requests, &st, &mut assigned);
+    total_column_by_sums(&schema.requests, &mut assigned);
     let mut m = assemble(schema, assigned, collapsed);
     m.formats = vec![schema.format.clone(); 3];
     m.header_hits = st.header_hits;
@@ -1148,6 +1151,92 @@ fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<Map
     }
 }
 
+/// Rows whose sums must name the same column for [`total_column_by_sums`] to move the total.
+const TOTAL_COLUMN_ROWS: usize = 2;
+
+/// The column of each row's total, where the columns were taken in template order without a
+/// header (`column_by_position`): the template's row constraint (总计 = the sum of the
+/// applicant columns) says which printed column is the total, whatever its place.  A row
+/// votes for the one position whose number equals the sum of the others (rows of zeros, or
+/// with one nonzero column printed twice, fit two positions and say nothing).  When at least
+/// [`TOTAL_COLUMN_ROWS`] rows vote for another position than the template's and none for the
+/// template's own, the total is printed there (总计 as the first column): every cell taken by
+/// position moves to the column it stands in, flagged `total_column_by_sums`.  A header that
+/// was read places its cells itself, and they are left alone.
+fn total_column_by_sums(def: &TableDef, out: &mut [MappedCell]) {
+    let Some(cols) = def.rows.first().map(|r| &r.cols) else {
+        return;
+    };
+    let total_key = def
+        .constraints
+        .iter()
+        .find_map(|c| match (&c.over, &c.totals[..]) {
+            (Over::Axis(a), [t]) if a == "rows" && c.parts.len() + 1 == cols.len() => {
+                t.strip_prefix("{}.").map(str::to_string)
+            }
+            _ => None,
+        });
+    let Some(t_at) = total_key.and_then(|k| cols.iter().position(|c| c.0 == k)) else {
+        return;
+    };
+    let n = cols.len();
+    let by_position =
+        |c: &MappedCell| c.table == def.key && c.flags.contains(&Flag::ColumnByPosition);
+    let mut rows: Vec<(&str, Vec<Option<f64>>)> = Vec::new();
+    for c in out.iter().filter(|c| by_position(c)) {
+        let Some(j) = cols.iter().position(|k| k.0 == c.col) else {
+            continue;
+        };
+        let i = match rows.iter().position(|(r, _)| *r == c.row) {
+            Some(i) => i,
+            None => {
+                rows.push((&c.row, vec![None; n]));
+                rows.len() - 1
+            }
+        };
+        rows[i].1[j] = c.number();
+    }
+    let mut votes = vec![0usize; n];
+    for (_, v) in &rows {
+        let Some(v): Option<Vec<f64>> = v.iter().copied().collect() else {
+            continue;
+        };
+        let sum: f64 = v.iter().sum();
+        let fits: Vec<usize> = (0..n)
+            .filter(|&p| sum > 0.0 && (2.0 * v[p] - sum).abs() < 1e-6)
+            .collect();
+        if let [p] = fits[..] {
+            votes[p] += 1;
+        }
+    }
+    let Some(p) = (0..n).find(|&p| p != t_at && votes[p] >= TOTAL_COLUMN_ROWS) else {
+        return;
+    };
+    if votes[t_at] > 0 || votes.iter().filter(|&&v| v > 0).count() > 1 {
+        return;
+    }
+    // printed order: the other columns in template order, the total at p
+    let others: Vec<&(String, String)> = cols
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| *j != t_at)
+        .map(|(_, c)| c)
+        .collect();
+    for c in out.iter_mut().filter(|c| by_position(c)) {
+        let Some(i) = cols.iter().position(|k| k.0 == c.col) else {
+            continue;
+        };
+        let to = if i == p {
+            &cols[t_at]
+        } else {
+            others[if i > p { i - 1 } else { i }]
+        };
+        c.col = to.0.clone();
+        c.col_label = to.1.clone();
+        c.flag(Flag::TotalColumnBySums);
+    }
+}
+
 /// Whether a row is the requests table's column header: three of its cells name applicant
 /// columns.  The appeals header's leaf row repeats 其他结果 and 总计 once per group, which
 /// alone would pass: a row with two or more 维持/纠正 leaves, or that reads like the leaf row
@@ -1457,7 +1546,7 @@ fn assign_requests(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<Mapped
         {
             used[j] = true;
             let mut m = cell_for(cand, cell, "requests", row, &row.cols[j]);
-            if positional {
+            if positional || st.req_cols_from_rows {
                 m.flag(Flag::ColumnByPosition);
             }
             out.push(m);
@@ -2843,6 +2932,117 @@ mod tests {
         first.push("");
         let disagree = grid(&[first, shifted]);
         assert!(columns_from_rows(&disagree, &s.requests).is_none());
+    }
+
+    fn requests_rows(rows: &[(&str, [&str; 7])], header: Option<[&str; 7]>) -> Mapping {
+        let mut g: Vec<Vec<&str>> = Vec::new();
+        if let Some(h) = header {
+            let mut r = vec!["（本列数据的勾稽关系为：第一项加第二项之和）"];
+            r.extend(h);
+            g.push(r);
+        }
+        for (l, v) in rows {
+            let mut r = vec![*l];
+            r.extend(v);
+            g.push(r);
+        }
+        map_tables(&[grid(&g)], crate::schema::schema())
+    }
+
+    const TOTAL_FIRST: [(&str, [&str; 7]); 3] = [
+        (
+            "一、本年新收政府信息公开申请数量",
+            ["12", "7", "2", "0", "0", "3", "0"],
+        ),
+        (
+            "二、上年结转政府信息公开申请数量",
+            ["0", "0", "0", "0", "0", "0", "0"],
+        ),
+        ("（一）予以公开", ["9", "5", "1", "0", "0", "3", "0"]),
+    ];
+
+    #[test]
+    fn row_sums_place_a_total_printed_first_where_no_header_was_read() {
+        let m = requests_rows(&TOTAL_FIRST, None);
+        let c = |row: &str, col: &str| m.get("requests", row, col).unwrap();
+        assert_eq!(c("new_received", "total").value.as_deref(), Some("12"));
+        assert_eq!(
+            c("new_received", "natural_person").value.as_deref(),
+            Some("7")
+        );
+        assert_eq!(
+            c("new_received", "legal_services").value.as_deref(),
+            Some("3")
+        );
+        assert_eq!(c("new_received", "other_org").value.as_deref(), Some("0"));
+        assert_eq!(c("granted", "total").value.as_deref(), Some("9"));
+        assert_eq!(c("granted", "commercial").value.as_deref(), Some("1"));
+        assert_eq!(c("new_received", "total").col_label, "总计");
+        assert!(
+            c("granted", "total")
+                .flags
+                .contains(&Flag::TotalColumnBySums)
+        );
+        assert!(
+            c("carried_over", "total")
+                .flags
+                .contains(&Flag::TotalColumnBySums)
+        );
+    }
+
+    #[test]
+    fn row_sums_move_no_column_when_the_total_is_last_or_a_header_places_it() {
+        // the template's order: the last column sums the others
+        let last: Vec<(&str, [&str; 7])> = TOTAL_FIRST
+            .iter()
+            .map(|(l, v)| (*l, [v[1], v[2], v[3], v[4], v[5], v[6], v[0]]))
+            .collect();
+        let m = requests_rows(&last, None);
+        let c = |row: &str, col: &str| m.get("requests", row, col).unwrap();
+        assert_eq!(c("new_received", "total").value.as_deref(), Some("12"));
+        assert_eq!(
+            c("new_received", "natural_person").value.as_deref(),
+            Some("7")
+        );
+        assert!(
+            !c("granted", "total")
+                .flags
+                .contains(&Flag::TotalColumnBySums)
+        );
+        // one row whose first number is the sum of the others is no evidence
+        let m = requests_rows(&TOTAL_FIRST[..2], None);
+        let c = |row: &str, col: &str| m.get("requests", row, col).unwrap();
+        assert_eq!(
+            c("new_received", "natural_person").value.as_deref(),
+            Some("12")
+        );
+        // a header read with 总计 first places the cells itself
+        let header = [
+            "总计",
+            "自然人",
+            "商业企业",
+            "科研机构",
+            "社会公益组织",
+            "法律服务机构",
+            "其他",
+        ];
+        let m = requests_rows(&TOTAL_FIRST, Some(header));
+        let c = |row: &str, col: &str| m.get("requests", row, col).unwrap();
+        assert_eq!(c("new_received", "total").value.as_deref(), Some("12"));
+        assert_eq!(
+            c("new_received", "natural_person").value.as_deref(),
+            Some("7")
+        );
+        assert!(
+            !c("new_received", "total")
+                .flags
+                .contains(&Flag::TotalColumnBySums)
+        );
+        assert!(
+            !c("new_received", "total")
+                .flags
+                .contains(&Flag::ColumnByPosition)
+        );
     }
 
     #[test]
