@@ -334,6 +334,37 @@ impl Pix {
         )
     }
 
+    /// Turned by `quads` quarter turns clockwise.
+    pub fn rotate_orth(&self, quads: i32) -> Result<Pix> {
+        own(
+            unsafe { l::pixRotateOrth(self.as_ptr(), quads) },
+            "pixRotateOrth",
+        )
+    }
+
+    /// Warped by the projective transform that takes each of the points `from` onto the
+    /// point of `to` at the same index, bringing in white (interpolated at 8 bpp, sampled at
+    /// 1 bpp).
+    pub fn projective(&self, from: &[(f32, f32); 4], to: &[(f32, f32); 4]) -> Result<Pix> {
+        let pta = |pts: &[(f32, f32); 4]| {
+            let p = unsafe { l::ptaCreate(4) };
+            for &(x, y) in pts {
+                unsafe { l::ptaAddPt(p, x, y) };
+            }
+            p
+        };
+        let (mut ps, mut pd) = (pta(from), pta(to));
+        if ps.is_null() || pd.is_null() {
+            bail!("leptonica ptaCreate failed");
+        }
+        let out = unsafe { l::pixProjectivePta(self.as_ptr(), pd, ps, l::L_BRING_IN_WHITE as i32) };
+        unsafe {
+            l::ptaDestroy(&mut ps);
+            l::ptaDestroy(&mut pd);
+        }
+        own(out, "pixProjectivePta")
+    }
+
     /// 8 bpp -> 1 bpp: pixels darker than `thresh` become foreground.
     pub fn threshold(&self, thresh: i32) -> Result<Pix> {
         own(

@@ -53,7 +53,7 @@ pub mod rules;
 
 // The stages' modules keep their short paths (`ocr::image`, `ocr::rulings`, ...).
 pub use layout::{rulings, shading, tokens};
-pub use prepare::{image, preprocess, seal};
+pub use prepare::{image, perspective, preprocess, seal};
 pub use read::engine;
 pub use rules::{glyphs, ink, shape};
 

@@ -10,6 +10,8 @@
 //!   dropped, and the producer marks the cells under it as read in doubt.
 //! * **Illumination.** `pixBackgroundNorm` estimates the paper level per tile and maps it to
 //!   white, so a global threshold afterwards works under uneven light and tinted paper.
+//! * **Perspective.** A page photographed at an angle is straightened first
+//!   ([`perspective`]): its strips' skews differ, and one rotation cannot fix it.
 //! * **Deskew.** `pixFindSkew` (differential square sum over a ±7° sweep) on the binarised page;
 //!   corrections between 0.05° and 3° are applied with an area-mapped `pixRotate`.
 //! * **Rulings.** Opening the (permissively thresholded, so faint lines count) binary image with
@@ -23,6 +25,7 @@
 use crate::model::Segment;
 use crate::ocr::image::PageImage;
 use crate::ocr::lept::{Pix, Rect};
+use crate::ocr::perspective;
 use crate::ocr::seal::{self, Seal};
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
@@ -301,9 +304,17 @@ pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> 
     drop(gray0);
     lap("gray+norm");
 
+    // a page photographed at an angle: its quadrilateral made a rectangle again
+    let mut gray = norm;
+    let mut seal_ink = seal_ink;
+    if let Some(p) = perspective::measure(&gray.threshold(LINE_THRESHOLD)?)? {
+        gray = p.apply(&gray)?;
+        seal_ink = seal_ink.map(|s| p.apply(&s)).transpose()?;
+    }
+    lap("perspective");
+
     // deskew
     let mut skew_deg = 0.0;
-    let mut gray = norm;
     if let Some((angle, conf)) = gray.threshold(TEXT_THRESHOLD)?.find_skew()
         && conf >= 2.0
         && angle.abs() >= 0.05
