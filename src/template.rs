@@ -184,9 +184,14 @@ impl Mapping {
     /// the active table alone recognised by its row labels (a photo or screenshot of that one
     /// table, without the report's headings): cells read in at least `ACTIVE_ROWS_ALONE` of its
     /// six rows (规章, 行政规范性文件, 行政许可, 行政处罚, 行政强制, 行政事业性收费), a
-    /// combination no other table has.
+    /// combination no other table has; or in `ACTIVE_ROWS_UNDER_HEADER` of them under at least
+    /// `ACTIVE_HEADER_ALONE` header cells that name its columns (本年制发件数, 本年废止件数,
+    /// 现行有效件数, 本年处理决定数量: no other table's header holds them), when the rows below
+    /// lost their values into one merged cell.
     pub fn is_template(&self) -> bool {
         const ACTIVE_ROWS_ALONE: usize = 4;
+        const ACTIVE_ROWS_UNDER_HEADER: usize = 2;
+        const ACTIVE_HEADER_ALONE: usize = 3;
         let mut active_rows: Vec<&str> = self
             .cells
             .iter()
@@ -202,6 +207,8 @@ impl Mapping {
         self.found.iter().filter(|&&f| f).count() >= 2
             || self.read >= 20
             || active_rows.len() >= ACTIVE_ROWS_ALONE
+            || (active_rows.len() >= ACTIVE_ROWS_UNDER_HEADER
+                && self.header_hits[0] >= ACTIVE_HEADER_ALONE)
     }
 }
 
@@ -898,6 +905,7 @@ pub fn choose_formats(maps: Vec<Mapping>, schemas: &[Schema]) -> Mapping {
             .filter(|c| c.method != Method::Missing && c.method != Method::Derived)
             .count();
         out.found[ti] = maps[k].found[ti];
+        out.header_hits[ti] = maps[k].header_hits[ti];
         out.formats.push(schemas[k].format.clone());
         out.cells.extend(cells);
     }
@@ -2932,6 +2940,29 @@ mod tests {
         first.push("");
         let disagree = grid(&[first, shifted]);
         assert!(columns_from_rows(&disagree, &s.requests).is_none());
+    }
+
+    #[test]
+    fn the_active_table_alone_is_the_template_by_its_header_and_two_rows() {
+        let header = vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"];
+        let regs = vec!["规章", "0", "0", "0"];
+        let norms = vec!["行政规范性文件", "4", "0", "107"];
+        // the rows below lost their values into one merged cell: two rows read
+        let m = mapped(&[header.clone(), regs.clone(), norms.clone()]);
+        assert_eq!(
+            m.get("active", "normative_documents", "in_force")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("107")
+        );
+        assert!(m.is_template());
+        assert!(
+            map_document(&[grid(&[header.clone(), regs.clone(), norms.clone()])]).is_template()
+        );
+        // two rows without the header, or the header over one row, are no evidence
+        assert!(!mapped(&[regs.clone(), norms.clone()]).is_template());
+        assert!(!mapped(&[header, norms]).is_template());
     }
 
     fn requests_rows(rows: &[(&str, [&str; 7])], header: Option<[&str; 7]>) -> Mapping {

@@ -51,6 +51,11 @@ impl Perspective {
     }
 }
 
+/// A strip that measures within this of 0° (degrees) on a page skewed by more than
+/// [`PERSPECTIVE_MIN_DEG`] measured the image's frame (a scanner's border band, the edge of
+/// the platen), not the page's lines: it is no measure.
+pub const FRAME_DEG: f32 = 0.1;
+
 /// The skew of a strip of a 1 bpp page: (degrees, confidence), or None when unsure.
 fn strip_angle(bin: &Pix, r: Rect) -> Result<Option<f32>> {
     let strip = bin.clip(r)?;
@@ -91,7 +96,8 @@ pub fn strip_angles(bin: &Pix) -> Result<StripAngles> {
 
 /// The warp that straightens a 1 bpp page of `w` x `h` pixels whose strips measure `a`, or
 /// None when its strips agree (only rotated, or too unsure to say).  A pair of strips that is
-/// unsure, or off by more than [`PERSPECTIVE_MAX_DEG`], takes the page's angle.
+/// unsure, off by more than [`PERSPECTIVE_MAX_DEG`], or that measured the frame
+/// ([`FRAME_DEG`]) takes the page's angle.
 pub fn from_angles(a: &StripAngles, w: i32, h: i32) -> Option<Perspective> {
     // the page's angle; unsure, the strips' mean
     let strips: Vec<f32> = [a.top, a.bottom, a.left, a.right]
@@ -104,10 +110,13 @@ pub fn from_angles(a: &StripAngles, w: i32, h: i32) -> Option<Perspective> {
         strips.iter().sum::<f32>() / strips.len() as f32
     });
     let near = |x: f32, y: f32| (x - y).abs() <= PERSPECTIVE_MAX_DEG;
-    let pair = |p: Option<f32>, q: Option<f32>| match (p, q) {
-        (Some(p), Some(q)) if near(p, q) && near(p, page) && near(q, page) => (p, q),
-        _ => (page, page),
-    };
+    let frame = |x: f32| x.abs() < FRAME_DEG && (x - page).abs() >= PERSPECTIVE_MIN_DEG;
+    let pair =
+        |p: Option<f32>, q: Option<f32>| match (p.filter(|&x| !frame(x)), q.filter(|&x| !frame(x)))
+        {
+            (Some(p), Some(q)) if near(p, q) && near(p, page) && near(q, page) => (p, q),
+            _ => (page, page),
+        };
     let (top, bottom) = pair(a.top, a.bottom);
     let (left, right) = pair(a.left, a.right);
     if (top - bottom).abs() < PERSPECTIVE_MIN_DEG && (left - right).abs() < PERSPECTIVE_MIN_DEG {
@@ -246,6 +255,15 @@ mod tests {
             ..misread
         };
         assert!(from_angles(&lean, 1200, 1600).is_some());
+        // a bottom strip at 0° on a page skewed 2.5° measured the image's frame
+        let framed = StripAngles {
+            top: Some(-2.47),
+            bottom: Some(-0.05),
+            left: Some(-2.47),
+            right: None,
+            page: Some(-2.5),
+        };
+        assert_eq!(from_angles(&framed, 1200, 1600), None);
         // the page's angle unsure: the strips' mean stands for it
         let photo = StripAngles {
             top: Some(3.8),
