@@ -105,11 +105,23 @@ pub fn unread_ink(
 ) -> bool {
     let read = words.iter().any(|w| !w.text.trim().is_empty());
     let digits = marks.len() <= NUMBER_MARKS && marks.iter().all(|m| m.w * 5 <= m.h * 4);
-    if read || marks.is_empty() || !(number_like || digits || print_line(marks, dpi)) {
+    if read
+        || marks.is_empty()
+        || !(number_like || digits || print_line(marks, dpi) || merged_number(marks, dpi))
+    {
         return false;
     }
     *words = vec![unread_word(region)];
     true
+}
+
+/// Whether glyph marks (px at `dpi`) are a number run together into one or two wide marks
+/// ([`NUMBER_MARKS`]) of print height ([`tall_as_print`]): the digits of `362` joined by a
+/// seal's strokes across them, or by blur at low resolution, into one mark as wide as it is
+/// tall or wider, which reads as nothing and looks like no digit.  A sliver (narrow), a
+/// ruling's remnant or a dash (flat) and noise (low) are no such mark.
+fn merged_number(marks: &[Rect], dpi: f32) -> bool {
+    marks.len() <= NUMBER_MARKS && marks.iter().any(|m| tall_as_print(*m, dpi) && m.w >= m.h)
 }
 
 /// Whether glyph marks (px at `dpi`) are a line of print: more than [`NUMBER_MARKS`] of them
@@ -299,6 +311,32 @@ mod tests {
             Rect::new(50, 34, 10, 12),
         ];
         assert!(!super::print_line(&staggered, 120.0));
+    }
+
+    #[test]
+    fn a_number_run_together_into_one_wide_mark_and_read_as_nothing_is_unread() {
+        // 362 at 150 dpi, its digits joined by a seal's strokes into one 38 x 21 mark, OCR
+        // reading nothing: unread (no 0 from a cell that holds a number's ink)
+        let mark = [Rect::new(746, 481, 38, 21)];
+        assert!(super::merged_number(&mark, 150.0));
+        let mut words = Vec::new();
+        let region = Rect::new(700, 470, 100, 40);
+        assert!(super::unread_ink(&mut words, &mark, region, false, 150.0));
+        assert_eq!(words.len(), 1);
+        assert_eq!(words[0].confidence, 0.0);
+        // a dash or a ruling's remnant (flat), a sliver (narrow) or noise (low): no number
+        assert!(!super::merged_number(&[Rect::new(0, 0, 40, 4)], 150.0));
+        assert!(!super::merged_number(&[Rect::new(0, 0, 3, 20)], 150.0));
+        assert!(!super::merged_number(&[Rect::new(0, 0, 8, 6)], 150.0));
+        let mut words = Vec::new();
+        assert!(!super::unread_ink(
+            &mut words,
+            &[Rect::new(0, 0, 40, 4)],
+            region,
+            false,
+            150.0
+        ));
+        assert!(words.is_empty());
     }
 
     use super::*;
