@@ -69,6 +69,10 @@ pub const REQUEST_COLS: [&str; 7] = [
     "total",
 ];
 
+/// How far a constraint's two sums may differ and still agree (decimal amounts in floating
+/// point).
+pub const SUM_TOLERANCE: f64 = 1e-6;
+
 fn sum(m: &Mapping, cells: &[CellId]) -> Option<f64> {
     cells
         .iter()
@@ -86,7 +90,7 @@ fn make(
 ) -> Check {
     let expected = sum(m, &parts);
     let actual = sum(m, &totals);
-    let pass = matches!((expected, actual), (Some(e), Some(a)) if (e - a).abs() < 1e-6);
+    let pass = matches!((expected, actual), (Some(e), Some(a)) if (e - a).abs() < SUM_TOLERANCE);
     let n_parts = parts.len();
     let mut cells = parts;
     cells.extend(totals);
@@ -103,7 +107,7 @@ fn make(
 }
 
 /// The cells of a constraint's pattern (`row.col`, `{}` the subject).
-fn instantiate(table: &str, patterns: &[String], subject: &str) -> Vec<CellId> {
+pub(crate) fn instantiate(table: &str, patterns: &[String], subject: &str) -> Vec<CellId> {
     patterns
         .iter()
         .filter_map(|p| {

@@ -1172,15 +1172,19 @@ const TOTAL_COLUMN_ROWS: usize = 2;
 /// position moves to the column it stands in, flagged `total_column_by_sums`.  A header that
 /// was read places its cells itself, and they are left alone.
 fn total_column_by_sums(def: &TableDef, out: &mut [MappedCell]) {
-    let Some(cols) = def.rows.first().map(|r| &r.cols) else {
+    let Some(first) = def.rows.first() else {
         return;
     };
+    let cols = &first.cols;
+    // the row constraint's one total, the same column in every row
     let total_key = def
         .constraints
         .iter()
         .find_map(|c| match (&c.over, &c.totals[..]) {
-            (Over::Axis(a), [t]) if a == "rows" && c.parts.len() + 1 == cols.len() => {
-                t.strip_prefix("{}.").map(str::to_string)
+            (Over::Axis(a), [_]) if a == "rows" && c.parts.len() + 1 == cols.len() => {
+                crate::checks::instantiate(&def.key, &c.totals, &first.key)
+                    .pop()
+                    .map(|id| id.col)
             }
             _ => None,
         });
@@ -1211,7 +1215,7 @@ fn total_column_by_sums(def: &TableDef, out: &mut [MappedCell]) {
         };
         let sum: f64 = v.iter().sum();
         let fits: Vec<usize> = (0..n)
-            .filter(|&p| sum > 0.0 && (2.0 * v[p] - sum).abs() < 1e-6)
+            .filter(|&p| sum > 0.0 && (2.0 * v[p] - sum).abs() < crate::checks::SUM_TOLERANCE)
             .collect();
         if let [p] = fits[..] {
             votes[p] += 1;
