@@ -56,9 +56,13 @@ impl Perspective {
 /// the platen), not the page's lines: it is no measure.
 pub const FRAME_DEG: f32 = 0.1;
 
-/// The skew of a strip of a 1 bpp page: (degrees, confidence), or None when unsure.
-fn strip_angle(bin: &Pix, r: Rect) -> Result<Option<f32>> {
-    let strip = bin.clip(r)?;
+/// The skew of a strip of a 1 bpp page, turned a quarter clockwise first when `turn` (a side
+/// strip's vertical lines then run across it), in degrees; None when unsure.
+fn strip_angle(bin: &Pix, r: Rect, turn: bool) -> Result<Option<f32>> {
+    let mut strip = bin.clip(r)?;
+    if turn {
+        strip = strip.rotate_orth(1)?;
+    }
     let found = strip.find_skew();
     if crate::ocr::debug_on() {
         tracing::debug!("  perspective: strip {r:?} skew {found:?}");
@@ -81,12 +85,11 @@ pub struct StripAngles {
 
 pub fn strip_angles(bin: &Pix) -> Result<StripAngles> {
     let (w, h) = (bin.width(), bin.height());
-    let turned = bin.rotate_orth(1)?; // a quarter clockwise: the left third is now on top
     Ok(StripAngles {
-        top: strip_angle(bin, Rect::new(0, 0, w, h / 3))?,
-        bottom: strip_angle(bin, Rect::new(0, h - h / 3, w, h / 3))?,
-        left: strip_angle(&turned, Rect::new(0, 0, h, w / 3))?,
-        right: strip_angle(&turned, Rect::new(0, w - w / 3, h, w / 3))?,
+        top: strip_angle(bin, Rect::new(0, 0, w, h / 3), false)?,
+        bottom: strip_angle(bin, Rect::new(0, h - h / 3, w, h / 3), false)?,
+        left: strip_angle(bin, Rect::new(0, 0, w / 3, h), true)?,
+        right: strip_angle(bin, Rect::new(w - w / 3, 0, w / 3, h), true)?,
         page: bin
             .find_skew()
             .filter(|&(a, conf)| conf >= 2.0 && a.abs() <= STRIP_MAX_DEG)
