@@ -99,6 +99,10 @@ fn main() -> Result<()> {
     for t in &mut tables {
         table::fill_cells(t, &out.page.words);
     }
+    if opts.layout == ocr::Layout::Tokens {
+        // the table stage's text alignment over the tokens' words
+        tables = table::find_tables(&out.page, &table::Tolerances::default());
+    }
     if json {
         let grids: Vec<_> = tables
             .iter()

@@ -155,14 +155,16 @@ pub fn from_angles(a: &StripAngles, w: i32, h: i32) -> Option<Perspective> {
     })
 }
 
-/// The warp that straightens a page (from its 1 bpp text ink), if it needs one.
-pub fn measure(bin: &Pix) -> Result<Option<Perspective>> {
+/// The warp that straightens a page (from its 1 bpp line ink), if it needs one, and the
+/// angles measured (the page's own is the deskew's fallback, see
+/// `preprocess::deskew_angle`).
+pub fn measure(bin: &Pix) -> Result<(Option<Perspective>, StripAngles)> {
     let a = strip_angles(bin)?;
     let p = from_angles(&a, bin.width(), bin.height());
     if crate::ocr::debug_on() {
         tracing::debug!("  perspective: strips {a:?} -> {p:?}");
     }
-    Ok(p)
+    Ok((p, a))
 }
 
 #[cfg(test)]
@@ -215,6 +217,7 @@ mod tests {
         assert!((top - bottom).abs() >= PERSPECTIVE_MIN_DEG, "{a:?}");
         let fix = measure(&photo.threshold(128).unwrap())
             .unwrap()
+            .0
             .expect("a warp");
         let b = angles(&fix.apply(&photo).unwrap());
         let (top, bottom) = (b.top.unwrap(), b.bottom.unwrap());
@@ -234,7 +237,7 @@ mod tests {
             a.top.is_some_and(|t| (t - a.page.unwrap()).abs() < 0.1),
             "{a:?}"
         );
-        assert_eq!(measure(&bin).unwrap(), None);
+        assert_eq!(measure(&bin).unwrap().0, None);
         // strips that cannot be measured take the page's angle: no warp either
         let unsure = StripAngles {
             top: Some(1.0),

@@ -307,19 +307,22 @@ pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> 
     // a page photographed at an angle: its quadrilateral made a rectangle again
     let mut gray = norm;
     let mut seal_ink = seal_ink;
-    if let Some(p) = perspective::measure(&gray.threshold(LINE_THRESHOLD)?)? {
+    let (warp, strips) = perspective::measure(&gray.threshold(LINE_THRESHOLD)?)?;
+    if let Some(p) = &warp {
         gray = p.apply(&gray)?;
         seal_ink = seal_ink.map(|s| p.apply(&s)).transpose()?;
     }
     lap("perspective");
 
-    // deskew
+    // deskew (a warped page's angle was measured before the warp: it has none of its own)
     let mut skew_deg = 0.0;
-    if let Some((angle, conf)) = gray.threshold(TEXT_THRESHOLD)?.find_skew()
-        && conf >= 2.0
-        && angle.abs() >= 0.05
-        && angle.abs() <= 3.0
-    {
+    let text_skew = gray.threshold(TEXT_THRESHOLD)?.find_skew();
+    let line_skew = if warp.is_none() { strips.page } else { None };
+    let angle = deskew_angle(text_skew, line_skew);
+    if dbg {
+        tracing::debug!("  deskew: text threshold {text_skew:?}, lines {line_skew:?} -> {angle:?}");
+    }
+    if let Some(angle) = angle {
         gray = gray.rotate(angle)?;
         skew_deg = angle;
     }
@@ -562,6 +565,28 @@ pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> 
     })
 }
 
+/// `pixFindSkew`'s confidence below which the text ink's skew is no measure.
+pub const SKEW_MIN_CONF: f32 = 2.0;
+/// Skews (degrees) smaller than this are left alone (a rotation costs sharpness).
+pub const SKEW_MIN_DEG: f32 = 0.05;
+/// Skews (degrees) larger than this are no scan's tilt but a misreading: left alone.
+pub const SKEW_MAX_DEG: f32 = 3.0;
+
+/// The deskew's angle (degrees), from the skew of the page's text ink (`text`, at
+/// [`TEXT_THRESHOLD`]: angle and confidence) and, where that is unsure, the page's skew at the
+/// permissive line threshold (`lines`, already confident: [`perspective::strip_angles`]).
+/// Faint or blurred print leaves too little ink at the text threshold for a sure measure,
+/// while the rulings and the print's paler edges at the line threshold still give one: such
+/// a page left tilted by 2° has slanted rulings that the ruling finder breaks into steps, and
+/// no grid (held-out seed 5447674's tilted, faint-ruled tables).  None: leave the page.
+pub fn deskew_angle(text: Option<(f32, f32)>, lines: Option<f32>) -> Option<f32> {
+    let angle = match text {
+        Some((a, conf)) if conf >= SKEW_MIN_CONF => a,
+        _ => lines?,
+    };
+    (angle.abs() >= SKEW_MIN_DEG && angle.abs() <= SKEW_MAX_DEG).then_some(angle)
+}
+
 /// How far around an accepted ruling piece the openings' pixels are painted out even where a
 /// piece judged print lies, inches (a ruling that blurred print touches).
 const PRINT_REACH: f32 = 0.01;
@@ -722,6 +747,20 @@ fn glyph_strokes(ink: &Pix, lines_found: &Pix, dpi: f32) -> Result<Pix> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_deskew_takes_the_line_ink_skew_only_where_the_text_ink_is_unsure() {
+        // sure text measure: taken, whatever the lines say
+        assert_eq!(deskew_angle(Some((1.5, 3.0)), Some(2.1)), Some(1.5));
+        // faint print: the text measure unsure (confidence 1.4), the lines' angle taken
+        assert_eq!(deskew_angle(Some((2.06, 1.4)), Some(2.1)), Some(2.1));
+        assert_eq!(deskew_angle(None, Some(-1.2)), Some(-1.2));
+        // neither sure: the page is left
+        assert_eq!(deskew_angle(Some((2.06, 1.4)), None), None);
+        // too small or too large to be a scan's tilt
+        assert_eq!(deskew_angle(Some((0.02, 5.0)), Some(2.0)), None);
+        assert_eq!(deskew_angle(None, Some(4.0)), None);
+    }
 
     #[test]
     fn a_ruling_is_followed_along_its_pale_end_and_stops_at_paper() {
