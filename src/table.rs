@@ -413,7 +413,7 @@ pub fn set_cell_words(cell: &mut Cell, idx: &[usize], words: &[Word]) {
 
 impl Table {
     /// Rebuild `index` from the cells' spans (after cells were split or merged).
-    fn reindex(&mut self) {
+    pub(crate) fn reindex(&mut self) {
         let nc = self.n_cols();
         self.index = vec![0; self.n_rows() * nc];
         for (k, c) in self.cells.iter().enumerate() {
@@ -599,6 +599,10 @@ pub fn find_tables(page: &Page, tol: &Tolerances) -> Vec<Table> {
     tables
 }
 
+/// A word is taken at least this share of the median word height tall when lines are formed
+/// (see [`stream_tables`]).
+pub const FLAT_GLYPH: f32 = 0.6;
+
 /// Tables without rulings, found by text alignment (pdfplumber's "stream" idea, simplified):
 /// runs of lines that end in numbers form a block; the x-extents of the numbers, merged where
 /// they overlap, are the value columns; everything left of them is the label column; each line
@@ -614,12 +618,18 @@ pub fn stream_tables(page: &Page, used: &[bool]) -> Vec<Table> {
     // lines: words whose vertical centres are close, left to right
     let mut order = free.clone();
     order.sort_by(|&a, &b| words[a].bbox.cy().total_cmp(&words[b].bbox.cy()));
+    // (a word's height for this is at least FLAT_GLYPH of the words' median: OCR boxes its
+    // ink, and a flat glyph — 一, a dash — first on a line would otherwise split it)
+    let mut heights: Vec<f32> = free.iter().map(|&i| words[i].bbox.height()).collect();
+    heights.sort_by(f32::total_cmp);
+    let floor = FLAT_GLYPH * heights[heights.len() / 2];
+    let height = |b: &crate::model::BBox| b.height().max(floor);
     let mut lines: Vec<Vec<usize>> = Vec::new();
     for i in order {
         let b = &words[i].bbox;
         let joined = lines.last().is_some_and(|l| {
             let f = &words[l[0]].bbox;
-            (b.cy() - f.cy()).abs() <= 0.5 * b.height().min(f.height()).max(1.0)
+            (b.cy() - f.cy()).abs() <= 0.5 * height(b).min(height(f)).max(1.0)
         });
         if joined {
             if let Some(l) = lines.last_mut() {
@@ -647,14 +657,19 @@ pub fn stream_tables(page: &Page, used: &[bool]) -> Vec<Table> {
             i += 1;
             continue;
         }
-        // extend the block over numeric lines, bridging up to 3 non-numeric lines
+        // extend the block over numeric lines, bridging up to 3 non-numeric lines, or more
+        // that stand in the label column before a line of the same value columns
+        // ([`label_column_bridge`])
         let mut end = i + 1;
         let mut j = i + 1;
         while j < lines.len() {
             if numeric(&lines[j]) {
                 end = j + 1;
                 j += 1;
-            } else if j + 1 < lines.len() && j < end + 3 {
+            } else if j + 1 < lines.len()
+                && (j < end + 3
+                    || label_column_bridge(&lines[i..end], &lines[end..], words, &numeric))
+            {
                 j += 1;
             } else {
                 break;
@@ -666,6 +681,24 @@ pub fn stream_tables(page: &Page, used: &[bool]) -> Vec<Table> {
         } else {
             i
         };
+        // OCR'd print: the last row's label may wrap onto lines below its values (label
+        // lines stand around their values); those lines in the label column are the block's
+        if lines[start..end]
+            .iter()
+            .flatten()
+            .any(|&w| words[w].confidence < 1.0)
+            && let Some(x0) = value_x0(&lines[start..end], words)
+        {
+            let mut extra = 0;
+            while extra < TRAILING_LABEL_LINES
+                && end < lines.len()
+                && !numeric(&lines[end])
+                && lines[end].iter().all(|&w| words[w].bbox.x1 <= x0)
+            {
+                end += 1;
+                extra += 1;
+            }
+        }
         let block = &lines[start..end];
         let wide = block.iter().any(|l| {
             l.iter()
@@ -673,9 +706,16 @@ pub fn stream_tables(page: &Page, used: &[bool]) -> Vec<Table> {
                 .count()
                 >= 10
         });
-        let block = wrapped_labels(block, usize::from(start < i), &|w| {
-            crate::values::is_value_like(&words[w].text)
-        });
+        // OCR'd lines stay apart: their label lines are put back around their values by the
+        // template's labels (`template::stream_rows`), which needs to see where each stands
+        let ocr = block.iter().flatten().any(|&w| words[w].confidence < 1.0);
+        let block = if ocr {
+            block.to_vec()
+        } else {
+            wrapped_labels(block, usize::from(start < i), &|w| {
+                crate::values::is_value_like(&words[w].text)
+            })
+        };
         if (block.iter().filter(|l| numeric(l)).count() >= 2 || wide)
             && let Some(t) = stream_table(page, &block)
         {
@@ -686,12 +726,109 @@ pub fn stream_tables(page: &Page, used: &[bool]) -> Vec<Table> {
     tables
 }
 
+/// A word in a bridged line's value columns below this confidence is a mark OCR read there
+/// (a ruling's remnant, a speck, a seal's stroke), no print of a value.
+pub const BRIDGE_MARK_CONF: f32 = 0.7;
+/// Label-only lines a block of value lines may bridge at most.
+pub const LABEL_BRIDGE_MAX: usize = 24;
+/// How far (in the value's height) a value's middle may stand outside the x-range of a value
+/// above it and still be in the same column: centred numbers of different widths, a slight
+/// residual skew.
+pub const COLUMN_SLACK: f32 = 0.5;
+
+/// Whether the lines `rest` (from the block's last line of values on, up to the next line of
+/// values) continue the table `block` although they hold no value: rows whose zeros print blank leave only their
+/// labels, two lines each when wrapped, and three such rows cut the table apart under the
+/// plain three-line bridge (the rows after them a table of their own, or too short to be one).
+/// They do when every one of them lies left of the block's value columns (in its label
+/// column: prose and headings run across the page; marks read there in doubt aside,
+/// [`BRIDGE_MARK_CONF`]), there are at most [`LABEL_BRIDGE_MAX`],
+/// and the next line of values prints its values in the block's value columns (each value's
+/// middle within [`COLUMN_SLACK`] of the x-range of a value of the block): the same table's next row, not the
+/// next table's.
+fn label_column_bridge(
+    block: &[Vec<usize>],
+    rest: &[Vec<usize>],
+    words: &[Word],
+    numeric: &dyn Fn(&Vec<usize>) -> bool,
+) -> bool {
+    let is_val = |i: usize| crate::values::is_value_like(&words[i].text);
+    let trailing = |l: &Vec<usize>| -> Vec<usize> {
+        l.iter()
+            .rev()
+            .take_while(|&&w| is_val(w))
+            .copied()
+            .collect()
+    };
+    let spans: Vec<(f32, f32)> = block
+        .iter()
+        .flat_map(&trailing)
+        .map(|w| (words[w].bbox.x0, words[w].bbox.x1))
+        .collect();
+    let Some(value_x0) = value_x0(block, words) else {
+        return false;
+    };
+    let in_label_column = |l: &Vec<usize>| {
+        l.iter()
+            .all(|&w| words[w].bbox.x1 <= value_x0 || words[w].confidence < BRIDGE_MARK_CONF)
+    };
+    for (k, l) in rest.iter().enumerate().take(LABEL_BRIDGE_MAX + 1) {
+        let vals = trailing(l);
+        if !numeric(l) {
+            if !in_label_column(l) {
+                return false;
+            }
+            continue;
+        }
+        // the next line of values: in the block's value columns
+        return k > 0
+            && vals.iter().all(|&w| {
+                let (cx, tol) = (words[w].bbox.cx(), COLUMN_SLACK * words[w].bbox.height());
+                spans.iter().any(|&(a, b)| cx >= a - tol && cx <= b + tol)
+            });
+    }
+    false
+}
+
+/// Lines of label text after a block's last line of values that still belong to it (OCR'd
+/// print; see [`stream_tables`]).
+pub const TRAILING_LABEL_LINES: usize = 2;
+
+/// Where a block's value columns start: where its rows of several values start theirs (a
+/// mark read as a number at a label's end is no column), else its leftmost trailing value.
+fn value_x0(block: &[Vec<usize>], words: &[Word]) -> Option<f32> {
+    let is_val = |i: usize| crate::values::is_value_like(&words[i].text);
+    let trailing = |l: &Vec<usize>| -> Vec<usize> {
+        l.iter()
+            .rev()
+            .take_while(|&&w| is_val(w))
+            .copied()
+            .collect()
+    };
+    let x0 = |v: &[usize]| v.iter().map(|&w| words[w].bbox.x0).fold(f32::MAX, f32::min);
+    block
+        .iter()
+        .map(&trailing)
+        .filter(|v| v.len() >= SUPPORT_VALUES)
+        .map(|v| x0(&v))
+        .reduce(f32::min)
+        .or_else(|| {
+            block
+                .iter()
+                .map(&trailing)
+                .filter(|v| !v.is_empty())
+                .map(|v| x0(&v))
+                .reduce(f32::min)
+        })
+}
+
 /// A row whose label wraps over several lines prints its values on one of them, often a
-/// line of its own between the label's lines (values centred in a tall row, a token of print
-/// per line when OCR reads without rulings).  A line of values alone is joined with the line
-/// of label text alone above it, else below it, into one row, when the block's other rows are
-/// labelled (a table of unlabelled value rows, the appeals table, keeps its lines).  Lines
-/// before `keep` (a header taken above the block) join nothing.
+/// line of its own between the label's lines (values centred in a tall row).  In a text
+/// layer's block, a line of values alone is joined with the line of label text alone above
+/// it, else below it, into one row, when the block's other rows are labelled (a table of
+/// unlabelled value rows, the appeals table, keeps its lines).  Lines before `keep` (a header
+/// taken above the block) join nothing.  OCR'd lines are put together by the template's
+/// labels instead (`template::stream_rows`), which can tell whose a label line is.
 fn wrapped_labels(
     block: &[Vec<usize>],
     keep: usize,
@@ -733,6 +870,8 @@ fn wrapped_labels(
 /// column.  Every row of a template table prints all its values, so a true column has a
 /// number on most lines.
 pub const COLUMN_SUPPORT: f32 = 0.15;
+/// Numbers a line without a label must hold to support columns (see [`COLUMN_SUPPORT`]).
+pub const SUPPORT_VALUES: usize = 3;
 /// Blocks shorter than this keep every column (a two-row table has one number per column).
 pub const SUPPORT_MIN_LINES: usize = 6;
 
@@ -768,11 +907,25 @@ fn stream_table(page: &Page, block: &[Vec<usize>]) -> Option<Table> {
             _ => cols.push((a, b, vec![k])),
         }
     }
-    // support is counted on lines with a label (a row of ruling remnants read as dashes has
-    // none), when there are enough of them
+    // support is counted on lines of values with a label (a row of ruling remnants read as
+    // dashes has none) or of three numbers at least (a row whose label wrapped onto lines of
+    // its own), when there are enough of them; a line of label text alone (a wrapped label's
+    // other line, a row whose zeros print blank) holds no value in any column
     let labelled: Vec<bool> = block
         .iter()
-        .map(|l| l.iter().any(|&w| !is_val(w)))
+        .map(|l| {
+            let vals: Vec<usize> = l
+                .iter()
+                .rev()
+                .take_while(|&&w| is_val(w))
+                .copied()
+                .collect();
+            let digits = vals
+                .iter()
+                .filter(|&&w| words[w].text.chars().any(|c| c.is_ascii_digit()))
+                .count();
+            !vals.is_empty() && (vals.len() < l.len() || digits >= SUPPORT_VALUES)
+        })
         .collect();
     let n_labelled = labelled.iter().filter(|&&b| b).count();
     let by_label = n_labelled >= SUPPORT_MIN_LINES;
@@ -1011,6 +1164,108 @@ mod tests {
         }
     }
 
+    /// A requests-like block: rows of a label and seven numbers at x 200..500, with rows whose
+    /// zeros print blank (label lines only) between them; `mid` is what stands between the
+    /// second and third rows of values.
+    fn blank_rows_between(mid: &[(&str, f32)]) -> Page {
+        let xs = [200.0, 250.0, 300.0, 350.0, 400.0, 450.0, 500.0];
+        let mut v = Vec::new();
+        let mut y = 100.0;
+        let values_row = |v: &mut Vec<Word>, label: &str, y: f32| {
+            v.push(ocr_word(label, 10.0, y));
+            for x in xs {
+                v.push(ocr_word("0", x, y));
+            }
+        };
+        values_row(&mut v, "1.属于国家秘密", y);
+        y += 20.0;
+        values_row(&mut v, "2.其他法律行政法规", y);
+        for (t, x) in mid {
+            y += 20.0;
+            v.push(ocr_word(t, *x, y));
+        }
+        y += 20.0;
+        values_row(&mut v, "5.属于三类内部事务", y);
+        y += 20.0;
+        values_row(&mut v, "6.属于四类过程性", y);
+        page_of(v)
+    }
+
+    #[test]
+    fn label_lines_of_rows_printed_blank_do_not_cut_the_table() {
+        // where it fires: four lines of label text (two rows whose zeros print blank) between
+        // rows of values in the same columns: one table, the label lines rows of it
+        let page = blank_rows_between(&[
+            ("3.危及三安全", 10.0),
+            ("一稳定", 10.0),
+            ("4.保护第三方", 10.0),
+            ("合法权益", 10.0),
+        ]);
+        let t = stream_tables(&page, &vec![false; page.words.len()]);
+        assert_eq!(
+            t.len(),
+            1,
+            "{:?}",
+            t.iter().map(|t| t.grid_text()).collect::<Vec<_>>()
+        );
+        assert_eq!(t[0].n_rows(), 8);
+        assert_eq!(t[0].n_cols(), 8);
+        // where it must not: a line of prose across the value columns ends the table there
+        let page = blank_rows_between(&[
+            ("3.危及三安全", 10.0),
+            ("一稳定", 10.0),
+            ("本报告中所列数据统计期限从1月1日起至12月31日止", 10.0),
+            ("合法权益", 10.0),
+        ]);
+        let t = stream_tables(&page, &vec![false; page.words.len()]);
+        assert_eq!(t.len(), 2);
+        // (the two label lines under the values are the last row's wrapped label, for all
+        // the block knows)
+        assert_eq!(t[0].n_rows(), 4);
+        assert!(!t[0].grid_text().iter().any(|r| r[0].starts_with("本报告")));
+    }
+
+    #[test]
+    fn label_lines_bridge_only_to_values_in_the_same_columns() {
+        // four label lines, then a row whose numbers stand where the block has none (another
+        // table's columns): no bridge, two tables
+        let mut page = blank_rows_between(&[
+            ("3.危及三安全", 10.0),
+            ("一稳定", 10.0),
+            ("4.保护第三方", 10.0),
+            ("合法权益", 10.0),
+        ]);
+        for w in page
+            .words
+            .iter_mut()
+            .filter(|w| w.bbox.y0 >= 200.0 && w.bbox.x0 >= 200.0)
+        {
+            w.bbox.x0 += 22.0;
+            w.bbox.x1 += 22.0;
+        }
+        let t = stream_tables(&page, &vec![false; page.words.len()]);
+        assert_eq!(t.len(), 2);
+    }
+
+    #[test]
+    fn a_flat_glyph_first_on_a_line_does_not_split_it() {
+        // OCR boxes its ink: 一 is 2 points tall.  Sorted by their middles, it comes first on
+        // its line; the line's other words stand 3 points lower and still belong to it.
+        let mut v = eight_rows(&ocr_word);
+        v.push(Word {
+            bbox: BBox::new(90.0, 124.0, 98.0, 126.0),
+            ..ocr_word("一", 90.0, 124.0)
+        });
+        for w in v.iter_mut().filter(|w| (w.bbox.y0 - 120.0).abs() < 0.1) {
+            w.bbox.y0 += 3.0;
+            w.bbox.y1 += 3.0;
+        }
+        let page = page_of(v);
+        let t = stream_tables(&page, &vec![false; page.words.len()]);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].n_rows(), 8, "{:?}", t[0].grid_text());
+    }
+
     #[test]
     fn a_stray_number_makes_no_column_of_a_long_block() {
         // where it fires: a mark read as 1 after one label, at x where no other row has a number
@@ -1056,22 +1311,40 @@ mod tests {
 
     #[test]
     fn a_wrapped_label_and_its_line_of_values_are_one_row() {
-        // where it fires: a label over two lines, its values on a line of their own between
-        let mut words = eight_rows(&ocr_word);
-        // row 3 (y 160) becomes: label line at 157, values at 163, label end at 169
-        words.retain(|w| (w.bbox.y0 - 160.0).abs() > 1.0);
-        words.push(ocr_word("部分公开（区分处理的", 10.0, 152.0));
-        for (x, v) in [(200.0, "3"), (250.0, "4"), (300.0, "5")] {
-            words.push(ocr_word(v, x, 162.0));
-        }
-        words.push(ocr_word("不计其他情形）", 10.0, 172.0));
-        let page = page_of(words);
-        let t = stream_tables(&page, &vec![false; page.words.len()]);
-        assert_eq!(t.len(), 1);
-        let g = t[0].grid_text();
+        // where it fires: a label over two lines of a text layer, its values on a line of
+        // their own between
+        let wrapped = |word: &dyn Fn(&str, f32, f32) -> Word| {
+            let mut words = eight_rows(word);
+            // row 3 (y 160) becomes: label line at 157, values at 163, label end at 169
+            words.retain(|w| (w.bbox.y0 - 160.0).abs() > 1.0);
+            words.push(word("部分公开（区分处理的", 10.0, 152.0));
+            for (x, v) in [(200.0, "3"), (250.0, "4"), (300.0, "5")] {
+                words.push(word(v, x, 162.0));
+            }
+            words.push(word("不计其他情形）", 10.0, 172.0));
+            let page = page_of(words);
+            let t = stream_tables(&page, &vec![false; page.words.len()]);
+            assert_eq!(t.len(), 1);
+            t[0].grid_text()
+        };
+        let text_layer = |t: &str, x: f32, y: f32| Word {
+            confidence: 1.0,
+            source: crate::model::Source::TextLayer,
+            ..ocr_word(t, x, y)
+        };
+        let g = wrapped(&text_layer);
+        let joined = |g: &Vec<Vec<String>>| {
+            g.iter()
+                .any(|r| r[0] == "部分公开（区分处理的" && r[1..] == ["3", "4", "5"])
+        };
+        assert!(joined(&g), "{g:?}");
+        // OCR'd lines stay apart: the template's labels put them together
+        // (`template::stream_rows`), seeing where each line stands
+        let g = wrapped(&ocr_word);
+        assert!(!joined(&g), "{g:?}");
         assert!(
             g.iter()
-                .any(|r| r[0] == "部分公开（区分处理的" && r[1..] == ["3", "4", "5"]),
+                .any(|r| r[0].is_empty() && r[1..] == ["3", "4", "5"]),
             "{g:?}"
         );
         // where it must not: rows of values without labels (an appeals table) keep their lines

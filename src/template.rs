@@ -18,6 +18,7 @@ use crate::table::{Cell, Table};
 use crate::values::{self, Parsed};
 
 mod appeals;
+pub mod stream_rows;
 
 /// One template cell as the pipeline reports it.
 #[derive(Debug, Clone, PartialEq)]
@@ -234,14 +235,19 @@ pub fn norm_label(s: &str) -> String {
 /// Dice coefficient over the longest common subsequence of characters: 1.0 for equal strings,
 /// tolerant of dropped, doubled and substituted characters (typos, OCR).
 pub fn similarity(a: &str, b: &str) -> f32 {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.is_empty() || b.is_empty() {
+    let (n, m) = (a.chars().count(), b.chars().count());
+    if n == 0 || m == 0 {
         return 0.0;
     }
-    let mut prev = vec![0u16; b.len() + 1];
-    let mut cur = vec![0u16; b.len() + 1];
-    for &ca in &a {
+    2.0 * lcs_len(a, b) as f32 / (n + m) as f32
+}
+
+/// The length of the longest common subsequence of two strings' characters.
+pub(crate) fn lcs_len(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev = vec![0usize; b.len() + 1];
+    let mut cur = vec![0usize; b.len() + 1];
+    for ca in a.chars() {
         for (j, &cb) in b.iter().enumerate() {
             cur[j + 1] = if ca == cb {
                 prev[j] + 1
@@ -251,7 +257,7 @@ pub fn similarity(a: &str, b: &str) -> f32 {
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    2.0 * prev[b.len()] as f32 / (a.len() + b.len()) as f32
+    prev[b.len()]
 }
 
 /// The column a header cell names, by the table's header aliases in its schema file (two
@@ -666,7 +672,15 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
     let mut read_by_order: Option<(*const Table, usize)> = None;
     // the second grid row of a printed row split in two (see [`split_printed_row`])
     let mut continued: Option<(*const Table, usize)> = None;
-    for t in tables {
+    // text-aligned tables of OCR'd print: lines put back into printed rows by the labels
+    let regrouped: Vec<(Table, Option<Vec<Option<usize>>>)> = tables
+        .iter()
+        .map(|t| match stream_rows::regroup(t, &schema.requests) {
+            Some((g, rows)) => (g, Some(rows)),
+            None => (t.clone(), None),
+        })
+        .collect();
+    for (t, plan) in &regrouped {
         // the requests columns taken from the rows of a table hold for that table only
         if st.req_cols_from_rows {
             st.req_cols = None;
@@ -702,6 +716,20 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 continue;
             }
             let (labels, vals) = split_row(&cells);
+            // a printed row the template's labels located ([`stream_rows`]): its values, every
+            // cell right of the label column
+            if let Some(k) = plan.as_ref().and_then(|p| p.get(r).copied().flatten()) {
+                let row = &schema.requests.rows[k];
+                let cand = Candidate {
+                    value_cells: cells.iter().filter(|c| c.c0 >= 1).copied().collect(),
+                    label: cells[0].text(),
+                    page: t.page,
+                    method: Method::of_table(t.method),
+                };
+                assign_requests(&cand, row, &st, &mut assigned);
+                seq.push(Seq::Anchor(row_index(&schema.requests, row)));
+                continue;
+            }
             let mut label = labels.last().map(|c| c.text()).unwrap_or_default();
             if let Some(more) = split_printed_row(t, r, &labels, &vals, &schema.requests) {
                 label.push_str(&more);
@@ -1076,8 +1104,9 @@ fn numbering_agrees(label_text: &str, last_label: &str, row: &Row, prev: Option<
 /// Rows whose label OCR garbled, placed by the template's fixed row order: a run of such rows
 /// (with numbers) between two rows matched by their labels, whose template positions leave a
 /// gap of exactly as many rows, none of them read elsewhere, takes those rows in order, when
-/// every legible numbering agrees.  Two rows in a one-row gap, rows beyond the last match, or
-/// a run crossing another table's row are left alone.  Cells so placed are flagged
+/// every legible numbering agrees; so does a run of up to [`TAIL_ROWS`] after the last match
+/// that ends the table (or meets another table's row).  Two rows in a one-row gap, or a run
+/// crossing another table's row, are left alone.  Cells so placed are flagged
 /// `row_by_position` (verify drops it when a check confirms them).
 fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<MappedCell>) {
     let mut seen_anchor = false;
@@ -1099,11 +1128,29 @@ fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<Map
         while j < seq.len() && matches!(seq[j], Seq::Open(_) | Seq::Header) {
             j += 1;
         }
-        let Some(Seq::Anchor(b)) = seq.get(j) else {
-            i = j.max(i + 1);
-            continue;
+        // A run after the last matched row, up to the table's end or another table's row,
+        // takes the rows after that row in order: the tail (（七）总计, 四、结转…) whose labels
+        // OCR lost.  Its values are then the rows' arithmetic's to confirm.
+        let tail = match seq.get(j) {
+            Some(Seq::Anchor(_)) => None,
+            _ if a >= 0 => {
+                let opens = seq[i + 1..j]
+                    .iter()
+                    .filter(|s| matches!(s, Seq::Open(_)))
+                    .count();
+                let b = a + 1 + opens as i64;
+                (opens > 0 && opens <= TAIL_ROWS && b <= def.rows.len() as i64).then_some(b)
+            }
+            _ => None,
         };
-        let b = *b as i64;
+        let b = match (seq.get(j), tail) {
+            (Some(Seq::Anchor(b)), _) => *b as i64,
+            (_, Some(b)) => b,
+            _ => {
+                i = j.max(i + 1);
+                continue;
+            }
+        };
         // One printed row split into two grid rows repeats its label cell: count it once.  But
         // when the gap asks for every grid row with numbers, a label cell over several of them
         // is several printed rows whose ruling was lost in the label column only (under a
@@ -1158,6 +1205,10 @@ fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<Map
         i = j;
     }
 }
+
+/// Rows with numbers after the last matched row that [`assign_by_sequence`] places as the
+/// rows after it, at most: the requests table's tail (总计, 结转) is two rows.
+const TAIL_ROWS: usize = 2;
 
 /// Rows whose sums must name the same column for [`total_column_by_sums`] to move the total.
 const TOTAL_COLUMN_ROWS: usize = 2;
@@ -2671,12 +2722,32 @@ mod tests {
             ),
         ]);
         assert!(req(&m, "rejected_confirmation").value.is_none());
-        // beyond the last matched row: no gap to fill
+        // beyond the last matched row, more rows than a table's tail (TAIL_ROWS): which
+        // they are, is unknown
         let m = mapped(&[
             row("4.无正当理由大量反复申请", "1"),
             row("5虱求行政机天确", "7"),
+            row("虱求行政机天确", "8"),
+            row("虱求行政机天确", "9"),
         ]);
         assert!(req(&m, "rejected_confirmation").value.is_none());
+        assert!(req(&m, "other_overdue_correction").value.is_none());
+    }
+
+    #[test]
+    fn rows_after_the_last_matched_row_at_the_tables_end_are_its_tail() {
+        // where it fires: the last two rows' labels lost (总计, 结转), the table ends
+        let m = mapped(&[row("3.其他", "1"), row("?", "7"), row("旧、绍", "2")]);
+        assert_eq!(req(&m, "total_processed").value.as_deref(), Some("7"));
+        assert!(
+            req(&m, "total_processed")
+                .flags
+                .contains(&Flag::RowByPosition)
+        );
+        assert_eq!(req(&m, "carried_forward").value.as_deref(), Some("2"));
+        // where it must not: legible numbering that disagrees with the row after the match
+        let m = mapped(&[row("2.重复申请", "1"), row("4虱求行政机天确", "7")]);
+        assert!(req(&m, "rejected_publication").value.is_none());
     }
 
     #[test]
