@@ -404,10 +404,16 @@ fn merge_tables(first: ReportResult, second: ReportResult) -> ReportResult {
         .filter(|(k, (_, found))| *found > a.get(*k).map_or(0, |x| x.1))
         .map(|(k, _)| k.clone())
         .collect();
-    if take.is_empty() {
-        return first;
-    }
     let taken = |t: &str| take.iter().any(|k| k == t);
+    // the cells of the look not taken for their table, that read a value
+    let other: std::collections::HashMap<(String, String, String), CellRow> = first
+        .cells
+        .iter()
+        .filter(|c| taken(&c.table))
+        .chain(second.cells.iter().filter(|c| !taken(&c.table)))
+        .filter(|c| !c.value.is_empty())
+        .map(|c| ((c.table.clone(), c.row.clone(), c.col.clone()), c.clone()))
+        .collect();
     // the tables keep the first conversion's order (the template's)
     let mut order: Vec<String> = Vec::new();
     for c in first.cells.iter().chain(&second.cells) {
@@ -421,6 +427,19 @@ fn merge_tables(first: ReportResult, second: ReportResult) -> ReportResult {
         .extend(second.cells.iter().filter(|c| taken(&c.table)).cloned());
     out.cells
         .sort_by_key(|c| order.iter().position(|t| *t == c.table));
+    // A cell the taken look left empty comes from the other look where that one read it (a
+    // row the grid lost that the alignment found, or the other way round).  It keeps its own
+    // look's flags: the look by tokens flags every cell it placed.
+    let mut filled = 0;
+    for c in out.cells.iter_mut().filter(|c| c.value.is_empty()) {
+        if let Some(o) = other.get(&(c.table.clone(), c.row.clone(), c.col.clone())) {
+            *c = o.clone();
+            filled += 1;
+        }
+    }
+    if take.is_empty() && filled == 0 {
+        return out;
+    }
     out.checks.retain(|c| !taken(&c.table));
     out.checks
         .extend(second.checks.iter().filter(|c| taken(&c.table)).cloned());
@@ -897,6 +916,14 @@ mod tests {
         assert!(tables_short(&r));
     }
 
+    /// (table, row, value) of every cell of a conversion.
+    fn table_row_values(m: &ReportResult) -> Vec<(&str, &str, &str)> {
+        m.cells
+            .iter()
+            .map(|c| (c.table.as_str(), c.row.as_str(), c.value.as_str()))
+            .collect()
+    }
+
     #[test]
     fn merging_takes_each_table_from_the_look_that_found_more_of_it() {
         let mut first = ReportResult::default();
@@ -922,13 +949,8 @@ mod tests {
         }];
         let m = merge_tables(first.clone(), second.clone());
         // active stays the first look's (it found both), requests is the second's
-        let v: Vec<(&str, &str, &str)> = m
-            .cells
-            .iter()
-            .map(|c| (c.table.as_str(), c.row.as_str(), c.value.as_str()))
-            .collect();
         assert_eq!(
-            v,
+            table_row_values(&m),
             vec![
                 ("active", "a", "5"),
                 ("active", "b", "6"),
@@ -949,6 +971,51 @@ mod tests {
             merge_tables(first.clone(), ReportResult::default()).cells,
             first.cells
         );
+    }
+
+    #[test]
+    fn a_cell_the_taken_look_left_empty_comes_from_the_other_look() {
+        // requests: the second look found more (x, y) and is taken; its empty z comes from
+        // the first look, which read it.  active: the first look is kept; its empty b comes
+        // from the second, flagged as that look placed it.
+        let mut first = ReportResult::default();
+        first.cells = vec![
+            found("active", "a", "5", "", "1"),
+            found("active", "b", "", "not_found", ""),
+            found("requests", "x", "", "not_found", ""),
+            found("requests", "y", "", "not_found", ""),
+            found("requests", "z", "4", "", "1"),
+        ];
+        let mut second = ReportResult::default();
+        second.cells = vec![
+            found("active", "a", "", "not_found", ""),
+            found("active", "b", "6", "layout_from_text_alignment", "1"),
+            found("requests", "x", "1", "layout_from_text_alignment", "2"),
+            found("requests", "y", "2", "layout_from_text_alignment", "2"),
+            found("requests", "z", "", "not_found", ""),
+        ];
+        let m = merge_tables(first.clone(), second.clone());
+        assert_eq!(
+            table_row_values(&m),
+            vec![
+                ("active", "a", "5"),
+                ("active", "b", "6"),
+                ("requests", "x", "1"),
+                ("requests", "y", "2"),
+                ("requests", "z", "4")
+            ]
+        );
+        assert!(m.cells[1].flags.contains("layout_from_text_alignment"));
+        assert_eq!(m.report.cells, 5);
+        // where it must not: a cell the taken look read keeps its value, whatever the other
+        // look read there
+        let mut other = second.clone();
+        other.cells[0] = found("active", "a", "9", "layout_from_text_alignment", "1");
+        other.cells[1] = found("active", "b", "", "not_found", "");
+        let m = merge_tables(first.clone(), other);
+        assert_eq!(m.cells[0].value, "5");
+        assert!(m.cells[0].flags.is_empty());
+        assert_eq!(m.cells[1].value, "");
     }
 
     #[test]

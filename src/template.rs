@@ -726,7 +726,16 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                     page: t.page,
                     method: Method::of_table(t.method),
                 };
+                let before = assigned.len();
                 assign_requests(&cand, row, &st, &mut assigned);
+                tracing::debug!(
+                    "p{} {} row {}: {} of {} value cells placed",
+                    t.page,
+                    schema.format,
+                    row.key,
+                    assigned.len() - before,
+                    cand.value_cells.len()
+                );
                 seq.push(Seq::Anchor(row_index(&schema.requests, row)));
                 continue;
             }

@@ -227,6 +227,21 @@ pub fn regroup(t: &Table, def: &TableDef) -> Option<(Table, Vec<Option<usize>>)>
         (i, k) = (pi, pk);
     }
     segments.reverse();
+    if tracing::enabled!(tracing::Level::DEBUG) {
+        for &(a, b, row) in &segments {
+            let text: Vec<&str> = (a..b).map(|g| lines[g].label.as_str()).collect();
+            tracing::debug!(
+                "p{} stream rows {a}..{b} {:?}: {text:?}{}",
+                t.page,
+                row.map(|k| def.rows[k].key.as_str()),
+                if (a..b).any(|g| lines[g].values) {
+                    " + values"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
     if segments.iter().filter(|s| s.2.is_some()).count() < MIN_SEGMENTS {
         return None;
     }
@@ -234,7 +249,8 @@ pub fn regroup(t: &Table, def: &TableDef) -> Option<(Table, Vec<Option<usize>>)>
 }
 
 /// The table with one grid row per segment: its label cells joined, the value cells of its
-/// line of values (empty cells where it has none); lines in no row stay as they were.
+/// line of values (empty cells where it has none); lines in no row stay as they were.  Its
+/// value columns: those with values on [`COLUMN_LINES`] of the lines of values.
 fn build(
     t: &Table,
     lines: &[Line],
@@ -243,15 +259,14 @@ fn build(
     // the value columns that hold values on the lines of values (the label column stays)
     let value_lines: Vec<usize> = (0..lines.len()).filter(|&g| lines[g].values).collect();
     let need = (COLUMN_LINES * value_lines.len() as f32).ceil().max(1.0) as usize;
-    let kept: Vec<usize> = std::iter::once(0)
-        .chain((1..t.n_cols()).filter(|&c| {
-            value_lines
-                .iter()
-                .filter(|&&g| !t.cell_at(g, c).words.is_empty())
-                .count()
-                >= need
-        }))
-        .collect();
+    let held = |c: usize| {
+        value_lines
+            .iter()
+            .filter(|&&g| !t.cell_at(g, c).words.is_empty())
+            .count()
+    };
+    let columns: Vec<usize> = (1..t.n_cols()).filter(|&c| held(c) >= need).collect();
+    let kept: Vec<usize> = std::iter::once(0).chain(columns).collect();
     // a dropped column's x-range goes to the kept column left of it
     let mut xs: Vec<f32> = kept.iter().map(|&c| t.xs[c]).collect();
     xs.push(t.xs[t.n_cols()]);
