@@ -6,7 +6,9 @@
 //!
 //! - A check **confirms** its cells when all its cells are known, it passes, and none of its
 //!   cells was inferred (a value inferred from a check makes that check pass by construction,
-//!   so it proves nothing about the cells read beside it).
+//!   so it proves nothing about the cells read beside it), and its cells do not merely echo
+//!   each other ([`echo`]: one non-zero part equal to the total, one of the two read unsure:
+//!   the same misreading in both passes it).
 //! - A cell is **fully confirmed** when it takes part in at least one check and every check it
 //!   takes part in confirms it.  Fully confirmed cells get no doubt flags.
 //! - `check_failed:<check>:<subject>` stays only on the suspects of the failure: a cell that
@@ -249,6 +251,23 @@ fn nonzero(c: &MappedCell) -> bool {
         .is_some_and(|v| v != 0.0)
 }
 
+/// Whether a passing check's cells only echo each other: its non-zero cells are one part and
+/// its total, the same number, and one of the two was read in doubt below [`UNCOVERED_SURE`].
+/// `x = 0 + 0 + x + 0` holds for any x: the same misreading in both cells (a printed 0 read 9
+/// in a part and in its total, at 135 dpi) passes it.  Such a check confirms nothing; with
+/// more non-zero parts, or both readings sure, the sum is evidence.
+fn echo(m: &Mapping, cells: &[usize], doubt_pages: &[u32]) -> bool {
+    let nz: Vec<&MappedCell> = cells
+        .iter()
+        .map(|&i| &m.cells[i])
+        .filter(|c| nonzero(c))
+        .collect();
+    nz.len() == 2
+        && nz
+            .iter()
+            .any(|c| in_doubt(c, doubt_pages) && c.word_confidence < UNCOVERED_SURE)
+}
+
 /// Digits split by white space, or a leading zero: not how a report prints a count.  A value
 /// that is zero however it is split (`00`, `0 0`: a zero read twice) is not in doubt.
 pub fn malformed_number(raw: &str, value: &str) -> bool {
@@ -321,7 +340,7 @@ pub fn flag_doubts(
             .collect();
         let independent = cells.iter().all(|&i| m.cells[i].method != Method::Inferred);
         let status = ch.status();
-        let confirms = status == CheckStatus::Pass && independent;
+        let confirms = status == CheckStatus::Pass && independent && !echo(m, &cells, doubt_pages);
         for &i in &cells {
             of[i].push((confirms, status == CheckStatus::Fail));
             if confirms {
@@ -556,6 +575,47 @@ mod tests {
             .map(|c| format!("{}.{}", c.row, c.col))
             .collect();
         assert!(flagged.is_empty(), "{flagged:?}");
+    }
+
+    #[test]
+    fn a_part_and_its_total_read_alike_in_doubt_confirm_nothing() {
+        // where it fires: an appeals group of zeros whose 其他结果 and 总计 both read 9, one at
+        // confidence 0.45: 0 + 0 + 9 + 0 = 9 holds, and proves nothing
+        let mut m = report(0.9);
+        for (col, conf) in [("review_other", 0.45), ("review_total", 0.93)] {
+            let c = cell(&mut m, "appeals", "cases", col);
+            c.value = Some("9".into());
+            c.raw = "9".into();
+            c.word_confidence = conf;
+        }
+        run(&mut m, &[1]);
+        assert!(has(&m, "appeals", "cases", "review_other", "unverified"));
+        assert!(has(&m, "appeals", "cases", "review_total", "unverified"));
+        // where it must not: both read sure, the sum is evidence
+        let mut m = report(0.9);
+        for col in ["review_other", "review_total"] {
+            let c = cell(&mut m, "appeals", "cases", col);
+            c.value = Some("9".into());
+            c.raw = "9".into();
+            c.word_confidence = 0.95;
+        }
+        run(&mut m, &[1]);
+        assert!(flags(&m, "appeals", "cases", "review_other").is_empty());
+        assert!(flags(&m, "appeals", "cases", "review_total").is_empty());
+        // nor with two non-zero parts: 4 + 5 = 9 read in doubt still holds by the sum
+        let mut m = report(0.9);
+        for (col, v) in [
+            ("review_upheld", "4"),
+            ("review_other", "5"),
+            ("review_total", "9"),
+        ] {
+            let c = cell(&mut m, "appeals", "cases", col);
+            c.value = Some(v.into());
+            c.raw = v.into();
+            c.word_confidence = 0.45;
+        }
+        run(&mut m, &[1]);
+        assert!(!has(&m, "appeals", "cases", "review_other", "unverified"));
     }
 
     #[test]
