@@ -7,8 +7,8 @@
 //! - A check **confirms** its cells when all its cells are known, it passes, and none of its
 //!   cells was inferred (a value inferred from a check makes that check pass by construction,
 //!   so it proves nothing about the cells read beside it), and its cells do not merely echo
-//!   each other ([`echo`]: one non-zero part equal to the total, one of the two read unsure:
-//!   the same misreading in both passes it).
+//!   each other ([`echo`]: one non-zero part equal to the total, one of the two read with a
+//!   low confidence: the same misreading in both passes it).
 //! - A cell is **fully confirmed** when it takes part in at least one check and every check it
 //!   takes part in confirms it.  Fully confirmed cells get no doubt flags.
 //! - `check_failed:<check>:<subject>` stays only on the suspects of the failure: a cell that
@@ -252,10 +252,11 @@ fn nonzero(c: &MappedCell) -> bool {
 }
 
 /// Whether a passing check's cells only echo each other: its non-zero cells are one part and
-/// its total, the same number, and one of the two was read in doubt below [`UNCOVERED_SURE`].
+/// its total, the same number, and one of the two was read with a low confidence ([`LOW`]).
 /// `x = 0 + 0 + x + 0` holds for any x: the same misreading in both cells (a printed 0 read 9
-/// in a part and in its total, at 135 dpi) passes it.  Such a check confirms nothing; with
-/// more non-zero parts, or both readings sure, the sum is evidence.
+/// in a part at 0.45 and in its total at 0.93, at 135 dpi) passes it.  Such a check confirms
+/// nothing; with more non-zero parts, or neither reading low, the sum is evidence (a column
+/// whose one non-zero row equals its total, read at 0.8, stays confirmed).
 fn echo(m: &Mapping, cells: &[usize], doubt_pages: &[u32]) -> bool {
     let nz: Vec<&MappedCell> = cells
         .iter()
@@ -265,7 +266,7 @@ fn echo(m: &Mapping, cells: &[usize], doubt_pages: &[u32]) -> bool {
     nz.len() == 2
         && nz
             .iter()
-            .any(|c| in_doubt(c, doubt_pages) && c.word_confidence < UNCOVERED_SURE)
+            .any(|c| in_doubt(c, doubt_pages) && c.word_confidence < LOW)
 }
 
 /// Digits split by white space, or a leading zero: not how a report prints a count.  A value
@@ -591,13 +592,13 @@ mod tests {
         run(&mut m, &[1]);
         assert!(has(&m, "appeals", "cases", "review_other", "unverified"));
         assert!(has(&m, "appeals", "cases", "review_total", "unverified"));
-        // where it must not: both read sure, the sum is evidence
+        // where it must not: neither read low, the sum is evidence
         let mut m = report(0.9);
-        for col in ["review_other", "review_total"] {
+        for (col, conf) in [("review_other", 0.8), ("review_total", 0.93)] {
             let c = cell(&mut m, "appeals", "cases", col);
             c.value = Some("9".into());
             c.raw = "9".into();
-            c.word_confidence = 0.95;
+            c.word_confidence = conf;
         }
         run(&mut m, &[1]);
         assert!(flags(&m, "appeals", "cases", "review_other").is_empty());
