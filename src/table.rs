@@ -643,11 +643,7 @@ pub fn stream_tables(page: &Page, used: &[bool]) -> Vec<Table> {
         l.sort_by(|&a, &b| words[a].bbox.x0.total_cmp(&words[b].bbox.x0));
     }
     let numeric = |l: &Vec<usize>| {
-        let n = l
-            .iter()
-            .rev()
-            .take_while(|&&i| crate::values::is_value_like(&words[i].text))
-            .count();
+        let n = trailing_values(l, words).len();
         n >= 1 && (n < l.len() || n >= 3)
     };
     let mut tables = Vec::new();
@@ -683,12 +679,11 @@ pub fn stream_tables(page: &Page, used: &[bool]) -> Vec<Table> {
         };
         // OCR'd print: the last row's label may wrap onto lines below its values (label
         // lines stand around their values); those lines in the label column are the block's
-        if lines[start..end]
+        let ocr = lines[start..end]
             .iter()
             .flatten()
-            .any(|&w| words[w].confidence < 1.0)
-            && let Some(x0) = value_x0(&lines[start..end], words)
-        {
+            .any(|&w| words[w].confidence < 1.0);
+        if ocr && let Some(x0) = value_x0(&lines[start..end], words) {
             let mut extra = 0;
             while extra < TRAILING_LABEL_LINES
                 && end < lines.len()
@@ -708,7 +703,6 @@ pub fn stream_tables(page: &Page, used: &[bool]) -> Vec<Table> {
         });
         // OCR'd lines stay apart: their label lines are put back around their values by the
         // template's labels (`template::stream_rows`), which needs to see where each stands
-        let ocr = block.iter().flatten().any(|&w| words[w].confidence < 1.0);
         let block = if ocr {
             block.to_vec()
         } else {
@@ -752,17 +746,9 @@ fn label_column_bridge(
     words: &[Word],
     numeric: &dyn Fn(&Vec<usize>) -> bool,
 ) -> bool {
-    let is_val = |i: usize| crate::values::is_value_like(&words[i].text);
-    let trailing = |l: &Vec<usize>| -> Vec<usize> {
-        l.iter()
-            .rev()
-            .take_while(|&&w| is_val(w))
-            .copied()
-            .collect()
-    };
     let spans: Vec<(f32, f32)> = block
         .iter()
-        .flat_map(&trailing)
+        .flat_map(|l| trailing_values(l, words))
         .map(|w| (words[w].bbox.x0, words[w].bbox.x1))
         .collect();
     let Some(value_x0) = value_x0(block, words) else {
@@ -773,7 +759,6 @@ fn label_column_bridge(
             .all(|&w| words[w].bbox.x1 <= value_x0 || words[w].confidence < BRIDGE_MARK_CONF)
     };
     for (k, l) in rest.iter().enumerate().take(LABEL_BRIDGE_MAX + 1) {
-        let vals = trailing(l);
         if !numeric(l) {
             if !in_label_column(l) {
                 return false;
@@ -782,7 +767,7 @@ fn label_column_bridge(
         }
         // the next line of values: in the block's value columns
         return k > 0
-            && vals.iter().all(|&w| {
+            && trailing_values(l, words).iter().all(|&w| {
                 let (cx, tol) = (words[w].bbox.cx(), COLUMN_SLACK * words[w].bbox.height());
                 spans.iter().any(|&(a, b)| cx >= a - tol && cx <= b + tol)
             });
@@ -797,29 +782,26 @@ pub const TRAILING_LABEL_LINES: usize = 2;
 /// Where a block's value columns start: where its rows of several values start theirs (a
 /// mark read as a number at a label's end is no column), else its leftmost trailing value.
 fn value_x0(block: &[Vec<usize>], words: &[Word]) -> Option<f32> {
-    let is_val = |i: usize| crate::values::is_value_like(&words[i].text);
-    let trailing = |l: &Vec<usize>| -> Vec<usize> {
-        l.iter()
-            .rev()
-            .take_while(|&&w| is_val(w))
-            .copied()
-            .collect()
-    };
+    let values: Vec<Vec<usize>> = block.iter().map(|l| trailing_values(l, words)).collect();
     let x0 = |v: &[usize]| v.iter().map(|&w| words[w].bbox.x0).fold(f32::MAX, f32::min);
-    block
-        .iter()
-        .map(&trailing)
-        .filter(|v| v.len() >= SUPPORT_VALUES)
-        .map(|v| x0(&v))
-        .reduce(f32::min)
-        .or_else(|| {
-            block
-                .iter()
-                .map(&trailing)
-                .filter(|v| !v.is_empty())
-                .map(|v| x0(&v))
-                .reduce(f32::min)
-        })
+    let start = |min: usize| {
+        values
+            .iter()
+            .filter(|v| v.len() >= min)
+            .map(|v| x0(v))
+            .reduce(f32::min)
+    };
+    start(SUPPORT_VALUES).or_else(|| start(1))
+}
+
+/// The words at a line's end that read as values (its numbers, dashes, slashes), right to
+/// left.
+fn trailing_values(line: &[usize], words: &[Word]) -> Vec<usize> {
+    line.iter()
+        .rev()
+        .take_while(|&&w| crate::values::is_value_like(&words[w].text))
+        .copied()
+        .collect()
 }
 
 /// A row whose label wraps over several lines prints its values on one of them, often a
@@ -886,12 +868,11 @@ fn column_support(lines: usize) -> usize {
 
 fn stream_table(page: &Page, block: &[Vec<usize>]) -> Option<Table> {
     let words = &page.words;
-    let is_val = |i: usize| crate::values::is_value_like(&words[i].text);
     // value columns: x-extents of the trailing numbers of numeric lines, merged where they overlap
     // (x0, x1, line) of every trailing number
     let mut spans: Vec<(f32, f32, usize)> = Vec::new();
     for (k, l) in block.iter().enumerate() {
-        for &w in l.iter().rev().take_while(|&&w| is_val(w)) {
+        for w in trailing_values(l, words) {
             spans.push((words[w].bbox.x0, words[w].bbox.x1, k));
         }
     }
@@ -914,12 +895,7 @@ fn stream_table(page: &Page, block: &[Vec<usize>]) -> Option<Table> {
     let labelled: Vec<bool> = block
         .iter()
         .map(|l| {
-            let vals: Vec<usize> = l
-                .iter()
-                .rev()
-                .take_while(|&&w| is_val(w))
-                .copied()
-                .collect();
+            let vals = trailing_values(l, words);
             let digits = vals
                 .iter()
                 .filter(|&&w| words[w].text.chars().any(|c| c.is_ascii_digit()))

@@ -16,6 +16,7 @@ use crate::model::BBox;
 use crate::schema::{Over, Row, Schema, TableDef};
 use crate::table::{Cell, Table};
 use crate::values::{self, Parsed};
+use std::borrow::Cow;
 
 mod appeals;
 pub mod stream_rows;
@@ -673,14 +674,15 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
     // the second grid row of a printed row split in two (see [`split_printed_row`])
     let mut continued: Option<(*const Table, usize)> = None;
     // text-aligned tables of OCR'd print: lines put back into printed rows by the labels
-    let regrouped: Vec<(Table, Option<Vec<Option<usize>>>)> = tables
+    let regrouped: Vec<(Cow<Table>, Option<Vec<Option<usize>>>)> = tables
         .iter()
         .map(|t| match stream_rows::regroup(t, &schema.requests) {
-            Some((g, rows)) => (g, Some(rows)),
-            None => (t.clone(), None),
+            Some((g, rows)) => (Cow::Owned(g), Some(rows)),
+            None => (Cow::Borrowed(t), None),
         })
         .collect();
     for (t, plan) in &regrouped {
+        let t: &Table = t;
         // the requests columns taken from the rows of a table hold for that table only
         if st.req_cols_from_rows {
             st.req_cols = None;
@@ -1140,21 +1142,14 @@ fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<Map
         // A run after the last matched row, up to the table's end or another table's row,
         // takes the rows after that row in order: the tail (（七）总计, 四、结转…) whose labels
         // OCR lost.  Its values are then the rows' arithmetic's to confirm.
-        let tail = match seq.get(j) {
-            Some(Seq::Anchor(_)) => None,
-            _ if a >= 0 => {
-                let opens = seq[i + 1..j]
-                    .iter()
-                    .filter(|s| matches!(s, Seq::Open(_)))
-                    .count();
-                let b = a + 1 + opens as i64;
-                (opens > 0 && opens <= TAIL_ROWS && b <= def.rows.len() as i64).then_some(b)
-            }
-            _ => None,
-        };
-        let b = match (seq.get(j), tail) {
-            (Some(Seq::Anchor(b)), _) => *b as i64,
-            (_, Some(b)) => b,
+        let opens = seq[i + 1..j]
+            .iter()
+            .filter(|s| matches!(s, Seq::Open(_)))
+            .count();
+        let tail = a + 1 + opens as i64;
+        let b = match seq.get(j) {
+            Some(Seq::Anchor(b)) => *b as i64,
+            _ if a >= 0 && opens > 0 && opens <= TAIL_ROWS && tail <= def.rows.len() as i64 => tail,
             _ => {
                 i = j.max(i + 1);
                 continue;

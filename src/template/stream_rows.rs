@@ -124,18 +124,17 @@ pub fn regroup(t: &Table, def: &TableDef) -> Option<(Table, Vec<Option<usize>>)>
     let lines: Vec<Line> = (0..nr)
         .map(|r| {
             let label = norm_label(&t.cell_at(r, 0).text());
-            let vals = (1..nc)
-                .filter(|&c| {
-                    let cell = t.cell_at(r, c);
-                    !cell.words.is_empty() && values::value_like(&cell.text(), cell.confidence)
-                })
-                .count();
-            let text = (1..nc)
-                .filter(|&c| {
-                    let cell = t.cell_at(r, c);
-                    !cell.words.is_empty() && !values::value_like(&cell.text(), cell.confidence)
-                })
-                .count();
+            // the value columns' cells that hold words: values, or text
+            let (vals, text) = (1..nc)
+                .map(|c| t.cell_at(r, c))
+                .filter(|cell| !cell.words.is_empty())
+                .fold((0, 0), |(v, x), cell| {
+                    if values::value_like(&cell.text(), cell.confidence) {
+                        (v + 1, x)
+                    } else {
+                        (v, x + 1)
+                    }
+                });
             Line {
                 label,
                 values: vals >= VALUE_LINE_MIN,
@@ -292,13 +291,7 @@ fn build(
         let mut covered = vec![false; nc];
         covered[0] = true;
         if let Some(g) = source {
-            let mut seen: Vec<*const Cell> = Vec::new();
-            for c in 1..t.n_cols() {
-                let cell = t.cell_at(g, c);
-                if seen.contains(&(cell as *const Cell)) {
-                    continue;
-                }
-                seen.push(cell);
+            for cell in super::row_cells(t, g).into_iter().filter(|c| c.c1 > 1) {
                 let c0 = kept.iter().position(|&k| k >= cell.c0.max(1));
                 let c1 = kept.iter().filter(|&&k| k < cell.c1).count();
                 let Some(c0) = c0.filter(|&c0| c0 < c1) else {
