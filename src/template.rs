@@ -9,7 +9,7 @@
 //! or by position when no header was seen (a cell below no header column takes the one
 //! column between its neighbours' that the header left without a range: 总计 garbled).  Rows whose label OCR garbled are placed afterwards
 //! by the template's fixed row order where they exactly fill a gap between recognised rows
-//! (see [`assign_by_sequence`]).
+//! (see [`order`]).
 
 use crate::flag::Flag;
 use crate::model::BBox;
@@ -19,6 +19,7 @@ use crate::values::{self, Parsed};
 use std::borrow::Cow;
 
 mod appeals;
+mod order;
 pub mod stream_rows;
 
 /// One template cell as the pipeline reports it.
@@ -834,7 +835,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 };
                 assign_requests(&cand, row, &st, &mut assigned);
                 seq.push(Seq::Anchor(row_index(&schema.requests, row)));
-            } else if has_numbers(&vals) {
+            } else if has_numbers(&vals) || blank_row(&vals, &labels, r) {
                 let label_cell = labels.iter().rev().find(|c| !c.text().trim().is_empty());
                 let label = label_cell.map(|c| c.text()).unwrap_or_default();
                 let cand = Candidate {
@@ -851,7 +852,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             }
         }
     }
-    assign_by_sequence(&seq, &schema.requests, &st, &mut assigned);
+    order::assign_by_order(&seq, &schema.requests, &st, &mut assigned);
     total_column_by_sums(&schema.requests, &mut assigned);
     let mut m = assemble(schema, assigned, collapsed);
     m.formats = vec![schema.format.clone(); 3];
@@ -1063,6 +1064,24 @@ fn split_by_columns<'a>(
     Some((cells[..k].to_vec(), cells[k..].to_vec()))
 }
 
+/// Least value cells of a requests row whose cells are all blank for [`blank_row`].
+const BLANK_ROW_CELLS: usize = 5;
+
+/// A requests row printed blank (a report that prints its zeros as blanks): at least
+/// [`BLANK_ROW_CELLS`] value cells under the header's columns, none with ink, and a label of
+/// its own (at least two characters, in a label cell that starts on this grid row: the lower
+/// part of a printed row cut in two shares the label cell above).  Its label garbled, it is
+/// placed by the template's order like a row with numbers ([`order`]); its cells are then 0
+/// from blanks, in doubt (`row_by_position`) until a column sum confirms them.
+fn blank_row(vals: &[&Cell], labels: &[&Cell], r: usize) -> bool {
+    let own_label = labels
+        .iter()
+        .rev()
+        .find(|c| !c.text().trim().is_empty())
+        .is_some_and(|c| c.r0 == r && norm_label(&c.text()).chars().count() >= 2);
+    own_label && vals.len() >= BLANK_ROW_CELLS && vals.iter().all(|c| c.text().trim().is_empty())
+}
+
 /// Whether any value cell holds a printed number or zero mark (not only blanks).
 fn has_numbers(vals: &[&Cell]) -> bool {
     vals.iter().any(|c| {
@@ -1111,108 +1130,6 @@ fn numbering_agrees(label_text: &str, last_label: &str, row: &Row, prev: Option<
     allowed.extend(bracket_numerals(row.group.as_deref().unwrap_or("")));
     found.iter().any(|c| allowed.contains(c))
 }
-
-/// Rows whose label OCR garbled, placed by the template's fixed row order: a run of such rows
-/// (with numbers) between two rows matched by their labels, whose template positions leave a
-/// gap of exactly as many rows, none of them read elsewhere, takes those rows in order, when
-/// every legible numbering agrees; so does a run of up to [`TAIL_ROWS`] after the last match
-/// that ends the table (or meets another table's row).  Two rows in a one-row gap, or a run
-/// crossing another table's row, are left alone.  Cells so placed are flagged
-/// `row_by_position` (verify drops it when a check confirms them).
-fn assign_by_sequence(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<MappedCell>) {
-    let mut seen_anchor = false;
-    let mut i = 0;
-    while i < seq.len() {
-        // where a run may start: after a matched row, or at the table's start
-        let a: i64 = match seq[i] {
-            Seq::Anchor(a) => {
-                seen_anchor = true;
-                a as i64
-            }
-            Seq::Header if !seen_anchor => -1,
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        let mut j = i + 1;
-        while j < seq.len() && matches!(seq[j], Seq::Open(_) | Seq::Header) {
-            j += 1;
-        }
-        // A run after the last matched row, up to the table's end or another table's row,
-        // takes the rows after that row in order: the tail (（七）总计, 四、结转…) whose labels
-        // OCR lost.  Its values are then the rows' arithmetic's to confirm.
-        let opens = seq[i + 1..j]
-            .iter()
-            .filter(|s| matches!(s, Seq::Open(_)))
-            .count();
-        let tail = a + 1 + opens as i64;
-        let b = match seq.get(j) {
-            Some(Seq::Anchor(b)) => *b as i64,
-            _ if a >= 0 && opens > 0 && opens <= TAIL_ROWS && tail <= def.rows.len() as i64 => tail,
-            _ => {
-                i = j.max(i + 1);
-                continue;
-            }
-        };
-        // One printed row split into two grid rows repeats its label cell: count it once.  But
-        // when the gap asks for every grid row with numbers, a label cell over several of them
-        // is several printed rows whose ruling was lost in the label column only (under a
-        // seal): its numbering then speaks for its first row alone.
-        let opens: Vec<(&Open, bool)> = seq[i + 1..j]
-            .iter()
-            .filter_map(|s| if let Seq::Open(o) = s { Some(o) } else { None })
-            .scan(None, |prev: &mut Option<*const Cell>, o| {
-                let repeat = o.label_cell.is_some() && *prev == o.label_cell;
-                *prev = o.label_cell;
-                Some((o, repeat))
-            })
-            .collect();
-        let gap = if b > a { (b - a - 1) as usize } else { 0 };
-        let deduped: Vec<(&Open, bool)> = opens
-            .iter()
-            .copied()
-            .filter(|(_, repeat)| !repeat)
-            .collect();
-        let run = if deduped.len() == gap { deduped } else { opens };
-        let fits = !run.is_empty() && gap == run.len();
-        let rows: Vec<&Row> = if fits {
-            def.rows[(a + 1) as usize..b as usize].iter().collect()
-        } else {
-            vec![]
-        };
-        let free = rows
-            .iter()
-            .all(|r| !out.iter().any(|c| c.table == def.key && c.row == r.key));
-        let agree = run
-            .iter()
-            .zip(&rows)
-            .enumerate()
-            .all(|(k, ((o, repeat), r))| {
-                let prev = if k == 0 {
-                    usize::try_from(a).ok().and_then(|a| def.rows.get(a))
-                } else {
-                    Some(rows[k - 1])
-                };
-                *repeat || numbering_agrees(&o.label_text, &o.cand.label, r, prev)
-            });
-        let run: Vec<&Open> = run.into_iter().map(|(o, _)| o).collect();
-        if fits && free && agree {
-            for (o, row) in run.iter().zip(&rows) {
-                let start = out.len();
-                assign_requests(&o.cand, row, st, out);
-                for c in &mut out[start..] {
-                    c.flag(Flag::RowByPosition);
-                }
-            }
-        }
-        i = j;
-    }
-}
-
-/// Rows with numbers after the last matched row that [`assign_by_sequence`] places as the
-/// rows after it, at most: the requests table's tail (总计, 结转) is two rows.
-const TAIL_ROWS: usize = 2;
 
 /// Rows whose sums must name the same column for [`total_column_by_sums`] to move the total.
 const TOTAL_COLUMN_ROWS: usize = 2;
@@ -2705,7 +2622,19 @@ mod tests {
             ),
         ]);
         assert!(req(&m, "rejected_confirmation").value.is_none());
-        // one unmatched row in a two-row gap: which row it is, is unknown
+        // one unmatched row in a two-row gap whose label resembles neither: which row it is,
+        // is unknown
+        let m = mapped(&[
+            row("3.要求提供公开出版物", "1"),
+            row("虱天口", "7"),
+            row(
+                "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                "2",
+            ),
+        ]);
+        assert!(req(&m, "rejected_massive").value.is_none());
+        assert!(req(&m, "rejected_confirmation").value.is_none());
+        // where its garbled label keeps one of the two rows' characters, it takes that row
         let m = mapped(&[
             row("3.要求提供公开出版物", "1"),
             row("虱求行政机天确", "7"),
@@ -2715,7 +2644,9 @@ mod tests {
             ),
         ]);
         assert!(req(&m, "rejected_massive").value.is_none());
-        assert!(req(&m, "rejected_confirmation").value.is_none());
+        let c = req(&m, "rejected_confirmation");
+        assert_eq!(c.value.as_deref(), Some("7"));
+        assert!(c.flags.contains(&Flag::RowByPosition));
         // legible numbering that disagrees with the gap's row
         let m = mapped(&[
             row("4.无正当理由大量反复申请", "1"),
@@ -2726,16 +2657,58 @@ mod tests {
             ),
         ]);
         assert!(req(&m, "rejected_confirmation").value.is_none());
-        // beyond the last matched row, more rows than a table's tail (TAIL_ROWS): which
-        // they are, is unknown
+        // beyond the last matched row, rows up to the table's end: the run takes the rows
+        // right after the matched one (rows lost are more likely past its far end)
         let m = mapped(&[
             row("4.无正当理由大量反复申请", "1"),
             row("5虱求行政机天确", "7"),
-            row("虱求行政机天确", "8"),
-            row("虱求行政机天确", "9"),
+            row("虱天口", "8"),
+            row("虱天口", "9"),
+        ]);
+        assert_eq!(req(&m, "rejected_confirmation").value.as_deref(), Some("7"));
+        let c = req(&m, "other_overdue_fee");
+        assert_eq!(c.value.as_deref(), Some("9"));
+        assert!(c.flags.contains(&Flag::RowByPosition));
+        assert!(req(&m, "other_other").value.is_none());
+        // but not where a legible numbering disagrees with the row after the match
+        let m = mapped(&[
+            row("4.无正当理由大量反复申请", "1"),
+            row("3虱求行政机天确", "7"),
         ]);
         assert!(req(&m, "rejected_confirmation").value.is_none());
-        assert!(req(&m, "other_overdue_correction").value.is_none());
+    }
+
+    #[test]
+    fn a_row_printed_blank_with_its_label_garbled_is_placed_by_order() {
+        let last = "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请";
+        // where it fires: zeros printed as blanks, the label garbled, a one-row gap
+        let m = mapped(&[
+            row("4.无正当理由大量反复申请", "1"),
+            row("虱天口", ""),
+            row(last, "2"),
+        ]);
+        let c = req(&m, "rejected_confirmation");
+        assert_eq!(c.value.as_deref(), Some("0"));
+        assert!(c.flags.contains(&Flag::RowByPosition));
+        // where it must not: a one-glyph label (a stray mark) ...
+        let m = mapped(&[
+            row("4.无正当理由大量反复申请", "1"),
+            row("虱", ""),
+            row(last, "2"),
+        ]);
+        assert!(req(&m, "rejected_confirmation").value.is_none());
+        // ... nor the lower half of a printed row the grid cut in two (its label cell starts
+        // on the grid row above)
+        let m = mapped_with_shared_label(
+            &[
+                row("3.要求提供公开出版物", "1"),
+                row("4.无正当理由大量反复申请", "1"),
+                row("", ""),
+                row(last, "2"),
+            ],
+            1,
+        );
+        assert!(req(&m, "rejected_confirmation").value.is_none());
     }
 
     #[test]

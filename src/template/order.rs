@@ -1,0 +1,402 @@
+//! Rows placed by the template's row order: the requests rows whose labels OCR garbled,
+//! aligned with the template rows their neighbours leave free.
+//!
+//! The requests table prints its 25 rows (2021 format) in a fixed order.  A row whose label
+//! matched no template row (an *open* row, with numbers) stands between the rows matched by
+//! their labels (*anchors*): its template row is one of those between its neighbours' rows.
+//! A run of open rows is aligned with those free template rows by a dynamic programme
+//! ([`align`]): each open row takes one row in order, or none; a row left without an open
+//! row, or an open row left without a row, costs; an open row taking a row scores its label's
+//! similarity to that row's label.  Legible numbering that disagrees forbids a pairing
+//! ([`super::numbering_agrees`]).  An open row is placed only where the alignment is sure of
+//! it: every other choice for that row (another template row, or none) scores at least
+//! [`MARGIN`] less.  A run that fills its gap exactly is sure; one open row in a two-row gap
+//! is placed only when its garbled label resembles one of the two rows clearly more.
+//!
+//! Cells so placed are flagged `row_by_position`; verify drops the flag where a column sum
+//! confirms them.
+
+use super::{Candidate, MappedCell, Open, Seq, State, assign_requests, norm_label, similarity};
+use crate::flag::Flag;
+use crate::schema::TableDef;
+
+/// Cost of a template row the run leaves empty (a row lost, or one printed blank).
+const SKIP_ROW: f32 = 0.5;
+/// Cost of a template row left empty at a run's open end: before the run where no matched
+/// row precedes it (the sequence's start; the rows before may be on a page this look did not
+/// read), after it where no matched row follows (the table's end).  A run stands next to the
+/// matched row that bounds it: the rows lost are more likely past its far end than between.
+const SKIP_ROW_OPEN_END: f32 = 0.1;
+/// Cost of an open row the run leaves unplaced (junk, or a row of another table).
+const SKIP_OPEN: f32 = 0.5;
+/// How much better (in label similarity) an open row's place must score than any other
+/// choice for it.  Garbled labels of different rows share a few characters by chance
+/// (similarity 0.1 to 0.25 against any row); one that keeps a row's characters scores 0.35
+/// and more against it.
+pub(super) const MARGIN: f32 = 0.2;
+/// Least value cells of an open row placed in a run that no matched row or header precedes
+/// (the sequence's start): without the table's start in sight, a row is a requests row by
+/// its width (seven columns; the active table's rows have one to three).
+const WIDE_ROW: usize = 4;
+
+/// Value cells an open row may have beyond the template row's columns (cells cut in two by a
+/// false ruling); a row with more is another table's (the appeals table's fifteen).
+const EXTRA_CELLS: usize = 3;
+
+/// Place the open rows of `seq` (see the module doc).
+pub(super) fn assign_by_order(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<MappedCell>) {
+    if tracing::enabled!(tracing::Level::DEBUG) {
+        let shown: Vec<String> = seq
+            .iter()
+            .map(|s| match s {
+                Seq::Anchor(a) => def.rows.get(*a).map_or("?", |r| r.key.as_str()).to_string(),
+                Seq::Header => "H".into(),
+                Seq::Open(o) => format!(
+                    "?「{}」{}",
+                    o.cand.label.chars().take(12).collect::<String>(),
+                    o.cand.value_cells.len()
+                ),
+                Seq::Break => "|".into(),
+            })
+            .collect();
+        tracing::debug!("{} sequence: {}", def.key, shown.join(" "));
+    }
+    let n = def.rows.len() as i64;
+    // the last matched row, and whether a break (another table's row) came after it
+    let mut lower: Option<i64> = None;
+    let mut broken = false;
+    let mut header_since_break = false;
+    let mut i = 0;
+    while i < seq.len() {
+        match &seq[i] {
+            Seq::Anchor(a) => {
+                lower = Some(*a as i64);
+                broken = false;
+                i += 1;
+                continue;
+            }
+            Seq::Break => {
+                broken = true;
+                header_since_break = false;
+                i += 1;
+                continue;
+            }
+            Seq::Header => {
+                header_since_break = true;
+                i += 1;
+                continue;
+            }
+            Seq::Open(_) => {}
+        }
+        // a run of open rows (headers inside are transparent)
+        let mut j = i;
+        while j < seq.len() && matches!(seq[j], Seq::Open(_) | Seq::Header) {
+            j += 1;
+        }
+        let run: Vec<&Open> = seq[i..j]
+            .iter()
+            .filter_map(|s| if let Seq::Open(o) = s { Some(o) } else { None })
+            .collect();
+        let upper = match seq.get(j) {
+            Some(Seq::Anchor(b)) => Some(*b as i64),
+            _ => None,
+        };
+        // where the run starts: after the matched row before it, or at the table's start (a
+        // requests header with nothing matched before it, or the sequence's very start)
+        let at_start = !seq[..i].iter().any(|s| !matches!(s, Seq::Header));
+        let (lo, wide_only) = match lower {
+            Some(a) if !broken => (a, false),
+            None if header_since_break => (-1, false),
+            None if at_start && upper.is_some() => (-1, true),
+            _ => {
+                i = j;
+                continue;
+            }
+        };
+        let hi = upper.unwrap_or(n);
+        let rows: Vec<usize> = (lo + 1..hi)
+            .map(|k| k as usize)
+            .filter(|&k| {
+                let key = &def.rows[k].key;
+                !out.iter().any(|c| c.table == def.key && &c.row == key)
+            })
+            .collect();
+        // a run with no matched row after it ends at the table's end; one at the sequence's
+        // start has no matched row or header before it
+        let ends = (
+            if wide_only {
+                SKIP_ROW_OPEN_END
+            } else {
+                SKIP_ROW
+            },
+            if upper.is_none() {
+                SKIP_ROW_OPEN_END
+            } else {
+                SKIP_ROW
+            },
+        );
+        if !rows.is_empty() {
+            place_run(&run, &rows, wide_only, ends, def, st, out);
+        }
+        i = j;
+    }
+}
+
+/// Align one run of open rows with the free template rows `rows` and place the sure ones.
+fn place_run(
+    run: &[&Open],
+    rows: &[usize],
+    wide_only: bool,
+    ends: (f32, f32),
+    def: &TableDef,
+    st: &State,
+    out: &mut Vec<MappedCell>,
+) {
+    // a grid that cut one printed row in two repeats its label cell: the second part may be
+    // dropped at no cost (it is that row's continuation), or be a row of its own
+    let repeat: Vec<bool> = run
+        .iter()
+        .enumerate()
+        .map(|(k, o)| k > 0 && o.label_cell.is_some() && run[k - 1].label_cell == o.label_cell)
+        .collect();
+    let scores: Vec<Vec<Option<f32>>> = run
+        .iter()
+        .zip(&repeat)
+        .map(|(o, &rep)| {
+            rows.iter()
+                .map(|&k| {
+                    let row = &def.rows[k];
+                    let prev = k.checked_sub(1).and_then(|p| def.rows.get(p));
+                    if wide_only && o.cand.value_cells.len() < WIDE_ROW {
+                        return None;
+                    }
+                    if o.cand.value_cells.len() > row.cols.len() + EXTRA_CELLS {
+                        return None;
+                    }
+                    if rep {
+                        return Some(0.0);
+                    }
+                    if !super::numbering_agrees(&o.label_text, &o.cand.label, row, prev) {
+                        return None;
+                    }
+                    Some(similarity(
+                        &norm_label(&o.cand.label),
+                        &norm_label(&row.label),
+                    ))
+                })
+                .collect()
+        })
+        .collect();
+    let skip_open: Vec<f32> = repeat
+        .iter()
+        .map(|&r| if r { 0.0 } else { SKIP_OPEN })
+        .collect();
+    let skips = SlotSkips {
+        lead: ends.0,
+        inner: SKIP_ROW,
+        trail: ends.1,
+    };
+    for (k, placed) in align(&scores, &skip_open, skips, MARGIN)
+        .into_iter()
+        .enumerate()
+    {
+        let Some(p) = placed else { continue };
+        let row = &def.rows[rows[p]];
+        tracing::debug!(
+            "{} row 「{}」 placed by order: {}",
+            def.key,
+            run[k].cand.label,
+            row.key
+        );
+        let cand: &Candidate = &run[k].cand;
+        let start = out.len();
+        assign_requests(cand, row, st, out);
+        for c in &mut out[start..] {
+            c.flag(Flag::RowByPosition);
+        }
+    }
+}
+
+/// What leaving a slot empty costs: before the first item (`lead`), after the last (`trail`),
+/// between items (`inner`).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct SlotSkips {
+    pub lead: f32,
+    pub inner: f32,
+    pub trail: f32,
+}
+
+impl SlotSkips {
+    /// The cost of skipping a slot with `i` of `m` items considered.
+    fn at(&self, i: usize, m: usize) -> f32 {
+        if i == 0 {
+            self.lead
+        } else if i == m {
+            self.trail
+        } else {
+            self.inner
+        }
+    }
+}
+
+/// Monotone alignment of `scores.len()` items with `n` slots (`scores[i][j]`: item i in slot
+/// j, None where forbidden).  Leaving item i out costs `skip_item[i]`, a slot `skip_slot`
+/// (by where it lies, [`SlotSkips`]).
+/// Returns each item's slot where every other choice for that item (another slot, or none)
+/// scores at least `margin` less than the best alignment; None elsewhere.  Items so placed
+/// lie on every best alignment, so together they are one monotone assignment.
+pub(super) fn align(
+    scores: &[Vec<Option<f32>>],
+    skip_item: &[f32],
+    skip_slot: SlotSkips,
+    margin: f32,
+) -> Vec<Option<usize>> {
+    let m = scores.len();
+    let n = scores.first().map_or(0, |r| r.len());
+    const NEG: f32 = f32::NEG_INFINITY;
+    // f[i][j]: best over items[..i], slots[..j]; b[i][j]: best over items[i..], slots[j..]
+    let mut f = vec![vec![NEG; n + 1]; m + 1];
+    let mut b = vec![vec![NEG; n + 1]; m + 1];
+    f[0][0] = 0.0;
+    for i in 0..=m {
+        for j in 0..=n {
+            let mut v = f[i][j];
+            if i > 0 {
+                v = v.max(f[i - 1][j] - skip_item[i - 1]);
+            }
+            if j > 0 {
+                v = v.max(f[i][j - 1] - skip_slot.at(i, m));
+            }
+            if i > 0
+                && j > 0
+                && let Some(s) = scores[i - 1][j - 1]
+            {
+                v = v.max(f[i - 1][j - 1] + s);
+            }
+            f[i][j] = v;
+        }
+    }
+    b[m][n] = 0.0;
+    for i in (0..=m).rev() {
+        for j in (0..=n).rev() {
+            let mut v = b[i][j];
+            if i < m {
+                v = v.max(b[i + 1][j] - skip_item[i]);
+            }
+            if j < n {
+                v = v.max(b[i][j + 1] - skip_slot.at(i, m));
+            }
+            if i < m
+                && j < n
+                && let Some(s) = scores[i][j]
+            {
+                v = v.max(s + b[i + 1][j + 1]);
+            }
+            b[i][j] = v;
+        }
+    }
+    let best = f[m][n];
+    (0..m)
+        .map(|i| {
+            let with: Vec<f32> = (0..n)
+                .map(|j| scores[i][j].map_or(NEG, |s| f[i][j] + s + b[i + 1][j + 1]))
+                .collect();
+            let skip = (0..=n)
+                .map(|j| f[i][j] - skip_item[i] + b[i + 1][j])
+                .fold(NEG, f32::max);
+            let (jb, vb) = with
+                .iter()
+                .copied()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(&b.1))?;
+            if vb < best - 1e-4 {
+                return None;
+            }
+            let alt = with
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != jb)
+                .map(|(_, &v)| v)
+                .fold(skip, f32::max);
+            (vb - alt >= margin).then_some(jb)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const U: SlotSkips = SlotSkips {
+        lead: 0.5,
+        inner: 0.5,
+        trail: 0.5,
+    };
+
+    fn s(v: &[f32]) -> Vec<Option<f32>> {
+        v.iter().map(|&x| Some(x)).collect()
+    }
+
+    #[test]
+    fn a_run_that_fills_its_gap_is_placed_in_order() {
+        let scores = vec![
+            s(&[0.1, 0.1, 0.1]),
+            s(&[0.1, 0.1, 0.1]),
+            s(&[0.1, 0.1, 0.1]),
+        ];
+        assert_eq!(
+            align(&scores, &[0.5; 3], U, MARGIN),
+            vec![Some(0), Some(1), Some(2)]
+        );
+    }
+
+    #[test]
+    fn one_item_in_two_slots_goes_where_its_label_points_or_nowhere() {
+        // where it fires: the label resembles the second row clearly more
+        assert_eq!(align(&[s(&[0.05, 0.4])], &[0.5], U, MARGIN), vec![Some(1)]);
+        // where it must not: nothing tells the two rows apart
+        assert_eq!(align(&[s(&[0.1, 0.15])], &[0.5], U, MARGIN), vec![None]);
+    }
+
+    #[test]
+    fn a_forbidden_pairing_moves_the_run_or_leaves_it() {
+        // numbering forbids the first slot: the item takes the second (any other choice leaves
+        // a slot and the item out)
+        let scores = vec![vec![None, Some(0.1)]];
+        assert_eq!(align(&scores, &[0.5], U, MARGIN), vec![Some(1)]);
+        // two items, two slots, the second item forbidden in the second slot: the only full
+        // alignment is broken, so the items are not sure of anything but what is forced
+        let scores = vec![s(&[0.1, 0.1]), vec![Some(0.1), None]];
+        let got = align(&scores, &[0.5, 0.5], U, MARGIN);
+        assert_eq!(got[1], None);
+    }
+
+    #[test]
+    fn an_item_free_to_drop_is_dropped_when_slots_run_out() {
+        // three items, two slots, the middle one a repeat (free to leave out)
+        let scores = vec![s(&[0.1, 0.1]), s(&[0.0, 0.0]), s(&[0.1, 0.1])];
+        assert_eq!(
+            align(&scores, &[0.5, 0.0, 0.5], U, MARGIN),
+            vec![Some(0), None, Some(1)]
+        );
+    }
+
+    #[test]
+    fn a_run_stands_next_to_the_matched_row_on_its_bounded_side() {
+        // where it fires: one garbled row after the last matched row, the table's end open:
+        // it is the next row, not the one after
+        let tail = SlotSkips { trail: 0.1, ..U };
+        assert_eq!(
+            align(&[s(&[0.1, 0.1])], &[0.5], tail, MARGIN),
+            vec![Some(0)]
+        );
+        // and at the sequence's start with a matched row after it: the row before that one
+        let start = SlotSkips { lead: 0.1, ..U };
+        assert_eq!(
+            align(&[s(&[0.1, 0.1])], &[0.5], start, MARGIN),
+            vec![Some(1)]
+        );
+        // where it must not: bounded on both sides, nothing says which
+        assert_eq!(align(&[s(&[0.1, 0.1])], &[0.5], U, MARGIN), vec![None]);
+    }
+}
