@@ -18,7 +18,7 @@ use std::path::Path;
 use std::time::Instant;
 
 /// Bump when a change to the pipeline changes its output (reconverts archives).
-pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p14");
+pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p15");
 
 // The version a stored result is keyed by (pipeline version + result settings): `settings::Settings::version`.
 
@@ -291,21 +291,25 @@ fn convert_bytes(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> Repo
         }),
         _ => None,
     };
-    let result = text_look(bytes, form, produced, second_look, &sha, shown, opts);
-    match token_look {
-        Some(look) if tables_short(&result) => look.run(bytes, path, result, &sha, shown, opts),
-        _ => result,
-    }
+    let first = text_look(bytes, produced, second_look, opts);
+    let reading = match token_look {
+        Some(look) if tables_short(&first.mapping) => look.run(bytes, path, first, opts),
+        _ => first,
+    };
+    report_reading(reading, form, &sha, bytes.len() as u64, shown, opts)
 }
 
 /// Share of a template table's cells that must be found for the first look to be enough.
 const FOUND_ENOUGH: f64 = 0.9;
 
-/// Cells per template table of a conversion: (all, found).
-fn table_counts(r: &ReportResult) -> std::collections::BTreeMap<String, (usize, usize)> {
+/// Cells per template table of a mapping: (all, found).  None when it holds no template table.
+fn table_counts(m: &Mapping) -> std::collections::BTreeMap<String, (usize, usize)> {
     let mut tables: std::collections::BTreeMap<String, (usize, usize)> =
         std::collections::BTreeMap::new();
-    for c in &r.cells {
+    if !m.is_template() {
+        return tables;
+    }
+    for c in &m.cells {
         let e = tables.entry(c.table.clone()).or_default();
         e.0 += 1;
         if !not_found(c) {
@@ -315,15 +319,16 @@ fn table_counts(r: &ReportResult) -> std::collections::BTreeMap<String, (usize, 
     tables
 }
 
-fn not_found(c: &CellRow) -> bool {
-    crate::flag::Flag::parse_list(&c.flags).contains(&crate::flag::Flag::NotFound)
+fn not_found(c: &MappedCell) -> bool {
+    c.flags.contains(&crate::flag::Flag::NotFound)
 }
 
-/// Whether a conversion found no template table, or under [`FOUND_ENOUGH`] of some template
+/// Whether a reading found no template table, or under [`FOUND_ENOUGH`] of some template
 /// table's cells: the look by tokens may find more.
-fn tables_short(r: &ReportResult) -> bool {
-    r.cells.is_empty()
-        || table_counts(r)
+fn tables_short(m: &Mapping) -> bool {
+    let counts = table_counts(m);
+    counts.is_empty()
+        || counts
             .values()
             .any(|&(n, found)| (found as f64) < FOUND_ENOUGH * n as f64)
 }
@@ -332,7 +337,7 @@ fn tables_short(r: &ReportResult) -> bool {
 /// page whose rulings gave no template table, or part of one, may hold it all the same, its
 /// grid too faint, erased or combed by shading to be found.  Every such page is read again
 /// without a grid, the report converted again, and each template table taken from the
-/// conversion that found more of its cells ([`merge_tables`]).  Cells placed by the second
+/// conversion that found more of its cells ([`merge_readings`]).  Cells placed by the second
 /// look are flagged `layout_from_text_alignment`.
 struct TokenLook<'a> {
     ocr: &'a dyn PageOcr,
@@ -344,15 +349,7 @@ struct TokenLook<'a> {
 }
 
 impl TokenLook<'_> {
-    fn run(
-        self,
-        bytes: &[u8],
-        path: &Path,
-        first: ReportResult,
-        sha: &str,
-        shown: &str,
-        opts: &Options,
-    ) -> ReportResult {
+    fn run(self, bytes: &[u8], path: &Path, first: Reading, opts: &Options) -> Reading {
         let read: Vec<Page> = if self.image {
             match self.ocr.image_file_tokens(bytes, path) {
                 Ok(Some(p)) => p,
@@ -375,119 +372,160 @@ impl TokenLook<'_> {
         if !replaced {
             return first;
         }
-        let again = convert_pages(
-            pages,
-            self.errors,
-            sha,
-            bytes.len() as u64,
-            shown,
-            self.image,
+        let again = read_produced(
+            Produced {
+                pages,
+                errors: self.errors,
+                ..Default::default()
+            },
             opts,
         );
-        merge_tables(first, again)
+        merge_readings(first, again)
     }
 }
 
-/// `first` with each template table that `second` found more cells of taken from `second`
-/// (its cells, checks, repairs and found tables); the report's counts follow.  A conversion
-/// without template tables takes all of `second`'s.
-fn merge_tables(first: ReportResult, second: ReportResult) -> ReportResult {
-    if second.cells.is_empty() {
+/// Two looks at the same pages, merged table by table.  Each template table comes from the
+/// look that found more of its cells (the *base*), with its found tables and repairs.  Where
+/// the other look read the table in the same format:
+/// - a row whose own checks (the sums within the row) fail or cannot be evaluated in the base
+///   and all pass in the other look, which read every cell of it, is the other look's
+///   ([`row_holds`]): two independent readings, and the arithmetic says which one is right
+///   (measured: keeping a base row that cannot be evaluated, or refusing the other look's rows
+///   of zeros, each lost more cells than it saved);
+/// - a cell the base left empty comes from the other look where that one read it (a row the
+///   grid lost that the alignment found, or the other way round).
+///
+/// Cells keep their own look's flags (the look by tokens flags every cell it placed); the
+/// checks and verify then run over the merged table ([`report_reading`]).  A look without
+/// template tables gives way to the other.
+fn merge_readings(first: Reading, second: Reading) -> Reading {
+    if !second.mapping.is_template() {
         return first;
     }
-    if first.cells.is_empty() {
+    if !first.mapping.is_template() {
         return second;
     }
-    let (a, b) = (table_counts(&first), table_counts(&second));
-    let take: Vec<String> = b
-        .iter()
-        .filter(|(k, (_, found))| *found > a.get(*k).map_or(0, |x| x.1))
-        .map(|(k, _)| k.clone())
-        .collect();
-    let taken = |t: &str| take.iter().any(|k| k == t);
-    // the cells of the look not taken for their table, that read a value
-    let other: std::collections::HashMap<(String, String, String), CellRow> = first
-        .cells
-        .iter()
-        .filter(|c| taken(&c.table))
-        .chain(second.cells.iter().filter(|c| !taken(&c.table)))
-        .filter(|c| !c.value.is_empty())
-        .map(|c| ((c.table.clone(), c.row.clone(), c.col.clone()), c.clone()))
-        .collect();
-    // the tables keep the first conversion's order (the template's)
-    let mut order: Vec<String> = Vec::new();
-    for c in first.cells.iter().chain(&second.cells) {
-        if !order.contains(&c.table) {
-            order.push(c.table.clone());
+    let (ca, cb) = (
+        checks::evaluate(&first.mapping),
+        checks::evaluate(&second.mapping),
+    );
+    let (na, nb) = (table_counts(&first.mapping), table_counts(&second.mapping));
+    let mut out = Mapping {
+        format: first.mapping.format.clone(),
+        notes: first.mapping.notes.clone(),
+        ..Mapping::default()
+    };
+    let mut taken: Vec<String> = Vec::new();
+    for (ti, def) in schema::schema().tables().into_iter().enumerate() {
+        let key = def.key.as_str();
+        let found =
+            |n: &std::collections::BTreeMap<String, (usize, usize)>| n.get(key).map_or(0, |x| x.1);
+        let take = found(&nb) > found(&na);
+        let (base, base_checks, other, other_checks) = if take {
+            taken.push(key.to_string());
+            (&second.mapping, &cb, &first.mapping, &ca)
+        } else {
+            (&first.mapping, &ca, &second.mapping, &cb)
+        };
+        let format = |m: &Mapping| m.formats.get(ti).cloned().unwrap_or_default();
+        let mut cells: Vec<MappedCell> = base
+            .cells
+            .iter()
+            .filter(|c| c.table == key)
+            .cloned()
+            .collect();
+        if format(base) == format(other) {
+            let mut rows: Vec<String> = Vec::new();
+            for c in &cells {
+                if !rows.contains(&c.row) {
+                    rows.push(c.row.clone());
+                }
+            }
+            for row in &rows {
+                let complete = other
+                    .cells
+                    .iter()
+                    .filter(|c| c.table == key && c.row == *row)
+                    .all(|c| !not_found(c) && c.value.is_some());
+                if complete
+                    && !row_holds(base_checks, key, row)
+                    && row_holds(other_checks, key, row)
+                {
+                    for c in cells.iter_mut().filter(|c| c.row == *row) {
+                        if let Some(o) = other.get(key, row, &c.col) {
+                            *c = o.clone();
+                        }
+                    }
+                }
+            }
+            for c in cells.iter_mut().filter(|c| not_found(c)) {
+                if let Some(o) = other.get(key, &c.row, &c.col)
+                    && !not_found(o)
+                    && o.value.is_some()
+                    && o.method != template::Method::Derived
+                {
+                    *c = o.clone();
+                }
+            }
         }
+        out.read += cells
+            .iter()
+            .filter(|c| {
+                c.method != template::Method::Missing && c.method != template::Method::Derived
+            })
+            .count();
+        out.found[ti] = base.found[ti] || cells.iter().any(|c| c.page.is_some());
+        out.header_hits[ti] = base.header_hits[ti];
+        out.formats.push(format(base));
+        out.cells.extend(cells);
     }
-    let mut out = first;
-    out.cells.retain(|c| !taken(&c.table));
-    out.cells
-        .extend(second.cells.iter().filter(|c| taken(&c.table)).cloned());
-    out.cells
-        .sort_by_key(|c| order.iter().position(|t| *t == c.table));
-    // A cell the taken look left empty comes from the other look where that one read it (a
-    // row the grid lost that the alignment found, or the other way round).  It keeps its own
-    // look's flags: the look by tokens flags every cell it placed.
-    let mut filled = 0;
-    for c in out.cells.iter_mut().filter(|c| c.value.is_empty()) {
-        if let Some(o) = other.get(&(c.table.clone(), c.row.clone(), c.col.clone())) {
-            *c = o.clone();
-            filled += 1;
-        }
-    }
-    if take.is_empty() && filled == 0 {
-        return out;
-    }
-    out.checks.retain(|c| !taken(&c.table));
-    out.checks
-        .extend(second.checks.iter().filter(|c| taken(&c.table)).cloned());
-    let repair_table = |r: &RepairRow| r.location.split('/').next().unwrap_or("").to_string();
-    out.repairs.retain(|r| !taken(&repair_table(r)));
-    out.repairs.extend(
+    let is_taken = |r: &Reading, t: &Table| taken.contains(&table_info(t, &r.mapping).template);
+    let keep_first: Vec<bool> = first.tables.iter().map(|t| !is_taken(&first, t)).collect();
+    let keep_second: Vec<bool> = second.tables.iter().map(|t| is_taken(&second, t)).collect();
+    let mut tables: Vec<Table> = first
+        .tables
+        .into_iter()
+        .zip(keep_first)
+        .filter_map(|(t, k)| k.then_some(t))
+        .chain(
+            second
+                .tables
+                .into_iter()
+                .zip(keep_second)
+                .filter_map(|(t, k)| k.then_some(t)),
+        )
+        .collect();
+    tables.sort_by(|a, b| a.page.cmp(&b.page).then(a.bbox.y0.total_cmp(&b.bbox.y0)));
+    let repair_table = |r: &Repair| r.location.split('/').next().unwrap_or("").to_string();
+    let mut repairs: Vec<Repair> = first
+        .repairs
+        .into_iter()
+        .filter(|r| !taken.contains(&repair_table(r)))
+        .collect();
+    repairs.extend(
         second
             .repairs
-            .iter()
-            .filter(|r| taken(&repair_table(r)))
-            .cloned(),
+            .into_iter()
+            .filter(|r| taken.contains(&repair_table(r))),
     );
-    let mut tables: Vec<(Vec<Vec<String>>, TableInfo)> = out
-        .tables
-        .drain(..)
-        .zip(out.table_info.drain(..))
-        .filter(|(_, i)| !taken(&i.template))
-        .collect();
-    tables.extend(
-        second
-            .tables
-            .iter()
-            .cloned()
-            .zip(second.table_info.iter().cloned())
-            .filter(|(_, i)| taken(&i.template)),
-    );
-    tables.sort_by_key(|(_, i)| i.page);
-    (out.tables, out.table_info) = tables.into_iter().unzip();
-    // the report's counts and its missing-cells note
-    let missing = out.cells.iter().filter(|c| c.value.is_empty()).count();
-    let mut errors: Vec<String> = out
-        .report
-        .error
-        .split("; ")
-        .filter(|e| !e.is_empty() && !e.ends_with("template cells not found"))
-        .map(str::to_string)
-        .collect();
-    if missing > 0 {
-        errors.insert(0, format!("{missing} template cells not found"));
+    Reading {
+        pages: first.pages,
+        tables,
+        mapping: out,
+        repairs,
+        errors: first.errors,
+        title_as_read: first.title_as_read,
     }
-    out.report.error = errors.join("; ");
-    out.report.status = if errors.is_empty() { "ok" } else { "partial" }.into();
-    (
-        out.report.cells,
-        out.report.flagged,
-        out.report.checks_failed,
-    ) = report_counts(&out.cells, &out.checks);
-    out
+}
+
+/// Whether the checks within one row (every cell of the check in `row` of `table`: its total
+/// and its parts) all pass, and there is at least one.
+fn row_holds(checks: &[Check], table: &str, row: &str) -> bool {
+    let mut within = checks
+        .iter()
+        .filter(|c| c.table == table && c.cells.iter().all(|id| id.row == row))
+        .peekable();
+    within.peek().is_some() && within.all(|c| c.status() == checks::CheckStatus::Pass)
 }
 
 /// A report's counts from its cells and checks: cells with a value, flagged cells, failed
@@ -500,25 +538,22 @@ fn report_counts(cells: &[CellRow], checks: &[CheckRow]) -> (u32, u32, u32) {
     )
 }
 
-/// The conversion, with the second look at the text outside the tables of a PDF's OCR'd
-/// pages when a template table was not found.
+/// The reading, with the second look at the text outside the tables of a PDF's OCR'd pages
+/// when a template table was not found.
 fn text_look(
     bytes: &[u8],
-    form: InputKind,
     produced: Produced,
     second_look: Option<(&dyn PageOcr, Vec<Page>, Vec<String>, Vec<u32>)>,
-    sha: &str,
-    shown: &str,
     opts: &Options,
-) -> ReportResult {
-    let result = convert_produced(produced, form, sha, bytes.len() as u64, shown, opts);
+) -> Reading {
+    let result = read_produced(produced, opts);
     // OCR reads only the first page's prose by default.  When a whole template table was not
     // found, it may be printed without rulings (no grid: only the page text holds it): read the
-    // text of the other OCR'd pages too and convert again.
+    // text of the other OCR'd pages too and read again.
     let Some((ocr, mut pages, errors, ocr_pages)) = second_look else {
         return result;
     };
-    if !template_table_missing(&result) {
+    if !template_table_missing(&result.mapping) {
         return result;
     }
     let mut added = false;
@@ -534,8 +569,16 @@ fn text_look(
     if !added {
         return result;
     }
-    let again = convert_pages(pages, errors, sha, bytes.len() as u64, shown, false, opts);
-    if again.report.cells >= result.report.cells {
+    let again = read_produced(
+        Produced {
+            pages,
+            errors,
+            ..Default::default()
+        },
+        opts,
+    );
+    let found = |m: &Mapping| table_counts(m).values().map(|x| x.1).sum::<usize>();
+    if found(&again.mapping) >= found(&result.mapping) {
         again
     } else {
         result
@@ -543,8 +586,8 @@ fn text_look(
 }
 
 /// True when every cell of some template table is `not_found`.
-fn template_table_missing(r: &ReportResult) -> bool {
-    table_counts(r)
+fn template_table_missing(m: &Mapping) -> bool {
+    table_counts(m)
         .values()
         .any(|&(n, found)| n > 0 && found == 0)
 }
@@ -579,6 +622,21 @@ pub fn convert_pages(
     )
 }
 
+/// What the reading stages made of a document's pages: its tables and their mapping onto
+/// the template (repaired), before the checks.  Two looks at the same pages are merged at this
+/// stage ([`merge_readings`]), so that the checks and verify run once, over the values that
+/// are reported.
+pub struct Reading {
+    pub pages: Vec<Page>,
+    pub tables: Vec<Table>,
+    pub mapping: Mapping,
+    pub repairs: Vec<Repair>,
+    /// Per-page problems (the report is then `partial`).
+    pub errors: Vec<String>,
+    /// The title's agency as read, before the text repair.
+    title_as_read: Option<String>,
+}
+
 /// The stages after the producers on what a producer made: tables it read from markup are
 /// taken as they are, the lattice finder reads the tables of the other pages.
 pub fn convert_produced(
@@ -589,13 +647,25 @@ pub fn convert_produced(
     shown: &str,
     opts: &Options,
 ) -> ReportResult {
+    report_reading(
+        read_produced(produced, opts),
+        form,
+        sha,
+        n_bytes,
+        shown,
+        opts,
+    )
+}
+
+/// The reading stages: lexicon repair, tables (lattice, stream, markup), grid repair,
+/// template mapping, number repairs.
+pub fn read_produced(produced: Produced, opts: &Options) -> Reading {
     let Produced {
         mut pages,
         tables: markup_tables,
-        errors: page_errors,
+        errors,
         ..
     } = produced;
-    let rid = report_id(sha);
     let on = opts.repair == repair::Mode::On;
     let mut repairs: Vec<Repair> = Vec::new();
     // the title as read, to say so when the text repair changes the agency
@@ -630,6 +700,35 @@ pub fn convert_produced(
         repairs.extend(grid_repairs);
         repairs.extend(repair::numbers::repair_mapping(&mut mapping));
     }
+    Reading {
+        pages,
+        tables,
+        mapping,
+        repairs,
+        errors,
+        title_as_read,
+    }
+}
+
+/// The stages after reading: checks, verify, and the report's rows.
+pub fn report_reading(
+    reading: Reading,
+    form: InputKind,
+    sha: &str,
+    n_bytes: u64,
+    shown: &str,
+    opts: &Options,
+) -> ReportResult {
+    let Reading {
+        pages,
+        tables,
+        mut mapping,
+        mut repairs,
+        errors: page_errors,
+        title_as_read,
+    } = reading;
+    let rid = report_id(sha);
+    let on = opts.repair == repair::Mode::On;
     let checks = checks::evaluate(&mapping);
     checks::flag_failures(&mut mapping, &checks);
     verify::flag_doubts(
@@ -881,73 +980,116 @@ pub fn check_row(rid: &str, shown: &str, c: &Check) -> CheckRow {
 mod tests {
     use super::*;
 
-    fn cell(table: &str, flags: &str) -> CellRow {
-        CellRow {
-            table: table.into(),
-            flags: flags.into(),
-            ..Default::default()
-        }
-    }
+    use crate::flag::Flag;
+    use crate::template::Method;
 
-    fn found(table: &str, row: &str, value: &str, flags: &str, page: &str) -> CellRow {
-        CellRow {
+    /// A template cell: read (`Some`) on page 1, or not found.
+    fn mc(table: &str, row: &str, col: &str, value: Option<&str>, flags: &[Flag]) -> MappedCell {
+        let mut flags = flags.to_vec();
+        if value.is_none() {
+            flags.push(Flag::NotFound);
+        }
+        MappedCell {
             table: table.into(),
             row: row.into(),
-            value: value.into(),
-            flags: flags.into(),
-            page: page.into(),
-            ..Default::default()
+            col: col.into(),
+            value: value.map(str::to_string),
+            raw: value.unwrap_or("").into(),
+            row_label: String::new(),
+            col_label: String::new(),
+            page: value.map(|_| 1),
+            bbox: None,
+            method: if value.is_some() {
+                Method::Lattice
+            } else {
+                Method::Missing
+            },
+            confidence: 0.9,
+            word_confidence: 0.9,
+            alternatives: vec![],
+            flags,
         }
     }
 
-    #[test]
-    fn the_look_by_tokens_is_for_tables_mostly_not_found() {
-        let mut r = ReportResult::default();
-        // no template output at all
-        assert!(tables_short(&r));
-        // every table at least 90% found: no second look
-        r.cells = (0..10)
-            .map(|k| found("requests", &k.to_string(), "1", "", "3"))
-            .collect();
-        r.cells[0] = found("requests", "0", "", "not_found", "");
-        assert!(!tables_short(&r));
-        // one table under 90%
-        r.cells[1] = found("requests", "1", "", "not_found", "");
-        assert!(tables_short(&r));
+    /// A reading whose mapping holds `cells` (taken for a template document).
+    fn reading(cells: Vec<MappedCell>) -> Reading {
+        Reading {
+            pages: vec![],
+            tables: vec![],
+            mapping: Mapping {
+                cells,
+                read: 20,
+                formats: vec![String::new(); 3],
+                ..Mapping::default()
+            },
+            repairs: vec![],
+            errors: vec![],
+            title_as_read: None,
+        }
     }
 
-    /// (table, row, value) of every cell of a conversion.
-    fn table_row_values(m: &ReportResult) -> Vec<(&str, &str, &str)> {
-        m.cells
+    /// The seven requests cells of `row`: the six parts, then the total.
+    fn req_row(
+        row: &str,
+        parts: [Option<&str>; 6],
+        total: Option<&str>,
+        flags: &[Flag],
+    ) -> Vec<MappedCell> {
+        let cols = crate::checks::REQUEST_COLS;
+        parts
             .iter()
-            .map(|c| (c.table.as_str(), c.row.as_str(), c.value.as_str()))
+            .chain(std::iter::once(&total))
+            .zip(cols)
+            .map(|(v, c)| mc("requests", row, c, *v, flags))
+            .collect()
+    }
+
+    /// (table, row, value) of every cell of a merged reading.
+    fn table_row_values(r: &Reading) -> Vec<(&str, &str, &str)> {
+        r.mapping
+            .cells
+            .iter()
+            .map(|c| {
+                (
+                    c.table.as_str(),
+                    c.row.as_str(),
+                    c.value.as_deref().unwrap_or(""),
+                )
+            })
             .collect()
     }
 
     #[test]
+    fn the_look_by_tokens_is_for_tables_mostly_not_found() {
+        // no template output at all
+        assert!(tables_short(&Mapping::default()));
+        // every table at least 90% found: no second look
+        let mut cells: Vec<MappedCell> = (0..10)
+            .map(|k| mc("requests", &k.to_string(), "total", Some("1"), &[]))
+            .collect();
+        cells[0] = mc("requests", "0", "total", None, &[]);
+        assert!(!tables_short(&reading(cells.clone()).mapping));
+        // one table under 90%
+        cells[1] = mc("requests", "1", "total", None, &[]);
+        assert!(tables_short(&reading(cells).mapping));
+    }
+
+    #[test]
     fn merging_takes_each_table_from_the_look_that_found_more_of_it() {
-        let mut first = ReportResult::default();
-        first.cells = vec![
-            found("active", "a", "5", "", "1"),
-            found("active", "b", "6", "", "1"),
-            found("requests", "x", "", "not_found", ""),
-            found("requests", "y", "2", "", "2"),
-        ];
-        first.report.error = "2 template cells not found; a note".into();
-        first.report.status = "partial".into();
-        let mut second = ReportResult::default();
-        second.cells = vec![
-            found("active", "a", "5", "layout_from_text_alignment", "1"),
-            found("active", "b", "", "not_found", ""),
-            found("requests", "x", "1", "layout_from_text_alignment", "2"),
-            found("requests", "y", "2", "layout_from_text_alignment", "2"),
-        ];
-        second.checks = vec![CheckRow {
-            table: "requests".into(),
-            status: "pass".into(),
-            ..Default::default()
-        }];
-        let m = merge_tables(first.clone(), second.clone());
+        let t = Flag::LayoutFromTextAlignment;
+        let first = reading(vec![
+            mc("active", "a", "c", Some("5"), &[]),
+            mc("active", "b", "c", Some("6"), &[]),
+            mc("requests", "x", "total", None, &[]),
+            mc("requests", "y", "total", Some("2"), &[]),
+        ]);
+        let second = reading(vec![
+            mc("active", "a", "c", Some("7"), &[t.clone()]),
+            mc("active", "b", "c", None, &[]),
+            mc("requests", "x", "total", Some("1"), &[t.clone()]),
+            mc("requests", "y", "total", Some("3"), &[t.clone()]),
+        ]);
+        let m = merge_readings(first, second);
         // active stays the first look's (it found both), requests is the second's
         assert_eq!(
             table_row_values(&m),
@@ -955,22 +1097,15 @@ mod tests {
                 ("active", "a", "5"),
                 ("active", "b", "6"),
                 ("requests", "x", "1"),
-                ("requests", "y", "2")
+                ("requests", "y", "3")
             ]
         );
-        assert!(m.cells[2].flags.contains("layout_from_text_alignment"));
-        assert!(m.cells[0].flags.is_empty());
-        assert_eq!(m.checks.len(), 1);
-        assert_eq!(m.report.cells, 4);
-        assert_eq!(m.report.error, "a note");
-        // a second look that found no more of any table changes nothing
-        let same = merge_tables(first.clone(), first.clone());
-        assert_eq!(same.cells, first.cells);
-        // a second look without template output changes nothing
-        assert_eq!(
-            merge_tables(first.clone(), ReportResult::default()).cells,
-            first.cells
-        );
+        assert!(m.mapping.cells[2].flags.contains(&t));
+        assert!(m.mapping.cells[0].flags.is_empty());
+        // a look without template output changes nothing
+        let first = reading(vec![mc("active", "a", "c", Some("5"), &[])]);
+        let m = merge_readings(first, reading(vec![]).with_no_template());
+        assert_eq!(table_row_values(&m), vec![("active", "a", "5")]);
     }
 
     #[test]
@@ -978,23 +1113,22 @@ mod tests {
         // requests: the second look found more (x, y) and is taken; its empty z comes from
         // the first look, which read it.  active: the first look is kept; its empty b comes
         // from the second, flagged as that look placed it.
-        let mut first = ReportResult::default();
-        first.cells = vec![
-            found("active", "a", "5", "", "1"),
-            found("active", "b", "", "not_found", ""),
-            found("requests", "x", "", "not_found", ""),
-            found("requests", "y", "", "not_found", ""),
-            found("requests", "z", "4", "", "1"),
-        ];
-        let mut second = ReportResult::default();
-        second.cells = vec![
-            found("active", "a", "", "not_found", ""),
-            found("active", "b", "6", "layout_from_text_alignment", "1"),
-            found("requests", "x", "1", "layout_from_text_alignment", "2"),
-            found("requests", "y", "2", "layout_from_text_alignment", "2"),
-            found("requests", "z", "", "not_found", ""),
-        ];
-        let m = merge_tables(first.clone(), second.clone());
+        let t = Flag::LayoutFromTextAlignment;
+        let first = reading(vec![
+            mc("active", "a", "c", Some("5"), &[]),
+            mc("active", "b", "c", None, &[]),
+            mc("requests", "x", "total", None, &[]),
+            mc("requests", "y", "total", None, &[]),
+            mc("requests", "z", "total", Some("4"), &[]),
+        ]);
+        let second = reading(vec![
+            mc("active", "a", "c", None, &[]),
+            mc("active", "b", "c", Some("6"), &[t.clone()]),
+            mc("requests", "x", "total", Some("1"), &[t.clone()]),
+            mc("requests", "y", "total", Some("2"), &[t.clone()]),
+            mc("requests", "z", "total", None, &[]),
+        ]);
+        let m = merge_readings(first, second);
         assert_eq!(
             table_row_values(&m),
             vec![
@@ -1005,30 +1139,103 @@ mod tests {
                 ("requests", "z", "4")
             ]
         );
-        assert!(m.cells[1].flags.contains("layout_from_text_alignment"));
-        assert_eq!(m.report.cells, 5);
+        assert!(m.mapping.cells[1].flags.contains(&t));
         // where it must not: a cell the taken look read keeps its value, whatever the other
-        // look read there
+        // look read there; nor does a table the looks read in two formats mix them
+        let first = reading(vec![
+            mc("active", "a", "c", Some("5"), &[]),
+            mc("active", "b", "c", None, &[]),
+        ]);
+        let mut second = reading(vec![
+            mc("active", "a", "c", Some("9"), &[t.clone()]),
+            mc("active", "b", "c", Some("6"), &[t.clone()]),
+        ]);
+        second.mapping.cells[1].flags.clear();
+        second.mapping.formats[0] = "other".into();
+        second.mapping.cells[0].flags.push(Flag::NotFound);
+        let m = merge_readings(first, second);
+        assert_eq!(
+            table_row_values(&m),
+            vec![("active", "a", "5"), ("active", "b", "")]
+        );
+    }
+
+    #[test]
+    fn a_row_whose_sums_fail_comes_from_the_look_where_they_hold() {
+        let z = Some("0");
+        // the taken look (more cells) read new_received's total 5 over parts that sum to 1;
+        // the other read the whole row, and its total holds
+        let mut first = req_row("new_received", [Some("1"), z, z, z, z, z], Some("5"), &[]);
+        first.extend(req_row("carried_over", [z, z, z, z, z, z], z, &[]));
+        let t = Flag::LayoutFromTextAlignment;
+        let mut second = req_row(
+            "new_received",
+            [Some("1"), z, z, z, z, z],
+            Some("1"),
+            &[t.clone()],
+        );
+        second.extend(req_row("carried_over", [None; 6], None, &[]));
+        let m = merge_readings(reading(first.clone()), reading(second.clone()));
+        let total = m.mapping.get("requests", "new_received", "total").unwrap();
+        assert_eq!(total.value.as_deref(), Some("1"));
+        assert!(total.flags.contains(&t));
+        assert_eq!(
+            m.mapping
+                .get("requests", "carried_over", "total")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("0")
+        );
+        // where it must not: the taken look's row holds (its own reading stays) ...
+        let mut held = first.clone();
+        held[6] = mc("requests", "new_received", "total", Some("1"), &[]);
+        held[0] = mc("requests", "new_received", "natural_person", Some("1"), &[]);
         let mut other = second.clone();
-        other.cells[0] = found("active", "a", "9", "layout_from_text_alignment", "1");
-        other.cells[1] = found("active", "b", "", "not_found", "");
-        let m = merge_tables(first.clone(), other);
-        assert_eq!(m.cells[0].value, "5");
-        assert!(m.cells[0].flags.is_empty());
-        assert_eq!(m.cells[1].value, "");
+        other[0] = mc("requests", "new_received", "natural_person", Some("2"), &[]);
+        other[6] = mc("requests", "new_received", "total", Some("2"), &[]);
+        let m = merge_readings(reading(held), reading(other));
+        assert_eq!(
+            m.mapping
+                .get("requests", "new_received", "total")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("1")
+        );
+        // ... nor where the other look did not read every cell of the row
+        let mut partial = second.clone();
+        partial[3] = mc("requests", "new_received", "social_welfare", None, &[]);
+        let m = merge_readings(reading(first), reading(partial));
+        assert_eq!(
+            m.mapping
+                .get("requests", "new_received", "total")
+                .unwrap()
+                .value
+                .as_deref(),
+            Some("5")
+        );
     }
 
     #[test]
     fn a_table_is_missing_only_when_all_its_cells_are_not_found() {
-        let mut r = ReportResult::default();
-        r.cells = vec![
-            cell("active", "not_found"),
-            cell("active", "low_confidence"),
-            cell("appeals", ""),
-        ];
-        assert!(!template_table_missing(&r));
-        r.cells[1].flags = "derived:x;not_found".into();
-        assert!(template_table_missing(&r));
-        assert!(!template_table_missing(&ReportResult::default()));
+        let r = reading(vec![
+            mc("active", "a", "c", None, &[]),
+            mc("active", "b", "c", Some("1"), &[Flag::LowConfidence]),
+            mc("appeals", "cases", "x", Some("0"), &[]),
+        ]);
+        assert!(!template_table_missing(&r.mapping));
+        let mut r = r;
+        r.mapping.cells[1] = mc("active", "b", "c", None, &[]);
+        assert!(template_table_missing(&r.mapping));
+        assert!(!template_table_missing(&Mapping::default()));
+    }
+
+    impl Reading {
+        /// The same reading, taken for no template document.
+        fn with_no_template(mut self) -> Self {
+            self.mapping.read = 0;
+            self
+        }
     }
 }
