@@ -2647,15 +2647,30 @@ mod tests {
         let c = req(&m, "rejected_confirmation");
         assert_eq!(c.value.as_deref(), Some("7"));
         assert!(c.flags.contains(&Flag::RowByPosition));
-        // legible numbering that disagrees with the gap's row
+        // legible numbering is evidence, not proof (OCR misreads the digit too): in a gap the
+        // run fills exactly, a row whose numbering disagrees still takes its place ...
+        let last = "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请";
         let m = mapped(&[
             row("4.无正当理由大量反复申请", "1"),
-            row("3虱求行政机天确", "7"),
-            row(
-                "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-                "2",
-            ),
+            row("7虱天口", "7"),
+            row(last, "2"),
         ]);
+        assert_eq!(req(&m, "rejected_confirmation").value.as_deref(), Some("7"));
+        // ... but where the run has a choice, the numbering decides it
+        let m = mapped(&[
+            row("3.要求提供公开出版物", "1"),
+            row("5虱天口", "7"),
+            row(last, "2"),
+        ]);
+        assert!(req(&m, "rejected_massive").value.is_none());
+        assert_eq!(req(&m, "rejected_confirmation").value.as_deref(), Some("7"));
+        // and where it disagrees with both rows of the gap, nothing says which
+        let m = mapped(&[
+            row("3.要求提供公开出版物", "1"),
+            row("7虱天口", "7"),
+            row(last, "2"),
+        ]);
+        assert!(req(&m, "rejected_massive").value.is_none());
         assert!(req(&m, "rejected_confirmation").value.is_none());
         // beyond the last matched row, rows up to the table's end: the run takes the rows
         // right after the matched one (rows lost are more likely past its far end)
@@ -2670,11 +2685,9 @@ mod tests {
         assert_eq!(c.value.as_deref(), Some("9"));
         assert!(c.flags.contains(&Flag::RowByPosition));
         assert!(req(&m, "other_other").value.is_none());
-        // but not where a legible numbering disagrees with the row after the match
-        let m = mapped(&[
-            row("4.无正当理由大量反复申请", "1"),
-            row("3虱求行政机天确", "7"),
-        ]);
+        // but not where a legible numbering disagrees with the row after the match and the
+        // label names none of the rows left
+        let m = mapped(&[row("4.无正当理由大量反复申请", "1"), row("3虱天口", "7")]);
         assert!(req(&m, "rejected_confirmation").value.is_none());
     }
 

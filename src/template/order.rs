@@ -7,8 +7,8 @@
 //! A run of open rows is aligned with those free template rows by a dynamic programme
 //! ([`align`]): each open row takes one row in order, or none; a row left without an open
 //! row, or an open row left without a row, costs; an open row taking a row scores its label's
-//! similarity to that row's label.  Legible numbering that disagrees forbids a pairing
-//! ([`super::numbering_agrees`]).  An open row is placed only where the alignment is sure of
+//! similarity to that row's label, less [`NUMBERING_DISAGREES`] where its legible numbering
+//! disagrees ([`super::numbering_agrees`]: OCR misreads digits too).  An open row is placed only where the alignment is sure of
 //! it: every other choice for that row (another template row, or none) scores at least
 //! [`MARGIN`] less.  A run that fills its gap exactly is sure; one open row in a two-row gap
 //! is placed only when its garbled label resembles one of the two rows clearly more.
@@ -38,6 +38,12 @@ pub(super) const MARGIN: f32 = 0.2;
 /// (the sequence's start): without the table's start in sight, a row is a requests row by
 /// its width (seven columns; the active table's rows have one to three).
 const WIDE_ROW: usize = 4;
+
+/// What a legible numbering that disagrees with a row costs a pairing: OCR misreads the
+/// digit itself (2 read 7, 5 read 6), so it is evidence, not proof.  A run that fills its gap
+/// exactly still places such a row (leaving it and its row out costs more); where the run has
+/// a choice, the rows whose numbering agrees win.
+const NUMBERING_DISAGREES: f32 = 0.45;
 
 /// Value cells an open row may have beyond the template row's columns (cells cut in two by a
 /// false ruling); a row with more is another table's (the appeals table's fifteen).
@@ -176,13 +182,13 @@ fn place_run(
                     if rep {
                         return Some(0.0);
                     }
-                    if !super::numbering_agrees(&o.label_text, &o.cand.label, row, prev) {
-                        return None;
-                    }
-                    Some(similarity(
-                        &norm_label(&o.cand.label),
-                        &norm_label(&row.label),
-                    ))
+                    let against =
+                        if super::numbering_agrees(&o.label_text, &o.cand.label, row, prev) {
+                            0.0
+                        } else {
+                            NUMBERING_DISAGREES
+                        };
+                    Some(similarity(&norm_label(&o.cand.label), &norm_label(&row.label)) - against)
                 })
                 .collect()
         })
