@@ -302,7 +302,7 @@ fn convert_bytes(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> Repo
 /// Share of a template table's cells that must be found for the first look to be enough.
 const FOUND_ENOUGH: f64 = 0.9;
 
-/// Cells per template table of a mapping: (all, found).  None when it holds no template table.
+/// Cells per template table of a mapping: (all, found).  Empty when it holds no template table.
 fn table_counts(m: &Mapping) -> std::collections::BTreeMap<String, (usize, usize)> {
     let mut tables: std::collections::BTreeMap<String, (usize, usize)> =
         std::collections::BTreeMap::new();
@@ -372,15 +372,7 @@ impl TokenLook<'_> {
         if !replaced {
             return first;
         }
-        let again = read_produced(
-            Produced {
-                pages,
-                errors: self.errors,
-                ..Default::default()
-            },
-            opts,
-        );
-        merge_readings(first, again)
+        merge_readings(first, read_pages(pages, self.errors, opts))
     }
 }
 
@@ -468,12 +460,7 @@ fn merge_readings(first: Reading, second: Reading) -> Reading {
                 }
             }
         }
-        out.read += cells
-            .iter()
-            .filter(|c| {
-                c.method != template::Method::Missing && c.method != template::Method::Derived
-            })
-            .count();
+        out.read += template::count_read(&cells);
         out.found[ti] = base.found[ti] || cells.iter().any(|c| c.page.is_some());
         out.header_hits[ti] = base.header_hits[ti];
         out.formats.push(format(base));
@@ -569,14 +556,7 @@ fn text_look(
     if !added {
         return result;
     }
-    let again = read_produced(
-        Produced {
-            pages,
-            errors,
-            ..Default::default()
-        },
-        opts,
-    );
+    let again = read_pages(pages, errors, opts);
     let found = |m: &Mapping| table_counts(m).values().map(|x| x.1).sum::<usize>();
     if found(&again.mapping) >= found(&result.mapping) {
         again
@@ -608,16 +588,24 @@ pub fn convert_pages(
     } else {
         InputKind::Pdf
     };
-    convert_produced(
-        Produced {
-            pages,
-            errors: page_errors,
-            ..Default::default()
-        },
+    report_reading(
+        read_pages(pages, page_errors, opts),
         form,
         sha,
         n_bytes,
         shown,
+        opts,
+    )
+}
+
+/// The reading stages on pages alone (every page's tables from the lattice finder).
+fn read_pages(pages: Vec<Page>, errors: Vec<String>, opts: &Options) -> Reading {
+    read_produced(
+        Produced {
+            pages,
+            errors,
+            ..Default::default()
+        },
         opts,
     )
 }
@@ -1044,6 +1032,11 @@ mod tests {
             .collect()
     }
 
+    /// The value of a requests cell of a merged reading.
+    fn value_of<'a>(r: &'a Reading, row: &str, col: &str) -> Option<&'a str> {
+        r.mapping.get("requests", row, col)?.value.as_deref()
+    }
+
     /// (table, row, value) of every cell of a merged reading.
     fn table_row_values(r: &Reading) -> Vec<(&str, &str, &str)> {
         r.mapping
@@ -1179,14 +1172,7 @@ mod tests {
         let total = m.mapping.get("requests", "new_received", "total").unwrap();
         assert_eq!(total.value.as_deref(), Some("1"));
         assert!(total.flags.contains(&t));
-        assert_eq!(
-            m.mapping
-                .get("requests", "carried_over", "total")
-                .unwrap()
-                .value
-                .as_deref(),
-            Some("0")
-        );
+        assert_eq!(value_of(&m, "carried_over", "total"), Some("0"));
         // where it must not: the taken look's row holds (its own reading stays) ...
         let mut held = first.clone();
         held[6] = mc("requests", "new_received", "total", Some("1"), &[]);
@@ -1195,26 +1181,12 @@ mod tests {
         other[0] = mc("requests", "new_received", "natural_person", Some("2"), &[]);
         other[6] = mc("requests", "new_received", "total", Some("2"), &[]);
         let m = merge_readings(reading(held), reading(other));
-        assert_eq!(
-            m.mapping
-                .get("requests", "new_received", "total")
-                .unwrap()
-                .value
-                .as_deref(),
-            Some("1")
-        );
+        assert_eq!(value_of(&m, "new_received", "total"), Some("1"));
         // ... nor where the other look did not read every cell of the row
         let mut partial = second.clone();
         partial[3] = mc("requests", "new_received", "social_welfare", None, &[]);
         let m = merge_readings(reading(first), reading(partial));
-        assert_eq!(
-            m.mapping
-                .get("requests", "new_received", "total")
-                .unwrap()
-                .value
-                .as_deref(),
-            Some("5")
-        );
+        assert_eq!(value_of(&m, "new_received", "total"), Some("5"));
     }
 
     #[test]

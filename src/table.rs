@@ -1129,6 +1129,12 @@ mod tests {
         }
     }
 
+    /// The text-aligned tables of a page holding `words` alone (none of them used).
+    fn streamed(words: Vec<Word>) -> Vec<Table> {
+        let page = page_of(words);
+        stream_tables(&page, &vec![false; page.words.len()])
+    }
+
     fn page_of(words: Vec<Word>) -> Page {
         Page {
             number: 1,
@@ -1236,8 +1242,7 @@ mod tests {
             w.bbox.y0 += 3.0;
             w.bbox.y1 += 3.0;
         }
-        let page = page_of(v);
-        let t = stream_tables(&page, &vec![false; page.words.len()]);
+        let t = streamed(v);
         assert_eq!(t.len(), 1);
         assert_eq!(t[0].n_rows(), 8, "{:?}", t[0].grid_text());
     }
@@ -1247,8 +1252,7 @@ mod tests {
         // where it fires: a mark read as 1 after one label, at x where no other row has a number
         let mut words = eight_rows(&ocr_word);
         words.push(ocr_word("1", 120.0, 140.0));
-        let page = page_of(words);
-        let t = stream_tables(&page, &vec![false; page.words.len()]);
+        let t = streamed(words);
         assert_eq!(t.len(), 1);
         assert_eq!(t[0].n_cols(), 4, "{:?}", t[0].grid_text());
         assert_eq!(t[0].grid_text()[2][0], "第2行标签1");
@@ -1256,8 +1260,7 @@ mod tests {
         // per column)
         let mut words: Vec<Word> = eight_rows(&ocr_word).into_iter().take(8).collect();
         words.push(ocr_word("7", 120.0, 120.0));
-        let page = page_of(words);
-        let t = stream_tables(&page, &vec![false; page.words.len()]);
+        let t = streamed(words);
         assert_eq!(t.len(), 1);
         assert_eq!(t[0].n_cols(), 5, "{:?}", t[0].grid_text());
     }
@@ -1275,8 +1278,7 @@ mod tests {
             bbox: BBox::new(100.0, 136.0, 102.0, 138.0),
             ..ocr_word("、", 100.0, 136.0)
         });
-        let page = page_of(words);
-        let t = stream_tables(&page, &vec![false; page.words.len()]);
+        let t = streamed(words);
         assert_eq!(t.len(), 1);
         let g = t[0].grid_text();
         assert_eq!(t[0].n_rows(), 9, "{g:?}");
@@ -1298,8 +1300,7 @@ mod tests {
                 words.push(word(v, x, 162.0));
             }
             words.push(word("不计其他情形）", 10.0, 172.0));
-            let page = page_of(words);
-            let t = stream_tables(&page, &vec![false; page.words.len()]);
+            let t = streamed(words);
             assert_eq!(t.len(), 1);
             t[0].grid_text()
         };

@@ -824,6 +824,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 .filter_map(|c| best_row(&schema.requests, &c.text()).map(|(row, s)| (c, row, s)))
                 .max_by(|a, b| a.2.total_cmp(&b.2));
             let label_text: String = labels.iter().map(|c| c.text()).collect();
+            let label_cell = labels.iter().rev().find(|c| !c.text().trim().is_empty());
             if let Some((cell, row, s)) = best
                 && s >= REQUESTS_LABEL_MIN
             {
@@ -835,8 +836,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 };
                 assign_requests(&cand, row, &st, &mut assigned);
                 seq.push(Seq::Anchor(row_index(&schema.requests, row)));
-            } else if has_numbers(&vals) || blank_row(&vals, &labels, r) {
-                let label_cell = labels.iter().rev().find(|c| !c.text().trim().is_empty());
+            } else if has_numbers(&vals) || blank_row(&vals, label_cell.copied(), r) {
                 let label = label_cell.map(|c| c.text()).unwrap_or_default();
                 let cand = Candidate {
                     value_cells: vals,
@@ -940,10 +940,7 @@ pub fn choose_formats(maps: Vec<Mapping>, schemas: &[Schema]) -> Mapping {
             .filter(|c| c.table == key)
             .cloned()
             .collect();
-        out.read += cells
-            .iter()
-            .filter(|c| c.method != Method::Missing && c.method != Method::Derived)
-            .count();
+        out.read += count_read(&cells);
         out.found[ti] = maps[k].found[ti];
         out.header_hits[ti] = maps[k].header_hits[ti];
         out.formats.push(schemas[k].format.clone());
@@ -951,6 +948,15 @@ pub fn choose_formats(maps: Vec<Mapping>, schemas: &[Schema]) -> Mapping {
     }
     out.format = schemas[report].format.clone();
     out
+}
+
+/// The cells of `cells` taken from the document, not derived from a collapsed group nor
+/// missing (inferred ones count: `Mapping::read`).
+pub(crate) fn count_read(cells: &[MappedCell]) -> usize {
+    cells
+        .iter()
+        .filter(|c| c.method != Method::Missing && c.method != Method::Derived)
+        .count()
 }
 
 /// Rows of table `ti` read in `m` (format `own`) that no other format has: no row or group
@@ -1073,12 +1079,10 @@ const BLANK_ROW_CELLS: usize = 5;
 /// part of a printed row cut in two shares the label cell above).  Its label garbled, it is
 /// placed by the template's order like a row with numbers ([`order`]); its cells are then 0
 /// from blanks, in doubt (`row_by_position`) until a column sum confirms them.
-fn blank_row(vals: &[&Cell], labels: &[&Cell], r: usize) -> bool {
-    let own_label = labels
-        .iter()
-        .rev()
-        .find(|c| !c.text().trim().is_empty())
-        .is_some_and(|c| c.r0 == r && norm_label(&c.text()).chars().count() >= 2);
+/// `label_cell` is the row's last label cell with text.
+fn blank_row(vals: &[&Cell], label_cell: Option<&Cell>, r: usize) -> bool {
+    let own_label =
+        label_cell.is_some_and(|c| c.r0 == r && norm_label(&c.text()).chars().count() >= 2);
     own_label && vals.len() >= BLANK_ROW_CELLS && vals.iter().all(|c| c.text().trim().is_empty())
 }
 

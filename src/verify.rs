@@ -580,42 +580,33 @@ mod tests {
 
     #[test]
     fn a_part_and_its_total_read_alike_in_doubt_confirm_nothing() {
+        // the appeals cells `cols` read as (value, word confidence), the rest of the report 0.9
+        fn read(cols: &[(&str, &str, f32)]) -> Mapping {
+            let mut m = report(0.9);
+            for &(col, v, conf) in cols {
+                let c = cell(&mut m, "appeals", "cases", col);
+                c.value = Some(v.into());
+                c.raw = v.into();
+                c.word_confidence = conf;
+            }
+            run(&mut m, &[1]);
+            m
+        }
         // where it fires: an appeals group of zeros whose 其他结果 and 总计 both read 9, one at
         // confidence 0.45: 0 + 0 + 9 + 0 = 9 holds, and proves nothing
-        let mut m = report(0.9);
-        for (col, conf) in [("review_other", 0.45), ("review_total", 0.93)] {
-            let c = cell(&mut m, "appeals", "cases", col);
-            c.value = Some("9".into());
-            c.raw = "9".into();
-            c.word_confidence = conf;
-        }
-        run(&mut m, &[1]);
+        let m = read(&[("review_other", "9", 0.45), ("review_total", "9", 0.93)]);
         assert!(has(&m, "appeals", "cases", "review_other", "unverified"));
         assert!(has(&m, "appeals", "cases", "review_total", "unverified"));
         // where it must not: neither read low, the sum is evidence
-        let mut m = report(0.9);
-        for (col, conf) in [("review_other", 0.8), ("review_total", 0.93)] {
-            let c = cell(&mut m, "appeals", "cases", col);
-            c.value = Some("9".into());
-            c.raw = "9".into();
-            c.word_confidence = conf;
-        }
-        run(&mut m, &[1]);
+        let m = read(&[("review_other", "9", 0.8), ("review_total", "9", 0.93)]);
         assert!(flags(&m, "appeals", "cases", "review_other").is_empty());
         assert!(flags(&m, "appeals", "cases", "review_total").is_empty());
         // nor with two non-zero parts: 4 + 5 = 9 read in doubt still holds by the sum
-        let mut m = report(0.9);
-        for (col, v) in [
-            ("review_upheld", "4"),
-            ("review_other", "5"),
-            ("review_total", "9"),
-        ] {
-            let c = cell(&mut m, "appeals", "cases", col);
-            c.value = Some(v.into());
-            c.raw = v.into();
-            c.word_confidence = 0.45;
-        }
-        run(&mut m, &[1]);
+        let m = read(&[
+            ("review_upheld", "4", 0.45),
+            ("review_other", "5", 0.45),
+            ("review_total", "9", 0.45),
+        ]);
         assert!(!has(&m, "appeals", "cases", "review_other", "unverified"));
     }
 

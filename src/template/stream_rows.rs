@@ -440,21 +440,20 @@ mod tests {
         assert!(!other_rows_line(&norm_label("提供"), &l));
     }
 
+    /// Two rows whose labels wrap around their line of values, and a one-line row.
+    const WRAPPED: [&str; 7] = [
+        "一、本年新收政府信息",
+        "v12 0 0 0 0 0 12",
+        "公开申请数量",
+        "二、上年结转政府信息",
+        "v3 0 0 0 0 0 3",
+        "公开申请数量",
+        "（一）予以公开 v5 0 0 0 0 0 5",
+    ];
+
     #[test]
     fn wrapped_labels_around_their_values_name_their_rows() {
-        let r = regrouped(
-            &[
-                "一、本年新收政府信息",
-                "v12 0 0 0 0 0 12",
-                "公开申请数量",
-                "二、上年结转政府信息",
-                "v3 0 0 0 0 0 3",
-                "公开申请数量",
-                "（一）予以公开 v5 0 0 0 0 0 5",
-            ],
-            0.9,
-        )
-        .expect("regrouped");
+        let r = regrouped(&WRAPPED, 0.9).expect("regrouped");
         let n = named(&r);
         let keys: Vec<&str> = n.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["new_received", "carried_over", "granted"]);
@@ -493,16 +492,7 @@ mod tests {
 
     #[test]
     fn a_text_layer_table_is_left_as_it_is() {
-        let lines = [
-            "一、本年新收政府信息",
-            "v12 0 0 0 0 0 12",
-            "公开申请数量",
-            "二、上年结转政府信息",
-            "v3 0 0 0 0 0 3",
-            "公开申请数量",
-            "（一）予以公开 v5 0 0 0 0 0 5",
-        ];
-        assert!(regrouped(&lines, 1.0).is_none());
-        assert!(regrouped(&lines, 0.9).is_some());
+        assert!(regrouped(&WRAPPED, 1.0).is_none());
+        assert!(regrouped(&WRAPPED, 0.9).is_some());
     }
 }
