@@ -32,7 +32,7 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(file) = args.first() else {
         bail!(
-            "usage: ocr_dump FILE [PAGE] [--png OUT] [--json] [--no-text] [--tokens] [--gray OUT.png]"
+            "usage: ocr_dump FILE [PAGE] [--png OUT] [--json] [--no-text] [--tokens] [--table-stage] [--gray OUT.png]"
         )
     };
     let page_no: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1);
@@ -99,8 +99,9 @@ fn main() -> Result<()> {
     for t in &mut tables {
         table::fill_cells(t, &out.page.words);
     }
-    if opts.layout == ocr::Layout::Tokens {
-        // the table stage's text alignment over the tokens' words
+    if opts.layout == ocr::Layout::Tokens || args.iter().any(|a| a == "--table-stage") {
+        // the table stage's text alignment over the tokens' words (or, with --table-stage, the
+        // tables the pipeline's table stage rebuilds from the page's rulings and words)
         tables = table::find_tables(&out.page, &table::Tolerances::default());
     }
     if json {

@@ -190,11 +190,16 @@ impl Mapping {
     /// combination no other table has; or in `ACTIVE_ROWS_UNDER_HEADER` of them under at least
     /// `ACTIVE_HEADER_ALONE` header cells that name its columns (本年制发件数, 本年废止件数,
     /// 现行有效件数, 本年处理决定数量: no other table's header holds them), when the rows below
-    /// lost their values into one merged cell.
+    /// lost their values into one merged cell.  The appeals table alone (an image of that one
+    /// table) counts when at least `APPEALS_READ_ALONE` of its 15 cells were read under at
+    /// least `APPEALS_HEADER_ALONE` columns its header names (a review or lawsuit group over
+    /// 维持/纠正/其他/尚未审结/总计 leaves: no other table's header has them).
     pub fn is_template(&self) -> bool {
         const ACTIVE_ROWS_ALONE: usize = 4;
         const ACTIVE_ROWS_UNDER_HEADER: usize = 2;
         const ACTIVE_HEADER_ALONE: usize = 3;
+        const APPEALS_READ_ALONE: usize = 10;
+        const APPEALS_HEADER_ALONE: usize = 5;
         let mut active_rows: Vec<&str> = self
             .cells
             .iter()
@@ -207,11 +212,22 @@ impl Mapping {
             .map(|c| c.row.as_str())
             .collect();
         active_rows.dedup();
+        let appeals_read = self
+            .cells
+            .iter()
+            .filter(|c| {
+                c.table == "appeals"
+                    && c.page.is_some()
+                    && c.method != Method::Missing
+                    && c.method != Method::Derived
+            })
+            .count();
         self.found.iter().filter(|&&f| f).count() >= 2
             || self.read >= 20
             || active_rows.len() >= ACTIVE_ROWS_ALONE
             || (active_rows.len() >= ACTIVE_ROWS_UNDER_HEADER
                 && self.header_hits[0] >= ACTIVE_HEADER_ALONE)
+            || (appeals_read >= APPEALS_READ_ALONE && self.header_hits[2] >= APPEALS_HEADER_ALONE)
     }
 }
 
@@ -706,6 +722,12 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             let cells = row_cells(t, r);
             let texts: Vec<String> = cells.iter().map(|c| c.text()).collect();
             let header = update_headers(t, r, &cells, &texts, &mut st, schema);
+            tracing::trace!(
+                "p{} row {r}{}: {}",
+                t.page,
+                if header { " (header)" } else { "" },
+                texts.join(" | ")
+            );
             if let Some((vr, by_order)) = appeals_by_order(t, r, &texts, &st, schema) {
                 assigned.extend(by_order);
                 read_by_order = Some((t as *const Table, vr));
@@ -1005,7 +1027,14 @@ fn appeals_by_order(
     if !like || named_all || is_requests_header(&schema.requests, texts) {
         return None;
     }
-    let (vr, cells) = appeals::by_order(t, r, &schema.appeals)?;
+    let Some((vr, cells)) = appeals::by_order(t, r, &schema.appeals) else {
+        tracing::debug!(
+            "p{} appeals leaf row {r}: no value row read by order: {}",
+            t.page,
+            texts.join(" | ")
+        );
+        return None;
+    };
     // a row of all 15 numbers that the order leaves partly unplaced (a leaf header cell
     // missing, as in the Jinan OCR dump) is left to the header map, which places them all
     let full_row = {
@@ -1021,7 +1050,9 @@ fn appeals_by_order(
 /// Cells of the appeals table's value row that OCR read in doubt may not look like numbers
 /// (a seal's strokes over a `1` read as `于`), which cuts the row's closing run of numbers
 /// short of the 10 that make it the appeals row.  Under a recognised appeals header the row is
-/// the cells below its columns when at most `APPEALS_GARBLED` of those are not value-like and
+/// the cells below its columns when at most `APPEALS_GARBLED` of those are not value-like
+/// (up to a third of them when at least two thirds hold printed numbers: a seal over the
+/// table's right end garbles three or four values of a row that is plainly the values) and
 /// no text left of them names an active or requests row.  The garbled cells come out
 /// `unparseable` (no number is invented for them).
 fn appeals_value_row<'a>(cells: &[&'a Cell], st: &State, schema: &Schema) -> Option<Vec<&'a Cell>> {
@@ -1037,13 +1068,28 @@ fn appeals_value_row<'a>(cells: &[&'a Cell], st: &State, schema: &Schema) -> Opt
         .iter()
         .any(|c| !c.text().trim().is_empty() && values::value_like(&c.text(), c.confidence));
     let garbled = under.len() - value_like;
+    let printed = under
+        .iter()
+        .filter(|c| !c.text().trim().is_empty() && values::value_like(&c.text(), c.confidence))
+        .count();
+    let garbled_allowed = if 3 * printed >= 2 * under.len() {
+        under.len() / 3
+    } else {
+        APPEALS_GARBLED
+    };
     let names_a_row = rest.iter().any(|c| {
         let l = c.text();
         active_row(&schema.active, &l).is_some()
             || best_row(&schema.requests, &l).is_some_and(|(_, s)| s >= REQUESTS_LABEL_MIN)
     });
-    (under.len() >= 10 && has_numbers && garbled <= APPEALS_GARBLED && !names_a_row)
-        .then_some(under)
+    let ok = under.len() >= 10 && has_numbers && garbled <= garbled_allowed && !names_a_row;
+    if under.len() >= 10 {
+        tracing::debug!(
+            "appeals value row? {} cells under the columns, {garbled} garbled, names a row {names_a_row}: {ok}",
+            under.len()
+        );
+    }
+    ok.then_some(under)
 }
 
 fn row_index(def: &TableDef, row: &Row) -> usize {
@@ -2227,6 +2273,62 @@ mod tests {
             .filter(|c| c.table == "appeals")
             .map(|c| c.value.as_deref())
             .collect()
+    }
+
+    #[test]
+    fn a_seal_over_three_values_of_the_appeals_row_leaves_the_rest_read() {
+        let leaves: Vec<&str> = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+            .iter()
+            .cycle()
+            .take(15)
+            .copied()
+            .collect();
+        // twelve printed numbers, three cells under a seal read as text
+        let mut values = VALUES;
+        values[12..].copy_from_slice(&["有", "经人", "专虹草"]);
+        let m = map_tables(&[appeals(&leaves, &values)], crate::schema::schema());
+        let got = appeals_values(&m);
+        assert_eq!(got.len(), 15, "{got:?}");
+        assert_eq!(
+            &got[..12],
+            &VALUES[..12].iter().map(|v| Some(*v)).collect::<Vec<_>>()[..]
+        );
+        // the garbled cells are not guessed: no value, flagged
+        for key in [
+            "litigation_after_review_other",
+            "litigation_after_review_total",
+        ] {
+            let c = m.get("appeals", "cases", key).unwrap();
+            assert_eq!(c.value, None);
+            assert!(c.flags.contains(&Flag::Unparseable), "{:?}", c.flags);
+        }
+        // three garbled cells among mostly blank ones are no value row
+        let mut sparse = [""; 15];
+        sparse[..7].copy_from_slice(&VALUES[..7]);
+        sparse[12..].copy_from_slice(&["有", "经人", "专虹草"]);
+        let m = map_tables(&[appeals(&leaves, &sparse)], crate::schema::schema());
+        assert!(
+            appeals_values(&m).iter().all(|v| v.is_none()),
+            "{:?}",
+            appeals_values(&m)
+        );
+    }
+
+    #[test]
+    fn the_appeals_table_alone_is_the_template_by_its_header_and_values() {
+        let leaves: Vec<&str> = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+            .iter()
+            .cycle()
+            .take(15)
+            .copied()
+            .collect();
+        let m = map_document(&[appeals(&leaves, &VALUES)]);
+        assert!(m.is_template());
+        // the header over a row of six garbled cells (not read as the values) is no template
+        let mut few = VALUES;
+        few[9..].copy_from_slice(&["有"; 6]);
+        let m = map_document(&[appeals(&leaves, &few)]);
+        assert!(!m.is_template());
     }
 
     #[test]
