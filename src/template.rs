@@ -841,12 +841,19 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             let Some((labels, vals)) = split_by_columns(&cells, cols, labels.len()) else {
                 continue;
             };
+            let label_cell = labels.iter().rev().find(|c| !c.text().trim().is_empty());
+            // a group's label left of the row's own (伍)不予公开 over its eight rows) names no
+            // row: like enough to 予以公开 that a row whose own label OCR garbled would be
+            // taken for that one
+            let group_label = |c: &&Cell| {
+                !label_cell.is_some_and(|l| std::ptr::eq(*l, *c)) && (c.r0 < r || c.r1 > r + 1)
+            };
             let best = labels
                 .iter()
+                .filter(|c| !group_label(c))
                 .filter_map(|c| best_row(&schema.requests, &c.text()).map(|(row, s)| (c, row, s)))
                 .max_by(|a, b| a.2.total_cmp(&b.2));
             let label_text: String = labels.iter().map(|c| c.text()).collect();
-            let label_cell = labels.iter().rev().find(|c| !c.text().trim().is_empty());
             if let Some((cell, row, s)) = best
                 && s >= REQUESTS_LABEL_MIN
             {
@@ -2828,6 +2835,48 @@ mod tests {
             1,
         );
         assert!(req(&m, "rejected_confirmation").value.is_none());
+    }
+
+    /// The header and `rows` (each a row label and its value), with a group label column
+    /// left of the row labels: `group` in one cell over all the rows.
+    fn mapped_under_group(group: &str, rows: &[(&str, &str)]) -> Mapping {
+        let mut header = vec![""];
+        header.extend(HEADER);
+        let mut all = vec![header];
+        for (label, v) in rows {
+            let mut r = vec![group];
+            r.extend(row(label, v));
+            all.push(r);
+        }
+        let mut t = grid(&all);
+        let nc = t.n_cols();
+        let k = nc; // grid row 1, column 0
+        t.cells[k].r1 = all.len();
+        t.cells[k].bbox.y1 = t.ys[all.len()];
+        for r in 2..all.len() {
+            t.index[r * nc] = k;
+        }
+        map_tables(&[t], crate::schema::schema())
+    }
+
+    #[test]
+    fn a_group_label_is_no_row_label_for_a_row_whose_own_label_is_garbled() {
+        let rows = [
+            ("3.危及“三安全一稳定”", "1"),
+            ("汪职护第三方仿权益法", "4"),
+            ("5.属于三类内部事务信息", "2"),
+        ];
+        // (三)不予公开 is like (一)予以公开: the garbled row is not taken for granted, but
+        // placed in its gap by the template's order
+        let m = mapped_under_group("伍)不予公开", &rows);
+        assert!(req(&m, "granted").value.is_none());
+        let c = req(&m, "denied_third_party");
+        assert_eq!(c.value.as_deref(), Some("4"));
+        assert!(c.flags.contains(&Flag::RowByPosition));
+        // a legible row label under the group is still its row, by its label
+        let c = req(&m, "denied_internal_affairs");
+        assert_eq!(c.value.as_deref(), Some("2"));
+        assert!(c.flags.is_empty());
     }
 
     #[test]

@@ -102,12 +102,13 @@ pub fn repair_tables(tables: &mut [Table], pages: &[Page]) -> Vec<Repair> {
 const STRADDLE: f32 = 1.0;
 
 /// A label cell spanning several grid rows whose value cells are ruled apart (the ruling was
-/// lost in the label columns only) is split at such a row boundary when its words lie on
-/// either side of it, none across, and one side alone names a template row (at least
-/// `JOINED_MIN`) better than the whole text does: two rows' labels merged
-/// (`一、本年新收…` over `二、上年结转…`), not one tall label (`三、本年度办理结果`, a group
-/// label), whose parts name no row.  The values are not touched: they were already in their
-/// rows, which the checks then confirm or not.
+/// lost in the label columns, and maybe in the first value columns, but is there further
+/// right) is split at such a row boundary when its words lie on either side of it, none
+/// across, and one side alone names a template row (at least `JOINED_MIN`) better than the
+/// whole text does: two rows' labels merged (`一、本年新收…` over `二、上年结转…`), not one
+/// tall label (`三、本年度办理结果`, a group label), whose parts name no row.  Value cells right
+/// of it that the lost ruling merged over the same rows are split at the same line when no
+/// word lies across it (their numbers go by their centres); the checks then confirm or not.
 fn split_label_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repair>) {
     let nc = t.n_cols();
     let text = |idx: &[usize]| crate::table::lines_of(idx, words).1.concat();
@@ -123,7 +124,8 @@ fn split_label_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
         {
             let whole = best_label_sim(&cell.text()).0;
             for b in cell.r0 + 1..cell.r1 {
-                let ruled = t.index[(b - 1) * nc + cell.c1] != t.index[b * nc + cell.c1];
+                // the row line is there right of the label (in some value column)
+                let ruled = (cell.c1..nc).any(|c| t.index[(b - 1) * nc + c] != t.index[b * nc + c]);
                 let y = t.ys[b];
                 let across = cell
                     .words
@@ -156,9 +158,32 @@ fn split_label_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
             continue;
         };
         let raw = t.cells[k].text();
+        let (c1, r0, r1) = (t.cells[k].c1, t.cells[k].r0, t.cells[k].r1);
         if t.split_cell_rows(k, b, words).is_none() {
             k += 1;
             continue;
+        }
+        // value cells beside it that the lost ruling merged over the same rows are split at
+        // the same line, when no word lies across it
+        let y = t.ys[b];
+        let mut cells = Vec::new();
+        for j in 0..t.cells.len() {
+            let v = &t.cells[j];
+            if v.c0 < c1
+                || v.r0 < r0
+                || v.r1 > r1
+                || v.r0 >= b
+                || v.r1 <= b
+                || v.words
+                    .iter()
+                    .any(|&i| words[i].bbox.y0 < y - STRADDLE && words[i].bbox.y1 > y + STRADDLE)
+            {
+                continue;
+            }
+            if let Some(lower) = t.split_cell_rows(j, b, words) {
+                cells.push((t.page, t.cells[j].bbox));
+                cells.push((t.page, t.cells[lower].bbox));
+            }
         }
         out.push(Repair {
             location: format!("page {} table {} row {}", t.page, ti + 1, b + 1),
@@ -166,7 +191,7 @@ fn split_label_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
             repaired,
             reason: "label_split".into(),
             evidence: format!("a label cell over grid rows whose values are ruled apart; one part names template row 「{why}"),
-            cells: vec![],
+            cells,
         });
         // cell k (the upper part) is looked at again: it may hold more rows' labels
     }
@@ -481,12 +506,21 @@ mod tests {
     /// row ruling is lost over the label column; `labels` are the label column's lines (text,
     /// y0), each row holds a number.
     fn lost_label_ruling(labels: &[(&str, f32)]) -> (Vec<Table>, Vec<Page>, Vec<Repair>) {
+        lost_ruling_from(labels, 100.0)
+    }
+
+    /// As [`lost_label_ruling`], the row line ruled only right of `x_from` (140: lost over the
+    /// first value column too); the second value column holds 7 and 9.
+    fn lost_ruling_from(
+        labels: &[(&str, f32)],
+        x_from: f32,
+    ) -> (Vec<Table>, Vec<Page>, Vec<Repair>) {
         use crate::model::{BBox, PageKind, Segment, Source};
         let mut p = Page::new(1, 200.0, 60.0, PageKind::Scanned);
         let seg = |x0, y0, x1, y1| Segment { x0, y0, x1, y1 };
         p.rulings = vec![
             seg(0.0, 0.0, 180.0, 0.0),
-            seg(100.0, 20.0, 180.0, 20.0),
+            seg(x_from.min(180.0), 20.0, 180.0, 20.0),
             seg(0.0, 40.0, 180.0, 40.0),
         ];
         p.rulings
@@ -503,6 +537,8 @@ mod tests {
         }
         p.words.push(word("5", BBox::new(115.0, 6.0, 120.0, 14.0)));
         p.words.push(word("3", BBox::new(115.0, 26.0, 120.0, 34.0)));
+        p.words.push(word("7", BBox::new(155.0, 6.0, 160.0, 14.0)));
+        p.words.push(word("9", BBox::new(155.0, 26.0, 160.0, 34.0)));
         let pages = vec![p];
         let mut tables: Vec<Table> = find_tables(&pages[0], &Tolerances::default());
         let r = repair_tables(&mut tables, &pages);
@@ -528,6 +564,38 @@ mod tests {
         // each label now sits in its values' row
         assert_eq!(t[0].cell_at(0, 1).text(), "5");
         assert_eq!(t[0].cell_at(1, 1).text(), "3");
+    }
+
+    #[test]
+    fn labels_and_values_merged_over_two_rows_are_split_where_a_column_further_right_is_ruled() {
+        let labels = [
+            ("一、本年新收政府信息公开申请数量", 6.0),
+            ("二、上年结转政府信息公开申请数量", 26.0),
+        ];
+        let (t, _, r) = lost_ruling_from(&labels, 140.0);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].reason, "label_split");
+        // the value cell merged with the labels is split too
+        assert_eq!(r[0].cells.len(), 2);
+        let t = &t[0];
+        assert_eq!(t.cell_at(0, 0).text(), "一、本年新收政府信息公开申请数量");
+        assert_eq!(t.cell_at(1, 0).text(), "二、上年结转政府信息公开申请数量");
+        assert_eq!(
+            (t.cell_at(0, 1).text(), t.cell_at(1, 1).text()),
+            ("5".into(), "3".into())
+        );
+        assert_eq!(
+            (t.cell_at(0, 2).text(), t.cell_at(1, 2).text()),
+            ("7".into(), "9".into())
+        );
+        // no row line anywhere right of the label (only the outer frame's stub): one tall
+        // cell, left as it is
+        let (t, _, r) = lost_ruling_from(&labels, 179.0);
+        assert!(r.is_empty(), "{r:?}");
+        assert_eq!(
+            t[0].cell_at(0, 0).text(),
+            "一、本年新收政府信息公开申请数量二、上年结转政府信息公开申请数量"
+        );
     }
 
     #[test]
