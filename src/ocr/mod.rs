@@ -1059,6 +1059,7 @@ impl CellReader<'_> {
             .into_iter()
             .filter(|r| r.w.max(r.h) >= speck)
             .map(|r| Rect::new(r.x + inner.x, r.y + inner.y, r.w, r.h))
+            .filter(|r| !edge_stroke(r, &inner))
             .collect();
         // Glyph-sized components; noise specks and punctuation are smaller than a third of the
         // tallest glyph (a dash is its own tallest component, so it stays).
@@ -1759,6 +1760,22 @@ fn clip_to(r: Rect, outer: Rect) -> Rect {
     Rect::new(x0, y0, (x1 - x0).max(1), (y1 - y0).max(1))
 }
 
+/// Pixels from a side of a cell's inset rectangle within which an upright stroke touches it
+/// ([`edge_stroke`]).
+const EDGE_TOUCH: i32 = 1;
+
+/// Whether component `r` (page pixels) of the cell whose inset rectangle is `inner` is the
+/// remnant of a vertical ruling, not a glyph: a thin upright stroke (at least three times as
+/// tall as wide) touching the inset rectangle's left or right side.  A broken or faint ruling
+/// that the ruling finder missed in part keeps such a piece inside the cell's inset band, and
+/// read alone it has the shape of a 1 (a blank cell at a table's right border read 1).  Printed
+/// numbers keep clear of the sides by the cell's padding; the faint look
+/// ([`CellReader::faint_glyphs`]) already leaves out everything that touches them.
+fn edge_stroke(r: &Rect, inner: &Rect) -> bool {
+    let touches = r.x <= inner.x + EDGE_TOUCH || r.x1() >= inner.x1() - EDGE_TOUCH;
+    touches && r.w * 3 <= r.h
+}
+
 /// How many text lines the components form (clusters of vertical overlap).  For a few pieces
 /// (at most [`SMALL_NUMBER`]), lines are made by the glyph-sized ones (at least half the
 /// tallest): a smaller piece (the base stroke of a faint 2 that fell apart, the bar of a 7)
@@ -1862,6 +1879,19 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn an_upright_stroke_touching_a_cell_side_is_a_ruling_remnant() {
+        let inner = Rect::new(100, 50, 60, 30);
+        // a bar along the right side, and one along the left
+        assert!(edge_stroke(&Rect::new(157, 55, 3, 20), &inner));
+        assert!(edge_stroke(&Rect::new(100, 52, 2, 12), &inner));
+        // a 1 in the middle of the cell, or a 1 one pixel clear of the side: glyphs
+        assert!(!edge_stroke(&Rect::new(128, 55, 3, 20), &inner));
+        assert!(!edge_stroke(&Rect::new(155, 55, 3, 20), &inner));
+        // a glyph wider than a stroke touching the side (a 0 pressed against it)
+        assert!(!edge_stroke(&Rect::new(150, 55, 10, 20), &inner));
+    }
 
     #[test]
     fn numeric_text() {
