@@ -200,28 +200,18 @@ impl Mapping {
         const ACTIVE_HEADER_ALONE: usize = 3;
         const APPEALS_READ_ALONE: usize = 10;
         const APPEALS_HEADER_ALONE: usize = 5;
-        let mut active_rows: Vec<&str> = self
-            .cells
-            .iter()
-            .filter(|c| {
-                c.table == "active"
+        // a table's cells read from the document's pages
+        let read_in = |table: &'static str| {
+            self.cells.iter().filter(move |c| {
+                c.table == table
                     && c.page.is_some()
                     && c.method != Method::Missing
                     && c.method != Method::Derived
             })
-            .map(|c| c.row.as_str())
-            .collect();
+        };
+        let mut active_rows: Vec<&str> = read_in("active").map(|c| c.row.as_str()).collect();
         active_rows.dedup();
-        let appeals_read = self
-            .cells
-            .iter()
-            .filter(|c| {
-                c.table == "appeals"
-                    && c.page.is_some()
-                    && c.method != Method::Missing
-                    && c.method != Method::Derived
-            })
-            .count();
+        let appeals_read = read_in("appeals").count();
         self.found.iter().filter(|&&f| f).count() >= 2
             || self.read >= 20
             || active_rows.len() >= ACTIVE_ROWS_ALONE
@@ -1071,14 +1061,12 @@ fn appeals_value_row<'a>(cells: &[&'a Cell], st: &State, schema: &Schema) -> Opt
         .iter()
         .filter(|c| values::value_like(&c.text(), c.confidence))
         .count();
-    let has_numbers = under
-        .iter()
-        .any(|c| !c.text().trim().is_empty() && values::value_like(&c.text(), c.confidence));
-    let garbled = under.len() - value_like;
     let printed = under
         .iter()
         .filter(|c| !c.text().trim().is_empty() && values::value_like(&c.text(), c.confidence))
         .count();
+    let has_numbers = printed > 0;
+    let garbled = under.len() - value_like;
     let garbled_allowed = if 3 * printed >= 2 * under.len() {
         under.len() / 3
     } else {
@@ -2282,14 +2270,19 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn a_seal_over_three_values_of_the_appeals_row_leaves_the_rest_read() {
-        let leaves: Vec<&str> = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    /// The appeals leaf row as printed: the five leaves under each of the three groups.
+    fn leaf_row() -> Vec<&'static str> {
+        ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
             .iter()
             .cycle()
             .take(15)
             .copied()
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn a_seal_over_three_values_of_the_appeals_row_leaves_the_rest_read() {
+        let leaves = leaf_row();
         // twelve printed numbers, three cells under a seal read as text
         let mut values = VALUES;
         values[12..].copy_from_slice(&["有", "经人", "专虹草"]);
@@ -2323,12 +2316,7 @@ mod tests {
 
     #[test]
     fn the_appeals_table_alone_is_the_template_by_its_header_and_values() {
-        let leaves: Vec<&str> = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
-            .iter()
-            .cycle()
-            .take(15)
-            .copied()
-            .collect();
+        let leaves = leaf_row();
         let m = map_document(&[appeals(&leaves, &VALUES)]);
         assert!(m.is_template());
         // the header over a row of six garbled cells (not read as the values) is no template

@@ -101,6 +101,12 @@ pub fn repair_tables(tables: &mut [Table], pages: &[Page]) -> Vec<Repair> {
 /// OCR word boxes take in a little of the paper around the ink.
 const STRADDLE: f32 = 1.0;
 
+/// Whether a word of `idx` lies across the row line at `y` (beyond [`STRADDLE`] on both sides).
+fn lies_across(idx: &[usize], words: &[Word], y: f32) -> bool {
+    idx.iter()
+        .any(|&i| words[i].bbox.y0 < y - STRADDLE && words[i].bbox.y1 > y + STRADDLE)
+}
+
 /// A label cell spanning several grid rows whose value cells are ruled apart (the ruling was
 /// lost in the label columns, and maybe in the first value columns, but is there further
 /// right) is split at such a row boundary when its words lie on either side of it, none
@@ -127,10 +133,7 @@ fn split_label_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
                 // the row line is there right of the label (in some value column)
                 let ruled = (cell.c1..nc).any(|c| t.index[(b - 1) * nc + c] != t.index[b * nc + c]);
                 let y = t.ys[b];
-                let across = cell
-                    .words
-                    .iter()
-                    .any(|&i| words[i].bbox.y0 < y - STRADDLE && words[i].bbox.y1 > y + STRADDLE);
+                let across = lies_across(&cell.words, words, y);
                 if !ruled || across {
                     continue;
                 }
@@ -174,9 +177,7 @@ fn split_label_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
                 || v.r1 > r1
                 || v.r0 >= b
                 || v.r1 <= b
-                || v.words
-                    .iter()
-                    .any(|&i| words[i].bbox.y0 < y - STRADDLE && words[i].bbox.y1 > y + STRADDLE)
+                || lies_across(&v.words, words, y)
             {
                 continue;
             }
