@@ -482,7 +482,7 @@ fn merge_readings(first: Reading, second: Reading) -> Reading {
                 .filter_map(|(t, k)| k.then_some(t)),
         )
         .collect();
-    tables.sort_by(|a, b| a.page.cmp(&b.page).then(a.bbox.y0.total_cmp(&b.bbox.y0)));
+    document_order(&mut tables);
     let repair_table = |r: &Repair| r.location.split('/').next().unwrap_or("").to_string();
     let mut repairs: Vec<Repair> = first
         .repairs
@@ -503,6 +503,11 @@ fn merge_readings(first: Reading, second: Reading) -> Reading {
         errors: first.errors,
         title_as_read: first.title_as_read,
     }
+}
+
+/// Tables in document order: page, then top to bottom (the sort is stable).
+fn document_order(tables: &mut [Table]) {
+    tables.sort_by(|a, b| a.page.cmp(&b.page).then(a.bbox.y0.total_cmp(&b.bbox.y0)));
 }
 
 /// Whether the checks within one row (every cell of the check in `row` of `table`: its total
@@ -674,8 +679,7 @@ pub fn read_produced(produced: Produced, opts: &Options) -> Reading {
     }
     if !markup_tables.is_empty() {
         tables.extend(markup_tables);
-        // document order: page, then top to bottom (sort is stable)
-        tables.sort_by(|a, b| a.page.cmp(&b.page).then(a.bbox.y0.total_cmp(&b.bbox.y0)));
+        document_order(&mut tables);
     }
     let mut grid_repairs = if on {
         repair::grid::repair_tables(&mut tables, &pages)

@@ -127,6 +127,11 @@ impl Method {
     pub fn is_read(self) -> bool {
         matches!(self, Method::Lattice | Method::Stream | Method::Markup)
     }
+    /// What counts as read for `Mapping::read`: read from the document, or inferred from the
+    /// checks (not missing, not derived from a collapsed group).
+    pub fn counts_as_read(self) -> bool {
+        self.is_read() || self == Method::Inferred
+    }
 }
 
 /// A template cell's address: table, row and column keys of its format's schema file.
@@ -202,12 +207,9 @@ impl Mapping {
         const APPEALS_HEADER_ALONE: usize = 5;
         // a table's cells read from the document's pages
         let read_in = |table: &'static str| {
-            self.cells.iter().filter(move |c| {
-                c.table == table
-                    && c.page.is_some()
-                    && c.method != Method::Missing
-                    && c.method != Method::Derived
-            })
+            self.cells
+                .iter()
+                .filter(move |c| c.table == table && c.page.is_some() && c.method.counts_as_read())
         };
         let mut active_rows: Vec<&str> = read_in("active").map(|c| c.row.as_str()).collect();
         active_rows.dedup();
@@ -972,10 +974,7 @@ pub fn choose_formats(maps: Vec<Mapping>, schemas: &[Schema]) -> Mapping {
 /// The cells of `cells` taken from the document, not derived from a collapsed group nor
 /// missing (inferred ones count: `Mapping::read`).
 pub(crate) fn count_read(cells: &[MappedCell]) -> usize {
-    cells
-        .iter()
-        .filter(|c| c.method != Method::Missing && c.method != Method::Derived)
-        .count()
+    cells.iter().filter(|c| c.method.counts_as_read()).count()
 }
 
 /// Rows of table `ti` read in `m` (format `own`) that no other format has: no row or group
@@ -989,8 +988,7 @@ fn distinctive_rows_read(m: &Mapping, own: &Schema, ti: usize, schemas: &[Schema
                 c.table == def.key
                     && c.row == r.key
                     && c.page.is_some()
-                    && c.method != Method::Missing
-                    && c.method != Method::Derived
+                    && c.method.counts_as_read()
             })
         })
         .filter(|r| {

@@ -236,11 +236,7 @@ fn in_doubt(c: &MappedCell, doubt_pages: &[u32]) -> bool {
 
 /// Whether a cell's value is a reading of the document (not derived, inferred or repaired).
 fn is_reading(c: &MappedCell) -> bool {
-    c.value.is_some()
-        && c.method != Method::Derived
-        && c.method != Method::Inferred
-        && c.method != Method::Missing
-        && !c.flags.contains(&Flag::Repaired)
+    c.value.is_some() && c.method.is_read() && !c.flags.contains(&Flag::Repaired)
 }
 
 /// Whether a cell holds a value other than zero.

@@ -278,12 +278,10 @@ fn missing_in_doubt(m: &Mapping, i: usize, doc_doubt: bool) -> bool {
 pub fn repair_mapping(m: &mut Mapping) -> Vec<Repair> {
     let mut out = Vec::new();
     let s = Structure::new(m);
-    let doc_doubt = m.cells.iter().any(|c| {
-        c.value.is_some()
-            && c.method != Method::Derived
-            && c.method != Method::Missing
-            && c.word_confidence < CERTAIN
-    });
+    let doc_doubt = m
+        .cells
+        .iter()
+        .any(|c| c.value.is_some() && c.method.counts_as_read() && c.word_confidence < CERTAIN);
     for _round in 0..4 {
         let before = out.len();
         unreadable(m, &s, &mut out);

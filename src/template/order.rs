@@ -8,9 +8,9 @@
 //! ([`align`]): each open row takes one row in order, or none; a row left without an open
 //! row, or an open row left without a row, costs; an open row taking a row scores its label's
 //! similarity to that row's label, less [`NUMBERING_DISAGREES`] where its legible numbering
-//! disagrees ([`super::numbering_agrees`]: OCR misreads digits too).  An open row is placed only where the alignment is sure of
-//! it: every other choice for that row (another template row, or none) scores at least
-//! [`MARGIN`] less.  A run that fills its gap exactly is sure; one open row in a two-row gap
+//! disagrees ([`super::numbering_agrees`]: OCR misreads digits too).  An open row is placed
+//! only where the alignment is sure of it: every other choice for that row (another template
+//! row, or none) scores at least [`MARGIN`] less.  A run that fills its gap exactly is sure; one open row in a two-row gap
 //! is placed only when its garbled label resembles one of the two rows clearly more.
 //!
 //! Cells so placed are flagged `row_by_position`; verify drops the flag where a column sum
