@@ -133,11 +133,14 @@ pub fn lookalike_number(text: &str) -> Option<String> {
 }
 
 /// Marks OCR leaves at the edges of a number: a speck read as a dot or comma, a ruling
-/// remnant read as a dash or 一, a quote.  Inside a number they are not stripped.
-fn is_edge_mark(c: char) -> bool {
+/// remnant read as a dash, 一 or a square bracket, a quote.  Inside a number they are not
+/// stripped.
+pub fn is_edge_mark(c: char) -> bool {
     matches!(
         c,
         '.' | ','
+            | '['
+            | ']'
             | '\u{00B7}'
             | '\u{3002}'
             | '\u{3001}'
@@ -218,10 +221,15 @@ mod tests {
         assert_eq!(cleaned_number("0一", false).as_deref(), Some("0"));
         assert_eq!(cleaned_number("'l2", false).as_deref(), Some("12"));
         assert_eq!(cleaned_number("O", false).as_deref(), Some("0"));
+        // a broken ruling beside a number read as a bracket
+        assert_eq!(cleaned_number("[1328", false).as_deref(), Some("1328"));
+        assert_eq!(cleaned_number("62]", false).as_deref(), Some("62"));
         // a number inside is kept as it is; nothing to clean, or not a number
         assert_eq!(cleaned_number("12", false), None);
         assert_eq!(cleaned_number("1.5", true), None);
-        for t in ["总计", "1.2.3", "—", "..", "1人", "人1", "1 2a"] {
+        for t in [
+            "总计", "1.2.3", "—", "..", "1人", "人1", "1 2a", "[", "1[2", "(4",
+        ] {
             assert_eq!(cleaned_number(t, false), None, "{t:?}");
         }
     }

@@ -38,6 +38,12 @@ pub fn numeric_word(text: &str) -> bool {
         Parsed::Number(_) | Parsed::Zero => return true,
         Parsed::Text => {}
     }
+    // a number with a stray mark at an end (a ruling's remnant read as `[`)
+    if (t.starts_with(values::is_edge_mark) || t.ends_with(values::is_edge_mark))
+        && values::cleaned_number(&t, false).is_some()
+    {
+        return true;
+    }
     let mapped: Option<String> = t
         .chars()
         .map(|c| {
@@ -88,6 +94,7 @@ pub fn repair_tables(tables: &mut [Table], pages: &[Page]) -> Vec<Repair> {
             continue;
         };
         split_label_rows(t, &page.words, ti, &mut out);
+        split_value_rows(t, &page.words, ti, &mut out);
         for r in 0..t.n_rows() {
             split_merged(t, r, &page.words, ti, &mut out);
             join_label(t, r, &page.words, ti, &mut out);
@@ -198,6 +205,64 @@ fn split_label_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
     }
 }
 
+/// A value cell over several grid rows whose labels are ruled apart (the row line was lost
+/// over this value column only: a faint or broken ruling) is split at such a row line when it
+/// holds numbers on both sides of it and none across it, so that each row's number goes to
+/// its row: `1961` over `135` read as one cell `1961135`.  The cells right of a label column
+/// never span rows in the template; a label's two halves (`三、本年度` / `办理结果`) are no
+/// numbers, and a number printed across the line stays whole.
+fn split_value_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repair>) {
+    let nc = t.n_cols();
+    let mut k = 0;
+    while k < t.cells.len() {
+        let cell = &t.cells[k];
+        let mut at = None;
+        if cell.r1 - cell.r0 >= 2
+            && cell.c0 > 0
+            && cell.words.len() >= 2
+            && cell.confidence < DOUBT
+            && cell.words.iter().all(|&i| numeric_word(&words[i].text))
+            && t.is_rectangle(k)
+        {
+            for b in cell.r0 + 1..cell.r1 {
+                // the row line is there left of the cell (between the rows' labels)
+                let ruled = (0..cell.c0).any(|c| t.index[(b - 1) * nc + c] != t.index[b * nc + c]);
+                let y = t.ys[b];
+                if !ruled || lies_across(&cell.words, words, y) {
+                    continue;
+                }
+                let up = cell
+                    .words
+                    .iter()
+                    .filter(|&&i| words[i].bbox.cy() < y)
+                    .count();
+                if up > 0 && up < cell.words.len() {
+                    at = Some(b);
+                    break;
+                }
+            }
+        }
+        let Some(b) = at else {
+            k += 1;
+            continue;
+        };
+        let raw = t.cells[k].text();
+        let Some(lower) = t.split_cell_rows(k, b, words) else {
+            k += 1;
+            continue;
+        };
+        out.push(Repair {
+            location: format!("page {} table {} row {}", t.page, ti + 1, b + 1),
+            raw,
+            repaired: format!("{} | {}", t.cells[k].text(), t.cells[lower].text()),
+            reason: "value_rows_split".into(),
+            evidence: "one value cell over rows whose labels are ruled apart holds numbers on both sides of the row line and none across it; the line is missing over this column".into(),
+            cells: vec![(t.page, t.cells[k].bbox), (t.page, t.cells[lower].bbox)],
+        });
+        // cell k (the upper part) is looked at again: it may span more rows
+    }
+}
+
 fn split_merged(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Vec<Repair>) {
     for k in row_cell_ids(t, r) {
         let cell = &t.cells[k];
@@ -215,14 +280,22 @@ fn split_merged(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Ve
         while first > 0 && numeric[first - 1] {
             first -= 1;
         }
-        // boundaries: before the numeric tail, and between its numbers
-        let cuts: Vec<usize> = (first.max(1)..ws.len()).collect();
+        let raw: Vec<&str> = ws.iter().map(|&i| words[i].text.as_str()).collect();
+        // stray marks before the numbers (a broken ruling read as `[`) are no label: they stay
+        // with the first number
+        let marks = first > 0
+            && first < ws.len()
+            && raw[..first]
+                .iter()
+                .all(|w| w.chars().all(values::is_edge_mark));
+        // boundaries: before the numeric tail (after a label), and between its numbers
+        let lead = if marks { first + 1 } else { first.max(1) };
+        let cuts: Vec<usize> = (lead..ws.len()).collect();
         if first == ws.len() || cuts.is_empty() {
             continue;
         }
-        let raw: Vec<&str> = ws.iter().map(|&i| words[i].text.as_str()).collect();
         // a label before the numbers must be a template row's (not a sentence ending in a number)
-        if first > 0 && best_label_sim(&raw[..first].concat()).0 < MATCHED {
+        if first > 0 && !marks && best_label_sim(&raw[..first].concat()).0 < MATCHED {
             continue;
         }
         let mut new_cells = Vec::new();
@@ -236,8 +309,8 @@ fn split_merged(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Ve
         if new_cells.is_empty() {
             continue;
         }
-        let mut parts: Vec<String> = vec![raw[..first.max(1)].join(" ")];
-        parts.extend(raw[first.max(1)..].iter().map(|s| s.to_string()));
+        let mut parts: Vec<String> = vec![raw[..lead].join(" ")];
+        parts.extend(raw[lead..].iter().map(|s| s.to_string()));
         out.push(Repair {
             location: format!("page {} table {} row {}", t.page, ti + 1, r + 1),
             raw: raw.join(" "),
@@ -503,6 +576,19 @@ mod tests {
         assert_eq!(last_row_tail(&t[0], 0, 3), vec!["0", "1", "1"]);
     }
 
+    #[test]
+    fn a_stray_mark_before_several_numbers_stays_with_the_first() {
+        let (t, _, r) = grid("规章\t[ 13 62\t1\n");
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(last_row_tail(&t[0], 0, 3), vec!["[13", "62", "1"]);
+        // marks alone, or marks before one number: nothing to split
+        let (_, _, r) = grid("规章\t[ 13\t1\n");
+        assert!(r.is_empty(), "{r:?}");
+        // a word that is no mark before the numbers must still name a template row
+        let (_, _, r) = grid("规章\t甲 13 62\t1\n");
+        assert!(r.is_empty(), "{r:?}");
+    }
+
     /// An OCR page: a label column (0-100) and two value columns, two rows (0-20-40) whose
     /// row ruling is lost over the label column; `labels` are the label column's lines (text,
     /// y0), each row holds a number.
@@ -597,6 +683,72 @@ mod tests {
             t[0].cell_at(0, 0).text(),
             "一、本年新收政府信息公开申请数量二、上年结转政府信息公开申请数量"
         );
+    }
+
+    /// An OCR page: labels in 0-100 ruled apart at y = 20, two value columns (100-140,
+    /// 140-180); the row line is lost over the first value column only, whose `cell` words
+    /// (text, y0) then fall into one cell over both rows; the second holds 7 and 9.
+    fn lost_value_ruling(cell: &[(&str, f32)]) -> (Vec<Table>, Vec<Page>, Vec<Repair>) {
+        use crate::model::{BBox, PageKind, Segment, Source};
+        let mut p = Page::new(1, 200.0, 60.0, PageKind::Scanned);
+        let seg = |x0, y0, x1, y1| Segment { x0, y0, x1, y1 };
+        p.rulings = vec![
+            seg(0.0, 0.0, 180.0, 0.0),
+            seg(0.0, 20.0, 100.0, 20.0),
+            seg(140.0, 20.0, 180.0, 20.0),
+            seg(0.0, 40.0, 180.0, 40.0),
+        ];
+        p.rulings
+            .extend([0.0, 100.0, 140.0, 180.0].map(|x| seg(x, 0.0, x, 40.0)));
+        let word = |text: &str, bbox| Word {
+            text: text.into(),
+            bbox,
+            confidence: 0.4,
+            source: Source::Ocr,
+            alternatives: vec![],
+        };
+        p.words
+            .push(word("(七)总计", BBox::new(5.0, 6.0, 60.0, 14.0)));
+        p.words.push(word(
+            "四、结转下年度继续办理",
+            BBox::new(5.0, 26.0, 95.0, 34.0),
+        ));
+        for &(text, y0) in cell {
+            p.words
+                .push(word(text, BBox::new(110.0, y0, 130.0, y0 + 8.0)));
+        }
+        p.words.push(word("7", BBox::new(155.0, 6.0, 160.0, 14.0)));
+        p.words.push(word("9", BBox::new(155.0, 26.0, 160.0, 34.0)));
+        let pages = vec![p];
+        let mut tables: Vec<Table> = find_tables(&pages[0], &Tolerances::default());
+        let r = repair_tables(&mut tables, &pages);
+        (tables, pages, r)
+    }
+
+    #[test]
+    fn numbers_of_two_rows_in_one_value_cell_are_split_at_the_labels_row_line() {
+        let (t, _, r) = lost_value_ruling(&[("1961", 6.0), ("135", 26.0)]);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].reason, "value_rows_split");
+        assert_eq!(r[0].cells.len(), 2);
+        let t = &t[0];
+        assert_eq!(t.cell_at(0, 1).text(), "1961");
+        assert_eq!(t.cell_at(1, 1).text(), "135");
+        assert_eq!(t.cell_at(1, 2).text(), "9");
+    }
+
+    #[test]
+    fn a_value_cell_is_not_split_without_numbers_on_both_sides_or_with_one_across() {
+        // one number across the row line
+        let (t, _, r) = lost_value_ruling(&[("1961", 16.0)]);
+        assert!(r.is_empty(), "{r:?}");
+        assert_eq!(t[0].cell_at(0, 1).r1, 2);
+        // both numbers above the line
+        let (_, _, r) = lost_value_ruling(&[("19", 2.0), ("61", 10.0)]);
+        assert!(r.is_empty(), "{r:?}");
+        // text, not numbers
+        let (_, _, r) = lost_value_ruling(&[("商业", 6.0), ("企业", 26.0)]);
+        assert!(r.is_empty(), "{r:?}");
     }
 
     #[test]
@@ -706,10 +858,10 @@ mod tests {
 
     #[test]
     fn numeric_words() {
-        for w in ["0", "12", "—", "O", "l2", "1O"] {
+        for w in ["0", "12", "—", "O", "l2", "1O", "[1328", "62]"] {
             assert!(numeric_word(w), "{w}");
         }
-        for w in ["B", "年", "(4", "S", "总计", ""] {
+        for w in ["B", "年", "(4", "S", "总计", "", "[", "1[2"] {
             assert!(!numeric_word(w), "{w}");
         }
     }
