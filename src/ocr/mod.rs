@@ -765,6 +765,18 @@ pub fn repair_rulings(
 
 /// The glyph-sized ink components of `text` inside `r` (page pixels): specks and pieces
 /// smaller than a third of the tallest glyph are dropped, as `CellReader::plan` does.
+/// How much more ink a slash has at its top right than its top left (and at its bottom left
+/// than its bottom right).  A blurred slash 4 px wide at 120 dpi keeps a little ink in its
+/// other halves (0 4 | 4 2); a 1's flag and foot (8 3 | 8 8), an upright stem (3 3 | 3 3) or a
+/// 7's bar never lean both ways.
+const SLASH_LEAN: i32 = 2;
+
+/// Whether a stroke's ink (pixel counts of its top third's left and right halves, and of its
+/// bottom third's) leans right as a slash does: top right, bottom left.
+fn leans_right(top: [i32; 2], bottom: [i32; 2]) -> bool {
+    top[1] >= SLASH_LEAN * top[0].max(1) && bottom[0] >= SLASH_LEAN * bottom[1].max(1)
+}
+
 fn glyph_boxes(text: &Pix, r: Rect, dpi: f32) -> Vec<Rect> {
     let speck = (dpi / 100.0).max(2.0) as i32;
     let Ok(all) = text.clip(r).and_then(|p| p.components()) else {
@@ -1265,7 +1277,7 @@ impl CellReader<'_> {
         let top_r = count(Rect::new(c.x + c.w - half, c.y, half, third))?;
         let bot_l = count(Rect::new(c.x, c.y1() - third, half, third))?;
         let bot_r = count(Rect::new(c.x + c.w - half, c.y1() - third, half, third))?;
-        Ok(top_r >= 3 * top_l.max(1) && bot_l >= 3 * bot_r.max(1))
+        Ok(leans_right([top_l, top_r], [bot_l, bot_r]))
     }
 
     /// Read `region` (a short number) alone, enlarged: Tesseract misses or garbles single
@@ -1879,6 +1891,21 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_stroke_leaning_right_is_a_slash() {
+        use super::leans_right;
+        // slashes at 120 dpi, blurred: ink at the top right and the bottom left
+        assert!(leans_right([0, 5], [5, 0]));
+        assert!(leans_right([0, 4], [4, 2]));
+        assert!(leans_right([1, 4], [4, 0]));
+        // a 1 (flag at the top left, foot across the bottom), an upright stem, a stroke
+        // leaning left, a 7 (bar across the top)
+        assert!(!leans_right([8, 3], [8, 8]));
+        assert!(!leans_right([3, 3], [3, 3]));
+        assert!(!leans_right([5, 0], [0, 5]));
+        assert!(!leans_right([6, 7], [5, 1]));
+    }
 
     #[test]
     fn an_upright_stroke_touching_a_cell_side_is_a_ruling_remnant() {
