@@ -67,6 +67,10 @@ pub enum Flag {
     /// sums show the total printed in another column than the template's (总计 first): the
     /// cells were placed by those sums.
     TotalColumnBySums,
+    /// `appeals_group_by_sum`: the appeals header placed none of the row's numbers; five at the
+    /// row's start or end whose first four sum to the fifth were taken as that group (the sum
+    /// that placed them cannot confirm them).
+    GroupBySum,
 
     // --- a person's decisions (`corrections`) ---
     /// `confirmed`: a person confirmed the value read.
@@ -106,6 +110,7 @@ const NAMES: &[(Flag, &str)] = &[
     (Flag::IrregularCell, "irregular_cell"),
     (Flag::ColumnByPosition, "column_by_position"),
     (Flag::TotalColumnBySums, "total_column_by_sums"),
+    (Flag::GroupBySum, "appeals_group_by_sum"),
     (Flag::Confirmed, "confirmed"),
     (Flag::Corrected, "corrected"),
 ];

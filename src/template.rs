@@ -875,6 +875,12 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
     }
     order::assign_by_order(&seq, &schema.requests, &st, &mut assigned);
     total_column_by_sums(&schema.requests, &mut assigned);
+    if !assigned
+        .iter()
+        .any(|c| c.table == schema.appeals.key && c.value.is_some())
+    {
+        assigned.extend(appeals::by_sums(tables, &schema.appeals));
+    }
     let mut m = assemble(schema, assigned, collapsed);
     m.formats = vec![schema.format.clone(); 3];
     m.header_hits = st.header_hits;
@@ -2300,16 +2306,22 @@ mod tests {
             assert_eq!(c.value, None);
             assert!(c.flags.contains(&Flag::Unparseable), "{:?}", c.flags);
         }
-        // three garbled cells among mostly blank ones are no value row
+        // three garbled cells among mostly blank ones are no value row: only the review
+        // group, whose five numbers sum, is read (by that sum, and flagged so)
         let mut sparse = [""; 15];
         sparse[..7].copy_from_slice(&VALUES[..7]);
         sparse[12..].copy_from_slice(&["有", "经人", "专虹草"]);
         let m = map_tables(&[appeals(&leaves, &sparse)], crate::schema::schema());
-        assert!(
-            appeals_values(&m).iter().all(|v| v.is_none()),
-            "{:?}",
-            appeals_values(&m)
-        );
+        let got = appeals_values(&m);
+        assert!(got[5..].iter().all(|v| v.is_none()), "{got:?}");
+        for c in m
+            .cells
+            .iter()
+            .filter(|c| c.table == "appeals" && c.value.is_some())
+        {
+            assert!(c.col.starts_with("review_"), "{c:?}");
+            assert!(c.flags.contains(&Flag::GroupBySum), "{c:?}");
+        }
     }
 
     #[test]

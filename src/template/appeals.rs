@@ -21,8 +21,8 @@
 //!   (verify drops it when the group's total confirms it).
 
 use super::{
-    APPEALS_LEAVES, Candidate, MappedCell, Method, appeals_col_group, appeals_col_key, cell_for,
-    norm_label, similarity,
+    APPEALS_LEAVES, Candidate, MappedCell, Method, appeals_col_group, appeals_col_key,
+    appeals_leaf_hits, cell_for, norm_label, row_cells, similarity,
 };
 use crate::flag::Flag;
 use crate::schema::TableDef;
@@ -294,6 +294,101 @@ pub(super) fn by_order(t: &Table, r: usize, def: &TableDef) -> Option<(usize, Ve
     (!out.is_empty()).then_some((vr, out))
 }
 
+/// Rows below an appeals header row in which [`by_sums`] looks for the value row.
+const SUMS_ROWS_BELOW: usize = 3;
+
+/// The numbers of the value row of an appeals table whose header placed none of them (a seal
+/// or lost rulings merged header cells and values alike, so neither the header map nor
+/// [`by_order`] could place them), placed by the template's arithmetic: in every group the
+/// fifth number (总计) is the sum of the first four.  Under a row that reads like the appeals
+/// header (two 维持/纠正 cells, or [`reads_like_leaf_row`]), a row of at least ten cells whose
+/// first five (from the table's left edge) sum so is the review group, and whose last five
+/// (to its right edge) sum so is the lawsuits after review; with fifteen cells the middle five
+/// that sum so are the direct lawsuits.  The header above a group's columns must name that
+/// group ([`group_like`]) and no other.  A group whose cells are not all numbers, or whose
+/// sum fails, is left unread (a lost or merged cell shifts it).  The sum that placed a group
+/// cannot confirm it: its cells are flagged `appeals_group_by_sum`.
+pub(super) fn by_sums(tables: &[Table], def: &TableDef) -> Vec<MappedCell> {
+    let n = APPEALS_LEAVES.len();
+    let row = &def.rows[0];
+    for t in tables {
+        for r in 0..t.n_rows() {
+            let header: Vec<String> = row_cells(t, r).iter().map(|c| c.text()).collect();
+            if appeals_leaf_hits(&header) < 2 && !reads_like_leaf_row(&header) {
+                continue;
+            }
+            for vr in r + 1..(r + 1 + SUMS_ROWS_BELOW).min(t.n_rows()) {
+                let cells: Vec<&Cell> = row_cells(t, vr)
+                    .into_iter()
+                    // a cell reaching up into the header holds no value of its own
+                    .filter(|c| c.r0 == vr)
+                    .collect();
+                if cells.len() < 2 * n {
+                    continue;
+                }
+                let number = |c: &Cell| match values::parse(&c.text()) {
+                    values::Parsed::Number(v) => v.parse::<f64>().ok(),
+                    values::Parsed::Zero => Some(0.0),
+                    values::Parsed::Text => None,
+                };
+                let sums = |run: &[&Cell]| -> bool {
+                    let v: Option<Vec<f64>> = run.iter().map(|c| number(c)).collect();
+                    v.is_some_and(|v| v[..n - 1].iter().sum::<f64>() == v[n - 1])
+                };
+                // the header above names group `g` over the run, and no other group (a table
+                // of the lawsuits alone starts with the direct ones)
+                let named = |run: &[&Cell], g: usize| {
+                    let gs: Vec<Option<usize>> = run
+                        .iter()
+                        .map(|c| group_like(&path(t, vr - 1, c.c0)))
+                        .collect();
+                    gs.contains(&Some(g)) && gs.iter().all(|x| x.is_none_or(|x| x == g))
+                };
+                let k = cells.len();
+                let mut groups: Vec<(usize, &[&Cell])> = Vec::new();
+                for (g, run, at_edge) in [
+                    (0, &cells[..n], cells[0].c0 == 0),
+                    (1, &cells[n..2 * n], k == 3 * n),
+                    (2, &cells[k - n..], cells[k - 1].c1 == t.n_cols()),
+                ] {
+                    if at_edge && sums(run) && named(run, g) {
+                        groups.push((g, run));
+                    }
+                }
+                if groups.is_empty() {
+                    continue;
+                }
+                let cand = Candidate {
+                    value_cells: vec![],
+                    label: String::new(),
+                    page: t.page,
+                    method: Method::of_table(t.method),
+                };
+                let mut out = Vec::new();
+                for (g, run) in groups {
+                    for (i, cell) in run.iter().enumerate() {
+                        let key = format!("{}_{}", APPEALS_GROUPS[g], APPEALS_LEAVES[i]);
+                        let Some(col) = row.cols.iter().find(|x| x.0 == key) else {
+                            continue;
+                        };
+                        let mut m = cell_for(&cand, cell, "appeals", row, col);
+                        m.row_label = row.label.clone();
+                        m.flag(Flag::GroupBySum);
+                        out.push(m);
+                    }
+                }
+                tracing::debug!(
+                    "p{} appeals row {vr}: {} cells placed by their groups' sums",
+                    t.page,
+                    out.len()
+                );
+                return out;
+            }
+        }
+    }
+    Vec::new()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -472,6 +567,98 @@ mod tests {
         ]);
         let m = map_tables(&[t], crate::schema::schema());
         assert!(appeals(&m).iter().all(|(v, _)| v.is_none()));
+    }
+
+    /// An appeals table whose header a seal and lost rulings merged (leaf words run together,
+    /// the direct lawsuits' five columns in two) over a value row of `values`, one cell per
+    /// header column.
+    fn merged(values: &[&str]) -> Table {
+        let mut top = vec!["行政复议"; 5];
+        top.extend(["行政诉讼未经复议直接起诉"; 2]);
+        top.extend(["行政诉讼复议后起诉"; 5]);
+        let header = vec![
+            "结果维持",
+            "结果纠正",
+            "其他结果",
+            "尚未审结",
+            "总|",
+            "及未经复误合接起诉用结果4维持",
+            "呈正结果其他",
+            "结果维持",
+            "结果纠正",
+            "其他结果",
+            "尚未审结",
+            "总计",
+        ];
+        let k = values.len();
+        grid(&[top[..k].to_vec(), header[..k].to_vec(), values.to_vec()])
+    }
+
+    fn by_sum(t: &Table) -> Vec<(String, Option<String>)> {
+        by_sums(std::slice::from_ref(t), &crate::schema::schema().appeals)
+            .into_iter()
+            .inspect(|m| assert!(m.flags.contains(&Flag::GroupBySum), "{m:?}"))
+            .map(|m| (m.col, m.value))
+            .collect()
+    }
+
+    #[test]
+    fn groups_whose_totals_sum_are_placed_at_the_row_ends() {
+        let row = [
+            "25", "1", "3", "4", "33", "0", "人", "2", "1", "2", "1", "6",
+        ];
+        let got = by_sum(&merged(&row));
+        let want: Vec<(String, Option<String>)> = [
+            ("review_upheld", "25"),
+            ("review_corrected", "1"),
+            ("review_other", "3"),
+            ("review_pending", "4"),
+            ("review_total", "33"),
+            ("litigation_after_review_upheld", "2"),
+            ("litigation_after_review_corrected", "1"),
+            ("litigation_after_review_other", "2"),
+            ("litigation_after_review_pending", "1"),
+            ("litigation_after_review_total", "6"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), Some(v.to_string())))
+        .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_group_whose_sum_fails_or_a_short_row_is_not_placed() {
+        // the first five do not sum (a cell lost shifted them): only the last group
+        let row = [
+            "25", "1", "3", "33", "0", "0", "人", "2", "1", "2", "1", "6",
+        ];
+        let got = by_sum(&merged(&row));
+        assert_eq!(got.len(), 5, "{got:?}");
+        assert!(
+            got.iter()
+                .all(|(k, _)| k.starts_with("litigation_after_review"))
+        );
+        // fewer than ten cells: which groups they are is not known
+        let short = ["2", "1", "2", "1", "6", "0", "0", "0", "0"];
+        assert!(by_sum(&merged(&short)).is_empty());
+        // a table of the lawsuits alone: its first five are no review group
+        let mut top = vec!["行政诉讼未经复议直接起诉"; 5];
+        top.extend(["行政诉讼复议后起诉"; 5]);
+        let t = grid(&[top, leaves()[..10].to_vec(), VALUES[5..].to_vec()]);
+        let got = by_sum(&t);
+        assert_eq!(got.len(), 5, "{got:?}");
+        assert!(
+            got.iter()
+                .all(|(k, _)| k.starts_with("litigation_after_review"))
+        );
+        // no appeals header above: not the appeals row
+        let t = grid(&[
+            vec!["自然人", "商业企业", "科研机构"],
+            vec![
+                "25", "1", "3", "4", "33", "0", "0", "0", "2", "1", "2", "1", "6",
+            ],
+        ]);
+        assert!(by_sum(&t).is_empty());
     }
 
     #[test]
