@@ -19,6 +19,11 @@
 //!   each (nothing is printed there);
 //! * every cell whose own header words do not name its column is flagged `column_by_position`
 //!   (verify drops it when the group's total confirms it).
+//!
+//! When neither the header map nor the order placed any value (the header's cells merged with
+//! each other and the values' cells too), [`by_sums`] reads the groups at the value row's ends
+//! by the template's arithmetic (总计 is the sum of the group's four leaves), flagged
+//! `appeals_group_by_sum`.
 
 use super::{
     APPEALS_LEAVES, Candidate, MappedCell, Method, appeals_col_group, appeals_col_key,
