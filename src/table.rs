@@ -493,6 +493,13 @@ impl Table {
         self.cells.len() - 1
     }
 
+    /// Whether the row line at boundary `b` (between grid rows `b - 1` and `b`) is there in
+    /// some column of `cols`: the cells above and below it differ.
+    pub fn ruled_between(&self, b: usize, mut cols: std::ops::Range<usize>) -> bool {
+        let nc = self.n_cols();
+        cols.any(|c| self.index[(b - 1) * nc + c] != self.index[b * nc + c])
+    }
+
     /// Whether cell `k` covers every grid position of its span (not an L-shaped region).
     pub fn is_rectangle(&self, k: usize) -> bool {
         let Some(c) = self.cells.get(k) else {

@@ -110,6 +110,15 @@ pub const DIGIT_LOOKALIKES: &[(char, char)] = &[
     ('q', '9'),
 ];
 
+/// The number a text says as printed (a number or a zero glyph), as a float for sums.
+pub fn number(text: &str) -> Option<f64> {
+    match parse(text) {
+        Parsed::Number(n) => n.parse().ok(),
+        Parsed::Zero => Some(0.0),
+        Parsed::Text => None,
+    }
+}
+
 /// The digit a look-alike character stands for.
 pub fn lookalike(c: char) -> Option<char> {
     DIGIT_LOOKALIKES

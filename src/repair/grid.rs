@@ -138,7 +138,7 @@ fn split_label_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
             let whole = best_label_sim(&cell.text()).0;
             for b in cell.r0 + 1..cell.r1 {
                 // the row line is there right of the label (in some value column)
-                let ruled = (cell.c1..nc).any(|c| t.index[(b - 1) * nc + c] != t.index[b * nc + c]);
+                let ruled = t.ruled_between(b, cell.c1..nc);
                 let y = t.ys[b];
                 let across = lies_across(&cell.words, words, y);
                 if !ruled || across {
@@ -212,7 +212,6 @@ fn split_label_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
 /// never span rows in the template; a label's two halves (`三、本年度` / `办理结果`) are no
 /// numbers, and a number printed across the line stays whole.
 fn split_value_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repair>) {
-    let nc = t.n_cols();
     let mut k = 0;
     while k < t.cells.len() {
         let cell = &t.cells[k];
@@ -226,7 +225,7 @@ fn split_value_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
         {
             for b in cell.r0 + 1..cell.r1 {
                 // the row line is there left of the cell (between the rows' labels)
-                let ruled = (0..cell.c0).any(|c| t.index[(b - 1) * nc + c] != t.index[b * nc + c]);
+                let ruled = t.ruled_between(b, 0..cell.c0);
                 let y = t.ys[b];
                 if !ruled || lies_across(&cell.words, words, y) {
                     continue;
@@ -404,11 +403,7 @@ fn join_label(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Vec<
 
 /// The number a value cell says (look-alikes read), None when it says none.
 fn cell_number(text: &str) -> Option<f64> {
-    match values::parse(text) {
-        Parsed::Number(n) => n.parse().ok(),
-        Parsed::Zero => Some(0.0),
-        Parsed::Text => values::lookalike_number(text).and_then(|n| n.parse().ok()),
-    }
+    values::number(text).or_else(|| values::lookalike_number(text).and_then(|n| n.parse().ok()))
 }
 
 fn split_number(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Vec<Repair>) {
@@ -596,40 +591,55 @@ mod tests {
         lost_ruling_from(labels, 100.0)
     }
 
-    /// As [`lost_label_ruling`], the row line ruled only right of `x_from` (140: lost over the
-    /// first value column too); the second value column holds 7 and 9.
-    fn lost_ruling_from(
-        labels: &[(&str, f32)],
-        x_from: f32,
+    /// An OCR page (words at `confidence`): the rulings of a label column (0-100) and two value
+    /// columns (100-140, 140-180) over two rows (0-20-40), the row line at y = 20 ruled only
+    /// over the x-ranges `row_line`; `words` (text, box), and 7 over 9 in the second value
+    /// column.  Its tables, found and repaired.
+    fn ruled_page(
+        row_line: &[(f32, f32)],
+        words: &[(&str, crate::model::BBox)],
+        confidence: f32,
     ) -> (Vec<Table>, Vec<Page>, Vec<Repair>) {
         use crate::model::{BBox, PageKind, Segment, Source};
         let mut p = Page::new(1, 200.0, 60.0, PageKind::Scanned);
         let seg = |x0, y0, x1, y1| Segment { x0, y0, x1, y1 };
-        p.rulings = vec![
-            seg(0.0, 0.0, 180.0, 0.0),
-            seg(x_from.min(180.0), 20.0, 180.0, 20.0),
-            seg(0.0, 40.0, 180.0, 40.0),
-        ];
+        p.rulings = vec![seg(0.0, 0.0, 180.0, 0.0), seg(0.0, 40.0, 180.0, 40.0)];
+        p.rulings
+            .extend(row_line.iter().map(|&(x0, x1)| seg(x0, 20.0, x1, 20.0)));
         p.rulings
             .extend([0.0, 100.0, 140.0, 180.0].map(|x| seg(x, 0.0, x, 40.0)));
         let word = |text: &str, bbox| Word {
             text: text.into(),
             bbox,
-            confidence: 0.9,
+            confidence,
             source: Source::Ocr,
             alternatives: vec![],
         };
-        for &(text, y0) in labels {
-            p.words.push(word(text, BBox::new(5.0, y0, 95.0, y0 + 8.0)));
+        for &(text, bbox) in words {
+            p.words.push(word(text, bbox));
         }
-        p.words.push(word("5", BBox::new(115.0, 6.0, 120.0, 14.0)));
-        p.words.push(word("3", BBox::new(115.0, 26.0, 120.0, 34.0)));
         p.words.push(word("7", BBox::new(155.0, 6.0, 160.0, 14.0)));
         p.words.push(word("9", BBox::new(155.0, 26.0, 160.0, 34.0)));
         let pages = vec![p];
         let mut tables: Vec<Table> = find_tables(&pages[0], &Tolerances::default());
         let r = repair_tables(&mut tables, &pages);
         (tables, pages, r)
+    }
+
+    /// As [`lost_label_ruling`], the row line ruled only right of `x_from` (140: lost over the
+    /// first value column too); the second value column holds 7 and 9.
+    fn lost_ruling_from(
+        labels: &[(&str, f32)],
+        x_from: f32,
+    ) -> (Vec<Table>, Vec<Page>, Vec<Repair>) {
+        use crate::model::BBox;
+        let mut words: Vec<(&str, BBox)> = labels
+            .iter()
+            .map(|&(text, y0)| (text, BBox::new(5.0, y0, 95.0, y0 + 8.0)))
+            .collect();
+        words.push(("5", BBox::new(115.0, 6.0, 120.0, 14.0)));
+        words.push(("3", BBox::new(115.0, 26.0, 120.0, 34.0)));
+        ruled_page(&[(x_from.min(180.0), 180.0)], &words, 0.9)
     }
 
     #[test]
@@ -689,40 +699,16 @@ mod tests {
     /// 140-180); the row line is lost over the first value column only, whose `cell` words
     /// (text, y0) then fall into one cell over both rows; the second holds 7 and 9.
     fn lost_value_ruling(cell: &[(&str, f32)]) -> (Vec<Table>, Vec<Page>, Vec<Repair>) {
-        use crate::model::{BBox, PageKind, Segment, Source};
-        let mut p = Page::new(1, 200.0, 60.0, PageKind::Scanned);
-        let seg = |x0, y0, x1, y1| Segment { x0, y0, x1, y1 };
-        p.rulings = vec![
-            seg(0.0, 0.0, 180.0, 0.0),
-            seg(0.0, 20.0, 100.0, 20.0),
-            seg(140.0, 20.0, 180.0, 20.0),
-            seg(0.0, 40.0, 180.0, 40.0),
+        use crate::model::BBox;
+        let mut words = vec![
+            ("(七)总计", BBox::new(5.0, 6.0, 60.0, 14.0)),
+            ("四、结转下年度继续办理", BBox::new(5.0, 26.0, 95.0, 34.0)),
         ];
-        p.rulings
-            .extend([0.0, 100.0, 140.0, 180.0].map(|x| seg(x, 0.0, x, 40.0)));
-        let word = |text: &str, bbox| Word {
-            text: text.into(),
-            bbox,
-            confidence: 0.4,
-            source: Source::Ocr,
-            alternatives: vec![],
-        };
-        p.words
-            .push(word("(七)总计", BBox::new(5.0, 6.0, 60.0, 14.0)));
-        p.words.push(word(
-            "四、结转下年度继续办理",
-            BBox::new(5.0, 26.0, 95.0, 34.0),
-        ));
-        for &(text, y0) in cell {
-            p.words
-                .push(word(text, BBox::new(110.0, y0, 130.0, y0 + 8.0)));
-        }
-        p.words.push(word("7", BBox::new(155.0, 6.0, 160.0, 14.0)));
-        p.words.push(word("9", BBox::new(155.0, 26.0, 160.0, 34.0)));
-        let pages = vec![p];
-        let mut tables: Vec<Table> = find_tables(&pages[0], &Tolerances::default());
-        let r = repair_tables(&mut tables, &pages);
-        (tables, pages, r)
+        words.extend(
+            cell.iter()
+                .map(|&(text, y0)| (text, BBox::new(110.0, y0, 130.0, y0 + 8.0))),
+        );
+        ruled_page(&[(0.0, 100.0), (140.0, 180.0)], &words, 0.4)
     }
 
     #[test]

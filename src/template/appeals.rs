@@ -30,7 +30,7 @@ use super::{
     appeals_leaf_hits, cell_for, norm_label, row_cells, similarity,
 };
 use crate::flag::Flag;
-use crate::schema::TableDef;
+use crate::schema::{Row, TableDef};
 use crate::table::{Cell, Table};
 use crate::values;
 
@@ -223,6 +223,22 @@ fn value_row(t: &Table, r: usize, slots: &[usize]) -> Option<usize> {
     None
 }
 
+/// The appeals cell of group `g`'s leaf `i` (in [`APPEALS_GROUPS`], [`APPEALS_LEAVES`]) read
+/// from `cell` of `t`; None when the template row has no such column.
+fn leaf_cell(t: &Table, row: &Row, g: usize, i: usize, cell: &Cell) -> Option<MappedCell> {
+    let key = format!("{}_{}", APPEALS_GROUPS[g], APPEALS_LEAVES[i]);
+    let col = row.cols.iter().find(|x| x.0 == key)?;
+    let cand = Candidate {
+        value_cells: vec![],
+        label: String::new(),
+        page: t.page,
+        method: Method::of_table(t.method),
+    };
+    let mut m = cell_for(&cand, cell, "appeals", row, col);
+    m.row_label = row.label.clone();
+    Some(m)
+}
+
 /// The value row's index and its appeals cells under leaf row `r` of `t`, read by the columns' order
 /// (see the module doc); None when the slots do not make whole groups or no group's leaves
 /// agree with their positions.
@@ -248,12 +264,6 @@ pub(super) fn by_order(t: &Table, r: usize, def: &TableDef) -> Option<(usize, Ve
         .collect();
     let groups = run_groups(&legible)?;
     let row = &def.rows[0];
-    let cand = Candidate {
-        value_cells: vec![],
-        label: String::new(),
-        page: t.page,
-        method: Method::of_table(t.method),
-    };
     let mut out = Vec::new();
     for (k, &g) in groups.iter().enumerate() {
         let run = &slots[k * n..(k + 1) * n];
@@ -276,21 +286,18 @@ pub(super) fn by_order(t: &Table, r: usize, def: &TableDef) -> Option<(usize, Ve
             continue;
         }
         for (i, &c) in run.iter().enumerate() {
-            let key = format!("{}_{}", APPEALS_GROUPS[g], APPEALS_LEAVES[i]);
-            let Some(col) = row.cols.iter().find(|x| x.0 == key) else {
+            let v = t.cell_at(vr, c);
+            let Some(mut m) = leaf_cell(t, row, g, i, v) else {
                 continue;
             };
-            let v = t.cell_at(vr, c);
             let header_cell = (r..vr).any(|rr| std::ptr::eq(v, t.cell_at(rr, c)));
             let over_slots = slots.iter().filter(|&&o| o >= v.c0 && o < v.c1).count();
-            let mut m = cell_for(&cand, v, "appeals", row, col);
-            m.row_label = row.label.clone();
             if header_cell || (over_slots > 1 && !v.text().trim().is_empty()) {
                 // the number's place is not known: the text is kept, the value is not guessed
                 m.value = None;
                 m.flag(Flag::Unparseable);
             }
-            if appeals_col_key(&path(t, r, c)).as_deref() != Some(key.as_str()) {
+            if appeals_col_key(&path(t, r, c)).as_deref() != Some(m.col.as_str()) {
                 m.flag(Flag::ColumnByPosition);
             }
             out.push(m);
@@ -331,13 +338,9 @@ pub(super) fn by_sums(tables: &[Table], def: &TableDef) -> Vec<MappedCell> {
                 if cells.len() < 2 * n {
                     continue;
                 }
-                let number = |c: &Cell| match values::parse(&c.text()) {
-                    values::Parsed::Number(v) => v.parse::<f64>().ok(),
-                    values::Parsed::Zero => Some(0.0),
-                    values::Parsed::Text => None,
-                };
                 let sums = |run: &[&Cell]| -> bool {
-                    let v: Option<Vec<f64>> = run.iter().map(|c| number(c)).collect();
+                    let v: Option<Vec<f64>> =
+                        run.iter().map(|c| values::number(&c.text())).collect();
                     v.is_some_and(|v| v[..n - 1].iter().sum::<f64>() == v[n - 1])
                 };
                 // the header above names group `g` over the run, and no other group (a table
@@ -363,23 +366,13 @@ pub(super) fn by_sums(tables: &[Table], def: &TableDef) -> Vec<MappedCell> {
                 if groups.is_empty() {
                     continue;
                 }
-                let cand = Candidate {
-                    value_cells: vec![],
-                    label: String::new(),
-                    page: t.page,
-                    method: Method::of_table(t.method),
-                };
                 let mut out = Vec::new();
                 for (g, run) in groups {
                     for (i, cell) in run.iter().enumerate() {
-                        let key = format!("{}_{}", APPEALS_GROUPS[g], APPEALS_LEAVES[i]);
-                        let Some(col) = row.cols.iter().find(|x| x.0 == key) else {
-                            continue;
-                        };
-                        let mut m = cell_for(&cand, cell, "appeals", row, col);
-                        m.row_label = row.label.clone();
-                        m.flag(Flag::GroupBySum);
-                        out.push(m);
+                        if let Some(mut m) = leaf_cell(t, row, g, i, cell) {
+                            m.flag(Flag::GroupBySum);
+                            out.push(m);
+                        }
                     }
                 }
                 tracing::debug!(
