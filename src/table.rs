@@ -337,6 +337,7 @@ fn grid_from_lines(
             index[r * nc + c] = k;
         }
     }
+    split_non_rectangles(&mut cells, &mut index, nc);
     for cell in &mut cells {
         cell.bbox = BBox::new(xs[cell.c0], ys[cell.r0], xs[cell.c1], ys[cell.r1]);
     }
@@ -350,6 +351,76 @@ fn grid_from_lines(
         index,
         method: "lattice",
     })
+}
+
+/// A printed merged cell is a rectangle.  Grid positions that lost rulings join into a region
+/// of another shape (an L, a comb: a seal took the rulings around it, a faint line vanished
+/// over some columns); such a region is no cell: it is cut into rectangles, each grid row's
+/// run of its positions one cell, runs over the same columns in consecutive rows one cell.  A
+/// label cell over several rows (a rectangle) stays whole; the header row that a lost ruling
+/// joined to the cells under it at one end keeps its own text.
+fn split_non_rectangles(cells: &mut Vec<Cell>, index: &mut [usize], nc: usize) {
+    let nr = index.len() / nc.max(1);
+    for k in 0..cells.len() {
+        let c = &cells[k];
+        let area = (c.r1 - c.r0) * (c.c1 - c.c0);
+        let (r0, r1, c0, c1) = (c.r0, c.r1, c.c0, c.c1);
+        let covered = (r0..r1)
+            .flat_map(|r| (c0..c1).map(move |cc| r * nc + cc))
+            .filter(|&i| index[i] == k)
+            .count();
+        if covered == area {
+            continue;
+        }
+        // runs of the region, row by row: (row, first column, end column)
+        let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+        for r in r0..r1 {
+            let mut cc = c0;
+            while cc < c1 {
+                if index[r * nc + cc] != k {
+                    cc += 1;
+                    continue;
+                }
+                let start = cc;
+                while cc < c1 && index[r * nc + cc] == k {
+                    cc += 1;
+                }
+                runs.push((r, start, cc));
+            }
+        }
+        // (first column, end column, last row, cell) of the open rectangles
+        let mut open: Vec<(usize, usize, usize, usize)> = Vec::new();
+        let mut first = true;
+        for (r, a, b) in runs {
+            let id = match open
+                .iter_mut()
+                .find(|o| o.0 == a && o.1 == b && o.2 + 1 == r)
+            {
+                Some(o) => {
+                    o.2 = r;
+                    cells[o.3].r1 = r + 1;
+                    o.3
+                }
+                None => {
+                    let id = if first {
+                        first = false;
+                        k
+                    } else {
+                        cells.push(cells[k].clone());
+                        cells.len() - 1
+                    };
+                    let cell = &mut cells[id];
+                    (cell.r0, cell.r1, cell.c0, cell.c1) = (r, r + 1, a, b);
+                    open.push((a, b, r, id));
+                    id
+                }
+            };
+            for i in a..b {
+                index[r * nc + i] = id;
+            }
+        }
+    }
+    debug_assert!(index.iter().all(|&i| i < cells.len()) && nr * nc == index.len());
 }
 
 /// Which band of `bounds` holds `v` (None outside).
@@ -1042,6 +1113,40 @@ mod tests {
         let c = t.cell_at(0, 1);
         assert_eq!((c.r0, c.r1, c.c0, c.c1), (0, 1, 0, 2));
         assert_eq!(t.index[0], t.index[1]);
+    }
+
+    #[test]
+    fn a_region_of_lost_rulings_that_is_no_rectangle_is_cut_into_rows() {
+        // fires: the ruling under the first row and the one between the last two columns are
+        // lost over the right column (a seal took them): positions (0,0..3), (1,2), (2,2)
+        // join into an L; the header row keeps its own cell, the right column's two cells
+        // under it are one (a rectangle)
+        let s = vec![
+            seg(0.0, 0.0, 30.0, 0.0),
+            seg(0.0, 10.0, 20.0, 10.0),
+            seg(0.0, 20.0, 20.0, 20.0),
+            seg(0.0, 30.0, 30.0, 30.0),
+            seg(0.0, 0.0, 0.0, 30.0),
+            seg(10.0, 10.0, 10.0, 30.0),
+            seg(20.0, 10.0, 20.0, 30.0),
+            seg(30.0, 0.0, 30.0, 30.0),
+        ];
+        let t = &find_grids(&s, 1, &Tolerances::default())[0];
+        assert_eq!((t.n_rows(), t.n_cols()), (3, 3));
+        let top = t.cell_at(0, 0);
+        assert_eq!((top.r0, top.r1, top.c0, top.c1), (0, 1, 0, 3));
+        let right = t.cell_at(1, 2);
+        assert_eq!((right.r0, right.r1, right.c0, right.c1), (1, 3, 2, 3));
+        assert_eq!(t.index[2 * 3 + 2], t.index[3 + 2]);
+        assert_ne!(t.index[2], t.index[3 + 2]);
+        assert!((0..t.cells.len()).all(|k| t.is_rectangle(k)));
+        assert_eq!(
+            t.cells[t.index[3 + 2]].bbox,
+            BBox::new(20.0, 10.0, 30.0, 30.0)
+        );
+        // must not: a merged rectangle (the grid's top-left 2x1 block) stays one cell
+        let t = &find_grids(&grid(), 1, &Tolerances::default())[0];
+        assert_eq!(t.cells.len(), 8);
     }
 
     #[test]

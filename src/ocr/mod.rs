@@ -464,6 +464,39 @@ pub fn ocr_page_detailed(
                 for b in rects {
                     if let Some(r) = to_px(&b).clip(w, h) {
                         let mut plan = cell_reader.plan(r)?;
+                        // A cell holding several values a cell's width apart (the ruling
+                        // between them lost): each is read as a word of its own, so that the
+                        // grid repair splits the cell (`repair::grid`, merged_cell_split)
+                        // instead of one number joined from both.
+                        if let Plan::Ink { glyphs, .. } = &plan {
+                            let groups = tokens::cell_tokens(glyphs);
+                            if !groups.is_empty() && groups.iter().all(|g| digit_shaped(g)) {
+                                let cuts: Vec<i32> = groups
+                                    .windows(2)
+                                    .map(|w| {
+                                        let right = w[0].iter().map(|g| g.x1()).max();
+                                        let left = w[1].iter().map(|g| g.x).min();
+                                        (right.unwrap_or(r.x) + left.unwrap_or(r.x)) / 2
+                                    })
+                                    .collect();
+                                if timing {
+                                    tracing::debug!(
+                                        "p{page_number} cell {r:?}: values apart, cut at {cuts:?}"
+                                    );
+                                }
+                                let mut x0 = r.x;
+                                for x in cuts.into_iter().chain([r.x1()]) {
+                                    plans.push(cell_reader.plan(Rect::new(
+                                        x0,
+                                        r.y,
+                                        x - x0,
+                                        r.h,
+                                    ))?);
+                                    x0 = x;
+                                }
+                                continue;
+                            }
+                        }
                         if matches!(plan, Plan::Blank)
                             && let Some(before) = prep.text_before_clean.as_ref()
                             && prep.seals.iter().any(|s| s.overlaps(r))

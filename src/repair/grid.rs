@@ -17,7 +17,7 @@
 //! changed.  Every change is a `Repair` whose `cells` are the value cells it affected.
 
 use super::{DOUBT, Repair};
-use crate::model::{Page, Word};
+use crate::model::{Page, Source, Word};
 use crate::table::Table;
 use crate::template::{norm_label, similarity};
 use crate::values::{self, Parsed};
@@ -265,16 +265,19 @@ fn split_value_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
 fn split_merged(t: &mut Table, r: usize, words: &[Word], ti: usize, out: &mut Vec<Repair>) {
     for k in row_cell_ids(t, r) {
         let cell = &t.cells[k];
-        if cell.r0 != r
-            || cell.r1 != r + 1
-            || cell.words.len() < 2
-            || cell.lines.len() != 1
-            || cell.confidence >= DOUBT
-        {
+        if cell.r0 != r || cell.r1 != r + 1 || cell.words.len() < 2 || cell.lines.len() != 1 {
             continue;
         }
         let ws: Vec<usize> = cell.words.clone();
         let numeric: Vec<bool> = ws.iter().map(|&i| numeric_word(&words[i].text)).collect();
+        // Words read with confidence are split only when OCR read several numbers in the cell
+        // (its reader cuts a cell's line of ink where values stand a cell's width apart); a
+        // text layer's cells never are.
+        let ocr_numbers =
+            numeric.iter().all(|&n| n) && ws.iter().all(|&i| words[i].source == Source::Ocr);
+        if cell.confidence >= DOUBT && !ocr_numbers {
+            continue;
+        }
         let mut first = ws.len();
         while first > 0 && numeric[first - 1] {
             first -= 1;
@@ -569,6 +572,32 @@ mod tests {
         let (t, _, r) = grid("规章\t0 1\t1\n");
         assert_eq!(r.len(), 1);
         assert_eq!(last_row_tail(&t[0], 0, 3), vec!["0", "1", "1"]);
+    }
+
+    #[test]
+    fn numbers_ocr_read_apart_in_one_cell_are_split_whatever_their_confidence() {
+        use crate::model::BBox;
+        // fires: the OCR reader cut a value cell's ink into two numbers (the ruling between
+        // two value columns lost), each read with confidence
+        let two = [
+            ("规章", BBox::new(5.0, 6.0, 30.0, 14.0)),
+            ("4", BBox::new(105.0, 6.0, 110.0, 14.0)),
+            ("0", BBox::new(128.0, 6.0, 133.0, 14.0)),
+            ("2", BBox::new(115.0, 26.0, 120.0, 34.0)),
+        ];
+        let (t, _, r) = ruled_page(&[(0.0, 180.0)], &two, 0.97);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].reason, "merged_cell_split");
+        assert_eq!(last_row_tail(&t[0], 0, 3), vec!["4", "0", "7"]);
+        // must not: a label and a number read with confidence stay as they are (a label is
+        // split from its number only in doubt)
+        let label = [
+            ("规章", BBox::new(5.0, 6.0, 30.0, 14.0)),
+            ("行政处罚", BBox::new(102.0, 6.0, 118.0, 14.0)),
+            ("0", BBox::new(128.0, 6.0, 133.0, 14.0)),
+        ];
+        let (_, _, r) = ruled_page(&[(0.0, 180.0)], &label, 0.97);
+        assert!(r.is_empty(), "{r:?}");
     }
 
     #[test]

@@ -77,6 +77,51 @@ pub fn glyph_like(c: &Rect, ph: i32, dpi: f32) -> bool {
         && !(c.w as f32 >= RULING_WIDE * ph && c.h <= thin)
 }
 
+/// A ruling's remnant among a cell's glyphs: an upright stroke at most this share of its
+/// height wide (a printed 1 has its flag and foot; a remnant left where a lost ruling ran
+/// between two values is a pixel or two wide).
+pub const REMNANT_WIDTH: f32 = 0.1;
+
+/// Where one cell's ink (`glyphs`, its glyph-sized components in page pixels) holds several
+/// values on one line: the groups of glyphs, left to right, that gaps of paper wider than
+/// [`TOKEN_GAP`] times the tallest glyph separate.  A number's digits, its decimal point and its
+/// thousands separators stand closer; two values that a lost ruling put in one cell
+/// (`0    0`, `13    62`) stand a cell's width apart.  Ruling remnants ([`REMNANT_WIDTH`]) are
+/// no part of any group.  Empty unless there are two groups or more, every glyph of glyph height
+/// on one line.
+pub fn cell_tokens(glyphs: &[Rect]) -> Vec<Vec<Rect>> {
+    let mut gs: Vec<Rect> = glyphs
+        .iter()
+        .filter(|g| g.w as f32 > REMNANT_WIDTH * g.h as f32)
+        .copied()
+        .collect();
+    let ph = gs.iter().map(|g| g.h).max().unwrap_or(0);
+    if ph == 0 || gs.len() < 2 {
+        return Vec::new();
+    }
+    // one line: every glyph of at least half the print height centred within half of it
+    let mid = |g: &Rect| g.y + g.h / 2;
+    let tall: Vec<i32> = gs.iter().filter(|g| 2 * g.h >= ph).map(mid).collect();
+    let (lo, hi) = (tall.iter().min(), tall.iter().max());
+    if lo.zip(hi).is_none_or(|(lo, hi)| 2 * (hi - lo) > ph) {
+        return Vec::new();
+    }
+    gs.sort_by_key(|g| g.x);
+    let mut groups: Vec<Vec<Rect>> = vec![vec![gs[0]]];
+    let mut right = gs[0].x1();
+    for g in &gs[1..] {
+        if (g.x - right) as f32 > TOKEN_GAP * ph as f32 {
+            groups.push(Vec::new());
+        }
+        groups.last_mut().expect("one group").push(*g);
+        right = right.max(g.x1());
+    }
+    if groups.len() < 2 {
+        return Vec::new();
+    }
+    groups
+}
+
 /// The tokens of a page: its print (components of the binarised page, `comps`) grouped into
 /// lines and cut where the paper between two glyphs is wider than [`TOKEN_GAP`] print heights.
 /// Each token's box is its ink padded by [`TOKEN_PAD`] print heights (clipped to `w`×`h`),
@@ -176,6 +221,31 @@ mod tests {
         (0..n)
             .map(|i| Rect::new(x + i * step, y, h * 3 / 4, h))
             .collect()
+    }
+
+    #[test]
+    fn a_cell_holding_two_values_is_two_tokens_and_one_number_is_one() {
+        let cuts = |g: &[Rect]| cell_tokens(g).len();
+        // fires: two zeros a cell's width apart (a lost ruling between two columns), with the
+        // lost ruling's remnant between them, a little lower
+        let mut two = run(100, 50, 1, 26, 14);
+        two.extend(run(160, 50, 1, 26, 14));
+        two.push(Rect::new(130, 40, 2, 40));
+        assert_eq!(cuts(&two), 2);
+        // "13" and "62"
+        let mut pair = run(100, 50, 2, 19, 14);
+        pair.extend(run(200, 50, 2, 19, 14));
+        assert_eq!(cuts(&pair), 2);
+        // must not: one number, its digits side by side, nor a decimal number whose point
+        // (a speck, not a glyph) leaves a narrow gap, nor two lines of a label
+        assert_eq!(cuts(&run(100, 50, 4, 19, 14)), 0);
+        let mut dec = run(100, 50, 4, 19, 14);
+        dec.extend(run(100 + 4 * 14 + 6, 50, 2, 19, 14));
+        assert_eq!(cuts(&dec), 0);
+        assert_eq!(cuts(&run(100, 50, 1, 19, 14)), 0);
+        let mut lines = run(100, 50, 1, 19, 14);
+        lines.extend(run(160, 80, 1, 19, 14));
+        assert_eq!(cuts(&lines), 0);
     }
 
     #[test]
