@@ -469,16 +469,8 @@ pub fn ocr_page_detailed(
                         // grid repair splits the cell (`repair::grid`, merged_cell_split)
                         // instead of one number joined from both.
                         if let Plan::Ink { glyphs, .. } = &plan {
-                            let groups = tokens::cell_tokens(glyphs);
+                            let (groups, cuts) = tokens::cell_tokens_cut(glyphs);
                             if !groups.is_empty() && groups.iter().all(|g| digit_shaped(g)) {
-                                let cuts: Vec<i32> = groups
-                                    .windows(2)
-                                    .map(|w| {
-                                        let right = w[0].iter().map(|g| g.x1()).max();
-                                        let left = w[1].iter().map(|g| g.x).min();
-                                        (right.unwrap_or(r.x) + left.unwrap_or(r.x)) / 2
-                                    })
-                                    .collect();
                                 if timing {
                                     tracing::debug!(
                                         "p{page_number} cell {r:?}: values apart, cut at {cuts:?}"

@@ -315,8 +315,8 @@ const SUMS_ROWS_BELOW: usize = 3;
 /// fifth number (总计) is the sum of the first four.  Under a row that reads like the appeals
 /// header (two 维持/纠正 cells, or [`reads_like_leaf_row`]), a row of at least ten cells whose
 /// first five (from the table's left edge) sum so is the review group, and whose last five
-/// (to its right edge) sum so is the lawsuits after review; with fifteen cells the middle five
-/// that sum so are the direct lawsuits.  The header above a group's columns must name that
+/// (to its right edge) sum so is the lawsuits after review; the five next to a group so placed
+/// (or the middle five of fifteen) that sum so are the direct lawsuits.  The header above a group's columns must name that
 /// group ([`group_like`]) and no other.  A group whose cells are not all numbers, or whose
 /// sum fails, is left unread (a lost or merged cell shifts it).  The sum that placed a group
 /// cannot confirm it: its cells are flagged `appeals_group_by_sum`.
@@ -356,13 +356,26 @@ pub(super) fn by_sums(tables: &[Table], def: &TableDef) -> Vec<MappedCell> {
                 let mut groups: Vec<(usize, &[&Cell])> = Vec::new();
                 for (g, run, at_edge) in [
                     (0, &cells[..n], cells[0].c0 == 0),
-                    (1, &cells[n..2 * n], k == 3 * n),
                     (2, &cells[k - n..], cells[k - 1].c1 == t.n_cols()),
                 ] {
                     if at_edge && sums(run) && named(run, g) {
                         groups.push((g, run));
                     }
                 }
+                // the direct lawsuits: the middle five of fifteen, or the five next to a group
+                // the sums placed at an edge (its neighbour in the template's order)
+                let placed = |g: usize| groups.iter().any(|x| x.0 == g);
+                let middle = if k == 3 * n || placed(0) {
+                    Some(&cells[n..2 * n])
+                } else if placed(2) && k >= 2 * n {
+                    Some(&cells[k - 2 * n..k - n])
+                } else {
+                    None
+                };
+                if let Some(run) = middle.filter(|run| sums(run) && named(run, 1)) {
+                    groups.push((1, run));
+                }
+                groups.sort_by_key(|x| x.0);
                 if groups.is_empty() {
                     continue;
                 }
@@ -639,14 +652,21 @@ mod tests {
         // fewer than ten cells: which groups they are is not known
         let short = ["2", "1", "2", "1", "6", "0", "0", "0", "0"];
         assert!(by_sum(&merged(&short)).is_empty());
-        // a table of the lawsuits alone: its first five are no review group
+        // a table of the lawsuits alone: its first five are no review group, but the direct
+        // lawsuits next to the group at its right edge
         let mut top = vec!["行政诉讼未经复议直接起诉"; 5];
         top.extend(["行政诉讼复议后起诉"; 5]);
         let t = grid(&[top, leaves()[..10].to_vec(), VALUES[5..].to_vec()]);
         let got = by_sum(&t);
-        assert_eq!(got.len(), 5, "{got:?}");
+        assert_eq!(got.len(), 10, "{got:?}");
         assert!(
-            got.iter()
+            got[..5]
+                .iter()
+                .all(|(k, _)| k.starts_with("litigation_direct"))
+        );
+        assert!(
+            got[5..]
+                .iter()
                 .all(|(k, _)| k.starts_with("litigation_after_review"))
         );
         // no appeals header above: not the appeals row
@@ -657,6 +677,37 @@ mod tests {
             ],
         ]);
         assert!(by_sum(&t).is_empty());
+    }
+
+    #[test]
+    fn the_direct_lawsuits_next_to_a_group_placed_at_an_edge_are_placed_by_their_sum() {
+        // fires: a seal merged the last group's cells into one; the review group sums at the
+        // left edge, the five next to it sum under the direct lawsuits' header
+        let table = |direct_head: &str, values: &[&str]| {
+            let mut top = vec!["行政复议"; 5];
+            top.extend([direct_head; 5]);
+            top.push("行政诉讼复议后起诉");
+            let mut head = leaves()[..10].to_vec();
+            head.push("维持多杰结果审结");
+            grid(&[top, head, values.to_vec()])
+        };
+        let mut row = VALUES[..10].to_vec();
+        row.push("审结六0 0 OA 0");
+        let got = by_sum(&table("行政诉讼未经复议直接起诉", &row));
+        let want: Vec<String> = APPEALS_GROUPS[..2]
+            .iter()
+            .flat_map(|g| {
+                ["upheld", "corrected", "other", "pending", "total"].map(|l| format!("{g}_{l}"))
+            })
+            .collect();
+        assert_eq!(got.iter().map(|g| g.0.clone()).collect::<Vec<_>>(), want);
+        assert_eq!(got[5].1.as_deref(), Some(VALUES[5]));
+        // must not: the five next to it under the other lawsuits' header, or not summing
+        let got = by_sum(&table("行政诉讼复议后起诉", &row));
+        assert_eq!(got.len(), 5, "{got:?}");
+        let mut bad = row.clone();
+        bad[9] = "9";
+        assert_eq!(by_sum(&table("行政诉讼未经复议直接起诉", &bad)).len(), 5);
     }
 
     #[test]

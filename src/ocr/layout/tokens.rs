@@ -90,21 +90,24 @@ pub const REMNANT_WIDTH: f32 = 0.1;
 /// no part of any group.  Empty unless there are two groups or more, every glyph of glyph height
 /// on one line.
 pub fn cell_tokens(glyphs: &[Rect]) -> Vec<Vec<Rect>> {
-    let mut gs: Vec<Rect> = glyphs
-        .iter()
-        .filter(|g| g.w as f32 > REMNANT_WIDTH * g.h as f32)
-        .copied()
-        .collect();
+    cell_tokens_cut(glyphs).0
+}
+
+/// [`cell_tokens`] and where to cut the cell between them (pixels): on a ruling remnant that
+/// stands in the gap (the lost ruling itself), else in the middle of the gap.
+pub fn cell_tokens_cut(glyphs: &[Rect]) -> (Vec<Vec<Rect>>, Vec<i32>) {
+    let remnant = |g: &Rect| g.w as f32 <= REMNANT_WIDTH * g.h as f32;
+    let mut gs: Vec<Rect> = glyphs.iter().filter(|g| !remnant(g)).copied().collect();
     let ph = gs.iter().map(|g| g.h).max().unwrap_or(0);
     if ph == 0 || gs.len() < 2 {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     // one line: every glyph of at least half the print height centred within half of it
     let mid = |g: &Rect| g.y + g.h / 2;
     let tall: Vec<i32> = gs.iter().filter(|g| 2 * g.h >= ph).map(mid).collect();
     let (lo, hi) = (tall.iter().min(), tall.iter().max());
     if lo.zip(hi).is_none_or(|(lo, hi)| 2 * (hi - lo) > ph) {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     gs.sort_by_key(|g| g.x);
     let mut groups: Vec<Vec<Rect>> = vec![vec![gs[0]]];
@@ -117,9 +120,22 @@ pub fn cell_tokens(glyphs: &[Rect]) -> Vec<Vec<Rect>> {
         right = right.max(g.x1());
     }
     if groups.len() < 2 {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
-    groups
+    let cuts = groups
+        .windows(2)
+        .map(|w| {
+            let right = w[0].iter().map(|g| g.x1()).max().unwrap_or(0);
+            let left = w[1].iter().map(|g| g.x).min().unwrap_or(right);
+            glyphs
+                .iter()
+                .filter(|g| remnant(g) && g.x >= right && g.x1() <= left)
+                .map(|g| g.x + g.w / 2)
+                .next()
+                .unwrap_or((right + left) / 2)
+        })
+        .collect();
+    (groups, cuts)
 }
 
 /// The tokens of a page: its print (components of the binarised page, `comps`) grouped into
@@ -232,6 +248,8 @@ mod tests {
         two.extend(run(160, 50, 1, 26, 14));
         two.push(Rect::new(130, 40, 2, 40));
         assert_eq!(cuts(&two), 2);
+        // the cell is cut on the remnant, not in the middle of the gap
+        assert_eq!(cell_tokens_cut(&two).1, vec![131]);
         // "13" and "62"
         let mut pair = run(100, 50, 2, 19, 14);
         pair.extend(run(200, 50, 2, 19, 14));
