@@ -489,16 +489,26 @@ pub fn ocr_page_detailed(
                                 continue;
                             }
                         }
-                        if matches!(plan, Plan::Blank)
-                            && let Some(before) = prep.text_before_clean.as_ref()
+                        if let Some(before) = prep.text_before_clean.as_ref()
                             && prep.seals.iter().any(|s| s.overlaps(r))
-                            && r.inset(cell_reader.inset)
-                                .is_some_and(|i| !glyph_boxes(before, i, dpi_x).is_empty())
+                            && let Some(i) = r.inset(cell_reader.inset)
                         {
                             // Blank only since the seal's ink was removed: print as light as
                             // the seal may have gone with it.  Not a blank (a zero): unread
-                            // (not a number: the cell comes out unparseable).
-                            plan = Plan::Done(vec![ink::unread_word(r)]);
+                            // (not a number: the cell comes out unparseable).  So too a cell
+                            // left with specks no taller than noise where print stood before
+                            // (`25,641` under a seal, its strokes gone with the seal's).
+                            let gone = match &plan {
+                                Plan::Blank => !glyph_boxes(before, i, dpi_x).is_empty(),
+                                Plan::Ink { glyphs, .. } => {
+                                    ink::residue_only(glyphs, dpi_x)
+                                        && !ink::residue_only(&glyph_boxes(before, i, dpi_x), dpi_x)
+                                }
+                                Plan::Done(_) => false,
+                            };
+                            if gone {
+                                plan = Plan::Done(vec![ink::unread_word(r)]);
+                            }
                         }
                         if matches!(plan, Plan::Blank)
                             && let Some(beyond) =

@@ -213,6 +213,13 @@ pub fn tall_as_print(g: Rect, dpi: f32) -> bool {
     g.h as f32 >= dpi * PRINT_MIN_H
 }
 
+/// Whether a cell's glyph components (px at `dpi`) are residue only: none of them tall enough
+/// to be print ([`tall_as_print`]; specks left of print whose strokes went with a seal's ink,
+/// noise).  An empty list is residue too.
+pub fn residue_only(glyphs: &[Rect], dpi: f32) -> bool {
+    !glyphs.iter().any(|g| tall_as_print(*g, dpi))
+}
+
 /// Whether a zero-glyph reading (`-`, `—`, `－`, `/`) contradicts the cell's glyph components:
 /// a dash read where a component is not flat and more than twice as tall as a dash can be
 /// (`dash_h`, px), or a slash read over two or more such glyphs.
@@ -266,6 +273,23 @@ pub fn audit(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn specks_are_residue_and_a_digit_is_print() {
+        use super::*;
+        // fires: the specks a seal's cleaning left of 25,641 at 120 dpi
+        let specks = [
+            Rect::new(613, 259, 5, 4),
+            Rect::new(600, 262, 4, 5),
+            Rect::new(622, 268, 5, 4),
+        ];
+        assert!(residue_only(&specks, 120.0));
+        assert!(residue_only(&[], 120.0));
+        // must not: a digit of print height among them
+        let mut digit = specks.to_vec();
+        digit.push(Rect::new(630, 258, 7, 12));
+        assert!(!residue_only(&digit, 120.0));
+    }
+
     #[test]
     fn past_row_end_only_for_the_cell_that_ends_its_row() {
         let table = Rect::new(100, 100, 600, 300);
