@@ -115,6 +115,19 @@ pub fn unread_ink(
     true
 }
 
+/// Whether some glyph mark (px at `dpi`) is a digit by its shape: as tall as print
+/// ([`tall_as_print`]) and taller than wide.  A cell whose row line was lost over it holds its
+/// number and a sliver of the next row's text on another line (a `1` over the tops of a shaded
+/// heading's glyphs, read as nothing: blank, so 0): with ink of several lines read as nothing,
+/// such a mark makes the cell unread ([`audit`], `digit_over_lines`).  Noise, a dash and a
+/// label's flat pieces are no such mark; a cell of one line keeps [`unread_ink`]'s narrower
+/// test (a sliver of a label cut off by a false ruling stays as it was).
+fn digit_mark(marks: &[Rect], dpi: f32) -> bool {
+    marks
+        .iter()
+        .any(|m| tall_as_print(*m, dpi) && m.w * 5 <= m.h * 4)
+}
+
 /// Whether glyph marks (px at `dpi`) are a number run together into one or two wide marks
 /// ([`NUMBER_MARKS`]) of print height ([`tall_as_print`]): the digits of `362` joined by a
 /// seal's strokes across them, or by blur at low resolution, into one mark as wide as it is
@@ -254,7 +267,15 @@ pub fn audit(
     let joined: String = words.iter().map(|w| w.text.trim()).collect();
     if joined.is_empty() {
         let marks = glyph_marks(glyphs, inner, dpi);
-        return unread_ink(words, &marks, region, number_like, dpi).then_some("unread_ink");
+        if unread_ink(words, &marks, region, number_like, dpi) {
+            return Some("unread_ink");
+        }
+        // a digit's mark among ink of several lines (a row line lost over the cell)
+        if lines >= 2 && digit_mark(&marks, dpi) {
+            *words = vec![unread_word(region)];
+            return Some("digit_over_lines");
+        }
+        return None;
     }
     if zero_glyph_contradicted(&joined, glyphs, dash_h) {
         *words = vec![unread_word(region)];
@@ -360,6 +381,43 @@ mod tests {
             false,
             150.0
         ));
+        assert!(words.is_empty());
+    }
+
+    #[test]
+    fn a_digit_over_a_sliver_of_the_next_rows_text_read_as_nothing_is_unread() {
+        // 120 dpi: a 1 (5 x 14) and the tops of a shaded heading's glyphs under it (the row
+        // line between them lost), read as nothing: unread, not a blank 0
+        let marks = [
+            Rect::new(595, 821, 5, 14),
+            Rect::new(541, 886, 5, 7),
+            Rect::new(548, 886, 17, 7),
+        ];
+        assert!(super::digit_mark(&marks, 120.0));
+        let region = Rect::new(528, 815, 78, 92);
+        let inner = Rect::new(526, 800, 150, 120);
+        let mut words = Vec::new();
+        let rule = super::audit(&mut words, &marks, inner, region, 3, false, 120.0, 5);
+        assert_eq!(rule, Some("digit_over_lines"));
+        assert_eq!(words[0].text, UNREAD);
+        // must not: the heading's flat pieces alone, noise, or a cell of one line
+        assert!(!super::digit_mark(&marks[1..], 120.0));
+        assert!(!super::digit_mark(&[Rect::new(0, 0, 3, 4)], 120.0));
+        let mut words = Vec::new();
+        assert_eq!(
+            super::audit(&mut words, &marks[1..], inner, region, 3, false, 120.0, 5),
+            None
+        );
+        let sliver = [
+            Rect::new(560, 830, 4, 14),
+            Rect::new(570, 832, 17, 6),
+            Rect::new(590, 832, 15, 5),
+        ];
+        let mut words = Vec::new();
+        assert_eq!(
+            super::audit(&mut words, &sliver, inner, region, 1, false, 120.0, 5),
+            None
+        );
         assert!(words.is_empty());
     }
 
