@@ -446,91 +446,68 @@ pub fn ocr_page_detailed(
             }
         }
         for (ti, t) in tables.iter().enumerate() {
-            for (k, cell) in t.cells.iter().enumerate() {
-                // A merged region that is not a rectangle (an L-shape left by a missing ruling)
-                // would overlap its neighbours' boxes: read it grid position by position instead.
-                let area = (cell.r1 - cell.r0) * (cell.c1 - cell.c0);
-                let covered = t.index.iter().filter(|&&i| i == k).count();
-                let rects: Vec<BBox> = if covered == area {
-                    vec![cell.bbox]
-                } else {
-                    let nc = t.n_cols();
-                    (cell.r0..cell.r1)
-                        .flat_map(|r| (cell.c0..cell.c1).map(move |c| (r, c)))
-                        .filter(|&(r, c)| t.index[r * nc + c] == k)
-                        .map(|(r, c)| BBox::new(t.xs[c], t.ys[r], t.xs[c + 1], t.ys[r + 1]))
-                        .collect()
+            for cell in &t.cells {
+                // (every cell of a lattice grid is a rectangle: `table::split_non_rectangles`)
+                let Some(r) = to_px(&cell.bbox).clip(w, h) else {
+                    continue;
                 };
-                for b in rects {
-                    if let Some(r) = to_px(&b).clip(w, h) {
-                        let mut plan = cell_reader.plan(r)?;
-                        // A cell holding several values a cell's width apart (the ruling
-                        // between them lost): each is read as a word of its own, so that the
-                        // grid repair splits the cell (`repair::grid`, merged_cell_split)
-                        // instead of one number joined from both.
-                        if let Plan::Ink { glyphs, .. } = &plan {
-                            let (groups, cuts) = tokens::cell_tokens_cut(glyphs);
-                            if !groups.is_empty() && groups.iter().all(|g| digit_shaped(g)) {
-                                if timing {
-                                    tracing::debug!(
-                                        "p{page_number} cell {r:?}: values apart, cut at {cuts:?}"
-                                    );
-                                }
-                                let mut x0 = r.x;
-                                for x in cuts.into_iter().chain([r.x1()]) {
-                                    plans.push(cell_reader.plan(Rect::new(
-                                        x0,
-                                        r.y,
-                                        x - x0,
-                                        r.h,
-                                    ))?);
-                                    x0 = x;
-                                }
-                                continue;
-                            }
+                let mut plan = cell_reader.plan(r)?;
+                // A cell holding several values a cell's width apart (the ruling
+                // between them lost): each is read as a word of its own, so that the
+                // grid repair splits the cell (`repair::grid`, merged_cell_split)
+                // instead of one number joined from both.
+                if let Plan::Ink { glyphs, .. } = &plan {
+                    let (groups, cuts) = tokens::cell_tokens_cut(glyphs);
+                    if !groups.is_empty() && groups.iter().all(|g| digit_shaped(g)) {
+                        if timing {
+                            tracing::debug!(
+                                "p{page_number} cell {r:?}: values apart, cut at {cuts:?}"
+                            );
                         }
-                        if let Some(before) = prep.text_before_clean.as_ref()
-                            && prep.seals.iter().any(|s| s.overlaps(r))
-                            && let Some(i) = r.inset(cell_reader.inset)
-                        {
-                            // Blank only since the seal's ink was removed: print as light as
-                            // the seal may have gone with it.  Not a blank (a zero): unread
-                            // (not a number: the cell comes out unparseable).  So too a cell
-                            // left with specks no taller than noise where print stood before
-                            // (`25,641` under a seal, its strokes gone with the seal's).
-                            let gone = match &plan {
-                                Plan::Blank => !glyph_boxes(before, i, dpi_x).is_empty(),
-                                Plan::Ink { glyphs, .. } => {
-                                    ink::residue_only(glyphs, dpi_x)
-                                        && !ink::residue_only(&glyph_boxes(before, i, dpi_x), dpi_x)
-                                }
-                                Plan::Done(_) => false,
-                            };
-                            if gone {
-                                plan = Plan::Done(vec![ink::unread_word(r)]);
-                            }
+                        let mut x0 = r.x;
+                        for x in cuts.into_iter().chain([r.x1()]) {
+                            plans.push(cell_reader.plan(Rect::new(x0, r.y, x - x0, r.h))?);
+                            x0 = x;
                         }
-                        if matches!(plan, Plan::Blank)
-                            && let Some(beyond) =
-                                ink::past_row_end(r, tables_px[ti], inset, dpi_x, w)
-                                    .and_then(|b| b.clip(w, h))
-                            && glyph_boxes(&prep.text, beyond, dpi_x).iter().any(|g| {
-                                ink::tall_as_print(*g, dpi_x)
-                                    && !tables_px.iter().any(|o| o.overlaps(g))
-                            })
-                        {
-                            // print on the row's line past the grid's edge: the blank is
-                            // beside the row's value, not a printed 0 (unread)
-                            if timing {
-                                tracing::debug!(
-                                    "p{page_number} cell {r:?}: print past the row's end"
-                                );
-                            }
-                            plan = Plan::Done(vec![ink::unread_word(r)]);
-                        }
-                        plans.push(plan);
+                        continue;
                     }
                 }
+                if let Some(before) = prep.text_before_clean.as_ref()
+                    && prep.seals.iter().any(|s| s.overlaps(r))
+                    && let Some(i) = r.inset(cell_reader.inset)
+                {
+                    // Blank only since the seal's ink was removed: print as light as
+                    // the seal may have gone with it.  Not a blank (a zero): unread
+                    // (not a number: the cell comes out unparseable).  So too a cell
+                    // left with specks no taller than noise where print stood before
+                    // (`25,641` under a seal, its strokes gone with the seal's).
+                    let gone = match &plan {
+                        Plan::Blank => !glyph_boxes(before, i, dpi_x).is_empty(),
+                        Plan::Ink { glyphs, .. } => {
+                            ink::residue_only(glyphs, dpi_x)
+                                && !ink::residue_only(&glyph_boxes(before, i, dpi_x), dpi_x)
+                        }
+                        Plan::Done(_) => false,
+                    };
+                    if gone {
+                        plan = Plan::Done(vec![ink::unread_word(r)]);
+                    }
+                }
+                if matches!(plan, Plan::Blank)
+                    && let Some(beyond) = ink::past_row_end(r, tables_px[ti], inset, dpi_x, w)
+                        .and_then(|b| b.clip(w, h))
+                    && glyph_boxes(&prep.text, beyond, dpi_x).iter().any(|g| {
+                        ink::tall_as_print(*g, dpi_x) && !tables_px.iter().any(|o| o.overlaps(g))
+                    })
+                {
+                    // print on the row's line past the grid's edge: the blank is
+                    // beside the row's value, not a printed 0 (unread)
+                    if timing {
+                        tracing::debug!("p{page_number} cell {r:?}: print past the row's end");
+                    }
+                    plan = Plan::Done(vec![ink::unread_word(r)]);
+                }
+                plans.push(plan);
             }
         }
         // 2. digit reads, batched: the number-like cells' ink side by side in strips, one
@@ -1794,9 +1771,7 @@ fn digit_shaped(comps: &[Rect]) -> bool {
     let hmax = comps.iter().map(|r| r.h).max().unwrap_or(0);
     !comps.is_empty()
         && comps.len() <= 12
-        && comps
-            .iter()
-            .all(|r| r.w * 5 <= r.h * 4 && r.h * 4 >= hmax * 3)
+        && comps.iter().all(|r| ink::upright(r) && r.h * 4 >= hmax * 3)
 }
 
 fn clip_to(r: Rect, outer: Rect) -> Rect {

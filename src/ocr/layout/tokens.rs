@@ -84,17 +84,12 @@ pub const REMNANT_WIDTH: f32 = 0.1;
 
 /// Where one cell's ink (`glyphs`, its glyph-sized components in page pixels) holds several
 /// values on one line: the groups of glyphs, left to right, that gaps of paper wider than
-/// [`TOKEN_GAP`] times the tallest glyph separate.  A number's digits, its decimal point and its
-/// thousands separators stand closer; two values that a lost ruling put in one cell
-/// (`0    0`, `13    62`) stand a cell's width apart.  Ruling remnants ([`REMNANT_WIDTH`]) are
-/// no part of any group.  Empty unless there are two groups or more, every glyph of glyph height
-/// on one line.
-pub fn cell_tokens(glyphs: &[Rect]) -> Vec<Vec<Rect>> {
-    cell_tokens_cut(glyphs).0
-}
-
-/// [`cell_tokens`] and where to cut the cell between them (pixels): on a ruling remnant that
-/// stands in the gap (the lost ruling itself), else in the middle of the gap.
+/// [`TOKEN_GAP`] times the tallest glyph separate, and where to cut the cell between them
+/// (pixels): on a ruling remnant that stands in the gap (the lost ruling itself), else in the
+/// middle of the gap.  A number's digits, its decimal point and its thousands separators stand
+/// closer; two values that a lost ruling put in one cell (`0    0`, `13    62`) stand a cell's
+/// width apart.  Ruling remnants ([`REMNANT_WIDTH`]) are no part of any group.  Empty unless
+/// there are two groups or more, every glyph of glyph height on one line.
 pub fn cell_tokens_cut(glyphs: &[Rect]) -> (Vec<Vec<Rect>>, Vec<i32>) {
     let remnant = |g: &Rect| g.w as f32 <= REMNANT_WIDTH * g.h as f32;
     let mut gs: Vec<Rect> = glyphs.iter().filter(|g| !remnant(g)).copied().collect();
@@ -241,7 +236,7 @@ mod tests {
 
     #[test]
     fn a_cell_holding_two_values_is_two_tokens_and_one_number_is_one() {
-        let cuts = |g: &[Rect]| cell_tokens(g).len();
+        let cuts = |g: &[Rect]| cell_tokens_cut(g).0.len();
         // fires: two zeros a cell's width apart (a lost ruling between two columns), with the
         // lost ruling's remnant between them, a little lower
         let mut two = run(100, 50, 1, 26, 14);

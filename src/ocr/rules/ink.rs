@@ -104,7 +104,7 @@ pub fn unread_ink(
     dpi: f32,
 ) -> bool {
     let read = words.iter().any(|w| !w.text.trim().is_empty());
-    let digits = marks.len() <= NUMBER_MARKS && marks.iter().all(|m| m.w * 5 <= m.h * 4);
+    let digits = marks.len() <= NUMBER_MARKS && marks.iter().all(upright);
     if read
         || marks.is_empty()
         || !(number_like || digits || print_line(marks, dpi) || merged_number(marks, dpi))
@@ -123,9 +123,12 @@ pub fn unread_ink(
 /// label's flat pieces are no such mark; a cell of one line keeps [`unread_ink`]'s narrower
 /// test (a sliver of a label cut off by a false ruling stays as it was).
 fn digit_mark(marks: &[Rect], dpi: f32) -> bool {
-    marks
-        .iter()
-        .any(|m| tall_as_print(*m, dpi) && m.w * 5 <= m.h * 4)
+    marks.iter().any(|m| tall_as_print(*m, dpi) && upright(m))
+}
+
+/// Whether a mark is taller than wide as a digit is (width at most four fifths of its height).
+pub fn upright(m: &Rect) -> bool {
+    m.w * 5 <= m.h * 4
 }
 
 /// Whether glyph marks (px at `dpi`) are a number run together into one or two wide marks
