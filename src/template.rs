@@ -466,6 +466,17 @@ fn split_row<'a>(cells: &[&'a Cell]) -> (Vec<&'a Cell>, Vec<&'a Cell>) {
             k = j;
             continue;
         }
+        // the row's last cell, a number with a speck at its edge (`0。`) right of a value:
+        // labels stand left of the values, so it is one of them
+        if k == cells.len()
+            && k >= 2
+            && value(cells[k - 2])
+            && cells[k - 1].confidence < 1.0
+            && values::cleaned_number(&cells[k - 1].text(), false).is_some()
+        {
+            k -= 1;
+            continue;
+        }
         break;
     }
     (cells[..k].to_vec(), cells[k..].to_vec())
@@ -2282,6 +2293,57 @@ mod tests {
             .take(15)
             .copied()
             .collect()
+    }
+
+    #[test]
+    fn a_number_with_a_speck_ends_the_value_run_only_right_of_a_value() {
+        let split = |texts: &[&str], confidence: f32| {
+            let mut t = grid(&[texts.to_vec()]);
+            for c in &mut t.cells {
+                c.confidence = confidence;
+            }
+            let cells = row_cells(&t, 0);
+            let (l, v) = split_row(&cells);
+            (l.len(), v.len())
+        };
+        assert_eq!(split(&["不予公开", "3", "45。"], 0.9), (1, 2));
+        // alone after a label it is no value run; nor is a text layer's (certain) mark
+        assert_eq!(split(&["不予公开", "45。"], 0.9), (2, 0));
+        assert_eq!(split(&["不予公开", "3", "45。"], 1.0), (3, 0));
+    }
+
+    #[test]
+    fn appeals_values_under_a_leaf_cell_merged_over_three_columns_go_by_position() {
+        // a seal took the rulings between the last three leaves (one cell, read as a mark),
+        // and a speck beside the last value was read with it: the row's last cell is a value
+        // (the third group's heading and leaves garbled: no header column stands over them)
+        let mut top = vec![];
+        for g in ["行政复议", "未经复议直接起诉", "行政诛仙全议后如"] {
+            top.extend([g; 5]);
+        }
+        let mut leaves = leaf_row();
+        leaves[10..13].copy_from_slice(&["结困维将", "结朱、开", "?"]);
+        let mut values = VALUES;
+        values[14] = "45。";
+        let mut t = grid(&[top, leaves, values.to_vec()]);
+        let at = |t: &Table, c: usize| t.index[t.n_cols() + c];
+        for c in [13, 14] {
+            let (a, b) = (at(&t, 12), at(&t, c));
+            assert!(t.merge_cells(a, b, &[]));
+        }
+        let m = map_tables(&[t], crate::schema::schema());
+        let got = appeals_values(&m);
+        assert_eq!(
+            &got[..14],
+            &VALUES[..14].iter().map(|v| Some(*v)).collect::<Vec<_>>()[..],
+            "{got:?}"
+        );
+        let last = m.get("appeals", "cases", "litigation_after_review_total").unwrap();
+        assert_eq!(last.raw, "45。");
+        for key in ["litigation_after_review_other", "litigation_after_review_pending"] {
+            let c = m.get("appeals", "cases", key).unwrap();
+            assert!(c.flags.contains(&Flag::ColumnByPosition), "{key} {:?}", c.flags);
+        }
     }
 
     #[test]

@@ -384,8 +384,10 @@ pub fn ocr_page_detailed(
                 .map(to_pt)
                 .collect()
         };
+        let restored =
+            rulings::restore_lost_row_lines(&repaired, page_number, &opts.tolerances, &mut glyphs);
         page.rulings =
-            rulings::split_merged_by_ink(&repaired, page_number, &opts.tolerances, &mut glyphs);
+            rulings::split_merged_by_ink(&restored, page_number, &opts.tolerances, &mut glyphs);
         // the scanner's border band is no table: its grid goes, and its rulings with it (the table
         // stage downstream rebuilds the grids from the page's rulings)
         let (pw, ph) = (page.width, page.height);

@@ -292,6 +292,84 @@ fn split_once(
     out
 }
 
+/// Cells of one grid row that must each hold two texts apart for [`restore_lost_row_lines`].
+const LOST_ROW_CELLS: usize = 5;
+/// Blank paper, in the lower line's glyph heights, between a cell's lowest line and the ink
+/// above it for [`restore_lost_row_lines`]: the lines of one text (a wrapped or vertically set
+/// label) are set closer.
+const LOST_ROW_GAP: f32 = 1.0;
+
+/// Restore a row line lost across a whole row of the grid: in a grid row of at least
+/// [`LOST_ROW_CELLS`] single-row cells, every inked cell holds a text above and one line below
+/// it with blank paper between (at least [`LOST_ROW_GAP`] of that line's height), and one band
+/// of paper runs through all of them: two printed rows whose ruling was lost everywhere (the
+/// appeals table's leaf headers over its value row), so no existing grid line marks the cut
+/// and [`split_merged_by_ink`] has none to restore.  The line is drawn along the band's middle
+/// across the row's single-row cells.  A row of one-line cells, or of texts whose lines are
+/// set at their own spacing, has no such band.
+pub fn restore_lost_row_lines(
+    segments: &[Segment],
+    page: u32,
+    tol: &Tolerances,
+    glyphs: &mut dyn FnMut(BBox) -> Vec<BBox>,
+) -> Vec<Segment> {
+    let mut out = segments.to_vec();
+    for t in table::find_grids(segments, page, tol) {
+        for r in 0..t.n_rows() {
+            let cells: Vec<&table::Cell> = t
+                .cells
+                .iter()
+                .filter(|c| c.r0 == r && c.r1 == r + 1)
+                .collect();
+            if cells.len() < LOST_ROW_CELLS {
+                continue;
+            }
+            if let Some(y) = lost_row_line(cells.iter().map(|c| glyphs(c.bbox)).collect()) {
+                let x0 = cells.iter().map(|c| c.bbox.x0).fold(f32::MAX, f32::min);
+                let x1 = cells.iter().map(|c| c.bbox.x1).fold(f32::MIN, f32::max);
+                tracing::debug!("p{page} grid row {r}: lost row line restored at y {y:.1}");
+                out.push(Segment { x0, y0: y, x1, y1: y });
+            }
+        }
+    }
+    out
+}
+
+/// The y of a lost row line through cells given by their glyphs (see
+/// [`restore_lost_row_lines`]): the middle of the blank band common to every inked cell's gap
+/// above its lowest line, when at least [`LOST_ROW_CELLS`] cells and four in five of the inked
+/// cells have such a gap, and no ink of the others crosses it.
+fn lost_row_line(cells: Vec<Vec<BBox>>) -> Option<f32> {
+    let (mut lo, mut hi) = (f32::MIN, f32::MAX);
+    let inked: Vec<&Vec<BBox>> = cells.iter().filter(|g| !g.is_empty()).collect();
+    let mut apart = 0;
+    for g in &inked {
+        let mut spans: Vec<(f32, f32)> = g.iter().map(|b| (b.y0, b.y1)).collect();
+        spans.sort_by(|p, q| p.0.total_cmp(&q.0));
+        let mut lines: Vec<(f32, f32)> = Vec::new();
+        for (a, b) in spans {
+            match lines.last_mut() {
+                Some(l) if a <= l.1 => l.1 = l.1.max(b),
+                _ => lines.push((a, b)),
+            }
+        }
+        if let [.., above, last] = lines[..]
+            && last.0 - above.1 >= LOST_ROW_GAP * (last.1 - last.0)
+        {
+            apart += 1;
+            lo = lo.max(above.1);
+            hi = hi.min(last.0);
+        }
+    }
+    if apart < LOST_ROW_CELLS || apart * 5 < inked.len() * 4 || hi <= lo {
+        return None;
+    }
+    let y = (lo + hi) / 2.0;
+    // the other inked cells (a seal's remains, one line only) keep clear of it
+    let crosses = |g: &&Vec<BBox>| g.iter().any(|b| b.y0 < y && b.y1 > y);
+    (!inked.iter().any(crosses)).then_some(y)
+}
+
 /// A piece of ink across a grid line no wider than this (points) and centred on it is a
 /// remnant of the lost ruling (too short for the line detector), not text.
 const REMNANT: f32 = 2.0;
@@ -524,6 +602,63 @@ mod tests {
             (after.n_rows(), after.n_cols(), after.cells.len()),
             (3, 3, 9)
         );
+    }
+
+    /// A row of six 20pt-wide cells over y 0..90 whose row line was lost everywhere: each holds
+    /// a label set vertically (four 9pt glyphs 3pt apart from y 5) and, at `value_y`, a 7pt digit.
+    fn leaves_over_values() -> Vec<Segment> {
+        let mut s = vec![seg(0.0, 0.0, 120.0, 0.0), seg(0.0, 90.0, 120.0, 90.0)];
+        for i in 0..=6 {
+            let x = i as f32 * 20.0;
+            s.push(seg(x, 0.0, x, 90.0));
+        }
+        s
+    }
+
+    fn leaf_glyphs(b: BBox, value_y: f32) -> Vec<BBox> {
+        let x = b.x0 + 6.0;
+        let mut g: Vec<BBox> = (0..4)
+            .map(|i| BBox::new(x, 5.0 + 12.0 * i as f32, x + 9.0, 14.0 + 12.0 * i as f32))
+            .collect();
+        g.push(BBox::new(x + 2.0, value_y, x + 6.0, value_y + 7.0));
+        g
+    }
+
+    #[test]
+    fn a_row_line_lost_across_the_whole_row_is_restored_between_texts_and_values() {
+        // labels end at y 50; the values at 70..77: 20pt of paper, a line's height and more
+        let s = leaves_over_values();
+        let tol = Tolerances::default();
+        let out = restore_lost_row_lines(&s, 1, &tol, &mut |b| leaf_glyphs(b, 70.0));
+        assert_eq!(out.len(), s.len() + 1);
+        let line = out.last().unwrap();
+        assert!(line.y0 > 50.0 && line.y0 < 70.0 && line.y0 == line.y1, "{line:?}");
+        assert_eq!((line.x0, line.x1), (0.0, 120.0));
+        let grid = &table::find_grids(&out, 1, &tol)[0];
+        assert_eq!((grid.n_rows(), grid.cells.len()), (2, 12));
+    }
+
+    #[test]
+    fn a_lowest_line_at_the_texts_own_spacing_is_no_lost_row() {
+        let s = leaves_over_values();
+        let tol = Tolerances::default();
+        // the fifth glyph 3pt below the fourth: one text set vertically, not a value below it
+        let out = restore_lost_row_lines(&s, 1, &tol, &mut |b| leaf_glyphs(b, 53.0));
+        assert_eq!(out.len(), s.len());
+        // nor when only four cells of the row hold two texts apart
+        let out = restore_lost_row_lines(&s, 1, &tol, &mut |b| {
+            leaf_glyphs(b, if b.x0 < 70.0 { 70.0 } else { 53.0 })
+        });
+        assert_eq!(out.len(), s.len());
+        // nor when a cell's ink crosses the band (a tall mark through it)
+        let out = restore_lost_row_lines(&s, 1, &tol, &mut |b| {
+            let mut g = leaf_glyphs(b, 70.0);
+            if b.x0 >= 99.0 {
+                g = vec![BBox::new(b.x0 + 2.0, 10.0, b.x0 + 8.0, 80.0)];
+            }
+            g
+        });
+        assert_eq!(out.len(), s.len());
     }
 
     /// A 3-column, 2-row table whose row ruling is lost over the first column: that column's
