@@ -434,7 +434,7 @@ impl ColMap {
 }
 
 /// A row of a table as distinct cells, left to right.
-fn row_cells(t: &Table, r: usize) -> Vec<&Cell> {
+pub(crate) fn row_cells(t: &Table, r: usize) -> Vec<&Cell> {
     let mut out: Vec<&Cell> = Vec::new();
     for c in 0..t.n_cols() {
         let cell = t.cell_at(r, c);
@@ -1685,6 +1685,17 @@ fn without_slivers<'a>(value_cells: &[&'a Cell]) -> Vec<&'a Cell> {
 fn assign_appeals(cand: &Candidate, st: &State, def: &TableDef, out: &mut Vec<MappedCell>) {
     let row = &def.rows[0];
     let cells = without_slivers(&cand.value_cells);
+    // a blank cell too many, left out by the groups' sums: the rest go by position
+    if let Some(rest) = appeals::without_a_blank_by_sums(&cells) {
+        for (cell, col) in rest.iter().zip(&row.cols) {
+            let mut m = cell_for(cand, cell, "appeals", row, col);
+            m.row_label = row.label.clone();
+            m.flag(Flag::ColumnByPosition);
+            m.flag(Flag::GroupBySum);
+            out.push(m);
+        }
+        return;
+    }
     // (column, whether the header map took it from its position)
     let by_header: Vec<Option<(usize, bool)>> = cells
         .iter()
@@ -1702,12 +1713,21 @@ fn assign_appeals(cand: &Candidate, st: &State, def: &TableDef, out: &mut Vec<Ma
         .collect();
     // As many cells as the template's columns, and every column the header names where the
     // template order puts it: the cells are the columns in order, including those whose header
-    // OCR garbled (flagged `column_by_position` unless the header named them).
+    // OCR garbled (flagged `column_by_position` unless the header named them).  A header
+    // cell over several columns (the ruling between two leaves lost: `总计结果维持`) names
+    // one column for all the cells below it, which is no disagreement.
+    let shared = |j: usize| {
+        by_header
+            .iter()
+            .filter(|k| k.is_some_and(|(o, _)| o == j))
+            .count()
+            > 1
+    };
     let positional = cells.len() == row.cols.len()
         && by_header
             .iter()
             .enumerate()
-            .all(|(i, k)| k.is_none_or(|(j, _)| j == i));
+            .all(|(i, k)| k.is_none_or(|(j, _)| j == i || shared(j)));
     if st.appeals_cols.is_none() && !positional {
         return;
     }
@@ -1720,7 +1740,7 @@ fn assign_appeals(cand: &Candidate, st: &State, def: &TableDef, out: &mut Vec<Ma
         if let Some(j) = j {
             let mut m = cell_for(cand, cell, "appeals", row, &row.cols[j]);
             m.row_label = row.label.clone();
-            if by_header[i].is_none_or(|(_, by_position)| by_position) {
+            if by_header[i].is_none_or(|(j, by_position)| by_position || (positional && j != i)) {
                 m.flag(Flag::ColumnByPosition);
             }
             out.push(m);
@@ -2338,12 +2358,82 @@ mod tests {
             &VALUES[..14].iter().map(|v| Some(*v)).collect::<Vec<_>>()[..],
             "{got:?}"
         );
-        let last = m.get("appeals", "cases", "litigation_after_review_total").unwrap();
+        let last = m
+            .get("appeals", "cases", "litigation_after_review_total")
+            .unwrap();
         assert_eq!(last.raw, "45。");
-        for key in ["litigation_after_review_other", "litigation_after_review_pending"] {
+        for key in [
+            "litigation_after_review_other",
+            "litigation_after_review_pending",
+        ] {
             let c = m.get("appeals", "cases", key).unwrap();
-            assert!(c.flags.contains(&Flag::ColumnByPosition), "{key} {:?}", c.flags);
+            assert!(
+                c.flags.contains(&Flag::ColumnByPosition),
+                "{key} {:?}",
+                c.flags
+            );
         }
+    }
+
+    #[test]
+    fn appeals_values_under_a_leaf_cell_over_two_columns_go_by_position() {
+        // the ruling between the direct lawsuits' 总计 and the next group's 结果维持 lost: the
+        // header map names one column over both cells below that header cell
+        let def = &crate::schema::schema().appeals;
+        let keys: Vec<String> = def.rows[0].cols.iter().map(|c| c.0.clone()).collect();
+        let x = |i: usize| 100.0 + 20.0 * i as f32;
+        let mut map: Vec<(f32, f32, String)> = Vec::new();
+        for (i, k) in keys.iter().enumerate() {
+            match i {
+                9 => map.push((x(9), x(11), k.clone())),
+                10 => {}
+                _ => map.push((x(i), x(i + 1), k.clone())),
+            }
+        }
+        let mut printed = vec![""];
+        printed.extend(VALUES);
+        let t = grid(&[printed]);
+        let cells: Vec<&Cell> = row_cells(&t, 0)[1..].to_vec();
+        let cand = Candidate {
+            value_cells: cells,
+            label: String::new(),
+            page: 1,
+            method: Method::Lattice,
+        };
+        let st = State {
+            appeals_cols: Some(ColMap(map.clone())),
+            ..State::default()
+        };
+        let mut out = Vec::new();
+        assign_appeals(&cand, &st, def, &mut out);
+        let got: Vec<(&str, Option<&str>)> = out
+            .iter()
+            .map(|c| (c.col.as_str(), c.value.as_deref()))
+            .collect();
+        let want: Vec<(&str, Option<&str>)> = keys
+            .iter()
+            .map(|k| k.as_str())
+            .zip(VALUES.iter().map(|v| Some(*v)))
+            .collect();
+        assert_eq!(got, want);
+        assert!(
+            out[10].flags.contains(&Flag::ColumnByPosition),
+            "{:?}",
+            out[10].flags
+        );
+        assert!(!out[0].flags.contains(&Flag::ColumnByPosition));
+        // a header that names a column elsewhere than its position is no such case
+        (map[0].2, map[1].2) = (keys[1].clone(), keys[0].clone());
+        let st = State {
+            appeals_cols: Some(ColMap(map)),
+            ..State::default()
+        };
+        let mut out = Vec::new();
+        assign_appeals(&cand, &st, def, &mut out);
+        assert_eq!(
+            (out[0].col.as_str(), out[0].value.as_deref()),
+            (keys[1].as_str(), Some("1"))
+        );
     }
 
     #[test]
@@ -2483,9 +2573,25 @@ mod tests {
             appeals_values(&m),
             VALUES.iter().map(|v| Some(*v)).collect::<Vec<_>>()
         );
-        // a full-width 16th column is a real one: the row does not fit the template
+        // a full-width 16th column is a real one: left out only because the groups' sums
+        // choose it, and the values so placed say so
         for c in t.cells.iter_mut().filter(|c| c.c0 == 15) {
             c.bbox.x1 = c.bbox.x0 + 20.0;
+        }
+        let m = map_tables(&[t.clone()], crate::schema::schema());
+        assert_eq!(
+            appeals_values(&m),
+            VALUES.iter().map(|v| Some(*v)).collect::<Vec<_>>()
+        );
+        assert!(
+            m.cells
+                .iter()
+                .filter(|c| c.table == "appeals")
+                .all(|c| c.flags.contains(&Flag::GroupBySum))
+        );
+        // printed with a number it does not fit the template: nothing is placed
+        for c in t.cells.iter_mut().filter(|c| c.c0 == 15) {
+            c.lines = vec!["7".into()];
         }
         let m = map_tables(&[t], crate::schema::schema());
         assert!(appeals_values(&m).iter().all(|v| v.is_none()));

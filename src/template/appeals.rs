@@ -400,6 +400,39 @@ pub(super) fn by_sums(tables: &[Table], def: &TableDef) -> Vec<MappedCell> {
     Vec::new()
 }
 
+/// An appeals value row of one cell more than the template's columns (a spurious ruling cut a
+/// blank out of a cell, or a blank sliver wide enough to pass for a column) without that cell:
+/// the row left when one blank cell is left out reads as numbers whose every group's 总计 is
+/// the sum of its other four, and every blank cell that does so leaves the same numbers.  The
+/// sums that chose the cell cannot confirm the values: the caller flags them.
+pub(super) fn without_a_blank_by_sums<'a>(cells: &[&'a Cell]) -> Option<Vec<&'a Cell>> {
+    let n = APPEALS_LEAVES.len();
+    if cells.len() != 3 * n + 1 {
+        return None;
+    }
+    let mut found: Option<(Vec<f64>, Vec<&'a Cell>)> = None;
+    for i in (0..cells.len()).filter(|&i| cells[i].text().trim().is_empty()) {
+        let mut rest = cells.to_vec();
+        rest.remove(i);
+        let Some(v): Option<Vec<f64>> = rest.iter().map(|c| values::number(&c.text())).collect()
+        else {
+            continue;
+        };
+        if !v
+            .chunks(n)
+            .all(|g| g[..n - 1].iter().sum::<f64>() == g[n - 1])
+        {
+            continue;
+        }
+        match &found {
+            Some((w, _)) if *w != v => return None,
+            Some(_) => {}
+            None => found = Some((v, rest)),
+        }
+    }
+    found.map(|f| f.1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -715,5 +748,46 @@ mod tests {
         let lv: Vec<&str> = leaves()[..14].to_vec();
         let t = table(["行政复议", "未红晕以且", "复以后起诉"], &lv, &VALUES[..14]);
         assert!(by_order(&t, 2, &crate::schema::schema().appeals).is_none());
+    }
+
+    #[test]
+    fn a_blank_cell_too_many_is_left_out_where_every_group_then_sums() {
+        let t = grid(&[vec![
+            "24", "2", "11", "1", "38", "4", "1", "", "3", "0", "8", "4", "1", "0", "5", "10",
+        ]]);
+        let cells = crate::template::row_cells(&t, 0);
+        let rest = without_a_blank_by_sums(&cells).expect("one blank too many");
+        let texts: Vec<String> = rest.iter().map(|c| c.text()).collect();
+        assert_eq!(texts, VALUES.to_vec());
+        // a blank that is a group's zero: leaving out either neighbouring blank gives the same
+        let t = grid(&[vec![
+            "24", "2", "11", "1", "38", "4", "", "", "0", "8", "12", "4", "1", "0", "5", "10",
+        ]]);
+        let cells = crate::template::row_cells(&t, 0);
+        let rest = without_a_blank_by_sums(&cells).expect("either blank");
+        assert_eq!(rest.len(), 15);
+    }
+
+    #[test]
+    fn no_blank_is_left_out_when_the_sums_do_not_choose_one() {
+        // no blank left out makes every group sum (a number misread)
+        let t = grid(&[vec![
+            "24", "2", "11", "1", "38", "4", "1", "", "3", "0", "9", "4", "1", "0", "5", "10",
+        ]]);
+        assert!(without_a_blank_by_sums(&crate::template::row_cells(&t, 0)).is_none());
+        // two blanks apart that each leave sums holding, with different numbers
+        let t = grid(&[vec![
+            "", "0", "0", "0", "0", "", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0",
+        ]]);
+        let cells = crate::template::row_cells(&t, 0);
+        assert!(without_a_blank_by_sums(&cells).is_some_and(|r| r.len() == 15));
+        let t = grid(&[vec![
+            "", "3", "0", "0", "3", "", "3", "0", "0", "3", "0", "0", "0", "0", "0", "0",
+        ]]);
+        let cells = crate::template::row_cells(&t, 0);
+        assert!(without_a_blank_by_sums(&cells).is_none());
+        // fifteen cells are read as they are
+        let t = grid(&[VALUES.to_vec()]);
+        assert!(without_a_blank_by_sums(&crate::template::row_cells(&t, 0)).is_none());
     }
 }

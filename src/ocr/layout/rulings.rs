@@ -328,7 +328,12 @@ pub fn restore_lost_row_lines(
                 let x0 = cells.iter().map(|c| c.bbox.x0).fold(f32::MAX, f32::min);
                 let x1 = cells.iter().map(|c| c.bbox.x1).fold(f32::MIN, f32::max);
                 tracing::debug!("p{page} grid row {r}: lost row line restored at y {y:.1}");
-                out.push(Segment { x0, y0: y, x1, y1: y });
+                out.push(Segment {
+                    x0,
+                    y0: y,
+                    x1,
+                    y1: y,
+                });
             }
         }
     }
@@ -632,7 +637,10 @@ mod tests {
         let out = restore_lost_row_lines(&s, 1, &tol, &mut |b| leaf_glyphs(b, 70.0));
         assert_eq!(out.len(), s.len() + 1);
         let line = out.last().unwrap();
-        assert!(line.y0 > 50.0 && line.y0 < 70.0 && line.y0 == line.y1, "{line:?}");
+        assert!(
+            line.y0 > 50.0 && line.y0 < 70.0 && line.y0 == line.y1,
+            "{line:?}"
+        );
         assert_eq!((line.x0, line.x1), (0.0, 120.0));
         let grid = &table::find_grids(&out, 1, &tol)[0];
         assert_eq!((grid.n_rows(), grid.cells.len()), (2, 12));
