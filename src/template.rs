@@ -796,7 +796,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             }
             if !vals.is_empty() && !labels.is_empty() {
                 let cand = Candidate {
-                    value_cells: vals,
+                    value_cells: vals.clone(),
                     label: label.clone(),
                     page: t.page,
                     method: Method::of_table(t.method),
@@ -839,6 +839,20 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             // header, every cell below one of its columns is a value cell, and the label is left
             // of them.
             let Some(cols) = st.req_cols.as_ref() else {
+                // no header in sight: a row as wide as the requests table's, its label garbled,
+                // is left to the template's row order (which places it only where sure)
+                if !labels.is_empty() && vals.len() >= order::WIDE_ROW && has_numbers(&vals) {
+                    seq.push(Seq::Open(Open {
+                        label_text: labels.iter().map(|c| c.text()).collect(),
+                        label_cell: labels.last().map(|c| *c as *const Cell),
+                        cand: Candidate {
+                            value_cells: vals,
+                            label,
+                            page: t.page,
+                            method: Method::of_table(t.method),
+                        },
+                    }));
+                }
                 continue;
             };
             let Some((labels, vals)) = split_by_columns(&cells, cols, labels.len()) else {
@@ -2712,6 +2726,44 @@ mod tests {
             row("4.保护第三方合法权益", "2"),
         ]);
         assert_eq!(req(&m, "denied_three_safety").value.as_deref(), Some("3"));
+    }
+
+    #[test]
+    fn garbled_wide_rows_after_another_table_fill_the_gap_before_a_matched_row() {
+        // no requests header legible, the first rows' labels garbled, the active table's rows
+        // before them: the two rows before 予以公开 are the table's first two
+        let rows = |first: Vec<&'static str>| {
+            let mut rows = vec![
+                vec!["行政许可", "5"],
+                first,
+                row("二、上午结抟政府低忌公开", "2"),
+                row("(一)予以公开", "1"),
+            ];
+            rows[2][3] = "—";
+            map_tables(&[grid(&rows)], crate::schema::schema())
+        };
+        let m = rows(row("《本更数所莘加区引)一。", "3"));
+        for (key, v) in [("new_received", "3"), ("carried_over", "2")] {
+            let c = req(&m, key);
+            assert_eq!(c.value.as_deref(), Some(v), "{key}");
+            assert!(
+                c.flags.contains(&Flag::RowByPosition),
+                "{key} {:?}",
+                c.flags
+            );
+        }
+        assert!(!req(&m, "granted").flags.contains(&Flag::RowByPosition));
+        // with no matched row after them, nothing says where such rows stand
+        let m = map_tables(
+            &[grid(&[
+                vec!["行政许可", "5"],
+                row("《本更数所莘加区引)一。", "3"),
+                row("二、上午结抟政府低忌公开", "2"),
+            ])],
+            crate::schema::schema(),
+        );
+        assert_eq!(req(&m, "new_received").value, None);
+        assert_eq!(req(&m, "carried_over").value, None);
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub(super) const MARGIN: f32 = 0.2;
 /// Least value cells of an open row placed in a run that no matched row or header precedes
 /// (the sequence's start): without the table's start in sight, a row is a requests row by
 /// its width (seven columns; the active table's rows have one to three).
-const WIDE_ROW: usize = 4;
+pub(super) const WIDE_ROW: usize = 4;
 
 /// What a legible numbering that disagrees with a row costs a pairing: OCR misreads the
 /// digit itself (2 read 7, 5 read 6), so it is evidence, not proof.  A run that fills its gap
@@ -113,7 +113,9 @@ pub(super) fn assign_by_order(seq: &[Seq], def: &TableDef, st: &State, out: &mut
         let (lo, wide_only) = match lower {
             Some(a) if !broken => (a, false),
             None if header_since_break => (-1, false),
-            None if at_start && upper.is_some() => (-1, true),
+            // (before the first matched row, after other tables' rows only: the table's
+            // start is not in sight either)
+            None if (at_start || broken) && upper.is_some() => (-1, true),
             _ => {
                 i = j;
                 continue;
