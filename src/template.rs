@@ -456,13 +456,21 @@ fn split_row<'a>(cells: &[&'a Cell]) -> (Vec<&'a Cell>, Vec<&'a Cell>) {
             k -= 1;
             continue;
         }
-        // a stray glyph between values (a value OCR read as one CJK glyph or left unread)
-        // stays in the run when a value stands left of it: it is no label
+        // a stray glyph among values (a value OCR read as one CJK glyph or left unread) stays
+        // in the run when a value stands left of it: it is no label (labels stand left of the
+        // values)
         let mut j = k;
         while j > 0 && !value(cells[j - 1]) && stray_glyph(cells[j - 1]) {
             j -= 1;
         }
-        if j < k && k < cells.len() && j > 0 && value(cells[j - 1]) {
+        // (after the values only the reader's unread mark: a glyph there may be a seal's or
+        // the margin's)
+        let unread = |c: &Cell| c.confidence == 0.0 && c.text().trim() == crate::ocr::ink::UNREAD;
+        if j < k
+            && j > 0
+            && value(cells[j - 1])
+            && (k < cells.len() || cells[j..k].iter().all(|c| unread(c)))
+        {
             k = j;
             continue;
         }
@@ -3125,6 +3133,10 @@ mod tests {
         let t2 = grid(&[vec!["规章", "0", "用"], vec!["（一）予以公开", "用", "0"]]);
         assert_eq!(split_row(&row_cells(&t2, 0)).1.len(), 0);
         assert_eq!(split_row(&row_cells(&t2, 1)).1.len(), 1);
+        // the reader's unread mark right of the values is one of them (labels stand left)
+        let mut t4 = grid(&[vec!["（一）予以公开", "3", "0", "?"]]);
+        t4.cells[3].confidence = 0.0;
+        assert_eq!(split_row(&row_cells(&t4, 0)).1.len(), 3);
         // nor a text layer's words
         let mut t3 = grid(&[vec!["（一）予以公开", "0", "用", "0"]]);
         for c in &mut t3.cells {
