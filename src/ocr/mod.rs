@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! PageImage ──prepare──> gray (seal dropped, flattened, deskewed, rulings removed) + rulings
-//!          rulings ──repair_rulings──> table::find_grids ──> cells
+//!          rulings ──repair_rulings, restore_lost_row_lines, split_merged_by_ink──>
+//!             table::find_grids ──> cells
 //!          each cell, from its ink alone: blank? dash? number-like? text-like?
 //!          number-like cells: eng + digit whitelist, PSM 7, 16 crops side by side per call;
 //!             implausible or < 0.9 confidence -> read again alone; still not a number -> text

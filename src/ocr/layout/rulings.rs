@@ -17,6 +17,9 @@
 //! [`split_non_rectangles`] (printed merged cells are rectangles, so an L-shaped region is
 //! missing a ruling that runs on on both sides of it) and [`split_merged_by_ink`] (a merged
 //! cell whose ink is two texts with a cell padding of blank paper between them is two cells).
+//! A row line lost across a whole grid row leaves no boundary for either to restore:
+//! [`restore_lost_row_lines`] draws it where every inked cell of the row holds a text and, a
+//! line's height below it, one more line, one blank band running through all of them.
 //! `tests/ocr.rs` (`rulings_lost_over_whole_cell_edges_are_restored`) shows the three
 //! together on a table whose full-width title rows must stay merged.
 //!
@@ -300,8 +303,8 @@ const LOST_ROW_CELLS: usize = 5;
 const LOST_ROW_GAP: f32 = 1.0;
 
 /// Restore a row line lost across a whole row of the grid: in a grid row of at least
-/// [`LOST_ROW_CELLS`] single-row cells, every inked cell holds a text above and one line below
-/// it with blank paper between (at least [`LOST_ROW_GAP`] of that line's height), and one band
+/// `LOST_ROW_CELLS` single-row cells, every inked cell holds a text above and one line below
+/// it with blank paper between (at least `LOST_ROW_GAP` of that line's height), and one band
 /// of paper runs through all of them: two printed rows whose ruling was lost everywhere (the
 /// appeals table's leaf headers over its value row), so no existing grid line marks the cut
 /// and [`split_merged_by_ink`] has none to restore.  The line is drawn along the band's middle
