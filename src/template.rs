@@ -463,13 +463,17 @@ fn split_row<'a>(cells: &[&'a Cell]) -> (Vec<&'a Cell>, Vec<&'a Cell>) {
         while j > 0 && !value(cells[j - 1]) && stray_glyph(cells[j - 1]) {
             j -= 1;
         }
-        // (after the values only the reader's unread mark: a glyph there may be a seal's or
+        // (after the values only the reader's unread mark, or any glyph after a requests
+        // row's run of values: after an active row's one to three a glyph may be a seal's or
         // the margin's)
         let unread = |c: &Cell| c.confidence == 0.0 && c.text().trim() == crate::ocr::ink::UNREAD;
+        let run = cells[..j].iter().rev().take_while(|c| value(c)).count();
         if j < k
             && j > 0
             && value(cells[j - 1])
-            && (k < cells.len() || cells[j..k].iter().all(|c| unread(c)))
+            && (k < cells.len()
+                || run >= END_GLYPH_VALUES
+                || cells[j..k].iter().all(|c| unread(c)))
         {
             k = j;
             continue;
@@ -508,6 +512,10 @@ fn spanning_tail(cells: &[&Cell]) -> usize {
         })
         .count()
 }
+
+/// Values left of a stray glyph at a row's end for [`split_row`] to take the glyph for one
+/// more (a requests row's seven columns; the active table's rows have one to three).
+const END_GLYPH_VALUES: usize = 5;
 
 /// A cell OCR read as a single glyph that is no value: a value misread as one CJK glyph (用
 /// for a slash) or left unread.  No template label is one glyph long.
@@ -3133,10 +3141,15 @@ mod tests {
         let t2 = grid(&[vec!["规章", "0", "用"], vec!["（一）予以公开", "用", "0"]]);
         assert_eq!(split_row(&row_cells(&t2, 0)).1.len(), 0);
         assert_eq!(split_row(&row_cells(&t2, 1)).1.len(), 1);
-        // the reader's unread mark right of the values is one of them (labels stand left)
+        // the reader's unread mark right of the values is one of them (labels stand left),
+        // and so is any glyph after a requests row's run of values
         let mut t4 = grid(&[vec!["（一）予以公开", "3", "0", "?"]]);
         t4.cells[3].confidence = 0.0;
         assert_eq!(split_row(&row_cells(&t4, 0)).1.len(), 3);
+        let t5 = grid(&[vec!["（一）予以公开", "3", "0", "1", "0", "2", "用"]]);
+        assert_eq!(split_row(&row_cells(&t5, 0)).1.len(), 6);
+        let t6 = grid(&[vec!["（一）予以公开", "3", "0", "1", "2", "用"]]);
+        assert_eq!(split_row(&row_cells(&t6, 0)).1.len(), 0);
         // nor a text layer's words
         let mut t3 = grid(&[vec!["（一）予以公开", "0", "用", "0"]]);
         for c in &mut t3.cells {
