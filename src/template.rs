@@ -463,16 +463,16 @@ fn split_row<'a>(cells: &[&'a Cell]) -> (Vec<&'a Cell>, Vec<&'a Cell>) {
         while j > 0 && !value(cells[j - 1]) && stray_glyph(cells[j - 1]) {
             j -= 1;
         }
-        // (after the values only the reader's unread mark, or any glyph after a requests
+        // (after the values only the reader's unread mark, or one glyph after a requests
         // row's run of values: after an active row's one to three a glyph may be a seal's or
-        // the margin's)
+        // the margin's, and several glyphs are no one value)
         let unread = |c: &Cell| c.confidence == 0.0 && c.text().trim() == crate::ocr::ink::UNREAD;
         let run = cells[..j].iter().rev().take_while(|c| value(c)).count();
         if j < k
             && j > 0
             && value(cells[j - 1])
             && (k < cells.len()
-                || run >= END_GLYPH_VALUES
+                || (run >= END_GLYPH_VALUES && k - j == 1)
                 || cells[j..k].iter().all(|c| unread(c)))
         {
             k = j;
