@@ -341,7 +341,7 @@ pub(super) fn by_sums(tables: &[Table], def: &TableDef) -> Vec<MappedCell> {
                 let sums = |run: &[&Cell]| -> bool {
                     let v: Option<Vec<f64>> =
                         run.iter().map(|c| values::number(&c.text())).collect();
-                    v.is_some_and(|v| v[..n - 1].iter().sum::<f64>() == v[n - 1])
+                    v.is_some_and(|v| group_sums(&v))
                 };
                 // the header above names group `g` over the run, and no other group (a table
                 // of the lawsuits alone starts with the direct ones)
@@ -400,6 +400,14 @@ pub(super) fn by_sums(tables: &[Table], def: &TableDef) -> Vec<MappedCell> {
     Vec::new()
 }
 
+/// Whether a group's numbers (its leaves, 总计 last) sum: 总计 is the sum of the others.
+fn group_sums(v: &[f64]) -> bool {
+    let Some((total, parts)) = v.split_last() else {
+        return false;
+    };
+    parts.iter().sum::<f64>() == *total
+}
+
 /// An appeals value row of one cell more than the template's columns (a spurious ruling cut a
 /// blank out of a cell, or a blank sliver wide enough to pass for a column) without that cell:
 /// the row left when one blank cell is left out reads as numbers whose every group's 总计 is
@@ -418,10 +426,7 @@ pub(super) fn without_a_blank_by_sums<'a>(cells: &[&'a Cell]) -> Option<Vec<&'a 
         else {
             continue;
         };
-        if !v
-            .chunks(n)
-            .all(|g| g[..n - 1].iter().sum::<f64>() == g[n - 1])
-        {
+        if !v.chunks(n).all(group_sums) {
             continue;
         }
         match &found {

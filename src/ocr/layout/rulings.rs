@@ -352,15 +352,7 @@ fn lost_row_line(cells: Vec<Vec<BBox>>) -> Option<f32> {
     let inked: Vec<&Vec<BBox>> = cells.iter().filter(|g| !g.is_empty()).collect();
     let mut apart = 0;
     for g in &inked {
-        let mut spans: Vec<(f32, f32)> = g.iter().map(|b| (b.y0, b.y1)).collect();
-        spans.sort_by(|p, q| p.0.total_cmp(&q.0));
-        let mut lines: Vec<(f32, f32)> = Vec::new();
-        for (a, b) in spans {
-            match lines.last_mut() {
-                Some(l) if a <= l.1 => l.1 = l.1.max(b),
-                _ => lines.push((a, b)),
-            }
-        }
+        let lines = lines_of_spans(g.iter().map(|b| (b.y0, b.y1)).collect());
         if let [.., above, last] = lines[..]
             && last.0 - above.1 >= LOST_ROW_GAP * (last.1 - last.0)
         {
@@ -376,6 +368,20 @@ fn lost_row_line(cells: Vec<Vec<BBox>>) -> Option<f32> {
     // the other inked cells (a seal's remains, one line only) keep clear of it
     let crosses = |g: &&Vec<BBox>| g.iter().any(|b| b.y0 < y && b.y1 > y);
     (!inked.iter().any(crosses)).then_some(y)
+}
+
+/// Glyph extents across a line joined where they overlap: the lines of text (or columns),
+/// first to last.
+fn lines_of_spans(mut spans: Vec<(f32, f32)>) -> Vec<(f32, f32)> {
+    spans.sort_by(|p, q| p.0.total_cmp(&q.0));
+    let mut lines: Vec<(f32, f32)> = Vec::new();
+    for (a, b) in spans {
+        match lines.last_mut() {
+            Some(l) if a <= l.1 => l.1 = l.1.max(b),
+            _ => lines.push((a, b)),
+        }
+    }
+    lines
 }
 
 /// A piece of ink across a grid line no wider than this (points) and centred on it is a
@@ -455,19 +461,13 @@ const STAND_OUT: f32 = 2.0;
 /// consecutive lines of the ink (glyph extents across the line, overlapping ones joined into
 /// one line).  With no other blank (one line on each side) it stands out.
 fn stands_out(glyphs: &[BBox], pos: f32, span: impl Fn(&BBox) -> (f32, f32)) -> bool {
-    let mut spans: Vec<(f32, f32)> = glyphs
-        .iter()
-        .map(&span)
-        .filter(|&(a, b)| !remnant(a, b, pos))
-        .collect();
-    spans.sort_by(|p, q| p.0.total_cmp(&q.0));
-    let mut lines: Vec<(f32, f32)> = Vec::new();
-    for (a, b) in spans {
-        match lines.last_mut() {
-            Some(l) if a <= l.1 => l.1 = l.1.max(b),
-            _ => lines.push((a, b)),
-        }
-    }
+    let lines = lines_of_spans(
+        glyphs
+            .iter()
+            .map(&span)
+            .filter(|&(a, b)| !remnant(a, b, pos))
+            .collect(),
+    );
     let gaps: Vec<(f32, bool)> = lines
         .windows(2)
         .map(|w| (w[1].0 - w[0].1, w[0].1 <= pos && w[1].0 >= pos))
