@@ -56,7 +56,7 @@ pub mod rules;
 pub use layout::{rulings, shading, tokens};
 pub use prepare::{image, perspective, preprocess, seal};
 pub use read::engine;
-pub use rules::{glyphs, ink, shape};
+pub use rules::{glyphs, ink, shape, vote};
 
 pub use engine::{
     NullEngine, OcrEngine, OcrWord, ReadMode, TesseractConfig, TesseractEngine, with_thread_engine,
@@ -332,6 +332,18 @@ pub fn ocr_page_detailed(
 ) -> Result<OcrPage> {
     let timing = debug_on();
     let t0 = std::time::Instant::now();
+    let up;
+    let img = if img.dpi_x < 200.0 && std::env::var("NB_UP").is_ok() {
+        up = PageImage::from_pix(
+            img.pix().scale(2.0)?,
+            img.dpi_x * 2.0,
+            img.dpi_y * 2.0,
+            img.dpi_source,
+        )?;
+        &up
+    } else {
+        img
+    };
     let prep = prepare_page(img, page_number, opts)?;
     let t_prep = t0.elapsed();
     let (dpi_x, dpi_y) = prep.dpi;
@@ -652,6 +664,45 @@ pub fn ocr_page_detailed(
                     }];
                 }
             }
+        }
+        // 5b. lone digits the page's own readings outvote ([`vote`])
+        let mut all: Vec<vote::Glyph> = Vec::new();
+        let mut owner: Vec<Option<usize>> = Vec::new();
+        for (k, (line, ws, _)) in read.iter().enumerate() {
+            if let Some((region, _)) = *line {
+                let joined: String = ws.iter().map(|w| w.text.as_str()).collect();
+                for g in vote::glyphs_of(&prep.gray, region, &joined)? {
+                    owner.push(g.lone.then_some(k));
+                    all.push(g);
+                }
+            }
+        }
+        for (v, k) in vote::vote(&all).into_iter().zip(owner) {
+            let (Some(v), Some(k)) = (v, k) else {
+                continue;
+            };
+            let (line, ws, _) = &mut read[k];
+            let Some((region, _)) = *line else {
+                continue;
+            };
+            let joined: String = ws.iter().map(|w| w.text.as_str()).collect();
+            if timing {
+                tracing::debug!(
+                    "cell {region:?}: {joined:?} read {:?} by the page's vote {v:?}",
+                    v.digit
+                );
+            }
+            let alternatives = if is_numeric_text(&joined) {
+                vec![joined]
+            } else {
+                Vec::new()
+            };
+            *ws = vec![OcrWord {
+                text: v.digit.to_string(),
+                rect: region,
+                confidence: MATCHED_CONFIDENCE,
+                alternatives,
+            }];
         }
         t_match += t.elapsed();
         if timing {

@@ -75,14 +75,14 @@ const MAX_GLYPHS: usize = 5;
 
 /// The ink of a crop: levels as inkiness 0 (paper) .. 1 (darkest print), and the glyphs as
 /// runs of inked columns.
-struct Ink {
+pub(super) struct Ink {
     /// Row-major inkiness, `w` x `h`.
     v: Vec<f32>,
     w: usize,
     h: usize,
     /// Glyph boxes (crop pixels), left to right: runs of columns holding ink, each with the
     /// rows its ink spans.
-    runs: Vec<Rect>,
+    pub(super) runs: Vec<Rect>,
 }
 
 /// A pixel much darker than all eight of its neighbours is a speck (scanner dust, a JPEG
@@ -113,7 +113,7 @@ fn despeckle(b: &mut [u8], w: usize, h: usize) {
 }
 
 /// The ink of `region` of the 8 bpp `gray`; `None` when it has no clear ink.
-fn ink(gray: &Pix, region: Rect) -> Result<Option<Ink>> {
+pub(super) fn ink(gray: &Pix, region: Rect) -> Result<Option<Ink>> {
     let Some(r) = region.clip(gray.width(), gray.height()) else {
         return Ok(None);
     };
@@ -179,7 +179,7 @@ fn ink(gray: &Pix, region: Rect) -> Result<Option<Ink>> {
 
 /// The feature vector of the glyph in columns `x0..x1` of `ink` (its rows found there):
 /// inkiness scaled to `FH` rows, width kept, centred; zero mean, unit norm.
-fn features(ink: &Ink, x0: usize, x1: usize) -> Option<Vec<f32>> {
+pub(super) fn features(ink: &Ink, x0: usize, x1: usize) -> Option<Vec<f32>> {
     let rows: Vec<usize> = (0..ink.h)
         .filter(|&y| (x0..x1).any(|x| ink.v[y * ink.w + x] >= INKED))
         .collect();
@@ -247,7 +247,7 @@ pub struct GlyphMatcher {
 
 /// Whether glyph heights `a` and `b` are of one print size (within a quarter): a page may
 /// print its tables in two sizes, and a glyph is compared only with samples of its own.
-fn same_size(a: i32, b: i32) -> bool {
+pub(super) fn same_size(a: i32, b: i32) -> bool {
     a * 4 >= b * 3 && a * 4 <= b * 5
 }
 

@@ -5,3 +5,4 @@
 pub mod glyphs;
 pub mod ink;
 pub mod shape;
+pub mod vote;
