@@ -332,18 +332,6 @@ pub fn ocr_page_detailed(
 ) -> Result<OcrPage> {
     let timing = debug_on();
     let t0 = std::time::Instant::now();
-    let up;
-    let img = if img.dpi_x < 200.0 && std::env::var("NB_UP").is_ok() {
-        up = PageImage::from_pix(
-            img.pix().scale(2.0)?,
-            img.dpi_x * 2.0,
-            img.dpi_y * 2.0,
-            img.dpi_source,
-        )?;
-        &up
-    } else {
-        img
-    };
     let prep = prepare_page(img, page_number, opts)?;
     let t_prep = t0.elapsed();
     let (dpi_x, dpi_y) = prep.dpi;
