@@ -571,6 +571,7 @@ pub fn ocr_page_detailed(
         type Audit = (Rect, Rect, usize, bool, Vec<Rect>);
         let mut read: Vec<(Option<(Rect, bool)>, Vec<OcrWord>, Option<Audit>)> =
             Vec::with_capacity(plans.len());
+        let mut voters: Vec<Option<Rect>> = Vec::with_capacity(plans.len());
         for ((plan, nums), txt) in plans.into_iter().zip(numeric).zip(text) {
             // a one-line cell whose ink the digit reader was asked about
             let line = match &plan {
@@ -619,6 +620,15 @@ pub fn ocr_page_detailed(
                 matcher.learn(&prep.gray, region, &w.text)?;
                 t_match += t.elapsed();
             }
+            // the cell's region for the page's vote (5b): a one-line digit reading, or one
+            // glyph on one line the text reader was asked about (a blurred 0 whose ink did not
+            // look like a digit's)
+            let voter = match (&line, &audit) {
+                (Some((region, _)), _) => Some(*region),
+                (None, Some((region, _, 1, _, glyphs))) if glyphs.len() == 1 => Some(*region),
+                _ => None,
+            };
+            voters.push(voter.filter(|_| !under_seal));
             read.push((line.filter(|_| !under_seal), ws, audit));
         }
         // 5. digit readings in doubt (low confidence, a glyph left out, or digit-sized ink
@@ -656,8 +666,8 @@ pub fn ocr_page_detailed(
         // 5b. lone digits the page's own readings outvote ([`vote`])
         let mut all: Vec<vote::Glyph> = Vec::new();
         let mut owner: Vec<Option<usize>> = Vec::new();
-        for (k, (line, ws, _)) in read.iter().enumerate() {
-            if let Some((region, _)) = *line {
+        for (k, ((_, ws, _), voter)) in read.iter().zip(&voters).enumerate() {
+            if let Some(region) = *voter {
                 let joined: String = ws.iter().map(|w| w.text.as_str()).collect();
                 for g in vote::glyphs_of(&prep.gray, region, &joined)? {
                     owner.push(g.lone.then_some(k));
@@ -669,8 +679,7 @@ pub fn ocr_page_detailed(
             let (Some(v), Some(k)) = (v, k) else {
                 continue;
             };
-            let (line, ws, _) = &mut read[k];
-            let Some((region, _)) = *line else {
+            let (Some(region), (_, ws, _)) = (voters[k], &mut read[k]) else {
                 continue;
             };
             let joined: String = ws.iter().map(|w| w.text.as_str()).collect();

@@ -114,8 +114,10 @@ pub(super) fn assign_by_order(seq: &[Seq], def: &TableDef, st: &State, out: &mut
             Some(a) if !broken => (a, false),
             None if header_since_break => (-1, false),
             // (before the first matched row, after other tables' rows only: the table's
-            // start is not in sight either)
-            None if (at_start || broken) && upper.is_some() => (-1, true),
+            // start is not in sight either; with no matched row after the run either, it is
+            // aligned with every template row, open at both ends, and placed only where its
+            // garbled labels make it sure)
+            None if at_start || broken => (-1, true),
             _ => {
                 i = j;
                 continue;
