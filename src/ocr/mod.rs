@@ -10,6 +10,7 @@
 //!          text-like cells: chi_sim, PSM 6, 16 crops stacked per call (fallback: alone)
 //!          text outside the tables: one chi_sim PSM 3 pass over the page with the tables masked
 //!          digit readings in doubt: matched against the page's own certain digits ([`glyphs`])
+//!          lone digits: read again by the page's vote over all its glyphs ([`vote`])
 //! ```
 //! Whole-page OCR of a ruled table is both slow and wrong (3/101 numbers on a tight grid, see
 //! shared/notes/crate-evaluation.md Q3), while a crop per cell read as one line with a digit
