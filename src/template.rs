@@ -1557,6 +1557,21 @@ fn assign_active(cand: &Candidate, row: &Row, st: &mut State, out: &mut Vec<Mapp
         out.push(m);
         return;
     }
+    // No header columns, and blank cells before the row's values (false rulings through the
+    // label column): the row's values are its last cells.
+    let surplus = surplus_blanks(cand, row, st);
+    let trimmed;
+    let cand = if surplus > 0 {
+        trimmed = Candidate {
+            value_cells: cand.value_cells[surplus..].to_vec(),
+            label: cand.label.clone(),
+            page: cand.page,
+            method: cand.method,
+        };
+        &trimmed
+    } else {
+        cand
+    };
     let by_header: Vec<Option<usize>> = cand
         .value_cells
         .iter()
@@ -1582,11 +1597,33 @@ fn assign_active(cand: &Candidate, row: &Row, st: &mut State, out: &mut Vec<Mapp
         {
             used[j] = true;
             let mut m = cell_for(cand, cell, "active", row, &row.cols[j]);
-            if positional && st.active_cols.is_some() {
+            if positional && (st.active_cols.is_some() || surplus > 0) {
                 m.flag(Flag::ColumnByPosition);
             }
             out.push(m);
         }
+    }
+}
+
+/// Blank cells at the start of an active row's value cells that are no values of it: with no
+/// active header in sight, a row with more value cells than its template row has columns, all
+/// those first cells blank (a comb of false rulings through the label column cuts it into
+/// blank cells, which the row split takes for values printed blank).  Labels stand left of the
+/// values, so the values are the row's last cells.  0 otherwise.
+fn surplus_blanks(cand: &Candidate, row: &Row, st: &State) -> usize {
+    let n = cand.value_cells.len();
+    let k = row.cols.len();
+    if st.active_cols.is_some() || n <= k {
+        return 0;
+    }
+    let extra = n - k;
+    if cand.value_cells[..extra]
+        .iter()
+        .all(|c| c.text().trim().is_empty())
+    {
+        extra
+    } else {
+        0
     }
 }
 
@@ -3197,6 +3234,41 @@ mod tests {
         assert!(get("commercial").value.is_none());
         assert!(get("commercial").flags.contains(&Flag::Unparseable));
         assert!(!get("natural_person").flags.contains(&Flag::RowByPosition));
+    }
+
+    #[test]
+    fn blank_cells_before_an_active_rows_values_are_the_label_columns() {
+        // the header garbled, false rulings through the label column: the three values are
+        // the row's last cells
+        let t = grid(&[
+            vec!["", "", "人", "人", "人"],
+            vec!["规章", "", "", "0", "2", "67"],
+            vec!["行政规范性文件", "", "", "84", "11", "130"],
+        ]);
+        let m = map_tables(&[t], crate::schema::schema());
+        let c = |row: &str, col: &str| m.get("active", row, col).unwrap();
+        for (row, col, v) in [
+            ("regulations", "issued", "0"),
+            ("regulations", "in_force", "67"),
+            ("normative_documents", "issued", "84"),
+            ("normative_documents", "repealed", "11"),
+        ] {
+            assert_eq!(c(row, col).value.as_deref(), Some(v), "{row} {col}");
+            assert!(c(row, col).flags.contains(&Flag::ColumnByPosition));
+        }
+        // a number among the first cells: which three are the row's is not known
+        let t = grid(&[
+            vec!["", "", "人", "人", "人"],
+            vec!["规章", "5", "", "0", "2", "67"],
+        ]);
+        let m = map_tables(&[t], crate::schema::schema());
+        assert!(
+            ["issued", "repealed", "in_force"].iter().all(|col| m
+                .get("active", "regulations", col)
+                .unwrap()
+                .value
+                .is_none())
+        );
     }
 
     #[test]
