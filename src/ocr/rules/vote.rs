@@ -150,8 +150,9 @@ fn fit_to(labels: &[Option<char>], near: &[(usize, f32)], d: char) -> (usize, f3
 
 /// The page's vote on each glyph: `Some` for a lone glyph whose nearest neighbours read
 /// another digit than it was read as (or a digit where it was read as none), by at least
-/// [`SUPPORT`] of [`NEIGHBOURS`], and that is at least as close to them, less
-/// [`COHESION_SLACK`], as the glyphs read as that digit typically are to each other.
+/// [`SUPPORT`] of [`NEIGHBOURS`] and [`SHARE`] of their votes, and that is at least as close to
+/// them, less [`COHESION_SLACK`], as the glyphs read as that digit typically are to each other
+/// (with at least [`MIN_VOTERS`] of them); over [`ROUNDS`] rounds.
 pub fn vote(glyphs: &[Glyph]) -> Vec<Option<Verdict>> {
     let near = neighbours(glyphs);
     let labels: Vec<Option<char>> = glyphs.iter().map(|g| g.label).collect();
