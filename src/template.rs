@@ -1560,20 +1560,8 @@ fn assign_active(cand: &Candidate, row: &Row, st: &mut State, out: &mut Vec<Mapp
     // No header columns, and blank cells before the row's values (false rulings through the
     // label column): the row's values are its last cells.
     let surplus = surplus_blanks(cand, row, st);
-    let trimmed;
-    let cand = if surplus > 0 {
-        trimmed = Candidate {
-            value_cells: cand.value_cells[surplus..].to_vec(),
-            label: cand.label.clone(),
-            page: cand.page,
-            method: cand.method,
-        };
-        &trimmed
-    } else {
-        cand
-    };
-    let by_header: Vec<Option<usize>> = cand
-        .value_cells
+    let cells = &cand.value_cells[surplus..];
+    let by_header: Vec<Option<usize>> = cells
         .iter()
         .map(|cell| {
             st.active_cols
@@ -1587,10 +1575,10 @@ fn assign_active(cand: &Candidate, row: &Row, st: &mut State, out: &mut Vec<Mapp
     let mut distinct: Vec<usize> = by_header.iter().flatten().copied().collect();
     distinct.sort();
     distinct.dedup();
-    let n = cand.value_cells.len();
+    let n = cells.len();
     let positional = n == row.cols.len() && distinct.len() < n;
     let mut used = vec![false; row.cols.len()];
-    for (i, cell) in cand.value_cells.iter().enumerate() {
+    for (i, cell) in cells.iter().enumerate() {
         let idx = if positional { Some(i) } else { by_header[i] };
         if let Some(j) = idx
             && !used[j]

@@ -568,11 +568,14 @@ pub fn ocr_page_detailed(
         let mut matcher = glyphs::GlyphMatcher::default();
         let mut t_match = std::time::Duration::ZERO;
         // (per cell: the line the glyph matcher may read again, the words, the ink the reading
-        // rules judge them by)
+        // rules judge them by, the region the page's vote may read again)
         type Audit = (Rect, Rect, usize, bool, Vec<Rect>);
-        let mut read: Vec<(Option<(Rect, bool)>, Vec<OcrWord>, Option<Audit>)> =
-            Vec::with_capacity(plans.len());
-        let mut voters: Vec<Option<Rect>> = Vec::with_capacity(plans.len());
+        let mut read: Vec<(
+            Option<(Rect, bool)>,
+            Vec<OcrWord>,
+            Option<Audit>,
+            Option<Rect>,
+        )> = Vec::with_capacity(plans.len());
         for ((plan, nums), txt) in plans.into_iter().zip(numeric).zip(text) {
             // a one-line cell whose ink the digit reader was asked about
             let line = match &plan {
@@ -629,13 +632,17 @@ pub fn ocr_page_detailed(
                 (None, Some((region, _, 1, _, glyphs))) if glyphs.len() == 1 => Some(*region),
                 _ => None,
             };
-            voters.push(voter.filter(|_| !under_seal));
-            read.push((line.filter(|_| !under_seal), ws, audit));
+            read.push((
+                line.filter(|_| !under_seal),
+                ws,
+                audit,
+                voter.filter(|_| !under_seal),
+            ));
         }
         // 5. digit readings in doubt (low confidence, a glyph left out, or digit-sized ink
         //    read as no number) read again by matching their glyphs with the page's own
         let t = std::time::Instant::now();
-        for (line, ws, _) in &mut read {
+        for (line, ws, _, _) in &mut read {
             if let Some((region, digit_like)) = *line
                 && in_doubt(ws, digit_like)
                 && let Some(m) = matcher.read(&prep.gray, region)?
@@ -667,7 +674,7 @@ pub fn ocr_page_detailed(
         // 5b. lone digits the page's own readings outvote ([`vote`])
         let mut all: Vec<vote::Glyph> = Vec::new();
         let mut owner: Vec<Option<usize>> = Vec::new();
-        for (k, ((_, ws, _), voter)) in read.iter().zip(&voters).enumerate() {
+        for (k, (_, ws, _, voter)) in read.iter().enumerate() {
             if let Some(region) = *voter {
                 let joined: String = ws.iter().map(|w| w.text.as_str()).collect();
                 for g in vote::glyphs_of(&prep.gray, region, &joined)? {
@@ -680,9 +687,10 @@ pub fn ocr_page_detailed(
             let (Some(v), Some(k)) = (v, k) else {
                 continue;
             };
-            let (Some(region), (_, ws, _)) = (voters[k], &mut read[k]) else {
+            let (_, ws, _, Some(region)) = &mut read[k] else {
                 continue;
             };
+            let region = *region;
             let joined: String = ws.iter().map(|w| w.text.as_str()).collect();
             if timing {
                 tracing::debug!(
@@ -711,7 +719,7 @@ pub fn ocr_page_detailed(
         }
         // 6. the reading rules: a reading must account for its cell's ink ([`ink`])
         let dash_h = (dpi_x * DASH_MAX_HEIGHT).round() as i32;
-        for (_, mut ws, audit) in read {
+        for (_, mut ws, audit, _) in read {
             if let Some((region, inner, lines, number_like, glyphs)) = audit
                 && let Some(rule) = ink::audit(
                     &mut ws,
