@@ -1442,6 +1442,11 @@ fn update_headers(
         if map.distinct_keys() >= 10 {
             st.header_hits[2] += map.distinct_keys();
             st.appeals_cols = Some(map);
+        } else {
+            // a leaf row too garbled, or its grid too broken, to name ten columns still says
+            // which table this is: its legible leaf cells count as the table's header hits (a
+            // row of 15 numbers below is then read by position, `assign_appeals`)
+            st.header_hits[2] += appeals::legible_leaves(texts);
         }
         return true;
     }
@@ -2540,6 +2545,30 @@ mod tests {
         let mut few = VALUES;
         few[9..].copy_from_slice(&["有"; 6]);
         let m = map_document(&[appeals(&leaves, &few)]);
+        assert!(!m.is_template());
+    }
+
+    #[test]
+    fn a_leaf_row_naming_few_columns_over_fifteen_numbers_is_the_appeals_table() {
+        // text alignment without the group row: the first group's leaves and both 其他 and
+        // 总计 unread, fewer than ten columns named
+        let garbled = [
+            "", "", "", "", "", "维持", "纠正", "结果", "审结", "", "维持", "纠正", "结果", "审结",
+            "",
+        ];
+        let m = map_document(&[grid(&[garbled.to_vec(), VALUES.to_vec()])]);
+        assert!(m.is_template());
+        assert_eq!(
+            appeals_values(&m),
+            VALUES.iter().map(|v| Some(*v)).collect::<Vec<_>>()
+        );
+        let c = m.get("appeals", "cases", "review_upheld").unwrap();
+        assert!(c.flags.contains(&Flag::ColumnByPosition), "{c:?}");
+        // the same row under a header that names no leaf is no appeals table
+        let mute = [
+            "", "", "", "", "", "结果", "", "结果", "", "", "结果", "", "结果", "", "",
+        ];
+        let m = map_document(&[grid(&[mute.to_vec(), VALUES.to_vec()])]);
         assert!(!m.is_template());
     }
 

@@ -19,6 +19,9 @@
 //!   to vouch for it.  Otherwise the check may hold by coincidence of two misreadings (a `9`
 //!   read `3` beside a `0` read `6`: 3 + 6 = 9; or the same misreading in a cell and its
 //!   total, `x = x`), and the cell stays a suspect of its own failed checks.
+//! - A passing check confirms nothing when one of its non-zero cells is a capped reading (ink
+//!   of the cell left out, lines merged) and another is read low ([`capped_beside_low`]): two
+//!   faults may cancel in one sum.
 //! - `column_by_position` (columns taken in template order) is dropped from a cell that a check
 //!   confirms: a row read in order whose total holds, or a column whose sum holds, has its
 //!   values in their columns.
@@ -265,6 +268,28 @@ fn echo(m: &Mapping, cells: &[usize], doubt_pages: &[u32]) -> bool {
             .any(|c| in_doubt(c, doubt_pages) && c.word_confidence < LOW)
 }
 
+/// Word confidence at or below which a reading is *capped*: the reader found ink in its cell
+/// that the reading leaves out, or lines merged (`MISSED_INK_CONFIDENCE`,
+/// `MERGED_LINES_CONFIDENCE` in `ocr`), or could barely read it.  Such a cell may hold a
+/// neighbour's value (a ruling between two columns lost: `4 1` read `4`).
+pub const CAPPED: f32 = 0.4;
+
+/// Whether a passing check's sum may hold by two faults that cancel: one of its non-zero
+/// cells is a capped reading ([`CAPPED`]) and another is read with a low confidence
+/// ([`LOW`]).  A merged cell's `4 1` read `4` beside a ruling's remnant read `1` (0.6) in
+/// the next cells: 4 + 1 + 0 + 1 = 6 as printed 4 + 1 + 1 + 0 = 6, the 1 and the 0 each in
+/// the other's column.  One equation cannot vouch for two such readings: the check confirms
+/// nothing.  (Three readings at 0.45 that sum, none capped, still confirm each other.)
+fn capped_beside_low(m: &Mapping, cells: &[usize], doubt_pages: &[u32]) -> bool {
+    let doubtful: Vec<f32> = cells
+        .iter()
+        .map(|&i| &m.cells[i])
+        .filter(|c| nonzero(c) && in_doubt(c, doubt_pages) && c.word_confidence < LOW)
+        .map(|c| c.word_confidence)
+        .collect();
+    doubtful.len() >= 2 && doubtful.iter().any(|&w| w <= CAPPED)
+}
+
 /// Digits split by white space, or a leading zero: not how a report prints a count.  A value
 /// that is zero however it is split (`00`, `0 0`: a zero read twice) is not in doubt.
 pub fn malformed_number(raw: &str, value: &str) -> bool {
@@ -337,7 +362,10 @@ pub fn flag_doubts(
             .collect();
         let independent = cells.iter().all(|&i| m.cells[i].method != Method::Inferred);
         let status = ch.status();
-        let confirms = status == CheckStatus::Pass && independent && !echo(m, &cells, doubt_pages);
+        let confirms = status == CheckStatus::Pass
+            && independent
+            && !echo(m, &cells, doubt_pages)
+            && !capped_beside_low(m, &cells, doubt_pages);
         for &i in &cells {
             of[i].push((confirms, status == CheckStatus::Fail));
             if confirms {
@@ -1264,6 +1292,56 @@ mod tests {
             "natural_person",
             "check_failed:row_total:granted"
         ));
+    }
+
+    #[test]
+    fn a_capped_reading_beside_a_low_one_confirms_nothing() {
+        // printed 4 1 1 0 6: a merged cell's 4 and 1 read as 4 (capped, 0.25), a ruling's
+        // remnant read 1 (0.6) where the 0 is: 4 + 1 + 0 + 1 = 6 holds
+        let read = |upheld: f32, remnant: f32| {
+            let mut m = report(0.9);
+            let mut set = |c: &str, v: &str, conf: f32| {
+                let x = cell(&mut m, "appeals", "cases", c);
+                x.value = Some(v.into());
+                x.raw = v.into();
+                x.word_confidence = conf;
+            };
+            set("review_upheld", "4", upheld);
+            set("review_corrected", "1", 0.96);
+            set("review_pending", "1", remnant);
+            set("review_total", "6", 0.97);
+            run(&mut m, &[1]);
+            m
+        };
+        let m = read(0.25, 0.6);
+        assert!(
+            !flags(&m, "appeals", "cases", "review_other").is_empty(),
+            "the 0 beside a capped and a low reading is not confirmed"
+        );
+        assert!(has(
+            &m,
+            "appeals",
+            "cases",
+            "review_upheld",
+            "low_confidence"
+        ));
+        assert!(has(
+            &m,
+            "appeals",
+            "cases",
+            "review_pending",
+            "low_confidence"
+        ));
+        // must not: the remnant read sure, or both low and neither capped
+        for (upheld, remnant) in [(0.25, 0.96), (0.5, 0.6)] {
+            let m = read(upheld, remnant);
+            for c in ["review_upheld", "review_other", "review_pending"] {
+                assert!(
+                    flags(&m, "appeals", "cases", c).is_empty(),
+                    "{c} {upheld} {remnant}"
+                );
+            }
+        }
     }
 
     #[test]

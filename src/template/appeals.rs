@@ -91,6 +91,14 @@ pub(super) fn leaf_of(text: &str) -> Leaf {
     }
 }
 
+/// The cells of a header row that name one leaf each ([`Leaf::Legible`]).
+pub(super) fn legible_leaves(texts: &[String]) -> usize {
+    texts
+        .iter()
+        .filter(|s| matches!(leaf_of(s), Leaf::Legible(_)))
+        .count()
+}
+
 /// Whether a header row reads like the appeals leaf row: `LEAF_ROW_MIN` cells name a leaf, of
 /// three kinds at least (the requests header has 其他 and 总计 once each).
 pub(super) fn reads_like_leaf_row(texts: &[String]) -> bool {
