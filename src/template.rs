@@ -789,6 +789,12 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 continued = Some((t as *const Table, r + 1));
             }
             if labels.is_empty() && vals.len() >= 10 {
+                if more_text_than_values(&vals) {
+                    // a header row whose words fell apart into lone glyphs between blanks
+                    // (the leaves printed one glyph a line, read by text alignment): no values
+                    seq.push(Seq::Break);
+                    continue;
+                }
                 let cand = Candidate {
                     value_cells: vals,
                     label,
@@ -1170,6 +1176,25 @@ fn blank_row(vals: &[&Cell], label_cell: Option<&Cell>, r: usize) -> bool {
     let own_label =
         label_cell.is_some_and(|c| c.r0 == r && norm_label(&c.text()).chars().count() >= 2);
     own_label && vals.len() >= BLANK_ROW_CELLS && vals.iter().all(|c| c.text().trim().is_empty())
+}
+
+/// Whether more of the cells hold printed text that is no value than hold a printed value
+/// (blanks count as neither): a row of lone CJK glyphs between blanks is a header's words,
+/// not a row of numbers with a few garbled.
+fn more_text_than_values(cells: &[&Cell]) -> bool {
+    let (mut text, mut value) = (0, 0);
+    for c in cells {
+        let t = c.text();
+        if t.trim().is_empty() {
+            continue;
+        }
+        if values::value_like(&t, c.confidence) {
+            value += 1;
+        } else {
+            text += 1;
+        }
+    }
+    text > value
 }
 
 /// Whether any value cell holds a printed number or zero mark (not only blanks).
@@ -2570,6 +2595,45 @@ mod tests {
         ];
         let m = map_document(&[grid(&[mute.to_vec(), VALUES.to_vec()])]);
         assert!(!m.is_template());
+    }
+
+    #[test]
+    fn a_header_fallen_apart_into_lone_glyphs_is_no_appeals_value_row() {
+        // text alignment of leaves printed one glyph a line: the last glyph of each leaf on
+        // its own, between blanks, above the 15 values; a blank sliver of a column before both
+        let glyphs = vec![
+            "持", "", "果", "", "", "", "正", "果", "结", "", "持", "正", "果", "?", "",
+        ];
+        let sliver = |rows: &[Vec<&str>]| {
+            let rows: Vec<Vec<&str>> = rows
+                .iter()
+                .map(|r| std::iter::once("").chain(r.iter().copied()).collect())
+                .collect();
+            let mut t = grid(&rows);
+            t.xs[0] = 96.0;
+            for c in t.cells.iter_mut().filter(|c| c.c0 == 0) {
+                c.bbox.x0 = 96.0;
+            }
+            t
+        };
+        let mut t = sliver(&[glyphs.clone(), VALUES.to_vec()]);
+        // the reader's unread mark
+        for c in t.cells.iter_mut().filter(|c| c.text() == "?") {
+            c.confidence = 0.0;
+        }
+        let m = map_document(&[t]);
+        assert_eq!(
+            appeals_values(&m),
+            VALUES.iter().map(|v| Some(*v)).collect::<Vec<_>>()
+        );
+        // must not: a row of 15 with two values garbled is still the values
+        let mut garbled = VALUES.to_vec();
+        garbled[3] = "于";
+        garbled[9] = "站";
+        let m = map_document(&[sliver(&[glyphs, garbled])]);
+        let got = appeals_values(&m);
+        assert_eq!(got[0], Some(VALUES[0]), "{got:?}");
+        assert_eq!(got[14], Some(VALUES[14]), "{got:?}");
     }
 
     #[test]

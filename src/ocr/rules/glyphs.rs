@@ -112,6 +112,13 @@ fn despeckle(b: &mut [u8], w: usize, h: usize) {
     }
 }
 
+/// A piece of ink whose width and height are both under the tallest piece's height divided by
+/// this is a speck (salt noise, JPEG ringing: 2 x 3 px beside a 14 px 0 at 165 dpi), no glyph
+/// nor part of one: counted as a glyph it unpairs a cell's digits from its ink, so the cell
+/// neither teaches nor votes.  A 1 is as tall as the tallest, the bar of a broken 5 or 7 about
+/// half a glyph wide.
+const SPECK_SHARE: i32 = 3;
+
 /// The ink of `region` of the 8 bpp `gray`; `None` when it has no clear ink.
 pub(super) fn ink(gray: &Pix, region: Rect) -> Result<Option<Ink>> {
     let Some(r) = region.clip(gray.width(), gray.height()) else {
@@ -151,7 +158,9 @@ pub(super) fn ink(gray: &Pix, region: Rect) -> Result<Option<Ink>> {
     let (by0, by1) = (band.y, band.y1());
     let keep: Vec<bool> = comps
         .iter()
-        .map(|(_, r, n)| *n >= 3 && r.y < by1 && r.y1() > by0)
+        .map(|(_, r, n)| {
+            *n >= 3 && r.y < by1 && r.y1() > by0 && r.w.max(r.h) * SPECK_SHARE >= tallest
+        })
         .collect();
     let mine = |x: usize, y: usize| labels[y * w + x].is_some_and(|l| keep[l]);
     let mut runs = Vec::new();
@@ -484,6 +493,18 @@ mod tests {
         let got = m.read(&touching, all).unwrap().unwrap();
         assert_eq!(got.text, "10");
         assert!(got.replaces("0"), "{got:?}");
+    }
+
+    #[test]
+    fn specks_beside_a_glyph_are_no_glyph() {
+        let all = Rect::new(0, 0, 120, 40);
+        // fires: a 2 x 2 speck on the 0's line, clear of it
+        let specks = [(40, 20), (41, 20), (40, 21), (41, 21)];
+        let runs = ink(&page("0", 16.0, &specks), all).unwrap().unwrap().runs;
+        assert_eq!(runs.len(), 1, "{runs:?}");
+        // must not: a 1 beside the 0 (narrow, but as tall) is a glyph
+        let runs = ink(&page("10", 16.0, &[]), all).unwrap().unwrap().runs;
+        assert_eq!(runs.len(), 2, "{runs:?}");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use super::glyphs::{features, ink, same_size};
 use crate::ocr::lept::{Pix, Rect};
 use anyhow::Result;
 
-/// Nearest neighbours that vote on a glyph.
+/// Nearest neighbours with a reading that vote on a glyph.
 const NEIGHBOURS: usize = 15;
 
 /// Votes of the nearest neighbours one other digit must have, and its least share of the
@@ -113,8 +113,9 @@ fn corr(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-/// For every glyph, its nearest neighbours (index, correlation), closest first: glyphs of its
-/// print size correlating at least [`VOTE_CORR`].
+/// For every glyph, its neighbours (index, correlation), closest first: glyphs of its print
+/// size correlating at least [`VOTE_CORR`].  All of them: an unread glyph's voters are the
+/// nearest with a reading ([`voters`]), however far down the list.
 fn neighbours(glyphs: &[Glyph]) -> Vec<Vec<(usize, f32)>> {
     (0..glyphs.len())
         .map(|i| {
@@ -127,9 +128,26 @@ fn neighbours(glyphs: &[Glyph]) -> Vec<Vec<(usize, f32)>> {
                 .filter(|&(_, c)| c >= VOTE_CORR)
                 .collect();
             near.sort_by(|a, b| b.1.total_cmp(&a.1));
-            near.truncate(NEIGHBOURS);
             near
         })
+        .collect()
+}
+
+/// A glyph's voters among its neighbours `near` (closest first): only glyphs the recogniser
+/// read as a digit vote (`read_as_digit`, the recogniser's own readings; a glyph read again
+/// votes with its new reading only when it had one of its own).  A glyph read as a digit
+/// (`read`) is judged by those among its nearest [`NEIGHBOURS`] (its own reading is evidence,
+/// and far voters are no match for it: a page that reads many of its blurred 0s as 6 has 6s
+/// among the nearest read neighbours of a 0 read right); a glyph read as no digit by the
+/// nearest [`NEIGHBOURS`] that were read (on a page whose recogniser read most of its 0s as
+/// nothing, its nearest dozens are such unread 0s).
+fn voters(read_as_digit: &[bool], near: &[(usize, f32)], read: bool) -> Vec<(usize, f32)> {
+    let n = if read { NEIGHBOURS } else { near.len() };
+    near.iter()
+        .take(n)
+        .filter(|(j, _)| read_as_digit[*j])
+        .take(NEIGHBOURS)
+        .copied()
         .collect()
 }
 
@@ -148,19 +166,20 @@ fn fit_to(labels: &[Option<char>], near: &[(usize, f32)], d: char) -> (usize, f3
     (cs.len(), mean)
 }
 
-/// The page's vote on each glyph: `Some` for a lone glyph whose nearest neighbours read
-/// another digit than it was read as (or a digit where it was read as none), by at least
-/// [`SUPPORT`] of [`NEIGHBOURS`] and [`SHARE`] of their votes, and that is at least as close to
+/// The page's vote on each glyph: `Some` for a lone glyph whose voters ([`voters`]) read
+/// another digit than it was read as (or a digit where it was read
+/// as none), by at least [`SUPPORT`] of [`NEIGHBOURS`] and [`SHARE`] of their votes, and that is at least as close to
 /// them, less [`COHESION_SLACK`], as the glyphs read as that digit typically are to each other
 /// (with at least [`MIN_VOTERS`] of them); over [`ROUNDS`] rounds.
 pub fn vote(glyphs: &[Glyph]) -> Vec<Option<Verdict>> {
     let near = neighbours(glyphs);
     let labels: Vec<Option<char>> = glyphs.iter().map(|g| g.label).collect();
+    let read_as_digit: Vec<bool> = labels.iter().map(Option::is_some).collect();
     let mut cohesion: [Option<f32>; 10] = [None; 10];
     for d in '0'..='9' {
         let mut fits: Vec<f32> = (0..glyphs.len())
             .filter(|&i| labels[i] == Some(d))
-            .map(|i| fit_to(&labels, &near[i], d).1)
+            .map(|i| fit_to(&labels, &voters(&read_as_digit, &near[i], true), d).1)
             .collect();
         if fits.len() >= MIN_VOTERS {
             fits.sort_by(|a, b| a.total_cmp(b));
@@ -175,8 +194,9 @@ pub fn vote(glyphs: &[Glyph]) -> Vec<Option<Verdict>> {
                 if !glyphs[i].lone {
                     return None;
                 }
+                let near = voters(&read_as_digit, &near[i], read_as_digit[i]);
                 let mut counts = [0usize; 10];
-                for (j, _) in &near[i] {
+                for (j, _) in &near {
                     if let Some(l) = labels[*j] {
                         counts[(l as u8 - b'0') as usize] += 1;
                     }
@@ -188,7 +208,7 @@ pub fn vote(glyphs: &[Glyph]) -> Vec<Option<Verdict>> {
                     return None;
                 }
                 let cohesion = cohesion[k]?;
-                let (support, fit) = fit_to(&labels, &near[i], d);
+                let (support, fit) = fit_to(&labels, &near, d);
                 (fit >= cohesion - COHESION_SLACK).then_some(Verdict {
                     digit: d,
                     support,
@@ -309,6 +329,38 @@ mod tests {
             assert_eq!(v.digit, '0');
             assert!(v.support >= SUPPORT);
         }
+    }
+
+    #[test]
+    fn unread_zeros_among_many_unread_are_read_by_the_nearest_read_ones() {
+        // most of the page's 0s read as nothing, all alike: each one's nearest neighbours are
+        // the other unread 0s, which have no vote; the nearest read ones do
+        let mut page = zeros(MIN_VOTERS);
+        for _ in 0..30 {
+            page.extend(glyphs("0", 0.5, &[], ""));
+        }
+        let v = vote(&page);
+        assert!(
+            v[MIN_VOTERS..]
+                .iter()
+                .all(|v| v.is_some_and(|v| v.digit == '0'))
+        );
+        // must not: a glyph read as 0 among the unread is judged by its nearest, not by the
+        // nearest read ones (here 0s the recogniser read as 6, a little less alike)
+        let mut page: Vec<Glyph> = (0..MIN_VOTERS)
+            .flat_map(|i| glyphs("0", (i % 2) as f32 * 0.25, &[], "6"))
+            .collect();
+        for _ in 0..30 {
+            page.extend(glyphs("0", 0.5, &[], ""));
+        }
+        page.extend(glyphs("0", 0.5, &[], "0"));
+        assert_eq!(vote(&page).last().copied().flatten(), None);
+        // must not: unread 6s as many, beside the read 0s
+        let mut page = zeros(MIN_VOTERS);
+        for _ in 0..30 {
+            page.extend(glyphs("6", 0.5, &[], ""));
+        }
+        assert!(vote(&page).iter().all(Option::is_none));
     }
 
     /// A glyph correlating `c` with the zero `z`: `z` turned towards the printed 6 `o`.
