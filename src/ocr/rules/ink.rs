@@ -61,7 +61,7 @@ pub fn glyph_marks(comps: &[Rect], inner: Rect, dpi: f32) -> Vec<Rect> {
 
 /// Pieces joined into glyphs: a piece directly above or below another (gap at most
 /// [`STACK_GAP`], overlapping in x) belongs to the same glyph.
-fn stack(comps: &[Rect]) -> Vec<Rect> {
+pub fn stack(comps: &[Rect]) -> Vec<Rect> {
     let mut out: Vec<Rect> = Vec::new();
     for c in comps {
         let mut hull = *c;
