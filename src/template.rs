@@ -197,8 +197,9 @@ impl Mapping {
     /// 现行有效件数, 本年处理决定数量: no other table's header holds them), when the rows below
     /// lost their values into one merged cell.  The appeals table alone (an image of that one
     /// table) counts when at least `APPEALS_READ_ALONE` of its 15 cells were read under at
-    /// least `APPEALS_HEADER_ALONE` columns its header names (a review or lawsuit group over
-    /// 维持/纠正/其他/尚未审结/总计 leaves: no other table's header has them).
+    /// least `APPEALS_HEADER_ALONE` columns its header names, or leaf cells its leaf row
+    /// holds legibly (a review or lawsuit group over 维持/纠正/其他/尚未审结/总计 leaves: no other
+    /// table's header has them).
     pub fn is_template(&self) -> bool {
         const ACTIVE_ROWS_ALONE: usize = 4;
         const ACTIVE_ROWS_UNDER_HEADER: usize = 2;
@@ -620,7 +621,9 @@ struct State {
     appeals_cols: Option<ColMap>,
     /// The last active header row, when it named none of the format's columns.
     active_unknown: Option<String>,
-    /// Header cells the format's aliases recognised, per table (active, requests, appeals).
+    /// Header cells the format's aliases recognised, per table (active, requests, appeals);
+    /// for the appeals table also the legible leaf cells of a leaf row that named fewer than
+    /// ten columns.
     header_hits: [usize; 3],
     /// Active headers that named none of the format's columns, with the rows they left unread.
     unmatched: Vec<String>,
@@ -789,7 +792,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 continued = Some((t as *const Table, r + 1));
             }
             if labels.is_empty() && vals.len() >= 10 {
-                if more_text_than_values(&vals) {
+                if text_but_no_values(&vals) {
                     // a header row whose words fell apart into lone glyphs between blanks
                     // (the leaves printed one glyph a line, read by text alignment): no values
                     seq.push(Seq::Break);
@@ -1178,10 +1181,11 @@ fn blank_row(vals: &[&Cell], label_cell: Option<&Cell>, r: usize) -> bool {
     own_label && vals.len() >= BLANK_ROW_CELLS && vals.iter().all(|c| c.text().trim().is_empty())
 }
 
-/// Whether more of the cells hold printed text that is no value than hold a printed value
-/// (blanks count as neither): a row of lone CJK glyphs between blanks is a header's words,
-/// not a row of numbers with a few garbled.
-fn more_text_than_values(cells: &[&Cell]) -> bool {
+/// Whether the cells hold printed text but no printed value (blanks count as neither): a
+/// row of lone CJK glyphs between blanks is a header's words, not a row of numbers.  A row
+/// with any number among garbled cells (0s read as CJK glyphs at 165 dpi) is still read, its
+/// garbled cells unparseable.
+fn text_but_no_values(cells: &[&Cell]) -> bool {
     let (mut text, mut value) = (0, 0);
     for c in cells {
         let t = c.text();
@@ -1194,7 +1198,7 @@ fn more_text_than_values(cells: &[&Cell]) -> bool {
             text += 1;
         }
     }
-    text > value
+    text > 0 && value == 0
 }
 
 /// Whether any value cell holds a printed number or zero mark (not only blanks).
@@ -2626,10 +2630,11 @@ mod tests {
             appeals_values(&m),
             VALUES.iter().map(|v| Some(*v)).collect::<Vec<_>>()
         );
-        // must not: a row of 15 with two values garbled is still the values
+        // must not: a row of 15 with most values garbled is still the values
         let mut garbled = VALUES.to_vec();
-        garbled[3] = "于";
-        garbled[9] = "站";
+        for k in [1, 2, 3, 5, 6, 7, 8, 9, 11, 12] {
+            garbled[k] = "站";
+        }
         let m = map_document(&[sliver(&[glyphs, garbled])]);
         let got = appeals_values(&m);
         assert_eq!(got[0], Some(VALUES[0]), "{got:?}");

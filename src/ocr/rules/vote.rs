@@ -18,7 +18,7 @@ use super::glyphs::{features, ink, same_size};
 use crate::ocr::lept::{Pix, Rect};
 use anyhow::Result;
 
-/// Nearest neighbours with a reading that vote on a glyph.
+/// Voters of a glyph: its nearest neighbours that the recogniser read as a digit ([`voters`]).
 const NEIGHBOURS: usize = 15;
 
 /// Votes of the nearest neighbours one other digit must have, and its least share of the
@@ -167,10 +167,10 @@ fn fit_to(labels: &[Option<char>], near: &[(usize, f32)], d: char) -> (usize, f3
 }
 
 /// The page's vote on each glyph: `Some` for a lone glyph whose voters ([`voters`]) read
-/// another digit than it was read as (or a digit where it was read
-/// as none), by at least [`SUPPORT`] of [`NEIGHBOURS`] and [`SHARE`] of their votes, and that is at least as close to
-/// them, less [`COHESION_SLACK`], as the glyphs read as that digit typically are to each other
-/// (with at least [`MIN_VOTERS`] of them); over [`ROUNDS`] rounds.
+/// another digit than it was read as (or a digit where it was read as none), by at least
+/// [`SUPPORT`] of [`NEIGHBOURS`] and [`SHARE`] of their votes, and that is at least as close
+/// to them, less [`COHESION_SLACK`], as the glyphs read as that digit typically are to each
+/// other (with at least [`MIN_VOTERS`] of them); over [`ROUNDS`] rounds.
 pub fn vote(glyphs: &[Glyph]) -> Vec<Option<Verdict>> {
     let near = neighbours(glyphs);
     let labels: Vec<Option<char>> = glyphs.iter().map(|g| g.label).collect();
