@@ -270,7 +270,7 @@ fn echo(m: &Mapping, cells: &[usize], doubt_pages: &[u32]) -> bool {
 
 /// Word confidence at or below which a reading is *capped*: the reader found ink in its cell
 /// that the reading leaves out, or lines merged (`MISSED_INK_CONFIDENCE`,
-/// `MERGED_LINES_CONFIDENCE` in `ocr`), or could barely read it.  Such a cell may hold a
+/// `MERGED_LINES_CONFIDENCE` in `ocr` are this value), or could barely read it.  Such a cell may hold a
 /// neighbour's value (a ruling between two columns lost: `4 1` read `4`).
 pub const CAPPED: f32 = 0.4;
 

@@ -970,8 +970,9 @@ const SMALL_NUMBER: usize = 4;
 const ENLARGED_HEIGHT: f32 = 64.0;
 
 /// Confidence cap of a number whose reading left a glyph of the cell out and could not be
-/// re-read whole (below `verify::LOW`: the value is flagged unless the checks confirm it).
-const MISSED_INK_CONFIDENCE: f32 = 0.4;
+/// re-read whole (below `verify::LOW`: the value is flagged unless the checks confirm it; at
+/// `verify::CAPPED`, a check over it and another low reading confirms nothing).
+const MISSED_INK_CONFIDENCE: f32 = crate::verify::CAPPED;
 
 /// Confidence of a 0 read from its loop ([`shape::loop_digit`]) against the recogniser's
 /// reading: the loop test was right on every single-glyph cell of the development scans

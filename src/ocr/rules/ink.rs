@@ -41,8 +41,8 @@ pub const MARK_MIN_WIDTH: f32 = 0.012;
 pub const STACK_GAP: i32 = 2;
 
 /// Confidence cap of a number read from ink of several lines (below `verify::LOW`: flagged
-/// unless the checks confirm it).
-pub const MERGED_LINES_CONFIDENCE: f32 = 0.4;
+/// unless the checks confirm it; at `verify::CAPPED`, as `MISSED_INK_CONFIDENCE`).
+pub const MERGED_LINES_CONFIDENCE: f32 = crate::verify::CAPPED;
 
 /// The glyph marks among a cell's ink components (page pixels) inside `inner` (the cell's
 /// inset rectangle): pieces stacked within [`STACK_GAP`] joined, kept when at least
