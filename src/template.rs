@@ -1186,19 +1186,14 @@ fn blank_row(vals: &[&Cell], label_cell: Option<&Cell>, r: usize) -> bool {
 /// with any number among garbled cells (0s read as CJK glyphs at 165 dpi) is still read, its
 /// garbled cells unparseable.
 fn text_but_no_values(cells: &[&Cell]) -> bool {
-    let (mut text, mut value) = (0, 0);
-    for c in cells {
-        let t = c.text();
-        if t.trim().is_empty() {
-            continue;
-        }
-        if values::value_like(&t, c.confidence) {
-            value += 1;
-        } else {
-            text += 1;
-        }
-    }
-    text > 0 && value == 0
+    let printed: Vec<&&Cell> = cells
+        .iter()
+        .filter(|c| !c.text().trim().is_empty())
+        .collect();
+    !printed.is_empty()
+        && printed
+            .iter()
+            .all(|c| !values::value_like(&c.text(), c.confidence))
 }
 
 /// Whether any value cell holds a printed number or zero mark (not only blanks).

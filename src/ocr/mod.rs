@@ -324,6 +324,23 @@ fn keep_second(first: usize, second: usize) -> bool {
     second >= FAINT_RETRY_CELLS && second > first
 }
 
+/// The facts of the reading rules' judgement of one cell ([`ink::audit`]): the region read,
+/// the cell's inset rectangle, its text lines, whether its ink is a number's, its glyphs.
+type Audit = (Rect, Rect, usize, bool, Vec<Rect>);
+
+/// One table cell as read on a page, for the page-wide passes after the reading.
+struct CellRead {
+    /// The one-line region the glyph matcher may read again, and whether its ink is
+    /// digit-shaped.
+    line: Option<(Rect, bool)>,
+    /// The words read.
+    words: Vec<OcrWord>,
+    /// What the reading rules judge the words by.
+    audit: Option<Audit>,
+    /// The region the page's vote may read again.
+    voter: Option<Rect>,
+}
+
 /// [`ocr_page`] with options, also returning the grids and the cleaned image.
 pub fn ocr_page_detailed(
     img: &PageImage,
@@ -567,15 +584,7 @@ pub fn ocr_page_detailed(
         // the page's certain digit readings teach the glyph matcher (5.)
         let mut matcher = glyphs::GlyphMatcher::default();
         let mut t_match = std::time::Duration::ZERO;
-        // (per cell: the line the glyph matcher may read again, the words, the ink the reading
-        // rules judge them by, the region the page's vote may read again)
-        type Audit = (Rect, Rect, usize, bool, Vec<Rect>);
-        let mut read: Vec<(
-            Option<(Rect, bool)>,
-            Vec<OcrWord>,
-            Option<Audit>,
-            Option<Rect>,
-        )> = Vec::with_capacity(plans.len());
+        let mut read: Vec<CellRead> = Vec::with_capacity(plans.len());
         for ((plan, nums), txt) in plans.into_iter().zip(numeric).zip(text) {
             // a one-line cell whose ink the digit reader was asked about
             let line = match &plan {
@@ -632,17 +641,20 @@ pub fn ocr_page_detailed(
                 (None, Some((region, _, 1, _, glyphs))) if glyphs.len() == 1 => Some(*region),
                 _ => None,
             };
-            read.push((
-                line.filter(|_| !under_seal),
-                ws,
+            read.push(CellRead {
+                line: line.filter(|_| !under_seal),
+                words: ws,
                 audit,
-                voter.filter(|_| !under_seal),
-            ));
+                voter: voter.filter(|_| !under_seal),
+            });
         }
         // 5. digit readings in doubt (low confidence, a glyph left out, or digit-sized ink
         //    read as no number) read again by matching their glyphs with the page's own
         let t = std::time::Instant::now();
-        for (line, ws, _, _) in &mut read {
+        for CellRead {
+            line, words: ws, ..
+        } in &mut read
+        {
             if let Some((region, digit_like)) = *line
                 && in_doubt(ws, digit_like)
                 && let Some(m) = matcher.read(&prep.gray, region)?
@@ -674,9 +686,9 @@ pub fn ocr_page_detailed(
         // 5b. lone digits the page's own readings outvote ([`vote`])
         let mut all: Vec<vote::Glyph> = Vec::new();
         let mut owner: Vec<Option<usize>> = Vec::new();
-        for (k, (_, ws, _, voter)) in read.iter().enumerate() {
-            if let Some(region) = *voter {
-                let joined: String = ws.iter().map(|w| w.text.as_str()).collect();
+        for (k, cell) in read.iter().enumerate() {
+            if let Some(region) = cell.voter {
+                let joined: String = cell.words.iter().map(|w| w.text.as_str()).collect();
                 for g in vote::glyphs_of(&prep.gray, region, &joined)? {
                     owner.push(g.lone.then_some(k));
                     all.push(g);
@@ -687,7 +699,12 @@ pub fn ocr_page_detailed(
             let (Some(v), Some(k)) = (v, k) else {
                 continue;
             };
-            let (_, ws, _, Some(region)) = &mut read[k] else {
+            let CellRead {
+                words: ws,
+                voter: Some(region),
+                ..
+            } = &mut read[k]
+            else {
                 continue;
             };
             let region = *region;
@@ -719,7 +736,12 @@ pub fn ocr_page_detailed(
         }
         // 6. the reading rules: a reading must account for its cell's ink ([`ink`])
         let dash_h = (dpi_x * DASH_MAX_HEIGHT).round() as i32;
-        for (_, mut ws, audit, _) in read {
+        for CellRead {
+            words: mut ws,
+            audit,
+            ..
+        } in read
+        {
             if let Some((region, inner, lines, number_like, glyphs)) = audit
                 && let Some(rule) = ink::audit(
                     &mut ws,

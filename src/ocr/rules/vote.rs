@@ -172,6 +172,10 @@ fn fit_to(labels: &[Option<char>], near: &[(usize, f32)], d: char) -> (usize, f3
 /// to them, less [`COHESION_SLACK`], as the glyphs read as that digit typically are to each
 /// other (with at least [`MIN_VOTERS`] of them); over [`ROUNDS`] rounds.
 pub fn vote(glyphs: &[Glyph]) -> Vec<Option<Verdict>> {
+    // no lone glyph, nothing to vote on: the neighbour lists (every pair of glyphs) are not built
+    if !glyphs.iter().any(|g| g.lone) {
+        return vec![None; glyphs.len()];
+    }
     let near = neighbours(glyphs);
     let labels: Vec<Option<char>> = glyphs.iter().map(|g| g.label).collect();
     let read_as_digit: Vec<bool> = labels.iter().map(Option::is_some).collect();
