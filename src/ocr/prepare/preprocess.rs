@@ -97,6 +97,68 @@ pub const LINE_THRESHOLD: i32 = 225;
 /// grid was found, it also turns pale strokes and shading into rulings.
 pub const FAINT_LINE_THRESHOLD: i32 = 235;
 
+/// The background normalisation's threshold for foreground on a page of clean paper: light-gray
+/// print (down to ~190) must not count as background, or it gets bleached.
+pub const BACKGROUND_FG: i32 = 190;
+/// The lowest that threshold goes on dark or noisy paper (see [`foreground_threshold`]): print
+/// lighter than this is taken for paper there.
+pub const BACKGROUND_FG_MIN: i32 = 140;
+/// Side of the tiles (inches) in which the paper's level and noise are measured.
+pub const PAPER_TILE: f32 = 0.5;
+/// Share of the page's tiles whose paper may reach below the threshold.
+pub const DARK_PAPER_SHARE: f32 = 0.2;
+/// How far below its 90th percentile a tile's paper reaches, in units of the spread between
+/// its 75th and 90th percentiles (for normal noise that spread is 0.66 sigma: 6 of them are the
+/// paper's 1st percentile and lower).
+pub const PAPER_REACH: i32 = 6;
+
+/// Rule `dark_paper`: the background normalisation's foreground threshold for this page (8 bpp
+/// bytes, row-major, `width` wide; `tile` px).  Leptonica marks pixels below the threshold as
+/// foreground, widens that mask by 7 px, and takes a tile with too few pixels left as a hole,
+/// filled from its neighbours row by row.  Paper darker or noisier than the threshold (uneven
+/// light, a tinted sheet, heavy scanner noise) leaves a whole region of holes, and the fill
+/// smears print into horizontal streaks across it: labels become unreadable.  So the threshold
+/// goes below the paper: under the level that all but [`DARK_PAPER_SHARE`] of the tiles' paper
+/// stays above, never above [`BACKGROUND_FG`] (clean pages are as before) nor below
+/// [`BACKGROUND_FG_MIN`].
+pub fn foreground_threshold(bytes: &[u8], width: usize, tile: usize) -> i32 {
+    let tile = tile.max(8);
+    if width == 0 {
+        return BACKGROUND_FG;
+    }
+    let height = bytes.len() / width;
+    let mut floors = Vec::new();
+    for ty in (0..height.saturating_sub(tile - 1)).step_by(tile) {
+        for tx in (0..width.saturating_sub(tile - 1)).step_by(tile) {
+            let mut hist = [0u32; 256];
+            for y in ty..ty + tile {
+                for &v in &bytes[y * width + tx..y * width + tx + tile] {
+                    hist[v as usize] += 1;
+                }
+            }
+            let n = (tile * tile) as u32;
+            let level = |q: u32| {
+                let mut acc = 0;
+                for (v, &c) in hist.iter().enumerate() {
+                    acc += c;
+                    if acc * 100 >= n * q {
+                        return v as i32;
+                    }
+                }
+                255
+            };
+            let (p75, p90) = (level(75), level(90));
+            floors.push(p90 - PAPER_REACH * (p90 - p75));
+        }
+    }
+    if floors.is_empty() {
+        return BACKGROUND_FG;
+    }
+    floors.sort_unstable();
+    let at = ((floors.len() as f32 * DARK_PAPER_SHARE) as usize).min(floors.len() - 1);
+    floors[at].clamp(BACKGROUND_FG_MIN, BACKGROUND_FG)
+}
+
 fn px(dpi: f32, inches: f32) -> i32 {
     (dpi * inches).round().max(1.0) as i32
 }
@@ -299,8 +361,15 @@ pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> 
         (src.to_gray()?, None)
     };
     let dpi = img.dpi_x;
-    // Light-gray print (down to ~190) must not count as background, or it gets bleached.
-    let norm = gray0.background_norm(px(dpi, 0.1).max(8), 190, 255)?;
+    let fg = foreground_threshold(
+        &gray0.gray_bytes()?,
+        gray0.width() as usize,
+        px(dpi, PAPER_TILE) as usize,
+    );
+    if dbg && fg != BACKGROUND_FG {
+        tracing::debug!("  dark or noisy paper: background foreground threshold {fg}");
+    }
+    let norm = gray0.background_norm(px(dpi, 0.1).max(8), fg, 255)?;
     drop(gray0);
     lap("gray+norm");
 
@@ -822,6 +891,88 @@ mod tests {
     }
 
     /// A gray page `w`x`h` (paper 245) for the piece tests.
+    /// A page whose left half is paper at `left`, its right half at `right`, both with noise of
+    /// about 14 levels (uniform, +-25), and a bar of print in the left half's rows 50..60.
+    fn uneven_page(w: usize, h: usize, left: i32, right: i32) -> Vec<u8> {
+        let mut state = 0x9e37_79b9u32;
+        let mut out = Vec::with_capacity(w * h);
+        for y in 0..h {
+            for x in 0..w {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                let noise = (state % 51) as i32 - 25;
+                let base = if x < w / 2 { left } else { right };
+                let print = (50..60).contains(&y) && (20..150).contains(&x);
+                out.push(if print {
+                    40
+                } else {
+                    (base + noise).clamp(0, 255) as u8
+                });
+            }
+        }
+        out
+    }
+
+    fn mean(bytes: &[u8], w: usize, xs: std::ops::Range<usize>, ys: std::ops::Range<usize>) -> f32 {
+        let n = (xs.len() * ys.len()) as f32;
+        ys.flat_map(|y| xs.clone().map(move |x| bytes[y * w + x] as f32))
+            .sum::<f32>()
+            / n
+    }
+
+    #[test]
+    fn dark_noisy_paper_lowers_the_foreground_threshold_and_clean_paper_does_not() {
+        let (w, h) = (400, 200);
+        // clean: paper at 245, noise 14: as before
+        assert_eq!(
+            foreground_threshold(&uneven_page(w, h, 245, 245), w, 40),
+            BACKGROUND_FG
+        );
+        // dark on the left (uneven light): below that paper's noise
+        let dark = uneven_page(w, h, 200, 235);
+        let t = foreground_threshold(&dark, w, 40);
+        assert!(t < 175 && t >= BACKGROUND_FG_MIN, "{t}");
+        // never below the floor, however dark
+        assert_eq!(
+            foreground_threshold(&uneven_page(w, h, 120, 120), w, 40),
+            BACKGROUND_FG_MIN
+        );
+    }
+
+    #[test]
+    fn with_the_lowered_threshold_dark_paper_is_normalised() {
+        let (w, h) = (400, 200);
+        let normalised = |page: &[u8], fg: i32| {
+            let pix = Pix::from_gray(w as u32, h as u32, page).unwrap();
+            let b = pix
+                .background_norm(10, fg, 255)
+                .unwrap()
+                .gray_bytes()
+                .unwrap();
+            // paper beside the print (its rows), far from it, and in the right half
+            (
+                mean(&b, w, 155..195, 50..60),
+                mean(&b, w, 20..150, 120..190),
+                mean(&b, w, 220..380, 120..190),
+            )
+        };
+        // uneven light: both halves made paper white, and alike
+        let uneven = uneven_page(w, h, 200, 235);
+        let (beside, left, right) = normalised(&uneven, foreground_threshold(&uneven, w, 40));
+        assert!(
+            beside > 240.0 && left > 240.0 && (left - right).abs() < 4.0,
+            "{beside} {left} {right}"
+        );
+        // a dark sheet: at the clean page's threshold no tile has paper enough, and the page is
+        // left as dark as it was; at the lowered one it is normalised
+        let dark = uneven_page(w, h, 200, 200);
+        let (_, before, _) = normalised(&dark, BACKGROUND_FG);
+        assert!(before < 205.0, "{before}");
+        let (beside, after, _) = normalised(&dark, foreground_threshold(&dark, w, 40));
+        assert!(beside > 240.0 && after > 240.0, "{beside} {after}");
+    }
+
     fn paper(w: u32, h: u32) -> Vec<u8> {
         vec![245u8; (w * h) as usize]
     }
