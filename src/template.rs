@@ -18,6 +18,7 @@ use crate::table::{Cell, Table};
 use crate::values::{self, Parsed};
 use std::borrow::Cow;
 
+mod active_order;
 mod appeals;
 mod order;
 pub mod stream_rows;
@@ -630,6 +631,31 @@ struct State {
     /// `req_cols` came from the table's rows ([`columns_from_rows`]), not from a header: the
     /// columns stand in template order by assumption, and the cells placed by them say so.
     req_cols_from_rows: bool,
+    /// The active rows under the latest active header ([`active_order`]).
+    active_block: Option<active_order::ActiveBlock>,
+    /// Template indices of the active rows placed so far.
+    active_placed: Vec<usize>,
+}
+
+impl State {
+    /// An active row was placed (by its label or by order).
+    fn active_row_placed(&mut self, index: usize) {
+        if !self.active_placed.contains(&index) {
+            self.active_placed.push(index);
+        }
+        if let Some(b) = self.active_block.as_mut() {
+            b.placed(index);
+        }
+    }
+
+    /// The block of active rows a header naming `keys` opens (none for no keys).
+    fn open_active_block(&mut self, def: &TableDef, keys: &[&str]) {
+        self.active_block = if keys.is_empty() {
+            None
+        } else {
+            active_order::ActiveBlock::open(def, keys, &self.active_placed)
+        };
+    }
 }
 
 /// One requests-table row in reading order, for the sequence pass: a row matched by its
@@ -828,6 +854,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 };
                 if let Some(row) = active_row(&schema.active, &label) {
                     assign_active(&cand, row, &mut st, &mut assigned);
+                    st.active_row_placed(row_index(&schema.active, row));
                     seq.push(Seq::Break);
                     continue;
                 } else if let Some(g) = collapsed_group(&schema.requests, &label) {
@@ -838,6 +865,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                     && s >= REQUESTS_LABEL_MIN
                 {
                     assign_requests(&cand, row, &st, &mut assigned);
+                    st.active_block = None;
                     seq.push(Seq::Anchor(row_index(&schema.requests, row)));
                     continue;
                 }
@@ -856,8 +884,55 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                     method: Method::of_table(t.method),
                 };
                 assign_active(&cand, row, &mut st, &mut assigned);
+                st.active_row_placed(row_index(&schema.active, row));
                 seq.push(Seq::Break);
                 continue;
+            }
+            // Under an active header, a row whose label matched nothing: the block's next row
+            // by the template's order ([`active_order`]), in doubt.
+            if let Some(block) = st.active_block.as_ref()
+                && let Some(label_cell) = labels.iter().rev().find(|c| !c.text().trim().is_empty())
+                && let Some(k) = block.next_for(&schema.active, &label_cell.text())
+            {
+                let row = &schema.active.rows[k];
+                // the block's own columns (a marker header's cells) over the state's
+                let block_cols = block.cols.clone();
+                let value_cells = match block_cols.as_ref().or(st.active_cols.as_ref()) {
+                    Some(acols) if row.cols.len() > 1 => {
+                        split_by_columns(&cells, acols, labels.len()).map(|(_, v)| v)
+                    }
+                    _ => Some(vals.clone()),
+                };
+                if let Some(value_cells) = value_cells
+                    && !value_cells.is_empty()
+                    && value_cells.len() <= row.cols.len() + active_order::EXTRA_CELLS
+                {
+                    let cand = Candidate {
+                        value_cells,
+                        label: label_cell.text(),
+                        page: t.page,
+                        method: Method::of_table(t.method),
+                    };
+                    let before = assigned.len();
+                    // the row read by the block's columns, the state's kept for later rows
+                    let saved = block_cols.map(|c| st.active_cols.replace(c));
+                    assign_active(&cand, row, &mut st, &mut assigned);
+                    if let Some(prev) = saved {
+                        st.active_cols = prev;
+                    }
+                    for m in &mut assigned[before..] {
+                        m.flag(Flag::RowByPosition);
+                    }
+                    tracing::debug!(
+                        "p{} active row {} by order: {}",
+                        t.page,
+                        row.key,
+                        label_cell.text()
+                    );
+                    st.active_row_placed(k);
+                    seq.push(Seq::Break);
+                    continue;
+                }
             }
             // The label was not recognised, or OCR read marks in the value cells as text (which
             // cuts the value run short and passes a mark off as the label): under a requests
@@ -957,10 +1032,16 @@ pub fn map_document(tables: &[Table]) -> Mapping {
     choose_formats(maps, crate::schema::schemas())
 }
 
+/// Least header cells one format's aliases must recognise in a table for its header to decide
+/// the table's format.  One cell is no evidence on a garbled scan: OCR's 本年度止件数 and
+/// 现行有有效件数 resembled a column of the other format as much as their own.
+const FORMAT_HEADER_HITS: usize = 2;
+
 /// Which format each table is printed in, from the mappings of the document with each format
 /// (`maps[k]` with `schemas[k]`), in order of evidence:
 /// 1. its header: the format whose header aliases recognise the most header cells of the table,
-///    when that is one format (the active table's headers differ between 2019 and 2021);
+///    when that is one format and they are at least [`FORMAT_HEADER_HITS`] (the active table's
+///    headers differ between 2019 and 2021);
 /// 2. else the format that reads the most rows no other format has (a row whose label is no row or group label of the others:
 ///    其他对外管理服务事项; 2019's （六）其他处理 is a group of 2021, not such a row), when that is
 ///    one format (a 2019 report printing （六）'s three sub-rows takes 2021's requests table);
@@ -976,7 +1057,7 @@ pub fn choose_formats(maps: Vec<Mapping>, schemas: &[Schema]) -> Mapping {
     for ti in 0..3 {
         let hits: Vec<usize> = maps.iter().map(|m| m.header_hits[ti]).collect();
         let best = hits.iter().copied().max().unwrap_or(0);
-        if best > 0 && hits.iter().filter(|&&h| h == best).count() == 1 {
+        if best >= FORMAT_HEADER_HITS && hits.iter().filter(|&&h| h == best).count() == 1 {
             strong[ti] = hits.iter().position(|&h| h == best);
         }
         // rows only one format has, read: that format (fewer cells not found is no evidence: a
@@ -996,6 +1077,11 @@ pub fn choose_formats(maps: Vec<Mapping>, schemas: &[Schema]) -> Mapping {
         (best > 0).then(|| count.iter().position(|&c| c == best).unwrap_or(0))
     };
     let report = vote(&strong).or_else(|| vote(&weak)).unwrap_or(0);
+    tracing::debug!(
+        "formats: header hits {:?}, by headers {strong:?}, by distinctive rows {weak:?} -> {}",
+        maps.iter().map(|m| m.header_hits).collect::<Vec<_>>(),
+        schemas[report].format
+    );
     let mut out = Mapping {
         formats: vec![],
         notes: maps[report].notes.clone(),
@@ -1377,6 +1463,7 @@ fn update_headers(
             .collect();
         st.header_hits[1] += map.len();
         st.req_cols = Some(ColMap(map));
+        st.active_block = None;
         return true;
     }
     let act: Vec<(f32, f32, String)> = cells
@@ -1387,7 +1474,9 @@ fn update_headers(
         })
         .collect();
     st.header_hits[0] += act.len();
+    let act_keys: Vec<&str> = act.iter().map(|a| a.2.as_str()).collect();
     if act.len() >= 2 {
+        st.open_active_block(&schema.active, &act_keys);
         st.active_cols = Some(ColMap(act));
         st.active_unknown = None;
         return true;
@@ -1406,6 +1495,7 @@ fn update_headers(
         .collect();
     if !act.is_empty() && act.len() >= col_cells.len() {
         // a one-column header (本年处理决定数量)
+        st.open_active_block(&schema.active, &act_keys);
         st.active_unknown = None;
         return true;
     }
@@ -1423,6 +1513,7 @@ fn update_headers(
         // another format's, or none's.  The rows below it are not forced onto this format's
         // columns (the cells stay not_found, the report's error quotes the header).
         st.active_cols = None;
+        st.active_block = None;
         st.active_unknown = Some(
             texts
                 .iter()
@@ -1434,11 +1525,16 @@ fn update_headers(
         return true;
     }
     if marker {
-        // a new block's heading (信息内容 | …): an earlier block's unknown header is not its own
+        // a new block's heading (信息内容 | …): an earlier block's unknown header is not its own;
+        // its column words garbled, it opens the template's next block
         st.active_unknown = None;
+        st.active_block = schema.active.header_markers.iter().find_map(|m| {
+            active_order::ActiveBlock::by_order(&schema.active, &st.active_placed, cells, m)
+        });
         return true;
     }
     if appeals_leaf_hits(texts) >= 2 || appeals::reads_like_leaf_row(texts) {
+        st.active_block = None;
         // header path of every grid column: the texts above it in this table, top to bottom
         let mut map = Vec::new();
         // columns whose group is legible but whose leaf is not (结果弓正, 计): (column, group)
@@ -2146,6 +2242,31 @@ mod tests {
             &s21.format,
             false
         ));
+    }
+
+    #[test]
+    fn one_header_cell_does_not_decide_the_format() {
+        // a garbled 2019 header: one column legible ("新公开"), the rest noise
+        let act = vec![
+            vec!["信息内容", "。改作数", "本年新公开数量", "现行有"],
+            vec!["规章", "1", "2", "3"],
+        ];
+        let mut t = grid(&act);
+        for c in &mut t.cells {
+            c.confidence = 0.6;
+        }
+        let m = map_document(&[t]);
+        assert_eq!(m.format(), "annual-report-2021");
+        // two legible columns decide it
+        let act = vec![
+            vec!["信息内容", "本年新制作数量", "本年新公开数量", "现行有"],
+            vec!["规章", "1", "2", "3"],
+        ];
+        let mut t = grid(&act);
+        for c in &mut t.cells {
+            c.confidence = 0.6;
+        }
+        assert_eq!(map_document(&[t]).format(), "annual-report-2019");
     }
 
     #[test]
@@ -3349,6 +3470,82 @@ mod tests {
                 .unwrap()
                 .value
                 .is_none())
+        );
+    }
+
+    #[test]
+    fn active_rows_with_garbled_labels_under_a_garbled_header_are_placed_by_order() {
+        // 150 dpi, blurred: the header's column words and the first block's labels garbled,
+        // only the marker 信息内容 legible
+        let t = grid(&[
+            vec!["第二十条第（一）项", "", "", ""],
+            vec!["信息内容", "宁年制皮件数", "检年并止件数", "更行省训件雪"],
+            vec!["规梨", "0", "2", "67"],
+            vec!["行夏规范袜文位", "84", "11", "130"],
+            vec!["信息内容", "本年处惠决定数量", "", ""],
+            vec!["行政许可", "3", "", ""],
+        ]);
+        // read by OCR, not sure of its words (a sure header would be another wording)
+        let mut t = t;
+        for c in &mut t.cells {
+            c.confidence = 0.6;
+        }
+        let m = map_tables(&[t], crate::schema::schema());
+        let c = |row: &str, col: &str| m.get("active", row, col).unwrap();
+        for (row, col, v) in [
+            ("regulations", "issued", "0"),
+            ("regulations", "in_force", "67"),
+            ("normative_documents", "issued", "84"),
+            ("normative_documents", "repealed", "11"),
+            ("normative_documents", "in_force", "130"),
+        ] {
+            assert_eq!(c(row, col).value.as_deref(), Some(v), "{row} {col}");
+            assert!(
+                c(row, col).flags.contains(&Flag::RowByPosition),
+                "{row} {col}"
+            );
+        }
+        // the row placed by its label says nothing of doubt
+        let l = c("licensing", "decisions");
+        assert_eq!(l.value.as_deref(), Some("3"));
+        assert!(!l.flags.contains(&Flag::RowByPosition));
+    }
+
+    #[test]
+    fn no_active_row_is_placed_by_order_without_a_header_or_against_its_label() {
+        // no header in sight: the garbled rows are not placed
+        let t = grid(&[
+            vec!["第二十条第（一）项", "", "", ""],
+            vec!["规梨", "0", "2", "67"],
+            vec!["行夏规范袜文位", "84", "11", "130"],
+        ]);
+        let m = map_tables(&[t], crate::schema::schema());
+        assert!(
+            m.get("active", "regulations", "issued")
+                .unwrap()
+                .value
+                .is_none()
+        );
+        assert!(
+            m.get("active", "normative_documents", "issued")
+                .unwrap()
+                .value
+                .is_none()
+        );
+        // under the header, a row whose label is other text is not the block's row
+        let mut t = grid(&[
+            vec!["信息内容", "宁年制皮件数", "检年并止件数", "更行省训件雪"],
+            vec!["第二十条第（五）项", "0", "2", "67"],
+        ]);
+        for c in &mut t.cells {
+            c.confidence = 0.6;
+        }
+        let m = map_tables(&[t], crate::schema::schema());
+        assert!(
+            m.get("active", "regulations", "issued")
+                .unwrap()
+                .value
+                .is_none()
         );
     }
 

@@ -57,7 +57,7 @@ pub mod rules;
 pub use layout::{rulings, shading, tokens};
 pub use prepare::{image, perspective, preprocess, seal};
 pub use read::engine;
-pub use rules::{glyphs, ink, shape, vote};
+pub use rules::{dash, glyphs, ink, shape, vote};
 
 pub use engine::{
     NullEngine, OcrEngine, OcrWord, ReadMode, TesseractConfig, TesseractEngine, with_thread_engine,
@@ -1261,6 +1261,18 @@ impl CellReader<'_> {
                 rect: ink,
                 confidence: 0.9,
                 alternatives: vec!["-".into(), "－".into()],
+            }]));
+        }
+
+        // A lone dash that blur made a blob: a zero glyph in doubt ([`dash`]).
+        if let [piece] = comps.as_slice()
+            && dash::blurred_dash(piece, &inner, dash_h)
+        {
+            return Ok(Plan::Done(vec![OcrWord {
+                text: "—".into(),
+                rect: ink,
+                confidence: dash::BLURRED_DASH_CONFIDENCE,
+                alternatives: vec![],
             }]));
         }
 

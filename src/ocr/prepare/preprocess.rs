@@ -932,7 +932,7 @@ mod tests {
         // dark on the left (uneven light): below that paper's noise
         let dark = uneven_page(w, h, 200, 235);
         let t = foreground_threshold(&dark, w, 40);
-        assert!(t < 175 && t >= BACKGROUND_FG_MIN, "{t}");
+        assert!((BACKGROUND_FG_MIN..175).contains(&t), "{t}");
         // never below the floor, however dark
         assert_eq!(
             foreground_threshold(&uneven_page(w, h, 120, 120), w, 40),
