@@ -255,26 +255,26 @@ pub(super) fn by_order(t: &Table, r: usize, def: &TableDef) -> Option<(usize, Ve
     let slots: Vec<usize> = (0..t.n_cols())
         .filter(|&c| is_slot(&t.cell_at(r, c).text()))
         .collect();
-    if slots.is_empty() || !slots.len().is_multiple_of(n) || slots.len() > n * APPEALS_GROUPS.len()
-    {
+    let most = n * APPEALS_GROUPS.len();
+    if slots.is_empty() || slots.len() > most + n - 1 || slots.len() < n {
         return None;
     }
     let vr = value_row(t, r, &slots)?;
-    let runs = slots.len() / n;
-    let legible: Vec<Option<usize>> = (0..runs)
-        .map(|k| {
-            let gs: Vec<Option<usize>> = slots[k * n..(k + 1) * n]
-                .iter()
-                .map(|&c| group_like(&path(t, r, c)))
-                .collect();
-            majority(&gs)
-        })
-        .collect();
-    let groups = run_groups(&legible)?;
+    let legible_group = |run: &[usize]| {
+        let gs: Vec<Option<usize>> = run.iter().map(|&c| group_like(&path(t, r, c))).collect();
+        majority(&gs)
+    };
+    // (the run's slots, its group)
+    let runs: Vec<(&[usize], usize)> = if slots.len().is_multiple_of(n) && slots.len() <= most {
+        let chunks: Vec<&[usize]> = slots.chunks(n).collect();
+        let legible: Vec<Option<usize>> = chunks.iter().map(|c| legible_group(c)).collect();
+        chunks.into_iter().zip(run_groups(&legible)?).collect()
+    } else {
+        partial_runs(&slots, &legible_group)
+    };
     let row = &def.rows[0];
-    let mut out = Vec::new();
-    for (k, &g) in groups.iter().enumerate() {
-        let run = &slots[k * n..(k + 1) * n];
+    let mut accepted: Vec<(&[usize], usize)> = Vec::new();
+    for (run, g) in runs {
         // every legible leaf at its own position, one at least; a header cell over several
         // slots that names one leaf is a column a spurious ruling split (its values are split
         // too: the group's cells are shifted), one naming several leaves is no evidence
@@ -290,7 +290,14 @@ pub(super) fn by_order(t: &Table, r: usize, def: &TableDef) -> Option<(usize, Ve
                 _ => {}
             }
         }
-        if !in_place || legible_leaves == 0 {
+        if in_place && legible_leaves > 0 {
+            accepted.push((run, g));
+        }
+    }
+    let mut out = Vec::new();
+    for &(run, g) in &accepted {
+        if accepted.iter().any(|(o, h)| *h == g && *o != run) {
+            // two runs in place claim the group: neither is sure
             continue;
         }
         for (i, &c) in run.iter().enumerate() {
@@ -312,6 +319,33 @@ pub(super) fn by_order(t: &Table, r: usize, def: &TableDef) -> Option<(usize, Ve
         }
     }
     (!out.is_empty()).then_some((vr, out))
+}
+
+/// Rule `partial_runs`: the runs of a leaf row whose slots make no whole groups (a column split
+/// in two by a spurious ruling, two merged by a lost one: 13 or 14 slots): the whole runs of five
+/// from the row's left end are the groups from the first on, those from its right end the
+/// groups from the last back, each where its legible group words do not name another group.
+/// The leaves' positions then guard each run as for whole groups (a run the split or merge
+/// shifted has its legible leaves out of place), and a group that two runs still claim is
+/// neither's ([`by_order`]).
+fn partial_runs<'s>(
+    slots: &'s [usize],
+    legible_group: &dyn Fn(&[usize]) -> Option<usize>,
+) -> Vec<(&'s [usize], usize)> {
+    let n = APPEALS_LEAVES.len();
+    let whole = (slots.len() / n).min(APPEALS_GROUPS.len());
+    let last = APPEALS_GROUPS.len() - 1;
+    let mut runs: Vec<(&[usize], usize)> = Vec::new();
+    for k in 0..whole {
+        runs.push((&slots[k * n..(k + 1) * n], k));
+        runs.push((
+            &slots[slots.len() - (k + 1) * n..slots.len() - k * n],
+            last - k,
+        ));
+    }
+    runs.retain(|(run, g)| legible_group(run).is_none_or(|l| l == *g));
+    runs.dedup();
+    runs
 }
 
 /// Rows below an appeals header row in which [`by_sums`] looks for the value row.
@@ -756,11 +790,43 @@ mod tests {
         assert_eq!(by_sum(&table("行政诉讼未经复议直接起诉", &bad)).len(), 5);
     }
 
+    /// (column key, value) of the cells `by_order` reads under leaf row 2 of `t`.
+    fn read_by_order(t: &Table) -> Vec<(String, Option<String>)> {
+        by_order(t, 2, &crate::schema::schema().appeals)
+            .map(|(_, cells)| cells.into_iter().map(|m| (m.col, m.value)).collect())
+            .unwrap_or_default()
+    }
+
     #[test]
-    fn fourteen_columns_are_not_read_by_order() {
+    fn fourteen_columns_read_the_groups_whose_leaves_stand_in_place() {
+        // the last column lost: the two groups from the left end are in place, the run of five
+        // from the right end is not (its 总计 stands first)
         let lv: Vec<&str> = leaves()[..14].to_vec();
         let t = table(["行政复议", "未红晕以且", "复以后起诉"], &lv, &VALUES[..14]);
-        assert!(by_order(&t, 2, &crate::schema::schema().appeals).is_none());
+        let got = read_by_order(&t);
+        assert_eq!(got.len(), 10, "{got:?}");
+        assert!(
+            got.iter()
+                .all(|(k, _)| !k.starts_with("litigation_after_review"))
+        );
+        assert_eq!(
+            got[5],
+            ("litigation_direct_upheld".into(), Some("4".into()))
+        );
+        // a column of the middle group split in two (16 slots): the groups at both ends are read,
+        // the middle one, shifted from either end, is not
+        let mut lv = leaves();
+        lv.insert(7, "其他结果");
+        let mut vals = VALUES.to_vec();
+        vals.insert(7, "");
+        let t = table(["行政复议", "未红晕以且", "复以后起诉"], &lv, &vals);
+        let got = read_by_order(&t);
+        assert_eq!(got.len(), 10, "{got:?}");
+        assert!(got.iter().all(|(k, _)| !k.starts_with("litigation_direct")));
+        assert_eq!(
+            got[9],
+            ("litigation_after_review_total".into(), Some("10".into()))
+        );
     }
 
     #[test]
