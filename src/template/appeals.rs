@@ -10,6 +10,8 @@
 //! * the leaf row's *slots* are its grid columns with text (a blank sliver between two rulings,
 //!   a label column of one glyph are none); 15 slots are the three groups in order, 10 or 5
 //!   slots the groups that their legible group words (or their neighbour's, by adjacency) name;
+//!   other counts (a column split or two merged) the runs of five at the row's two ends
+//!   ([`partial_runs`]);
 //! * a group (run of five slots) is read only when every legible leaf in it stands at its own
 //!   position ([`Leaf`]): a grid that split one column and merged two others in a group gets
 //!   nothing there, instead of shifted numbers;
