@@ -643,18 +643,6 @@ impl State {
         if !self.active_placed.contains(&index) {
             self.active_placed.push(index);
         }
-        if let Some(b) = self.active_block.as_mut() {
-            b.placed(index);
-        }
-    }
-
-    /// The block of active rows a header naming `keys` opens (none for no keys).
-    fn open_active_block(&mut self, def: &TableDef, keys: &[&str]) {
-        self.active_block = if keys.is_empty() {
-            None
-        } else {
-            active_order::ActiveBlock::open(def, keys, &self.active_placed)
-        };
     }
 }
 
@@ -892,7 +880,8 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             // by the template's order ([`active_order`]), in doubt.
             if let Some(block) = st.active_block.as_ref()
                 && let Some(label_cell) = labels.iter().rev().find(|c| !c.text().trim().is_empty())
-                && let Some(k) = block.next_for(&schema.active, &label_cell.text())
+                && let Some(k) =
+                    block.next_for(&schema.active, &label_cell.text(), &st.active_placed)
             {
                 let row = &schema.active.rows[k];
                 // the block's own columns (a marker header's cells) over the state's
@@ -914,11 +903,9 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                         method: Method::of_table(t.method),
                     };
                     let before = assigned.len();
-                    // the row read by the block's columns, the state's kept for later rows
-                    let saved = block_cols.map(|c| st.active_cols.replace(c));
-                    assign_active(&cand, row, &mut st, &mut assigned);
-                    if let Some(prev) = saved {
-                        st.active_cols = prev;
+                    if !unknown_active_header(&cand, &mut st) {
+                        let cols = block_cols.as_ref().or(st.active_cols.as_ref());
+                        assign_active_by(&cand, row, cols, &mut assigned);
                     }
                     for m in &mut assigned[before..] {
                         m.flag(Flag::RowByPosition);
@@ -1476,7 +1463,7 @@ fn update_headers(
     st.header_hits[0] += act.len();
     let act_keys: Vec<&str> = act.iter().map(|a| a.2.as_str()).collect();
     if act.len() >= 2 {
-        st.open_active_block(&schema.active, &act_keys);
+        st.active_block = active_order::ActiveBlock::open(&schema.active, &act_keys);
         st.active_cols = Some(ColMap(act));
         st.active_unknown = None;
         return true;
@@ -1495,7 +1482,7 @@ fn update_headers(
         .collect();
     if !act.is_empty() && act.len() >= col_cells.len() {
         // a one-column header (本年处理决定数量)
-        st.open_active_block(&schema.active, &act_keys);
+        st.active_block = active_order::ActiveBlock::open(&schema.active, &act_keys);
         st.active_unknown = None;
         return true;
     }
@@ -1657,13 +1644,26 @@ fn cell_for(
 }
 
 fn assign_active(cand: &Candidate, row: &Row, st: &mut State, out: &mut Vec<MappedCell>) {
-    if let Some(h) = &st.active_unknown {
-        let note = format!("{h} (row {})", cand.label.trim());
-        if !st.unmatched.contains(&note) {
-            st.unmatched.push(note);
-        }
-        return;
+    if !unknown_active_header(cand, st) {
+        assign_active_by(cand, row, st.active_cols.as_ref(), out);
     }
+}
+
+/// Whether the active header above names none of the format's columns; if so the row is noted
+/// in `st.unmatched` (its cells are not forced onto the format's columns).
+fn unknown_active_header(cand: &Candidate, st: &mut State) -> bool {
+    let Some(h) = &st.active_unknown else {
+        return false;
+    };
+    let note = format!("{h} (row {})", cand.label.trim());
+    if !st.unmatched.contains(&note) {
+        st.unmatched.push(note);
+    }
+    true
+}
+
+/// An active row's cells by the header's columns `cols` (none: by position).
+fn assign_active_by(cand: &Candidate, row: &Row, cols: Option<&ColMap>, out: &mut Vec<MappedCell>) {
     if row.cols.len() == 1 {
         // The row's one value is its first cell with text: a lattice cell merged across the
         // value columns repeats the same text, but a table rebuilt by text alignment (rulings
@@ -1684,14 +1684,12 @@ fn assign_active(cand: &Candidate, row: &Row, st: &mut State, out: &mut Vec<Mapp
     }
     // No header columns, and blank cells before the row's values (false rulings through the
     // label column): the row's values are its last cells.
-    let surplus = surplus_blanks(cand, row, st);
+    let surplus = surplus_blanks(cand, row, cols.is_some());
     let cells = &cand.value_cells[surplus..];
     let by_header: Vec<Option<usize>> = cells
         .iter()
         .map(|cell| {
-            st.active_cols
-                .as_ref()
-                .and_then(|m| m.key_for(&cell.bbox))
+            cols.and_then(|m| m.key_for(&cell.bbox))
                 .and_then(|k| row.cols.iter().position(|c| c.0 == k))
         })
         .collect();
@@ -1710,7 +1708,7 @@ fn assign_active(cand: &Candidate, row: &Row, st: &mut State, out: &mut Vec<Mapp
         {
             used[j] = true;
             let mut m = cell_for(cand, cell, "active", row, &row.cols[j]);
-            if positional && (st.active_cols.is_some() || surplus > 0) {
+            if positional && (cols.is_some() || surplus > 0) {
                 m.flag(Flag::ColumnByPosition);
             }
             out.push(m);
@@ -1722,11 +1720,12 @@ fn assign_active(cand: &Candidate, row: &Row, st: &mut State, out: &mut Vec<Mapp
 /// active header in sight, a row with more value cells than its template row has columns, all
 /// those first cells blank (a comb of false rulings through the label column cuts it into
 /// blank cells, which the row split takes for values printed blank).  Labels stand left of the
-/// values, so the values are the row's last cells.  0 otherwise.
-fn surplus_blanks(cand: &Candidate, row: &Row, st: &State) -> usize {
+/// values, so the values are the row's last cells.  0 otherwise (`header_cols`: the row is
+/// read by a header's columns).
+fn surplus_blanks(cand: &Candidate, row: &Row, header_cols: bool) -> usize {
     let n = cand.value_cells.len();
     let k = row.cols.len();
-    if st.active_cols.is_some() || n <= k {
+    if header_cols || n <= k {
         return 0;
     }
     let extra = n - k;
@@ -2251,22 +2250,17 @@ mod tests {
             vec!["信息内容", "。改作数", "本年新公开数量", "现行有"],
             vec!["规章", "1", "2", "3"],
         ];
-        let mut t = grid(&act);
-        for c in &mut t.cells {
-            c.confidence = 0.6;
-        }
-        let m = map_document(&[t]);
+        let m = map_document(&[grid_at(&act, 0.6)]);
         assert_eq!(m.format(), "annual-report-2021");
         // two legible columns decide it
         let act = vec![
             vec!["信息内容", "本年新制作数量", "本年新公开数量", "现行有"],
             vec!["规章", "1", "2", "3"],
         ];
-        let mut t = grid(&act);
-        for c in &mut t.cells {
-            c.confidence = 0.6;
-        }
-        assert_eq!(map_document(&[t]).format(), "annual-report-2019");
+        assert_eq!(
+            map_document(&[grid_at(&act, 0.6)]).format(),
+            "annual-report-2019"
+        );
     }
 
     #[test]
@@ -2345,6 +2339,15 @@ mod tests {
     }
 
     /// A ruled grid: a label column 100 wide, then value columns 20 wide; one cell per text.
+    /// [`grid`] with every cell read at `confidence` (OCR's, not a text layer's certainty).
+    pub(super) fn grid_at(rows: &[Vec<&str>], confidence: f32) -> Table {
+        let mut t = grid(rows);
+        for c in &mut t.cells {
+            c.confidence = confidence;
+        }
+        t
+    }
+
     pub(super) fn grid(rows: &[Vec<&str>]) -> Table {
         let n_cols = rows.iter().map(|r| r.len()).max().unwrap_or(1);
         let xs: Vec<f32> = (0..=n_cols)
@@ -2523,10 +2526,7 @@ mod tests {
     #[test]
     fn a_number_with_a_speck_ends_the_value_run_only_right_of_a_value() {
         let split = |texts: &[&str], confidence: f32| {
-            let mut t = grid(&[texts.to_vec()]);
-            for c in &mut t.cells {
-                c.confidence = confidence;
-            }
+            let t = grid_at(&[texts.to_vec()], confidence);
             let cells = row_cells(&t, 0);
             let (l, v) = split_row(&cells);
             (l.len(), v.len())
@@ -3410,10 +3410,7 @@ mod tests {
         let t6 = grid(&[vec!["（一）予以公开", "3", "0", "1", "2", "用"]]);
         assert_eq!(split_row(&row_cells(&t6, 0)).1.len(), 0);
         // nor a text layer's words
-        let mut t3 = grid(&[vec!["（一）予以公开", "0", "用", "0"]]);
-        for c in &mut t3.cells {
-            c.confidence = 1.0;
-        }
+        let t3 = grid_at(&[vec!["（一）予以公开", "0", "用", "0"]], 1.0);
         assert_eq!(split_row(&row_cells(&t3, 0)).1.len(), 1);
     }
 
@@ -3476,20 +3473,19 @@ mod tests {
     #[test]
     fn active_rows_with_garbled_labels_under_a_garbled_header_are_placed_by_order() {
         // 150 dpi, blurred: the header's column words and the first block's labels garbled,
-        // only the marker 信息内容 legible
-        let t = grid(&[
-            vec!["第二十条第（一）项", "", "", ""],
-            vec!["信息内容", "宁年制皮件数", "检年并止件数", "更行省训件雪"],
-            vec!["规梨", "0", "2", "67"],
-            vec!["行夏规范袜文位", "84", "11", "130"],
-            vec!["信息内容", "本年处惠决定数量", "", ""],
-            vec!["行政许可", "3", "", ""],
-        ]);
-        // read by OCR, not sure of its words (a sure header would be another wording)
-        let mut t = t;
-        for c in &mut t.cells {
-            c.confidence = 0.6;
-        }
+        // only the marker 信息内容 legible; read by OCR, not sure of its words (a sure header
+        // would be another wording)
+        let t = grid_at(
+            &[
+                vec!["第二十条第（一）项", "", "", ""],
+                vec!["信息内容", "宁年制皮件数", "检年并止件数", "更行省训件雪"],
+                vec!["规梨", "0", "2", "67"],
+                vec!["行夏规范袜文位", "84", "11", "130"],
+                vec!["信息内容", "本年处惠决定数量", "", ""],
+                vec!["行政许可", "3", "", ""],
+            ],
+            0.6,
+        );
         let m = map_tables(&[t], crate::schema::schema());
         let c = |row: &str, col: &str| m.get("active", row, col).unwrap();
         for (row, col, v) in [
@@ -3533,13 +3529,13 @@ mod tests {
                 .is_none()
         );
         // under the header, a row whose label is other text is not the block's row
-        let mut t = grid(&[
-            vec!["信息内容", "宁年制皮件数", "检年并止件数", "更行省训件雪"],
-            vec!["第二十条第（五）项", "0", "2", "67"],
-        ]);
-        for c in &mut t.cells {
-            c.confidence = 0.6;
-        }
+        let t = grid_at(
+            &[
+                vec!["信息内容", "宁年制皮件数", "检年并止件数", "更行省训件雪"],
+                vec!["第二十条第（五）项", "0", "2", "67"],
+            ],
+            0.6,
+        );
         let m = map_tables(&[t], crate::schema::schema());
         assert!(
             m.get("active", "regulations", "issued")

@@ -35,13 +35,13 @@ pub(super) const ORDER_LABEL_MIN: f32 = 0.35;
 /// two by a false ruling, a blank sliver); a row with more is another table's.
 pub(super) const EXTRA_CELLS: usize = 2;
 
-/// The active rows under the latest active header, and how far the table has been read.
-#[derive(Default, Debug, Clone)]
+/// The active rows under the latest active header.  How far the table has been read is the
+/// caller's: the template indices of the active rows placed so far (`placed`, by label or by
+/// order).
+#[derive(Debug)]
 pub(super) struct ActiveBlock {
     /// Template indices of the active rows whose columns are the header's, in order.
     rows: Vec<usize>,
-    /// Template indices of the active rows placed so far (by label or by order).
-    placed: Vec<usize>,
     /// The block's columns from a marker header's cells, in order (none from a header whose
     /// words named them: its columns are the state's).
     pub(super) cols: Option<ColMap>,
@@ -50,7 +50,7 @@ pub(super) struct ActiveBlock {
 impl ActiveBlock {
     /// The block a header naming `keys` (column keys) opens: the rows with exactly those
     /// columns.  None when no row has them.
-    pub(super) fn open(def: &TableDef, keys: &[&str], placed: &[usize]) -> Option<ActiveBlock> {
+    pub(super) fn open(def: &TableDef, keys: &[&str]) -> Option<ActiveBlock> {
         let mut want: Vec<&str> = keys.to_vec();
         want.sort_unstable();
         want.dedup();
@@ -65,11 +65,7 @@ impl ActiveBlock {
             })
             .map(|(i, _)| i)
             .collect();
-        (!rows.is_empty()).then(|| ActiveBlock {
-            rows,
-            placed: placed.to_vec(),
-            cols: None,
-        })
+        (!rows.is_empty()).then_some(ActiveBlock { rows, cols: None })
     }
 
     /// The block a header showing only its marker opens: the template's next group of rows
@@ -106,39 +102,25 @@ impl ActiveBlock {
                     .collect(),
             )
         });
-        Some(ActiveBlock {
-            rows,
-            placed: placed.to_vec(),
-            cols,
-        })
-    }
-
-    /// A row placed by its label (or by order): later open rows come after it.
-    pub(super) fn placed(&mut self, index: usize) {
-        if !self.placed.contains(&index) {
-            self.placed.push(index);
-        }
+        Some(ActiveBlock { rows, cols })
     }
 
     /// The template row (index) an open row with this label takes, if the block has a sure
-    /// place for it: the first free row of the block after the last row placed, the label
-    /// like it ([`ORDER_LABEL_MIN`]) and no less like it than any later active row still free.
-    pub(super) fn next_for(&self, def: &TableDef, label: &str) -> Option<usize> {
-        let after = self.placed.iter().copied().max();
-        let free: Vec<usize> = self
+    /// place for it: the first row of the block after the last row `placed`, the label like
+    /// it ([`ORDER_LABEL_MIN`]) and no less like it than any later active row (all still free).
+    pub(super) fn next_for(&self, def: &TableDef, label: &str, placed: &[usize]) -> Option<usize> {
+        let after = placed.iter().copied().max();
+        let next = self
             .rows
             .iter()
             .copied()
-            .filter(|i| !self.placed.contains(i) && after.is_none_or(|a| *i > a))
-            .collect();
-        let next = *free.first()?;
+            .find(|&i| after.is_none_or(|a| i > a))?;
         let l = norm_label(label);
         let sim = |i: usize| similarity(&l, &norm_label(&def.rows[i].label));
         let s = sim(next);
-        // every active row still free after it competes, the next blocks' too: a block whose
-        // header OCR lost leaves its rows under the one before (行政事业性收费 after 行政处罚)
-        let rivals = (next + 1..def.rows.len()).filter(|i| !self.placed.contains(i));
-        (s >= ORDER_LABEL_MIN && rivals.into_iter().all(|o| sim(o) <= s)).then_some(next)
+        // every active row after it competes, the next blocks' too: a block whose header OCR
+        // lost leaves its rows under the one before (行政事业性收费 after 行政处罚)
+        (s >= ORDER_LABEL_MIN && (next + 1..def.rows.len()).all(|o| sim(o) <= s)).then_some(next)
     }
 }
 
@@ -156,41 +138,52 @@ mod tests {
 
     #[test]
     fn a_garbled_label_under_the_first_header_takes_the_blocks_rows_in_order() {
-        let mut b = ActiveBlock::open(def(), &["issued", "repealed", "in_force"], &[]).unwrap();
-        assert_eq!(b.next_for(def(), "规梨"), Some(index("regulations")));
-        b.placed(index("regulations"));
+        let b = ActiveBlock::open(def(), &["issued", "repealed", "in_force"]).unwrap();
+        assert_eq!(b.next_for(def(), "规梨", &[]), Some(index("regulations")));
+        let placed = [index("regulations")];
         assert_eq!(
-            b.next_for(def(), "行夏规范袜文位"),
+            b.next_for(def(), "行夏规范袜文位", &placed),
             Some(index("normative_documents"))
         );
-        b.placed(index("normative_documents"));
         // the block is full: a third row is not forced onto it
-        assert_eq!(b.next_for(def(), "行夏规范袜文位"), None);
+        let placed = [index("regulations"), index("normative_documents")];
+        assert_eq!(b.next_for(def(), "行夏规范袜文位", &placed), None);
     }
 
     #[test]
     fn an_open_row_is_not_placed_where_its_label_is_unlike_the_row_or_more_like_another() {
-        let b = ActiveBlock::open(def(), &["issued", "repealed", "in_force"], &[]).unwrap();
+        let b = ActiveBlock::open(def(), &["issued", "repealed", "in_force"]).unwrap();
         // text of another kind
-        assert_eq!(b.next_for(def(), "第二十条第（五）项"), None);
-        assert_eq!(b.next_for(def(), ""), None);
+        assert_eq!(b.next_for(def(), "第二十条第（五）项", &[]), None);
+        assert_eq!(b.next_for(def(), "", &[]), None);
         // 规范性文件 garbled, before any row placed: more like the second row than the first
-        assert_eq!(b.next_for(def(), "行政规范文"), None);
+        assert_eq!(b.next_for(def(), "行政规范文", &[]), None);
         // the one-column block of 本年处理决定数量: 行政处罚 after 行政许可 was placed
-        let b = ActiveBlock::open(def(), &["decisions"], &[index("licensing")]).unwrap();
-        assert_eq!(b.next_for(def(), "行政处司"), Some(index("punishment")));
-        assert_eq!(b.next_for(def(), "行政强刮"), None);
+        let b = ActiveBlock::open(def(), &["decisions"]).unwrap();
+        let placed = [index("licensing")];
+        assert_eq!(
+            b.next_for(def(), "行政处司", &placed),
+            Some(index("punishment"))
+        );
+        assert_eq!(b.next_for(def(), "行政强刮", &placed), None);
         // the fees row garbled, its block's header lost: more like 行政事业性收费 than the
         // block's 行政强制, it is not taken for that
-        let b = ActiveBlock::open(def(), &["decisions"], &[index("punishment")]).unwrap();
-        assert_eq!(b.next_for(def(), "行政事立手枚费"), None);
-        assert_eq!(b.next_for(def(), "行政强刮"), Some(index("coercion")));
+        let placed = [index("punishment")];
+        assert_eq!(b.next_for(def(), "行政事立手枚费", &placed), None);
+        assert_eq!(
+            b.next_for(def(), "行政强刮", &placed),
+            Some(index("coercion"))
+        );
     }
 
     #[test]
     fn a_header_naming_no_rows_columns_opens_no_block() {
-        assert!(ActiveBlock::open(def(), &["issued", "decisions"], &[]).is_none());
-        let b = ActiveBlock::open(def(), &["amount_10k_yuan"], &[]).unwrap();
-        assert_eq!(b.next_for(def(), "行政事业性收和"), Some(index("fees")));
+        assert!(ActiveBlock::open(def(), &["issued", "decisions"]).is_none());
+        assert!(ActiveBlock::open(def(), &[]).is_none());
+        let b = ActiveBlock::open(def(), &["amount_10k_yuan"]).unwrap();
+        assert_eq!(
+            b.next_for(def(), "行政事业性收和", &[]),
+            Some(index("fees"))
+        );
     }
 }

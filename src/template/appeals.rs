@@ -346,7 +346,6 @@ fn partial_runs<'s>(
         ));
     }
     runs.retain(|(run, g)| legible_group(run).is_none_or(|l| l == *g));
-    runs.dedup();
     runs
 }
 
