@@ -107,11 +107,19 @@ pub fn repair_tables(tables: &mut [Table], pages: &[Page]) -> Vec<Repair> {
 /// A word may reach this far (points) across a row boundary and still lie on one side of it:
 /// OCR word boxes take in a little of the paper around the ink.
 const STRADDLE: f32 = 1.0;
+/// ... or this share of its box's height: the recogniser's boxes of a text line in a tall
+/// cell can reach far past its glyphs (7pt of print in an 18pt box), while a word printed
+/// across the line has its middle on it.
+const STRADDLE_SHARE: f32 = 0.25;
 
-/// Whether a word of `idx` lies across the row line at `y` (beyond [`STRADDLE`] on both sides).
+/// Whether a word of `idx` lies across the row line at `y` (beyond [`STRADDLE`] and
+/// [`STRADDLE_SHARE`] of its height on both sides).
 fn lies_across(idx: &[usize], words: &[Word], y: f32) -> bool {
-    idx.iter()
-        .any(|&i| words[i].bbox.y0 < y - STRADDLE && words[i].bbox.y1 > y + STRADDLE)
+    idx.iter().any(|&i| {
+        let b = &words[i].bbox;
+        let m = STRADDLE.max(STRADDLE_SHARE * b.height());
+        b.y0 < y - m && b.y1 > y + m
+    })
 }
 
 /// A label cell spanning several grid rows whose value cells are ruled apart (the ruling was
@@ -777,6 +785,27 @@ mod tests {
             ("一、本年新收政府信息公开申请数量", 6.0),
             ("二、上年结转政府信息公开申请数量", 16.0),
         ]);
+        assert!(r.is_empty(), "{r:?}");
+    }
+
+    #[test]
+    fn a_label_line_whose_box_reaches_past_the_row_line_lies_on_its_side() {
+        use crate::model::BBox;
+        // the recogniser's boxes of the upper label, 6pt of print, reach 2.5pt past the line
+        let words = |upper_y1: f32| {
+            vec![
+                ("(一)予以公开", BBox::new(5.0, 4.0, 60.0, upper_y1)),
+                ("(二)部分公开", BBox::new(5.0, 26.0, 60.0, 34.0)),
+                ("5", BBox::new(115.0, 6.0, 120.0, 14.0)),
+                ("3", BBox::new(115.0, 26.0, 120.0, 34.0)),
+            ]
+        };
+        let (t, _, r) = ruled_page(&[(100.0, 180.0)], &words(22.5), 0.9);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(t[0].cell_at(0, 0).text(), "(一)予以公开");
+        assert_eq!(t[0].cell_at(1, 0).text(), "(二)部分公开");
+        // a box with its middle on the line is a word printed across it: no split
+        let (_, _, r) = ruled_page(&[(100.0, 180.0)], &words(36.0), 0.9);
         assert!(r.is_empty(), "{r:?}");
     }
 

@@ -318,7 +318,21 @@ pub fn restore_lost_row_lines(
 ) -> Vec<Segment> {
     let mut out = segments.to_vec();
     for t in table::find_grids(segments, page, tol) {
+        let pitch = row_pitch(&t);
         for r in 0..t.n_rows() {
+            if let Some(p) = pitch {
+                for (y, x0, x1) in remnant_lines(&t, r, p, segments, glyphs) {
+                    tracing::debug!(
+                        "p{page} grid row {r}: row line restored from its remnants at y {y:.1}"
+                    );
+                    out.push(Segment {
+                        x0,
+                        y0: y,
+                        x1,
+                        y1: y,
+                    });
+                }
+            }
             let cells: Vec<&table::Cell> = t
                 .cells
                 .iter()
@@ -339,6 +353,135 @@ pub fn restore_lost_row_lines(
                 });
             }
         }
+    }
+    out
+}
+
+/// Rows a grid needs before its usual row height ([`row_pitch`]) is known.
+const PITCH_ROWS: usize = 5;
+/// Ink no taller than this (points) is a ruling's remnant or a dash, never a glyph of text.
+const REMNANT_HEIGHT: f32 = 2.5;
+/// The pieces of one lost row line lie this close to their median y (points).
+const REMNANT_ALIGN: f32 = 1.5;
+/// Cells of the row that must hold a piece of a lost row line.
+const REMNANT_CELLS: usize = 3;
+/// A lost row line lies within this share of the pitch from where the tall row's printed rows
+/// would meet (its height split evenly).
+const PITCH_SLACK: f32 = 0.25;
+/// A flat piece centred in its cell to within this share of the cell's width, and no wider
+/// than [`DASH_SHARE`] of it, is a dash printed for zero, not a ruling's remnant.
+const DASH_CENTRE: f32 = 0.15;
+const DASH_SHARE: f32 = 0.6;
+
+/// The grid's usual row height: the median height of its rows, when it has [`PITCH_ROWS`].
+fn row_pitch(t: &table::Table) -> Option<f32> {
+    let mut h: Vec<f32> = t.ys.windows(2).map(|w| w[1] - w[0]).collect();
+    if h.len() < PITCH_ROWS {
+        return None;
+    }
+    h.sort_by(f32::total_cmp);
+    Some(h[h.len() / 2])
+}
+
+/// Row lines lost inside a tall grid row, restored from what the erasure left of them (rule
+/// `remnant_rows`).  A grid row at least two pitches high ([`row_pitch`], rounded) holds that
+/// many printed rows whose row lines were erased but for pieces: flat ink ([`REMNANT_HEIGHT`])
+/// in the cells and ruling segments too short to make a grid line.  Where the rows would meet
+/// (the height split evenly, within [`PITCH_SLACK`] of a pitch), pieces at one height
+/// ([`REMNANT_ALIGN`]) in at least [`REMNANT_CELLS`] cells are the line, when some cell holds
+/// text on both sides of it and no glyph of a cell of this row alone crosses it.  It is drawn
+/// through every cell of the row that no glyph crosses (a group label set vertically beside
+/// the rows, its cell over more rows, keeps its cell).  A dash printed for zero
+/// ([`DASH_CENTRE`], [`DASH_SHARE`]) is no piece: a tall row of dashes under a wrapped label
+/// keeps its height.  Returns (y, x0, x1) per cell cut.
+fn remnant_lines(
+    t: &table::Table,
+    r: usize,
+    pitch: f32,
+    segments: &[Segment],
+    glyphs: &mut dyn FnMut(BBox) -> Vec<BBox>,
+) -> Vec<(f32, f32, f32)> {
+    let (top, bottom) = (t.ys[r], t.ys[r + 1]);
+    let h = bottom - top;
+    let k = (h / pitch).round() as usize;
+    if k < 2 {
+        return Vec::new();
+    }
+    let cells: Vec<&table::Cell> = t.cells.iter().filter(|c| c.r0 <= r && c.r1 > r).collect();
+    let inks: Vec<Vec<BBox>> = cells
+        .iter()
+        .map(|c| {
+            glyphs(c.bbox)
+                .into_iter()
+                .filter(|g| g.y1 > top && g.y0 < bottom)
+                .collect()
+        })
+        .collect();
+    let flat = |g: &BBox| g.height() <= REMNANT_HEIGHT && g.width() >= 2.0 * g.height();
+    // (y, cell) of every piece
+    let mut pieces: Vec<(f32, usize)> = Vec::new();
+    for (ci, (c, ink)) in cells.iter().zip(&inks).enumerate() {
+        let w = c.bbox.width();
+        for g in ink.iter().filter(|g| flat(g)) {
+            let dash =
+                (g.cx() - c.bbox.cx()).abs() <= DASH_CENTRE * w && g.width() <= DASH_SHARE * w;
+            if !dash {
+                pieces.push((g.cy(), ci));
+            }
+        }
+        for s in segments {
+            let (x0, x1) = (s.x0.min(s.x1), s.x0.max(s.x1));
+            if (s.y0 - s.y1).abs() < 0.5 && x1.min(c.bbox.x1) - x0.max(c.bbox.x0) > 2.0 {
+                pieces.push((s.y0, ci));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for j in 1..k {
+        let expected = top + j as f32 * h / k as f32;
+        let mut near: Vec<f32> = pieces
+            .iter()
+            .filter(|p| (p.0 - expected).abs() <= PITCH_SLACK * pitch)
+            .map(|p| p.0)
+            .collect();
+        if near.is_empty() {
+            continue;
+        }
+        near.sort_by(f32::total_cmp);
+        let y = near[near.len() / 2];
+        let mut holding: Vec<usize> = pieces
+            .iter()
+            .filter(|p| (p.0 - y).abs() <= REMNANT_ALIGN)
+            .map(|p| p.1)
+            .collect();
+        holding.sort_unstable();
+        holding.dedup();
+        // a glyph crosses the line when it reaches past it, beyond a remnant, on both sides
+        let crosses = |g: &BBox| !flat(g) && g.y0 < y - REMNANT_HEIGHT && g.y1 > y + REMNANT_HEIGHT;
+        let text = |g: &&BBox| !flat(g);
+        let two_rows = inks.iter().any(|ink| {
+            !ink.iter().any(crosses)
+                && ink.iter().filter(text).any(|g| g.y1 <= y)
+                && ink.iter().filter(text).any(|g| g.y0 >= y)
+        });
+        let clear: Vec<usize> = (0..cells.len())
+            .filter(|&ci| !inks[ci].iter().any(crosses))
+            .collect();
+        // a cell of this row alone must keep clear of it (a group label over more rows may not)
+        let own_crossed = (0..cells.len())
+            .any(|ci| cells[ci].r0 == r && cells[ci].r1 == r + 1 && !clear.contains(&ci));
+        if holding.len() < REMNANT_CELLS
+            || !two_rows
+            || own_crossed
+            || !holding.iter().all(|ci| clear.contains(ci))
+        {
+            continue;
+        }
+        out.extend(
+            clear
+                .iter()
+                .map(|&ci| (y, cells[ci].bbox.x0, cells[ci].bbox.x1)),
+        );
     }
     out
 }
@@ -909,5 +1052,99 @@ mod tests {
         let tol = Tolerances::default();
         assert_eq!(extend_free_ends(&s, 1, &tol).len(), s.len());
         assert_eq!(table::find_grids(&s, 1, &tol)[0].cells.len(), 8);
+    }
+
+    /// A table of a 100pt label column and three 30pt value columns over rows 20pt high; the
+    /// row lines at 80 and 100 were lost, so grid row 3 (60..120) holds three printed rows.
+    fn three_rows_in_one() -> Vec<Segment> {
+        ruled_at(&[0.0, 20.0, 40.0, 60.0, 120.0, 140.0, 160.0])
+    }
+
+    /// The same table with its row lines at `ys`.
+    fn ruled_at(ys: &[f32]) -> Vec<Segment> {
+        let mut s: Vec<Segment> = ys.iter().map(|&y| seg(0.0, y, 190.0, y)).collect();
+        for x in [0.0, 100.0, 130.0, 160.0, 190.0] {
+            s.push(seg(x, 0.0, x, 160.0));
+        }
+        s
+    }
+
+    /// The glyphs of `all` whose centre lies in `b`.
+    fn inside(all: &[BBox], b: BBox) -> Vec<BBox> {
+        all.iter()
+            .copied()
+            .filter(|g| b.contains_point(g.cx(), g.cy()))
+            .collect()
+    }
+
+    /// A label line and a value in the first value column centred at each `ys`.
+    fn rows_at(ys: &[f32]) -> Vec<BBox> {
+        let mut g = Vec::new();
+        for &y in ys {
+            g.extend((0..6).map(|i| {
+                BBox::new(
+                    5.0 + 9.0 * i as f32,
+                    y - 4.0,
+                    13.0 + 9.0 * i as f32,
+                    y + 4.0,
+                )
+            }));
+            g.push(BBox::new(112.0, y - 4.0, 117.0, y + 4.0));
+        }
+        g
+    }
+
+    #[test]
+    fn row_lines_erased_to_remnants_inside_a_tall_row_are_restored() {
+        let s = three_rows_in_one();
+        let tol = Tolerances::default();
+        let mut g = rows_at(&[10.0, 30.0, 50.0, 70.0, 90.0, 110.0, 130.0, 150.0]);
+        // what the erasure left of the lines at 80 and 100: pieces off the cells' middles
+        g.push(BBox::new(131.0, 79.6, 150.0, 80.6));
+        g.push(BBox::new(165.0, 79.4, 189.0, 80.4));
+        g.push(BBox::new(6.0, 79.5, 28.0, 80.5));
+        g.push(BBox::new(101.0, 99.5, 109.0, 100.5));
+        g.push(BBox::new(140.0, 99.6, 159.0, 100.6));
+        g.push(BBox::new(70.0, 99.4, 98.0, 100.4));
+        let out = restore_lost_row_lines(&s, 1, &tol, &mut |b| inside(&g, b));
+        let grid = &table::find_grids(&out, 1, &tol)[0];
+        assert_eq!(grid.n_rows(), 8, "{:?}", grid.ys);
+        assert!((grid.ys[4] - 80.0).abs() < 1.0 && (grid.ys[5] - 100.0).abs() < 1.0);
+        assert_eq!(grid.cells.len(), 32);
+    }
+
+    #[test]
+    fn a_tall_row_without_remnants_of_lines_keeps_its_height() {
+        let s = three_rows_in_one();
+        let tol = Tolerances::default();
+        let rows = |g: &[BBox]| {
+            let out = restore_lost_row_lines(&s, 1, &tol, &mut |b| inside(g, b));
+            table::find_grids(&out, 1, &tol)[0].n_rows()
+        };
+        // no pieces of the lost lines
+        let g = rows_at(&[10.0, 30.0, 50.0, 70.0, 90.0, 110.0, 130.0, 150.0]);
+        assert_eq!(rows(&g), 6);
+        // a wrapped label over two lines in a row two pitches high, its zeros printed as dashes
+        // centred in their cells: flat ink at one height in three cells, but no ruling's
+        let tall2 = ruled_at(&[0.0, 20.0, 40.0, 60.0, 100.0, 120.0, 140.0, 160.0]);
+        let mut g = rows_at(&[10.0, 30.0, 50.0, 110.0, 130.0, 150.0]);
+        for y0 in [66.0, 85.0] {
+            g.extend(
+                (0..6)
+                    .map(|i| BBox::new(5.0 + 9.0 * i as f32, y0, 13.0 + 9.0 * i as f32, y0 + 8.0)),
+            );
+        }
+        for x in [110.0, 140.0, 170.0] {
+            g.push(BBox::new(x, 79.5, x + 10.0, 80.5));
+        }
+        let out = restore_lost_row_lines(&tall2, 1, &tol, &mut |b| inside(&g, b));
+        assert_eq!(table::find_grids(&out, 1, &tol)[0].n_rows(), 7);
+        // pieces at one height in three cells, but a tall glyph of the label crosses them
+        let mut g = rows_at(&[10.0, 30.0, 50.0, 70.0, 110.0, 130.0, 150.0]);
+        g.push(BBox::new(20.0, 74.0, 28.0, 96.0));
+        g.push(BBox::new(131.0, 79.6, 150.0, 80.6));
+        g.push(BBox::new(165.0, 79.4, 189.0, 80.4));
+        g.push(BBox::new(101.0, 79.5, 109.0, 80.5));
+        assert_eq!(rows(&g), 6);
     }
 }
