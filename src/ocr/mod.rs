@@ -396,7 +396,7 @@ pub fn ocr_page_detailed(
             to_px(&b)
                 .inset(inset)
                 .and_then(|r| r.clip(w, h))
-                .map(|r| glyph_boxes(&prep.text, r, dpi_x))
+                .map(|r| layout_glyph_boxes(&prep.text, r, dpi_x))
                 .unwrap_or_default()
                 .into_iter()
                 .filter(off_seal)
@@ -872,6 +872,16 @@ fn leans_right(top: [i32; 2], bottom: [i32; 2]) -> bool {
 }
 
 fn glyph_boxes(text: &Pix, r: Rect, dpi: f32) -> Vec<Rect> {
+    glyph_boxes_with(text, r, dpi, false)
+}
+
+/// As [`glyph_boxes`], for the layout's decisions: components that are ruling residue
+/// ([`ink::ruling_residue`]) left out.
+fn layout_glyph_boxes(text: &Pix, r: Rect, dpi: f32) -> Vec<Rect> {
+    glyph_boxes_with(text, r, dpi, true)
+}
+
+fn glyph_boxes_with(text: &Pix, r: Rect, dpi: f32, no_residue: bool) -> Vec<Rect> {
     let speck = (dpi / 100.0).max(2.0) as i32;
     let Ok(all) = text.clip(r).and_then(|p| p.components()) else {
         return Vec::new();
@@ -880,6 +890,12 @@ fn glyph_boxes(text: &Pix, r: Rect, dpi: f32) -> Vec<Rect> {
         .into_iter()
         .filter(|c| c.w.max(c.h) >= speck)
         .map(|c| Rect::new(c.x + r.x, c.y + r.y, c.w, c.h))
+        .filter(|c| {
+            !no_residue
+                || !text
+                    .clip(*c)
+                    .is_ok_and(|p| ink::ruling_residue(*c, p.count_pixels(), dpi))
+        })
         .collect();
     let tallest = all.iter().map(|c| c.h).max().unwrap_or(0);
     let big = (dpi * 0.04).max(tallest as f32 / 3.0) as i32;
@@ -1954,6 +1970,28 @@ fn merge_numeric(ws: Vec<OcrWord>) -> Vec<OcrWord> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_layout_sees_the_digits_under_a_cross_of_lost_rulings() {
+        use super::{Pix, Rect, glyph_boxes, layout_glyph_boxes};
+        // a cell merged over two rows and two columns at 120 dpi: what is left of its inner
+        // row and column lines (1 px, one cross) and a 0 (6 x 10 px, a ring) in each quarter
+        let mut p = Pix::create(80, 64, 1).unwrap();
+        p.fill_rect(Rect::new(2, 31, 76, 1), 1).unwrap();
+        p.fill_rect(Rect::new(40, 2, 1, 60), 1).unwrap();
+        let zeros = [(25, 10), (65, 10), (25, 44), (65, 44)];
+        for &(x, y) in &zeros {
+            p.fill_rect(Rect::new(x, y, 6, 10), 1).unwrap();
+            p.fill_rect(Rect::new(x + 2, y + 2, 2, 6), 0).unwrap();
+        }
+        let all = Rect::new(0, 0, 80, 64);
+        let layout = layout_glyph_boxes(&p, all, 120.0);
+        assert_eq!(layout.len(), 4, "{layout:?}");
+        assert!(layout.iter().all(|g| (g.w, g.h) == (6, 10)));
+        // the cell readers' view keeps the cross (and, as tallest, drops the zeros)
+        let read = glyph_boxes(&p, all, 120.0);
+        assert_eq!(read.len(), 1, "{read:?}");
+    }
+
     #[test]
     fn the_faint_line_second_look_is_for_broken_tables_only() {
         // a table fallen apart into pieces: looked at again, kept when it makes a table

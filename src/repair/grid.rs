@@ -112,12 +112,14 @@ const STRADDLE: f32 = 1.0;
 /// across the line has its middle on it.
 const STRADDLE_SHARE: f32 = 0.25;
 
-/// Whether a word of `idx` lies across the row line at `y` (beyond [`STRADDLE`] and
-/// [`STRADDLE_SHARE`] of its height on both sides).
-fn lies_across(idx: &[usize], words: &[Word], y: f32) -> bool {
+/// Whether a word of `idx` lies across the row line at `y`: beyond [`STRADDLE`] on both
+/// sides, and for label text (`label`) beyond [`STRADDLE_SHARE`] of its box's height too
+/// (a number's box is its ink's).
+fn lies_across(idx: &[usize], words: &[Word], y: f32, label: bool) -> bool {
     idx.iter().any(|&i| {
         let b = &words[i].bbox;
-        let m = STRADDLE.max(STRADDLE_SHARE * b.height());
+        let share = if label { STRADDLE_SHARE } else { 0.0 };
+        let m = STRADDLE.max(share * b.height());
         b.y0 < y - m && b.y1 > y + m
     })
 }
@@ -148,8 +150,12 @@ fn split_label_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
                 // the row line is there right of the label (in some value column)
                 let ruled = t.ruled_between(b, cell.c1..nc);
                 let y = t.ys[b];
-                let across = lies_across(&cell.words, words, y);
+                let across = lies_across(&cell.words, words, y, true);
                 if !ruled || across {
+                    tracing::trace!(
+                        "no label split at row line {b} of 「{}」: ruled right {ruled}, a word across {across}",
+                        cell.text()
+                    );
                     continue;
                 }
                 let (up, down): (Vec<usize>, Vec<usize>) =
@@ -161,6 +167,9 @@ fn split_label_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
                 let (a, la) = best_label_sim(&up);
                 let (b_sim, lb) = best_label_sim(&down);
                 let (sim, label) = if a >= b_sim { (a, la) } else { (b_sim, lb) };
+                tracing::trace!(
+                    "label split at row line {b}? 「{up}」 {a:.2} | 「{down}」 {b_sim:.2}, whole {whole:.2}"
+                );
                 if sim >= JOINED_MIN && sim > whole && best.as_ref().is_none_or(|x| sim > x.1) {
                     best = Some((
                         b,
@@ -192,7 +201,7 @@ fn split_label_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
                 || v.r1 > r1
                 || v.r0 >= b
                 || v.r1 <= b
-                || lies_across(&v.words, words, y)
+                || lies_across(&v.words, words, y, false)
             {
                 continue;
             }
@@ -235,7 +244,7 @@ fn split_value_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
                 // the row line is there left of the cell (between the rows' labels)
                 let ruled = t.ruled_between(b, 0..cell.c0);
                 let y = t.ys[b];
-                if !ruled || lies_across(&cell.words, words, y) {
+                if !ruled || lies_across(&cell.words, words, y, false) {
                     continue;
                 }
                 let up = cell

@@ -295,8 +295,41 @@ pub fn audit(
     None
 }
 
+/// Least extent (inches, the longer side) of an ink component that is no glyph of a table
+/// cell: table print is at most 12 pt, a glyph of it under 0.17 in.
+pub const RESIDUE_MIN_EXTENT: f32 = 0.2;
+
+/// Greatest share of its box a ruling residue inks: lines a pixel or two thick crossing a
+/// box ink a few percent of it, a glyph (or glyphs blur ran together) a fifth or more.
+pub const RESIDUE_MAX_FILL: f32 = 0.12;
+
+/// Rule `ruling_residue`: an ink component (px at `dpi`, `ink` of its box's pixels set) larger
+/// than any glyph of a cell ([`RESIDUE_MIN_EXTENT`]) that fills little of its box
+/// ([`RESIDUE_MAX_FILL`]) is what is left of rulings the line finder lost (faint, broken, or
+/// erased to pieces), an L or a cross of thin lines where a merged cell's inner row and column
+/// lines met, no glyph.  Only the layout's view of a cell's ink leaves it out: as the tallest
+/// "glyph" there it hid the cell's digits (all smaller than a third of it), so that no lost
+/// line between them could be restored.  The cell readers' own judgement of ink keeps it.
+pub fn ruling_residue(c: Rect, ink: i32, dpi: f32) -> bool {
+    let area = (c.w.max(1) * c.h.max(1)) as f32;
+    c.w.max(c.h) as f32 >= dpi * RESIDUE_MIN_EXTENT && (ink as f32) < RESIDUE_MAX_FILL * area
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lines_crossing_a_merged_cell_are_ruling_residue_and_glyphs_are_not() {
+        use super::*;
+        // fires: at 120 dpi a cross of 1 px lines over a 75 x 62 px box (137 px of ink)
+        assert!(ruling_residue(Rect::new(0, 0, 75, 62), 137, 120.0));
+        // must not: a label's glyphs that blur ran together into one 40 x 17 px run, half inked
+        assert!(!ruling_residue(Rect::new(0, 0, 40, 17), 340, 120.0));
+        // nor a glyph-sized component, however thin its strokes (a 0 of 6 x 10 px)
+        assert!(!ruling_residue(Rect::new(0, 0, 6, 10), 5, 120.0));
+        // nor a straight piece of ruling: it fills its box
+        assert!(!ruling_residue(Rect::new(0, 0, 60, 2), 120, 120.0));
+    }
+
     #[test]
     fn specks_are_residue_and_a_digit_is_print() {
         use super::*;
