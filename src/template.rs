@@ -566,6 +566,45 @@ fn split_printed_row(
     Some(l2.text())
 }
 
+/// Grid rows a label cell spans for [`shared_label_part`].
+const SHARED_LABEL_ROWS: usize = 2;
+
+/// Rule `shared_label`: a label cell over two grid rows whose value cells are each one row's
+/// and hold numbers in both rows is two printed rows whose row line was lost over the label
+/// column only (the values are ruled apart: （一）予以公开 and （二）部分公开… in one cell over
+/// 646 … and 241 …).  Taken whole, the longer label named the same template row for both, and
+/// the upper row's values went to the lower's row.  Each grid row takes its part of the
+/// cell's lines instead: the cut between lines whose two parts name template rows best (their
+/// best similarities summed), the upper part for the upper row; a garbled part is then placed
+/// by the template's order.  None for any other cell (one line, a single row, a row without
+/// numbers: a false ruling through one printed row leaves one side blank).
+fn shared_label_part(t: &Table, r: usize, label: &Cell, def: &TableDef) -> Option<String> {
+    if label.r1 - label.r0 != SHARED_LABEL_ROWS || label.lines.len() < 2 {
+        return None;
+    }
+    for rr in label.r0..label.r1 {
+        let cells = row_cells(t, rr);
+        let (labels, vals) = split_row(&cells);
+        if !labels.last().is_some_and(|l| std::ptr::eq(*l, label))
+            || vals.len() < SPLIT_ROW_VALUES
+            || !vals.iter().all(|c| c.r0 == rr && c.r1 == rr + 1)
+            || !has_numbers(&vals)
+        {
+            return None;
+        }
+    }
+    let sim = |s: &str| best_row(def, s).map_or(0.0, |(_, x)| x);
+    let lines = &label.lines;
+    let (cut, _) = (1..lines.len())
+        .map(|p| (p, sim(&lines[..p].concat()) + sim(&lines[p..].concat())))
+        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    Some(if r == label.r0 {
+        lines[..cut].concat()
+    } else {
+        lines[cut..].concat()
+    })
+}
+
 struct Candidate<'a> {
     value_cells: Vec<&'a Cell>,
     label: String,
@@ -800,7 +839,15 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 seq.push(Seq::Anchor(row_index(&schema.requests, row)));
                 continue;
             }
-            let mut label = labels.last().map(|c| c.text()).unwrap_or_default();
+            // a label cell shared with the next or previous grid row: this row's part of it
+            let shared = labels
+                .last()
+                .and_then(|l| shared_label_part(t, r, l, &schema.requests).map(|p| (*l, p)));
+            let text_of = |c: &Cell| match &shared {
+                Some((l, part)) if std::ptr::eq(*l, c) => part.clone(),
+                _ => c.text(),
+            };
+            let mut label = labels.last().map(|c| text_of(c)).unwrap_or_default();
             if let Some(more) = split_printed_row(t, r, &labels, &vals, &schema.requests) {
                 label.push_str(&more);
                 continued = Some((t as *const Table, r + 1));
@@ -955,22 +1002,22 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             let best = labels
                 .iter()
                 .filter(|c| !group_label(c))
-                .filter_map(|c| best_row(&schema.requests, &c.text()).map(|(row, s)| (c, row, s)))
+                .filter_map(|c| best_row(&schema.requests, &text_of(c)).map(|(row, s)| (c, row, s)))
                 .max_by(|a, b| a.2.total_cmp(&b.2));
-            let label_text: String = labels.iter().map(|c| c.text()).collect();
+            let label_text: String = labels.iter().map(|c| text_of(c)).collect();
             if let Some((cell, row, s)) = best
                 && s >= REQUESTS_LABEL_MIN
             {
                 let cand = Candidate {
                     value_cells: vals,
-                    label: cell.text(),
+                    label: text_of(cell),
                     page: t.page,
                     method: Method::of_table(t.method),
                 };
                 assign_requests(&cand, row, &st, &mut assigned);
                 seq.push(Seq::Anchor(row_index(&schema.requests, row)));
             } else if has_numbers(&vals) || blank_row(&vals, label_cell.copied(), r) {
-                let label = label_cell.map(|c| c.text()).unwrap_or_default();
+                let label = label_cell.map(|c| text_of(c)).unwrap_or_default();
                 let cand = Candidate {
                     value_cells: vals,
                     label,
@@ -3132,6 +3179,58 @@ mod tests {
         let m = mapped_with_shared_values(&rows, 1);
         assert_eq!(req(&m, "carried_over").value.as_deref(), Some("3"));
         assert_eq!(req(&m, "granted").value.as_deref(), Some("3"));
+    }
+
+    /// The header and `rows`, the label cell of grid row `top` (0-based among `rows`) also
+    /// covering the next grid row and holding the text `lines`.
+    fn mapped_with_label_lines(rows: &[Vec<&str>], top: usize, lines: &[&str]) -> Mapping {
+        let mut all = vec![HEADER.to_vec()];
+        all.extend(rows.iter().cloned());
+        let mut t = grid(&all);
+        let nc = t.n_cols();
+        let r = top + 1;
+        let k = r * nc;
+        t.cells[k].r1 = r + 2;
+        t.cells[k].bbox.y1 = t.ys[r + 2];
+        t.cells[k].lines = lines.iter().map(|l| l.to_string()).collect();
+        t.index[(r + 1) * nc] = k;
+        map_tables(&[t], crate::schema::schema())
+    }
+
+    #[test]
+    fn two_rows_labels_in_one_cell_over_their_own_values_go_each_to_its_row() {
+        // （一）予以公开 garbled and （二）部分公开… wrapped, in one cell over both value rows
+        let rows = [
+            row("一、本年新收政府信息公开申请数量", "12"),
+            row("二、上年结转政府信息公开申请数量", "1"),
+            row("", "8"),
+            row("", "5"),
+            row("1.属于国家秘密", "0"),
+        ];
+        let lines = [
+            "“3隆以公开，",
+            "(二)都分公开〈区分处理的，只计这一情形",
+            "不计其他情形)",
+        ];
+        let m = mapped_with_label_lines(&rows, 2, &lines);
+        let g = req(&m, "granted");
+        assert_eq!(g.value.as_deref(), Some("8"));
+        assert!(g.flags.contains(&Flag::RowByPosition));
+        assert_eq!(req(&m, "partially_granted").value.as_deref(), Some("5"));
+        // one printed row cut by a false ruling under its numbering: the second grid row's
+        // values blank, the cell is one label (its short first line is no row of its own)
+        let rows = [
+            row("一、本年新收政府信息公开申请数量", "12"),
+            row("二、上年结转政府信息公开申请数量", "1"),
+            row("(一)予以公开", "8"),
+            row("", "5"),
+            row("", ""),
+            row("1.属于国家秘密", "0"),
+        ];
+        let lines = ["(二)", "部分公开(区分处理的，只计这一情形，不计其他情形)"];
+        let m = mapped_with_label_lines(&rows, 3, &lines);
+        assert_eq!(req(&m, "granted").value.as_deref(), Some("8"));
+        assert_eq!(req(&m, "partially_granted").value.as_deref(), Some("5"));
     }
 
     #[test]
