@@ -32,7 +32,8 @@
 //!   - `unverified` when no check confirms it at all (its checks cannot be evaluated because a
 //!     cell is missing, or pass only through a value inferred from them) and none fails, or
 //!     when no check covers it (the active table) and its reading is not sure (word confidence
-//!     below [`UNCOVERED_SURE`]): nothing but the reading vouches for such a value;
+//!     below [`UNCOVERED_SURE`], or an integer of two digits or more where decimals are printed:
+//!     [`point_in_doubt`]): nothing but the reading vouches for such a value;
 //!   - `partly_verified` when it is not zero and one of its checks confirms it but another
 //!     cannot be evaluated (a row total holds just as well when a whole row's numbers landed
 //!     under the wrong label, which only the column sums can tell; zeros, the bulk of every
@@ -96,6 +97,19 @@ pub const MIN_VALUE_CELL: f32 = 6.0;
 /// print of several rows and its reading belongs to any of them.  (A row whose label wraps
 /// over lines is tall in every cell: no cell of it stands out.)
 pub const SPANS_ROWS: f32 = 1.6;
+
+/// `unverified` (rule `lost_point`): a number of two digits or more read without a decimal
+/// point in a cell whose row is printed with decimals (the active table's 收费金额, in 万元),
+/// when no check covers it: blur at scan resolutions runs a point into the digits beside it
+/// (4.3 read 43 at 0.95, the point a smudge between the glyphs), and nothing else vouches
+/// for the integer.  A single digit has no inside for a point; a reading with one is the
+/// reader's own.  (Only OCR'd cells reach this: text-layer values are exact.)
+pub fn point_in_doubt(c: &MappedCell, decimal: bool) -> bool {
+    decimal
+        && c.value.as_deref().is_some_and(|v| {
+            !v.contains('.') && v.chars().filter(|ch| ch.is_ascii_digit()).count() >= 2
+        })
+}
 
 /// The middle of `v` (not empty) in sorted order.
 fn median(mut v: Vec<f32>) -> f32 {
@@ -469,8 +483,12 @@ pub fn flag_doubts(
             continue;
         }
         let mut add: Vec<Flag> = Vec::new();
+        let decimal = m
+            .def(&c.table)
+            .and_then(|d| d.row(&c.row))
+            .is_some_and(|r| r.decimal);
         if (!ks.is_empty() && !ks.iter().any(|k| k.0 || k.1))
-            || (ks.is_empty() && c.word_confidence < UNCOVERED_SURE)
+            || (ks.is_empty() && (c.word_confidence < UNCOVERED_SURE || point_in_doubt(c, decimal)))
         {
             add.push(Flag::Unverified);
         }
@@ -790,6 +808,38 @@ mod tests {
         cell(&mut text_layer, "active", "licensing", "decisions").word_confidence = 1.0;
         run(&mut text_layer, &[]);
         assert!(text_layer.cells.iter().all(|c| c.flags.is_empty()));
+    }
+
+    #[test]
+    fn an_integer_read_where_decimals_are_printed_is_unverified() {
+        // fires: the fees amount (万元, printed with decimals) read 43 at 0.95 on a scan
+        let mut m = report(0.95);
+        let fees = cell(&mut m, "active", "fees", "amount_10k_yuan");
+        fees.value = Some("43".into());
+        fees.raw = "43".into();
+        run(&mut m, &[1]);
+        assert_eq!(
+            flags(&m, "active", "fees", "amount_10k_yuan"),
+            vec!["unverified".to_string()]
+        );
+        // must not: a reading with its point, a single digit, or a count (no decimals)
+        for v in ["4.3", "7"] {
+            let mut m = report(0.95);
+            let fees = cell(&mut m, "active", "fees", "amount_10k_yuan");
+            fees.value = Some(v.into());
+            fees.raw = v.into();
+            run(&mut m, &[1]);
+            assert!(
+                flags(&m, "active", "fees", "amount_10k_yuan").is_empty(),
+                "{v}"
+            );
+        }
+        let mut m = report(0.95);
+        let lic = cell(&mut m, "active", "licensing", "decisions");
+        lic.value = Some("43".into());
+        lic.raw = "43".into();
+        run(&mut m, &[1]);
+        assert!(flags(&m, "active", "licensing", "decisions").is_empty());
     }
 
     /// The active table of [`report`] laid out on page 1: rows 25 pt high, the three value
