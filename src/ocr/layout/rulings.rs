@@ -19,7 +19,9 @@
 //! cell whose ink is two texts with a cell padding of blank paper between them is two cells).
 //! A row line lost across a whole grid row leaves no boundary for either to restore:
 //! [`restore_lost_row_lines`] draws it where every inked cell of the row holds a text and, a
-//! line's height below it, one more line, one blank band running through all of them.
+//! line's height below it, one more line, one blank band running through all of them; and, in
+//! a grid row two or more usual row heights high, where the pieces the erasure left of the
+//! lost lines lie at one height in three cells ([`remnant_lines`], rule `remnant_rows`).
 //! `tests/ocr.rs` (`rulings_lost_over_whole_cell_edges_are_restored`) shows the three
 //! together on a table whose full-width title rows must stay merged.
 //!
