@@ -3131,6 +3131,11 @@ mod tests {
     /// The header and `rows`, with the cells in columns `cols` of grid rows `top` and `top + 1`
     /// (0-based, after the header) merged into one cell each (reaching over both).
     fn mapped_with_merged(rows: &[Vec<&str>], top: usize, cols: std::ops::Range<usize>) -> Mapping {
+        map_tables(&[merged_grid(rows, top, cols)], crate::schema::schema())
+    }
+
+    /// The grid of [`mapped_with_merged`], not yet mapped.
+    fn merged_grid(rows: &[Vec<&str>], top: usize, cols: std::ops::Range<usize>) -> Table {
         let mut all = vec![HEADER.to_vec()];
         all.extend(rows.iter().cloned());
         let mut t = grid(&all);
@@ -3142,7 +3147,7 @@ mod tests {
             t.cells[k].bbox.y1 = t.ys[r + 2];
             t.index[(r + 1) * nc + c] = k;
         }
-        map_tables(&[t], crate::schema::schema())
+        t
     }
 
     /// The header and `rows`, with the value cells of grid rows `top` and `top + 1` merged.
@@ -3184,16 +3189,9 @@ mod tests {
     /// The header and `rows`, the label cell of grid row `top` (0-based among `rows`) also
     /// covering the next grid row and holding the text `lines`.
     fn mapped_with_label_lines(rows: &[Vec<&str>], top: usize, lines: &[&str]) -> Mapping {
-        let mut all = vec![HEADER.to_vec()];
-        all.extend(rows.iter().cloned());
-        let mut t = grid(&all);
-        let nc = t.n_cols();
-        let r = top + 1;
-        let k = r * nc;
-        t.cells[k].r1 = r + 2;
-        t.cells[k].bbox.y1 = t.ys[r + 2];
+        let mut t = merged_grid(rows, top, 0..1);
+        let k = (top + 1) * t.n_cols();
         t.cells[k].lines = lines.iter().map(|l| l.to_string()).collect();
-        t.index[(r + 1) * nc] = k;
         map_tables(&[t], crate::schema::schema())
     }
 

@@ -812,34 +812,25 @@ mod tests {
 
     #[test]
     fn an_integer_read_where_decimals_are_printed_is_unverified() {
-        // fires: the fees amount (万元, printed with decimals) read 43 at 0.95 on a scan
-        let mut m = report(0.95);
-        let fees = cell(&mut m, "active", "fees", "amount_10k_yuan");
-        fees.value = Some("43".into());
-        fees.raw = "43".into();
-        run(&mut m, &[1]);
+        // the report with one active cell read `v` at 0.95 on a scan, its flags after the run
+        let read = |row: &str, col: &str, v: &str| {
+            let mut m = report(0.95);
+            let c = cell(&mut m, "active", row, col);
+            c.value = Some(v.into());
+            c.raw = v.into();
+            run(&mut m, &[1]);
+            flags(&m, "active", row, col)
+        };
+        // fires: the fees amount (万元, printed with decimals) read 43
         assert_eq!(
-            flags(&m, "active", "fees", "amount_10k_yuan"),
+            read("fees", "amount_10k_yuan", "43"),
             vec!["unverified".to_string()]
         );
         // must not: a reading with its point, a single digit, or a count (no decimals)
         for v in ["4.3", "7"] {
-            let mut m = report(0.95);
-            let fees = cell(&mut m, "active", "fees", "amount_10k_yuan");
-            fees.value = Some(v.into());
-            fees.raw = v.into();
-            run(&mut m, &[1]);
-            assert!(
-                flags(&m, "active", "fees", "amount_10k_yuan").is_empty(),
-                "{v}"
-            );
+            assert!(read("fees", "amount_10k_yuan", v).is_empty(), "{v}");
         }
-        let mut m = report(0.95);
-        let lic = cell(&mut m, "active", "licensing", "decisions");
-        lic.value = Some("43".into());
-        lic.raw = "43".into();
-        run(&mut m, &[1]);
-        assert!(flags(&m, "active", "licensing", "decisions").is_empty());
+        assert!(read("licensing", "decisions", "43").is_empty());
     }
 
     /// The active table of [`report`] laid out on page 1: rows 25 pt high, the three value
