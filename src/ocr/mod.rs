@@ -822,7 +822,8 @@ pub fn repair_rulings(
         edge_coverage: PARTIAL_EDGE,
         ..*tol
     };
-    let segments = rulings::extend_free_ends(segments, page, tol);
+    let segments = rulings::continue_unruled_sides(segments, page, tol);
+    let segments = rulings::extend_free_ends(&segments, page, tol);
     let mut out = segments.clone();
     for t in table::find_grids(&segments, page, &loose) {
         let (nr, nc) = (t.n_rows(), t.n_cols());

@@ -88,6 +88,172 @@ pub fn extend_free_ends(segments: &[Segment], page: u32, tol: &Tolerances) -> Ve
     out
 }
 
+/// Rule `unruled_side`: how far (points) apart two pieces of one erased grid line may lie and
+/// still be taken as one line continuing past a table's unruled side (the erasure leaves gaps
+/// of a few glyph widths; a cell is wider than this).
+const CONTINUE_GAP: f32 = 43.0;
+/// ... how close (points) the continued lines' ends must agree to mark the table's side...
+const CONTINUE_AGREE: f32 = 11.0;
+/// ... and how many of them must (at least, and at least half of the table's lines).
+const CONTINUE_LINES: usize = 2;
+
+/// Carry a table's unruled sides out to where its lines end (rule `unruled_side`).  A table
+/// whose side lost its ruling (a right border never printed, or erased) is grouped from the
+/// pieces that touch its other rulings, so its side is wherever the longest such piece happens
+/// to stop: on a 100 dpi scan with a third of its grid erased, the top border's piece ending
+/// at x = 359 made a column boundary there (the outer border is drawn at the grid's side),
+/// through the number 25393 printed in the merged cell from 203 to 533.  The table's own lines
+/// tell where it ends: when at least [`CONTINUE_LINES`] and half of its lines continue past
+/// the side (pieces at the line's height, gaps of at most [`CONTINUE_GAP`]) and end together
+/// (within [`CONTINUE_AGREE`]), the lines that reach that end are joined up to it.  A side
+/// with a perpendicular ruling at it is left alone, and so are lines that continue alone (a
+/// second table or a title underline beside the first).  Returns the input plus the joins.
+pub fn continue_unruled_sides(segments: &[Segment], page: u32, tol: &Tolerances) -> Vec<Segment> {
+    let mut out = segments.to_vec();
+    let group = Tolerances {
+        intersect: GROUP_REACH * tol.intersect,
+        ..*tol
+    };
+    let grids = table::find_grids(segments, page, &group);
+    if grids.is_empty() {
+        return out;
+    }
+    let lines = table::normalize(segments, tol);
+    let meet = tol.intersect.max(tol.snap);
+    let flip = |l: &[(f32, f32, f32)]| -> Vec<(f32, f32, f32)> {
+        l.iter().map(|&(p, a, b)| (p, -b, -a)).collect()
+    };
+    let (h_back, v_back) = (flip(&lines.h), flip(&lines.v));
+    for t in &grids {
+        let (xs, ys) = (&t.xs, &t.ys);
+        // right, left (mirrored), bottom, top (mirrored)
+        for (along, across, pos, bounds, sign, horizontal) in [
+            (&lines.h, &lines.v, ys, xs, 1.0, true),
+            (&h_back, &lines.v, ys, xs, -1.0, true),
+            (&lines.v, &lines.h, xs, ys, 1.0, false),
+            (&v_back, &lines.h, xs, ys, -1.0, false),
+        ] {
+            let Some((end, at)) = continued_side(along, across, pos, bounds, sign, meet, tol)
+            else {
+                continue;
+            };
+            for (p, from) in at {
+                let (a, b) = (from.min(end), from.max(end));
+                out.push(if horizontal {
+                    Segment {
+                        x0: a,
+                        y0: p,
+                        x1: b,
+                        y1: p,
+                    }
+                } else {
+                    Segment {
+                        x0: p,
+                        y0: a,
+                        x1: p,
+                        y1: b,
+                    }
+                });
+            }
+        }
+    }
+    out
+}
+
+/// For [`continue_unruled_sides`]: the lines `along` (position, from, to) at the grid's line
+/// positions `pos` that continue past the grid's last boundary of `bounds` (`sign` 1), or its
+/// first (`sign` -1: `along` is then mirrored, (p, -to, -from)), when the side has no ruling
+/// of `across` (not mirrored) over the grid's span.  Returns the side's end and, for each line
+/// that reaches it, the line's position and where its join starts: the last boundary a
+/// perpendicular ruling crosses the line at (between it and the side no ruling meets the
+/// line, so joining its pieces there closes no merged cell), all not mirrored.
+fn continued_side(
+    along: &[(f32, f32, f32)],
+    across: &[(f32, f32, f32)],
+    pos: &[f32],
+    bounds: &[f32],
+    sign: f32,
+    meet: f32,
+    tol: &Tolerances,
+) -> Option<(f32, Vec<(f32, f32)>)> {
+    let span = (pos[0], pos[pos.len() - 1]);
+    let side = if sign > 0.0 {
+        bounds[bounds.len() - 1]
+    } else {
+        bounds[0]
+    };
+    let edge = side * sign;
+    let ruled = across.iter().any(|&(p, a, b)| {
+        (p - side).abs() <= meet && b - a >= tol.min_segment && a < span.1 && b > span.0
+    });
+    if ruled {
+        return None;
+    }
+    // each grid line followed from the edge along its pieces
+    let ends: Vec<(f32, f32)> = pos
+        .iter()
+        .filter_map(|&p| {
+            // a perpendicular ruling the line meets ends it: the table's side is there
+            let wall = across
+                .iter()
+                .filter(|&&(q, a, b)| q * sign > edge + meet && a <= p + meet && b >= p - meet)
+                .map(|l| l.0 * sign)
+                .fold(f32::MAX, f32::min);
+            let mut cur = edge;
+            while cur < wall {
+                let next = along
+                    .iter()
+                    .filter(|&&(q, a, b)| {
+                        (q - p).abs() <= tol.snap && a <= cur + CONTINUE_GAP && b > cur + meet
+                    })
+                    .map(|l| l.2)
+                    .fold(f32::MIN, f32::max);
+                if next == f32::MIN {
+                    break;
+                }
+                cur = next.min(wall);
+            }
+            (cur > edge + meet).then_some((p, cur))
+        })
+        .collect();
+    if ends.len() < CONTINUE_LINES || 2 * ends.len() < pos.len() {
+        return None;
+    }
+    // the farthest end that enough lines share
+    let end = ends
+        .iter()
+        .map(|e| e.1)
+        .filter(|&e| {
+            ends.iter()
+                .filter(|o| (o.1 - e).abs() <= CONTINUE_AGREE)
+                .count()
+                >= CONTINUE_LINES
+        })
+        .fold(f32::MIN, f32::max);
+    if end == f32::MIN {
+        return None;
+    }
+    let crossed = |p: f32, x: f32| {
+        across
+            .iter()
+            .any(|&(q, a, b)| (q - x).abs() <= meet && a <= p + meet && b >= p - meet)
+    };
+    let at: Vec<(f32, f32)> = ends
+        .iter()
+        .filter(|o| o.1 >= end - CONTINUE_AGREE)
+        .map(|o| {
+            let from = bounds
+                .iter()
+                .copied()
+                .filter(|&x| x != side && crossed(o.0, x))
+                .max_by(|a, b| (a * sign).total_cmp(&(b * sign)))
+                .unwrap_or(bounds[if sign > 0.0 { 0 } else { bounds.len() - 1 }]);
+            (o.0, from)
+        })
+        .collect();
+    Some((end * sign, at))
+}
+
 /// Restore the unruled stretches of grid lines inside merged regions that are not rectangles.
 ///
 /// Printed merged cells are rectangles; a region of grid cells joined across unruled edges
@@ -712,6 +878,89 @@ mod tests {
 
     fn seg(x0: f32, y0: f32, x1: f32, y1: f32) -> Segment {
         Segment { x0, y0, x1, y1 }
+    }
+
+    /// A table 48..533 x 55..165 (rows at 55, 82, 109, 137, 165) ruled at x 48 and 203 only,
+    /// its lines erased to pieces: the first piece of each line touches the rulings, the rest
+    /// run on to the right border (never printed) with gaps of about 20 pt, the top line's
+    /// first pieces stopping at 359.
+    fn erased_right_side() -> Vec<Segment> {
+        let mut s = vec![seg(48.0, 55.0, 48.0, 165.0), seg(203.0, 55.0, 203.0, 165.0)];
+        for (y, pieces) in [
+            (55.0, vec![(48.0, 284.0), (299.0, 359.0), (379.0, 531.0)]),
+            (82.0, vec![(48.0, 310.0), (320.0, 433.0), (456.0, 518.0)]),
+            (
+                109.0,
+                vec![
+                    (48.0, 199.0),
+                    (222.0, 332.0),
+                    (361.0, 417.0),
+                    (440.0, 532.0),
+                ],
+            ),
+            (
+                137.0,
+                vec![
+                    (48.0, 234.0),
+                    (242.0, 288.0),
+                    (342.0, 395.0),
+                    (406.0, 515.0),
+                ],
+            ),
+            (165.0, vec![(48.0, 239.0), (255.0, 329.0), (352.0, 533.0)]),
+        ] {
+            for (a, b) in pieces {
+                s.push(seg(a, y, b, y));
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn a_table_side_without_a_ruling_ends_where_its_lines_end_unruled_side() {
+        let tol = Tolerances::default();
+        let s = erased_right_side();
+        let before = table::find_grids(&s, 1, &tol);
+        assert!(before[0].xs.last().unwrap() < &400.0, "{:?}", before[0].xs);
+        let joined = continue_unruled_sides(&s, 1, &tol);
+        let after = table::find_grids(&joined, 1, &tol);
+        assert_eq!(after.len(), 1);
+        let xs = &after[0].xs;
+        assert!((xs[xs.len() - 1] - 532.0).abs() < 2.0, "{xs:?}");
+        assert!(xs.iter().all(|&x| !(300.0..=520.0).contains(&x)), "{xs:?}");
+    }
+
+    #[test]
+    fn a_ruled_side_or_one_line_running_on_stays_unruled_side() {
+        let tol = Tolerances::default();
+        // a ruling at 359 across the lines: they are joined up to it, not past it
+        let mut s = erased_right_side();
+        s.push(seg(359.0, 55.0, 359.0, 165.0));
+        let j = continue_unruled_sides(&s, 1, &tol);
+        assert!(j.len() > s.len());
+        assert!(
+            j[s.len()..].iter().all(|g| g.x1 <= 360.0),
+            "{:?}",
+            &j[s.len()..]
+        );
+        // the side itself ruled (lines of something else run on beside it): nothing to do
+        let mut s = vec![
+            seg(48.0, 55.0, 48.0, 165.0),
+            seg(203.0, 55.0, 203.0, 165.0),
+            seg(310.0, 55.0, 310.0, 165.0),
+        ];
+        for y in [55.0, 82.0, 109.0, 137.0, 165.0] {
+            s.push(seg(48.0, y, 310.0, y));
+            s.push(seg(330.0, y, 500.0, y));
+        }
+        assert_eq!(continue_unruled_sides(&s, 1, &tol).len(), s.len());
+        // only the top line runs on past the side (a title's underline beside the table)
+        let mut s = vec![seg(48.0, 55.0, 48.0, 165.0), seg(203.0, 55.0, 203.0, 165.0)];
+        for y in [55.0, 82.0, 109.0, 137.0, 165.0] {
+            s.push(seg(48.0, y, 300.0, y));
+        }
+        s.push(seg(320.0, 55.0, 500.0, 55.0));
+        assert_eq!(continue_unruled_sides(&s, 1, &tol).len(), s.len());
     }
 
     #[test]

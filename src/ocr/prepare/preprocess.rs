@@ -519,9 +519,10 @@ pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> 
             .map(scale)
             .collect();
         // told by the piece as found: followed along ink, a stroke run may leave its blob
+        let pieces: Vec<Rect> = h_boxes.iter().map(|(h, _)| *h).collect();
         let (keep, strokes): (Vec<(Rect, Rect)>, Vec<(Rect, Rect)>) = h_boxes
             .into_iter()
-            .partition(|(h, _)| !text_strokes(h, &blobs, px(dpi, STROKE_MARGIN)));
+            .partition(|(h, _)| !text_strokes(h, &pieces, &blobs, px(dpi, STROKE_MARGIN)));
         // the followed ends, to be painted out with the rulings (the opening did not keep them)
         for (h, e) in &keep {
             for (a, b) in [(e.x, h.x), (h.x1(), e.x1())] {
@@ -777,11 +778,26 @@ fn text_blob(c: &Rect, dpi: f32) -> bool {
 }
 
 /// Whether the horizontal line piece `h` lies inside one of the glyph-sized ink `blobs` with
-/// at least `margin` pixels of the blob above and below it (see [`STROKE_MARGIN`]).
-fn text_strokes(h: &Rect, blobs: &[Rect], margin: i32) -> bool {
-    blobs
-        .iter()
-        .any(|c| c.x <= h.x && c.x1() >= h.x1() && c.y + margin <= h.y && c.y1() >= h.y1() + margin)
+/// at least `margin` pixels of the blob above and below it (see [`STROKE_MARGIN`]), or shares
+/// its blob with another of the `pieces` (rule `paired_strokes`).
+///
+/// `paired_strokes`: at 100 dpi with blur a number's glyphs (25393) run together into one blob
+/// a line high, and the opening keeps two runs from it: the glyphs' upper bars and their
+/// lower bars, each a pixel or two inside the blob's edge, so neither has the margin.  Painted
+/// out as rulings they erase the number (the cell then reads blank, 0), and as rulings they
+/// cut its row in three.  A ruling piece lies in a glyph blob only where print touches it,
+/// and then it is the blob's one line: two pieces one above the other in one glyph-sized blob
+/// are strokes of its print.
+fn text_strokes(h: &Rect, pieces: &[Rect], blobs: &[Rect], margin: i32) -> bool {
+    let inside =
+        |c: &Rect, p: &Rect| c.x <= p.x && c.x1() >= p.x1() && c.y <= p.y && c.y1() >= p.y1();
+    blobs.iter().any(|c| {
+        inside(c, h)
+            && ((c.y + margin <= h.y && c.y1() >= h.y1() + margin)
+                || pieces
+                    .iter()
+                    .any(|o| inside(c, o) && (o.y1() <= h.y || o.y >= h.y1())))
+    })
 }
 
 /// The pieces of the line mask `lines_found` (1 bpp, same size as `ink`) that are strokes of
@@ -878,16 +894,34 @@ mod tests {
         let blob = Rect::new(342, 478, 61, 21);
         assert!(text_blob(&blob, 150.0));
         let m = px(150.0, STROKE_MARGIN);
-        assert!(text_strokes(&Rect::new(342, 487, 61, 1), &[blob], m));
+        let piece = Rect::new(342, 487, 61, 1);
+        assert!(text_strokes(&piece, &[piece], &[blob], m));
         // a ruling piece with a digit touching it from above: ink on one side only
         let digit_on_ruling = Rect::new(297, 150, 74, 14);
-        assert!(!text_strokes(
-            &Rect::new(297, 162, 74, 2),
-            &[digit_on_ruling],
-            m
-        ));
+        let ruling = Rect::new(297, 162, 74, 2);
+        assert!(!text_strokes(&ruling, &[ruling], &[digit_on_ruling], m));
         // a long ruling is no glyph blob at all
         assert!(!text_blob(&Rect::new(6, 70, 441, 4), 150.0));
+    }
+
+    #[test]
+    fn two_pieces_in_one_glyph_blob_are_its_strokes_paired_strokes() {
+        // 100 dpi, blurred: "25393" one blob 37x12 px; the opening kept its upper bars (row 205)
+        // and its lower bars (row 212), each 2 px inside the blob's edge
+        let blob = Rect::new(493, 203, 37, 12);
+        assert!(text_blob(&blob, 100.0));
+        let m = px(100.0, STROKE_MARGIN);
+        let (upper, lower) = (Rect::new(494, 205, 35, 1), Rect::new(494, 212, 36, 1));
+        let pieces = [upper, lower];
+        assert!(text_strokes(&upper, &pieces, &[blob], m));
+        assert!(text_strokes(&lower, &pieces, &[blob], m));
+        // either alone has too little of the blob on one side: a ruling a number touches
+        assert!(!text_strokes(&upper, &[upper], &[blob], m));
+        assert!(!text_strokes(&lower, &[lower], &[blob], m));
+        // two pieces of one line (a drop-out between them) are side by side, not one above
+        // the other: no pair
+        let (left, right) = (Rect::new(494, 212, 15, 1), Rect::new(512, 212, 18, 1));
+        assert!(!text_strokes(&left, &[left, right], &[blob], m));
     }
 
     /// A gray page `w`x`h` (paper 245) for the piece tests.
