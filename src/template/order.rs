@@ -45,6 +45,55 @@ pub(super) const WIDE_ROW: usize = 4;
 /// a choice, the rows whose numbering agrees win.
 const NUMBERING_DISAGREES: f32 = 0.45;
 
+/// Rule `zeros_printed`: cells read as a printed 0 (the requests table's placed cells and
+/// the open rows' cells) that show a table prints its zeros.  Two rows' worth: a report that
+/// prints zeros as blanks has none, or a stray one.
+const PRINTED_ZEROS: usize = 14;
+
+/// Whether the requests table at hand prints its zeros ([`PRINTED_ZEROS`]) and no row its
+/// label placed is blank in every cell: then every printed row shows values, and an open row
+/// with no ink in any value cell is a line of a label that no row's label matched (a wrapped
+/// label's second line, a group label), not a row.  Read without rulings, such lines stand
+/// between the rows with numbers: counted as rows, they left a run with more rows than the
+/// gap it fills, and nothing of it was placed.  (A report that prints some rows' zeros and
+/// leaves others blank shows a placed row blank: there a blank line may be a row.)
+fn zeros_printed(def: &TableDef, seq: &[Seq], out: &[MappedCell]) -> bool {
+    let mine: Vec<&MappedCell> = out.iter().filter(|c| c.table == def.key).collect();
+    let blank_row = mine.iter().any(|c| {
+        mine.iter()
+            .filter(|d| d.row == c.row)
+            .all(|d| d.raw.trim().is_empty())
+    });
+    if blank_row {
+        return false;
+    }
+    let placed = mine.iter().filter(|c| c.raw.trim() == "0").count();
+    let open: usize = seq
+        .iter()
+        .filter_map(|s| match s {
+            Seq::Open(o) => Some(
+                o.cand
+                    .value_cells
+                    .iter()
+                    .filter(|c| c.text().trim() == "0")
+                    .count(),
+            ),
+            _ => None,
+        })
+        .sum();
+    placed + open >= PRINTED_ZEROS
+}
+
+/// Whether an open row is no row but a label line (see [`zeros_printed`]): no value cell of
+/// it holds ink, in a table that prints its zeros.
+fn label_line(o: &Open, zeros_print: bool) -> bool {
+    zeros_print
+        && o.cand
+            .value_cells
+            .iter()
+            .all(|c| c.text().trim().is_empty())
+}
+
 /// Value cells an open row may have beyond the template row's columns (cells cut in two by a
 /// false ruling); a row with more is another table's (the appeals table's fifteen).
 const EXTRA_CELLS: usize = 3;
@@ -68,6 +117,7 @@ pub(super) fn assign_by_order(seq: &[Seq], def: &TableDef, st: &State, out: &mut
         tracing::debug!("{} sequence: {}", def.key, shown.join(" "));
     }
     let n = def.rows.len() as i64;
+    let zeros_print = zeros_printed(def, seq, out);
     // the last matched row, and whether a break (another table's row) came after it
     let mut lower: Option<i64> = None;
     let mut broken = false;
@@ -146,18 +196,20 @@ pub(super) fn assign_by_order(seq: &[Seq], def: &TableDef, st: &State, out: &mut
             },
         );
         if !rows.is_empty() {
-            place_run(&run, &rows, wide_only, ends, def, st, out);
+            place_run(&run, &rows, wide_only, ends, zeros_print, def, st, out);
         }
         i = j;
     }
 }
 
 /// Align one run of open rows with the free template rows `rows` and place the sure ones.
+#[allow(clippy::too_many_arguments)]
 fn place_run(
     run: &[&Open],
     rows: &[usize],
     wide_only: bool,
     ends: (f32, f32),
+    zeros_print: bool,
     def: &TableDef,
     st: &State,
     out: &mut Vec<MappedCell>,
@@ -173,8 +225,12 @@ fn place_run(
         .iter()
         .zip(&repeat)
         .map(|(o, &rep)| {
+            let line = label_line(o, zeros_print);
             rows.iter()
                 .map(|&k| {
+                    if line {
+                        return None;
+                    }
                     let row = &def.rows[k];
                     let prev = k.checked_sub(1).and_then(|p| def.rows.get(p));
                     if wide_only && o.cand.value_cells.len() < WIDE_ROW {
@@ -197,9 +253,17 @@ fn place_run(
                 .collect()
         })
         .collect();
+    // a repeated label cell's second part, or a label line, is left out at no cost
     let skip_open: Vec<f32> = repeat
         .iter()
-        .map(|&r| if r { 0.0 } else { SKIP_OPEN })
+        .zip(run)
+        .map(|(&r, o)| {
+            if r || label_line(o, zeros_print) {
+                0.0
+            } else {
+                SKIP_OPEN
+            }
+        })
         .collect();
     let skips = SlotSkips {
         lead: ends.0,
@@ -345,6 +409,129 @@ mod tests {
 
     fn s(v: &[f32]) -> Vec<Option<f32>> {
         v.iter().map(|&x| Some(x)).collect()
+    }
+
+    /// A value cell at column `c` of grid row `r` holding `text` (nothing: blank).
+    fn value_cell(r: usize, c: usize, text: &str) -> crate::table::Cell {
+        let x = 200.0 + 40.0 * c as f32;
+        let y = 100.0 + 20.0 * r as f32;
+        crate::table::Cell {
+            r0: r,
+            r1: r + 1,
+            c0: c,
+            c1: c + 1,
+            bbox: crate::model::BBox::new(x, y, x + 40.0, y + 20.0),
+            words: if text.is_empty() { vec![] } else { vec![0] },
+            lines: if text.is_empty() {
+                vec![]
+            } else {
+                vec![text.to_string()]
+            },
+            confidence: 0.9,
+            alternatives: vec![],
+        }
+    }
+
+    /// The template rows `assign_by_order` places between the anchors `denied_inquiry` and
+    /// `rejected_repeat` for open rows labelled and valued as given (the value printed in all
+    /// seven columns, "" blank).
+    fn placed_between(rows: &[(&str, &str)]) -> Vec<String> {
+        placed_after(rows, Vec::new())
+    }
+
+    /// [`placed_between`] with the cells `out` already placed.
+    fn placed_after(rows: &[(&str, &str)], mut out: Vec<MappedCell>) -> Vec<String> {
+        let s = crate::schema::schema();
+        let def = &s.requests;
+        let idx = |k: &str| def.rows.iter().position(|r| r.key == k).unwrap();
+        let cells: Vec<Vec<crate::table::Cell>> = rows
+            .iter()
+            .enumerate()
+            .map(|(r, (_, v))| (1..=7).map(|c| value_cell(r, c, v)).collect())
+            .collect();
+        let mut seq = vec![Seq::Anchor(idx("denied_inquiry"))];
+        for ((label, _), cs) in rows.iter().zip(&cells) {
+            seq.push(Seq::Open(Open {
+                cand: Candidate {
+                    value_cells: cs.iter().collect(),
+                    label: label.to_string(),
+                    page: 2,
+                    method: super::super::Method::Stream,
+                },
+                label_text: label.to_string(),
+                label_cell: None,
+            }));
+        }
+        seq.push(Seq::Anchor(idx("rejected_repeat")));
+        let before = out.len();
+        assign_by_order(&seq, def, &State::default(), &mut out);
+        let mut keys: Vec<String> = out[before..].iter().map(|c| c.row.clone()).collect();
+        keys.dedup();
+        keys
+    }
+
+    /// Seven lines read without rulings at 120 dpi between 8.属于行政查询事项 and 2.重复申请:
+    /// four rows whose labels OCR garbled, and between them label lines standing alone (a
+    /// wrapped label's second line, a group label's pieces), their value cells blank.
+    fn garbled_run(value: &'static str) -> [(&'static str, &'static str); 7] {
+        [
+            ("11各号天个于王体F", value),
+            ("《珊已二", ""),
+            ("本岗有更信息需要1", value),
+            ("，", ""),
+            ("年申请内代", ""),
+            ("了林正后容", value),
+            ("二信访拆类申请", value),
+        ]
+    }
+
+    #[test]
+    fn a_blank_line_among_rows_that_print_zeros_is_a_label_line_zeros_printed() {
+        assert_eq!(
+            placed_between(&garbled_run("0")),
+            [
+                "unable_not_held",
+                "unable_need_creation",
+                "unable_unclear",
+                "rejected_petition"
+            ]
+        );
+        // where it must not fire: a report that prints its zeros blank (too few printed
+        // zeros: these rows print 3s), where a blank line may be a row; the run is then longer
+        // than its gap and its garbled rows stay unplaced
+        let placed = placed_between(&garbled_run("3"));
+        assert!(placed.len() < 4, "{placed:?}");
+        // nor where a row its label placed is blank (a report that prints some rows' zeros
+        // and leaves others blank)
+        let s = crate::schema::schema();
+        let row = s
+            .requests
+            .rows
+            .iter()
+            .find(|r| r.key == "new_received")
+            .unwrap();
+        let blank: Vec<MappedCell> = row
+            .cols
+            .iter()
+            .map(|c| MappedCell {
+                table: "requests".into(),
+                row: row.key.clone(),
+                col: c.0.clone(),
+                value: Some("0".into()),
+                raw: String::new(),
+                row_label: row.label.clone(),
+                col_label: c.1.clone(),
+                page: Some(2),
+                bbox: None,
+                method: super::super::Method::Stream,
+                confidence: 1.0,
+                word_confidence: 1.0,
+                alternatives: vec![],
+                flags: vec![],
+            })
+            .collect();
+        let placed = placed_after(&garbled_run("0"), blank);
+        assert!(placed.len() < 4, "{placed:?}");
     }
 
     #[test]
