@@ -107,7 +107,9 @@ const CONTINUE_LINES: usize = 2;
 /// the side (pieces at the line's height, gaps of at most [`CONTINUE_GAP`]) and end together
 /// (within [`CONTINUE_AGREE`]), the lines that reach that end are joined up to it.  A side
 /// with a perpendicular ruling at it is left alone, and so are lines that continue alone (a
-/// second table or a title underline beside the first).  Returns the input plus the joins.
+/// second table or a title underline beside the first), and lines that continue into another
+/// grid of the page (a table erased into pieces, each its own grid: there the joins would cut
+/// the neighbour's merged cells).  Returns the input plus the joins.
 pub fn continue_unruled_sides(segments: &[Segment], page: u32, tol: &Tolerances) -> Vec<Segment> {
     let mut out = segments.to_vec();
     let group = Tolerances {
@@ -137,6 +139,40 @@ pub fn continue_unruled_sides(segments: &[Segment], page: u32, tol: &Tolerances)
             else {
                 continue;
             };
+            // the stretch the joins cover, past the side: no other grid of the page's may lie
+            // in it (a grid cut into pieces by erasure, each piece its own grid, reaches its
+            // neighbour's cells there, where a join would cut their merged cells)
+            let side = if sign > 0.0 {
+                bounds[bounds.len() - 1]
+            } else {
+                bounds[0]
+            };
+            let (a, b) = (side.min(end), side.max(end));
+            let (p0, p1) = at.iter().fold((f32::MAX, f32::MIN), |(lo, hi), &(p, _)| {
+                (lo.min(p), hi.max(p))
+            });
+            let stretch = if horizontal {
+                BBox::new(a, p0, b, p1)
+            } else {
+                BBox::new(p0, a, p1, b)
+            };
+            let other = |o: &table::Table| {
+                let r = o.bbox;
+                !std::ptr::eq(o, t)
+                    && r.x0 < stretch.x1 - meet
+                    && r.x1 > stretch.x0 + meet
+                    && r.y0 < stretch.y1 - meet
+                    && r.y1 > stretch.y0 + meet
+            };
+            if grids.iter().any(other) {
+                continue;
+            }
+            tracing::debug!(
+                "p{page} unruled side of grid {:?}x{:?}: {} lines joined to {end} at {at:?}",
+                (xs[0], xs[xs.len() - 1]),
+                (ys[0], ys[ys.len() - 1]),
+                if horizontal { "horizontal" } else { "vertical" }
+            );
             for (p, from) in at {
                 let (a, b) = (from.min(end), from.max(end));
                 out.push(if horizontal {
@@ -960,6 +996,17 @@ mod tests {
             s.push(seg(48.0, y, 300.0, y));
         }
         s.push(seg(320.0, 55.0, 500.0, 55.0));
+        assert_eq!(continue_unruled_sides(&s, 1, &tol).len(), s.len());
+        // another grid of the page lies where the lines run on (a piece of the same table
+        // erased apart, its own rulings between the lines): the joins would cut its cells
+        let mut s = erased_right_side();
+        s.extend([
+            seg(420.0, 90.0, 500.0, 90.0),
+            seg(420.0, 100.0, 500.0, 100.0),
+            seg(420.0, 90.0, 420.0, 100.0),
+            seg(500.0, 90.0, 500.0, 100.0),
+        ]);
+        assert_eq!(table::find_grids(&s, 1, &tol).len(), 2);
         assert_eq!(continue_unruled_sides(&s, 1, &tol).len(), s.len());
     }
 
