@@ -13,6 +13,10 @@
 //! row, or none) scores at least [`MARGIN`] less.  A run that fills its gap exactly is sure; one open row in a two-row gap
 //! is placed only when its garbled label resembles one of the two rows clearly more.
 //!
+//! In a table that prints its zeros, an open row with no ink in any value cell is a label
+//! line standing alone, not a row ([`zeros_printed`], rule `zeros_printed`): it takes no
+//! template row and is left out at no cost.
+//!
 //! Cells so placed are flagged `row_by_position`; verify drops the flag where a column sum
 //! confirms them.
 

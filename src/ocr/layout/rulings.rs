@@ -13,6 +13,12 @@
 //! inside a line closes when no whole grid band lies in it; a gap that spans whole bands from
 //! crossing to crossing is left alone here (that is what a real merged cell looks like).
 //!
+//! Before that, a table whose side has no ruling at all (a border never printed, or erased)
+//! gets its lines joined out to where they end together ([`continue_unruled_sides`], rule
+//! `unruled_side`): grouped from the pieces that touch its other rulings, its side would
+//! otherwise be wherever the longest such piece stopped, and the outer border drawn there
+//! would cut through the cells beyond it.
+//!
 //! Whole lost cell edges are told from real merged cells by two later passes:
 //! [`split_non_rectangles`] (printed merged cells are rectangles, so an L-shaped region is
 //! missing a ruling that runs on on both sides of it) and [`split_merged_by_ink`] (a merged
