@@ -44,6 +44,9 @@
 //!     is read (`00`);
 //!   - `numbers_in_label` when its row's label holds digits beyond its numbering (`1007四、结转…`):
 //!     the row's numbers may have landed in the label and the rest shifted;
+//!   - `unverified` also when it is a 0 read from a blank that only checks of zeros confirm
+//!     while another of its checks does not ([`blank_zero_unvouched`]: that one cannot be
+//!     evaluated or holds an inferred remainder, which may be this cell's printed value);
 //!   - `row_incomplete` when no check covers the cell (the active table) and another cell of
 //!     its row was not read: the row's numbers may have shifted or merged into this one;
 //!   - `irregular_cell` when its value is 0 and its cell does not fit the grid of its table on
@@ -347,6 +350,21 @@ fn places(m: &Mapping, cells: &[usize]) -> bool {
     cells.iter().any(|&i| nonzero(&m.cells[i]))
 }
 
+/// Rule `blank_zero_unvouched`: whether `c`, a 0 read from a blank, is vouched for by
+/// nothing: the checks that confirm it hold zeros only (`vouched_by_values` false: 0 = 0 holds
+/// whatever the blank hides), and another of its checks (`ks`: confirms, failed) does not
+/// confirm it (it cannot be evaluated, a cell of it not read, or it holds a value inferred
+/// from it).  A 5 printed in a row of a scan read as blanks (0 at confidence 1.0, the row's
+/// total a blank too): the row's check of zeros held, and the 5 went, as its column's
+/// remainder, to the one row not read, while the total column lacked a cell.  Such a 0 is
+/// `unverified`.
+pub fn blank_zero_unvouched(c: &MappedCell, ks: &[(bool, bool)], vouched_by_values: bool) -> bool {
+    c.number() == Some(0.0)
+        && c.raw.trim().is_empty()
+        && !vouched_by_values
+        && ks.iter().any(|k| !k.0)
+}
+
 /// Raise the doubt flags (see the module doc) on a mapping whose checks were evaluated;
 /// `numbers` are the [`printed_numbers`] of the pages.
 pub fn flag_doubts(
@@ -505,6 +523,10 @@ pub fn flag_doubts(
         }
         if stray_digits_in_label(&c.row_label) {
             add.push(Flag::NumbersInLabel);
+        }
+        let vouched_by_values = confirming[i].iter().any(|&k| placing[k]);
+        if blank_zero_unvouched(c, ks, vouched_by_values) && !add.contains(&Flag::Unverified) {
+            add.push(Flag::Unverified);
         }
         if ks.is_empty() && incomplete.iter().any(|(t, r)| *t == c.table && *r == c.row) {
             add.push(Flag::RowIncomplete);
@@ -740,6 +762,66 @@ mod tests {
         assert!(flags(&m, "requests", "granted", "commercial").is_empty());
         // and a cell whose row and column both hold has no flag at all
         assert!(flags(&m, "requests", "granted", "research").is_empty());
+    }
+
+    #[test]
+    fn a_blank_zero_only_zeros_vouch_for_is_in_doubt_blank_zero_unvouched() {
+        // other_other.natural_person (2) inferred from its column, denied_inquiry's row read
+        // from blanks (0 = 0 holds): the 2 may be denied_inquiry's printed value
+        let blank_row = |m: &mut Mapping| {
+            for c in REQUEST_COLS {
+                cell(m, "requests", "denied_inquiry", c).raw.clear();
+            }
+        };
+        let mut m = report(0.9);
+        let t = cell(&mut m, "requests", "other_other", "natural_person");
+        t.method = Method::Inferred;
+        t.flags = vec![Flag::Inferred, Flag::Repaired];
+        blank_row(&mut m);
+        run(&mut m, &[1]);
+        assert!(has(
+            &m,
+            "requests",
+            "denied_inquiry",
+            "natural_person",
+            "unverified"
+        ));
+        // not in another column, whose check holds no inferred value
+        assert!(!has(
+            &m,
+            "requests",
+            "denied_inquiry",
+            "commercial",
+            "unverified"
+        ));
+        // nor a 0 read from ink in the same column
+        assert!(!has(
+            &m,
+            "requests",
+            "denied_state_secret",
+            "natural_person",
+            "unverified"
+        ));
+        // without the inferred value the blank row's zeros carry no flag
+        let mut m = report(0.9);
+        blank_row(&mut m);
+        run(&mut m, &[1]);
+        assert!(flags(&m, "requests", "denied_inquiry", "natural_person").is_empty());
+        // the total column lacks a cell: the blank total is vouched for by nothing either
+        let mut m = report(0.9);
+        lose(&mut m, "requests", "other_other", "total");
+        blank_row(&mut m);
+        run(&mut m, &[1]);
+        assert!(has(&m, "requests", "denied_inquiry", "total", "unverified"));
+        // while a blank 0 in a row whose check holds values (2 + 0 + .. + 1 = 3) is vouched for
+        // by that check, its column lacking a cell or not
+        let mut m = report(0.9);
+        lose(&mut m, "requests", "rejected_repeat", "commercial");
+        cell(&mut m, "requests", "granted", "commercial")
+            .raw
+            .clear();
+        run(&mut m, &[1]);
+        assert!(flags(&m, "requests", "granted", "commercial").is_empty());
     }
 
     #[test]
