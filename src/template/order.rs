@@ -415,27 +415,6 @@ mod tests {
         v.iter().map(|&x| Some(x)).collect()
     }
 
-    /// A value cell at column `c` of grid row `r` holding `text` (nothing: blank).
-    fn value_cell(r: usize, c: usize, text: &str) -> crate::table::Cell {
-        let x = 200.0 + 40.0 * c as f32;
-        let y = 100.0 + 20.0 * r as f32;
-        crate::table::Cell {
-            r0: r,
-            r1: r + 1,
-            c0: c,
-            c1: c + 1,
-            bbox: crate::model::BBox::new(x, y, x + 40.0, y + 20.0),
-            words: if text.is_empty() { vec![] } else { vec![0] },
-            lines: if text.is_empty() {
-                vec![]
-            } else {
-                vec![text.to_string()]
-            },
-            confidence: 0.9,
-            alternatives: vec![],
-        }
-    }
-
     /// The template rows `assign_by_order` places between the anchors `denied_inquiry` and
     /// `rejected_repeat` for open rows labelled and valued as given (the value printed in all
     /// seven columns, "" blank).
@@ -448,16 +427,18 @@ mod tests {
         let s = crate::schema::schema();
         let def = &s.requests;
         let idx = |k: &str| def.rows.iter().position(|r| r.key == k).unwrap();
-        let cells: Vec<Vec<crate::table::Cell>> = rows
-            .iter()
-            .enumerate()
-            .map(|(r, (_, v))| (1..=7).map(|c| value_cell(r, c, v)).collect())
-            .collect();
+        // each row: its label cell, then its value in all seven value cells
+        let t = crate::template::tests::grid(
+            &rows
+                .iter()
+                .map(|&(label, v)| std::iter::once(label).chain([v; 7]).collect())
+                .collect::<Vec<Vec<&str>>>(),
+        );
         let mut seq = vec![Seq::Anchor(idx("denied_inquiry"))];
-        for ((label, _), cs) in rows.iter().zip(&cells) {
+        for (r, (label, _)) in rows.iter().enumerate() {
             seq.push(Seq::Open(Open {
                 cand: Candidate {
-                    value_cells: cs.iter().collect(),
+                    value_cells: t.cells.iter().filter(|c| c.r0 == r && c.c0 >= 1).collect(),
                     label: label.to_string(),
                     page: 2,
                     method: super::super::Method::Stream,

@@ -40,23 +40,37 @@ use crate::table::{self, Tolerances};
 /// be grouped into one table.
 const GROUP_REACH: f32 = 4.0;
 
-/// Extend free ruling ends of `segments` to the next grid boundary of their table.  Returns
-/// the input plus the extension segments (nothing is removed).
-pub fn extend_free_ends(segments: &[Segment], page: u32, tol: &Tolerances) -> Vec<Segment> {
-    let mut out = segments.to_vec();
-    // Pieces of one table may not touch at all (a drop-out at every crossing of a line): group
-    // them with a reach of a few line gaps, so that every piece gets its table's boundaries.
+/// The grids of `segments` grouped with a reach of [`GROUP_REACH`] line gaps, the segments as
+/// lines, and how close an end must be to a boundary to meet it; None without a grid.  Pieces
+/// of one table may not touch at all (a drop-out at every crossing of a line): grouped so,
+/// every piece gets its table's boundaries.
+fn grids_in_reach(
+    segments: &[Segment],
+    page: u32,
+    tol: &Tolerances,
+) -> Option<(Vec<table::Table>, table::Rulings, f32)> {
     let group = Tolerances {
         intersect: GROUP_REACH * tol.intersect,
         ..*tol
     };
     let grids = table::find_grids(segments, page, &group);
     if grids.is_empty() {
-        return out;
+        return None;
     }
-    let lines = table::normalize(segments, tol);
-    // How close an end must be to a boundary to meet it.
-    let meet = tol.intersect.max(tol.snap);
+    Some((
+        grids,
+        table::normalize(segments, tol),
+        tol.intersect.max(tol.snap),
+    ))
+}
+
+/// Extend free ruling ends of `segments` to the next grid boundary of their table.  Returns
+/// the input plus the extension segments (nothing is removed).
+pub fn extend_free_ends(segments: &[Segment], page: u32, tol: &Tolerances) -> Vec<Segment> {
+    let mut out = segments.to_vec();
+    let Some((grids, lines, meet)) = grids_in_reach(segments, page, tol) else {
+        return out;
+    };
     for t in &grids {
         let (xs, ys) = (&t.xs, &t.ys);
         let inside_y = |y: f32| y >= ys[0] - meet && y <= ys[ys.len() - 1] + meet;
@@ -118,16 +132,9 @@ const CONTINUE_LINES: usize = 2;
 /// the neighbour's merged cells).  Returns the input plus the joins.
 pub fn continue_unruled_sides(segments: &[Segment], page: u32, tol: &Tolerances) -> Vec<Segment> {
     let mut out = segments.to_vec();
-    let group = Tolerances {
-        intersect: GROUP_REACH * tol.intersect,
-        ..*tol
-    };
-    let grids = table::find_grids(segments, page, &group);
-    if grids.is_empty() {
+    let Some((grids, lines, meet)) = grids_in_reach(segments, page, tol) else {
         return out;
-    }
-    let lines = table::normalize(segments, tol);
-    let meet = tol.intersect.max(tol.snap);
+    };
     let flip = |l: &[(f32, f32, f32)]| -> Vec<(f32, f32, f32)> {
         l.iter().map(|&(p, a, b)| (p, -b, -a)).collect()
     };
@@ -141,18 +148,13 @@ pub fn continue_unruled_sides(segments: &[Segment], page: u32, tol: &Tolerances)
             (&lines.v, &lines.h, xs, ys, 1.0, false),
             (&v_back, &lines.h, xs, ys, -1.0, false),
         ] {
-            let Some((end, at)) = continued_side(along, across, pos, bounds, sign, meet, tol)
+            let Some((side, end, at)) = continued_side(along, across, pos, bounds, sign, meet, tol)
             else {
                 continue;
             };
             // the stretch the joins cover, past the side: no other grid of the page's may lie
             // in it (a grid cut into pieces by erasure, each piece its own grid, reaches its
             // neighbour's cells there, where a join would cut their merged cells)
-            let side = if sign > 0.0 {
-                bounds[bounds.len() - 1]
-            } else {
-                bounds[0]
-            };
             let (a, b) = (side.min(end), side.max(end));
             let (p0, p1) = at.iter().fold((f32::MAX, f32::MIN), |(lo, hi), &(p, _)| {
                 (lo.min(p), hi.max(p))
@@ -205,7 +207,7 @@ pub fn continue_unruled_sides(segments: &[Segment], page: u32, tol: &Tolerances)
 /// For [`continue_unruled_sides`]: the lines `along` (position, from, to) at the grid's line
 /// positions `pos` that continue past the grid's last boundary of `bounds` (`sign` 1), or its
 /// first (`sign` -1: `along` is then mirrored, (p, -to, -from)), when the side has no ruling
-/// of `across` (not mirrored) over the grid's span.  Returns the side's end and, for each line
+/// of `across` (not mirrored) over the grid's span.  Returns the side (the boundary), its end and, for each line
 /// that reaches it, the line's position and where its join starts: the last boundary a
 /// perpendicular ruling crosses the line at (between it and the side no ruling meets the
 /// line, so joining its pieces there closes no merged cell), all not mirrored.
@@ -217,7 +219,7 @@ fn continued_side(
     sign: f32,
     meet: f32,
     tol: &Tolerances,
-) -> Option<(f32, Vec<(f32, f32)>)> {
+) -> Option<(f32, f32, Vec<(f32, f32)>)> {
     let span = (pos[0], pos[pos.len() - 1]);
     let side = if sign > 0.0 {
         bounds[bounds.len() - 1]
@@ -293,7 +295,7 @@ fn continued_side(
             (o.0, from)
         })
         .collect();
-    Some((end * sign, at))
+    Some((side, end * sign, at))
 }
 
 /// Restore the unruled stretches of grid lines inside merged regions that are not rectangles.
