@@ -528,42 +528,47 @@ fn stray_glyph(c: &Cell) -> bool {
 /// Value cells a split printed row shares, at least (a requests row has seven).
 const SPLIT_ROW_VALUES: usize = 3;
 
-/// One printed row cut in two grid rows by a false ruling through its label (a text stroke, a
-/// wrapped label's line gap): grid row `r + 1` continues row `r` when every value cell of row
-/// `r` (at least [`SPLIT_ROW_VALUES`]) reaches down over both and holds one line of print, row
-/// `r + 1` has exactly those value cells, and its label cell is another cell whose text and
-/// row `r`'s are not both a template row's label on their own (two labels that each match
-/// are two printed rows whose values' ruling was lost).  Returns the continuation's label
-/// text, to be read after row `r`'s; the caller skips row `r + 1`.
+/// One printed row cut in several grid rows by false rulings through its label (text strokes,
+/// a wrapped label's line gaps): grid rows `r + 1`, `r + 2` … continue row `r` while every
+/// value cell of row `r` (at least [`SPLIT_ROW_VALUES`]) reaches down over them and holds one
+/// line of print, each has exactly those value cells, and its label cell is another cell whose
+/// text and row `r`'s are not both a template row's label on their own (two labels that each
+/// match are two printed rows whose values' ruling was lost).  Returns the continuations'
+/// label text, to be read after row `r`'s, and the first grid row past the printed row; the
+/// caller skips the rows between.
 fn split_printed_row(
     t: &Table,
     r: usize,
     labels: &[&Cell],
     vals: &[&Cell],
     def: &TableDef,
-) -> Option<String> {
-    if r + 1 >= t.n_rows()
-        || vals.len() < SPLIT_ROW_VALUES
-        || !vals
-            .iter()
-            .all(|v| v.r0 <= r && v.r1 >= r + 2 && v.lines.len() <= 1)
-    {
+) -> Option<(String, usize)> {
+    if vals.len() < SPLIT_ROW_VALUES || !vals.iter().all(|v| v.r0 <= r && v.lines.len() <= 1) {
         return None;
     }
-    let next = row_cells(t, r + 1);
-    let (labels2, vals2) = split_row(&next);
-    if vals2.len() != vals.len() || !vals.iter().zip(&vals2).all(|(a, b)| std::ptr::eq(*a, *b)) {
-        return None;
-    }
-    let (l1, l2) = (labels.last()?, labels2.last()?);
-    if std::ptr::eq(*l1, *l2) {
-        return None;
-    }
+    // the grid rows every value cell covers
+    let end = vals.iter().map(|v| v.r1).min()?.min(t.n_rows());
+    let first = labels.last()?;
     let matches = |c: &Cell| best_row(def, &c.text()).is_some_and(|(_, s)| s >= REQUESTS_LABEL_MIN);
-    if matches(l1) && matches(l2) {
-        return None;
+    let mut prev = *first;
+    let mut more = String::new();
+    let mut next = r + 1;
+    while next < end {
+        let cells = row_cells(t, next);
+        let (labels2, vals2) = split_row(&cells);
+        if vals2.len() != vals.len() || !vals.iter().zip(&vals2).all(|(a, b)| std::ptr::eq(*a, *b))
+        {
+            break;
+        }
+        let Some(l2) = labels2.last() else { break };
+        if std::ptr::eq(prev, *l2) || (matches(first) && matches(l2)) {
+            break;
+        }
+        more.push_str(&l2.text());
+        prev = *l2;
+        next += 1;
     }
-    Some(l2.text())
+    (next > r + 1).then_some((more, next))
 }
 
 /// Grid rows a label cell spans for [`shared_label_part`].
@@ -763,8 +768,9 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
     let mut st = State::default();
     // the appeals value row already read by its columns' order (table, row)
     let mut read_by_order: Option<(*const Table, usize)> = None;
-    // the second grid row of a printed row split in two (see [`split_printed_row`])
-    let mut continued: Option<(*const Table, usize)> = None;
+    // the grid rows continuing a printed row split in several (see [`split_printed_row`]):
+    // the table and the rows' range
+    let mut continued: Option<(*const Table, std::ops::Range<usize>)> = None;
     // text-aligned tables of OCR'd print: lines put back into printed rows by the labels
     let regrouped: Vec<(Cow<Table>, Option<Vec<Option<usize>>>)> = tables
         .iter()
@@ -787,7 +793,10 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             st.req_cols_from_rows = true;
         }
         for r in 0..t.n_rows() {
-            if continued == Some((t as *const Table, r)) {
+            if continued
+                .as_ref()
+                .is_some_and(|(ct, rows)| std::ptr::eq(*ct, t) && rows.contains(&r))
+            {
                 continue;
             }
             if read_by_order == Some((t as *const Table, r)) {
@@ -848,9 +857,9 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 _ => c.text(),
             };
             let mut label = labels.last().map(|c| text_of(c)).unwrap_or_default();
-            if let Some(more) = split_printed_row(t, r, &labels, &vals, &schema.requests) {
+            if let Some((more, past)) = split_printed_row(t, r, &labels, &vals, &schema.requests) {
                 label.push_str(&more);
-                continued = Some((t as *const Table, r + 1));
+                continued = Some((t as *const Table, r + 1..past));
             }
             if labels.is_empty() && vals.len() >= 10 {
                 if text_but_no_values(&vals) {
@@ -3136,6 +3145,17 @@ mod tests {
 
     /// The grid of [`mapped_with_merged`], not yet mapped.
     fn merged_grid(rows: &[Vec<&str>], top: usize, cols: std::ops::Range<usize>) -> Table {
+        merged_grid_over(rows, top, 2, cols)
+    }
+
+    /// The header and `rows`, the cells of columns `cols` in grid row `top` (0-based among
+    /// `rows`) reaching down over `n` grid rows.
+    fn merged_grid_over(
+        rows: &[Vec<&str>],
+        top: usize,
+        n: usize,
+        cols: std::ops::Range<usize>,
+    ) -> Table {
         let mut all = vec![HEADER.to_vec()];
         all.extend(rows.iter().cloned());
         let mut t = grid(&all);
@@ -3143,9 +3163,11 @@ mod tests {
         let r = top + 1;
         for c in cols {
             let k = r * nc + c;
-            t.cells[k].r1 = r + 2;
-            t.cells[k].bbox.y1 = t.ys[r + 2];
-            t.index[(r + 1) * nc + c] = k;
+            t.cells[k].r1 = r + n;
+            t.cells[k].bbox.y1 = t.ys[r + n];
+            for rr in r + 1..r + n {
+                t.index[rr * nc + c] = k;
+            }
         }
         t
     }
@@ -3184,6 +3206,39 @@ mod tests {
         let m = mapped_with_shared_values(&rows, 1);
         assert_eq!(req(&m, "carried_over").value.as_deref(), Some("3"));
         assert_eq!(req(&m, "granted").value.as_deref(), Some("3"));
+    }
+
+    #[test]
+    fn a_printed_row_split_in_three_grid_rows_is_read_once() {
+        // 2.其他法律行政法规禁止公开 cut in three grid rows by false rulings through its
+        // label, its value cells over all three: taken as separate rows, its parts filled the
+        // two-row gap before 4.保护第三方… exactly and the next row took its values too;
+        // joined, its label names its row
+        let rows = [
+            row("1.属于国家秘密", "0"),
+            row("具他法律", "2"),
+            row("寺", ""),
+            row("法规禁", ""),
+            row("4.保护第三方合法权益", "0"),
+        ];
+        let t = merged_grid_over(&rows, 1, 3, 1..HEADER.len());
+        let m = map_tables(&[t], crate::schema::schema());
+        assert_eq!(req(&m, "denied_law_forbidden").value.as_deref(), Some("2"));
+        assert_ne!(req(&m, "denied_three_safety").value.as_deref(), Some("2"));
+        assert_eq!(req(&m, "denied_third_party").value.as_deref(), Some("0"));
+        // must not join: the third grid row's value cells are its own (a printed row of its
+        // own, blank, under two grid rows of one)
+        let rows = [
+            row("1.属于国家秘密", "0"),
+            row("其他法律", "2"),
+            row("寺", ""),
+            row("危及", "5"),
+            row("4.保护第三方合法权益", "0"),
+        ];
+        let t = merged_grid_over(&rows, 1, 2, 1..HEADER.len());
+        let m = map_tables(&[t], crate::schema::schema());
+        assert_eq!(req(&m, "denied_law_forbidden").value.as_deref(), Some("2"));
+        assert_eq!(req(&m, "denied_three_safety").value.as_deref(), Some("5"));
     }
 
     /// The header and `rows`, the label cell of grid row `top` (0-based among `rows`) also
