@@ -307,6 +307,14 @@ impl Pix {
         )
     }
 
+    /// Median filter over a `w` x `h` window (8 bpp): takes out speckle noise, keeps edges.
+    pub fn median(&self, w: i32, h: i32) -> Result<Pix> {
+        own(
+            unsafe { l::pixMedianFilter(self.as_ptr(), w.max(1), h.max(1)) },
+            "pixMedianFilter",
+        )
+    }
+
     /// Skew angle in degrees and confidence, from a 1 bpp image.
     pub fn find_skew(&self) -> Option<(f32, f32)> {
         let (mut angle, mut conf) = (0f32, 0f32);
