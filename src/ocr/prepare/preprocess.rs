@@ -21,6 +21,10 @@
 //!   ([`follow_faint_ends`]): a table's pale border side, which the opening misses.  The
 //!   ruling pixels are painted white in the gray image so that they cannot leak into OCR
 //!   crops or the page-level pass.
+//! * **Speckle.** On a noisy page ([`paper_noise`]) the cleaned image goes through a 3x3
+//!   median (`pixMedianFilter`) when the median keeps the print's strokes ([`print_kept`]):
+//!   rule `despeckle`, see [`DESPECKLE_NOISE`] and [`DESPECKLE_KEEP`].  Sharp print of 1-2 px
+//!   at low resolution is left as it is.
 
 use crate::model::Segment;
 use crate::ocr::image::PageImage;
