@@ -187,37 +187,52 @@ pub(super) fn assign_by_order(seq: &[Seq], def: &TableDef, st: &State, out: &mut
             .collect();
         // a run with no matched row after it ends at the table's end; one at the sequence's
         // start has no matched row or header before it
-        let ends = (
-            if wide_only {
+        let skips = SlotSkips {
+            lead: if wide_only {
                 SKIP_ROW_OPEN_END
             } else {
                 SKIP_ROW
             },
-            if upper.is_none() {
+            inner: SKIP_ROW,
+            trail: if upper.is_none() {
                 SKIP_ROW_OPEN_END
             } else {
                 SKIP_ROW
             },
-        );
+        };
         if !rows.is_empty() {
-            place_run(&run, &rows, wide_only, ends, zeros_print, def, st, out);
+            let gap = Gap {
+                rows,
+                wide_only,
+                skips,
+            };
+            place_run(&run, &gap, zeros_print, def, st, out);
         }
         i = j;
     }
 }
 
-/// Align one run of open rows with the free template rows `rows` and place the sure ones.
-#[allow(clippy::too_many_arguments)]
+/// The template rows a run of open rows may take, and on what terms.
+struct Gap {
+    /// The free template rows between the run's bounds, in order.
+    rows: Vec<usize>,
+    /// Only rows as wide as the requests table's ([`WIDE_ROW`]) are placed: the table's start
+    /// is not in sight.
+    wide_only: bool,
+    /// What leaving a row of the gap empty costs, at its ends and inside.
+    skips: SlotSkips,
+}
+
+/// Align one run of open rows with the free template rows of `gap` and place the sure ones.
 fn place_run(
     run: &[&Open],
-    rows: &[usize],
-    wide_only: bool,
-    ends: (f32, f32),
+    gap: &Gap,
     zeros_print: bool,
     def: &TableDef,
     st: &State,
     out: &mut Vec<MappedCell>,
 ) {
+    let (rows, wide_only) = (&gap.rows, gap.wide_only);
     // a grid that cut one printed row in two repeats its label cell: the second part may be
     // dropped at no cost (it is that row's continuation), or be a row of its own
     let repeat: Vec<bool> = run
@@ -269,12 +284,7 @@ fn place_run(
             }
         })
         .collect();
-    let skips = SlotSkips {
-        lead: ends.0,
-        inner: SKIP_ROW,
-        trail: ends.1,
-    };
-    for (k, placed) in align(&scores, &skip_open, skips, MARGIN)
+    for (k, placed) in align(&scores, &skip_open, gap.skips, MARGIN)
         .into_iter()
         .enumerate()
     {
