@@ -3174,7 +3174,16 @@ mod tests {
 
     /// The header and `rows`, with the value cells of grid rows `top` and `top + 1` merged.
     fn mapped_with_shared_values(rows: &[Vec<&str>], top: usize) -> Mapping {
-        mapped_with_merged(rows, top, 1..HEADER.len())
+        mapped_with_values_over(rows, top, 2)
+    }
+
+    /// The header and `rows`, the value cells of grid row `top` reaching down over `n` grid
+    /// rows.
+    fn mapped_with_values_over(rows: &[Vec<&str>], top: usize, n: usize) -> Mapping {
+        map_tables(
+            &[merged_grid_over(rows, top, n, 1..HEADER.len())],
+            crate::schema::schema(),
+        )
     }
 
     #[test]
@@ -3221,8 +3230,7 @@ mod tests {
             row("法规禁", ""),
             row("4.保护第三方合法权益", "0"),
         ];
-        let t = merged_grid_over(&rows, 1, 3, 1..HEADER.len());
-        let m = map_tables(&[t], crate::schema::schema());
+        let m = mapped_with_values_over(&rows, 1, 3);
         assert_eq!(req(&m, "denied_law_forbidden").value.as_deref(), Some("2"));
         assert_ne!(req(&m, "denied_three_safety").value.as_deref(), Some("2"));
         assert_eq!(req(&m, "denied_third_party").value.as_deref(), Some("0"));
@@ -3235,8 +3243,7 @@ mod tests {
             row("危及", "5"),
             row("4.保护第三方合法权益", "0"),
         ];
-        let t = merged_grid_over(&rows, 1, 2, 1..HEADER.len());
-        let m = map_tables(&[t], crate::schema::schema());
+        let m = mapped_with_shared_values(&rows, 1);
         assert_eq!(req(&m, "denied_law_forbidden").value.as_deref(), Some("2"));
         assert_eq!(req(&m, "denied_three_safety").value.as_deref(), Some("5"));
     }

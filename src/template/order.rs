@@ -240,11 +240,12 @@ fn place_run(
         .enumerate()
         .map(|(k, o)| k > 0 && o.label_cell.is_some() && run[k - 1].label_cell == o.label_cell)
         .collect();
+    let lines: Vec<bool> = run.iter().map(|o| label_line(o, zeros_print)).collect();
     let scores: Vec<Vec<Option<f32>>> = run
         .iter()
         .zip(&repeat)
-        .map(|(o, &rep)| {
-            let line = label_line(o, zeros_print);
+        .zip(&lines)
+        .map(|((o, &rep), &line)| {
             rows.iter()
                 .map(|&k| {
                     if line {
@@ -275,14 +276,8 @@ fn place_run(
     // a repeated label cell's second part, or a label line, is left out at no cost
     let skip_open: Vec<f32> = repeat
         .iter()
-        .zip(run)
-        .map(|(&r, o)| {
-            if r || label_line(o, zeros_print) {
-                0.0
-            } else {
-                SKIP_OPEN
-            }
-        })
+        .zip(&lines)
+        .map(|(&r, &line)| if r || line { 0.0 } else { SKIP_OPEN })
         .collect();
     for (k, placed) in align(&scores, &skip_open, gap.skips, MARGIN)
         .into_iter()

@@ -140,17 +140,7 @@ pub fn foreground_threshold(bytes: &[u8], width: usize, tile: usize) -> i32 {
                     hist[v as usize] += 1;
                 }
             }
-            let n = (tile * tile) as u32;
-            let level = |q: u32| {
-                let mut acc = 0;
-                for (v, &c) in hist.iter().enumerate() {
-                    acc += c;
-                    if acc * 100 >= n * q {
-                        return v as i32;
-                    }
-                }
-                255
-            };
+            let level = |q: u64| percentile(&hist, q).map_or(255, |v| v as i32);
             let (p75, p90) = (level(75), level(90));
             floors.push(p90 - PAPER_REACH * (p90 - p75));
         }
@@ -187,24 +177,29 @@ pub fn despeckle(noise: f32, kept: f32) -> bool {
 /// For independent noise of deviation s the difference has median 0.954 s.
 pub fn paper_noise(bytes: &[u8], width: usize, fg: i32) -> f32 {
     let mut hist = [0u32; 256];
-    let mut n = 0u32;
     for row in bytes.chunks_exact(width.max(1)).step_by(3) {
         for p in row.windows(2) {
             let (a, b) = (p[0] as i32, p[1] as i32);
             if a > fg && b > fg {
                 hist[(a - b).unsigned_abs() as usize] += 1;
-                n += 1;
             }
         }
     }
-    let mut acc = 0;
+    percentile(&hist, 50).map_or(0.0, |v| v as f32 / 0.954)
+}
+
+/// The least value (index of `hist`) at or below which `q` percent of the counted values lie;
+/// None for an empty histogram.
+fn percentile(hist: &[u32], q: u64) -> Option<usize> {
+    let n: u64 = hist.iter().map(|&c| c as u64).sum();
+    let mut acc = 0u64;
     for (v, &c) in hist.iter().enumerate() {
-        acc += c;
-        if n > 0 && acc * 2 >= n {
-            return v as f32 / 0.954;
+        acc += c as u64;
+        if n > 0 && acc * 100 >= n * q {
+            return Some(v);
         }
     }
-    0.0
+    None
 }
 
 /// The share of the print's upright strokes that `after` (the page through a filter) keeps:
