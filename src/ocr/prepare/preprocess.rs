@@ -20,7 +20,10 @@
 //!   followed outward along print-dark ink past the extent of all the pieces found
 //!   ([`follow_faint_ends`]): a table's pale border side, which the opening misses.  The
 //!   ruling pixels are painted white in the gray image so that they cannot leak into OCR
-//!   crops or the page-level pass.
+//!   crops or the page-level pass.  Pieces judged print are not painted: through a line of
+//!   text, as light as the band beside them, strokes inside a glyph blob, or alone (rule
+//!   `lone_text_piece`, [`lone_piece`]: short, meeting no column line, in line with no other
+//!   piece).
 //! * **Speckle.** On a noisy page ([`paper_noise`]) the cleaned image goes through a 3x3
 //!   median (`pixMedianFilter`) when the median keeps the print's strokes ([`print_kept`]):
 //!   rule `despeckle`, see [`DESPECKLE_NOISE`] and [`DESPECKLE_KEEP`].  Sharp print of 1-2 px
@@ -614,6 +617,19 @@ pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> 
         not_rulings.extend(strokes);
         keep
     };
+    // rule `lone_text_piece`: a short piece that meets no vertical ruling and continues no
+    // other piece's line is strokes of a label run together, not a ruling
+    let h_boxes = {
+        let (lone, keep): (Vec<Rect>, Vec<Rect>) = h_boxes
+            .iter()
+            .copied()
+            .partition(|h| lone_piece(h, &h_boxes, &v_boxes, dpi));
+        if dbg && !lone.is_empty() {
+            tracing::debug!("  horizontal pieces alone, strokes of print: {lone:?}");
+        }
+        not_rulings.extend(lone);
+        keep
+    };
     let (h_boxes, v_boxes) = seal::drop_seal_pieces(h_boxes, v_boxes, &seals, dpi);
     let (h_boxes, v_boxes) = seal::drop_ring_arcs(h_boxes, v_boxes, &colour_seals, dpi);
     lap("rulings");
@@ -747,6 +763,42 @@ pub fn deskew_angle(text: Option<(f32, f32)>, lines: Option<f32>) -> Option<f32>
         _ => lines?,
     };
     (angle.abs() >= SKEW_MIN_DEG && angle.abs() <= SKEW_MAX_DEG).then_some(angle)
+}
+
+/// Longest horizontal piece (inches) that [`lone_piece`] may judge print.
+const LONE_PIECE_MAX: f32 = 0.7;
+/// How far apart (inches) the middles of two pieces of one ruling may lie across it: a
+/// photographed page keeps some tilt and bow after the deskew.
+const LONE_ALIGN: f32 = 0.04;
+/// How far (pixels) from a piece a vertical ruling may pass and still meet it.
+const LONE_REACH: i32 = 2;
+
+/// Rule `lone_text_piece`: whether the horizontal piece `h` (one of `all`, the page's accepted
+/// horizontal pieces) stands alone: no longer than [`LONE_PIECE_MAX`], no vertical ruling
+/// piece of `verticals` meets or crosses it (within [`LONE_REACH`]), and no other piece lies
+/// on its line ([`LONE_ALIGN`]) beside it.  At 100-120 dpi with blur the horizontal strokes
+/// of a label's glyphs run together into runs the opening keeps, a pixel or six thick and as
+/// dark as a ruling beside the label's light print; taken as rulings, they were painted out
+/// with the label (1.属于国家秘密 read as 1.) and cut its row.  A piece of a row line meets
+/// the column lines it crosses, or lies in line with the rest of its row line (an erased
+/// ruling leaves several pieces at one height).
+fn lone_piece(h: &Rect, all: &[Rect], verticals: &[Rect], dpi: f32) -> bool {
+    if h.w > px(dpi, LONE_PIECE_MAX) {
+        return false;
+    }
+    let cy = h.y + h.h / 2;
+    let met = verticals.iter().any(|v| {
+        let cx = v.x + v.w / 2;
+        cx >= h.x - LONE_REACH
+            && cx <= h.x1() + LONE_REACH
+            && cy >= v.y - LONE_REACH
+            && cy <= v.y1() + LONE_REACH
+    });
+    let align = px(dpi, LONE_ALIGN);
+    let in_line = all
+        .iter()
+        .any(|o| o != h && (o.y + o.h / 2 - cy).abs() <= align && (o.x1() <= h.x || o.x >= h.x1()));
+    !met && !in_line
 }
 
 /// How far around an accepted ruling piece the openings' pixels are painted out even where a
@@ -1253,5 +1305,33 @@ mod tests {
         let touching = Rect::new(20, 29, 60, 3);
         let out = spare_print(&mask, &[touching], &[ruling], 1).unwrap();
         assert_eq!(out.clip(ruling).unwrap().count_pixels(), 200);
+    }
+
+    #[test]
+    fn a_short_piece_alone_inside_a_cell_is_print_lone_text_piece() {
+        // 110 dpi: cells between column lines at x 100, 160 and 300, row lines at y 50 and 80
+        let verticals = [
+            Rect::new(100, 40, 3, 60),
+            Rect::new(160, 40, 3, 60),
+            Rect::new(300, 40, 3, 60),
+        ];
+        let row_line = Rect::new(100, 50, 63, 3);
+        let label_run = Rect::new(180, 62, 60, 5);
+        let all = [row_line, label_run];
+        assert!(lone_piece(&label_run, &all, &verticals, 110.0));
+        // the rules' own pieces are not: the row line meets the column lines
+        assert!(!lone_piece(&row_line, &all, &verticals, 110.0));
+        // a remnant of an erased row line meets no column line but lies in line with the
+        // rest of its ruling
+        let remnant = Rect::new(180, 80, 40, 3);
+        let rest = Rect::new(230, 81, 50, 3);
+        assert!(!lone_piece(&remnant, &[remnant, rest], &[], 110.0));
+        assert!(lone_piece(&remnant, &[remnant], &[], 110.0));
+        // a remnant a column line crosses
+        let crossed = Rect::new(280, 80, 40, 3);
+        assert!(!lone_piece(&crossed, &[crossed], &verticals, 110.0));
+        // a long piece is judged elsewhere (through text or not), never alone
+        let long = Rect::new(110, 65, 100, 3);
+        assert!(!lone_piece(&long, &[long], &[], 110.0));
     }
 }
