@@ -765,10 +765,8 @@ pub fn deskew_angle(text: Option<(f32, f32)>, lines: Option<f32>) -> Option<f32>
     (angle.abs() >= SKEW_MIN_DEG && angle.abs() <= SKEW_MAX_DEG).then_some(angle)
 }
 
-/// Longest horizontal piece (inches) that [`lone_piece`] may judge print: a label's line of
-/// 16 glyphs at 9 pt runs together to about 1.5 in (a limit of 0.7 in kept those as rulings;
-/// 2 in read 39 cells more on the six development sets, none lost more than 17).
-const LONE_PIECE_MAX: f32 = 2.0;
+/// Longest horizontal piece (inches) that [`lone_piece`] may judge print.
+const LONE_PIECE_MAX: f32 = 0.7;
 /// How far apart (inches) the middles of two pieces of one ruling may lie across it: a
 /// photographed page keeps some tilt and bow after the deskew.
 const LONE_ALIGN: f32 = 0.04;
@@ -1333,7 +1331,7 @@ mod tests {
         let crossed = Rect::new(280, 80, 40, 3);
         assert!(!lone_piece(&crossed, &[crossed], &verticals, 110.0));
         // a long piece is judged elsewhere (through text or not), never alone
-        let long = Rect::new(40, 65, 250, 3);
+        let long = Rect::new(110, 65, 100, 3);
         assert!(!lone_piece(&long, &[long], &[], 110.0));
     }
 }
