@@ -431,15 +431,15 @@ pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> 
         (src.to_gray()?, None)
     };
     let dpi = img.dpi_x;
-    let fg = foreground_threshold(
-        &gray0.gray_bytes()?,
-        gray0.width() as usize,
-        px(dpi, PAPER_TILE) as usize,
-    );
+    // the page's bytes, read once for the paper's threshold and its noise
+    let bytes = gray0.gray_bytes()?;
+    let width = gray0.width() as usize;
+    let fg = foreground_threshold(&bytes, width, px(dpi, PAPER_TILE) as usize);
     if dbg && fg != BACKGROUND_FG {
         tracing::debug!("  dark or noisy paper: background foreground threshold {fg}");
     }
-    let noise = paper_noise(&gray0.gray_bytes()?, gray0.width() as usize, fg);
+    let noise = paper_noise(&bytes, width, fg);
+    drop(bytes);
     let norm = gray0.background_norm(px(dpi, 0.1).max(8), fg, 255)?;
     drop(gray0);
     lap("gray+norm");
