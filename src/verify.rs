@@ -383,6 +383,19 @@ pub fn flag_doubts(
     let mut of: Vec<Vec<(bool, bool)>> = vec![Vec::new(); m.cells.len()];
     let mut cells_of: Vec<Vec<usize>> = Vec::new();
     let mut confirming: Vec<Vec<usize>> = vec![Vec::new(); m.cells.len()];
+    let irregular = irregular_cells(m);
+    // rule `hollow_term`: a 0 from a blank that cannot hold a printed number (a sliver a false
+    // ruling cut off) confirms no sum: the number printed there may have gone to its
+    // neighbour, and the sum still holds (after_review pending 3 read into the total's cell,
+    // total 6 lost: 2 + 0 + 1 + 0 = 3)
+    let hollow: Vec<bool> = m
+        .cells
+        .iter()
+        .zip(&irregular)
+        .map(|(c, &irr)| {
+            irr && c.raw.trim().is_empty() && c.number() == Some(0.0) && in_doubt(c, doubt_pages)
+        })
+        .collect();
     for (k, ch) in checks.iter().enumerate() {
         let cells: Vec<usize> = ch
             .cells
@@ -396,6 +409,7 @@ pub fn flag_doubts(
         let status = ch.status();
         let confirms = status == CheckStatus::Pass
             && independent
+            && !cells.iter().any(|&i| hollow[i])
             && !echo(m, &cells, doubt_pages)
             && !capped_beside_low(m, &cells, doubt_pages);
         for &i in &cells {
@@ -464,7 +478,6 @@ pub fn flag_doubts(
         })
         .map(|c| (c.table.clone(), c.row.clone()))
         .collect();
-    let irregular = irregular_cells(m);
     let spanning = cells_spanning_rows(m);
     for (i, ks) in of.iter().enumerate() {
         if !is_reading(&m.cells[i]) {
@@ -1001,6 +1014,72 @@ mod tests {
         }
         run(&mut text_layer, &[]);
         assert!(flags(&text_layer, "requests", "rejected_repeat", "research").is_empty());
+    }
+
+    #[test]
+    fn a_sum_over_a_blank_sliver_confirms_nothing_hollow_term() {
+        // an appeals group read off a grid a false ruling cut: pending a blank sliver (0), its
+        // printed 3 gone into the total's cell, the total's own 6 lost; 2 + 0 + 1 + 0 = 3 holds
+        let mut m = report(0.95);
+        for (c, v) in [
+            ("litigation_after_review_upheld", "2"),
+            ("litigation_after_review_other", "1"),
+            ("litigation_after_review_total", "3"),
+        ] {
+            let x = cell(&mut m, "appeals", "cases", c);
+            x.value = Some(v.into());
+            x.raw = v.into();
+        }
+        for (j, c) in [
+            "litigation_after_review_upheld",
+            "litigation_after_review_corrected",
+            "litigation_after_review_other",
+            "litigation_after_review_pending",
+            "litigation_after_review_total",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let x0 = 370.0 + 31.0 * j as f32;
+            cell(&mut m, "appeals", "cases", c).bbox = Some(BBox::new(x0, 200.0, x0 + 31.0, 225.0));
+        }
+        let sliver = cell(
+            &mut m,
+            "appeals",
+            "cases",
+            "litigation_after_review_pending",
+        );
+        sliver.bbox = Some(BBox::new(463.0, 200.0, 466.7, 225.0));
+        sliver.raw.clear();
+        sliver.value = Some("0".into());
+        let ordinary = m.clone();
+        run(&mut m, &[1]);
+        // fires: the total (and the group's other readings) are not confirmed by that sum
+        assert!(has(
+            &m,
+            "appeals",
+            "cases",
+            "litigation_after_review_total",
+            "unverified"
+        ));
+        assert!(has(
+            &m,
+            "appeals",
+            "cases",
+            "litigation_after_review_pending",
+            "irregular_cell"
+        ));
+        // must not: the same group with the pending cell of ordinary size (a printed blank)
+        let mut m = ordinary;
+        cell(
+            &mut m,
+            "appeals",
+            "cases",
+            "litigation_after_review_pending",
+        )
+        .bbox = Some(BBox::new(463.0, 200.0, 494.0, 225.0));
+        run(&mut m, &[1]);
+        assert!(flags(&m, "appeals", "cases", "litigation_after_review_total").is_empty());
     }
 
     #[test]

@@ -63,6 +63,10 @@ pub struct Prepared {
     /// `text` before the seals' ink was removed (only when some was): a cell that the removal
     /// left blank but that held ink before is in doubt, not blank.
     pub text_before_clean: Option<Pix>,
+    /// `text` before the rulings (and what was taken for them) were painted out: a cell that
+    /// the paint left blank but that held print before is in doubt, not blank
+    /// ([`crate::ocr::rules::ink::print_painted_out`]).
+    pub text_before_paint: Pix,
 }
 
 impl Prepared {
@@ -682,6 +686,7 @@ pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> 
     let mut page_gray = gray.copy()?;
     page_gray.paint_through_mask(&page_mask, 255)?;
     drop(page_mask);
+    let mut before_paint = gray.copy()?;
     gray.paint_through_mask(&mask, 255)?;
     if let Some(b) = before_clean.as_mut() {
         b.paint_through_mask(&mask, 255)?;
@@ -714,6 +719,7 @@ pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> 
         if despeckled {
             gray = median;
             page_gray = page_gray.median(3, 3)?;
+            before_paint = before_paint.median(3, 3)?;
         }
     }
     lap("despeckle");
@@ -721,6 +727,8 @@ pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> 
     let text_before_clean = before_clean
         .map(|b| binarize_text(&b, dpi, opts.binarize))
         .transpose()?;
+    let text_before_paint = binarize_text(&before_paint, dpi, opts.binarize)?;
+    drop(before_paint);
     let faint = gray.threshold(LINE_THRESHOLD)?;
     lap("binarize");
 
@@ -737,6 +745,7 @@ pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> 
         seals,
         uncleaned,
         text_before_clean,
+        text_before_paint,
     })
 }
 

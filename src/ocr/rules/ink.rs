@@ -236,6 +236,28 @@ pub fn residue_only(glyphs: &[Rect], dpi: f32) -> bool {
     !glyphs.iter().any(|g| tall_as_print(*g, dpi))
 }
 
+/// Rule `print_painted_out`: whether a cell that reads blank after the rulings were painted
+/// out held print before (`before`: the glyph components of the cell's inner region `inner`
+/// in the page's text image before the paint, px at `dpi`).  The paint removes what the line
+/// finder took for rulings, and at low dpi or with blur the bars of a number's glyphs can be
+/// among them: the cell then read blank, so 0 at full confidence, where 52853 was printed.
+/// Print is a component as tall as print ([`tall_as_print`]) clear of the region's edges: a
+/// ruling's remnant reaches in from an edge, a ruling through the cell spans it.  Such a cell
+/// is unread (flagged), never a 0.
+pub fn print_painted_out(before: &[Rect], inner: Rect, dpi: f32) -> bool {
+    before.iter().any(|g| {
+        tall_as_print(*g, dpi)
+            && g.x > inner.x + PAINT_EDGE
+            && g.y > inner.y + PAINT_EDGE
+            && g.x1() < inner.x1() - PAINT_EDGE
+            && g.y1() < inner.y1() - PAINT_EDGE
+    })
+}
+
+/// How close (px) to its cell's inner edge [`print_painted_out`] takes a component for a
+/// ruling's remnant reaching in.
+const PAINT_EDGE: i32 = 1;
+
 /// Whether a zero-glyph reading (`-`, `—`, `－`, `/`) contradicts the cell's glyph components:
 /// a dash read where a component is not flat and more than twice as tall as a dash can be
 /// (`dash_h`, px), or a slash read over two or more such glyphs.
@@ -317,6 +339,36 @@ pub fn ruling_residue(c: Rect, ink: i32, dpi: f32) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_number_painted_out_with_the_rulings_is_print_painted_out() {
+        use super::*;
+        // a cell's inner region at 120 dpi, 60 x 24 px
+        let inner = Rect::new(100, 200, 60, 24);
+        // fires: five digit-sized components (11 px tall) in the middle of the cell
+        let digits: Vec<Rect> = (0..5).map(|i| Rect::new(108 + 8 * i, 206, 7, 11)).collect();
+        assert!(print_painted_out(&digits, inner, 120.0));
+        // must not: nothing before the paint either (a blank cell)
+        assert!(!print_painted_out(&[], inner, 120.0));
+        // nor a vertical ruling through the cell (spans its height)
+        assert!(!print_painted_out(
+            &[Rect::new(130, 200, 3, 24)],
+            inner,
+            120.0
+        ));
+        // nor a ruling's remnant reaching in from an edge
+        assert!(!print_painted_out(
+            &[Rect::new(100, 205, 2, 12)],
+            inner,
+            120.0
+        ));
+        // nor specks lower than print
+        assert!(!print_painted_out(
+            &[Rect::new(120, 210, 4, 4)],
+            inner,
+            120.0
+        ));
+    }
+
     #[test]
     fn lines_crossing_a_merged_cell_are_ruling_residue_and_glyphs_are_not() {
         use super::*;
