@@ -562,15 +562,9 @@ pub fn ocr_page_detailed(
         let batch = !opts.debug.no_batch;
         for chunk in cands.chunks(STRIP_CELLS).filter(|_| batch) {
             let regions: Vec<Rect> = chunk.iter().map(|&i| plans[i].region()).collect();
-            if let Some(results) = read_batch(
-                &prep.gray,
-                &regions,
-                false,
-                ReadMode::Numeric,
-                dpi,
-                0.0,
-                engine,
-            )? {
+            if let Some(results) =
+                read_batch(&prep.gray, &regions, false, ReadMode::Numeric, dpi, engine)?
+            {
                 for (&i, ws) in chunk.iter().zip(results) {
                     numeric[i] = ws;
                 }
@@ -591,15 +585,9 @@ pub fn ocr_page_detailed(
             .collect();
         for chunk in labels.chunks(STRIP_CELLS).filter(|_| batch) {
             let regions: Vec<Rect> = chunk.iter().map(|&i| plans[i].region()).collect();
-            if let Some(results) = read_batch(
-                &prep.gray,
-                &regions,
-                true,
-                ReadMode::TextBlock,
-                dpi,
-                LABEL_READ_DPI,
-                engine,
-            )? {
+            if let Some(results) =
+                read_batch(&prep.gray, &regions, true, ReadMode::TextBlock, dpi, engine)?
+            {
                 for (&i, ws) in chunk.iter().zip(results) {
                     text[i] = ws;
                 }
@@ -1087,26 +1075,6 @@ const SHAPE_MIN_HEIGHT: i32 = 14;
 /// Number-like cells per batched digit read.
 const STRIP_CELLS: usize = 16;
 
-/// Rule `labels_enlarged`: the resolution (dpi) a page's label strips are read at when the page
-/// is scanned at less.  At 100-150 dpi a label's glyphs are 10-17 px tall and blur runs their
-/// strokes together; Tesseract, given the strip enlarged to this resolution, reads more of
-/// them, and rows whose labels matched no template row are placed.  On the development sets'
-/// 34 scans of 100-135 dpi 71.5% of cells right instead of 68.8%, on 51 of 140-172 dpi 82.2%
-/// instead of 81.9%.  Digits gained nothing from it (-5 cells; they have their own enlarged
-/// re-read, [`CellReader::read_enlarged`]): their strips are read as scanned.
-const LABEL_READ_DPI: f32 = 200.0;
-/// Enlargements smaller than this are not worth the resampling (a 180 dpi page is read as is).
-const ENLARGE_MIN: f32 = 1.15;
-/// Largest enlargement of a strip: a 100 dpi page's labels at 200 dpi are 2x.
-const ENLARGE_MAX: f32 = 3.0;
-
-/// The factor a strip of a page scanned at `dpi` is enlarged by to be read at `read_dpi`
-/// ([`LABEL_READ_DPI`]; 0 reads it as scanned): 1.0 for none.
-fn enlargement(dpi: u32, read_dpi: f32) -> f32 {
-    let f = (read_dpi / dpi.max(1) as f32).clamp(1.0, ENLARGE_MAX);
-    if f >= ENLARGE_MIN { f } else { 1.0 }
-}
-
 /// Read many small `regions` of `page` with one recognition: their crops are pasted into one
 /// image, side by side on one line (`vertical == false`, for digits; a glyph-height gap
 /// between them) or stacked one under the other (`vertical == true`, for labels), and read
@@ -1120,7 +1088,6 @@ fn read_batch(
     vertical: bool,
     mode: ReadMode,
     dpi: u32,
-    read_dpi: f32,
     engine: &mut dyn OcrEngine,
 ) -> Result<Option<Vec<Option<Vec<OcrWord>>>>> {
     if regions.is_empty() {
@@ -1160,24 +1127,9 @@ fn read_batch(
         slots.push(Rect::new(x, y, r.w, r.h));
         pos += if vertical { r.h } else { r.w } + gap;
     }
-    let f = enlargement(dpi, read_dpi);
-    let img = if f > 1.0 { img.scale(f)? } else { img };
-    engine.set_image(&img, (dpi as f32 * f).round() as u32)?;
+    engine.set_image(&img, dpi)?;
     let t = std::time::Instant::now();
-    let back = |v: i32| (v as f32 / f).round() as i32;
-    let words: Vec<OcrWord> = engine
-        .read(Rect::new(0, 0, img.width(), img.height()), mode)?
-        .into_iter()
-        .map(|mut w| {
-            w.rect = Rect::new(
-                back(w.rect.x),
-                back(w.rect.y),
-                back(w.rect.w),
-                back(w.rect.h),
-            );
-            w
-        })
-        .collect();
+    let words = engine.read(Rect::new(0, 0, width, height), mode)?;
     if debug_on() {
         tracing::debug!(
             "batch {mode:?} {} regions {width}x{height}: {} words, {:?}",
@@ -2053,70 +2005,6 @@ mod tests {
         // the cell readers' view keeps the cross (and, as tallest, drops the zeros)
         let read = glyph_boxes(&p, all, 120.0);
         assert_eq!(read.len(), 1, "{read:?}");
-    }
-
-    #[test]
-    fn label_strips_of_a_low_dpi_page_are_read_enlarged_labels_enlarged() {
-        use super::read::engine::{OcrEngine, OcrWord, ReadMode};
-        /// An engine that notes the image it was given and reads one word over the middle
-        /// of the first slot (the strip's margin is `gap` px, the label 60 x 12 px).
-        struct Noting {
-            seen: Vec<(i32, i32, u32)>,
-        }
-        impl OcrEngine for Noting {
-            fn name(&self) -> &str {
-                "noting"
-            }
-            fn set_image(&mut self, image: &Pix, dpi: u32) -> Result<()> {
-                self.seen.push((image.width(), image.height(), dpi));
-                Ok(())
-            }
-            fn read(&mut self, rect: Rect, _mode: ReadMode) -> Result<Vec<OcrWord>> {
-                let f = rect.w as f32 / (60 + 2 * 8) as f32;
-                let at = |v: i32| (v as f32 * f).round() as i32;
-                Ok(vec![OcrWord {
-                    text: "予以公开".into(),
-                    rect: Rect::new(at(8), at(8), at(60), at(12)),
-                    confidence: 0.9,
-                    alternatives: vec![],
-                }])
-            }
-        }
-        let page = Pix::create(400, 300, 8).unwrap();
-        let label = Rect::new(100, 50, 60, 12);
-        // fires: a 120 dpi page's label strip goes to the engine at 200 dpi, 5/3 as large,
-        // and the word comes back in page pixels
-        let mut e = Noting { seen: vec![] };
-        let out = read_batch(
-            &page,
-            &[label],
-            true,
-            ReadMode::TextBlock,
-            120,
-            LABEL_READ_DPI,
-            &mut e,
-        )
-        .unwrap()
-        .unwrap();
-        assert_eq!(e.seen, vec![(127, 47, 200)]);
-        assert_eq!(out[0].as_ref().unwrap()[0].rect, label);
-        // must not: a 300 dpi page's strip (and digits, read as scanned) keep their size
-        let mut e = Noting { seen: vec![] };
-        let out = read_batch(
-            &page,
-            &[label],
-            true,
-            ReadMode::TextBlock,
-            300,
-            LABEL_READ_DPI,
-            &mut e,
-        )
-        .unwrap()
-        .unwrap();
-        assert_eq!(e.seen, vec![(76, 28, 300)]);
-        assert_eq!(out[0].as_ref().unwrap()[0].rect, label);
-        assert_eq!(enlargement(120, 0.0), 1.0);
-        assert_eq!(enlargement(180, LABEL_READ_DPI), 1.0);
     }
 
     #[test]

@@ -49,15 +49,29 @@ pub const MERGED_LINES_CONFIDENCE: f32 = crate::verify::CAPPED;
 /// [`MARK_MIN_HEIGHT`] tall and [`MARK_MIN_WIDTH`] wide and clear of `inner`'s left and right
 /// edges (a piece running on under a vertical edge is a ruling remnant or a glyph of the next
 /// column cut by a false ruling, which that column reads).
+///
+/// Rule `run_from_edge`: a mark on an edge is still a mark when it is print run together
+/// ([`tall_as_print`], at least [`EDGE_RUN`] times as wide as tall): blurred digits joined
+/// into one mark that starts at a false column line drawn against the number (72126 as one
+/// 66 x 21 px mark at 150 dpi, read as nothing: blank, so 0).  A remnant is thin, a glyph cut
+/// by a false ruling no wider than a glyph.
 pub fn glyph_marks(comps: &[Rect], inner: Rect, dpi: f32) -> Vec<Rect> {
     let min_h = (dpi * MARK_MIN_HEIGHT).round().max(3.0) as i32;
     let min_w = (dpi * MARK_MIN_WIDTH).round().max(2.0) as i32;
     stack(comps)
         .into_iter()
         .filter(|g| g.h >= min_h && g.w >= min_w)
-        .filter(|g| g.x > inner.x && g.x1() < inner.x1())
+        .filter(|g| {
+            (g.x > inner.x && g.x1() < inner.x1())
+                || (tall_as_print(*g, dpi) && g.w as f32 >= EDGE_RUN * g.h as f32)
+        })
         .collect()
 }
+
+/// How many times as wide as tall a mark on a cell's edge is to be print run together
+/// ([`glyph_marks`], rule `run_from_edge`): a CJK glyph is about as wide as tall, two digits
+/// about as wide.
+pub const EDGE_RUN: f32 = 2.5;
 
 /// Pieces joined into glyphs: a piece directly above or below another (gap at most
 /// [`STACK_GAP`], overlapping in x) belongs to the same glyph.
@@ -542,6 +556,29 @@ mod tests {
         let mut ws = Vec::new();
         assert_eq!(audit(&mut ws, &ink, INNER, INNER, 1, false, DPI, 5), None);
         assert!(ws.is_empty(), "a blank cell with noise stays blank");
+    }
+
+    #[test]
+    fn a_number_run_together_from_a_false_edge_is_a_mark_run_from_edge() {
+        // 150 dpi, a cell whose left edge a false column line drew against its number: the
+        // blurred digits one mark 66 x 21 px starting on the edge
+        let inner = Rect::new(733, 1515, 310, 26);
+        let run = [Rect::new(733, 1519, 66, 21)];
+        assert_eq!(glyph_marks(&run, inner, 150.0), run.to_vec());
+        let mut ws = Vec::new();
+        assert_eq!(
+            audit(&mut ws, &run, inner, inner, 1, false, 150.0, 5),
+            Some("unread_ink")
+        );
+        // must not: a CJK glyph cut by that line (as wide as tall), a ruling's piece under the
+        // edge, a flat remnant along the bottom from the edge
+        for ink in [
+            Rect::new(733, 1519, 22, 21),
+            Rect::new(733, 1515, 3, 26),
+            Rect::new(733, 1538, 80, 3),
+        ] {
+            assert!(glyph_marks(&[ink], inner, 150.0).is_empty(), "{ink:?}");
+        }
     }
 
     #[test]
