@@ -2,14 +2,18 @@
 //!
 //! Applied to every OCR'd table cell after it was read (and read again: alone, enlarged, by
 //! shape, by glyph matching), from the glyph components the cell's plan found at the text
-//! threshold.  Three named rules, each with its constants beside it:
+//! threshold.  Named rules, each with its constants beside it:
 //!
 //! - **Honest blank** ([`unread_ink`]): a cell is 0 from "blank" only when it holds no ink
 //!   beyond noise.  A cell with glyph marks ([`glyph_marks`]: pieces stacked into glyphs, at
 //!   least [`MARK_MIN_HEIGHT`] tall and [`MARK_MIN_WIDTH`] wide, not a ruling remnant) that
 //!   the recogniser read as nothing is *unread*: the word [`UNREAD`], empty and flagged
 //!   `unparseable` downstream, never a blank zero (a 7 whose bar came apart from its stem at
-//!   120 dpi; the top half of a number cut off by a false ruling).
+//!   120 dpi; the top half of a number cut off by a false ruling; a number's digits run
+//!   together into one mark from a false column line, [`glyph_marks`]' rule `run_from_edge`).
+//!   A cell blank only since the rulings were painted out, that held print before, is unread
+//!   too ([`print_painted_out`], applied by the cell planner with the page's image before the
+//!   paint).
 //! - **Zero glyph over glyph ink** ([`zero_glyph_contradicted`]): a dash (the printed zero)
 //!   read from ink taller than any dash, or a slash read over several glyphs, is no zero: the
 //!   cell is unread (a faint 3 read as `-` at confidence 0).
