@@ -496,10 +496,7 @@ pub fn flag_doubts(
             m.cells[i].flags.retain(|f| *f != Flag::RowByPosition);
         }
         let c = &m.cells[i];
-        if ((irregular[i] && c.raw.trim().is_empty()) || spanning[i])
-            && c.number() == Some(0.0)
-            && in_doubt(c, doubt_pages)
-        {
+        if hollow[i] || (spanning[i] && c.number() == Some(0.0) && in_doubt(c, doubt_pages)) {
             // a 0 from a blank that cannot hold a printed number (a sliver, a cut row), or a
             // 0 read in a cell that spans rows (its print may be another row's): the checks
             // say nothing for it, zeros balance any sum of zeros
