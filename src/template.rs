@@ -710,6 +710,9 @@ struct Open<'a> {
     label_text: String,
     /// The physical label cell (a grid that splits one printed row in two repeats it).
     label_cell: Option<*const Cell>,
+    /// A printed row by its rulings ([`grid_row`]): a row of its own even where it shares its
+    /// label cell with the row before (a row line lost over the label column only).
+    full_row: bool,
 }
 
 /// Minimum similarity for a requests row's label to name its template row.
@@ -760,6 +763,89 @@ fn columns_from_rows(t: &Table, def: &TableDef) -> Option<ColMap> {
     ))
 }
 
+/// Rule `value_columns_by_width`: how far (in the value columns' width) a column line may
+/// stand from where seven alike columns put it.
+const COLUMN_SNAP: f32 = 0.2;
+/// The label columns left of the value columns are together at least this many value
+/// columns wide.
+const LABEL_COLUMNS_WIDER: f32 = 1.5;
+/// Column lines inside the seven columns passed over as false ones, at most (more are columns
+/// of another table: the appeals table's fifteen hold eight).
+const FALSE_COLUMN_LINES: usize = 3;
+/// Rows that must hold numbers in at least [`NUMBER_CELLS`] of the value columns.
+const NUMBER_ROWS: usize = 3;
+const NUMBER_CELLS: usize = 4;
+
+/// Rule `value_columns_by_width`: the requests table's columns where neither a header nor
+/// rows' labels say where they stand (both garbled by OCR at low resolution).  The template
+/// sets its seven value columns alike in width at the table's right, right of label columns
+/// much wider together: a ruled grid whose column lines from some line to the table's right
+/// edge stand where seven equal columns put them (within [`COLUMN_SNAP`]; a false line inside
+/// a column, a stroke taken for a ruling, is passed over, up to [`FALSE_COLUMN_LINES`]), with
+/// no such column left of them
+/// (the appeals table's fifteen alike columns are no run of seven), label columns at least
+/// [`LABEL_COLUMNS_WIDER`] times as wide, and numbers in most of them on at least
+/// [`NUMBER_ROWS`] rows.  The columns are taken in template order, by assumption: the cells
+/// placed so are flagged `column_by_position`.
+fn columns_by_widths(t: &Table, def: &TableDef) -> Option<ColMap> {
+    let n = def.rows.first()?.cols.len();
+    if t.method != "lattice" || t.n_cols() < n + 1 {
+        return None;
+    }
+    let xs = &t.xs;
+    let (left, right) = (xs[0], *xs.last()?);
+    let near = |x: f32, tol: f32| xs.iter().copied().find(|&v| (v - x).abs() <= tol);
+    let fit = (1..xs.len() - n).find_map(|a| {
+        let w = (right - xs[a]) / n as f32;
+        let tol = w * COLUMN_SNAP;
+        if xs[a] - left < w * LABEL_COLUMNS_WIDER || near(xs[a] - w, tol).is_some() {
+            return None;
+        }
+        let mut bounds = vec![xs[a]];
+        for i in 1..n {
+            bounds.push(near(xs[a] + w * i as f32, tol)?);
+        }
+        bounds.push(right);
+        let inside = xs.iter().filter(|&&x| x > xs[a] && x < right).count();
+        (inside - (n - 1) <= FALSE_COLUMN_LINES).then_some(bounds)
+    })?;
+    let in_column = |b: &BBox, i: usize| {
+        let cx = (b.x0 + b.x1) / 2.0;
+        cx > fit[i] && cx < fit[i + 1] && b.width() < (fit[i + 1] - fit[i]) * 1.5
+    };
+    let number_rows = (0..t.n_rows())
+        .filter(|&r| {
+            let cells = row_cells(t, r);
+            (0..n)
+                .filter(|&i| {
+                    cells.iter().any(|c| {
+                        let text = c.text();
+                        in_column(&c.bbox, i)
+                            && !text.trim().is_empty()
+                            && values::is_value_like(&text)
+                    })
+                })
+                .count()
+                >= NUMBER_CELLS
+        })
+        .count();
+    if number_rows < NUMBER_ROWS {
+        return None;
+    }
+    let cols = &def.rows[0].cols;
+    Some(ColMap(
+        fit.windows(2)
+            .zip(cols)
+            .map(|(x, (k, _))| (x[0], x[1], k.clone()))
+            .collect(),
+    ))
+}
+
+/// Rule `grid_rows_are_printed_rows`: least share of the table's median row height a grid
+/// row must have to be a printed row of its own ([`grid_row`]; a false ruling through a
+/// printed row cuts it into two thin ones).
+const ROW_HEIGHT_SHARE: f32 = 0.6;
+
 /// Map the document's tables (in reading order) onto the template.
 pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
     let mut assigned: Vec<MappedCell> = Vec::new();
@@ -788,10 +874,19 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
         }
         if st.req_cols.is_none()
             && let Some(cols) = columns_from_rows(t, &schema.requests)
+                .or_else(|| columns_by_widths(t, &schema.requests))
         {
             st.req_cols = Some(cols);
             st.req_cols_from_rows = true;
         }
+        // for [`grid_row`]: the median grid row height, and whether a row with numbers was
+        // seen (rows of text above it are the header's)
+        let median_height = {
+            let mut h: Vec<f32> = t.ys.windows(2).map(|y| y[1] - y[0]).collect();
+            h.sort_by(f32::total_cmp);
+            h.get(h.len() / 2).copied().unwrap_or(0.0)
+        };
+        let mut numbers_seen = false;
         for r in 0..t.n_rows() {
             if continued
                 .as_ref()
@@ -988,6 +1083,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                     seq.push(Seq::Open(Open {
                         label_text: labels.iter().map(|c| c.text()).collect(),
                         label_cell: labels.last().map(|c| *c as *const Cell),
+                        full_row: false,
                         cand: Candidate {
                             value_cells: vals,
                             label,
@@ -1001,6 +1097,8 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             let Some((labels, vals)) = split_by_columns(&cells, cols, labels.len()) else {
                 continue;
             };
+            let numbers_before = numbers_seen;
+            numbers_seen |= has_numbers(&vals);
             let label_cell = labels.iter().rev().find(|c| !c.text().trim().is_empty());
             // a group's label left of the row's own (伍)不予公开 over its eight rows) names no
             // row: like enough to 予以公开 that a row whose own label OCR garbled would be
@@ -1014,6 +1112,14 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 .filter_map(|c| best_row(&schema.requests, &text_of(c)).map(|(row, s)| (c, row, s)))
                 .max_by(|a, b| a.2.total_cmp(&b.2));
             let label_text: String = labels.iter().map(|c| text_of(c)).collect();
+            let full_row = grid_row(
+                t,
+                r,
+                &vals,
+                labels.last().copied(),
+                median_height,
+                numbers_before,
+            );
             if let Some((cell, row, s)) = best
                 && s >= REQUESTS_LABEL_MIN
             {
@@ -1025,7 +1131,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 };
                 assign_requests(&cand, row, &st, &mut assigned);
                 seq.push(Seq::Anchor(row_index(&schema.requests, row)));
-            } else if has_numbers(&vals) || blank_row(&vals, label_cell.copied(), r) {
+            } else if has_numbers(&vals) || blank_row(&vals, label_cell.copied(), r) || full_row {
                 let label = label_cell.map(|c| text_of(c)).unwrap_or_default();
                 let cand = Candidate {
                     value_cells: vals,
@@ -1037,6 +1143,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                     cand,
                     label_text,
                     label_cell: label_cell.map(|c| *c as *const Cell),
+                    full_row,
                 }));
             }
         }
@@ -1308,6 +1415,38 @@ fn blank_row(vals: &[&Cell], label_cell: Option<&Cell>, r: usize) -> bool {
     let own_label =
         label_cell.is_some_and(|c| c.r0 == r && norm_label(&c.text()).chars().count() >= 2);
     own_label && vals.len() >= BLANK_ROW_CELLS && vals.iter().all(|c| c.text().trim().is_empty())
+}
+
+/// Rule `grid_rows_are_printed_rows`: in a ruled grid under the requests columns, whether
+/// grid row `r` (its value cells `vals`, its label cell `label`) is a printed row for the
+/// template's order to place whatever OCR made of it: a row of blanks, or of marks that are
+/// no number (values garbled at low resolution, a seal's strokes), its label garbled too.
+/// The rulings that bound it say it is a row; left out, it left its neighbours' run a row
+/// short of the gap it fills, and the run was placed nowhere.  Rows of text above the table's
+/// first row of numbers (`numbers_seen` false) are its header; a row thinner than
+/// [`ROW_HEIGHT_SHARE`] of the median, or a blank row whose label cell started above it, is
+/// part of a printed row that a false ruling cut.  Such a row is a row of its own even where
+/// it shares its label cell with the row above (a row line lost over the label column only).
+fn grid_row(
+    t: &Table,
+    r: usize,
+    vals: &[&Cell],
+    label: Option<&Cell>,
+    median_height: f32,
+    numbers_seen: bool,
+) -> bool {
+    if t.method != "lattice" {
+        return false;
+    }
+    let height = t.ys[r + 1] - t.ys[r];
+    if vals.len() < BLANK_ROW_CELLS || height < median_height * ROW_HEIGHT_SHARE {
+        return false;
+    }
+    let blank = vals.iter().all(|c| c.text().trim().is_empty());
+    if blank {
+        return label.is_some_and(|l| l.r0 == r);
+    }
+    numbers_seen || !text_but_no_values(vals)
 }
 
 /// Whether the cells hold printed text but no printed value (blanks count as neither): a
@@ -3311,7 +3450,8 @@ mod tests {
         let c = req(&m, "rejected_confirmation");
         assert_eq!(c.value.as_deref(), Some("1"));
         assert!(c.flags.contains(&Flag::RowByPosition));
-        // a gap of two rows: the shared label is one printed row, its second grid row dropped
+        // a gap of two rows: the shared label is one printed row cut in two thin grid rows,
+        // its second grid row dropped
         let rows = [
             row("2.重复申请", "0"),
             row("3.委求提", "0"),
@@ -3319,7 +3459,13 @@ mod tests {
             row("", "1"),
             row("5.要求行政机关确认或重新出具已获取信息", "2"),
         ];
-        let m = mapped_with_shared_label(&rows, 2);
+        let mut t = merged_grid(&rows, 2, 0..1);
+        t.ys = vec![0.0, 10.0, 20.0, 30.0, 35.0, 40.0, 50.0];
+        for c in &mut t.cells {
+            c.bbox.y0 = t.ys[c.r0];
+            c.bbox.y1 = t.ys[c.r1];
+        }
+        let m = map_tables(&[t], crate::schema::schema());
         assert_eq!(req(&m, "rejected_massive").value.as_deref(), Some("0"));
         assert_eq!(req(&m, "rejected_confirmation").value.as_deref(), Some("2"));
     }
@@ -3468,12 +3614,17 @@ mod tests {
         let c = req(&m, "rejected_confirmation");
         assert_eq!(c.value.as_deref(), Some("0"));
         assert!(c.flags.contains(&Flag::RowByPosition));
-        // where it must not: a one-glyph label (a stray mark) ...
-        let m = mapped(&[
+        // where it must not: a one-glyph label (a stray mark) in a table read by text
+        // alignment (in a ruled grid its rulings make it a row: [`grid_row`]) ...
+        let mut all = vec![HEADER.to_vec()];
+        all.extend([
             row("4.无正当理由大量反复申请", "1"),
             row("虱", ""),
             row(last, "2"),
         ]);
+        let mut t = grid(&all);
+        t.method = "stream";
+        let m = map_tables(&[t], crate::schema::schema());
         assert!(req(&m, "rejected_confirmation").value.is_none());
         // ... nor the lower half of a printed row the grid cut in two (its label cell starts
         // on the grid row above)
@@ -4152,5 +4303,144 @@ mod tests {
         // text over fewer rows is a row's own cell
         let t = with_tail_over(&rows, 2, "240到");
         assert_eq!(spanning_tail(&row_cells(&t, 1)), 0);
+    }
+
+    /// `t` with its column lines at `xs` (as many as it has), its cells' boxes moved with them.
+    fn with_xs(mut t: Table, xs: &[f32]) -> Table {
+        assert_eq!(xs.len(), t.xs.len());
+        t.xs = xs.to_vec();
+        for c in &mut t.cells {
+            c.bbox.x0 = xs[c.c0];
+            c.bbox.x1 = xs[c.c1];
+        }
+        t
+    }
+
+    #[test]
+    fn seven_alike_columns_right_of_wide_labels_are_the_requests_columns() {
+        let s = crate::schema::schema();
+        let rows: Vec<Vec<&str>> = ["蛮蛮", "阿阿", "嗯嗯"]
+            .iter()
+            .map(|l| row(l, "1"))
+            .collect();
+        let cols = columns_by_widths(&grid(&rows), &s.requests).unwrap();
+        let keys: Vec<&str> = cols.0.iter().map(|c| c.2.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "natural_person",
+                "commercial",
+                "research",
+                "social_welfare",
+                "legal_services",
+                "other_org",
+                "total"
+            ]
+        );
+        assert_eq!((cols.0[0].0, cols.0[6].1), (100.0, 240.0));
+        // a false column line inside the third value column (a stroke taken for a ruling) is
+        // passed over: the column stays one
+        let split: Vec<Vec<&str>> = (0..3)
+            .map(|_| vec!["蛮蛮", "1", "1", "1", "", "1", "1", "1", "1"])
+            .collect();
+        let xs = [
+            0.0, 100.0, 120.0, 140.0, 150.0, 160.0, 180.0, 200.0, 220.0, 240.0,
+        ];
+        let cols = columns_by_widths(&with_xs(grid(&split), &xs), &s.requests).unwrap();
+        assert_eq!(cols.0.len(), 7);
+        assert_eq!((cols.0[2].0, cols.0[2].1), (140.0, 160.0));
+    }
+
+    #[test]
+    fn alike_columns_that_are_no_requests_table_give_none() {
+        let s = crate::schema::schema();
+        // the appeals table: fifteen alike columns are no run of seven
+        assert!(columns_by_widths(&appeals(&[""; 15], &VALUES), &s.requests).is_none());
+        let mut many = vec!["蛮蛮"];
+        many.extend(["1"; 15]);
+        let t = grid(&[many.clone(), many.clone(), many]);
+        assert!(columns_by_widths(&t, &s.requests).is_none());
+        // numbers on two rows only
+        let rows = [row("蛮蛮", "1"), row("阿阿", "1"), row("嗯嗯", "")];
+        assert!(columns_by_widths(&grid(&rows), &s.requests).is_none());
+        // a label column no wider than the value columns
+        let rows = [row("蛮蛮", "1"), row("阿阿", "1"), row("嗯嗯", "1")];
+        let xs = [80.0, 100.0, 120.0, 140.0, 160.0, 180.0, 200.0, 220.0, 240.0];
+        assert!(columns_by_widths(&with_xs(grid(&rows), &xs), &s.requests).is_none());
+        // text alignment's grid: no rulings to go by
+        let mut t = grid(&[row("蛮蛮", "1"), row("阿阿", "1"), row("嗯嗯", "1")]);
+        t.method = "stream";
+        assert!(columns_by_widths(&t, &s.requests).is_none());
+    }
+
+    /// A headerless ruled requests table at low resolution: two rows named by their labels
+    /// (1.属于国家秘密, 5.属于三类内部事务信息), the three between them garbled, one printed blank
+    /// and one whose values OCR read as marks.
+    fn garbled_run() -> Vec<Vec<&'static str>> {
+        vec![
+            row("1.属于国家秘密", "1"),
+            row("蛮蛮", ""),
+            row("阿阿阿", "3"),
+            vec!["嗯嗯", "乙", "", "丙", "", "", "", ""],
+            row("5.属于三类内部事务信息", "4"),
+        ]
+    }
+
+    #[test]
+    fn ruled_rows_between_matched_rows_are_placed_by_order_whatever_ocr_made_of_them() {
+        let m = map_tables(&[grid(&garbled_run())], crate::schema::schema());
+        let three = req(&m, "denied_three_safety");
+        assert_eq!(three.value.as_deref(), Some("3"));
+        assert!(three.flags.contains(&Flag::RowByPosition));
+        assert!(three.flags.contains(&Flag::ColumnByPosition));
+        let blank = req(&m, "denied_law_forbidden");
+        assert_eq!(blank.value.as_deref(), Some("0"));
+        assert!(blank.flags.contains(&Flag::RowByPosition));
+        // the row of marks takes its place and reads nothing
+        let marks = req(&m, "denied_third_party");
+        assert_eq!(marks.value, None);
+        assert_eq!(marks.raw, "乙");
+    }
+
+    #[test]
+    fn a_thin_grid_row_is_part_of_a_printed_row_not_one_of_its_own() {
+        // a false ruling through the blank row cuts a thin blank row off it: counted as a row,
+        // the run between the matched rows is a row longer than its gap and nothing is placed
+        let mut rows = garbled_run();
+        rows.insert(2, row("", ""));
+        let mut t = grid(&rows);
+        // the blank row keeps its own label cell; the thin one below it is 2 high, not 10
+        t.ys = vec![0.0, 10.0, 18.0, 20.0, 30.0, 40.0, 50.0];
+        for c in &mut t.cells {
+            c.bbox.y0 = t.ys[c.r0];
+            c.bbox.y1 = t.ys[c.r1];
+        }
+        t.cells[2 * 8].lines = vec!["口".into()];
+        let m = map_tables(&[t], crate::schema::schema());
+        assert_eq!(req(&m, "denied_three_safety").value.as_deref(), Some("3"));
+        assert_eq!(req(&m, "denied_law_forbidden").value.as_deref(), Some("0"));
+    }
+
+    #[test]
+    fn two_full_grid_rows_under_one_label_cell_are_two_printed_rows() {
+        // a headerless table at low resolution, its first two printed rows' row line lost over
+        // the label column only: both rows are of full height, so the second is no
+        // continuation of the first, to be dropped at no cost; the run before the matched row
+        // is then sure of its place
+        let rows = [
+            row("蛮蛮", "2"),
+            row("", "3"),
+            row("3.危及“三安全一稳定”", "4"),
+        ];
+        let mut t = grid(&rows);
+        let nc = t.n_cols();
+        t.cells[0].r1 = 2;
+        t.cells[0].bbox.y1 = t.ys[2];
+        t.index[nc] = 0;
+        let m = map_tables(&[t], crate::schema::schema());
+        assert_eq!(req(&m, "denied_state_secret").value.as_deref(), Some("2"));
+        let c = req(&m, "denied_law_forbidden");
+        assert_eq!(c.value.as_deref(), Some("3"));
+        assert!(c.flags.contains(&Flag::RowByPosition));
     }
 }

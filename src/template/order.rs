@@ -234,11 +234,14 @@ fn place_run(
 ) {
     let (rows, wide_only) = (&gap.rows, gap.wide_only);
     // a grid that cut one printed row in two repeats its label cell: the second part may be
-    // dropped at no cost (it is that row's continuation), or be a row of its own
+    // dropped at no cost (it is that row's continuation), or be a row of its own; a row of
+    // full height by its rulings ([`super::grid_row`]) is a printed row, not a part
     let repeat: Vec<bool> = run
         .iter()
         .enumerate()
-        .map(|(k, o)| k > 0 && o.label_cell.is_some() && run[k - 1].label_cell == o.label_cell)
+        .map(|(k, o)| {
+            k > 0 && !o.full_row && o.label_cell.is_some() && run[k - 1].label_cell == o.label_cell
+        })
         .collect();
     let lines: Vec<bool> = run.iter().map(|o| label_line(o, zeros_print)).collect();
     let scores: Vec<Vec<Option<f32>>> = run
@@ -450,6 +453,7 @@ mod tests {
                 },
                 label_text: label.to_string(),
                 label_cell: None,
+                full_row: false,
             }));
         }
         seq.push(Seq::Anchor(idx("rejected_repeat")));
