@@ -782,10 +782,9 @@ const NUMBER_CELLS: usize = 4;
 /// much wider together: a ruled grid whose column lines from some line to the table's right
 /// edge stand where seven equal columns put them (within [`COLUMN_SNAP`]; a false line inside
 /// a column, a stroke taken for a ruling, is passed over, up to [`FALSE_COLUMN_LINES`]), with
-/// no such column left of them
-/// (the appeals table's fifteen alike columns are no run of seven), label columns at least
-/// [`LABEL_COLUMNS_WIDER`] times as wide, and numbers in most of them on at least
-/// [`NUMBER_ROWS`] rows.  The columns are taken in template order, by assumption: the cells
+/// no such column left of them (the appeals table's fifteen alike columns are no run of
+/// seven), label columns at least [`LABEL_COLUMNS_WIDER`] times as wide, and numbers in most
+/// of them on at least [`NUMBER_ROWS`] rows.  The columns are taken in template order, by assumption: the cells
 /// placed so are flagged `column_by_position`.
 fn columns_by_widths(t: &Table, def: &TableDef) -> Option<ColMap> {
     let n = def.rows.first()?.cols.len();
