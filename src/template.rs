@@ -3458,12 +3458,10 @@ mod tests {
             row("", "1"),
             row("5.要求行政机关确认或重新出具已获取信息", "2"),
         ];
-        let mut t = merged_grid(&rows, 2, 0..1);
-        t.ys = vec![0.0, 10.0, 20.0, 30.0, 35.0, 40.0, 50.0];
-        for c in &mut t.cells {
-            c.bbox.y0 = t.ys[c.r0];
-            c.bbox.y1 = t.ys[c.r1];
-        }
+        let t = with_ys(
+            merged_grid(&rows, 2, 0..1),
+            &[0.0, 10.0, 20.0, 30.0, 35.0, 40.0, 50.0],
+        );
         let m = map_tables(&[t], crate::schema::schema());
         assert_eq!(req(&m, "rejected_massive").value.as_deref(), Some("0"));
         assert_eq!(req(&m, "rejected_confirmation").value.as_deref(), Some("2"));
@@ -4315,6 +4313,17 @@ mod tests {
         t
     }
 
+    /// `t` with its row lines at `ys` (as many as it has), its cells' boxes moved with them.
+    fn with_ys(mut t: Table, ys: &[f32]) -> Table {
+        assert_eq!(ys.len(), t.ys.len());
+        t.ys = ys.to_vec();
+        for c in &mut t.cells {
+            c.bbox.y0 = ys[c.r0];
+            c.bbox.y1 = ys[c.r1];
+        }
+        t
+    }
+
     #[test]
     fn seven_alike_columns_right_of_wide_labels_are_the_requests_columns() {
         let s = crate::schema::schema();
@@ -4407,13 +4416,8 @@ mod tests {
         // the run between the matched rows is a row longer than its gap and nothing is placed
         let mut rows = garbled_run();
         rows.insert(2, row("", ""));
-        let mut t = grid(&rows);
         // the blank row keeps its own label cell; the thin one below it is 2 high, not 10
-        t.ys = vec![0.0, 10.0, 18.0, 20.0, 30.0, 40.0, 50.0];
-        for c in &mut t.cells {
-            c.bbox.y0 = t.ys[c.r0];
-            c.bbox.y1 = t.ys[c.r1];
-        }
+        let mut t = with_ys(grid(&rows), &[0.0, 10.0, 18.0, 20.0, 30.0, 40.0, 50.0]);
         t.cells[2 * 8].lines = vec!["口".into()];
         let m = map_tables(&[t], crate::schema::schema());
         assert_eq!(req(&m, "denied_three_safety").value.as_deref(), Some("3"));
