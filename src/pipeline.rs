@@ -2,7 +2,7 @@
 //! (grid repair) -> template -> (number repair) -> checks -> doubt flags (`verify`).
 //! Never panics outward and never fails a batch: whatever happens becomes the report's status.
 
-use crate::checks::{self, Check};
+use crate::checks::{self, Check, CheckStatus};
 use crate::model::{Page, PageKind};
 use crate::pdf;
 use crate::produce::{self, Produced};
@@ -18,7 +18,7 @@ use std::path::Path;
 use std::time::Instant;
 
 /// Bump when a change to the pipeline changes its output (reconverts archives).
-pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p39");
+pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p40");
 
 // The version a stored result is keyed by (pipeline version + result settings): `settings::Settings::version`.
 
@@ -413,6 +413,19 @@ fn merge_readings(first: Reading, second: Reading) -> Reading {
         let found =
             |n: &std::collections::BTreeMap<String, (usize, usize)>| n.get(key).map_or(0, |x| x.1);
         let take = found(&nb) > found(&na);
+        let passing = |c: &[Check]| {
+            c.iter()
+                .filter(|c| c.table == key && c.status() == CheckStatus::Pass)
+                .count()
+        };
+        tracing::debug!(
+            "merge {key}: first look found {} cells ({} checks pass), second {} ({}): {}",
+            found(&na),
+            passing(&ca),
+            found(&nb),
+            passing(&cb),
+            if take { "second" } else { "first" }
+        );
         let (base, base_checks, other, other_checks) = if take {
             taken.push(key.to_string());
             (&second.mapping, &cb, &first.mapping, &ca)

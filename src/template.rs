@@ -840,6 +840,26 @@ fn columns_by_widths(t: &Table, def: &TableDef) -> Option<ColMap> {
     ))
 }
 
+/// Rule `columns_of_the_continuation`: the requests columns of a table whose own rows do not
+/// give them (the table's first rows at the foot of a page, new_received and carried_over
+/// alone, too few to fit) are those of the table that continues it at the top of the next
+/// page (`next_cols`, from that table's own rows): the same printed table, its columns where
+/// they were, when both tables' left and right edges agree within [`CONTINUED_EDGES`] of a
+/// column.  None otherwise.
+fn continued_columns(t: &Table, next: &Table, next_cols: ColMap) -> Option<ColMap> {
+    let first = next_cols.0.first()?;
+    let width = first.1 - first.0;
+    let same_edges = (t.bbox.x0 - next.bbox.x0).abs() <= width * CONTINUED_EDGES
+        && (t.bbox.x1 - next.bbox.x1).abs() <= width * CONTINUED_EDGES;
+    let below = next.page == t.page + 1;
+    (below && same_edges && t.method == next.method).then_some(next_cols)
+}
+
+/// Rule `columns_of_the_continuation`: how far (share of a value column's width) the edges of
+/// a table and of its continuation on the next page may differ (deskew and the scanner's
+/// placement move a page by a few points).
+const CONTINUED_EDGES: f32 = 0.3;
+
 /// Rule `grid_rows_are_printed_rows`: least share of the table's median row height a grid
 /// row must have to be a printed row of its own ([`grid_row`]; a false ruling through a
 /// printed row cuts it into two thin ones).
@@ -864,16 +884,28 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             None => (Cow::Borrowed(t), None),
         })
         .collect();
-    for (t, plan) in &regrouped {
+    for (i, (t, plan)) in regrouped.iter().enumerate() {
         let t: &Table = t;
         // the requests columns taken from the rows of a table hold for that table only
         if st.req_cols_from_rows {
             st.req_cols = None;
             st.req_cols_from_rows = false;
         }
-        if st.req_cols.is_none()
-            && let Some(cols) = columns_from_rows(t, &schema.requests)
+        let own_columns = |t: &Table| {
+            columns_from_rows(t, &schema.requests)
                 .or_else(|| columns_by_widths(t, &schema.requests))
+        };
+        if st.req_cols.is_none()
+            && let Some(cols) = own_columns(t).or_else(|| {
+                let (next, _) = regrouped.get(i + 1)?;
+                // (the active table's last block at a page's foot is no requests table)
+                let active = schema
+                    .active
+                    .header_markers
+                    .iter()
+                    .any(|m| t.cells.iter().any(|c| c.text().contains(m.as_str())));
+                continued_columns(t, next, own_columns(next)?).filter(|_| !active)
+            })
         {
             st.req_cols = Some(cols);
             st.req_cols_from_rows = true;
@@ -886,7 +918,13 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             h.get(h.len() / 2).copied().unwrap_or(0.0)
         };
         let mut numbers_seen = false;
+        // for [`active_order::ActiveBlock::next_before`]: whether the grid row above opened an
+        // active block or placed an active row (the active rows placed before it, and whether
+        // it was an active header)
+        let (mut placed_before, mut active_header) = (st.active_placed.len(), false);
         for r in 0..t.n_rows() {
+            let after_active = r > 0 && (st.active_placed.len() > placed_before || active_header);
+            (placed_before, active_header) = (st.active_placed.len(), false);
             if continued
                 .as_ref()
                 .is_some_and(|(ct, rows)| std::ptr::eq(*ct, t) && rows.contains(&r))
@@ -900,6 +938,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             let cells = row_cells(t, r);
             let texts: Vec<String> = cells.iter().map(|c| c.text()).collect();
             let header = update_headers(t, r, &cells, &texts, &mut st, schema);
+            active_header = header && st.active_block.is_some();
             tracing::trace!(
                 "p{} row {r}{}: {}",
                 t.page,
@@ -1029,17 +1068,29 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             // Under an active header, a row whose label matched nothing: the block's next row
             // by the template's order ([`active_order`]), in doubt.
             if let Some(block) = st.active_block.as_ref()
-                && let Some(label_cell) = labels.iter().rev().find(|c| !c.text().trim().is_empty())
-                && let Some(k) =
-                    block.next_for(&schema.active, &label_cell.text(), &st.active_placed)
+                && let Some((label_cell, n_labels)) = open_active_label(
+                    &cells,
+                    &labels,
+                    block.cols.as_ref().or(st.active_cols.as_ref()),
+                )
+                && let Some(k) = block
+                    .next_for(&schema.active, &label_cell.text(), &st.active_placed)
+                    .or_else(|| {
+                        let acols = block.cols.as_ref().or(st.active_cols.as_ref());
+                        let below = following_active(t, r, acols, schema);
+                        after_active
+                            .then(|| block.next_before(&st.active_placed, below))
+                            .flatten()
+                    })
             {
                 let row = &schema.active.rows[k];
                 // the block's own columns (a marker header's cells) over the state's
                 let block_cols = block.cols.clone();
                 let value_cells = match block_cols.as_ref().or(st.active_cols.as_ref()) {
                     Some(acols) if row.cols.len() > 1 => {
-                        split_by_columns(&cells, acols, labels.len()).map(|(_, v)| v)
+                        split_by_columns(&cells, acols, n_labels).map(|(_, v)| v)
                     }
+                    _ if n_labels > labels.len() => Some(cells[n_labels..].to_vec()),
                     _ => Some(vals.clone()),
                 };
                 if let Some(value_cells) = value_cells
@@ -1375,6 +1426,72 @@ fn appeals_value_row<'a>(cells: &[&'a Cell], st: &State, schema: &Schema) -> Opt
     }
     ok.then_some(under)
 }
+
+/// An open active row's label cell (its last label cell with text) and how many cells are
+/// labels.  A label OCR read as a digit (规章 as 8) passes for a value: under the block's
+/// columns `acols`, the cells left of the first one below a column are the labels.
+fn open_active_label<'a>(
+    cells: &[&'a Cell],
+    labels: &[&'a Cell],
+    acols: Option<&ColMap>,
+) -> Option<(&'a Cell, usize)> {
+    let with_text = |l: &[&'a Cell]| {
+        l.iter()
+            .rev()
+            .find(|c| !c.text().trim().is_empty())
+            .copied()
+    };
+    if let Some(c) = with_text(labels) {
+        return Some((c, labels.len()));
+    }
+    let (by_cols, _) = split_by_columns(cells, acols?, cells.len())?;
+    with_text(&by_cols).map(|c| (c, by_cols.len()))
+}
+
+/// What grid row `r + 1` of `t` is to an open active row at `r`
+/// ([`active_order::ActiveBlock::next_before`]): an active row its label names, the end of the
+/// block (a header or a block's title, or no row: the table's end), or unknown.
+fn following_active(
+    t: &Table,
+    r: usize,
+    acols: Option<&ColMap>,
+    schema: &Schema,
+) -> active_order::Following {
+    use active_order::Following;
+    if r + 1 >= t.n_rows() {
+        return Following::End;
+    }
+    let cells = row_cells(t, r + 1);
+    let texts: Vec<String> = cells.iter().map(|c| c.text()).collect();
+    let joined = norm_label(&texts.concat());
+    let def = &schema.active;
+    let title = def
+        .rows
+        .iter()
+        .filter_map(|row| row.group.as_deref())
+        .any(|g| {
+            let g = norm_label(g);
+            !g.is_empty() && similarity(&joined, &g) >= BLOCK_TITLE_MIN
+        });
+    if title
+        || def
+            .header_markers
+            .iter()
+            .any(|m| joined.contains(m.as_str()))
+        || texts.iter().any(|s| header_col_key(def, s).is_some())
+    {
+        return Following::End;
+    }
+    let (labels, _) = split_row(&cells);
+    match open_active_label(&cells, &labels, acols).and_then(|(c, _)| active_row(def, &c.text())) {
+        Some(row) => Following::Row(row_index(def, row)),
+        None => Following::Unknown,
+    }
+}
+
+/// Least similarity of a grid row's text to an active block's title (第二十条第（五）项) for
+/// [`following_active`] to take it for one: a title garbled in a glyph or two (第二十条第《五)项).
+const BLOCK_TITLE_MIN: f32 = 0.6;
 
 fn row_index(def: &TableDef, row: &Row) -> usize {
     def.rows
@@ -3815,6 +3932,73 @@ mod tests {
     }
 
     #[test]
+    fn an_active_row_whose_label_reads_as_a_digit_takes_the_place_its_successor_leaves() {
+        // 规章 read as 8 at 150 dpi, its values printed blank: 行政规范性文件 below it, legible
+        let t = grid(&[
+            vec!["第二十条第（一）项", "", "", ""],
+            vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            vec!["8", "", "", ""],
+            vec!["行政规范性文件", "4", "1", "30"],
+            vec!["第二十条第（五）项", "", "", ""],
+        ]);
+        let m = map_tables(&[t], crate::schema::schema());
+        let c = |row: &str, col: &str| m.get("active", row, col).unwrap();
+        for col in ["issued", "repealed", "in_force"] {
+            let r = c("regulations", col);
+            assert!(!r.flags.contains(&Flag::NotFound), "{col}");
+            assert!(r.flags.contains(&Flag::RowByPosition), "{col}");
+        }
+        assert_eq!(
+            c("normative_documents", "in_force").value.as_deref(),
+            Some("30")
+        );
+        // the same open row with 规章 placed above it and the block's title below: the block's
+        // second row
+        let t = grid(&[
+            vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            vec!["规章", "0", "2", "67"],
+            vec!["行攻嫂苑忤", "4", "1", "30"],
+            vec!["第二十条第（五）项", "", "", ""],
+        ]);
+        let m = map_tables(&[t], crate::schema::schema());
+        let n = m.get("active", "normative_documents", "in_force").unwrap();
+        assert_eq!(n.value.as_deref(), Some("30"));
+        assert!(n.flags.contains(&Flag::RowByPosition));
+    }
+
+    #[test]
+    fn an_active_row_whose_label_reads_as_a_digit_stays_unplaced_where_nothing_says_its_place() {
+        // the row below is no row of the block, or unknown: no place is sure (and the row
+        // below that, not right under the header, is not the block's first row either)
+        for below in [
+            vec!["行政许可", "3", "", ""],
+            vec!["某某", "5", "", ""],
+            vec!["", "", "", ""],
+        ] {
+            let t = grid(&[
+                vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+                vec!["8", "", "", ""],
+                below.clone(),
+                vec!["行政规范性文件", "4", "1", "30"],
+            ]);
+            let m = map_tables(&[t], crate::schema::schema());
+            let r = m.get("active", "regulations", "issued").unwrap();
+            assert!(r.flags.contains(&Flag::NotFound), "{below:?}");
+        }
+        // the block's first row with the block's end below it: its second row may be lost
+        let t = grid(&[
+            vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            vec!["8", "", "", ""],
+            vec!["第二十条第（五）项", "", "", ""],
+        ]);
+        let m = map_tables(&[t], crate::schema::schema());
+        for row in ["regulations", "normative_documents"] {
+            let r = m.get("active", row, "issued").unwrap();
+            assert!(r.flags.contains(&Flag::NotFound), "{row}");
+        }
+    }
+
+    #[test]
     fn no_active_row_is_placed_by_order_without_a_header_or_against_its_label() {
         // no header in sight: the garbled rows are not placed
         let t = grid(&[
@@ -4302,10 +4486,12 @@ mod tests {
         assert_eq!(spanning_tail(&row_cells(&t, 1)), 0);
     }
 
-    /// `t` with its column lines at `xs` (as many as it has), its cells' boxes moved with them.
+    /// `t` with its column lines at `xs` (as many as it has), its cells' boxes and its own box
+    /// moved with them.
     fn with_xs(mut t: Table, xs: &[f32]) -> Table {
         assert_eq!(xs.len(), t.xs.len());
         t.xs = xs.to_vec();
+        (t.bbox.x0, t.bbox.x1) = (xs[0], xs[xs.len() - 1]);
         for c in &mut t.cells {
             c.bbox.x0 = xs[c.c0];
             c.bbox.x1 = xs[c.c1];
@@ -4322,6 +4508,66 @@ mod tests {
             c.bbox.y1 = ys[c.r1];
         }
         t
+    }
+
+    /// The requests table's first row alone at a page's foot, a false column line splitting
+    /// its research cell (eight value cells), and the table continued on the page below.
+    fn foot_and_continuation(next_page: u32, shift: f32) -> (Table, Table) {
+        let foot = with_xs(
+            grid(&[vec![
+                "一、本年新收政府信息公开申请数量",
+                "3",
+                "1",
+                "0",
+                "",
+                "0",
+                "2",
+                "0",
+                "6",
+            ]]),
+            &[
+                0.0, 100.0, 120.0, 140.0, 150.0, 160.0, 180.0, 200.0, 220.0, 240.0,
+            ],
+        );
+        let mut next = grid(&[
+            vec!["（一）予以公开", "1", "0", "0", "0", "0", "0", "1"],
+            vec!["1.属于国家秘密", "2", "0", "0", "0", "0", "0", "2"],
+        ]);
+        next.page = next_page;
+        let xs: Vec<f32> = next.xs.iter().map(|x| x + shift).collect();
+        (foot, with_xs(next, &xs))
+    }
+
+    #[test]
+    fn a_tables_first_row_at_a_pages_foot_takes_the_columns_of_its_continuation() {
+        let s = crate::schema::schema();
+        let (foot, next) = foot_and_continuation(2, 0.0);
+        let m = map_tables(&[foot, next], s);
+        let c = |col: &str| m.get("requests", "new_received", col).unwrap();
+        for (col, v) in [
+            ("natural_person", "3"),
+            ("commercial", "1"),
+            ("legal_services", "2"),
+            ("total", "6"),
+        ] {
+            assert_eq!(c(col).value.as_deref(), Some(v), "{col}");
+            assert!(c(col).flags.contains(&Flag::ColumnByPosition), "{col}");
+        }
+    }
+
+    #[test]
+    fn a_tables_first_row_keeps_no_columns_of_a_table_that_does_not_continue_it() {
+        let s = crate::schema::schema();
+        // on the same page, or two pages on, or its edges elsewhere: not its continuation
+        for (page, shift) in [(1, 0.0), (3, 0.0), (2, 12.0)] {
+            let (foot, next) = foot_and_continuation(page, shift);
+            let m = map_tables(&[foot, next], s);
+            let c = m.get("requests", "new_received", "natural_person").unwrap();
+            assert!(
+                c.flags.contains(&Flag::NotFound),
+                "page {page} shift {shift}"
+            );
+        }
     }
 
     #[test]

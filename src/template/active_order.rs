@@ -122,6 +122,39 @@ impl ActiveBlock {
         // lost leaves its rows under the one before (行政事业性收费 after 行政处罚)
         (s >= ORDER_LABEL_MIN && (next + 1..def.rows.len()).all(|o| sim(o) <= s)).then_some(next)
     }
+
+    /// Rule `open_row_before_its_successor`: the template row (index) an open row takes
+    /// whatever its label reads (规章 read as 8, or lost), from what follows it.  The block's
+    /// next row after those `placed` is this row's when the grid row below it is the template
+    /// row after that one in the block ([`Following::Row`]), or, that one being the block's
+    /// last, when the block ends below it ([`Following::End`]): the template's order leaves
+    /// this row no other place.
+    pub(super) fn next_before(&self, placed: &[usize], following: Following) -> Option<usize> {
+        let after = placed.iter().copied().max();
+        let at = self
+            .rows
+            .iter()
+            .position(|&i| after.is_none_or(|a| i > a))?;
+        let next = self.rows[at];
+        let sure = match following {
+            Following::Row(i) => self.rows.get(at + 1) == Some(&i),
+            Following::End => at + 1 == self.rows.len(),
+            Following::Unknown => false,
+        };
+        sure.then_some(next)
+    }
+}
+
+/// What the grid row below an open active row is, for [`ActiveBlock::next_before`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Following {
+    /// An active row its label names (template index).
+    Row(usize),
+    /// No active row of this block: a header, a block's title (第二十条第（五）项), another
+    /// table's heading, or the table's end.
+    End,
+    /// Anything else (a label no row matches, a blank row).
+    Unknown,
 }
 
 #[cfg(test)]
@@ -174,6 +207,35 @@ mod tests {
             b.next_for(def(), "行政强刮", &placed),
             Some(index("coercion"))
         );
+    }
+
+    #[test]
+    fn an_open_row_takes_the_place_its_successor_leaves_it() {
+        let b = ActiveBlock::open(def(), &["issued", "repealed", "in_force"]).unwrap();
+        let (reg, norm) = (index("regulations"), index("normative_documents"));
+        // 规章 read as 8: 行政规范性文件 below it
+        assert_eq!(b.next_before(&[], Following::Row(norm)), Some(reg));
+        // 行政规范性文件 garbled, 规章 placed, the block's end below it
+        assert_eq!(b.next_before(&[reg], Following::End), Some(norm));
+        let b = ActiveBlock::open(def(), &["decisions"]).unwrap();
+        let (lic, pun, coe) = (index("licensing"), index("punishment"), index("coercion"));
+        assert_eq!(b.next_before(&[lic], Following::Row(coe)), Some(pun));
+    }
+
+    #[test]
+    fn an_open_row_is_not_placed_where_what_follows_leaves_it_no_sure_place() {
+        let b = ActiveBlock::open(def(), &["issued", "repealed", "in_force"]).unwrap();
+        let (reg, norm) = (index("regulations"), index("normative_documents"));
+        // the block's end below the block's first row: a second row may be lost
+        assert_eq!(b.next_before(&[], Following::End), None);
+        // a row below that is not the next one's successor
+        assert_eq!(b.next_before(&[], Following::Row(reg)), None);
+        assert_eq!(b.next_before(&[], Following::Row(index("licensing"))), None);
+        assert_eq!(b.next_before(&[reg], Following::Row(norm)), None);
+        // nothing known below it
+        assert_eq!(b.next_before(&[], Following::Unknown), None);
+        // the block is full
+        assert_eq!(b.next_before(&[reg, norm], Following::End), None);
     }
 
     #[test]
