@@ -1078,7 +1078,9 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                     .or_else(|| {
                         let acols = block.cols.as_ref().or(st.active_cols.as_ref());
                         let below = following_active(t, r, acols, schema);
-                        after_active
+                        // (a ruled grid's rows only: text alignment makes a block's title a
+                        // label beside blank value cells, a row like any other)
+                        (after_active && t.method == "lattice")
                             .then(|| block.next_before(&st.active_placed, below))
                             .flatten()
                     })
