@@ -3987,6 +3987,17 @@ mod tests {
             let r = m.get("active", "regulations", "issued").unwrap();
             assert!(r.flags.contains(&Flag::NotFound), "{below:?}");
         }
+        // text alignment (no rulings): a block's title garbled is a label beside blank cells
+        // like the open row, and nothing says which is which
+        let mut t = grid(&[
+            vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            vec!["8", "", "", ""],
+            vec!["行政规范性文件", "4", "1", "30"],
+        ]);
+        t.method = "stream";
+        let m = map_tables(&[t], crate::schema::schema());
+        let r = m.get("active", "regulations", "issued").unwrap();
+        assert!(r.flags.contains(&Flag::NotFound), "stream");
         // the block's first row with the block's end below it: its second row may be lost
         let t = grid(&[
             vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
