@@ -845,8 +845,20 @@ fn columns_by_widths(t: &Table, def: &TableDef) -> Option<ColMap> {
 /// alone, too few to fit) are those of the table that continues it at the top of the next
 /// page (`next_cols`, from that table's own rows): the same printed table, its columns where
 /// they were, when both tables' left and right edges agree within [`CONTINUED_EDGES`] of a
-/// column.  None otherwise.
-fn continued_columns(t: &Table, next: &Table, next_cols: ColMap) -> Option<ColMap> {
+/// column.  None otherwise, and for a table holding an active header's marker (信息内容 in
+/// `active_markers`: the active table's last block at a page's foot is no requests table).
+fn continued_columns(
+    t: &Table,
+    next: &Table,
+    next_cols: ColMap,
+    active_markers: &[String],
+) -> Option<ColMap> {
+    let active = active_markers
+        .iter()
+        .any(|m| t.cells.iter().any(|c| c.text().contains(m.as_str())));
+    if active {
+        return None;
+    }
     let first = next_cols.0.first()?;
     let width = first.1 - first.0;
     let same_edges = (t.bbox.x0 - next.bbox.x0).abs() <= width * CONTINUED_EDGES
@@ -898,13 +910,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
         if st.req_cols.is_none()
             && let Some(cols) = own_columns(t).or_else(|| {
                 let (next, _) = regrouped.get(i + 1)?;
-                // (the active table's last block at a page's foot is no requests table)
-                let active = schema
-                    .active
-                    .header_markers
-                    .iter()
-                    .any(|m| t.cells.iter().any(|c| c.text().contains(m.as_str())));
-                continued_columns(t, next, own_columns(next)?).filter(|_| !active)
+                continued_columns(t, next, own_columns(next)?, &schema.active.header_markers)
             })
         {
             st.req_cols = Some(cols);
@@ -4581,6 +4587,12 @@ mod tests {
                 "page {page} shift {shift}"
             );
         }
+        // an active header's marker in the table: the active table's foot, not the requests'
+        let (mut foot, next) = foot_and_continuation(2, 0.0);
+        let cols = columns_from_rows(&next, &s.requests).unwrap();
+        assert!(continued_columns(&foot, &next, cols.clone(), &s.active.header_markers).is_some());
+        foot.cells[0].lines = vec!["信息内容".to_string()];
+        assert!(continued_columns(&foot, &next, cols, &s.active.header_markers).is_none());
     }
 
     #[test]
