@@ -1085,8 +1085,13 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                         let acols = block.cols.as_ref().or(st.active_cols.as_ref());
                         let below = following_active(t, r, acols, schema);
                         // (a ruled grid's rows only: text alignment makes a block's title a
-                        // label beside blank value cells, a row like any other)
-                        (after_active && t.method == "lattice")
+                        // label beside blank value cells, a row like any other; and a row with a
+                        // legible active label is no open row, its label cell only misjudged:
+                        // tests/formats.rs, an active table matching neither template)
+                        let labelled = cells
+                            .iter()
+                            .any(|c| active_row(&schema.active, &c.text()).is_some());
+                        (after_active && t.method == "lattice" && !labelled)
                             .then(|| block.next_before(&st.active_placed, below))
                             .flatten()
                     })
