@@ -1082,8 +1082,6 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 && let Some(k) = block
                     .next_for(&schema.active, &label_cell.text(), &st.active_placed)
                     .or_else(|| {
-                        let acols = block.cols.as_ref().or(st.active_cols.as_ref());
-                        let below = following_active(t, r, acols, schema);
                         // (a ruled grid's rows only: text alignment makes a block's title a
                         // label beside blank value cells, a row like any other; and a row with a
                         // legible active label is no open row, its label cell only misjudged:
@@ -1091,9 +1089,11 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                         let labelled = cells
                             .iter()
                             .any(|c| active_row(&schema.active, &c.text()).is_some());
-                        (after_active && t.method == "lattice" && !labelled)
-                            .then(|| block.next_before(&st.active_placed, below))
-                            .flatten()
+                        if !after_active || t.method != "lattice" || labelled {
+                            return None;
+                        }
+                        let acols = block.cols.as_ref().or(st.active_cols.as_ref());
+                        block.next_before(&st.active_placed, following_active(t, r, acols, schema))
                     })
             {
                 let row = &schema.active.rows[k];

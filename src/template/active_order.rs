@@ -109,18 +109,20 @@ impl ActiveBlock {
     /// place for it: the first row of the block after the last row `placed`, the label like
     /// it ([`ORDER_LABEL_MIN`]) and no less like it than any later active row (all still free).
     pub(super) fn next_for(&self, def: &TableDef, label: &str, placed: &[usize]) -> Option<usize> {
-        let after = placed.iter().copied().max();
-        let next = self
-            .rows
-            .iter()
-            .copied()
-            .find(|&i| after.is_none_or(|a| i > a))?;
+        let next = self.rows[self.next_at(placed)?];
         let l = norm_label(label);
         let sim = |i: usize| similarity(&l, &norm_label(&def.rows[i].label));
         let s = sim(next);
         // every active row after it competes, the next blocks' too: a block whose header OCR
         // lost leaves its rows under the one before (行政事业性收费 after 行政处罚)
         (s >= ORDER_LABEL_MIN && (next + 1..def.rows.len()).all(|o| sim(o) <= s)).then_some(next)
+    }
+
+    /// Where in the block's rows its next row stands: the first after the last active row
+    /// `placed`.  None when the block is full.
+    fn next_at(&self, placed: &[usize]) -> Option<usize> {
+        let after = placed.iter().copied().max();
+        self.rows.iter().position(|&i| after.is_none_or(|a| i > a))
     }
 
     /// Rule `open_row_before_its_successor`: the template row (index) an open row takes
@@ -130,11 +132,7 @@ impl ActiveBlock {
     /// last, when the block ends below it ([`Following::End`]): the template's order leaves
     /// this row no other place.
     pub(super) fn next_before(&self, placed: &[usize], following: Following) -> Option<usize> {
-        let after = placed.iter().copied().max();
-        let at = self
-            .rows
-            .iter()
-            .position(|&i| after.is_none_or(|a| i > a))?;
+        let at = self.next_at(placed)?;
         let next = self.rows[at];
         let sure = match following {
             Following::Row(i) => self.rows.get(at + 1) == Some(&i),
