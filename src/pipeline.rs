@@ -18,7 +18,7 @@ use std::path::Path;
 use std::time::Instant;
 
 /// Bump when a change to the pipeline changes its output (reconverts archives).
-pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p40");
+pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p41");
 
 // The version a stored result is keyed by (pipeline version + result settings): `settings::Settings::version`.
 
@@ -293,7 +293,7 @@ fn convert_bytes(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> Repo
     };
     let first = text_look(bytes, produced, second_look, opts);
     let reading = match token_look {
-        Some(look) if tables_short(&first.mapping) => look.run(bytes, path, first, opts),
+        Some(look) if worth_a_second_look(&first.mapping) => look.run(bytes, path, first, opts),
         _ => first,
     };
     report_reading(reading, form, &sha, bytes.len() as u64, shown, opts)
@@ -331,6 +331,40 @@ fn tables_short(m: &Mapping) -> bool {
         || counts
             .values()
             .any(|&(n, found)| (found as f64) < FOUND_ENOUGH * n as f64)
+}
+
+/// Rule `failed_checks_look_again`: failed checks over the first look's template tables,
+/// each over a doubtful reading ([`DOUBTFUL_READING`]), at which the look by tokens runs
+/// although every table was found: a grid that gave a row's cells from the wrong columns or
+/// rows (lost rulings, a false line) reads complete all the same, and the other look's rows
+/// whose own sums hold replace such rows ([`merge_readings`]).  One failed check is most
+/// often one misread digit, which the other look rarely mends.
+const FAILED_CHECKS_LOOK: usize = 2;
+
+/// Rule `failed_checks_look_again`: a failed check counts when one of its cells was read at
+/// a confidence under this.  A report's own arithmetic mistake fails its checks over sure
+/// readings (0.72-0.97 on the dev scans whose source sums disagree), and a second look there
+/// only costs (it re-reads every scanned page, more than the first look did); rows a grid
+/// took from the wrong columns fail over readings of 0.0-0.61 (spent sets).
+const DOUBTFUL_READING: f32 = 0.7;
+
+/// Whether a failed check reads a cell found at a confidence under [`DOUBTFUL_READING`].
+fn over_a_doubtful_reading(m: &Mapping, c: &Check) -> bool {
+    c.cells.iter().any(|id| {
+        m.get(&id.table, &id.row, &id.col)
+            .is_some_and(|x| !not_found(x) && x.confidence < DOUBTFUL_READING)
+    })
+}
+
+/// Whether the first look leaves the look by tokens something to find: a table short of its
+/// cells ([`tables_short`]) or [`FAILED_CHECKS_LOOK`] failed checks over doubtful readings.
+fn worth_a_second_look(m: &Mapping) -> bool {
+    tables_short(m)
+        || checks::evaluate(m)
+            .iter()
+            .filter(|c| c.status() == CheckStatus::Fail && over_a_doubtful_reading(m, c))
+            .count()
+            >= FAILED_CHECKS_LOOK
 }
 
 /// The second look at the pages OCR read, by tokens of print (`ocr::Layout::Tokens`): a
@@ -1082,6 +1116,63 @@ mod tests {
         // one table under 90%
         cells[1] = mc("requests", "1", "total", None, &[]);
         assert!(tables_short(&reading(cells).mapping));
+    }
+
+    /// Two requests rows whose totals disagree with their parts, their first cells read at
+    /// `conf`.
+    fn two_failing_rows(conf: f32) -> Vec<MappedCell> {
+        let z = Some("0");
+        let mut cells = req_row("new_received", [Some("1"), z, z, z, z, z], Some("5"), &[]);
+        cells.extend(req_row(
+            "carried_over",
+            [Some("2"), z, z, z, z, z],
+            Some("7"),
+            &[],
+        ));
+        for c in cells.iter_mut().filter(|c| c.col == "natural_person") {
+            c.confidence = conf;
+        }
+        cells
+    }
+
+    #[test]
+    fn two_failed_checks_over_doubtful_readings_call_for_the_look_by_tokens() {
+        let cells = two_failing_rows(0.4);
+        assert!(!tables_short(&reading(cells.clone()).mapping));
+        assert!(worth_a_second_look(&reading(cells).mapping));
+    }
+
+    #[test]
+    fn failed_checks_over_sure_readings_are_the_reports_own_sums() {
+        // the same two failing rows, every cell read surely: the report's own arithmetic
+        assert!(!worth_a_second_look(
+            &reading(two_failing_rows(0.9)).mapping
+        ));
+    }
+
+    #[test]
+    fn one_failed_check_or_none_leaves_a_found_reading_alone() {
+        let z = Some("0");
+        let doubtful = |mut cells: Vec<MappedCell>| {
+            cells.iter_mut().for_each(|c| c.confidence = 0.4);
+            cells
+        };
+        let mut cells = req_row("new_received", [Some("1"), z, z, z, z, z], Some("5"), &[]);
+        cells.extend(req_row(
+            "carried_over",
+            [Some("2"), z, z, z, z, z],
+            Some("2"),
+            &[],
+        ));
+        assert!(!worth_a_second_look(&reading(doubtful(cells)).mapping));
+        let mut cells = req_row("new_received", [Some("1"), z, z, z, z, z], Some("1"), &[]);
+        cells.extend(req_row(
+            "carried_over",
+            [Some("2"), z, z, z, z, z],
+            Some("2"),
+            &[],
+        ));
+        assert!(!worth_a_second_look(&reading(doubtful(cells)).mapping));
     }
 
     #[test]
