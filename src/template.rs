@@ -1082,18 +1082,26 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 && let Some(k) = block
                     .next_for(&schema.active, &label_cell.text(), &st.active_placed)
                     .or_else(|| {
-                        // (a ruled grid's rows only: text alignment makes a block's title a
-                        // label beside blank value cells, a row like any other; and a row with a
-                        // legible active label is no open row, its label cell only misjudged:
-                        // tests/formats.rs, an active table matching neither template)
+                        // (a row with a legible active label is no open row, its label cell
+                        // only misjudged: tests/formats.rs, an active table matching neither
+                        // template)
                         let labelled = cells
                             .iter()
                             .any(|c| active_row(&schema.active, &c.text()).is_some());
-                        if !after_active || t.method != "lattice" || labelled {
+                        if !after_active || labelled {
                             return None;
                         }
                         let acols = block.cols.as_ref().or(st.active_cols.as_ref());
-                        block.next_before(&st.active_placed, following_active(t, r, acols, schema))
+                        let following = following_active(t, r, acols, schema);
+                        if t.method != "lattice"
+                            && !open_row_by_alignment(
+                                &cells[n_labels.min(cells.len())..],
+                                following,
+                            )
+                        {
+                            return None;
+                        }
+                        block.next_before(&st.active_placed, following)
                     })
             {
                 let row = &schema.active.rows[k];
@@ -1461,6 +1469,18 @@ fn open_active_label<'a>(
     with_text(&by_cols).map(|c| (c, by_cols.len()))
 }
 
+/// Rule `open_row_before_its_successor`, in a table of text alignment (no rulings): there a
+/// block's title garbled is a label beside blank cells like an open row, so the open row
+/// must show a number in its value cells `values` (right of its label; a title has none) and
+/// the row below must be the block's row its label names (`following`; the block's end is no
+/// evidence there).
+fn open_row_by_alignment(values: &[&Cell], following: active_order::Following) -> bool {
+    matches!(following, active_order::Following::Row(_))
+        && values
+            .iter()
+            .any(|c| c.text().chars().any(|ch| ch.is_ascii_digit()))
+}
+
 /// What grid row `r + 1` of `t` is to an open active row at `r`
 /// ([`active_order::ActiveBlock::next_before`]): an active row its label names, the end of the
 /// block (a header or a block's title, or no row: the table's end), or unknown.
@@ -1786,18 +1806,29 @@ fn update_headers(
         .collect();
     st.header_hits[0] += act.len();
     let act_keys: Vec<&str> = act.iter().map(|a| a.2.as_str()).collect();
-    if act.len() >= 2 {
-        st.active_block = active_order::ActiveBlock::open(&schema.active, &act_keys);
-        st.active_cols = Some(ColMap(act));
-        st.active_unknown = None;
-        return true;
-    }
     let joined: String = texts.concat();
     let marker = schema
         .active
         .header_markers
         .iter()
         .any(|w| joined.contains(w.as_str()));
+    if act.len() >= 2 {
+        // rule `header_words_run_together`: words that name columns of no one block (a
+        // column's words run into its neighbour's cell: 本年制发 | 件数本年 | 废止件数现行有效件数)
+        // open the next block by the template's order, like a header whose words are garbled
+        st.active_block =
+            active_order::ActiveBlock::open(&schema.active, &act_keys).or_else(|| {
+                let m = schema
+                    .active
+                    .header_markers
+                    .iter()
+                    .find(|m| joined.contains(m.as_str()))?;
+                active_order::ActiveBlock::by_order(&schema.active, &st.active_placed, cells, m)
+            });
+        st.active_cols = Some(ColMap(act));
+        st.active_unknown = None;
+        return true;
+    }
     // the header's column cells: its non-blank cells but the leftmost (the label column's, 信息内容)
     let col_cells: Vec<&String> = texts
         .iter()
@@ -4020,6 +4051,77 @@ mod tests {
             let r = m.get("active", row, "issued").unwrap();
             assert!(r.flags.contains(&Flag::NotFound), "{row}");
         }
+    }
+
+    #[test]
+    fn an_open_row_with_numbers_in_text_alignment_takes_the_place_its_successor_leaves() {
+        // the look by tokens (no rulings): 规章 left unread, its numbers legible, 行政规范性文件
+        // below it
+        let mut t = grid(&[
+            vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            vec!["?", "0", "3", "12"],
+            vec!["行政规范性文件", "4", "1", "30"],
+        ]);
+        t.method = "stream";
+        let m = map_tables(&[t], crate::schema::schema());
+        let r = m.get("active", "regulations", "in_force").unwrap();
+        assert_eq!(r.value.as_deref(), Some("12"));
+        assert!(r.flags.contains(&Flag::RowByPosition));
+        // no numbers in it (a block's title garbled beside blank cells), or the block's end
+        // below it: nothing says it is a row
+        for (open, below) in [
+            (
+                vec!["?", "", "", ""],
+                vec!["行政规范性文件", "4", "1", "30"],
+            ),
+            (
+                vec!["?", "0", "3", "12"],
+                vec!["第二十条第（五）项", "", "", ""],
+            ),
+        ] {
+            let mut t = grid(&[
+                vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+                open.clone(),
+                below,
+            ]);
+            t.method = "stream";
+            let m = map_tables(&[t], crate::schema::schema());
+            let r = m.get("active", "regulations", "in_force").unwrap();
+            assert!(r.flags.contains(&Flag::NotFound), "{open:?}");
+        }
+    }
+
+    #[test]
+    fn a_header_whose_column_words_run_together_opens_the_next_block_by_order() {
+        // 本年废止件数 split over two cells, its second half run into 现行有效件数: the words
+        // name issued and repealed, columns of no one block; 规章 garbled below it
+        let header = vec!["信息内容", "本年制发", "件数本年", "废止件数现行有效件数"];
+        let t = grid_at(
+            &[
+                header.clone(),
+                vec!["规梨", "0", "3", "12"],
+                vec!["行政规范性文件", "4", "1", "30"],
+            ],
+            0.6,
+        );
+        let m = map_tables(&[t], crate::schema::schema());
+        let r = m.get("active", "regulations", "in_force").unwrap();
+        assert_eq!(r.value.as_deref(), Some("12"));
+        assert!(r.flags.contains(&Flag::RowByPosition));
+        // without the marker 信息内容 the words are no header of a block: nothing by order
+        let mut no_marker = header.clone();
+        no_marker[0] = "";
+        let t = grid_at(
+            &[
+                no_marker,
+                vec!["规梨", "0", "3", "12"],
+                vec!["行政规范性文件", "4", "1", "30"],
+            ],
+            0.6,
+        );
+        let m = map_tables(&[t], crate::schema::schema());
+        let r = m.get("active", "regulations", "in_force").unwrap();
+        assert!(r.flags.contains(&Flag::NotFound));
     }
 
     #[test]
