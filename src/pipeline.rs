@@ -343,9 +343,11 @@ const FAILED_CHECKS_LOOK: usize = 2;
 
 /// Rule `failed_checks_look_again`: a failed check counts when one of its cells was read at
 /// a confidence under this.  A report's own arithmetic mistake fails its checks over sure
-/// readings (0.72-0.97 on the dev scans whose source sums disagree), and a second look there
-/// only costs (it re-reads every scanned page, more than the first look did); rows a grid
-/// took from the wrong columns fail over readings of 0.0-0.61 (spent sets).
+/// readings (the benchmark's dev scans whose source sums disagree: five failed checks, four
+/// whose least sure cell was read at 0.72-0.90, one over a 0 at 0.0: one check, under
+/// [`FAILED_CHECKS_LOOK`]), and a second look there only costs (it re-reads every scanned
+/// page, more than the first look did); rows a grid took from the wrong columns failed over
+/// readings of 0.0-0.61 on two spent sets (one document's two at 0.60, the margin).
 const DOUBTFUL_READING: f32 = 0.7;
 
 /// Whether a failed check reads a cell found at a confidence under [`DOUBTFUL_READING`].
