@@ -1094,10 +1094,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                         let acols = block.cols.as_ref().or(st.active_cols.as_ref());
                         let following = following_active(t, r, acols, schema);
                         if t.method != "lattice"
-                            && !open_row_by_alignment(
-                                &cells[n_labels.min(cells.len())..],
-                                following,
-                            )
+                            && !open_row_by_alignment(&cells[n_labels..], following)
                         {
                             return None;
                         }
@@ -1807,23 +1804,24 @@ fn update_headers(
     st.header_hits[0] += act.len();
     let act_keys: Vec<&str> = act.iter().map(|a| a.2.as_str()).collect();
     let joined: String = texts.concat();
+    // the active header's marker (信息内容) the row holds, if any
     let marker = schema
         .active
         .header_markers
         .iter()
-        .any(|w| joined.contains(w.as_str()));
+        .find(|w| joined.contains(w.as_str()));
     if act.len() >= 2 {
         // rule `header_words_run_together`: words that name columns of no one block (a
         // column's words run into its neighbour's cell: 本年制发 | 件数本年 | 废止件数现行有效件数)
         // open the next block by the template's order, like a header whose words are garbled
         st.active_block =
             active_order::ActiveBlock::open(&schema.active, &act_keys).or_else(|| {
-                let m = schema
-                    .active
-                    .header_markers
-                    .iter()
-                    .find(|m| joined.contains(m.as_str()))?;
-                active_order::ActiveBlock::by_order(&schema.active, &st.active_placed, cells, m)
+                active_order::ActiveBlock::by_order(
+                    &schema.active,
+                    &st.active_placed,
+                    cells,
+                    marker?,
+                )
             });
         st.active_cols = Some(ColMap(act));
         st.active_unknown = None;
@@ -1848,7 +1846,7 @@ fn update_headers(
         .filter(|c| !c.text().trim().is_empty())
         .skip(1)
         .all(|c| c.confidence >= SURE_HEADER_CONFIDENCE);
-    if (marker || !act.is_empty())
+    if (marker.is_some() || !act.is_empty())
         && names_no_column(&schema.active, &col_cells, &schema.format, sure)
     {
         // An active header that names none (or one of several) of this format's columns:
@@ -1866,7 +1864,7 @@ fn update_headers(
         );
         return true;
     }
-    if marker {
+    if marker.is_some() {
         // a new block's heading (信息内容 | …): an earlier block's unknown header is not its own;
         // its column words garbled, it opens the template's next block
         st.active_unknown = None;
