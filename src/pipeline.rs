@@ -18,7 +18,7 @@ use std::path::Path;
 use std::time::Instant;
 
 /// Bump when a change to the pipeline changes its output (reconverts archives).
-pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p42");
+pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p43");
 
 // The version a stored result is keyed by (pipeline version + result settings): `settings::Settings::version`.
 
@@ -426,7 +426,8 @@ impl TokenLook<'_> {
 /// Cells keep their own look's flags (the look by tokens flags every cell it placed); the
 /// checks and verify then run over the merged table ([`report_reading`]).  A look without
 /// template tables gives way to the other.
-fn merge_readings(first: Reading, second: Reading) -> Reading {
+fn merge_readings(first: Reading, mut second: Reading) -> Reading {
+    header_seen_by_either_look(&first.mapping, &mut second.mapping);
     if !second.mapping.is_template() {
         return first;
     }
@@ -551,6 +552,18 @@ fn merge_readings(first: Reading, second: Reading) -> Reading {
         repairs,
         errors: first.errors,
         title_as_read: first.title_as_read,
+    }
+}
+
+/// Rule `header_seen_by_either_look`: the header cells the first look recognised count for the
+/// second look's reading of the same pages too.  The look by tokens reads a table's values
+/// where the grid lost them, but not always its header (leaf words printed a glyph a line
+/// stand on lines of their own, no row of them reads like a header), so a table that is the
+/// document's only one (an image of the appeals table) had its header in one reading and its
+/// values in the other, and neither held the template ([`Mapping::is_template`]).
+fn header_seen_by_either_look(first: &Mapping, second: &mut Mapping) {
+    for (s, f) in second.header_hits.iter_mut().zip(first.header_hits) {
+        *s = (*s).max(f);
     }
 }
 
@@ -1103,6 +1116,36 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn a_header_the_first_look_saw_counts_for_the_values_the_second_read() {
+        // an image of the appeals table alone: the grid read its header (seven leaf cells),
+        // the look by tokens ten values at the row's ends but no header
+        let look = |hits: usize, values: bool| {
+            let cells: Vec<MappedCell> = crate::schema::schema().appeals.rows[0]
+                .cols
+                .iter()
+                .enumerate()
+                .map(|(i, (c, _))| {
+                    let v = (values && !(5..10).contains(&i)).then_some("1");
+                    mc("appeals", "cases", c, v, &[])
+                })
+                .collect();
+            let mut r = reading(cells);
+            r.mapping.read = if values { 10 } else { 0 };
+            r.mapping.header_hits = [0, 0, hits];
+            r
+        };
+        // (neither holds the template alone)
+        assert!(!look(7, false).mapping.is_template() && !look(0, true).mapping.is_template());
+        // fires: the merged reading is the second look's, a template document
+        let merged = merge_readings(look(7, false), look(0, true));
+        assert!(merged.mapping.is_template());
+        assert_eq!(merged.mapping.header_hits[2], 7);
+        // must not: without a header seen by either look, no template
+        let merged = merge_readings(look(0, false), look(0, true));
+        assert!(!merged.mapping.is_template());
     }
 
     #[test]

@@ -1001,9 +1001,10 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 continued = Some((t as *const Table, r + 1..past));
             }
             if labels.is_empty() && vals.len() >= 10 {
-                if text_but_no_values(&vals) {
+                if text_but_no_values(&vals) || blanks_by_alignment(t, &vals) {
                     // a header row whose words fell apart into lone glyphs between blanks
-                    // (the leaves printed one glyph a line, read by text alignment): no values
+                    // (the leaves printed one glyph a line, read by text alignment), or a
+                    // text-aligned row of a stray mark among blanks: no values
                     seq.push(Seq::Break);
                     continue;
                 }
@@ -1608,6 +1609,19 @@ fn text_but_no_values(cells: &[&Cell]) -> bool {
         && printed
             .iter()
             .all(|c| !values::value_like(&c.text(), c.confidence))
+}
+
+/// Printed values a text-aligned row needs before its blank cells read as blank columns.
+const ALIGNED_VALUES_MIN: usize = 3;
+
+/// Rule `blanks_by_alignment`: a row of a text-aligned table (`stream`) that prints fewer than
+/// [`ALIGNED_VALUES_MIN`] values among its cells is no row of values.  Its columns come from
+/// the other rows' tokens, so its blank cells are only where nothing was printed on its line
+/// (a ruling's remnant or a speck read as 1 above the value row), not cells that print
+/// nothing for 0; a grid's blank cell is a cell all the same.
+fn blanks_by_alignment(t: &Table, vals: &[&Cell]) -> bool {
+    t.method == "stream"
+        && vals.iter().filter(|c| !c.text().trim().is_empty()).count() < ALIGNED_VALUES_MIN
 }
 
 /// Whether any value cell holds a printed number or zero mark (not only blanks).
@@ -2261,6 +2275,20 @@ fn assign_appeals(cand: &Candidate, st: &State, def: &TableDef, out: &mut Vec<Ma
             .enumerate()
             .all(|(i, k)| k.is_none_or(|(j, _)| j == i || shared(j)));
     if st.appeals_cols.is_none() && !positional {
+        // neither header nor position: the groups the sums place at the row's ends
+        for (g, start) in appeals::ends_by_sums(&cells) {
+            for (i, cell) in cells[start..start + APPEALS_LEAVES.len()]
+                .iter()
+                .enumerate()
+            {
+                let col = &row.cols[g * APPEALS_LEAVES.len() + i];
+                let mut m = cell_for(cand, cell, "appeals", row, col);
+                m.row_label = row.label.clone();
+                m.flag(Flag::ColumnByPosition);
+                m.flag(Flag::GroupBySum);
+                out.push(m);
+            }
+        }
         return;
     }
     for (i, cell) in cells.iter().enumerate() {
@@ -4246,6 +4274,63 @@ mod tests {
             r("rejected_confirmation"),
             Some(r("denied_third_party"))
         ));
+    }
+
+    #[test]
+    fn a_headerless_appeals_row_short_of_a_value_is_read_at_its_ends_by_their_sums() {
+        // the look by tokens' value row, the direct lawsuits' pending 12 under a seal unread
+        let row = [
+            "353", "50", "209", "158", "770", "40", "7", "16", "75", "89", "10", "68", "38", "205",
+        ];
+        let mut t = grid(&[row.to_vec()]);
+        t.method = "stream";
+        let m = map_tables(&[t], crate::schema::schema());
+        let got: Vec<(&str, Option<&str>)> = m
+            .cells
+            .iter()
+            .filter(|c| c.table == "appeals" && c.value.is_some())
+            .inspect(|c| assert!(c.flags.contains(&Flag::GroupBySum), "{c:?}"))
+            .map(|c| (c.col.as_str(), c.value.as_deref()))
+            .collect();
+        assert_eq!(got.len(), 10, "{got:?}");
+        assert_eq!(got[0], ("review_upheld", Some("353")));
+        assert_eq!(got[4], ("review_total", Some("770")));
+        assert_eq!(got[5], ("litigation_after_review_upheld", Some("89")));
+        assert_eq!(got[9], ("litigation_after_review_total", Some("205")));
+    }
+
+    #[test]
+    fn a_text_aligned_row_of_blanks_is_no_appeals_value_row() {
+        let values = [
+            "24", "2", "11", "1", "38", "4", "1", "3", "0", "8", "4", "1", "0", "5", "10",
+        ];
+        let mut stray = vec![""; 15];
+        stray[0] = "1";
+        let appeals = |t: &Table| -> Vec<(Option<String>, bool)> {
+            map_tables(std::slice::from_ref(t), crate::schema::schema())
+                .cells
+                .into_iter()
+                .filter(|c| c.table == "appeals")
+                .map(|c| (c.value, c.flags.contains(&Flag::ConflictingDuplicate)))
+                .collect()
+        };
+        // fires: a speck read as 1 over the value row of a text-aligned table makes a row of
+        // one value and fourteen blanks, which is no row of the table
+        let mut t = grid(&[stray.clone(), values.to_vec()]);
+        t.method = "stream";
+        let got = appeals(&t);
+        assert_eq!(got.len(), 15);
+        assert_eq!(got[0], (Some("24".to_string()), false), "{got:?}");
+        assert!(got.iter().all(|(_, conflict)| !conflict), "{got:?}");
+        // must not: a grid's row of blank cells is a row of cells all the same
+        let got = appeals(&grid(&[stray, values.to_vec()]));
+        assert!(got.iter().any(|(_, conflict)| *conflict), "{got:?}");
+        // must not: a text-aligned row printing three values among blanks is read
+        let mut three = vec![""; 15];
+        three[..3].copy_from_slice(&["5", "1", "2"]);
+        let mut t = grid(&[three]);
+        t.method = "stream";
+        assert_eq!(appeals(&t)[0].0.as_deref(), Some("5"));
     }
 
     #[test]

@@ -459,8 +459,11 @@ pub fn ocr_page_detailed(
         let mut plans: Vec<Plan> = Vec::new();
         if ink_tokens {
             let comps = prep.text.components()?;
-            for r in tokens::find_tokens(&comps, dpi_x, w, h) {
-                plans.push(cell_reader.plan(r)?);
+            for t in tokens::find_tokens(&comps, dpi_x, w, h) {
+                // a ruling's remnant alone is no value (`lone_remnant_is_no_token`)
+                if !t.remnant {
+                    plans.push(cell_reader.plan(t.rect)?);
+                }
             }
             if timing {
                 tracing::debug!("p{page_number}: {} tokens read as cells", plans.len());

@@ -481,6 +481,50 @@ pub(super) fn without_a_blank_by_sums<'a>(cells: &[&'a Cell]) -> Option<Vec<&'a 
     found.map(|f| f.1)
 }
 
+/// Marks (a ruling's remnant read as a glyph, a value split in two) an appeals value row
+/// without a header may hold beyond the template's 15 columns for [`ends_by_sums`].
+const MARKS_BEYOND: usize = 4;
+
+/// Rule `appeals_ends_by_sums`: the groups of an appeals value row that no header placed (the
+/// look by tokens reads the value row alone: the header's leaves stand a glyph a line, no row
+/// of them reads like the leaf row) and that does not hold the template's 15 cells (a value
+/// under a seal unread, a mark read as a number), placed by the template's arithmetic: a row
+/// of more cells than two groups have (so the review group is its first five and the lawsuits
+/// after review its last five) whose first five and whose last five both sum (总计 the sum of
+/// the other four, and not 0: a run of zeros sums whatever it is) has those two groups
+/// there; the five next to either that sum are the direct lawsuits when only one such run
+/// exists.  Returns (group, index of the group's first cell).  The sums that placed the groups
+/// cannot confirm them: the caller flags them `appeals_group_by_sum`.
+pub(super) fn ends_by_sums(cells: &[&Cell]) -> Vec<(usize, usize)> {
+    let n = APPEALS_LEAVES.len();
+    let k = cells.len();
+    if k <= 2 * n || k == 3 * n || k > 3 * n + MARKS_BEYOND {
+        return Vec::new();
+    }
+    let sums = |i: usize| {
+        let v: Option<Vec<f64>> = cells[i..i + n]
+            .iter()
+            .map(|c| values::number(&c.text()))
+            .collect();
+        v.is_some_and(|v| group_sums(&v) && v[n - 1] > 0.0)
+    };
+    if !(sums(0) && sums(k - n)) {
+        return Vec::new();
+    }
+    let mut out = vec![(0, 0), (2, k - n)];
+    // the direct lawsuits: right of the review group or left of the lawsuits after review,
+    // clear of both
+    let mut middle: Vec<usize> = [n, k - 2 * n]
+        .into_iter()
+        .filter(|&i| i >= n && i + n <= k - n && sums(i))
+        .collect();
+    middle.dedup();
+    if let [i] = middle[..] {
+        out.insert(1, (1, i));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -828,6 +872,42 @@ mod tests {
             got[9],
             ("litigation_after_review_total".into(), Some("10".into()))
         );
+    }
+
+    /// `ends_by_sums` over a row of `values` (one cell each).
+    fn ends(values: &[&str]) -> Vec<(usize, usize)> {
+        let t = grid(&[values.to_vec()]);
+        ends_by_sums(&crate::template::row_cells(&t, 0))
+    }
+
+    #[test]
+    fn the_groups_at_a_headerless_rows_ends_are_placed_by_their_sums() {
+        // fires: fourteen numbers, one of the direct lawsuits under a seal unread: the review
+        // group and the lawsuits after review, not the four between
+        let row = [
+            "353", "50", "209", "158", "770", "40", "7", "16", "75", "89", "10", "68", "38", "205",
+        ];
+        assert_eq!(ends(&row), vec![(0, 0), (2, 9)]);
+        // a mark read as a number between the direct lawsuits and those after review: the
+        // direct group (next to the review group) sums and is placed too
+        let row = [
+            "3", "1", "0", "0", "4", "2", "0", "1", "0", "3", "1", "5", "0", "0", "1", "6",
+        ];
+        assert_eq!(ends(&row), vec![(0, 0), (1, 5), (2, 11)]);
+        // must not: fifteen (read by position), ten (two groups: which two is not known)
+        let fifteen = [
+            "3", "1", "0", "0", "4", "2", "0", "1", "0", "3", "5", "0", "0", "1", "6",
+        ];
+        assert!(ends(&fifteen).is_empty());
+        assert!(ends(&fifteen[..10]).is_empty());
+        // must not: one end does not sum (the lawsuits after review: 5+0+0+1 = 6, not 7)
+        let mut one_end = row.to_vec();
+        one_end[15] = "7";
+        assert!(ends(&one_end).is_empty());
+        // must not: a group of zeros sums whatever it is
+        let mut zeros = row.to_vec();
+        zeros[..5].copy_from_slice(&["0"; 5]);
+        assert!(ends(&zeros).is_empty());
     }
 
     #[test]

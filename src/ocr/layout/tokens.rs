@@ -133,11 +133,62 @@ pub fn cell_tokens_cut(glyphs: &[Rect]) -> (Vec<Vec<Rect>>, Vec<i32>) {
     (groups, cuts)
 }
 
+/// A stroke of a line this many times as tall as the line's print (its glyphs wider than a
+/// stroke, median) is a ruling's remnant: a printed 1 is as tall as the digits beside it, a
+/// vertical ruling's piece left between two values reaches past them (1.35-1.7 times on
+/// the scans that showed it).
+pub const REMNANT_TALL: f32 = 1.25;
+
+/// Tokens a line needs for [`lone_remnant`] to mark its remnants: more than any template row
+/// but the appeals value row (15 values) has (a requests row: a label and seven values).
+pub const REMNANT_LINE_TOKENS: usize = 10;
+
+/// Widest token (print heights of its line, ink) of a line whose remnants [`lone_remnant`]
+/// marks: a line of numbers alone (five digits and a separator stand under three print heights),
+/// not a row with its label (a requests row's label split into tokens at low dpi makes ten
+/// of them too).  On other lines a remnant's token stays as it was: the text alignment takes
+/// its columns from every line's tokens, and without the remnants a requests table's columns
+/// came apart as often as they came right (three spent sets: -12, -9 and +17 cells).
+pub const REMNANT_LINE_VALUE_WIDTH: f32 = 3.0;
+
+/// Rule `lone_remnant_is_no_token`: whether glyph `g` of a line whose print is `print`
+/// pixels tall ([`line_print`]) is a ruling's remnant: no wider than a stroke (`thin`, pixels)
+/// and [`REMNANT_TALL`] times as tall as the line's print.  A token of remnants alone on a
+/// line of [`REMNANT_LINE_TOKENS`] numbers ([`REMNANT_LINE_VALUE_WIDTH`]) is marked
+/// ([`Token::remnant`]) and the producer leaves it out: read alone, the stroke reads
+/// as a 1 (the shape of a faint one) and stands as a value of its own between two of the
+/// row's (an appeals value row of sixteen numbers).  Shorter than [`RULING_TALL`] page print
+/// heights, so [`glyph_like`] kept it.
+fn lone_remnant(g: &Rect, thin: i32, print: Option<i32>) -> bool {
+    g.w <= thin && print.is_some_and(|p| g.h as f32 >= REMNANT_TALL * p as f32)
+}
+
+/// The print height of a line (`line`, its glyphs): the median height of its glyphs wider
+/// than a stroke (`thin`, pixels) and at least `half` tall (dashes, dots and commas are no
+/// measure of it).
+fn line_print(line: &[Rect], thin: i32, half: i32) -> Option<i32> {
+    let mut hs: Vec<i32> = line
+        .iter()
+        .filter(|g| g.w > thin && g.h >= half)
+        .map(|g| g.h)
+        .collect();
+    hs.sort_unstable();
+    hs.get(hs.len() / 2).copied()
+}
+
+/// A token of print ([`find_tokens`]): its box, and whether all its ink is a ruling's
+/// remnant ([`lone_remnant`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub rect: Rect,
+    pub remnant: bool,
+}
+
 /// The tokens of a page: its print (components of the binarised page, `comps`) grouped into
 /// lines and cut where the paper between two glyphs is wider than [`TOKEN_GAP`] print heights.
 /// Each token's box is its ink padded by [`TOKEN_PAD`] print heights (clipped to `w`×`h`),
 /// in reading order (lines top to bottom, left to right).
-pub fn find_tokens(comps: &[Rect], dpi: f32, w: i32, h: i32) -> Vec<Rect> {
+pub fn find_tokens(comps: &[Rect], dpi: f32, w: i32, h: i32) -> Vec<Token> {
     let Some(ph) = print_height(comps, dpi) else {
         return Vec::new();
     };
@@ -204,21 +255,43 @@ pub fn find_tokens(comps: &[Rect], dpi: f32, w: i32, h: i32) -> Vec<Rect> {
     let pad = (TOKEN_PAD * ph as f32).round() as i32;
     let mut out = Vec::new();
     for (_, _, mut gs) in lines {
+        let print = line_print(&gs, thin, half);
+        let lone_remnant = |g: &Rect| lone_remnant(g, thin, print);
         gs.sort_by_key(|c| c.x);
-        let mut cur: Option<Rect> = None;
+        // (box, whether every glyph of it is a ruling's remnant)
+        let mut cur: Option<(Rect, bool)> = None;
+        let mut line: Vec<Token> = Vec::new();
+        // the widest token's ink (pixels)
+        let mut widest = 0;
+        let mut emit = |t: (Rect, bool), line: &mut Vec<Token>| {
+            widest = widest.max(t.0.w);
+            line.extend(
+                t.0.grow(pad)
+                    .clip(w, h)
+                    .map(|rect| Token { rect, remnant: t.1 }),
+            );
+        };
         for g in gs {
             cur = match cur {
-                Some(t) if g.x - t.x1() <= gap => Some(t.union(&g)),
+                Some(t) if g.x - t.0.x1() <= gap => Some((t.0.union(&g), t.1 && lone_remnant(&g))),
                 Some(t) => {
-                    out.extend(t.grow(pad).clip(w, h));
-                    Some(g)
+                    emit(t, &mut line);
+                    Some((g, lone_remnant(&g)))
                 }
-                None => Some(g),
+                None => Some((g, lone_remnant(&g))),
             };
         }
         if let Some(t) = cur {
-            out.extend(t.grow(pad).clip(w, h));
+            emit(t, &mut line);
         }
+        if line.len() < REMNANT_LINE_TOKENS
+            || print.is_none_or(|p| widest as f32 > REMNANT_LINE_VALUE_WIDTH * p as f32)
+        {
+            for t in &mut line {
+                t.remnant = false;
+            }
+        }
+        out.extend(line);
     }
     out
 }
@@ -270,9 +343,53 @@ mod tests {
         comps.extend(run(640, 199, 3, 19, 14)); // "305"
         let t = find_tokens(&comps, 150.0, 1240, 1754);
         assert_eq!(t.len(), 4, "{t:?}");
-        assert!(t[0].x < 100 && t[0].x1() > 100 + 5 * 20);
-        assert!(t[1].x < 400 && t[1].x1() > 414 + 14 && t[1].x1() < 520);
-        assert!(t[3].x < 640 && t[3].x1() > 668);
+        assert!(t[0].rect.x < 100 && t[0].rect.x1() > 100 + 5 * 20);
+        assert!(t[1].rect.x < 400 && t[1].rect.x1() > 414 + 14 && t[1].rect.x1() < 520);
+        assert!(t[3].rect.x < 640 && t[3].rect.x1() > 668);
+    }
+
+    #[test]
+    fn a_ruling_remnant_standing_alone_in_a_long_row_is_marked_and_a_one_is_not() {
+        // 150 dpi, digits 19 px tall: an appeals value row, "12" then eleven values 60 px
+        // apart, a ruling's remnant (2 px wide, 30 px tall) alone between the first two, a
+        // printed 1 (thin, as tall as the digits) last
+        let row = |remnant_x: i32| {
+            let mut comps = run(100, 200, 6, 19, 20); // a label, to measure the print by
+            comps.extend(run(100, 400, 2, 19, 14));
+            comps.push(Rect::new(remnant_x, 395, 2, 30));
+            for i in 0..11 {
+                comps.extend(run(200 + 60 * i, 400, 1, 19, 14));
+            }
+            comps.push(Rect::new(200 + 60 * 11, 400, 3, 19));
+            comps
+        };
+        let t = find_tokens(&row(160), 150.0, 1240, 1754);
+        assert_eq!(t.len(), 15, "{t:?}");
+        // fires: the remnant's token
+        assert!(
+            t[2].remnant && t[2].rect.x < 160 && t[2].rect.x1() > 162,
+            "{t:?}"
+        );
+        // must not: the label, the values, the 1
+        assert_eq!(t.iter().filter(|t| t.remnant).count(), 1, "{t:?}");
+        assert!(!t[14].remnant && t[14].rect.x1() > 200 + 60 * 11);
+        // must not: a remnant beside a value's glyphs is part of that token (not alone)
+        let t = find_tokens(&row(130), 150.0, 1240, 1754);
+        assert!(t.iter().all(|t| !t.remnant), "{t:?}");
+        // must not: the same row with its label on its line (a token wider than a number)
+        let mut labelled = row(160);
+        labelled.extend(run(10, 400, 4, 19, 20));
+        let t = find_tokens(&labelled, 150.0, 1240, 1754);
+        assert_eq!(t.len(), 16, "{t:?}");
+        assert!(t.iter().all(|t| !t.remnant), "{t:?}");
+        // must not: a remnant alone on a line of a requests row's few tokens stays
+        let mut short = run(100, 200, 6, 19, 20);
+        short.extend(run(400, 201, 2, 19, 14));
+        short.push(Rect::new(470, 195, 2, 30));
+        short.extend(run(520, 200, 3, 19, 14));
+        let t = find_tokens(&short, 150.0, 1240, 1754);
+        assert_eq!(t.len(), 4, "{t:?}");
+        assert!(t.iter().all(|t| !t.remnant), "{t:?}");
     }
 
     #[test]
@@ -283,8 +400,8 @@ mod tests {
         comps.extend(run(400, 241, 1, 19, 14));
         let t = find_tokens(&comps, 150.0, 1240, 1754);
         assert_eq!(t.len(), 4, "{t:?}");
-        assert!(t[0].y1() < t[2].y1() && t[1].y1() < t[3].y1());
-        assert!(t[0].y < 200 && t[2].y > 220);
+        assert!(t[0].rect.y1() < t[2].rect.y1() && t[1].rect.y1() < t[3].rect.y1());
+        assert!(t[0].rect.y < 200 && t[2].rect.y > 220);
     }
 
     #[test]
@@ -309,7 +426,7 @@ mod tests {
         comps.push(Rect::new(432, 190, 2, 45)); // a ruling piece right of "12"
         let t = find_tokens(&comps, 150.0, 1240, 1754);
         assert_eq!(t.len(), 2, "{t:?}");
-        assert!(t[1].x1() < 432 + 10);
+        assert!(t[1].rect.x1() < 432 + 10);
     }
 
     #[test]
@@ -321,7 +438,7 @@ mod tests {
         comps.push(Rect::new(100, 260, 40, 2)); // a remnant on a line of its own
         let t = find_tokens(&comps, 150.0, 1240, 1754);
         assert_eq!(t.len(), 3, "{t:?}");
-        assert!(t[2].x < 520 && t[2].x1() > 532 && t[2].x1() < 600);
+        assert!(t[2].rect.x < 520 && t[2].rect.x1() > 532 && t[2].rect.x1() < 600);
     }
 
     #[test]
@@ -334,8 +451,14 @@ mod tests {
         comps.push(Rect::new(300, 258, 14, 2));
         comps.push(Rect::new(340, 258, 14, 2));
         let t = find_tokens(&comps, 150.0, 1240, 1754);
-        assert!(!t.iter().any(|r| r.x <= 300 && r.x1() >= 314), "{t:?}");
-        assert!(!t.iter().any(|r| r.x <= 340 && r.x1() >= 354), "{t:?}");
+        assert!(
+            !t.iter().any(|r| r.rect.x <= 300 && r.rect.x1() >= 314),
+            "{t:?}"
+        );
+        assert!(
+            !t.iter().any(|r| r.rect.x <= 340 && r.rect.x1() >= 354),
+            "{t:?}"
+        );
         // a line of vertical remnants alone is no line
         let mut comps = run(100, 200, 6, 19, 20);
         comps.push(Rect::new(60, 250, 2, 17));
