@@ -139,8 +139,10 @@ pub fn cell_tokens_cut(glyphs: &[Rect]) -> (Vec<Vec<Rect>>, Vec<i32>) {
 /// the scans that showed it).
 pub const REMNANT_TALL: f32 = 1.25;
 
-/// Tokens a line needs for [`lone_remnant`] to mark its remnants: more than any template row
-/// but the appeals value row (15 values) has (a requests row: a label and seven values).
+/// Tokens other than remnants a line needs for [`lone_remnant`] to mark its remnants: more
+/// than any template row but the appeals value row (15 values) has (a requests row: a label
+/// and seven values; counting the remnants too, a requests row's values and the remnants
+/// between them made ten, and a table's columns came apart: -12 cells on one page).
 pub const REMNANT_LINE_TOKENS: usize = 10;
 
 /// Widest token (print heights of its line, ink) of a line whose remnants [`lone_remnant`]
@@ -284,7 +286,7 @@ pub fn find_tokens(comps: &[Rect], dpi: f32, w: i32, h: i32) -> Vec<Token> {
         if let Some(t) = cur {
             emit(t, &mut line);
         }
-        if line.len() < REMNANT_LINE_TOKENS
+        if line.iter().filter(|t| !t.remnant).count() < REMNANT_LINE_TOKENS
             || print.is_none_or(|p| widest as f32 > REMNANT_LINE_VALUE_WIDTH * p as f32)
         {
             for t in &mut line {
@@ -381,6 +383,18 @@ mod tests {
         labelled.extend(run(10, 400, 4, 19, 20));
         let t = find_tokens(&labelled, 150.0, 1240, 1754);
         assert_eq!(t.len(), 16, "{t:?}");
+        assert!(t.iter().all(|t| !t.remnant), "{t:?}");
+        // must not: a requests row's seven values and the remnants between them, eleven
+        // tokens with no label on their line (its label printed on the line above)
+        let mut seven = run(100, 200, 6, 19, 20);
+        for i in 0..7 {
+            seven.extend(run(200 + 60 * i, 400, 1, 19, 14));
+            if i < 4 {
+                seven.push(Rect::new(235 + 60 * i, 395, 2, 30));
+            }
+        }
+        let t = find_tokens(&seven, 150.0, 1240, 1754);
+        assert_eq!(t.len(), 12, "{t:?}");
         assert!(t.iter().all(|t| !t.remnant), "{t:?}");
         // must not: a remnant alone on a line of a requests row's few tokens stays
         let mut short = run(100, 200, 6, 19, 20);
