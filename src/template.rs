@@ -2231,15 +2231,21 @@ fn without_slivers<'a>(value_cells: &[&'a Cell]) -> Vec<&'a Cell> {
 fn assign_appeals(cand: &Candidate, st: &State, def: &TableDef, out: &mut Vec<MappedCell>) {
     let row = &def.rows[0];
     let cells = without_slivers(&cand.value_cells);
+    // a cell whose column the groups' sums chose, not its header
+    let by_sum = |cell: &Cell, col: &(String, String)| {
+        let mut m = cell_for(cand, cell, "appeals", row, col);
+        m.row_label = row.label.clone();
+        m.flag(Flag::ColumnByPosition);
+        m.flag(Flag::GroupBySum);
+        m
+    };
     // a blank cell too many, left out by the groups' sums: the rest go by position
     if let Some(rest) = appeals::without_a_blank_by_sums(&cells) {
-        for (cell, col) in rest.iter().zip(&row.cols) {
-            let mut m = cell_for(cand, cell, "appeals", row, col);
-            m.row_label = row.label.clone();
-            m.flag(Flag::ColumnByPosition);
-            m.flag(Flag::GroupBySum);
-            out.push(m);
-        }
+        out.extend(
+            rest.iter()
+                .zip(&row.cols)
+                .map(|(cell, col)| by_sum(cell, col)),
+        );
         return;
     }
     // (column, whether the header map took it from its position)
@@ -2276,18 +2282,15 @@ fn assign_appeals(cand: &Candidate, st: &State, def: &TableDef, out: &mut Vec<Ma
             .all(|(i, k)| k.is_none_or(|(j, _)| j == i || shared(j)));
     if st.appeals_cols.is_none() && !positional {
         // neither header nor position: the groups the sums place at the row's ends
+        let n = APPEALS_LEAVES.len();
         for (g, start) in appeals::ends_by_sums(&cells) {
-            for (i, cell) in cells[start..start + APPEALS_LEAVES.len()]
-                .iter()
-                .enumerate()
-            {
-                let col = &row.cols[g * APPEALS_LEAVES.len() + i];
-                let mut m = cell_for(cand, cell, "appeals", row, col);
-                m.row_label = row.label.clone();
-                m.flag(Flag::ColumnByPosition);
-                m.flag(Flag::GroupBySum);
-                out.push(m);
-            }
+            let cols = &row.cols[g * n..(g + 1) * n];
+            out.extend(
+                cells[start..start + n]
+                    .iter()
+                    .zip(cols)
+                    .map(|(cell, col)| by_sum(cell, col)),
+            );
         }
         return;
     }

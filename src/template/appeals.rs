@@ -381,11 +381,7 @@ pub(super) fn by_sums(tables: &[Table], def: &TableDef) -> Vec<MappedCell> {
                 if cells.len() < 2 * n {
                     continue;
                 }
-                let sums = |run: &[&Cell]| -> bool {
-                    let v: Option<Vec<f64>> =
-                        run.iter().map(|c| values::number(&c.text())).collect();
-                    v.is_some_and(|v| group_sums(&v))
-                };
+                let sums = |run: &[&Cell]| numbers(run).is_some_and(|v| group_sums(&v));
                 // the header above names group `g` over the run, and no other group (a table
                 // of the lawsuits alone starts with the direct ones)
                 let named = |run: &[&Cell], g: usize| {
@@ -443,6 +439,11 @@ pub(super) fn by_sums(tables: &[Table], def: &TableDef) -> Vec<MappedCell> {
     Vec::new()
 }
 
+/// The cells' numbers, when every cell reads as one ([`values::number`]).
+fn numbers(cells: &[&Cell]) -> Option<Vec<f64>> {
+    cells.iter().map(|c| values::number(&c.text())).collect()
+}
+
 /// Whether a group's numbers (its leaves, 总计 last) sum: 总计 is the sum of the others.
 fn group_sums(v: &[f64]) -> bool {
     let Some((total, parts)) = v.split_last() else {
@@ -465,8 +466,7 @@ pub(super) fn without_a_blank_by_sums<'a>(cells: &[&'a Cell]) -> Option<Vec<&'a 
     for i in (0..cells.len()).filter(|&i| cells[i].text().trim().is_empty()) {
         let mut rest = cells.to_vec();
         rest.remove(i);
-        let Some(v): Option<Vec<f64>> = rest.iter().map(|c| values::number(&c.text())).collect()
-        else {
+        let Some(v) = numbers(&rest) else {
             continue;
         };
         if !v.chunks(n).all(group_sums) {
@@ -501,13 +501,8 @@ pub(super) fn ends_by_sums(cells: &[&Cell]) -> Vec<(usize, usize)> {
     if k <= 2 * n || k == 3 * n || k > 3 * n + MARKS_BEYOND {
         return Vec::new();
     }
-    let sums = |i: usize| {
-        let v: Option<Vec<f64>> = cells[i..i + n]
-            .iter()
-            .map(|c| values::number(&c.text()))
-            .collect();
-        v.is_some_and(|v| group_sums(&v) && v[n - 1] > 0.0)
-    };
+    let sums =
+        |i: usize| numbers(&cells[i..i + n]).is_some_and(|v| group_sums(&v) && v[n - 1] > 0.0);
     if !(sums(0) && sums(k - n)) {
         return Vec::new();
     }

@@ -260,40 +260,26 @@ pub fn find_tokens(comps: &[Rect], dpi: f32, w: i32, h: i32) -> Vec<Token> {
         let print = line_print(&gs, thin, half);
         let lone_remnant = |g: &Rect| lone_remnant(g, thin, print);
         gs.sort_by_key(|c| c.x);
-        // (box, whether every glyph of it is a ruling's remnant)
-        let mut cur: Option<(Rect, bool)> = None;
-        let mut line: Vec<Token> = Vec::new();
-        // the widest token's ink (pixels)
-        let mut widest = 0;
-        let mut emit = |t: (Rect, bool), line: &mut Vec<Token>| {
-            widest = widest.max(t.0.w);
-            line.extend(
-                t.0.grow(pad)
-                    .clip(w, h)
-                    .map(|rect| Token { rect, remnant: t.1 }),
-            );
-        };
+        // tokens' ink boxes, each with whether every glyph of it is a ruling's remnant
+        let mut ink: Vec<(Rect, bool)> = Vec::new();
         for g in gs {
-            cur = match cur {
-                Some(t) if g.x - t.0.x1() <= gap => Some((t.0.union(&g), t.1 && lone_remnant(&g))),
-                Some(t) => {
-                    emit(t, &mut line);
-                    Some((g, lone_remnant(&g)))
-                }
-                None => Some((g, lone_remnant(&g))),
-            };
-        }
-        if let Some(t) = cur {
-            emit(t, &mut line);
-        }
-        if line.iter().filter(|t| !t.remnant).count() < REMNANT_LINE_TOKENS
-            || print.is_none_or(|p| widest as f32 > REMNANT_LINE_VALUE_WIDTH * p as f32)
-        {
-            for t in &mut line {
-                t.remnant = false;
+            match ink.last_mut() {
+                Some(t) if g.x - t.0.x1() <= gap => *t = (t.0.union(&g), t.1 && lone_remnant(&g)),
+                _ => ink.push((g, lone_remnant(&g))),
             }
         }
-        out.extend(line);
+        // remnants are marked on a line of numbers alone
+        let numbers = ink.iter().filter(|t| !t.1).count() >= REMNANT_LINE_TOKENS
+            && print.is_some_and(|p| {
+                ink.iter()
+                    .all(|t| t.0.w as f32 <= REMNANT_LINE_VALUE_WIDTH * p as f32)
+            });
+        for (r, remnant) in ink {
+            out.extend(r.grow(pad).clip(w, h).map(|rect| Token {
+                rect,
+                remnant: remnant && numbers,
+            }));
+        }
     }
     out
 }
