@@ -283,7 +283,9 @@ fn largest_grid(prep: &preprocess::Prepared, page_number: u32, opts: &OcrOptions
 
 /// The page cleaned up, its rulings found; a page whose rulings make no table but are there
 /// in pieces is looked at again with the faint-line threshold, and the second look is kept
-/// when it makes a table (see [`FAINT_RETRY_CELLS`]).
+/// when it makes a table (see [`FAINT_RETRY_CELLS`]); a page on which neither made one, and
+/// the first found none at all, gets a third look on the image smoothed along the rulings
+/// ([`third_look`], rule `noisy_faint_rulings`), kept likewise.
 fn prepare_page(
     img: &PageImage,
     page_number: u32,
@@ -305,10 +307,31 @@ fn prepare_page(
             "p{page_number} faint-line second look: largest grid {cells} -> {cells2} cells"
         );
     }
-    Ok(if keep_second(cells, cells2) {
-        second
+    let first_cells = cells;
+    let (best, cells) = if keep_second(cells, cells2) {
+        (second, cells2)
     } else {
-        first
+        (first, cells)
+    };
+    if !third_look(first_cells, cells) {
+        return Ok(best);
+    }
+    // rule `noisy_faint_rulings`: neither threshold made a table of the pieces
+    let median = preprocess::PrepareOptions {
+        line_median: true,
+        ..faint
+    };
+    let third = preprocess::prepare_with(img, &median)?;
+    let cells3 = largest_grid(&third, page_number, opts);
+    if debug_on() {
+        tracing::debug!(
+            "p{page_number} rulings smoothed along their lines: largest grid {cells} -> {cells3} cells"
+        );
+    }
+    Ok(if keep_second(cells, cells3) {
+        third
+    } else {
+        best
     })
 }
 
@@ -316,6 +339,18 @@ fn prepare_page(
 /// faint-line second look: rulings there, but no table made of them.
 fn second_look(cells: usize, pieces: usize) -> bool {
     cells < FAINT_RETRY_CELLS && pieces >= FAINT_RETRY_PIECES
+}
+
+/// Rule `noisy_faint_rulings`: whether a page gets the third look, on the image smoothed along
+/// the rulings: the first look made no grid at all (`first`: its largest grid's cells) and
+/// the second look (`best`: the larger grid of the two) made no table either.  Rulings too
+/// faint and noisy for either threshold leave no grid of even one cell; a page whose first
+/// look found some grid has rulings dark enough and a different loss (erased pieces, small
+/// tables such as the active table's sections), and smoothed, its grids and the faint print
+/// between them run together into one larger false grid (an active-table page whose first
+/// look made a grid of 3 cells lost its values so).
+fn third_look(first: usize, best: usize) -> bool {
+    first == 0 && best < FAINT_RETRY_CELLS
 }
 
 /// Whether the second look (largest grid `second` cells) replaces the first (`first`): it
@@ -2021,6 +2056,17 @@ mod tests {
         // a page whose table was found, and a page of prose, are not looked at twice
         assert!(!second_look(FAINT_RETRY_CELLS, 30));
         assert!(!second_look(0, FAINT_RETRY_PIECES - 1));
+    }
+
+    #[test]
+    fn the_smoothed_third_look_is_for_pages_with_no_grid_at_all() {
+        // rule `noisy_faint_rulings`: no grid at the first look, no table at the second
+        assert!(third_look(0, 7));
+        assert!(third_look(0, 0));
+        // the first look found a grid (an active-table section's pieces): kept as it is
+        assert!(!third_look(3, 6));
+        // the second look made a table
+        assert!(!third_look(0, FAINT_RETRY_CELLS));
     }
 
     #[test]

@@ -107,6 +107,19 @@ pub const LINE_THRESHOLD: i32 = 225;
 /// third of their ink, then blurred, have cores of 200-230.  Not the default: on a page whose
 /// grid was found, it also turns pale strokes and shading into rulings.
 pub const FAINT_LINE_THRESHOLD: i32 = 235;
+/// Rule `noisy_faint_rulings`: a third look at a page whose rulings made no table at either
+/// threshold finds them on the image smoothed along each ruling's direction, a running median
+/// [`LINE_MEDIAN`] inches long (horizontal for the horizontal rulings, vertical for the
+/// vertical ones), thresholded at [`MEDIAN_LINE_THRESHOLD`].  A ruling printed at a third of
+/// its ink and scanned with heavy noise has a median of 230-238 along its length but single
+/// pixels far above any threshold, so the opening that keeps only long runs breaks it into
+/// nothing; the median along the line takes the noise out and keeps the line, and it takes out
+/// the strokes of print across it (narrower than half the window).  Only a third look: on a
+/// page whose grid was found, it also makes rulings of rows of print.
+pub const LINE_MEDIAN: f32 = 0.05;
+/// The line threshold on the image smoothed by [`LINE_MEDIAN`] (paper's noise averaged out,
+/// it stays above 245).
+pub const MEDIAN_LINE_THRESHOLD: i32 = 240;
 
 /// The background normalisation's threshold for foreground on a page of clean paper: light-gray
 /// print (down to ~190) must not count as background, or it gets bleached.
@@ -402,6 +415,9 @@ pub struct PrepareOptions {
     pub seals: bool,
     /// Gray level below which ink may be a ruling ([`LINE_THRESHOLD`] by default).
     pub line_threshold: i32,
+    /// Find the rulings on the image smoothed along their direction (rule
+    /// `noisy_faint_rulings`).
+    pub line_median: bool,
 }
 
 impl Default for PrepareOptions {
@@ -410,6 +426,7 @@ impl Default for PrepareOptions {
             binarize: Binarize::Otsu,
             seals: true,
             line_threshold: LINE_THRESHOLD,
+            line_median: false,
         }
     }
 }
@@ -505,8 +522,18 @@ pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> 
     let v_len = px(ldpi, 0.2);
     let gap = px(ldpi, 0.08);
     let max_thick = px(ldpi, 0.06).max(3);
-    let h_open = lines.open_brick(h_len, 1)?;
-    let v_open = lines.open_brick(1, v_len)?;
+    let (h_open, v_open) = if opts.line_median {
+        // odd, so the window is centred
+        let k = px(dpi, LINE_MEDIAN) | 1;
+        let t = MEDIAN_LINE_THRESHOLD;
+        let reduce = |p: Pix| if f == 2 { p.reduce2_any() } else { Ok(p) };
+        (
+            reduce(gray.median(k, 1)?.threshold(t)?)?.open_brick(h_len, 1)?,
+            reduce(gray.median(1, k)?.threshold(t)?)?.open_brick(1, v_len)?,
+        )
+    } else {
+        (lines.open_brick(h_len, 1)?, lines.open_brick(1, v_len)?)
+    };
     let scale = |r: Rect| Rect::new(r.x * f, r.y * f, r.w * f, r.h * f);
     let h_boxes: Vec<Rect> = line_boxes(&h_open, true, h_len, gap, max_thick)?
         .into_iter()
@@ -530,6 +557,18 @@ pub fn prepare_with(img: &PageImage, opts: &PrepareOptions) -> Result<Prepared> 
     // horizontal pieces judged no ruling (print run together, a band as light as beside it):
     // painted out with the rulings they would erase print
     let mut not_rulings: Vec<Rect> = h_shade.iter().chain(&h_text).copied().collect();
+    // rule `noisy_faint_rulings`: on the smoothed image, a piece as dark as print is print
+    let (h_boxes, h_print): (Vec<Rect>, Vec<Rect>) = h_boxes
+        .into_iter()
+        .partition(|r| !opts.line_median || !print_dark(&gray, *r, true));
+    let v_all: Vec<Rect> = v_all
+        .into_iter()
+        .filter(|r| !opts.line_median || !print_dark(&gray, *r, false))
+        .collect();
+    if dbg && !h_print.is_empty() {
+        tracing::debug!("  smoothed pieces as dark as print: {h_print:?}");
+    }
+    not_rulings.extend(h_print);
     let (v_all, v_shade): (Vec<Rect>, Vec<Rect>) = v_all
         .into_iter()
         .partition(|r| stands_out(&gray, *r, false, beside));
@@ -880,6 +919,34 @@ fn stands_out(gray: &Pix, r: Rect, horizontal: bool, beside: i32) -> bool {
     }
     let mid = diffs.len() / 2;
     *diffs.select_nth_unstable(mid).1 >= RULING_CONTRAST
+}
+
+/// Whether a piece found on the smoothed image (rule `noisy_faint_rulings`) is as dark as
+/// print: the median along it of its darkest pixel across it is below [`TEXT_THRESHOLD`].  A
+/// ruling that dark was found without the smoothing; what the smoothing adds that dark is a
+/// line of print run together (a bold title, glyphs whose strokes fill half the window).
+fn print_dark(gray: &Pix, r: Rect, horizontal: bool) -> bool {
+    let (len, thick) = if horizontal { (r.w, r.h) } else { (r.h, r.w) };
+    let mut cores: Vec<i32> = (0..len)
+        .map(|a| {
+            (0..thick)
+                .map(|c| {
+                    let (x, y) = if horizontal {
+                        (r.x + a, r.y + c)
+                    } else {
+                        (r.x + c, r.y + a)
+                    };
+                    gray.gray_at(x, y) as i32
+                })
+                .min()
+                .unwrap_or(255)
+        })
+        .collect();
+    if cores.is_empty() {
+        return false;
+    }
+    let mid = cores.len() / 2;
+    *cores.select_nth_unstable(mid).1 < TEXT_THRESHOLD
 }
 
 /// Share of a horizontal piece's length along which print lies on both sides of it (beyond
@@ -1252,6 +1319,131 @@ mod tests {
                 data[yy * w as usize + xx] = v;
             }
         }
+    }
+
+    /// A 150 dpi page, 700 x 420 px, of paper at 250 with noise of about 12 gray levels, holding
+    /// a grid of 2 px rulings printed at 220 (a sixth of their ink: the noise takes single
+    /// pixels of them far past any threshold): rows at y 60, 120, ..., 360 and columns at x
+    /// 50, 200, ..., 650.  With `print`, a line of label print in the cell at x 200-350, y
+    /// 120-180: upright strokes 2 px wide every 5 px, 7 px tall (small print, no thicker than a
+    /// ruling: a filter that averaged it would make a line of it), black.
+    fn faint_noisy_grid(print: bool) -> PageImage {
+        let (w, h) = (700usize, 420usize);
+        let mut state: u32 = 777;
+        let mut uniform = || {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            ((state >> 16) & 0x7fff) as f32 / 32768.0 - 0.5
+        };
+        let rows = [60usize, 120, 180, 240, 300, 360];
+        let cols = [50usize, 200, 350, 500, 650];
+        let ruled = |x: usize, y: usize| {
+            let (inx, iny) = ((50..652).contains(&x), (60..362).contains(&y));
+            (inx && rows.iter().any(|r| (*r..r + 2).contains(&y)))
+                || (iny && cols.iter().any(|c| (*c..c + 2).contains(&x)))
+        };
+        let data: Vec<u8> = (0..w * h)
+            .map(|i| {
+                let (x, y) = (i % w, i / w);
+                let z = (uniform() + uniform() + uniform() + uniform()) / 0.577;
+                let level = if ruled(x, y) { 220.0 } else { 250.0 };
+                let stroke =
+                    print && (210..340).contains(&x) && (x % 5) < 2 && (146..153).contains(&y);
+                if stroke {
+                    20
+                } else {
+                    (level + 12.0 * z).round().clamp(0.0, 255.0) as u8
+                }
+            })
+            .collect();
+        PageImage::from_gray(w as u32, h as u32, &data, 150.0).unwrap()
+    }
+
+    /// The long rulings `prepare_with` finds: (horizontal ones at least 300 px long, vertical
+    /// ones at least 200 px tall).
+    fn long_rulings(img: &PageImage, line_median: bool) -> (Vec<Rect>, Vec<Rect>) {
+        let opts = PrepareOptions {
+            line_threshold: FAINT_LINE_THRESHOLD,
+            line_median,
+            ..PrepareOptions::default()
+        };
+        let prep = prepare_with(img, &opts).unwrap();
+        let h = prep
+            .rulings_px
+            .iter()
+            .filter(|r| r.w >= 300)
+            .copied()
+            .collect();
+        let v = prep
+            .rulings_px
+            .iter()
+            .filter(|r| r.h >= 200)
+            .copied()
+            .collect();
+        (h, v)
+    }
+
+    #[test]
+    fn noisy_faint_rulings_are_found_on_the_image_smoothed_along_them() {
+        let img = faint_noisy_grid(false);
+        // at the faint-line threshold, noise breaks every run the opening needs
+        let (h, v) = long_rulings(&img, false);
+        assert!(h.len() + v.len() <= 3, "{h:?} {v:?}");
+        let (h, v) = long_rulings(&img, true);
+        assert_eq!((h.len(), v.len()), (6, 5), "{h:?} {v:?}");
+        for (r, y) in h.iter().zip([60, 120, 180, 240, 300, 360]) {
+            assert!((r.y - y).abs() <= 2 && r.w >= 560, "{r:?}");
+        }
+    }
+
+    #[test]
+    fn a_line_of_print_is_no_ruling_on_the_smoothed_image() {
+        let img = faint_noisy_grid(true);
+        let (h, v) = long_rulings(&img, true);
+        assert_eq!((h.len(), v.len()), (6, 5), "{h:?} {v:?}");
+        // nothing found in the print's band, nor any short piece there
+        let prep = prepare_with(
+            &img,
+            &PrepareOptions {
+                line_threshold: FAINT_LINE_THRESHOLD,
+                line_median: true,
+                ..PrepareOptions::default()
+            },
+        )
+        .unwrap();
+        let in_print = prep
+            .rulings_px
+            .iter()
+            .filter(|r| r.y < 160 && r.y1() > 140 && r.x < 340 && r.x1() > 210)
+            .filter(|r| !(r.h >= 200 && (r.x - 200).abs() <= 3))
+            .count();
+        assert_eq!(in_print, 0, "{:?}", prep.rulings_px);
+    }
+
+    #[test]
+    fn a_smoothed_piece_as_dark_as_print_is_print_and_a_faint_ruling_is_not() {
+        let (w, h) = (300u32, 60u32);
+        let mut data = paper(w, h);
+        // a bold title's strokes: black bars 6 px long with 2 px gaps at y 10-12
+        for x in (20..280).step_by(8) {
+            fill(&mut data, w, x..x + 6, 10..13, 30);
+        }
+        // a faint ruling at y 40-41, core 228, with one dark speck of noise in four pixels
+        fill(&mut data, w, 20..280, 40..42, 228);
+        for x in (20..280).step_by(4) {
+            fill(&mut data, w, x..x + 1, 40..41, 120);
+        }
+        let gray = Pix::from_gray(w, h, &data).unwrap();
+        assert!(print_dark(&gray, Rect::new(20, 10, 260, 3), true));
+        assert!(!print_dark(&gray, Rect::new(20, 40, 260, 2), true));
+        // the same upright: a column of the title's strokes and a faint vertical ruling
+        let mut data = paper(60, 300);
+        for y in (20..280).step_by(8) {
+            fill(&mut data, 60, 10..13, y..y + 6, 30);
+        }
+        fill(&mut data, 60, 40..42, 20..280, 228);
+        let gray = Pix::from_gray(60, 300, &data).unwrap();
+        assert!(print_dark(&gray, Rect::new(10, 20, 3, 260), false));
+        assert!(!print_dark(&gray, Rect::new(40, 20, 2, 260), false));
     }
 
     #[test]
