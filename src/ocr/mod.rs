@@ -328,7 +328,7 @@ fn prepare_page(
             "p{page_number} rulings smoothed along their lines: largest grid {cells} -> {cells3} cells"
         );
     }
-    Ok(if keep_second(cells, cells3) {
+    Ok(if keep_third(cells, cells3) {
         third
     } else {
         best
@@ -351,6 +351,18 @@ fn second_look(cells: usize, pieces: usize) -> bool {
 /// look made a grid of 3 cells lost its values so).
 fn third_look(first: usize, best: usize) -> bool {
     first == 0 && best < FAINT_RETRY_CELLS
+}
+
+/// Cells the third look's largest grid must have to be kept (rule `noisy_faint_rulings`):
+/// three times a table's [`FAINT_RETRY_CELLS`].  Smoothed, a page of blurred prose or a bold
+/// title still makes a few false cells of its lines of print (18 and 21 on two pages); the
+/// faint grids the look is for made 84-100 (a requests table's body).
+pub const THIRD_LOOK_CELLS: usize = 3 * FAINT_RETRY_CELLS;
+
+/// Whether the third look (largest grid `third` cells) replaces the best of the first two
+/// (`best` cells): a grid of table size, [`THIRD_LOOK_CELLS`], and a larger one.
+fn keep_third(best: usize, third: usize) -> bool {
+    third >= THIRD_LOOK_CELLS && third > best
 }
 
 /// Whether the second look (largest grid `second` cells) replaces the first (`first`): it
@@ -2067,6 +2079,11 @@ mod tests {
         assert!(!third_look(3, 6));
         // the second look made a table
         assert!(!third_look(0, FAINT_RETRY_CELLS));
+        // kept when it makes a table of table size: a requests table's body, not the few
+        // false cells of a page of blurred prose
+        assert!(keep_third(7, 94));
+        assert!(!keep_third(0, 18));
+        assert!(!keep_third(40, 38));
     }
 
     #[test]
