@@ -307,13 +307,12 @@ fn prepare_page(
             "p{page_number} faint-line second look: largest grid {cells} -> {cells2} cells"
         );
     }
-    let first_cells = cells;
-    let (best, cells) = if keep_second(cells, cells2) {
+    let (best, best_cells) = if keep_second(cells, cells2) {
         (second, cells2)
     } else {
         (first, cells)
     };
-    if !third_look(first_cells, cells) {
+    if !third_look(cells, best_cells) {
         return Ok(best);
     }
     // rule `noisy_faint_rulings`: neither threshold made a table of the pieces
@@ -325,10 +324,10 @@ fn prepare_page(
     let cells3 = largest_grid(&third, page_number, opts);
     if debug_on() {
         tracing::debug!(
-            "p{page_number} rulings smoothed along their lines: largest grid {cells} -> {cells3} cells"
+            "p{page_number} rulings smoothed along their lines: largest grid {best_cells} -> {cells3} cells"
         );
     }
-    Ok(if keep_third(cells, cells3) {
+    Ok(if keep_third(best_cells, cells3) {
         third
     } else {
         best

@@ -895,30 +895,51 @@ const BESIDE: f32 = 0.015;
 /// (a ruling may have text touching it on one side); the median difference must reach
 /// `RULING_CONTRAST`.  Noise specks, which make single samples dark, do not move the median.
 fn stands_out(gray: &Pix, r: Rect, horizontal: bool, beside: i32) -> bool {
-    let (len, thick) = if horizontal { (r.w, r.h) } else { (r.h, r.w) };
-    let at = |along: i32, across: i32| -> i32 {
-        if horizontal {
-            gray.gray_at(r.x + along, r.y + across) as i32
-        } else {
-            gray.gray_at(r.x + across, r.y + along) as i32
-        }
-    };
+    let thick = if horizontal { r.h } else { r.w };
+    let at = |along: i32, across: i32| piece_gray(gray, r, horizontal, along, across);
     let side = |along: i32, across: i32| {
         (at(along, across) + at(along, across + if across < 0 { -1 } else { 1 })) / 2
     };
-    let mut diffs: Vec<i32> = (0..len)
+    let diffs: Vec<i32> = (0..piece_len(r, horizontal))
         .step_by(2)
         .map(|a| {
-            let core = (0..thick).map(|c| at(a, c)).min().unwrap_or(255);
             let paper = side(a, -beside).max(side(a, thick - 1 + beside));
-            paper - core
+            paper - core_at(gray, r, horizontal, a)
         })
         .collect();
-    if diffs.is_empty() {
-        return false;
-    }
-    let mid = diffs.len() / 2;
-    *diffs.select_nth_unstable(mid).1 >= RULING_CONTRAST
+    median(diffs).is_some_and(|d| d >= RULING_CONTRAST)
+}
+
+/// The length of the line piece `r` along its direction (`horizontal`: runs along x).
+fn piece_len(r: Rect, horizontal: bool) -> i32 {
+    if horizontal { r.w } else { r.h }
+}
+
+/// The gray of `gray` at `along` pixels along the line piece `r` and `across` pixels across it
+/// from its box's top or left edge (`horizontal`: the piece runs along x).
+fn piece_gray(gray: &Pix, r: Rect, horizontal: bool, along: i32, across: i32) -> i32 {
+    let (x, y) = if horizontal {
+        (r.x + along, r.y + across)
+    } else {
+        (r.x + across, r.y + along)
+    };
+    gray.gray_at(x, y) as i32
+}
+
+/// The line piece `r`'s core at `along`: its darkest pixel across it (255 for a piece of no
+/// thickness).
+fn core_at(gray: &Pix, r: Rect, horizontal: bool, along: i32) -> i32 {
+    let thick = if horizontal { r.h } else { r.w };
+    (0..thick)
+        .map(|c| piece_gray(gray, r, horizontal, along, c))
+        .min()
+        .unwrap_or(255)
+}
+
+/// The median of `v` (the upper one of an even count); `None` when `v` is empty.
+fn median(mut v: Vec<i32>) -> Option<i32> {
+    let mid = v.len() / 2;
+    (!v.is_empty()).then(|| *v.select_nth_unstable(mid).1)
 }
 
 /// Whether a piece found on the smoothed image (rule `noisy_faint_rulings`) is as dark as
@@ -926,27 +947,10 @@ fn stands_out(gray: &Pix, r: Rect, horizontal: bool, beside: i32) -> bool {
 /// ruling that dark was found without the smoothing; what the smoothing adds that dark is a
 /// line of print run together (a bold title, glyphs whose strokes fill half the window).
 fn print_dark(gray: &Pix, r: Rect, horizontal: bool) -> bool {
-    let (len, thick) = if horizontal { (r.w, r.h) } else { (r.h, r.w) };
-    let mut cores: Vec<i32> = (0..len)
-        .map(|a| {
-            (0..thick)
-                .map(|c| {
-                    let (x, y) = if horizontal {
-                        (r.x + a, r.y + c)
-                    } else {
-                        (r.x + c, r.y + a)
-                    };
-                    gray.gray_at(x, y) as i32
-                })
-                .min()
-                .unwrap_or(255)
-        })
+    let cores = (0..piece_len(r, horizontal))
+        .map(|a| core_at(gray, r, horizontal, a))
         .collect();
-    if cores.is_empty() {
-        return false;
-    }
-    let mid = cores.len() / 2;
-    *cores.select_nth_unstable(mid).1 < TEXT_THRESHOLD
+    median(cores).is_some_and(|c| c < TEXT_THRESHOLD)
 }
 
 /// Share of a horizontal piece's length along which print lies on both sides of it (beyond
@@ -1358,37 +1362,37 @@ mod tests {
         PageImage::from_gray(w as u32, h as u32, &data, 150.0).unwrap()
     }
 
-    /// The long rulings `prepare_with` finds: (horizontal ones at least 300 px long, vertical
-    /// ones at least 200 px tall).
-    fn long_rulings(img: &PageImage, line_median: bool) -> (Vec<Rect>, Vec<Rect>) {
+    /// `prepare_with` at the faint-line threshold, with or without the smoothing along the
+    /// rulings.
+    fn prepared(img: &PageImage, line_median: bool) -> Prepared {
         let opts = PrepareOptions {
             line_threshold: FAINT_LINE_THRESHOLD,
             line_median,
             ..PrepareOptions::default()
         };
-        let prep = prepare_with(img, &opts).unwrap();
-        let h = prep
-            .rulings_px
-            .iter()
-            .filter(|r| r.w >= 300)
-            .copied()
-            .collect();
-        let v = prep
-            .rulings_px
-            .iter()
-            .filter(|r| r.h >= 200)
-            .copied()
-            .collect();
-        (h, v)
+        prepare_with(img, &opts).unwrap()
+    }
+
+    /// The long rulings of `prep`: (horizontal ones at least 300 px long, vertical ones at
+    /// least 200 px tall).
+    fn long_rulings(prep: &Prepared) -> (Vec<Rect>, Vec<Rect>) {
+        let longer = |keep: fn(&Rect) -> bool| -> Vec<Rect> {
+            prep.rulings_px
+                .iter()
+                .filter(|r| keep(r))
+                .copied()
+                .collect()
+        };
+        (longer(|r| r.w >= 300), longer(|r| r.h >= 200))
     }
 
     #[test]
     fn noisy_faint_rulings_are_found_on_the_image_smoothed_along_them() {
         let img = faint_noisy_grid(false);
         // at the faint-line threshold, noise breaks every run the opening needs
-        let (h, v) = long_rulings(&img, false);
+        let (h, v) = long_rulings(&prepared(&img, false));
         assert!(h.len() + v.len() <= 3, "{h:?} {v:?}");
-        let (h, v) = long_rulings(&img, true);
+        let (h, v) = long_rulings(&prepared(&img, true));
         assert_eq!((h.len(), v.len()), (6, 5), "{h:?} {v:?}");
         for (r, y) in h.iter().zip([60, 120, 180, 240, 300, 360]) {
             assert!((r.y - y).abs() <= 2 && r.w >= 560, "{r:?}");
@@ -1397,19 +1401,10 @@ mod tests {
 
     #[test]
     fn a_line_of_print_is_no_ruling_on_the_smoothed_image() {
-        let img = faint_noisy_grid(true);
-        let (h, v) = long_rulings(&img, true);
+        let prep = prepared(&faint_noisy_grid(true), true);
+        let (h, v) = long_rulings(&prep);
         assert_eq!((h.len(), v.len()), (6, 5), "{h:?} {v:?}");
         // nothing found in the print's band, nor any short piece there
-        let prep = prepare_with(
-            &img,
-            &PrepareOptions {
-                line_threshold: FAINT_LINE_THRESHOLD,
-                line_median: true,
-                ..PrepareOptions::default()
-            },
-        )
-        .unwrap();
         let in_print = prep
             .rulings_px
             .iter()
