@@ -935,6 +935,77 @@ fn leans_right(top: [i32; 2], bottom: [i32; 2]) -> bool {
     top[1] >= SLASH_LEAN * top[0].max(1) && bottom[0] >= SLASH_LEAN * bottom[1].max(1)
 }
 
+/// How far (px) the middle third of a slash's ink lies left of its top third's, and its
+/// bottom third's left of the middle's, at least.  A slash's stroke crosses its box: the
+/// three centres step down by a third of the box's width less the stroke's, over a pixel at
+/// 100 dpi.  A serif 1 (flag at the top left, the stem right of the box's centre, a foot
+/// across the bottom) can lean right by halves ([`leans_right`]: 2 4 | 6 3 at 180 dpi) while
+/// its top and middle centres are one stem (2.22 and 2.25 px).
+const SLASH_STEP: f32 = 0.25;
+
+/// Rule `slash_steps_down`: whether the ink centres (px from the box's left) of a stroke's
+/// top, middle and bottom thirds step down to the left as a slash's do ([`SLASH_STEP`]).
+fn steps_down(top: f32, middle: f32, bottom: f32) -> bool {
+    top - middle >= SLASH_STEP && middle - bottom >= SLASH_STEP
+}
+
+/// The centre (px from the left) of ink counted per column; `None` without ink.
+fn ink_centre(columns: &[i32]) -> Option<f32> {
+    let n: i32 = columns.iter().sum();
+    (n > 0).then(|| {
+        columns
+            .iter()
+            .enumerate()
+            .map(|(i, &k)| i as f32 * k as f32)
+            .sum::<f32>()
+            / n as f32
+    })
+}
+
+/// Whether a cell's glyph components are a dash's stroke alone: one or two flat pieces no
+/// taller than a dash can be (`dash_h`, px).
+fn dash_like(comps: &[Rect], dash_h: i32) -> bool {
+    !comps.is_empty() && comps.len() <= 2 && comps.iter().all(|r| r.h <= dash_h && r.w >= 2 * r.h)
+}
+
+/// Light print that the text threshold keeps only in part, looked at again in the faint
+/// image (`faint`: its glyph-sized components in the cell, [`CellReader::faint_glyphs`]):
+/// the components the cell is read from, or `None` to keep `comps` (the cell's glyph
+/// components at the text threshold, px at `dpi`).
+/// - A cell that looks blank: any faint glyph is what it holds (a thin 1 vanishes).
+/// - A dash-like stroke ([`dash_like`]): a faint glyph holding the stroke and well taller
+///   than it (the base stroke of a pale 2).
+/// - Rule `faint_print_specks`: specks only, none as tall as print ([`ink::residue_only`]):
+///   print so light that the threshold keeps its darkest specks (2687.66 at 110 dpi as seven
+///   pieces 2-6 px tall, read as nothing: blank, so 0).  A faint glyph as tall as print and
+///   shaped as a digit ([`ink::upright`]; a CJK glyph of a label, whose strokes fall apart
+///   at low resolution, is as wide as tall) over one of the specks is print; the specks stay
+///   with it, being the print that the faint image joined into wider components or left out.
+fn faint_look(comps: &[Rect], faint: Vec<Rect>, dash_h: i32, dpi: f32) -> Option<Vec<Rect>> {
+    if comps.is_empty() {
+        return (!faint.is_empty()).then_some(faint);
+    }
+    if dash_like(comps, dash_h) {
+        let stroke_h = comps.iter().map(|r| r.h).max().unwrap_or(0);
+        let holds = |g: &Rect| {
+            comps
+                .iter()
+                .any(|c| c.overlaps(g) && g.h >= 2 * stroke_h.max(1))
+        };
+        return faint.iter().any(holds).then_some(faint);
+    }
+    if ink::residue_only(comps, dpi) {
+        let print = |g: &Rect| {
+            ink::tall_as_print(*g, dpi) && ink::upright(g) && comps.iter().any(|c| c.overlaps(g))
+        };
+        return faint
+            .iter()
+            .any(print)
+            .then(|| faint.iter().chain(comps).copied().collect());
+    }
+    None
+}
+
 fn glyph_boxes(text: &Pix, r: Rect, dpi: f32) -> Vec<Rect> {
     glyph_boxes_with(text, r, dpi, false)
 }
@@ -1270,31 +1341,20 @@ impl CellReader<'_> {
         }
         let mut comps = glyphs(&all);
         // Light print that the text threshold keeps only in part: the base stroke of a pale 2
-        // looks like a dash, a thin 1 vanishes.  A cell that looks blank or holds only a
-        // dash-like stroke is looked at again in the faint image: glyph-sized ink there
-        // (taller than wide, which no dash is) is what the cell holds.
+        // looks like a dash, a thin 1 vanishes, a pale number falls into specks.  A cell that
+        // looks blank, holds only a dash-like stroke or only specks is looked at again in the
+        // faint image ([`faint_look`]).
         let dash_h = (self.dpi * DASH_MAX_HEIGHT).round() as i32;
-        let dash_like = |c: &[Rect]| {
-            !c.is_empty() && c.len() <= 2 && c.iter().all(|r| r.h <= dash_h && r.w >= 2 * r.h)
-        };
-        if comps.is_empty() || dash_like(&comps) {
+        if comps.is_empty() || dash_like(&comps, dash_h) || ink::residue_only(&comps, self.dpi) {
             let faint = self.faint_glyphs(inner)?;
-            let stroke_h = comps.iter().map(|r| r.h).max().unwrap_or(0);
-            // for a dash: a faint glyph holding the stroke and well taller than it
-            let holds = |g: &Rect| {
-                comps.is_empty()
-                    || comps
-                        .iter()
-                        .any(|c| c.overlaps(g) && g.h >= 2 * stroke_h.max(1))
-            };
             if debug_on() && !faint.is_empty() {
                 tracing::debug!(
                     "p{} cell {cell:?}: ink {comps:?}, faint glyphs {faint:?}",
                     self.page
                 );
             }
-            if faint.iter().any(holds) {
-                all = faint;
+            if let Some(seen) = faint_look(&comps, faint, dash_h, self.dpi) {
+                all = seen;
                 comps = glyphs(&all);
             }
         }
@@ -1452,8 +1512,9 @@ impl CellReader<'_> {
     }
 
     /// Whether the component `c` (page pixels) is a slash: clearly taller than wide, its top
-    /// third inked on the right and its bottom third on the left (a 1, a 7 or a 4 fail one of
-    /// the two).
+    /// third inked on the right and its bottom third on the left (a 7 or a 4 fail one of the
+    /// two), and its thirds' ink centres stepping down to the left ([`steps_down`]: a serif 1
+    /// does not).
     fn slash_shaped(&self, c: Rect) -> Result<bool> {
         if c.h < 2 * c.w || c.w < 3 || c.h < 9 {
             return Ok(false);
@@ -1464,7 +1525,21 @@ impl CellReader<'_> {
         let top_r = count(Rect::new(c.x + c.w - half, c.y, half, third))?;
         let bot_l = count(Rect::new(c.x, c.y1() - third, half, third))?;
         let bot_r = count(Rect::new(c.x + c.w - half, c.y1() - third, half, third))?;
-        Ok(leans_right([top_l, top_r], [bot_l, bot_r]))
+        if !leans_right([top_l, top_r], [bot_l, bot_r]) {
+            return Ok(false);
+        }
+        let centre = |y: i32, h: i32| -> Result<Option<f32>> {
+            let columns = (0..c.w)
+                .map(|i| count(Rect::new(c.x + i, y, 1, h)))
+                .collect::<Result<Vec<i32>>>()?;
+            Ok(ink_centre(&columns))
+        };
+        let (top, middle, bottom) = (
+            centre(c.y, third)?,
+            centre(c.y + third, c.h - 2 * third)?,
+            centre(c.y1() - third, third)?,
+        );
+        Ok(matches!((top, middle, bottom), (Some(t), Some(m), Some(b)) if steps_down(t, m, b)))
     }
 
     /// Read `region` (a short number) alone, enlarged: Tesseract misses or garbles single
@@ -2157,6 +2232,65 @@ mod tests {
         assert!(!leans_right([3, 3], [3, 3]));
         assert!(!leans_right([5, 0], [0, 5]));
         assert!(!leans_right([6, 7], [5, 1]));
+    }
+
+    #[test]
+    fn faint_print_left_as_specks_is_looked_at_in_the_faint_image() {
+        let dpi = 110.0;
+        let dash_h = (dpi * DASH_MAX_HEIGHT).round() as i32;
+        // 2687.66 at 110 dpi: seven specks at the text threshold, the 2 whole in the faint
+        // image (the other digits touch there)
+        let specks = [
+            Rect::new(568, 516, 4, 2),
+            Rect::new(581, 518, 8, 6),
+            Rect::new(553, 519, 3, 5),
+            Rect::new(561, 519, 5, 5),
+            Rect::new(547, 523, 5, 2),
+        ];
+        let two = Rect::new(546, 516, 6, 9);
+        let seen = faint_look(&specks, vec![two], dash_h, dpi).expect("fires");
+        assert_eq!(seen.len(), specks.len() + 1);
+        // must not: noise specks with no faint glyph over them, or one too low for print
+        assert_eq!(faint_look(&specks, vec![], dash_h, dpi), None);
+        let low = Rect::new(546, 518, 5, 5);
+        assert_eq!(faint_look(&specks, vec![low], dash_h, dpi), None);
+        // a label's CJK glyph (三 at 100 dpi: three strokes at the text threshold)
+        let strokes = [
+            Rect::new(128, 372, 9, 3),
+            Rect::new(128, 377, 8, 3),
+            Rect::new(126, 381, 11, 4),
+        ];
+        let glyph = Rect::new(125, 372, 13, 13);
+        assert_eq!(faint_look(&strokes, vec![glyph], dash_h, 100.0), None);
+        // a faint glyph elsewhere in the cell, over no speck
+        let apart = Rect::new(620, 516, 6, 9);
+        assert_eq!(faint_look(&specks, vec![apart], dash_h, dpi), None);
+        // print at the text threshold is read as it is
+        let digits = [Rect::new(546, 516, 6, 9), Rect::new(554, 516, 6, 9)];
+        assert_eq!(faint_look(&digits, vec![two], dash_h, dpi), None);
+        // the older looks: a blank cell takes any faint glyph, a dash one holding it
+        assert_eq!(faint_look(&[], vec![two], dash_h, dpi), Some(vec![two]));
+        let dash = [Rect::new(546, 523, 6, 2)];
+        assert_eq!(faint_look(&dash, vec![two], dash_h, dpi), Some(vec![two]));
+    }
+
+    #[test]
+    fn a_slash_steps_down_and_a_serif_one_does_not() {
+        // a slash 5 px wide: its thirds' ink per column, top to bottom
+        let slash = [[0, 0, 1, 3, 4], [0, 2, 4, 2, 0], [4, 3, 1, 0, 0]];
+        let c: Vec<f32> = slash.iter().map(|b| ink_centre(b).unwrap()).collect();
+        assert!(steps_down(c[0], c[1], c[2]));
+        // a blurred slash 4 px wide at 100 dpi
+        let narrow = [[0, 1, 3, 3], [1, 3, 3, 1], [3, 3, 1, 0]];
+        let c: Vec<f32> = narrow.iter().map(|b| ink_centre(b).unwrap()).collect();
+        assert!(steps_down(c[0], c[1], c[2]));
+        // a serif 1 at 180 dpi whose halves lean right (2 4 | 6 3): flag, stem, foot
+        let one = [[0, 2, 3, 4, 0], [0, 1, 4, 3, 0], [2, 5, 5, 2, 1]];
+        let c: Vec<f32> = one.iter().map(|b| ink_centre(b).unwrap()).collect();
+        assert!(!steps_down(c[0], c[1], c[2]));
+        // an upright stem
+        assert!(!steps_down(2.0, 2.0, 2.0));
+        assert_eq!(ink_centre(&[0, 0, 0]), None);
     }
 
     #[test]
