@@ -7,8 +7,9 @@
 //! - A check **confirms** its cells when all its cells are known, it passes, and none of its
 //!   cells was inferred (a value inferred from a check makes that check pass by construction,
 //!   so it proves nothing about the cells read beside it), and its cells do not merely echo
-//!   each other ([`echo`]: one non-zero part equal to the total, one of the two read with a
-//!   low confidence: the same misreading in both passes it).
+//!   each other ([`echo`]: one non-zero part equal to the total, one of the two, or a part
+//!   read as 0, read with a low confidence: the same misreading in both passes it, and the
+//!   value may stand in the low 0's column).
 //! - A cell is **fully confirmed** when it takes part in at least one check and every check it
 //!   takes part in confirms it.  Fully confirmed cells get no doubt flags.
 //! - `check_failed:<check>:<subject>` stays only on the suspects of the failure: a cell that
@@ -273,16 +274,19 @@ fn nonzero(c: &MappedCell) -> bool {
 /// in a part at 0.45 and in its total at 0.93, at 135 dpi) passes it.  Such a check confirms
 /// nothing; with more non-zero parts, or neither reading low, the sum is evidence (a column
 /// whose one non-zero row equals its total, read at 0.8, stays confirmed).
+///
+/// Rule `echo_beside_low_zero`: so too when a part read as 0 was read low: `x = 0 + .. + x`
+/// holds wherever the x stands, and a low 0 may be where it was printed (`6 0 0 0 0 0 6`
+/// read `0 0 0 0 0 6 6` at 150 dpi, blur 1.5: the first 6 read 0 at 0.60, the last 0 read 6
+/// at 0.78).  The sum then vouches for the value, not for its column.
 fn echo(m: &Mapping, cells: &[usize], doubt_pages: &[u32]) -> bool {
-    let nz: Vec<&MappedCell> = cells
+    let read: Vec<&MappedCell> = cells.iter().map(|&i| &m.cells[i]).collect();
+    let low = |c: &MappedCell| in_doubt(c, doubt_pages) && c.word_confidence < LOW;
+    let nz: Vec<&MappedCell> = read.iter().copied().filter(|c| nonzero(c)).collect();
+    let low_zero = read
         .iter()
-        .map(|&i| &m.cells[i])
-        .filter(|c| nonzero(c))
-        .collect();
-    nz.len() == 2
-        && nz
-            .iter()
-            .any(|c| in_doubt(c, doubt_pages) && c.word_confidence < LOW)
+        .any(|c| !nonzero(c) && c.value.is_some() && is_reading(c) && low(c));
+    nz.len() == 2 && (nz.iter().any(|c| low(c)) || low_zero)
 }
 
 /// Word confidence at or below which a reading is *capped*: the reader found ink in its cell
@@ -682,6 +686,20 @@ mod tests {
             ("review_total", "9", 0.45),
         ]);
         assert!(!has(&m, "appeals", "cases", "review_other", "unverified"));
+        // rule echo_beside_low_zero: a 0 read low beside the echo (the 9 may be its value)
+        let m = read(&[
+            ("review_upheld", "0", 0.6),
+            ("review_other", "9", 0.8),
+            ("review_total", "9", 0.93),
+        ]);
+        assert!(has(&m, "appeals", "cases", "review_other", "unverified"));
+        // must not: the zeros read sure (0.8 and up), or the low 0 repaired (not a reading)
+        let m = read(&[
+            ("review_upheld", "0", 0.8),
+            ("review_other", "9", 0.8),
+            ("review_total", "9", 0.93),
+        ]);
+        assert!(flags(&m, "appeals", "cases", "review_other").is_empty());
     }
 
     #[test]

@@ -577,15 +577,17 @@ pub fn ocr_page_detailed(
                     }
                     plan = Plan::Done(vec![ink::unread_word(r)]);
                 }
-                if matches!(plan, Plan::Blank)
+                // (also a lone dash: a ruling's piece where the grid was cut short reads
+                // as one, so 0)
+                if plan.reads_zero_glyph()
                     && let Some(beyond) = ink::past_row_end(r, tables_px[ti], inset, dpi_x, w)
                         .and_then(|b| b.clip(w, h))
                     && glyph_boxes(&prep.text, beyond, dpi_x).iter().any(|g| {
                         ink::tall_as_print(*g, dpi_x) && !tables_px.iter().any(|o| o.overlaps(g))
                     })
                 {
-                    // print on the row's line past the grid's edge: the blank is
-                    // beside the row's value, not a printed 0 (unread)
+                    // print on the row's line past the grid's edge: the blank (or dash)
+                    // is beside the row's value, not a printed 0 (unread)
                     if timing {
                         tracing::debug!("p{page_number} cell {r:?}: print past the row's end");
                     }
@@ -1127,6 +1129,18 @@ impl Plan {
         match self {
             Plan::Ink { region, .. } => *region,
             _ => Rect::default(),
+        }
+    }
+
+    /// Whether the cell reads as 0 without a digit by its plan: blank, or a lone dash-like
+    /// zero glyph.  (A cell of specks or a ruling's remnants only is not taken here: where a
+    /// grid is cut short its last column is full of them, and reading those as unread costs
+    /// the table its columns' order.)
+    fn reads_zero_glyph(&self) -> bool {
+        match self {
+            Plan::Blank => true,
+            Plan::Ink { .. } => false,
+            Plan::Done(words) => words.iter().all(|w| dash::is_dash_text(&w.text)),
         }
     }
 }
@@ -1827,9 +1841,7 @@ impl CellReader<'_> {
             if glyphs.len() == 1 && lines == 1 {
                 let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
                 let shown = if joined != "0" {
-                    shape::loops(self.gray, region)?
-                        .as_ref()
-                        .and_then(shape::loop_digit)
+                    shape::loop_shown(self.gray, region)?
                 } else {
                     None
                 };

@@ -33,9 +33,24 @@ pub fn blurred_dash(piece: &Rect, inner: &Rect, dash_h: i32) -> bool {
         && cy <= inner.y + inner.h * 3 / 4
 }
 
+/// Whether a reading is a dash-like zero glyph (one or two dashes of any width).
+pub fn is_dash_text(s: &str) -> bool {
+    matches!(s.trim(), "-" | "—" | "－" | "--" | "——" | "‐")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dash_readings() {
+        for d in ["-", "—", " － ", "——", "‐"] {
+            assert!(is_dash_text(d), "{d}");
+        }
+        for n in ["", "0", "/", "-1", "?"] {
+            assert!(!is_dash_text(n), "{n}");
+        }
+    }
 
     // 150 dpi: a dash is at most 5 px tall
     const DASH_H: i32 = 5;

@@ -285,8 +285,8 @@ pub fn zero_glyph_contradicted(reading: &str, glyphs: &[Rect], dash_h: i32) -> b
         .filter(|g| g.h > 2 * dash_h.max(1) && g.w < 2 * g.h)
         .count();
     match reading.trim() {
-        "-" | "—" | "－" | "--" | "——" | "‐" => tall > 0,
         "/" => tall > 1,
+        d if super::dash::is_dash_text(d) => tall > 0,
         _ => false,
     }
 }
