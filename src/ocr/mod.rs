@@ -923,8 +923,6 @@ pub fn repair_rulings(
     rulings::split_non_rectangles(&out, page, tol)
 }
 
-/// The glyph-sized ink components of `text` inside `r` (page pixels): specks and pieces
-/// smaller than a third of the tallest glyph are dropped, as `CellReader::plan` does.
 /// How much more ink a slash has at its top right than its top left (and at its bottom left
 /// than its bottom right).  A blurred slash 4 px wide at 120 dpi keeps a little ink in its
 /// other halves (0 4 | 4 2); a 1's flag and foot (8 3 | 8 8), an upright stem (3 3 | 3 3) or a
@@ -1008,6 +1006,8 @@ fn faint_look(comps: &[Rect], faint: Vec<Rect>, dash_h: i32, dpi: f32) -> Option
     None
 }
 
+/// The glyph-sized ink components of `text` inside `r` (page pixels): specks and pieces
+/// smaller than a third of the tallest glyph are dropped, as `CellReader::plan` does.
 fn glyph_boxes(text: &Pix, r: Rect, dpi: f32) -> Vec<Rect> {
     glyph_boxes_with(text, r, dpi, false)
 }
