@@ -1534,25 +1534,24 @@ impl CellReader<'_> {
             return Ok(false);
         }
         let (third, half) = (c.h / 3, c.w / 2);
-        let count = |r: Rect| -> Result<i32> { Ok(self.text.clip(r)?.count_pixels()) };
-        let top_l = count(Rect::new(c.x, c.y, half, third))?;
-        let top_r = count(Rect::new(c.x + c.w - half, c.y, half, third))?;
-        let bot_l = count(Rect::new(c.x, c.y1() - third, half, third))?;
-        let bot_r = count(Rect::new(c.x + c.w - half, c.y1() - third, half, third))?;
-        if !leans_right([top_l, top_r], [bot_l, bot_r]) {
+        // a band's ink per column
+        let columns = |y: i32, h: i32| -> Result<Vec<i32>> {
+            (0..c.w)
+                .map(|i| Ok(self.text.clip(Rect::new(c.x + i, y, 1, h))?.count_pixels()))
+                .collect()
+        };
+        let (top, bottom) = (columns(c.y, third)?, columns(c.y1() - third, third)?);
+        let halves = |v: &[i32]| {
+            [
+                v[..half as usize].iter().sum(),
+                v[v.len() - half as usize..].iter().sum(),
+            ]
+        };
+        if !leans_right(halves(&top), halves(&bottom)) {
             return Ok(false);
         }
-        let centre = |y: i32, h: i32| -> Result<Option<f32>> {
-            let columns = (0..c.w)
-                .map(|i| count(Rect::new(c.x + i, y, 1, h)))
-                .collect::<Result<Vec<i32>>>()?;
-            Ok(ink_centre(&columns))
-        };
-        let (top, middle, bottom) = (
-            centre(c.y, third)?,
-            centre(c.y + third, c.h - 2 * third)?,
-            centre(c.y1() - third, third)?,
-        );
+        let middle = columns(c.y + third, c.h - 2 * third)?;
+        let (top, middle, bottom) = (ink_centre(&top), ink_centre(&middle), ink_centre(&bottom));
         Ok(matches!((top, middle, bottom), (Some(t), Some(m), Some(b)) if steps_down(t, m, b)))
     }
 

@@ -492,32 +492,25 @@ mod tests {
 
     #[test]
     fn a_zero_open_at_its_thin_top_is_a_zero_near_the_paper() {
-        // an oval ring, dark (20) but for a light stretch (150) at its top right
-        let (w, h) = (40usize, 40usize);
-        let bytes: Vec<u8> = (0..w * h)
-            .map(|i| {
-                let (x, y) = ((i % w) as f32, (i / w) as f32);
+        // an oval ring, dark (20) but for a stretch at its top right at `top_right`
+        let ring_with = |top_right: u8| {
+            draw_gray(move |x, y| {
                 if !ring(x, y, 20.0, 20.0, 7.0, 11.0, 2.5) {
                     255
                 } else if y < 13.0 && x > 19.0 {
-                    150
+                    top_right
                 } else {
                     20
                 }
             })
-            .collect();
-        let zero = Pix::from_gray(w as u32, h as u32, &bytes).unwrap();
+        };
         let r = Rect::new(0, 0, 40, 40);
-        // open at the middle threshold
+        // light there (150): open at the middle threshold, closed near the paper
+        let zero = ring_with(150);
         assert_eq!(digit(&zero), None);
         assert_eq!(loop_shown(&zero, r).unwrap(), Some('0'));
         // must not: the same ring with the stretch missing altogether (a 6 or a C)
-        let open: Vec<u8> = bytes
-            .iter()
-            .map(|&b| if b == 150 { 255 } else { b })
-            .collect();
-        let open = Pix::from_gray(w as u32, h as u32, &open).unwrap();
-        assert_eq!(loop_shown(&open, r).unwrap(), None);
+        assert_eq!(loop_shown(&ring_with(255), r).unwrap(), None);
     }
 
     #[test]
