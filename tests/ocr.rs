@@ -558,3 +558,84 @@ fn without_a_grid_tokens_align_into_the_active_table() {
         }
     }
 }
+
+/// A 150 dpi gray page with a three-row grid (x 100..460, rows 40 px) whose second value row
+/// holds a number in its first and last value cells and a blank between; with `past`, a
+/// glyph of print height stands on that row's line past the grid's right end (a value the
+/// grid, cut short, left out).
+fn cut_short_row_page(past: bool) -> PageImage {
+    let (w, h) = (800usize, 400usize);
+    let mut px = vec![245u8; w * h];
+    let mut fill = |x0: usize, y0: usize, rw: usize, rh: usize, v: u8| {
+        for y in y0..y0 + rh {
+            for x in x0..x0 + rw {
+                px[y * w + x] = v;
+            }
+        }
+    };
+    for y in [100, 140, 180, 220] {
+        fill(100, y, 362, 2, 30);
+    }
+    for x in [100, 220, 340, 460] {
+        fill(x, 100, 2, 122, 30);
+    }
+    // a digit-like mark (a 4 x 14 px bar) in a cell, and a second one past the grid
+    let mut mark = |x: usize, y: usize| fill(x, y, 4, 14, 20);
+    mark(275, 153);
+    mark(275, 193);
+    mark(395, 193);
+    if past {
+        mark(560, 193);
+    }
+    PageImage::from_gray(w as u32, h as u32, &px, 150.0).unwrap()
+}
+
+/// Rule `print_past_row`: print on a row's line past its grid's end puts every reading of
+/// that row in doubt, its blank too; the rows above keep theirs, and a page with nothing past
+/// the grid is read as it was.
+#[test]
+fn print_past_a_cut_short_row_puts_the_row_in_doubt() {
+    let words_of = |past: bool| {
+        let mut engine = NullEngine {
+            numeric: Some("1".into()),
+            text: Some("标签".into()),
+            calls: vec![],
+        };
+        let out = ocr::ocr_page_detailed(
+            &cut_short_row_page(past),
+            1,
+            &mut engine,
+            &OcrOptions {
+                page_text: ocr::PageText::None,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(out.tables.len(), 1, "the grid is found");
+        out.page.words
+    };
+    // the row at y 180..220 px is 86.4..105.6 pt
+    let in_row = |b: &BBox| (86.0..106.0).contains(&((b.y0 + b.y1) / 2.0));
+    let doubtful = words_of(true);
+    let row: Vec<_> = doubtful.iter().filter(|w| in_row(&w.bbox)).collect();
+    assert!(
+        row.len() >= 3 && row.iter().all(|w| w.confidence <= 0.5),
+        "{doubtful:?}"
+    );
+    assert!(
+        row.iter().any(|w| w.text.is_empty()),
+        "the blank cell's reading is in doubt too: {row:?}"
+    );
+    let above: Vec<_> = doubtful.iter().filter(|w| !in_row(&w.bbox)).collect();
+    assert!(
+        !above.is_empty() && above.iter().all(|w| w.confidence == 1.0),
+        "{above:?}"
+    );
+    let clear = words_of(false);
+    assert!(
+        clear
+            .iter()
+            .all(|w| w.confidence == 1.0 && !w.text.is_empty()),
+        "{clear:?}"
+    );
+}

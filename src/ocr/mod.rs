@@ -503,24 +503,47 @@ pub fn ocr_page_detailed(
         let tables_px: Vec<Rect> = tables.iter().map(|t| to_px(&t.bbox)).collect();
         // 1. look at every cell's ink (blank, dash, number-like, text-like)
         let mut plans: Vec<Plan> = Vec::new();
+        // each plan's cell when print past its row's end puts its reading in doubt
+        // (rule `print_past_row`)
+        let mut past_row: Vec<Option<Rect>> = Vec::new();
         if ink_tokens {
             let comps = prep.text.components()?;
             for t in tokens::find_tokens(&comps, dpi_x, w, h) {
                 // a ruling's remnant alone is no value (`lone_remnant_is_no_token`)
                 if !t.remnant {
                     plans.push(cell_reader.plan(t.rect)?);
+                    past_row.push(None);
                 }
             }
             if timing {
                 tracing::debug!("p{page_number}: {} tokens read as cells", plans.len());
             }
         }
+        // print on a row's line past its grid's right end, outside every grid (see
+        // [`ink::past_row_end`]): glyph-sized ink that is no table's
+        let print_past = |r: Rect, table: Rect| -> bool {
+            ink::past_row_end(r, table, inset, dpi_x, w)
+                .and_then(|b| b.clip(w, h))
+                .is_some_and(|beyond| {
+                    glyph_boxes(&prep.text, beyond, dpi_x).iter().any(|g| {
+                        ink::tall_as_print(*g, dpi_x) && !tables_px.iter().any(|o| o.overlaps(g))
+                    })
+                })
+        };
         for (ti, t) in tables.iter().enumerate() {
+            let bands: Vec<(i32, i32)> = t
+                .cells
+                .iter()
+                .filter_map(|c| to_px(&c.bbox).clip(w, h))
+                .filter(|&r| print_past(r, tables_px[ti]))
+                .map(|r| (r.y, r.y1()))
+                .collect();
             for cell in &t.cells {
                 // (every cell of a lattice grid is a rectangle: `table::split_non_rectangles`)
                 let Some(r) = to_px(&cell.bbox).clip(w, h) else {
                     continue;
                 };
+                let doubt = ink::in_row_band(r, &bands, inset).then_some(r);
                 let mut plan = cell_reader.plan(r)?;
                 // A cell holding several values a cell's width apart (the ruling
                 // between them lost): each is read as a word of its own, so that the
@@ -536,7 +559,9 @@ pub fn ocr_page_detailed(
                         }
                         let mut x0 = r.x;
                         for x in cuts.into_iter().chain([r.x1()]) {
-                            plans.push(cell_reader.plan(Rect::new(x0, r.y, x - x0, r.h))?);
+                            let part = Rect::new(x0, r.y, x - x0, r.h);
+                            plans.push(cell_reader.plan(part)?);
+                            past_row.push(doubt.map(|_| part));
                             x0 = x;
                         }
                         continue;
@@ -579,13 +604,7 @@ pub fn ocr_page_detailed(
                 }
                 // (also a lone dash: a ruling's piece where the grid was cut short reads
                 // as one, so 0)
-                if plan.reads_zero_glyph()
-                    && let Some(beyond) = ink::past_row_end(r, tables_px[ti], inset, dpi_x, w)
-                        .and_then(|b| b.clip(w, h))
-                    && glyph_boxes(&prep.text, beyond, dpi_x).iter().any(|g| {
-                        ink::tall_as_print(*g, dpi_x) && !tables_px.iter().any(|o| o.overlaps(g))
-                    })
-                {
+                if plan.reads_zero_glyph() && print_past(r, tables_px[ti]) {
                     // print on the row's line past the grid's edge: the blank (or dash)
                     // is beside the row's value, not a printed 0 (unread)
                     if timing {
@@ -594,6 +613,7 @@ pub fn ocr_page_detailed(
                     plan = Plan::Done(vec![ink::unread_word(r)]);
                 }
                 plans.push(plan);
+                past_row.push(doubt);
             }
         }
         // 2. digit reads, batched: the number-like cells' ink side by side in strips, one
@@ -650,7 +670,7 @@ pub fn ocr_page_detailed(
         let mut matcher = glyphs::GlyphMatcher::default();
         let mut t_match = std::time::Duration::ZERO;
         let mut read: Vec<CellRead> = Vec::with_capacity(plans.len());
-        for ((plan, nums), txt) in plans.into_iter().zip(numeric).zip(text) {
+        for (((plan, nums), txt), doubt) in plans.into_iter().zip(numeric).zip(text).zip(past_row) {
             // a one-line cell whose ink the digit reader was asked about
             let line = match &plan {
                 Plan::Ink {
@@ -681,6 +701,16 @@ pub fn ocr_page_detailed(
                 _ => None,
             };
             let mut ws = cell_reader.finish(plan, nums, txt, engine)?;
+            // rule `print_past_row`: the grid ends short of the row's print, so its cells
+            // may not be the row's: every reading of the row is in doubt, a blank too
+            if let Some(cell) = doubt {
+                if ws.is_empty() {
+                    ws.push(ink::doubtful_blank(cell));
+                }
+                for w in &mut ws {
+                    w.confidence = w.confidence.min(ink::PAST_ROW_CONFIDENCE);
+                }
+            }
             // A reading under a seal that could not be dropped (gray scans) mixes the seal's
             // strokes with the cell's: it is in doubt however sure the recogniser is.
             let mut under_seal = false;

@@ -237,6 +237,33 @@ pub fn past_row_end(cell: Rect, table: Rect, slack: i32, dpi: f32, page_w: i32) 
     ))
 }
 
+/// Rule `print_past_row`: the confidence cap of every reading in a row with print past its
+/// grid's end ([`past_row_end`]).  A grid cut short (its right part's rulings lost under a
+/// seal or to erasure) may also be cut wrong inside: its columns are not the row's, a value
+/// falls into its neighbour's cell and another past the grid (`1 1 6` read `1 _ 1`, the
+/// 6 past the grid's end, at 0.97 and 1.00).  Below `verify::LOW`: what the checks do not
+/// confirm is flagged.
+pub const PAST_ROW_CONFIDENCE: f32 = 0.5;
+
+/// Whether a cell (px) lies in one of the row bands `bands` (y0, y1) within `slack` px: a
+/// cell of that row, not one spanning it and others.
+pub fn in_row_band(cell: Rect, bands: &[(i32, i32)], slack: i32) -> bool {
+    bands
+        .iter()
+        .any(|&(y0, y1)| cell.y >= y0 - slack && cell.y1() <= y1 + slack)
+}
+
+/// A blank cell's reading in doubt ([`PAST_ROW_CONFIDENCE`]): no text (the cell still reads
+/// as blank, its value what a blank means), at the cap's confidence.
+pub fn doubtful_blank(region: Rect) -> OcrWord {
+    OcrWord {
+        text: String::new(),
+        rect: region,
+        confidence: PAST_ROW_CONFIDENCE,
+        alternatives: vec![],
+    }
+}
+
 /// Smallest height (inches) of a mark past a row's end that [`past_row_end`]'s caller takes
 /// for print: a digit of the smallest table print (7.5 pt) is about 0.07 in tall, while the
 /// specks of a noisy scan (salt, JPEG blocks) that pass as glyph components stay lower.
@@ -415,6 +442,17 @@ mod tests {
         let mut digit = specks.to_vec();
         digit.push(Rect::new(630, 258, 7, 12));
         assert!(!residue_only(&digit, 120.0));
+    }
+
+    #[test]
+    fn a_row_band_holds_its_row_cells_not_a_cell_spanning_rows() {
+        let bands = [(180, 222)];
+        // a value cell of the row (its rulings' pixels a little outside)
+        assert!(super::in_row_band(Rect::new(340, 179, 120, 44), &bands, 3));
+        // a group label spanning that row and the one above
+        assert!(!super::in_row_band(Rect::new(100, 140, 120, 82), &bands, 3));
+        // the row below
+        assert!(!super::in_row_band(Rect::new(340, 222, 120, 40), &bands, 3));
     }
 
     #[test]
