@@ -1225,6 +1225,12 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
     {
         assigned.extend(appeals::by_sums(tables, &schema.appeals));
     }
+    if !assigned
+        .iter()
+        .any(|c| c.table == schema.appeals.key && c.value.is_some())
+    {
+        assigned.extend(appeals::by_sums_alone(tables, &schema.appeals));
+    }
     let mut m = assemble(schema, assigned, collapsed);
     m.formats = vec![schema.format.clone(); 3];
     m.header_hits = st.header_hits;

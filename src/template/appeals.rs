@@ -439,6 +439,53 @@ pub(super) fn by_sums(tables: &[Table], def: &TableDef) -> Vec<MappedCell> {
     Vec::new()
 }
 
+/// Rule `appeals_row_by_sums_alone`: the appeals value row of a table whose header no look
+/// could read (leaf labels printed a glyph a line under a seal, a faint grid read by its
+/// tokens), found by the template's arithmetic alone: a row of exactly fifteen cells (blank
+/// cells at its ends left out), every one a number, whose three groups of five each sum (总计 the sum of the other four), with
+/// at least one total not 0 (a row of zeros sums whatever it is).  Only where the document
+/// holds one such row; its cells are flagged `appeals_group_by_sum` like [`by_sums`]'.
+pub(super) fn by_sums_alone(tables: &[Table], def: &TableDef) -> Vec<MappedCell> {
+    let n = APPEALS_LEAVES.len();
+    let row = &def.rows[0];
+    let mut found: Vec<(&Table, Vec<&Cell>)> = Vec::new();
+    for t in tables {
+        for r in 0..t.n_rows() {
+            let mut cells: Vec<&Cell> = row_cells(t, r).into_iter().filter(|c| c.r0 == r).collect();
+            // (blank cells at the row's ends: a label column, a sliver past the last column)
+            while cells.first().is_some_and(|c| c.text().trim().is_empty()) {
+                cells.remove(0);
+            }
+            while cells.last().is_some_and(|c| c.text().trim().is_empty()) {
+                cells.pop();
+            }
+            if cells.len() != APPEALS_GROUPS.len() * n {
+                continue;
+            }
+            let Some(v) = numbers(&cells) else {
+                continue;
+            };
+            let groups: Vec<&[f64]> = v.chunks(n).collect();
+            if groups.iter().all(|g| group_sums(g)) && groups.iter().any(|g| g[n - 1] != 0.0) {
+                found.push((t, cells));
+            }
+        }
+    }
+    let [(t, cells)] = found.as_slice() else {
+        return Vec::new();
+    };
+    tracing::debug!("p{} appeals row placed by its groups' sums alone", t.page);
+    cells
+        .iter()
+        .enumerate()
+        .filter_map(|(k, cell)| {
+            let mut m = leaf_cell(t, row, k / n, k % n, cell)?;
+            m.flag(Flag::GroupBySum);
+            Some(m)
+        })
+        .collect()
+}
+
 /// The cells' numbers, when every cell reads as one ([`values::number`]).
 fn numbers(cells: &[&Cell]) -> Option<Vec<f64>> {
     cells.iter().map(|c| values::number(&c.text())).collect()
@@ -731,6 +778,40 @@ mod tests {
             .inspect(|m| assert!(m.flags.contains(&Flag::GroupBySum), "{m:?}"))
             .map(|m| (m.col, m.value))
             .collect()
+    }
+
+    fn alone(rows: &[Vec<&str>]) -> Vec<(String, Option<String>)> {
+        by_sums_alone(&[grid(rows)], &crate::schema::schema().appeals)
+            .into_iter()
+            .inspect(|m| assert!(m.flags.contains(&Flag::GroupBySum), "{m:?}"))
+            .map(|m| (m.col, m.value))
+            .collect()
+    }
+
+    #[test]
+    fn a_lone_row_of_fifteen_numbers_whose_groups_sum_is_the_appeals_row() {
+        // the header read as nothing (a glyph a line under a seal); blank cells at the ends
+        let garbled = vec![
+            "", "小", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
+        ];
+        let mut values = vec![""];
+        values.extend([
+            "2", "0", "4", "1", "7", "0", "0", "3", "1", "4", "0", "0", "0", "0", "0",
+        ]);
+        values.push("");
+        let got = alone(&[garbled.clone(), values.clone()]);
+        assert_eq!(got.len(), 15, "{got:?}");
+        assert_eq!(got[0], ("review_upheld".into(), Some("2".into())));
+        assert_eq!(got[9], ("litigation_direct_total".into(), Some("4".into())));
+        // a group that does not sum, a row of zeros, a row of fourteen: none
+        let mut bad = values.clone();
+        bad[5] = "8";
+        assert!(alone(&[garbled.clone(), bad]).is_empty());
+        let zeros: Vec<&str> = std::iter::repeat_n("0", 15).collect();
+        assert!(alone(&[garbled[1..16].to_vec(), zeros]).is_empty());
+        assert!(alone(&[garbled[..15].to_vec(), values[1..15].to_vec()]).is_empty());
+        // two such rows: which one is the appeals row is not known
+        assert!(alone(&[garbled, values.clone(), values]).is_empty());
     }
 
     #[test]
