@@ -442,9 +442,10 @@ pub(super) fn by_sums(tables: &[Table], def: &TableDef) -> Vec<MappedCell> {
 /// Rule `appeals_row_by_sums_alone`: the appeals value row of a table whose header no look
 /// could read (leaf labels printed a glyph a line under a seal, a faint grid read by its
 /// tokens), found by the template's arithmetic alone: a row of exactly fifteen cells (blank
-/// cells at its ends left out), every one a number, whose three groups of five each sum (总计 the sum of the other four), with
-/// at least one total not 0 (a row of zeros sums whatever it is).  Only where the document
-/// holds one such row; its cells are flagged `appeals_group_by_sum` like [`by_sums`]'.
+/// cells at its ends left out), every one a number, whose three groups of five each sum
+/// (总计 the sum of the other four), with at least one total not 0 (a row of zeros sums
+/// whatever it is).  Only where the document holds one such row.  The sums that placed the
+/// cells cannot confirm them: they are flagged `appeals_group_by_sum`, as [`by_sums`]'s are.
 pub(super) fn by_sums_alone(tables: &[Table], def: &TableDef) -> Vec<MappedCell> {
     let n = APPEALS_LEAVES.len();
     let row = &def.rows[0];

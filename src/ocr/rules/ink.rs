@@ -238,11 +238,11 @@ pub fn past_row_end(cell: Rect, table: Rect, slack: i32, dpi: f32, page_w: i32) 
 }
 
 /// Rule `print_past_row`: the confidence cap of every reading in a row with print past its
-/// grid's end ([`past_row_end`]).  A grid cut short (its right part's rulings lost under a
-/// seal or to erasure) may also be cut wrong inside: its columns are not the row's, a value
-/// falls into its neighbour's cell and another past the grid (`1 1 6` read `1 _ 1`, the
-/// 6 past the grid's end, at 0.97 and 1.00).  Below `verify::LOW`: what the checks do not
-/// confirm is flagged.
+/// grid's end ([`past_row_end`]).  A grid cut short (its right part's rulings lost to erasure
+/// or under a seal) may be cut wrong inside too: its cells are not the row's columns, and what
+/// they read is no sure value (an active row printed 5 past a grid that ended at 234 pt: its
+/// last cell held a ruling's remnants only and read blank, 0 at 1.00).  Below `verify::LOW`:
+/// what the checks do not confirm is flagged.
 pub const PAST_ROW_CONFIDENCE: f32 = 0.5;
 
 /// Whether a cell (px) lies in one of the row bands `bands` (y0, y1) within `slack` px: a
