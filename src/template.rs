@@ -1219,16 +1219,14 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
     }
     order::assign_by_order(&seq, &schema.requests, &st, &mut assigned);
     total_column_by_sums(&schema.requests, &mut assigned);
-    if !assigned
-        .iter()
-        .any(|c| c.table == schema.appeals.key && c.value.is_some())
-    {
+    let no_appeals = |a: &[MappedCell]| {
+        !a.iter()
+            .any(|c| c.table == schema.appeals.key && c.value.is_some())
+    };
+    if no_appeals(&assigned) {
         assigned.extend(appeals::by_sums(tables, &schema.appeals));
     }
-    if !assigned
-        .iter()
-        .any(|c| c.table == schema.appeals.key && c.value.is_some())
-    {
+    if no_appeals(&assigned) {
         assigned.extend(appeals::by_sums_alone(tables, &schema.appeals));
     }
     let mut m = assemble(schema, assigned, collapsed);

@@ -531,16 +531,21 @@ pub fn ocr_page_detailed(
                 })
         };
         for (ti, t) in tables.iter().enumerate() {
-            let bands: Vec<(i32, i32)> = t
-                .cells
+            // each cell's rectangle in the page, and whether print lies past its row's end
+            let rects: Vec<Option<Rect>> =
+                t.cells.iter().map(|c| to_px(&c.bbox).clip(w, h)).collect();
+            let past: Vec<bool> = rects
                 .iter()
-                .filter_map(|c| to_px(&c.bbox).clip(w, h))
-                .filter(|&r| print_past(r, tables_px[ti]))
-                .map(|r| (r.y, r.y1()))
+                .map(|r| r.is_some_and(|r| print_past(r, tables_px[ti])))
                 .collect();
-            for cell in &t.cells {
+            let bands: Vec<(i32, i32)> = rects
+                .iter()
+                .zip(&past)
+                .filter_map(|(r, &p)| r.filter(|_| p).map(|r| (r.y, r.y1())))
+                .collect();
+            for (&rect, &printed_past) in rects.iter().zip(&past) {
                 // (every cell of a lattice grid is a rectangle: `table::split_non_rectangles`)
-                let Some(r) = to_px(&cell.bbox).clip(w, h) else {
+                let Some(r) = rect else {
                     continue;
                 };
                 let doubt = ink::in_row_band(r, &bands, inset).then_some(r);
@@ -604,7 +609,7 @@ pub fn ocr_page_detailed(
                 }
                 // (also a lone dash: a ruling's piece where the grid was cut short reads
                 // as one, so 0)
-                if plan.reads_zero_glyph() && print_past(r, tables_px[ti]) {
+                if plan.reads_zero_glyph() && printed_past {
                     // print on the row's line past the grid's edge: the blank (or dash)
                     // is beside the row's value, not a printed 0 (unread)
                     if timing {
