@@ -1202,6 +1202,11 @@ const MISSED_INK_CONFIDENCE: f32 = crate::verify::CAPPED;
 /// under a certain reading so a check that fails still names it.
 const LOOP_ZERO_CONFIDENCE: f32 = 0.8;
 
+/// Confidence of a 0 read by rule `short_loop_zero` ([`shape::short_loop_zero`]): under
+/// `verify::LOW`, so the value is flagged unless a check confirms it (the short hole tells a
+/// 0 from a 6 or a 9 by where it sits, but a small 4's closed triangle may sit there too).
+const SHORT_LOOP_CONFIDENCE: f32 = 0.6;
+
 /// Height (inches) up to which a lone flat stroke is a dash-like zero glyph.
 const DASH_MAX_HEIGHT: f32 = 0.035;
 
@@ -1914,6 +1919,26 @@ impl CellReader<'_> {
                         alternatives,
                     }];
                 }
+            }
+            // Rule `short_loop_zero`: one glyph the recogniser made no number of, whose one
+            // hole sits in its middle but is short (blur closing a small 0's counter from above
+            // and below): a 0, in doubt.
+            if glyphs.len() == 1
+                && lines == 1
+                && !self.accepts_numeric(&nums, comps, digit_like)
+                && shape::loops(self.gray, region)?
+                    .as_ref()
+                    .is_some_and(shape::short_loop_zero)
+            {
+                if debug {
+                    tracing::debug!("cell {region:?}: unread glyph has the short loop of a 0");
+                }
+                nums = vec![OcrWord {
+                    text: "0".into(),
+                    rect: glyphs[0],
+                    confidence: SHORT_LOOP_CONFIDENCE,
+                    alternatives: vec![],
+                }];
             }
             // One thin upright stroke the recogniser made nothing of (a faint 1): read from its
             // shape, in doubt.

@@ -73,6 +73,32 @@ pub fn loop_digit(l: &Loops) -> Option<char> {
     }
 }
 
+/// Rule `short_loop_zero`: least share of the glyph's height a centred hole spans.  A 0 nine
+/// pixels tall (7.5 pt at 150 dpi) blurred by a pixel keeps a hole of three or four rows in
+/// its middle at the crop's middle threshold, short of [`loop_digit`]'s half.
+const SHORT_LOOP_TALL: f32 = 0.3;
+
+/// Rule `short_loop_zero`: whether the glyph's one hole is a 0's counter closed in from
+/// above and below by blur: centred (as much ink above it as below, left as right), an
+/// oval, at least a quarter of the glyph wide and [`SHORT_LOOP_TALL`] of it high.  A 6's or a
+/// 9's hole sits off the middle, an 8 has two; the caller reads such a glyph as 0 only in
+/// doubt.
+pub fn short_loop_zero(l: &Loops) -> bool {
+    let g = l.glyph;
+    let [Some(h), None] = l.holes else {
+        return false;
+    };
+    if l.pieces != 1 || g.h < 8 || g.w * 4 < g.h || g.w > g.h {
+        return false;
+    }
+    let (above, below) = (h.y - g.y, g.y1() - h.y1());
+    let (left, right) = (h.x - g.x, g.x1() - h.x1());
+    let even =
+        (above - below).abs() <= (g.h / 8).max(2) && (left - right).abs() <= (g.w / 5).max(2);
+    let oval = l.hole_area as f32 >= OVAL_FILL * (h.w * h.h) as f32;
+    even && oval && h.w * 4 >= g.w && h.h as f32 >= SHORT_LOOP_TALL * g.h as f32
+}
+
 /// The digit the loops of `region` of the 8 bpp `gray` show ([`loop_digit`] over
 /// [`loops`]).
 ///
@@ -95,6 +121,12 @@ pub fn loop_shown(gray: &Pix, region: Rect) -> Result<Option<char>> {
         .filter(|&d| d == '0'))
 }
 
+/// Rule `speck_no_piece`: an ink component with less than one part in `SPECK_SHARE` of the
+/// glyph's pixels is noise, not a piece of the crop's print (a 1 beside a 0 has a third of
+/// the 0's ink and more; salt noise at 150 dpi leaves specks of 2 to 5 pixels beside a 0 of
+/// 50).
+const SPECK_SHARE: usize = 8;
+
 /// Analyse the ink of `region` of the 8 bpp `gray` (paper white).  `None` when the crop has
 /// no clear ink.
 pub fn loops(gray: &Pix, region: Rect) -> Result<Option<Loops>> {
@@ -108,10 +140,16 @@ fn loops_at(gray: &Pix, region: Rect, frac: f32) -> Result<Option<Loops>> {
     };
     // ink components, 8-connected
     let (comps, _) = label(&ink, w, h, true, |v| v);
-    let Some(&(_, gbox, _)) = comps.iter().max_by_key(|c| c.2) else {
+    let Some(&(_, gbox, gn)) = comps.iter().max_by_key(|c| c.2) else {
         return Ok(None);
     };
-    let pieces = comps.iter().filter(|c| c.1.h * 3 >= gbox.h).count();
+    // rule `speck_no_piece`: a speck of noise a few pixels tall beside a small glyph is no
+    // piece of it (a 0 nine pixels tall with a speck three pixels tall above it was taken for
+    // two glyphs, its loop never looked at); another glyph's ink (the 1 of a 10) is far more
+    let pieces = comps
+        .iter()
+        .filter(|c| c.1.h * 3 >= gbox.h && c.2 * SPECK_SHARE >= gn)
+        .count();
     // holes: background components (4-connected) not touching the border, inside the glyph box
     let (bg, _) = label(&ink, w, h, false, |v| !v);
     let mut holes: Vec<(Rect, usize)> = bg
@@ -511,6 +549,38 @@ mod tests {
         assert_eq!(loop_shown(&zero, r).unwrap(), Some('0'));
         // must not: the same ring with the stretch missing altogether (a 6 or a C)
         assert_eq!(loop_shown(&ring_with(255), r).unwrap(), None);
+    }
+
+    #[test]
+    fn a_speck_beside_a_small_zero_is_no_piece_of_it() {
+        // a 0 ten pixels tall (150 dpi, 7.5 pt) with a speck four pixels tall above it
+        let zero = |x: f32, y: f32| ring(x, y, 20.0, 20.0, 4.0, 5.0, 1.6);
+        let speck = |x: f32, y: f32| (30.0..=30.9).contains(&x) && (6.0..=9.9).contains(&y);
+        assert_eq!(digit(&draw(|x, y| zero(x, y) || speck(x, y))), Some('0'));
+        // must not: a 1 as tall as the 0 beside it (a 10) is a piece, so no single 0
+        let one = |x: f32, y: f32| (10.0..=11.9).contains(&x) && (15.0..=25.0).contains(&y);
+        assert_eq!(digit(&draw(|x, y| zero(x, y) || one(x, y))), None);
+    }
+
+    #[test]
+    fn a_short_centred_loop_is_a_zero_in_doubt() {
+        // a small blurred 0 at the crop's middle threshold: a 8 x 9 blob, a 2 x 4 hole in
+        // its middle (from a 150 dpi scan)
+        let blob = |x: f32, y: f32| (10.0..18.0).contains(&x) && (10.0..19.0).contains(&y);
+        let hole = |x: f32, y: f32| (13.0..15.0).contains(&x) && (13.0..17.0).contains(&y);
+        let l = |p: &Pix| loops(p, Rect::new(0, 0, 40, 40)).unwrap().unwrap();
+        let zero = l(&draw(|x, y| blob(x, y) && !hole(x, y)));
+        assert_eq!(loop_digit(&zero), None);
+        assert!(short_loop_zero(&zero));
+        // must not: the hole high in the blob (a 9), or two holes (an 8), or none
+        let high = |x: f32, y: f32| (13.0..15.0).contains(&x) && (11.0..14.0).contains(&y);
+        assert!(!short_loop_zero(&l(
+            &draw(|x, y| blob(x, y) && !high(x, y))
+        )));
+        let low = |x: f32, y: f32| (13.0..15.0).contains(&x) && (15.0..18.0).contains(&y);
+        let eight = draw(|x, y| blob(x, y) && !high(x, y) && !low(x, y));
+        assert!(!short_loop_zero(&l(&eight)));
+        assert!(!short_loop_zero(&l(&draw(blob))));
     }
 
     #[test]
