@@ -18,7 +18,7 @@ use std::path::Path;
 use std::time::Instant;
 
 /// Bump when a change to the pipeline changes its output (reconverts archives).
-pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p51");
+pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p52");
 
 // The version a stored result is keyed by (pipeline version + result settings): `settings::Settings::version`.
 
@@ -297,6 +297,20 @@ fn convert_bytes(bytes: &[u8], path: &Path, shown: &str, opts: &Options) -> Repo
         _ => first,
     };
     report_reading(reading, form, &sha, bytes.len() as u64, shown, opts)
+}
+
+/// Rule `titled_scan`: a scanned report (`kind` scanned or mixed) whose title names its year
+/// is a report in the format issued for that year even where none of its tables could be
+/// read (print too small or blurred for labels and headers alike), when that is the format
+/// its tables were mapped with (`format`, the default where they decided nothing): its cells
+/// come out, each not found and flagged, never guessed, and the report says why.  A text
+/// layer or a web page read whole that holds no template table has none (an agency's own
+/// tables are not forced onto the template), nor has a report older than the first format.
+fn titled_scan(kind: &str, year: Option<u32>, format: &str) -> bool {
+    matches!(kind, "scanned" | "mixed")
+        && year
+            .and_then(schema::format_for_year)
+            .is_some_and(|s| s.format == format)
 }
 
 /// Share of a template table's cells that must be found for the first look to be enough.
@@ -853,7 +867,8 @@ pub fn report_reading(
             "mixed"
         }
     };
-    let is_template = mapping.is_template();
+    let titled_scan = !mapping.is_template() && titled_scan(kind, year, &mapping.format);
+    let is_template = mapping.is_template() || titled_scan;
     let cells: Vec<CellRow> = if is_template {
         mapping
             .cells
@@ -899,6 +914,13 @@ pub fn report_reading(
             )
         }));
     } else if missing > 0 {
+        if titled_scan {
+            errors.push(format!(
+                "no {} table read: the title names a {} report, every cell left unread",
+                mapping.format,
+                year.map(|y| y.to_string()).unwrap_or_default()
+            ));
+        }
         errors.push(format!("{missing} template cells not found"));
         errors.extend(not_in_text);
     }
@@ -1032,6 +1054,18 @@ pub fn check_row(rid: &str, shown: &str, c: &Check) -> CheckRow {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_scan_titled_with_its_year_is_a_template_report_unread() {
+        use super::titled_scan;
+        assert!(titled_scan("scanned", Some(2023), "annual-report-2021"));
+        assert!(titled_scan("mixed", Some(2020), "annual-report-2019"));
+        // must not: a text layer, no year, a year before the template, another year's format
+        assert!(!titled_scan("digital", Some(2023), "annual-report-2021"));
+        assert!(!titled_scan("scanned", None, "annual-report-2021"));
+        assert!(!titled_scan("scanned", Some(2018), "annual-report-2021"));
+        assert!(!titled_scan("scanned", Some(2020), "annual-report-2021"));
+    }
+
     use super::*;
 
     use crate::flag::Flag;

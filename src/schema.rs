@@ -24,6 +24,7 @@ const FILES: [&str; 2] = [
 #[derive(Debug, Deserialize)]
 struct RawSchema {
     name: String,
+    first_year: u32,
     tables: Vec<RawTable>,
 }
 
@@ -172,6 +173,10 @@ fn alias_matches(alias: &str, text: &str) -> bool {
 pub struct Schema {
     /// The format's name (`annual-report-2021`), reports.csv's `format`.
     pub format: String,
+    /// The first report year the format was issued for (`first_year` in the file): a report
+    /// of a year takes the format with the latest first year not after it
+    /// ([`format_for_year`]), where its tables do not say otherwise.
+    pub first_year: u32,
     pub active: TableDef,
     pub requests: TableDef,
     pub appeals: TableDef,
@@ -193,6 +198,7 @@ fn load(json: &str) -> Schema {
     // The files are part of the binary and covered by tests; failing here is a build defect.
     let raw: RawSchema = serde_json::from_str(json).expect("embedded schema is valid JSON");
     let format = raw.name.clone();
+    let first_year = raw.first_year;
     let mut tables = raw.tables.into_iter().map(|t| {
         let rows: Vec<Row> = if !t.cells.is_empty() {
             t.cells
@@ -264,6 +270,7 @@ fn load(json: &str) -> Schema {
     let (active, requests, appeals) = (take(), take(), take());
     Schema {
         format,
+        first_year,
         active,
         requests,
         appeals,
@@ -281,6 +288,15 @@ pub fn schema() -> &'static Schema {
     &schemas()[0]
 }
 
+/// The format issued for reports of `year`: the one with the latest first year not after it;
+/// `None` before the first format (reports older than the template).
+pub fn format_for_year(year: u32) -> Option<&'static Schema> {
+    schemas()
+        .iter()
+        .filter(|s| s.first_year <= year)
+        .max_by_key(|s| s.first_year)
+}
+
 /// The template of a format by its name.
 pub fn by_format(format: &str) -> Option<&'static Schema> {
     schemas().iter().find(|s| s.format == format)
@@ -288,6 +304,16 @@ pub fn by_format(format: &str) -> Option<&'static Schema> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_report_year_takes_the_format_issued_for_it() {
+        let f = |y| super::format_for_year(y).map(|s| s.format.as_str());
+        assert_eq!(f(2024), Some("annual-report-2021"));
+        assert_eq!(f(2021), Some("annual-report-2021"));
+        assert_eq!(f(2020), Some("annual-report-2019"));
+        assert_eq!(f(2019), Some("annual-report-2019"));
+        assert_eq!(f(2018), None);
+    }
+
     use super::*;
 
     #[test]
