@@ -2072,6 +2072,8 @@ fn assign_active_by(cand: &Candidate, row: &Row, cols: Option<&ColMap>, out: &mu
     let n = cells.len();
     let positional = n == row.cols.len() && distinct.len() < n;
     let mut used = vec![false; row.cols.len()];
+    // the output index of each cell placed
+    let mut placed: Vec<Option<usize>> = vec![None; n];
     for (i, cell) in cells.iter().enumerate() {
         let idx = if positional { Some(i) } else { by_header[i] };
         if let Some(j) = idx
@@ -2082,9 +2084,39 @@ fn assign_active_by(cand: &Candidate, row: &Row, cols: Option<&ColMap>, out: &mu
             if positional && (cols.is_some() || surplus > 0) {
                 m.flag(Flag::ColumnByPosition);
             }
+            placed[i] = Some(out.len());
             out.push(m);
         }
     }
+    for i in print_beside_blank(cells, &placed) {
+        if let Some(m) = placed[i].and_then(|k| out.get_mut(k)) {
+            m.confidence = m.confidence.min(crate::verify::CAPPED);
+            m.flag(Flag::LowConfidence);
+        }
+    }
+}
+
+/// Rule `print_in_no_column`: the cells (indexes into `cells`) placed blank beside a cell
+/// that holds print but was placed in no column (`placed[i]` None): a false ruling cut the
+/// value's cell in two, the print in a sliver the header's columns do not claim, so the blank
+/// beside it is no honest 0.  Its reading is capped (`verify::CAPPED`) and flagged
+/// `low_confidence` (a blank is no reading the confidence rules of verify look at).  An active
+/// row printed 5 at a left-aligned cell's start, a stroke ruled between the 5 and the rest of
+/// the cell, read blank, 0 at confidence 1.00.
+fn print_beside_blank(cells: &[&Cell], placed: &[Option<usize>]) -> Vec<usize> {
+    let blank = |i: usize| placed[i].is_some() && cells[i].text().trim().is_empty();
+    let mut out = Vec::new();
+    for (i, c) in cells.iter().enumerate() {
+        if placed[i].is_some() || c.text().trim().is_empty() {
+            continue;
+        }
+        for j in [i.wrapping_sub(1), i + 1] {
+            if j < cells.len() && blank(j) && !out.contains(&j) {
+                out.push(j);
+            }
+        }
+    }
+    out
 }
 
 /// Blank cells at the start of an active row's value cells that are no values of it: with no
@@ -2806,6 +2838,24 @@ mod tests {
         let mut r = vec![label];
         r.extend(std::iter::repeat_n(v, 7));
         r
+    }
+
+    #[test]
+    fn print_in_no_column_puts_the_blank_beside_it_in_doubt() {
+        // 2 | 5 (a sliver no header column claims) | blank | 95
+        let t = grid(&[vec!["2", "5", "", "95"]]);
+        let cells = row_cells(&t, 0);
+        let placed = [Some(0), None, Some(1), Some(2)];
+        assert_eq!(super::print_beside_blank(&cells, &placed), vec![2]);
+        // must not: the sliver holds no print, or the cell beside it is not blank
+        let t = grid(&[vec!["2", "", "", "95"]]);
+        assert!(super::print_beside_blank(&row_cells(&t, 0), &placed).is_empty());
+        let t = grid(&[vec!["2", "5", "7", "95"]]);
+        assert!(super::print_beside_blank(&row_cells(&t, 0), &placed).is_empty());
+        // a cell placed in a column is no such print, whatever it holds
+        let t = grid(&[vec!["2", "5", "", "95"]]);
+        let all = [Some(0), Some(1), Some(2), Some(3)];
+        assert!(super::print_beside_blank(&row_cells(&t, 0), &all).is_empty());
     }
 
     fn mapped(rows: &[Vec<&str>]) -> Mapping {
