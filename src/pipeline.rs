@@ -1054,18 +1054,6 @@ pub fn check_row(rid: &str, shown: &str, c: &Check) -> CheckRow {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn a_scan_titled_with_its_year_is_a_template_report_unread() {
-        use super::titled_scan;
-        assert!(titled_scan("scanned", Some(2023), "annual-report-2021"));
-        assert!(titled_scan("mixed", Some(2020), "annual-report-2019"));
-        // must not: a text layer, no year, a year before the template, another year's format
-        assert!(!titled_scan("digital", Some(2023), "annual-report-2021"));
-        assert!(!titled_scan("scanned", None, "annual-report-2021"));
-        assert!(!titled_scan("scanned", Some(2018), "annual-report-2021"));
-        assert!(!titled_scan("scanned", Some(2020), "annual-report-2021"));
-    }
-
     use super::*;
 
     use crate::flag::Flag;
@@ -1396,5 +1384,16 @@ mod tests {
             self.mapping.read = 0;
             self
         }
+    }
+
+    #[test]
+    fn a_scan_titled_with_its_year_is_a_template_report_unread() {
+        assert!(titled_scan("scanned", Some(2023), "annual-report-2021"));
+        assert!(titled_scan("mixed", Some(2020), "annual-report-2019"));
+        // must not: a text layer, no year, a year before the template, another year's format
+        assert!(!titled_scan("digital", Some(2023), "annual-report-2021"));
+        assert!(!titled_scan("scanned", None, "annual-report-2021"));
+        assert!(!titled_scan("scanned", Some(2018), "annual-report-2021"));
+        assert!(!titled_scan("scanned", Some(2020), "annual-report-2021"));
     }
 }
