@@ -867,8 +867,9 @@ pub fn report_reading(
             "mixed"
         }
     };
-    let titled_scan = !mapping.is_template() && titled_scan(kind, year, &mapping.format);
-    let is_template = mapping.is_template() || titled_scan;
+    let tables_found = mapping.is_template();
+    let unread_titled = !tables_found && titled_scan(kind, year, &mapping.format);
+    let is_template = tables_found || unread_titled;
     let cells: Vec<CellRow> = if is_template {
         mapping
             .cells
@@ -914,7 +915,7 @@ pub fn report_reading(
             )
         }));
     } else if missing > 0 {
-        if titled_scan {
+        if unread_titled {
             errors.push(format!(
                 "no {} table read: the title names a {} report, every cell left unread",
                 mapping.format,

@@ -304,16 +304,6 @@ pub fn by_format(format: &str) -> Option<&'static Schema> {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn a_report_year_takes_the_format_issued_for_it() {
-        let f = |y| super::format_for_year(y).map(|s| s.format.as_str());
-        assert_eq!(f(2024), Some("annual-report-2021"));
-        assert_eq!(f(2021), Some("annual-report-2021"));
-        assert_eq!(f(2020), Some("annual-report-2019"));
-        assert_eq!(f(2019), Some("annual-report-2019"));
-        assert_eq!(f(2018), None);
-    }
-
     use super::*;
 
     #[test]
@@ -399,5 +389,15 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_report_year_takes_the_format_issued_for_it() {
+        let f = |y| format_for_year(y).map(|s| s.format.as_str());
+        assert_eq!(f(2024), Some("annual-report-2021"));
+        assert_eq!(f(2021), Some("annual-report-2021"));
+        assert_eq!(f(2020), Some("annual-report-2019"));
+        assert_eq!(f(2019), Some("annual-report-2019"));
+        assert_eq!(f(2018), None);
     }
 }

@@ -1920,42 +1920,31 @@ impl CellReader<'_> {
                     }];
                 }
             }
-            // Rule `short_loop_zero`: one glyph the recogniser made no number of, whose one
-            // hole sits in its middle but is short (blur closing a small 0's counter from above
-            // and below): a 0, in doubt.
-            if glyphs.len() == 1
-                && lines == 1
-                && !self.accepts_numeric(&nums, comps, digit_like)
-                && shape::loops(self.gray, region)?
+            // One glyph the recogniser made no number of, read by its shape, in doubt: rule
+            // `short_loop_zero`, a hole in its middle but short (blur closing a small 0's
+            // counter from above and below), a 0; or one thin upright stroke (a faint 1).
+            if glyphs.len() == 1 && lines == 1 && !self.accepts_numeric(&nums, comps, digit_like) {
+                let by_shape = if shape::loops(self.gray, region)?
                     .as_ref()
                     .is_some_and(shape::short_loop_zero)
-            {
-                if debug {
-                    tracing::debug!("cell {region:?}: unread glyph has the short loop of a 0");
+                {
+                    Some(("0", SHORT_LOOP_CONFIDENCE, "the short loop of a 0"))
+                } else if shape::stem_one(self.gray, region)? {
+                    Some(("1", STEM_ONE_CONFIDENCE, "the shape of a 1"))
+                } else {
+                    None
+                };
+                if let Some((text, confidence, why)) = by_shape {
+                    if debug {
+                        tracing::debug!("cell {region:?}: unread glyph has {why}");
+                    }
+                    nums = vec![OcrWord {
+                        text: text.into(),
+                        rect: glyphs[0],
+                        confidence,
+                        alternatives: vec![],
+                    }];
                 }
-                nums = vec![OcrWord {
-                    text: "0".into(),
-                    rect: glyphs[0],
-                    confidence: SHORT_LOOP_CONFIDENCE,
-                    alternatives: vec![],
-                }];
-            }
-            // One thin upright stroke the recogniser made nothing of (a faint 1): read from its
-            // shape, in doubt.
-            if glyphs.len() == 1
-                && lines == 1
-                && !self.accepts_numeric(&nums, comps, digit_like)
-                && shape::stem_one(self.gray, region)?
-            {
-                if debug {
-                    tracing::debug!("cell {region:?}: unread stroke has the shape of a 1");
-                }
-                nums = vec![OcrWord {
-                    text: "1".into(),
-                    rect: glyphs[0],
-                    confidence: STEM_ONE_CONFIDENCE,
-                    alternatives: vec![],
-                }];
             }
             // 1s the recogniser made other digits of (a serif 1 read as 4, 11 as 2, a 111
             // whose feet blur into one blob read as 1): when the glyphs' shapes say 1, the
