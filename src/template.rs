@@ -626,20 +626,31 @@ fn best_row<'s>(def: &'s TableDef, label: &str) -> Option<(&'s Row, f32)> {
         .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
+/// The active row a label names: one whose label it holds, else the one row it is like (0.8
+/// similarity or [`one_glyph_off`]).  Rule `active_label_tie`: a garbled label as like two rows
+/// (行政处可: 行政许可 and 行政处罚 each one glyph off) names neither; the block's order
+/// ([`active_order`]) may still place it, in doubt.
 fn active_row<'s>(def: &'s TableDef, label: &str) -> Option<&'s Row> {
     let l = norm_label(label);
     if l.chars().count() > 14 {
         return None;
     }
-    def.rows.iter().find(|r| {
+    let held = def.rows.iter().find(|r| {
         let rl = norm_label(&r.label);
-        if r.key == "regulations" {
-            // 规章, not 行政规范性文件
-            l.contains(&rl) && !l.contains("规范性")
-        } else {
-            l.contains(&rl) || similarity(&l, &rl) >= 0.8 || one_glyph_off(&l, &rl)
-        }
-    })
+        // 规章, not 行政规范性文件
+        l.contains(&rl) && (r.key != "regulations" || !l.contains("规范性"))
+    });
+    if held.is_some() {
+        return held;
+    }
+    let mut alike = def.rows.iter().filter(|r| {
+        let rl = norm_label(&r.label);
+        r.key != "regulations" && (similarity(&l, &rl) >= 0.8 || one_glyph_off(&l, &rl))
+    });
+    match (alike.next(), alike.next()) {
+        (Some(r), None) => Some(r),
+        _ => None,
+    }
 }
 
 /// Same length (4+ characters), one character different, in the same place: an OCR misread of
@@ -2478,6 +2489,27 @@ mod tests {
             Some("licensing")
         );
         assert!(active_row(&s.active, "行政复议").is_none());
+    }
+
+    #[test]
+    fn an_active_label_as_like_two_rows_names_neither() {
+        let s = crate::schema::schema();
+        // one glyph off 行政许可 and one glyph off 行政处罚
+        assert!(active_row(&s.active, "行政处可").is_none());
+        // like 行政处罚 only
+        assert_eq!(
+            active_row(&s.active, "行政处可罚").map(|r| r.key.as_str()),
+            Some("punishment")
+        );
+        assert_eq!(
+            active_row(&s.active, "行致许可").map(|r| r.key.as_str()),
+            Some("licensing")
+        );
+        // a label that holds a row's whole label names it whatever else it is like
+        assert_eq!(
+            active_row(&s.active, "行政许可事项").map(|r| r.key.as_str()),
+            Some("licensing")
+        );
     }
 
     #[test]
