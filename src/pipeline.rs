@@ -18,7 +18,7 @@ use std::path::Path;
 use std::time::Instant;
 
 /// Bump when a change to the pipeline changes its output (reconverts archives).
-pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p54");
+pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+p55");
 
 // The version a stored result is keyed by (pipeline version + result settings): `settings::Settings::version`.
 
@@ -901,7 +901,8 @@ pub fn report_reading(
     let not_in_text = if unread.is_empty() {
         None
     } else {
-        produce::sections::tables_not_in_text(text.lines(), &unread)
+        let ocr = matches!(kind, "scanned" | "mixed" | "image");
+        produce::sections::tables_not_in_text(text.lines(), &unread, ocr)
     };
     if !is_template {
         errors.push(not_in_text.unwrap_or_else(|| {

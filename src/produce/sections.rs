@@ -62,9 +62,13 @@ pub fn headings_in<'a>(
 
 /// The error of a document whose text has the section headings of template tables that were
 /// not read (`missing` says which table keys were not read): the tables are not in the text.
+/// For a document read by OCR (`ocr`: a scan, a photo, a PDF with scanned pages) the heading
+/// was read from the same page images as the table: the table is there, but could not be read
+/// (a web page's or a text layer's table published as an image is another matter).
 pub fn tables_not_in_text<'a>(
     lines: impl IntoIterator<Item = &'a str>,
     missing: &[&str],
+    ocr: bool,
 ) -> Option<String> {
     let heads: Vec<&str> = headings_in(lines)
         .into_iter()
@@ -79,11 +83,18 @@ pub fn tables_not_in_text<'a>(
     } else {
         ("the tables", "are")
     };
-    Some(format!(
-        "{them} under {} {are} not in the text: only the section heading{} {are} (published as images? convert the images, or the PDF attachment)",
-        heads.join(", "),
-        if heads.len() == 1 { "" } else { "s" }
-    ))
+    let plural = if heads.len() == 1 { "" } else { "s" };
+    Some(if ocr {
+        format!(
+            "{them} under {} could not be read from the page images, only the section heading{plural} (see the page with `nianbao inspect FILE --page N`)",
+            heads.join(", "),
+        )
+    } else {
+        format!(
+            "{them} under {} {are} not in the text: only the section heading{plural} {are} (published as images? convert the images, or the PDF attachment)",
+            heads.join(", "),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -123,14 +134,30 @@ mod tests {
             "四、政府信息公开行政复议、行政诉讼情况",
             "五、存在的主要问题及改进情况",
         ];
-        let all = tables_not_in_text(lines, &["active", "requests", "appeals"]).unwrap();
+        let all = tables_not_in_text(lines, &["active", "requests", "appeals"], false).unwrap();
         assert!(
             all.contains("二、主动公开政府信息情况, 三、收到和处理政府信息公开申请情况, 四、"),
             "{all}"
         );
-        let one = tables_not_in_text(lines, &["appeals"]).unwrap();
+        let one = tables_not_in_text(lines, &["appeals"], false).unwrap();
         assert!(one.starts_with("the table under 四、"), "{one}");
-        assert_eq!(tables_not_in_text(lines, &[]), None);
-        assert_eq!(tables_not_in_text(["一、总体情况"], &["active"]), None);
+        assert!(one.contains("published as images?"), "{one}");
+        assert_eq!(tables_not_in_text(lines, &[], false), None);
+        assert_eq!(
+            tables_not_in_text(["一、总体情况"], &["active"], false),
+            None
+        );
+    }
+
+    #[test]
+    fn a_scan_whose_table_was_not_read_is_told_so_not_sent_to_convert_images() {
+        let lines = ["四、政府信息公开行政复议、行政诉讼情况"];
+        let note = tables_not_in_text(lines, &["appeals"], true).unwrap();
+        assert!(
+            note.starts_with("the table under 四、")
+                && note.contains("could not be read from the page images"),
+            "{note}"
+        );
+        assert!(!note.contains("convert the images"), "{note}");
     }
 }
