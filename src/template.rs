@@ -2477,39 +2477,27 @@ mod tests {
         assert!(sim < 0.6);
     }
 
+    /// The key of the active row (2021 format) a label names.
+    fn active_key(label: &str) -> Option<&'static str> {
+        active_row(&crate::schema::schema().active, label).map(|r| r.key.as_str())
+    }
+
     #[test]
     fn short_active_label_with_one_misread_glyph() {
-        let s = crate::schema::schema();
-        assert_eq!(
-            active_row(&s.active, "行政处训").map(|r| r.key.as_str()),
-            Some("punishment")
-        );
-        assert_eq!(
-            active_row(&s.active, "行政许可").map(|r| r.key.as_str()),
-            Some("licensing")
-        );
-        assert!(active_row(&s.active, "行政复议").is_none());
+        assert_eq!(active_key("行政处训"), Some("punishment"));
+        assert_eq!(active_key("行政许可"), Some("licensing"));
+        assert_eq!(active_key("行政复议"), None);
     }
 
     #[test]
     fn an_active_label_as_like_two_rows_names_neither() {
-        let s = crate::schema::schema();
         // one glyph off 行政许可 and one glyph off 行政处罚
-        assert!(active_row(&s.active, "行政处可").is_none());
+        assert_eq!(active_key("行政处可"), None);
         // like 行政处罚 only
-        assert_eq!(
-            active_row(&s.active, "行政处可罚").map(|r| r.key.as_str()),
-            Some("punishment")
-        );
-        assert_eq!(
-            active_row(&s.active, "行致许可").map(|r| r.key.as_str()),
-            Some("licensing")
-        );
+        assert_eq!(active_key("行政处可罚"), Some("punishment"));
+        assert_eq!(active_key("行致许可"), Some("licensing"));
         // a label that holds a row's whole label names it whatever else it is like
-        assert_eq!(
-            active_row(&s.active, "行政许可事项").map(|r| r.key.as_str()),
-            Some("licensing")
-        );
+        assert_eq!(active_key("行政许可事项"), Some("licensing"));
     }
 
     #[test]
@@ -2550,18 +2538,8 @@ mod tests {
             appeals_col_key("行政复议/尚未审结").as_deref(),
             Some("review_pending")
         );
-        assert_eq!(
-            active_row(&crate::schema::schema().active, "行政规范性文件")
-                .unwrap()
-                .key,
-            "normative_documents"
-        );
-        assert_eq!(
-            active_row(&crate::schema::schema().active, "规章")
-                .unwrap()
-                .key,
-            "regulations"
-        );
+        assert_eq!(active_key("行政规范性文件"), Some("normative_documents"));
+        assert_eq!(active_key("规章"), Some("regulations"));
     }
     #[test]
     fn signed_and_unit_columns_of_the_2019_template() {
