@@ -1211,6 +1211,22 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 };
                 assign_requests(&cand, row, &st, &mut assigned);
                 seq.push(Seq::Anchor(row_index(&schema.requests, row)));
+            } else if let Some(cell) = label_cell.filter(|c| c.r0 == r && c.r1 == r + 1)
+                && let Some(g) = collapsed_group(&schema.requests, &text_of(cell))
+            {
+                // rule `collapsed_group_under_columns`: the group printed as one row (（六）其他处理
+                // over no sub-rows), its label in a cell of this row alone, is the group's row
+                // as in a table without a column map, not a garbled row for the order to place
+                collapsed.push((
+                    g.to_string(),
+                    Candidate {
+                        value_cells: vals,
+                        label: text_of(cell),
+                        page: t.page,
+                        method: Method::of_table(t.method),
+                    },
+                ));
+                seq.push(Seq::Break);
             } else if has_numbers(&vals) || blank_row(&vals, label_cell.copied(), r) || full_row {
                 let label = label_cell.map(|c| text_of(c)).unwrap_or_default();
                 let cand = Candidate {
@@ -2388,6 +2404,10 @@ fn assemble(
     m
 }
 
+/// Confidence of a collapsed group's sub-rows derived as 0 when some of the group's zeros
+/// were read as look-alikes (rule `lookalike_zero_group` in [`derived_or_missing`]).
+const LOOKALIKE_ZERO_GROUP: f32 = 0.5;
+
 fn derived_or_missing(
     def: &TableDef,
     row: &Row,
@@ -2414,17 +2434,28 @@ fn derived_or_missing(
     if let Some((_, cand)) = collapsed.iter().find(|(g, _)| g == group) {
         // The report prints the group as one row.  Its sub-rows are 0 only when that row is all
         // zeros; otherwise the split is unknown and nothing is invented.
-        let all_zero = cand.value_cells.iter().all(|v| {
-            matches!(values::parse(&v.text()), Parsed::Zero)
-                || values::parse(&v.text()) == Parsed::Number("0".into())
-        });
+        let zero = |t: &str| {
+            matches!(values::parse(t), Parsed::Zero)
+                || values::parse(t) == Parsed::Number("0".into())
+        };
+        let all_zero = cand.value_cells.iter().all(|v| zero(&v.text()));
+        // rule `lookalike_zero_group`: a zero read as a look-alike (Q. for 0) among the
+        // group's zeros makes its sub-rows 0 in doubt, not unknown
+        let zero_in_doubt = !all_zero
+            && cand.value_cells.iter().all(|v| {
+                let t = v.text();
+                zero(&t) || values::cleaned_number(&t, false).as_deref() == Some("0")
+            });
         c.page = Some(cand.page);
         c.row_label = cand.label.clone();
         c.method = Method::Derived;
-        if all_zero {
+        if all_zero || zero_in_doubt {
             c.value = Some("0".into());
-            c.confidence = 1.0;
+            c.confidence = if all_zero { 1.0 } else { LOOKALIKE_ZERO_GROUP };
             c.flag(Flag::DerivedZeroGroup);
+            if zero_in_doubt {
+                c.flag(Flag::LowConfidence);
+            }
         } else {
             c.flag(Flag::UnknownNonzeroGroup);
         }
@@ -2671,6 +2702,49 @@ mod tests {
             &s21.format,
             false
         ));
+    }
+
+    #[test]
+    fn a_group_printed_as_one_row_under_the_columns_is_the_group_its_lookalike_zero_in_doubt() {
+        let group = |v: &'static str| {
+            let mut rows = vec![HEADER.to_vec()];
+            rows.push(row("一、本年新收政府信息公开申请数量", "0"));
+            rows.push(vec!["（六）其他处理", "0", "0", "0", v, "0", "0", "0"]);
+            rows.push(row("（七）总计", "0"));
+            map_document(&[grid_at(&rows, 0.6)])
+        };
+        // Q. is a zero read as a look-alike: the three sub-rows are 0, in doubt
+        let m = group("Q.");
+        for r in [
+            "other_overdue_correction",
+            "other_overdue_fee",
+            "other_other",
+        ] {
+            let c = m.get("requests", r, "social_welfare").unwrap();
+            assert_eq!(c.value.as_deref(), Some("0"), "{r}");
+            assert!(
+                c.flags.contains(&Flag::DerivedZeroGroup),
+                "{r} {:?}",
+                c.flags
+            );
+            assert!(c.flags.contains(&Flag::LowConfidence), "{r} {:?}", c.flags);
+        }
+        // read as 0, the sub-rows are 0 without doubt
+        let c = group("0");
+        let c = c.get("requests", "other_overdue_fee", "total").unwrap();
+        assert_eq!(c.value.as_deref(), Some("0"));
+        assert!(!c.flags.contains(&Flag::LowConfidence), "{:?}", c.flags);
+        // a reading that is some other number leaves the sub-rows unknown
+        for v in ["Q8", "3"] {
+            let m = group(v);
+            let c = m.get("requests", "other_overdue_fee", "total").unwrap();
+            assert_eq!(c.value, None, "{v}");
+            assert!(
+                c.flags.contains(&Flag::UnknownNonzeroGroup),
+                "{v} {:?}",
+                c.flags
+            );
+        }
     }
 
     #[test]
