@@ -24,8 +24,8 @@
 //! missing a ruling that runs on on both sides of it) and [`split_merged_by_ink`] (a merged
 //! cell whose ink is two texts with a cell padding of blank paper between them is two cells).
 //! A row line lost across a whole grid row leaves no boundary for either to restore:
-//! [`restore_lost_row_lines`] draws it where five or more cells each hold a text and, a line's
-//! height below it, one more line, one blank band running through all of them; and, in
+//! [`restore_lost_row_lines`] draws it where every inked cell of the row holds a text and, a
+//! line's height below it, one more line, one blank band running through all of them; and, in
 //! a grid row two or more usual row heights high, where the pieces the erasure left of the
 //! lost lines lie at one height in three cells ([`remnant_lines`], rule `remnant_rows`).
 //! `tests/ocr.rs` (`rulings_lost_over_whole_cell_edges_are_restored`) shows the three
@@ -507,25 +507,21 @@ fn split_once(
     out
 }
 
-/// Cells that must each hold two texts apart, one band of paper between, for
-/// [`restore_lost_row_lines`].
+/// Cells of one grid row that must each hold two texts apart for [`restore_lost_row_lines`].
 const LOST_ROW_CELLS: usize = 5;
-/// Blank paper, in the lower line's glyph heights, between two lines of a cell's ink for
-/// [`restore_lost_row_lines`]: the lines of one text (a wrapped or vertically set label) are
-/// set closer.
+/// Blank paper, in the lower line's glyph heights, between a cell's lowest line and the ink
+/// above it for [`restore_lost_row_lines`]: the lines of one text (a wrapped or vertically set
+/// label) are set closer.
 const LOST_ROW_GAP: f32 = 1.0;
 
-/// Restore row lines lost across a whole band of the grid (rule `lost_row_lines`, see
-/// [`lost_row_lines`]): where at least `LOST_ROW_CELLS` cells each hold a text above and a
-/// line below it with blank paper between (at least `LOST_ROW_GAP` of that line's height),
-/// and one band of paper runs through all the inked cells the line would meet: printed rows
-/// whose ruling was lost everywhere (the appeals table's leaf headers over its value row; the
-/// values of three requests rows in one tall cell per column, on a faint grid), so no
-/// existing grid line marks the cut and [`split_merged_by_ink`] has none to restore.  The line
-/// is drawn along the band's middle across those cells, whatever grid rows they span.  A
-/// band of one-line cells, or of texts whose lines are set at their own spacing, has no such
-/// band.  Row lines erased to remnants inside a tall grid row are restored from the remnants
-/// ([`remnant_lines`]).
+/// Restore a row line lost across a whole row of the grid: in a grid row of at least
+/// `LOST_ROW_CELLS` single-row cells, every inked cell holds a text above and one line below
+/// it with blank paper between (at least `LOST_ROW_GAP` of that line's height), and one band
+/// of paper runs through all of them: two printed rows whose ruling was lost everywhere (the
+/// appeals table's leaf headers over its value row), so no existing grid line marks the cut
+/// and [`split_merged_by_ink`] has none to restore.  The line is drawn along the band's middle
+/// across the row's single-row cells.  A row of one-line cells, or of texts whose lines are
+/// set at their own spacing, has no such band.
 pub fn restore_lost_row_lines(
     segments: &[Segment],
     page: u32,
@@ -549,17 +545,25 @@ pub fn restore_lost_row_lines(
                     });
                 }
             }
-        }
-        let cells: Vec<(BBox, Vec<BBox>)> =
-            t.cells.iter().map(|c| (c.bbox, glyphs(c.bbox))).collect();
-        for (y, x0, x1) in lost_row_lines(&cells) {
-            tracing::debug!("p{page}: lost row line restored at y {y:.1} over x {x0:.1}..{x1:.1}");
-            out.push(Segment {
-                x0,
-                y0: y,
-                x1,
-                y1: y,
-            });
+            let cells: Vec<&table::Cell> = t
+                .cells
+                .iter()
+                .filter(|c| c.r0 == r && c.r1 == r + 1)
+                .collect();
+            if cells.len() < LOST_ROW_CELLS {
+                continue;
+            }
+            if let Some(y) = lost_row_line(cells.iter().map(|c| glyphs(c.bbox)).collect()) {
+                let x0 = cells.iter().map(|c| c.bbox.x0).fold(f32::MAX, f32::min);
+                let x1 = cells.iter().map(|c| c.bbox.x1).fold(f32::MIN, f32::max);
+                tracing::debug!("p{page} grid row {r}: lost row line restored at y {y:.1}");
+                out.push(Segment {
+                    x0,
+                    y0: y,
+                    x1,
+                    y1: y,
+                });
+            }
         }
     }
     out
@@ -694,71 +698,31 @@ fn remnant_lines(
     out
 }
 
-/// The row lines lost through the cells of a grid, given by their boxes and glyphs (see
-/// [`restore_lost_row_lines`]), as (y, x0, x1).  A cell whose text lines stand apart, the
-/// blank between two of them at least [`LOST_ROW_GAP`] of the lower line's height, offers
-/// that blank as a cut; the cuts of at least [`LOST_ROW_CELLS`] cells that share one band of
-/// blank paper are a lost row line along the band's middle, over those cells, when four in
-/// five of the inked cells the line would reach (those it meets, touching the cut cells'
-/// extent) are among them and no glyph of any crosses it.  The cells need not span the same
-/// grid rows (a short ruling elsewhere adds grid lines that cut some of them), and a band of
-/// cells holding three printed rows' values gives two lines.  The lines of one text (a
-/// wrapped label, a header set over two lines) are set closer and offer no cut.
-fn lost_row_lines(cells: &[(BBox, Vec<BBox>)]) -> Vec<(f32, f32, f32)> {
-    // (blank band top, bottom, cell) of every cell's cuts, by band top
-    let mut cuts: Vec<(f32, f32, usize)> = Vec::new();
-    for (i, (_, g)) in cells.iter().enumerate() {
+/// The y of a lost row line through cells given by their glyphs (see
+/// [`restore_lost_row_lines`]): the middle of the blank band common to every inked cell's gap
+/// above its lowest line, when at least [`LOST_ROW_CELLS`] cells and four in five of the inked
+/// cells have such a gap, and no ink of the others crosses it.
+fn lost_row_line(cells: Vec<Vec<BBox>>) -> Option<f32> {
+    let (mut lo, mut hi) = (f32::MIN, f32::MAX);
+    let inked: Vec<&Vec<BBox>> = cells.iter().filter(|g| !g.is_empty()).collect();
+    let mut apart = 0;
+    for g in &inked {
         let lines = lines_of_spans(g.iter().map(|b| (b.y0, b.y1)).collect());
-        for w in lines.windows(2) {
-            if w[1].0 - w[0].1 >= LOST_ROW_GAP * (w[1].1 - w[1].0) {
-                cuts.push((w[0].1, w[1].0, i));
-            }
+        if let [.., above, last] = lines[..]
+            && last.0 - above.1 >= LOST_ROW_GAP * (last.1 - last.0)
+        {
+            apart += 1;
+            lo = lo.max(above.1);
+            hi = hi.min(last.0);
         }
     }
-    cuts.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut out = Vec::new();
-    let mut k = 0;
-    while k < cuts.len() {
-        // the cuts whose bands all share paper with the first's
-        let (mut lo, mut hi) = (cuts[k].0, cuts[k].1);
-        let mut group = vec![cuts[k].2];
-        let mut next = k + 1;
-        while next < cuts.len() && cuts[next].0 < hi {
-            lo = lo.max(cuts[next].0);
-            hi = hi.min(cuts[next].1);
-            group.push(cuts[next].2);
-            next += 1;
-        }
-        k = next;
-        group.sort_unstable();
-        group.dedup();
-        if group.len() < LOST_ROW_CELLS || hi <= lo {
-            continue;
-        }
-        let y = (lo + hi) / 2.0;
-        let x0 = group
-            .iter()
-            .map(|&i| cells[i].0.x0)
-            .fold(f32::MAX, f32::min);
-        let x1 = group
-            .iter()
-            .map(|&i| cells[i].0.x1)
-            .fold(f32::MIN, f32::max);
-        // the inked cells the line meets
-        let met: Vec<usize> = (0..cells.len())
-            .filter(|&i| {
-                let (b, g) = &cells[i];
-                !g.is_empty() && b.y0 < y && b.y1 > y && b.x0 <= x1 && b.x1 >= x0
-            })
-            .collect();
-        let crossed = met
-            .iter()
-            .any(|&i| cells[i].1.iter().any(|g| g.y0 < y && g.y1 > y));
-        if !crossed && group.len() * 5 >= met.len() * 4 {
-            out.push((y, x0, x1));
-        }
+    if apart < LOST_ROW_CELLS || apart * 5 < inked.len() * 4 || hi <= lo {
+        return None;
     }
-    out
+    let y = (lo + hi) / 2.0;
+    // the other inked cells (a seal's remains, one line only) keep clear of it
+    let crosses = |g: &&Vec<BBox>| g.iter().any(|b| b.y0 < y && b.y1 > y);
+    (!inked.iter().any(crosses)).then_some(y)
 }
 
 /// Glyph extents across a line joined where they overlap: the lines of text (or columns),
@@ -1132,48 +1096,6 @@ mod tests {
         assert_eq!((line.x0, line.x1), (0.0, 120.0));
         let grid = &table::find_grids(&out, 1, &tol)[0];
         assert_eq!((grid.n_rows(), grid.cells.len()), (2, 12));
-    }
-
-    /// Six 20pt-wide columns over y 0..90 whose row lines were lost but for a short piece
-    /// at y 45 in the first column (so its cells span other grid rows than the rest); every
-    /// cell holds a 7pt digit on each of the lines at `lines` that fall inside it.
-    fn values_in_lost_rows(lines: &[f32]) -> (Vec<Segment>, impl FnMut(BBox) -> Vec<BBox>) {
-        let mut s = leaves_over_values();
-        s.push(seg(0.0, 45.0, 20.0, 45.0));
-        let lines = lines.to_vec();
-        let glyphs = move |b: BBox| {
-            lines
-                .iter()
-                .filter(|&&y| y > b.y0 && y + 7.0 < b.y1)
-                .map(|&y| BBox::new(b.x0 + 6.0, y, b.x0 + 11.0, y + 7.0))
-                .collect()
-        };
-        (s, glyphs)
-    }
-
-    #[test]
-    fn three_rows_of_values_in_cells_of_unequal_spans_get_their_two_lost_row_lines() {
-        let tol = Tolerances::default();
-        let (s, mut glyphs) = values_in_lost_rows(&[10.0, 40.0, 70.0]);
-        let out = restore_lost_row_lines(&s, 1, &tol, &mut glyphs);
-        let mut ys: Vec<f32> = out[s.len()..].iter().map(|l| l.y0).collect();
-        ys.sort_by(f32::total_cmp);
-        assert_eq!(ys.len(), 2, "{:?}", &out[s.len()..]);
-        assert!(ys[0] > 17.0 && ys[0] < 40.0 && ys[1] > 47.0 && ys[1] < 70.0);
-        let grid = &table::find_grids(&out, 1, &tol)[0];
-        assert_eq!(grid.n_rows(), 4, "{:?}", grid.ys);
-    }
-
-    #[test]
-    fn lines_of_one_text_in_cells_of_unequal_spans_are_no_lost_rows() {
-        let tol = Tolerances::default();
-        // two lines 3pt apart, a 7pt line's spacing: one wrapped text per cell
-        let (s, mut glyphs) = values_in_lost_rows(&[30.0, 40.0, 70.0]);
-        let out = restore_lost_row_lines(&s, 1, &tol, &mut glyphs);
-        let ys: Vec<f32> = out[s.len()..].iter().map(|l| l.y0).collect();
-        // only the wide blank between 47 and 70 is a row line, not the one between 37 and 40
-        assert_eq!(ys.len(), 1, "{ys:?}");
-        assert!(ys[0] > 47.0 && ys[0] < 70.0);
     }
 
     #[test]
