@@ -2434,9 +2434,10 @@ fn derived_or_missing(
     if let Some((_, cand)) = collapsed.iter().find(|(g, _)| g == group) {
         // The report prints the group as one row.  Its sub-rows are 0 only when that row is all
         // zeros; otherwise the split is unknown and nothing is invented.
-        let zero = |t: &str| {
-            matches!(values::parse(t), Parsed::Zero)
-                || values::parse(t) == Parsed::Number("0".into())
+        let zero = |t: &str| match values::parse(t) {
+            Parsed::Zero => true,
+            Parsed::Number(n) => n == "0",
+            Parsed::Text => false,
         };
         let all_zero = cand.value_cells.iter().all(|v| zero(&v.text()));
         // rule `lookalike_zero_group`: a zero read as a look-alike (Q. for 0) among the
