@@ -543,12 +543,13 @@ fn split_printed_row(
     vals: &[&Cell],
     def: &TableDef,
 ) -> Option<(String, usize)> {
+    let (blank_label, vals) = vals.split_at(blank_label_part(r, vals));
     if vals.len() < SPLIT_ROW_VALUES || !vals.iter().all(|v| v.r0 <= r && v.lines.len() <= 1) {
         return None;
     }
     // the grid rows every value cell covers
     let end = vals.iter().map(|v| v.r1).min()?.min(t.n_rows());
-    let first = labels.last()?;
+    let first = blank_label.last().or(labels.last())?;
     let matches = |c: &Cell| best_row(def, &c.text()).is_some_and(|(_, s)| s >= REQUESTS_LABEL_MIN);
     let mut prev = *first;
     let mut more = String::new();
@@ -569,6 +570,28 @@ fn split_printed_row(
         next += 1;
     }
     (next > r + 1).then_some((more, next))
+}
+
+/// Rule `blank_label_part`: how many of a grid row's value cells (`vals`, as [`split_row`]
+/// took them) are the blank upper part of a label cut by a false ruling, not values: blank
+/// cells of grid row `r` alone at the run's left end, the cells right of them reaching down
+/// past the row.  A blank is value-like (a zero printed as nothing), so the empty upper part
+/// of a label that a false ruling cut (its text all in the lower part) joined the values,
+/// and the printed row, its values over both grid rows, seemed to have one more value cell
+/// in its first grid row than in the next: it was read as two rows, one too many for the
+/// template's order to place the run.  Zero when no cell right of them reaches past row `r`
+/// (the row's own values: a blank printed there is a value).
+fn blank_label_part(r: usize, vals: &[&Cell]) -> usize {
+    let k = vals
+        .iter()
+        .take_while(|c| c.r0 == r && c.r1 == r + 1 && c.text().trim().is_empty())
+        .count();
+    let rest = &vals[k..];
+    if k > 0 && rest.len() >= SPLIT_ROW_VALUES && rest.iter().all(|c| c.r1 > r + 1) {
+        k
+    } else {
+        0
+    }
 }
 
 /// Grid rows a label cell spans for [`shared_label_part`].
@@ -3713,6 +3736,34 @@ mod tests {
         let m = mapped_with_shared_values(&rows, 1);
         assert_eq!(req(&m, "denied_law_forbidden").value.as_deref(), Some("2"));
         assert_eq!(req(&m, "denied_three_safety").value.as_deref(), Some("5"));
+    }
+
+    #[test]
+    fn a_printed_row_whose_label_a_false_ruling_cut_below_a_blank_is_read_once_blank_label_part() {
+        // 2.其他法律行政法规禁止公开 cut by a false ruling through its label column, all its
+        // print in the lower part: the blank upper part joined the first grid row's values
+        // (a blank is value-like), the two grid rows seemed different rows, and the run was
+        // one row too long for the template's order
+        let rows = [
+            row("1.属于国家秘密", "0"),
+            row("", "2"),
+            row("寺人", ""),
+            row("3.危及“三安全一稳定”", "5"),
+            row("4.保护第三方合法权益", "0"),
+        ];
+        let t = merged_grid_over(&rows, 1, 2, 1..HEADER.len());
+        let cells = row_cells(&t, 2);
+        let (_, vals) = split_row(&cells);
+        assert_eq!(vals.len(), 8, "the blank label cell is value-like");
+        assert_eq!(blank_label_part(2, &vals), 1);
+        let m = map_tables(&[t], crate::schema::schema());
+        assert_eq!(req(&m, "denied_law_forbidden").value.as_deref(), Some("2"));
+        assert_eq!(req(&m, "denied_three_safety").value.as_deref(), Some("5"));
+        // must not: the row's own values (none reaches past it), its blank label among them
+        let t = grid(&[HEADER.to_vec(), row("", "2"), row("具他法律行", "3")]);
+        let cells = row_cells(&t, 1);
+        let (_, vals) = split_row(&cells);
+        assert_eq!(blank_label_part(1, &vals), 0);
     }
 
     /// The header and `rows`, the label cell of grid row `top` (0-based among `rows`) also
