@@ -208,8 +208,51 @@ fn majority(groups: &[Option<usize>]) -> Option<usize> {
         .then(|| count.iter().position(|&c| c == best).unwrap_or(0))
 }
 
+/// Slot cells of a blank value row that may hold a mark all the same ([`blank_value_row`]).
+const BLANK_ROW_MARKS: usize = 2;
+
+/// Rule `blank_value_row`: grid row `rr`, right under the leaf row and the grid's last, is the
+/// value row of a table that prints its zeros as blanks: every slot's cell there is the row's
+/// own (not a header cell reaching down) and over that slot alone, blank or value-like, but
+/// for at most [`BLANK_ROW_MARKS`] marks (a seal's stroke, a speck read as a glyph: such a
+/// cell is unknown, [`by_order`] reads it as it reads any cell).  The appeals table has one value
+/// row under its leaves; a report that prints its zeros as nothing leaves that row blank, and
+/// [`value_row`], which looks for numbers, found none: the whole table went unread.  A blank
+/// cell reads 0, as a blank cell of the requests grid does (the cell reader leaves a cell
+/// blank only when it holds no ink); a row of one or two numbers among blanks (some zeros
+/// printed blank) is the value row too.  Not a row with a leaf word (a second header row), or
+/// one with rows below it.
+fn blank_value_row(t: &Table, rr: usize, slots: &[usize]) -> bool {
+    if rr + 1 != t.n_rows() {
+        return false;
+    }
+    let mut marks = 0;
+    for &c in slots {
+        let cell = t.cell_at(rr, c);
+        if cell.r0 != rr
+            || slots
+                .iter()
+                .filter(|&&o| o >= cell.c0 && o < cell.c1)
+                .count()
+                > 1
+        {
+            return false;
+        }
+        let text = cell.text();
+        if text.trim().is_empty() || values::value_like(&text, cell.confidence) {
+            continue;
+        }
+        if leaf_of(&text) != Leaf::Illegible {
+            return false;
+        }
+        marks += 1;
+    }
+    marks <= BLANK_ROW_MARKS
+}
+
 /// The first row below the leaf row `r` with a number-like cell under a slot, rows between
-/// wholly blank (a spurious ruling splitting the header from the values).
+/// wholly blank (a spurious ruling splitting the header from the values); or the row right
+/// under it printed blank ([`blank_value_row`]).
 fn value_row(t: &Table, r: usize, slots: &[usize]) -> Option<usize> {
     for rr in r + 1..t.n_rows() {
         let texts: Vec<String> = slots.iter().map(|&c| t.cell_at(rr, c).text()).collect();
@@ -224,6 +267,9 @@ fn value_row(t: &Table, r: usize, slots: &[usize]) -> Option<usize> {
             })
             .count();
         if numbers >= VALUE_ROW_MIN && super::appeals_leaf_hits(&texts) < 2 {
+            return Some(rr);
+        }
+        if rr == r + 1 && blank_value_row(t, rr, slots) {
             return Some(rr);
         }
         if texts.iter().any(|s| !s.trim().is_empty()) {
@@ -917,6 +963,69 @@ mod tests {
         by_order(t, 2, &crate::schema::schema().appeals)
             .map(|(_, cells)| cells.into_iter().map(|m| (m.col, m.value)).collect())
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_blank_row_under_the_leaves_is_the_value_row_of_blank_zeros_blank_value_row() {
+        // zeros printed as nothing: the row under the leaves is blank but for a seal's two
+        // strokes read as glyphs; its blanks are zeros, the marks unknown
+        let mut vals = [""; 15];
+        vals[3] = "人";
+        vals[5] = "人";
+        let t = table(
+            ["行政复议", "未经复议直接起诉", "复议后起诉"],
+            &leaves(),
+            &vals,
+        );
+        let got = read_by_order(&t);
+        assert_eq!(got.len(), 15, "{got:?}");
+        assert_eq!(got[0], ("review_upheld".into(), Some("0".into())));
+        assert_eq!(got[3], ("review_pending".into(), None));
+        assert_eq!(got[14].1.as_deref(), Some("0"));
+        // with one or two numbers among the blanks
+        let mut vals = [""; 15];
+        vals[0] = "2";
+        vals[4] = "2";
+        let got = read_by_order(&table(
+            ["行政复议", "未经复议直接起诉", "复议后起诉"],
+            &leaves(),
+            &vals,
+        ));
+        assert_eq!(got[0], ("review_upheld".into(), Some("2".into())));
+        assert_eq!(got[1], ("review_corrected".into(), Some("0".into())));
+        // must not: three marks (no blank row), a row of leaf words (a header's second
+        // line), a blank row with a row below it
+        let mut vals = [""; 15];
+        vals[3] = "人";
+        vals[5] = "人";
+        vals[9] = "和";
+        let t = table(
+            ["行政复议", "未经复议直接起诉", "复议后起诉"],
+            &leaves(),
+            &vals,
+        );
+        assert!(read_by_order(&t).is_empty());
+        let mut vals = [""; 15];
+        vals[1] = "结果纠正";
+        let t = table(
+            ["行政复议", "未经复议直接起诉", "复议后起诉"],
+            &leaves(),
+            &vals,
+        );
+        assert!(read_by_order(&t).is_empty());
+        let mut rows = vec![vec![""; 16]; 5];
+        for (k, g) in ["行政复议", "未经复议直接起诉", "复议后起诉"]
+            .iter()
+            .enumerate()
+        {
+            for i in 0..5 {
+                rows[0][1 + 5 * k + i] = if k == 0 { g } else { "行政诉;" };
+                rows[1][1 + 5 * k + i] = g;
+                rows[2][1 + 5 * k + i] = LEAVES[i];
+            }
+        }
+        rows[4][0] = "五、存在的主要问题";
+        assert!(read_by_order(&grid(&rows)).is_empty());
     }
 
     #[test]
