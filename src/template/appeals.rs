@@ -15,6 +15,9 @@
 //! * a group (run of five slots) is read only when every legible leaf in it stands at its own
 //!   position ([`Leaf`]): a grid that split one column and merged two others in a group gets
 //!   nothing there, instead of shifted numbers;
+//! * the value row is the first row under the leaf row with numbers under its slots, or the
+//!   grid's last row right under it printed blank ([`blank_value_row`]: zeros printed as
+//!   nothing);
 //! * under each slot the value row's cell is the value; a cell that is the header's own cell
 //!   (the value row merged into the header) or that spans several slots with text in it is
 //!   unknown (`unparseable`, no number invented); a blank cell over several slots is blank in
