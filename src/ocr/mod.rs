@@ -1003,6 +1003,23 @@ fn dash_like(comps: &[Rect], dash_h: i32) -> bool {
     !comps.is_empty() && comps.len() <= 2 && comps.iter().all(|r| r.h <= dash_h && r.w >= 2 * r.h)
 }
 
+/// Confidence of a dash beside faint print ([`faint_beside_dash`]): below `verify::LOW`, so
+/// that it is flagged unless a check confirms it.
+const FAINT_BESIDE_DASH: f32 = 0.5;
+
+/// Rule `faint_beside_dash`: a dash-like stroke read as a zero glyph (`ink`, px) in a cell
+/// whose faint image holds print of glyph height (`faint`: [`CellReader::faint_print`]; at
+/// least `min_h` px and twice the stroke's height, two px wide or more) is in doubt: the
+/// stroke may be the one dark bar of faint print (a 27 so pale that only the 7's top bar
+/// passed the text threshold, read as a dash, 0 at 0.90 with no flag; in the faint image the
+/// 2 and the 7 touch, one piece wider than tall, which [`faint_look`] takes for no digit).  A
+/// dash on clean paper is its own only faint piece, as flat as it is.
+fn faint_beside_dash(ink: &Rect, faint: &[Rect], min_h: i32) -> bool {
+    faint
+        .iter()
+        .any(|g| g.h >= min_h.max(2 * ink.h) && g.w >= 2)
+}
+
 /// Light print that the text threshold keeps only in part, looked at again in the faint
 /// image (`faint`: its glyph-sized components in the cell, [`CellReader::faint_glyphs`]):
 /// the components the cell is read from, or `None` to keep `comps` (the cell's glyph
@@ -1450,10 +1467,12 @@ impl CellReader<'_> {
         // A lone dash-like stroke: a zero glyph.  Decided from geometry, which is more
         // reliable than any recogniser on a single short bar.
         if ink.h <= dash_h && ink.w >= 2 * ink.h && comps.len() <= 2 {
+            let min_h = (self.dpi * FAINT_GLYPH_MIN).round() as i32;
+            let beside = faint_beside_dash(&ink, &self.faint_print(inner)?, min_h);
             return Ok(Plan::Done(vec![OcrWord {
                 text: "—".into(),
                 rect: ink,
-                confidence: 0.9,
+                confidence: if beside { FAINT_BESIDE_DASH } else { 0.9 },
                 alternatives: vec!["-".into(), "－".into()],
             }]));
         }
@@ -1550,6 +1569,17 @@ impl CellReader<'_> {
     /// [`FAINT_GLYPH_MAX`], and not wider than tall (a printed digit; never a dash or a ruling
     /// piece).
     fn faint_glyphs(&self, inner: Rect) -> Result<Vec<Rect>> {
+        Ok(self
+            .faint_print(inner)?
+            .into_iter()
+            .filter(|r| r.w <= r.h)
+            .collect())
+    }
+
+    /// Components of the faint image inside `inner` (page pixels), clear of its edges, of
+    /// glyph height ([`FAINT_GLYPH_MIN`] to [`FAINT_GLYPH_MAX`]), of any width (glyphs that
+    /// touch there).
+    fn faint_print(&self, inner: Rect) -> Result<Vec<Rect>> {
         let (min_h, max_h) = (
             (self.dpi * FAINT_GLYPH_MIN).round() as i32,
             (self.dpi * FAINT_GLYPH_MAX).round() as i32,
@@ -1560,7 +1590,7 @@ impl CellReader<'_> {
             .components()?
             .into_iter()
             .filter(|r| r.x > 1 && r.y > 1 && r.x1() < inner.w - 1 && r.y1() < inner.h - 1)
-            .filter(|r| r.h >= min_h && r.h <= max_h && r.w <= r.h)
+            .filter(|r| r.h >= min_h && r.h <= max_h)
             .map(|r| Rect::new(r.x + inner.x, r.y + inner.y, r.w, r.h))
             .collect())
     }
@@ -2332,6 +2362,23 @@ mod tests {
         assert_eq!(faint_look(&[], vec![two], dash_h, dpi), Some(vec![two]));
         let dash = [Rect::new(546, 523, 6, 2)];
         assert_eq!(faint_look(&dash, vec![two], dash_h, dpi), Some(vec![two]));
+    }
+
+    #[test]
+    fn a_dash_beside_faint_print_is_in_doubt_faint_beside_dash() {
+        // 27 at 150 dpi, so pale that only the 7's top bar passed the text threshold: in the
+        // faint image the 2 and the 7 are one piece of print height
+        let min_h = (150.0 * FAINT_GLYPH_MIN).round() as i32;
+        let bar = Rect::new(711, 521, 9, 3);
+        let print = Rect::new(699, 520, 22, 15);
+        assert!(faint_beside_dash(&bar, &[print], min_h));
+        // must not: a dash on clean paper (the faint image holds it alone, a little thicker),
+        // a ruling's hairline remnant
+        assert!(!faint_beside_dash(&bar, &[], min_h));
+        let thicker = Rect::new(710, 520, 11, 5);
+        assert!(!faint_beside_dash(&bar, &[thicker], min_h));
+        let hairline = Rect::new(730, 505, 1, 30);
+        assert!(!faint_beside_dash(&bar, &[hairline], min_h));
     }
 
     #[test]
