@@ -630,6 +630,15 @@ mod tests {
 
     /// A three-row appeals header (group words as OCR garbled them) over one value row.
     fn table(groups: [&str; 3], leaves: &[&str], values: &[&str]) -> Table {
+        grid(&table_rows(groups, leaves, values))
+    }
+
+    /// The rows of [`table`], for a grid with more rows below.
+    fn table_rows<'a>(
+        groups: [&'a str; 3],
+        leaves: &[&'a str],
+        values: &[&'a str],
+    ) -> Vec<Vec<&'a str>> {
         let mut top = vec![""];
         let mut mid = vec![""];
         for (k, g) in groups.iter().enumerate() {
@@ -640,7 +649,7 @@ mod tests {
         leaf.extend(leaves);
         let mut vals = vec![""];
         vals.extend(values);
-        grid(&[top, mid, leaf, vals])
+        vec![top, mid, leaf, vals]
     }
 
     fn appeals(m: &Mapping) -> Vec<(Option<&str>, bool)> {
@@ -970,64 +979,36 @@ mod tests {
 
     #[test]
     fn a_blank_row_under_the_leaves_is_the_value_row_of_blank_zeros_blank_value_row() {
+        const GROUPS: [&str; 3] = ["行政复议", "未经复议直接起诉", "复议后起诉"];
+        // the value row: blank but for `marks` (column, text)
+        let values = |marks: &[(usize, &'static str)]| {
+            let mut vals = [""; 15];
+            for &(k, m) in marks {
+                vals[k] = m;
+            }
+            vals
+        };
+        let read = |marks: &[(usize, &'static str)]| {
+            read_by_order(&table(GROUPS, &leaves(), &values(marks)))
+        };
         // zeros printed as nothing: the row under the leaves is blank but for a seal's two
         // strokes read as glyphs; its blanks are zeros, the marks unknown
-        let mut vals = [""; 15];
-        vals[3] = "人";
-        vals[5] = "人";
-        let t = table(
-            ["行政复议", "未经复议直接起诉", "复议后起诉"],
-            &leaves(),
-            &vals,
-        );
-        let got = read_by_order(&t);
+        let got = read(&[(3, "人"), (5, "人")]);
         assert_eq!(got.len(), 15, "{got:?}");
         assert_eq!(got[0], ("review_upheld".into(), Some("0".into())));
         assert_eq!(got[3], ("review_pending".into(), None));
         assert_eq!(got[14].1.as_deref(), Some("0"));
         // with one or two numbers among the blanks
-        let mut vals = [""; 15];
-        vals[0] = "2";
-        vals[4] = "2";
-        let got = read_by_order(&table(
-            ["行政复议", "未经复议直接起诉", "复议后起诉"],
-            &leaves(),
-            &vals,
-        ));
+        let got = read(&[(0, "2"), (4, "2")]);
         assert_eq!(got[0], ("review_upheld".into(), Some("2".into())));
         assert_eq!(got[1], ("review_corrected".into(), Some("0".into())));
         // must not: three marks (no blank row), a row of leaf words (a header's second
         // line), a blank row with a row below it
-        let mut vals = [""; 15];
-        vals[3] = "人";
-        vals[5] = "人";
-        vals[9] = "和";
-        let t = table(
-            ["行政复议", "未经复议直接起诉", "复议后起诉"],
-            &leaves(),
-            &vals,
-        );
-        assert!(read_by_order(&t).is_empty());
-        let mut vals = [""; 15];
-        vals[1] = "结果纠正";
-        let t = table(
-            ["行政复议", "未经复议直接起诉", "复议后起诉"],
-            &leaves(),
-            &vals,
-        );
-        assert!(read_by_order(&t).is_empty());
-        let mut rows = vec![vec![""; 16]; 5];
-        for (k, g) in ["行政复议", "未经复议直接起诉", "复议后起诉"]
-            .iter()
-            .enumerate()
-        {
-            for i in 0..5 {
-                rows[0][1 + 5 * k + i] = if k == 0 { g } else { "行政诉;" };
-                rows[1][1 + 5 * k + i] = g;
-                rows[2][1 + 5 * k + i] = LEAVES[i];
-            }
-        }
-        rows[4][0] = "五、存在的主要问题";
+        assert!(read(&[(3, "人"), (5, "人"), (9, "和")]).is_empty());
+        assert!(read(&[(1, "结果纠正")]).is_empty());
+        let blank = values(&[]);
+        let mut rows = table_rows(GROUPS, &leaves(), &blank);
+        rows.push(vec!["五、存在的主要问题"]);
         assert!(read_by_order(&grid(&rows)).is_empty());
     }
 
