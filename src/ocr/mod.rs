@@ -1003,6 +1003,12 @@ fn dash_like(comps: &[Rect], dash_h: i32) -> bool {
     !comps.is_empty() && comps.len() <= 2 && comps.iter().all(|r| r.h <= dash_h && r.w >= 2 * r.h)
 }
 
+/// The glyphs among a cell's faint pieces of print height ([`CellReader::faint_print`]): the
+/// ones not wider than tall (a printed digit; never a dash or a ruling piece).
+fn faint_glyphs(print: &[Rect]) -> Vec<Rect> {
+    print.iter().copied().filter(|r| r.w <= r.h).collect()
+}
+
 /// Confidence of a dash beside faint print ([`faint_beside_dash`]): below `verify::LOW`, so
 /// that it is flagged unless a check confirms it.
 const FAINT_BESIDE_DASH: f32 = 0.5;
@@ -1021,7 +1027,7 @@ fn faint_beside_dash(ink: &Rect, faint: &[Rect], min_h: i32) -> bool {
 }
 
 /// Light print that the text threshold keeps only in part, looked at again in the faint
-/// image (`faint`: its glyph-sized components in the cell, [`CellReader::faint_glyphs`]):
+/// image (`faint`: its glyph-sized components in the cell, [`faint_glyphs`]):
 /// the components the cell is read from, or `None` to keep `comps` (the cell's glyph
 /// components at the text threshold, px at `dpi`).
 /// - A cell that looks blank: any faint glyph is what it holds (a thin 1 vanishes).
@@ -1416,8 +1422,12 @@ impl CellReader<'_> {
         // looks blank, holds only a dash-like stroke or only specks is looked at again in the
         // faint image ([`faint_look`]).
         let dash_h = (self.dpi * DASH_MAX_HEIGHT).round() as i32;
+        // the faint image's pieces of print height, when looked at (also for a dash below)
+        let mut faint_print: Option<Vec<Rect>> = None;
         if comps.is_empty() || dash_like(&comps, dash_h) || ink::residue_only(&comps, self.dpi) {
-            let faint = self.faint_glyphs(inner)?;
+            let print = self.faint_print(inner)?;
+            let faint = faint_glyphs(&print);
+            faint_print = Some(print);
             if debug_on() && !faint.is_empty() {
                 tracing::debug!(
                     "p{} cell {cell:?}: ink {comps:?}, faint glyphs {faint:?}",
@@ -1468,7 +1478,11 @@ impl CellReader<'_> {
         // reliable than any recogniser on a single short bar.
         if ink.h <= dash_h && ink.w >= 2 * ink.h && comps.len() <= 2 {
             let min_h = (self.dpi * FAINT_GLYPH_MIN).round() as i32;
-            let beside = faint_beside_dash(&ink, &self.faint_print(inner)?, min_h);
+            let print = match faint_print {
+                Some(p) => p,
+                None => self.faint_print(inner)?,
+            };
+            let beside = faint_beside_dash(&ink, &print, min_h);
             return Ok(Plan::Done(vec![OcrWord {
                 text: "—".into(),
                 rect: ink,
@@ -1562,18 +1576,6 @@ impl CellReader<'_> {
             glyphs: comps,
             inner,
         })
-    }
-
-    /// Glyph-sized components of the faint image inside `inner` (page pixels): clear of its
-    /// edges (ruling remnants), at least [`FAINT_GLYPH_MIN`] tall and at most
-    /// [`FAINT_GLYPH_MAX`], and not wider than tall (a printed digit; never a dash or a ruling
-    /// piece).
-    fn faint_glyphs(&self, inner: Rect) -> Result<Vec<Rect>> {
-        Ok(self
-            .faint_print(inner)?
-            .into_iter()
-            .filter(|r| r.w <= r.h)
-            .collect())
     }
 
     /// Components of the faint image inside `inner` (page pixels), clear of its edges, of
@@ -2135,7 +2137,7 @@ const EDGE_TOUCH: i32 = 1;
 /// that the ruling finder missed in part keeps such a piece inside the cell's inset band, and
 /// read alone it has the shape of a 1 (a blank cell at a table's right border read 1).  Printed
 /// numbers keep clear of the sides by the cell's padding; the faint look
-/// ([`CellReader::faint_glyphs`]) already leaves out everything that touches them.
+/// ([`faint_glyphs`]) already leaves out everything that touches them.
 fn edge_stroke(r: &Rect, inner: &Rect) -> bool {
     let touches = r.x <= inner.x + EDGE_TOUCH || r.x1() >= inner.x1() - EDGE_TOUCH;
     touches && r.w * 3 <= r.h
