@@ -503,9 +503,9 @@ pub fn ocr_page_detailed(
         let tables_px: Vec<Rect> = tables.iter().map(|t| to_px(&t.bbox)).collect();
         // 1. look at every cell's ink (blank, dash, number-like, text-like)
         let mut plans: Vec<Plan> = Vec::new();
-        // each plan's cell when print past its row's end puts its reading in doubt
-        // (rule `print_past_row`)
-        let mut past_row: Vec<Option<Rect>> = Vec::new();
+        // each plan's cell and confidence cap when a rule puts its reading in doubt before it
+        // is read (rules `print_past_row`, `ink_across_edge`)
+        let mut past_row: Vec<Option<(Rect, f32)>> = Vec::new();
         if ink_tokens {
             let comps = prep.text.components()?;
             for t in tokens::find_tokens(&comps, dpi_x, w, h) {
@@ -548,7 +548,8 @@ pub fn ocr_page_detailed(
                 let Some(r) = rect else {
                     continue;
                 };
-                let doubt = ink::in_row_band(r, &bands, inset).then_some(r);
+                let mut doubt =
+                    ink::in_row_band(r, &bands, inset).then_some((r, ink::PAST_ROW_CONFIDENCE));
                 let mut plan = cell_reader.plan(r)?;
                 // A cell holding several values a cell's width apart (the ruling
                 // between them lost): each is read as a word of its own, so that the
@@ -566,7 +567,7 @@ pub fn ocr_page_detailed(
                         for x in cuts.into_iter().chain([r.x1()]) {
                             let part = Rect::new(x0, r.y, x - x0, r.h);
                             plans.push(cell_reader.plan(part)?);
-                            past_row.push(doubt.map(|_| part));
+                            past_row.push(doubt.map(|(_, cap)| (part, cap)));
                             x0 = x;
                         }
                         continue;
@@ -616,6 +617,21 @@ pub fn ocr_page_detailed(
                         tracing::debug!("p{page_number} cell {r:?}: print past the row's end");
                     }
                     plan = Plan::Done(vec![ink::unread_word(r)]);
+                }
+                // rule `ink_across_edge`: the cell's number goes on past its edge
+                if doubt.is_none()
+                    && let Plan::Ink {
+                        glyphs,
+                        lines: 1,
+                        numeric_first: true,
+                        ..
+                    } = &plan
+                    && cell_reader.ink_across_edge(r, glyphs)?
+                {
+                    if timing {
+                        tracing::debug!("p{page_number} cell {r:?}: ink across its edge");
+                    }
+                    doubt = Some((r, ink::ACROSS_EDGE_CONFIDENCE));
                 }
                 plans.push(plan);
                 past_row.push(doubt);
@@ -707,13 +723,14 @@ pub fn ocr_page_detailed(
             };
             let mut ws = cell_reader.finish(plan, nums, txt, engine)?;
             // rule `print_past_row`: the grid ends short of the row's print, so its cells
-            // may not be the row's: every reading of the row is in doubt, a blank too
-            if let Some(cell) = doubt {
+            // may not be the row's: every reading of the row is in doubt, a blank too (and
+            // rule `ink_across_edge`: the cell holds only part of its number)
+            if let Some((cell, cap)) = doubt {
                 if ws.is_empty() {
                     ws.push(ink::doubtful_blank(cell));
                 }
                 for w in &mut ws {
-                    w.confidence = w.confidence.min(ink::PAST_ROW_CONFIDENCE);
+                    w.confidence = w.confidence.min(cap);
                 }
             }
             // A reading under a seal that could not be dropped (gray scans) mixes the seal's
@@ -1576,6 +1593,30 @@ impl CellReader<'_> {
             glyphs: comps,
             inner,
         })
+    }
+
+    /// Rule `ink_across_edge` ([`ink::ink_across_edge`]) for the table cell `cell` whose plan
+    /// found `glyphs` (page pixels): whether the number's print goes on past the cell's edge.
+    fn ink_across_edge(&self, cell: Rect, glyphs: &[Rect]) -> Result<bool> {
+        let Some(first) = glyphs.first() else {
+            return Ok(false);
+        };
+        let ink = glyphs.iter().fold(*first, |a, g| a.union(g));
+        let tallest = glyphs.iter().map(|g| g.h).max().unwrap_or(0);
+        let (w, h) = (self.text.width(), self.text.height());
+        let Some(window) =
+            ink::across_edge_window(cell, ink, tallest).and_then(|win| win.clip(w, h))
+        else {
+            return Ok(false);
+        };
+        let outside: Vec<Rect> = self
+            .text
+            .clip(window)?
+            .components()?
+            .into_iter()
+            .map(|c| Rect::new(c.x + window.x, c.y + window.y, c.w, c.h))
+            .collect();
+        Ok(ink::ink_across_edge(&outside, window, cell, ink, tallest))
     }
 
     /// Components of the faint image inside `inner` (page pixels), clear of its edges, of

@@ -345,6 +345,12 @@ pub(super) fn by_order(t: &Table, r: usize, def: &TableDef) -> Option<(usize, Ve
             accepted.push((run, g));
         }
     }
+    tracing::trace!(
+        "p{} appeals leaf row {r}: {} slots, value row {vr}, runs in place {:?}",
+        t.page,
+        slots.len(),
+        accepted.iter().map(|x| x.1).collect::<Vec<_>>()
+    );
     let mut out = Vec::new();
     for &(run, g) in &accepted {
         if accepted.iter().any(|(o, h)| *h == g && *o != run) {

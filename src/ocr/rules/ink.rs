@@ -20,6 +20,10 @@
 //! - **Lines merged** ([`MERGED_LINES_CONFIDENCE`]): numbers are printed on one line; a number
 //!   read from ink of several lines (a cell merged over two rows: 1201143 over 12750 read as
 //!   120114312750) is in doubt, its confidence capped below `verify::LOW`.
+//! - **Ink across the edge** ([`ink_across_edge`]): a number read from a cell whose print goes
+//!   on past the cell's edge on the same line, a digit gap away (a false column line cut
+//!   `114.1` after its first 1), accounts for its cell's ink but not for its number's: in
+//!   doubt ([`ACROSS_EDGE_CONFIDENCE`]).
 //!
 //! (A number that leaves glyphs of its cell out is capped by the reader itself:
 //! `MISSED_INK_CONFIDENCE` in `ocr/mod.rs`.)
@@ -264,6 +268,72 @@ pub fn doubtful_blank(region: Rect) -> OcrWord {
     }
 }
 
+/// Rule `ink_across_edge`: the most a number's glyphs lie apart (in glyph heights, of the
+/// cell's tallest glyph) for ink beyond the cell's edge to be part of the same number.  A digit
+/// gap is a fifth of a glyph's height or less; values in neighbouring cells lie apart by both
+/// cells' padding and the ruling between them, a glyph's height or more at any resolution.
+pub const ACROSS_EDGE_GAP: f32 = 0.6;
+
+/// The confidence cap of a reading whose number continues past its cell's edge
+/// ([`ink_across_edge`]): below `verify::LOW`, so what the checks do not confirm is flagged.
+pub const ACROSS_EDGE_CONFIDENCE: f32 = 0.5;
+
+/// The page stretch ([`ink_across_edge`]'s `window`) where ink continuing a cell's number
+/// beyond the cell's left or right edge lies: the number's line (`ink`, px; half a glyph
+/// above and below) out to a glyph and the gap beyond each edge.  `None` when the ink lies
+/// clear of both edges by more than the gap (the cell's own padding: nothing to look at).
+pub fn across_edge_window(cell: Rect, ink: Rect, tallest: i32) -> Option<Rect> {
+    let gap = across_edge_gap(tallest);
+    if ink.x - cell.x > gap && cell.x1() - ink.x1() > gap {
+        return None;
+    }
+    let reach = gap + 2 * tallest;
+    Some(Rect::new(
+        ink.x - reach,
+        ink.y - tallest / 2,
+        ink.w + 2 * reach,
+        ink.h + tallest,
+    ))
+}
+
+fn across_edge_gap(tallest: i32) -> i32 {
+    (tallest as f32 * ACROSS_EDGE_GAP).round() as i32
+}
+
+/// Rule `ink_across_edge`: whether a cell's number goes on past the cell's edge.  A false
+/// column line (a shaded header's comb, a ruling drawn from a neighbour row) can cut a printed
+/// number: the cell holds `1` of `114.1` and reads it confidently, the rest lies in the
+/// next cell.  The reading accounts for its cell's ink but not for the number's, so it is in
+/// doubt ([`ACROSS_EDGE_CONFIDENCE`]).  `outside` are the text image's components in
+/// `window` ([`across_edge_window`], page px), `ink` the extent of the cell's glyphs and
+/// `tallest` the tallest of them.  It fires for a glyph-sized component (half to four thirds
+/// of the tallest glyph, at most two glyphs wide) whose middle lies beyond the cell's left or
+/// right edge, on the number's line (at least half of it within the ink's height), bounded
+/// within the window's height (a ruling runs through it) and no more than [`ACROSS_EDGE_GAP`]
+/// from the ink.  A thin upright stroke over the edge itself is the ruling's remnant, not a
+/// glyph.
+pub fn ink_across_edge(
+    outside: &[Rect],
+    window: Rect,
+    cell: Rect,
+    ink: Rect,
+    tallest: i32,
+) -> bool {
+    let gap = across_edge_gap(tallest);
+    outside.iter().any(|c| {
+        let glyph_sized = c.h * 2 >= tallest && c.h * 3 <= tallest * 4 && c.w <= tallest * 2;
+        let bounded = c.y > window.y && c.y1() < window.y1();
+        let shared = c.y1().min(ink.y1()) - c.y.max(ink.y);
+        let same_line = shared * 2 >= c.h;
+        let mid = c.x + c.w / 2;
+        let thin = c.w * 4 <= c.h;
+        let on_edge = |x: i32| thin && c.x <= x + 1 && c.x1() >= x - 1;
+        let left = mid < cell.x && ink.x - c.x1() <= gap && !on_edge(cell.x);
+        let right = mid >= cell.x1() && c.x - ink.x1() <= gap && !on_edge(cell.x1());
+        glyph_sized && bounded && same_line && (left || right)
+    })
+}
+
 /// Smallest height (inches) of a mark past a row's end that [`past_row_end`]'s caller takes
 /// for print: a digit of the smallest table print (7.5 pt) is about 0.07 in tall, while the
 /// specks of a noisy scan (salt, JPEG blocks) that pass as glyph components stay lower.
@@ -384,6 +454,70 @@ pub fn ruling_residue(c: Rect, ink: i32, dpi: f32) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_number_cut_by_a_false_column_line_is_ink_across_edge() {
+        use super::*;
+        // a 150 dpi cell 120 x 30 px; its ink: one digit (a 1, 4 x 15 px) at its right edge
+        let cell = Rect::new(200, 100, 120, 30);
+        let ink = Rect::new(312, 107, 4, 15);
+        let window = across_edge_window(cell, ink, 15).expect("ink beside the edge");
+        // fires: the number goes on past the edge a digit gap away (`14.1` of `114.1`)
+        let rest = [
+            Rect::new(319, 107, 4, 15),
+            Rect::new(326, 107, 8, 15),
+            Rect::new(336, 119, 3, 3),
+            Rect::new(341, 107, 4, 15),
+        ];
+        assert!(ink_across_edge(&rest, window, cell, ink, 15));
+        // and on the left side too (`6` of `6203.6315` left of the cell)
+        let ink_l = Rect::new(203, 107, 40, 15);
+        let win_l = across_edge_window(cell, ink_l, 15).expect("ink beside the edge");
+        assert!(ink_across_edge(
+            &[Rect::new(193, 107, 8, 15)],
+            win_l,
+            cell,
+            ink_l,
+            15
+        ));
+        // must not: the next cell's value beyond its padding and the ruling (a glyph's
+        // height away)
+        assert!(!ink_across_edge(
+            &[Rect::new(332, 107, 8, 15)],
+            window,
+            cell,
+            ink,
+            15
+        ));
+        // nor a ruling's remnant over the edge (a thin upright stroke on the edge line)
+        assert!(!ink_across_edge(
+            &[Rect::new(319, 106, 2, 16)],
+            window,
+            cell,
+            ink,
+            15
+        ));
+        // nor a ruling running through the window's height
+        assert!(!ink_across_edge(
+            &[Rect::new(320, window.y, 6, window.h)],
+            window,
+            cell,
+            ink,
+            15
+        ));
+        // nor a glyph on another line (the row below's value)
+        assert!(!ink_across_edge(
+            &[Rect::new(320, 118, 8, 15)],
+            window,
+            cell,
+            ink,
+            15
+        ));
+        // nor the cell's own glyphs (their middles inside the cell)
+        assert!(!ink_across_edge(&[ink], window, cell, ink, 15));
+        // and a number in the middle of its cell is not looked at
+        assert!(across_edge_window(cell, Rect::new(250, 107, 20, 15), 15).is_none());
+    }
+
     #[test]
     fn a_number_painted_out_with_the_rulings_is_print_painted_out() {
         use super::*;
