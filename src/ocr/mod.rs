@@ -1242,6 +1242,11 @@ const MISSED_INK_CONFIDENCE: f32 = crate::verify::CAPPED;
 /// under a certain reading so a check that fails still names it.
 const LOOP_ZERO_CONFIDENCE: f32 = 0.8;
 
+/// Confidence cap of a lone 6 or 9 whose hole is taller than its bowl (rule
+/// `tall_hole_unlike`, [`shape::tall_hole_unlike`]): below `verify::LOW`, so what no check
+/// confirms is flagged.
+const TALL_HOLE_CONFIDENCE: f32 = 0.5;
+
 /// Confidence of a 0 read by rule `short_loop_zero` ([`shape::short_loop_zero`]): under
 /// `verify::LOW`, so the value is flagged unless a check confirms it (the short hole tells a
 /// 0 from a 6 or a 9 by where it sits, but a small 4's closed triangle may sit there too).
@@ -1970,6 +1975,24 @@ impl CellReader<'_> {
                         tracing::debug!("cell {region:?}: {joined:?} has the loops of a {d}");
                     }
                     w.alternatives.push(d.to_string());
+                }
+                // rule `tall_hole_unlike`: a lone 6 or 9 whose one hole is taller than its bowl
+                if shown.is_none()
+                    && let [w] = nums.as_mut_slice()
+                    && let Some(d) = w
+                        .text
+                        .chars()
+                        .next()
+                        .filter(|_| w.text.chars().count() == 1)
+                    && shape::loops(self.gray, region)?
+                        .is_some_and(|l| shape::tall_hole_unlike(&l, d))
+                {
+                    if debug {
+                        tracing::debug!(
+                            "cell {region:?}: {joined:?} has a hole taller than its bowl"
+                        );
+                    }
+                    w.confidence = w.confidence.min(TALL_HOLE_CONFIDENCE);
                 }
                 if shown == Some('0') {
                     if debug {

@@ -73,6 +73,29 @@ pub fn loop_digit(l: &Loops) -> Option<char> {
     }
 }
 
+/// Rule `tall_hole_unlike`: the most of a glyph's height the hole of a 6 or a 9 spans (its
+/// bowl is the glyph's lower or upper half less the stroke: [`loop_digit`] takes one of at
+/// most 0.45).
+const BOWL_TALL: f32 = 0.5;
+
+/// Rule `tall_hole_unlike`: whether a lone glyph read as `digit` (6 or 9) has one hole taller
+/// than such a digit's bowl ([`BOWL_TALL`]) and at least a fifth of the glyph wide: the counter
+/// of a 0 that blur or a speck made uneven (more stroke above its hole than below, so
+/// [`loop_digit`] shows no 0), which the recogniser read as a confident 6.  The shape does not
+/// say which digit it is, only that it is not the one read: the caller puts the reading in
+/// doubt.
+pub fn tall_hole_unlike(l: &Loops, digit: char) -> bool {
+    let g = l.glyph;
+    let [Some(h), None] = l.holes else {
+        return false;
+    };
+    matches!(digit, '6' | '9')
+        && l.pieces == 1
+        && g.h >= 8
+        && h.w * 5 >= g.w
+        && h.h as f32 > BOWL_TALL * g.h as f32
+}
+
 /// Rule `short_loop_zero`: least share of the glyph's height a centred hole spans.  A 0 nine
 /// pixels tall (7.5 pt at 150 dpi) blurred by a pixel keeps a hole of three or four rows in
 /// its middle at the crop's middle threshold, short of [`loop_digit`]'s half.
@@ -497,6 +520,38 @@ pub(crate) fn label(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_six_with_a_hole_taller_than_its_bowl_is_tall_hole_unlike() {
+        // a blurred 0 at 200 dpi, 16 px tall, its hole 9 rows starting a third down (a speck
+        // on its top stroke): loop_digit shows no 0, and it was read as a 6 at 0.95
+        let zero = Loops {
+            glyph: Rect::new(10, 10, 11, 16),
+            holes: [Some(Rect::new(14, 15, 4, 9)), None],
+            hole_area: 32,
+            pieces: 1,
+        };
+        assert_eq!(loop_digit(&zero), None);
+        assert!(tall_hole_unlike(&zero, '6'));
+        assert!(tall_hole_unlike(&zero, '9'));
+        // must not: a 6's bowl (its lower half)
+        let six = Loops {
+            glyph: Rect::new(10, 10, 11, 16),
+            holes: [Some(Rect::new(13, 19, 5, 5)), None],
+            hole_area: 20,
+            pieces: 1,
+        };
+        assert!(!tall_hole_unlike(&six, '6'));
+        // nor a reading other than 6 or 9 (an 0 or an 8 have tall holes of their own)
+        assert!(!tall_hole_unlike(&zero, '0'));
+        assert!(!tall_hole_unlike(&zero, '8'));
+        // nor two holes (an 8)
+        let eight = Loops {
+            holes: [Some(Rect::new(14, 12, 4, 5)), Some(Rect::new(14, 19, 4, 5))],
+            ..zero
+        };
+        assert!(!tall_hole_unlike(&eight, '6'));
+    }
+
     use super::*;
 
     /// A 40x40 white image with the pixels where `ink(x, y)` holds black.
