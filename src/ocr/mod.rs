@@ -505,14 +505,14 @@ pub fn ocr_page_detailed(
         let mut plans: Vec<Plan> = Vec::new();
         // each plan's cell and confidence cap when a rule puts its reading in doubt before it
         // is read (rules `print_past_row`, `ink_across_edge`)
-        let mut past_row: Vec<Option<(Rect, f32)>> = Vec::new();
+        let mut doubts: Vec<Option<(Rect, f32)>> = Vec::new();
         if ink_tokens {
             let comps = prep.text.components()?;
             for t in tokens::find_tokens(&comps, dpi_x, w, h) {
                 // a ruling's remnant alone is no value (`lone_remnant_is_no_token`)
                 if !t.remnant {
                     plans.push(cell_reader.plan(t.rect)?);
-                    past_row.push(None);
+                    doubts.push(None);
                 }
             }
             if timing {
@@ -567,7 +567,7 @@ pub fn ocr_page_detailed(
                         for x in cuts.into_iter().chain([r.x1()]) {
                             let part = Rect::new(x0, r.y, x - x0, r.h);
                             plans.push(cell_reader.plan(part)?);
-                            past_row.push(doubt.map(|(_, cap)| (part, cap)));
+                            doubts.push(doubt.map(|(_, cap)| (part, cap)));
                             x0 = x;
                         }
                         continue;
@@ -634,7 +634,7 @@ pub fn ocr_page_detailed(
                     doubt = Some((r, ink::ACROSS_EDGE_CONFIDENCE));
                 }
                 plans.push(plan);
-                past_row.push(doubt);
+                doubts.push(doubt);
             }
         }
         // 2. digit reads, batched: the number-like cells' ink side by side in strips, one
@@ -691,7 +691,7 @@ pub fn ocr_page_detailed(
         let mut matcher = glyphs::GlyphMatcher::default();
         let mut t_match = std::time::Duration::ZERO;
         let mut read: Vec<CellRead> = Vec::with_capacity(plans.len());
-        for (((plan, nums), txt), doubt) in plans.into_iter().zip(numeric).zip(text).zip(past_row) {
+        for (((plan, nums), txt), doubt) in plans.into_iter().zip(numeric).zip(text).zip(doubts) {
             // a one-line cell whose ink the digit reader was asked about
             let line = match &plan {
                 Plan::Ink {
