@@ -1957,11 +1957,14 @@ impl CellReader<'_> {
             // made of it (a faint or blurred 0 reads as 9, 6 or 4, or as nothing).
             if glyphs.len() == 1 && lines == 1 {
                 let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
-                let shown = if joined != "0" {
-                    shape::loop_shown(self.gray, region)?
+                // the glyph's loops at its middle threshold (for `loop_shown` and
+                // `tall_hole_unlike`; a 0 read as 0 is not looked at)
+                let mid = if joined != "0" {
+                    shape::loops(self.gray, region)?
                 } else {
                     None
                 };
+                let shown = shape::loop_shown(mid.as_ref(), self.gray, region)?;
                 // A lone digit the recogniser read as another than its holes show (a small 9
                 // read as 3): the shape's digit is offered as an alternative reading, for the
                 // checks to choose (never taken on its own).
@@ -1984,8 +1987,7 @@ impl CellReader<'_> {
                         .chars()
                         .next()
                         .filter(|_| w.text.chars().count() == 1)
-                    && shape::loops(self.gray, region)?
-                        .is_some_and(|l| shape::tall_hole_unlike(&l, d))
+                    && mid.as_ref().is_some_and(|l| shape::tall_hole_unlike(l, d))
                 {
                     if debug {
                         tracing::debug!(

@@ -479,41 +479,19 @@ mod tests {
             ink_l,
             15
         ));
+        // one component beside the right-edge digit
+        let beside = |c: Rect| ink_across_edge(&[c], window, cell, ink, 15);
         // must not: the next cell's value beyond its padding and the ruling (a glyph's
         // height away)
-        assert!(!ink_across_edge(
-            &[Rect::new(332, 107, 8, 15)],
-            window,
-            cell,
-            ink,
-            15
-        ));
+        assert!(!beside(Rect::new(332, 107, 8, 15)));
         // nor a ruling's remnant over the edge (a thin upright stroke on the edge line)
-        assert!(!ink_across_edge(
-            &[Rect::new(319, 106, 2, 16)],
-            window,
-            cell,
-            ink,
-            15
-        ));
+        assert!(!beside(Rect::new(319, 106, 2, 16)));
         // nor a ruling running through the window's height
-        assert!(!ink_across_edge(
-            &[Rect::new(320, window.y, 6, window.h)],
-            window,
-            cell,
-            ink,
-            15
-        ));
+        assert!(!beside(Rect::new(320, window.y, 6, window.h)));
         // nor a glyph on another line (the row below's value)
-        assert!(!ink_across_edge(
-            &[Rect::new(320, 118, 8, 15)],
-            window,
-            cell,
-            ink,
-            15
-        ));
+        assert!(!beside(Rect::new(320, 118, 8, 15)));
         // nor the cell's own glyphs (their middles inside the cell)
-        assert!(!ink_across_edge(&[ink], window, cell, ink, 15));
+        assert!(!beside(ink));
         // and a number in the middle of its cell is not looked at
         assert!(across_edge_window(cell, Rect::new(250, 107, 20, 15), 15).is_none());
     }
