@@ -63,6 +63,10 @@ pub enum Flag {
     /// `column_by_position`: no header was seen, or an OCR header lost a column: columns taken
     /// in template order (dropped when a check over the cell confirms it).
     ColumnByPosition,
+    /// `column_by_header_order`: the header cell over the column was illegible; the column is
+    /// the one the printed order of the legible header cells leaves it (dropped when a check
+    /// over the cell confirms it).
+    ColumnByHeaderOrder,
     /// `total_column_by_sums`: the columns were taken in order without a header, and the row
     /// sums show the total printed in another column than the template's (总计 first): the
     /// cells were placed by those sums.
@@ -109,6 +113,7 @@ const NAMES: &[(Flag, &str)] = &[
     (Flag::RowIncomplete, "row_incomplete"),
     (Flag::IrregularCell, "irregular_cell"),
     (Flag::ColumnByPosition, "column_by_position"),
+    (Flag::ColumnByHeaderOrder, "column_by_header_order"),
     (Flag::TotalColumnBySums, "total_column_by_sums"),
     (Flag::GroupBySum, "appeals_group_by_sum"),
     (Flag::Confirmed, "confirmed"),

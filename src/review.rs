@@ -125,6 +125,9 @@ pub fn why(flag: &Flag) -> String {
         Flag::RowIncomplete => "another cell of its row was not read: numbers may have shifted or merged into this one".into(),
         Flag::IrregularCell => "a 0 from a cell that does not fit its table's grid (a sliver, half a row, a row cut short): the printed value may be beside it".into(),
         Flag::ColumnByPosition => "no header was seen: columns were taken in template order".into(),
+        Flag::ColumnByHeaderOrder => {
+            "the column's header was illegible: the column is the one the other header cells' order leaves it".into()
+        }
         Flag::GroupBySum => "the appeals header placed none of the numbers: five whose first four sum to the fifth, at the row's start or end, were taken as that group".into(),
         Flag::TotalColumnBySums => "no header was read and the row sums show 总计 printed in another column (first): the columns were placed by those sums".into(),
         Flag::NotFound => "the cell was not found in the document: type the value printed, if any".into(),
@@ -1049,6 +1052,7 @@ mod tests {
             "row_incomplete",
             "irregular_cell",
             "column_by_position",
+            "column_by_header_order",
             "not_found",
             "unparseable",
             "repaired",

@@ -640,9 +640,16 @@ struct Candidate<'a> {
     method: Method,
 }
 
-/// Best template row for a label, with its similarity.
+/// Best template row for a label, with its similarity.  Rule `numbering_names_no_row`: a label
+/// without an ideograph (`3.`, `(2)`, a value read with a stray mark that `split_row` took for
+/// the label) names no row: the template's labels differ in their words, and their numbering
+/// repeats in every group (`3.` like `3.其他` at 0.67 placed the 危及“三安全一稳定” row's
+/// values, its first value read `3.`, under 其他).
 fn best_row<'s>(def: &'s TableDef, label: &str) -> Option<(&'s Row, f32)> {
     let l = norm_label(label);
+    if !l.chars().any(crate::produce::pdf::is_cjk) {
+        return None;
+    }
     def.rows
         .iter()
         .map(|r| (r, similarity(&l, &norm_label(&r.label))))
@@ -709,6 +716,11 @@ struct State {
     /// `req_cols` came from the table's rows ([`columns_from_rows`]), not from a header: the
     /// columns stand in template order by assumption, and the cells placed by them say so.
     req_cols_from_rows: bool,
+    /// Columns of `req_cols` that the header's order named, not its words
+    /// ([`leaves_by_order`]): the cells placed under them say so.
+    req_cols_by_order: Vec<String>,
+    /// The table whose header row `req_cols_by_order` was named in.
+    req_cols_by_order_in: Option<*const Table>,
     /// The active rows under the latest active header ([`active_order`]).
     active_block: Option<active_order::ActiveBlock>,
     /// Template indices of the active rows placed so far.
@@ -728,7 +740,12 @@ impl State {
 /// label (the template index), a row with numbers whose label matched nothing, or anything
 /// that breaks a sequence (an active or appeals row, a group printed as one row).
 enum Seq<'a> {
-    Anchor(usize),
+    /// A row matched by its label: its template row's index, the cells it placed (indices
+    /// into the mapping's cells), and the row as an open one, should its match be undone
+    /// (`order::anchors_in_order`; None for a row the template's labels located in order).
+    Anchor(usize, std::ops::Range<usize>, Option<Open<'a>>),
+    /// A matched row out of the template's order (rule `anchors_in_order`): transparent.
+    Dropped(usize),
     /// The requests table's column header: before any matched row it stands for the table's
     /// start (the first rows' labels often sit under a merged note cell); later (a continuation
     /// page repeating it) it is transparent.
@@ -936,11 +953,22 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
         if st.req_cols_from_rows {
             st.req_cols = None;
             st.req_cols_from_rows = false;
+            st.req_cols_by_order.clear();
         }
         let own_columns = |t: &Table| {
             columns_from_rows(t, &schema.requests)
                 .or_else(|| columns_by_widths(t, &schema.requests))
         };
+        // columns the header's order named hold for its own grid: cells of another grid (a
+        // continuation page, another layout) under an illegible header cell are not known
+        // to stand where that cell stood
+        if st.req_cols_by_order_in.is_some_and(|h| !std::ptr::eq(h, t)) {
+            if let Some(map) = st.req_cols.as_mut() {
+                map.0.retain(|(_, _, k)| !st.req_cols_by_order.contains(k));
+            }
+            st.req_cols_by_order.clear();
+            st.req_cols_by_order_in = None;
+        }
         if st.req_cols.is_none()
             && let Some(cols) = own_columns(t).or_else(|| {
                 let (next, _) = regrouped.get(i + 1)?;
@@ -949,6 +977,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
         {
             st.req_cols = Some(cols);
             st.req_cols_from_rows = true;
+            st.req_cols_by_order.clear();
         }
         // for [`grid_row`]: the median grid row height, and whether a row with numbers was
         // seen (rows of text above it are the header's)
@@ -1018,7 +1047,11 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                     assigned.len() - before,
                     cand.value_cells.len()
                 );
-                seq.push(Seq::Anchor(row_index(&schema.requests, row)));
+                seq.push(Seq::Anchor(
+                    row_index(&schema.requests, row),
+                    before..assigned.len(),
+                    None,
+                ));
                 continue;
             }
             // a label cell shared with the next or previous grid row: this row's part of it
@@ -1082,9 +1115,20 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 } else if let Some((row, s)) = best_row(&schema.requests, &label)
                     && s >= REQUESTS_LABEL_MIN
                 {
+                    let before = assigned.len();
                     assign_requests(&cand, row, &st, &mut assigned);
                     st.active_block = None;
-                    seq.push(Seq::Anchor(row_index(&schema.requests, row)));
+                    let open = Open {
+                        label_text: labels.iter().map(|c| c.text()).collect(),
+                        label_cell: labels.last().map(|c| *c as *const Cell),
+                        full_row: false,
+                        cand,
+                    };
+                    seq.push(Seq::Anchor(
+                        row_index(&schema.requests, row),
+                        before..assigned.len(),
+                        Some(open),
+                    ));
                     continue;
                 }
             }
@@ -1232,8 +1276,19 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                     page: t.page,
                     method: Method::of_table(t.method),
                 };
+                let before = assigned.len();
                 assign_requests(&cand, row, &st, &mut assigned);
-                seq.push(Seq::Anchor(row_index(&schema.requests, row)));
+                let open = Open {
+                    label_text: label_text.clone(),
+                    label_cell: label_cell.map(|c| *c as *const Cell),
+                    full_row,
+                    cand,
+                };
+                seq.push(Seq::Anchor(
+                    row_index(&schema.requests, row),
+                    before..assigned.len(),
+                    Some(open),
+                ));
             } else if let Some(cell) = label_cell.filter(|c| c.r0 == r && c.r1 == r + 1)
                 && let Some(g) = collapsed_group(&schema.requests, &text_of(cell))
             {
@@ -1267,6 +1322,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
             }
         }
     }
+    order::anchors_in_order(&mut seq, &schema.requests, &mut assigned);
     order::assign_by_order(&seq, &schema.requests, &st, &mut assigned);
     total_column_by_sums(&schema.requests, &mut assigned);
     let no_appeals = |a: &[MappedCell]| {
@@ -1832,6 +1888,72 @@ fn is_requests_header(def: &TableDef, texts: &[String]) -> bool {
         && !appeals::reads_like_leaf_row(texts)
 }
 
+/// The orders a table's leaf columns are printed in: the template's, and the template's with
+/// its last column (the total) printed first (总计 | 自然人 | … | 其他).
+fn printed_orders(def: &TableDef) -> [Vec<&str>; 2] {
+    let keys = def.col_keys();
+    let mut total_first = keys.clone();
+    total_first.rotate_right(1);
+    [keys, total_first]
+}
+
+/// How much wider than the recognised leaf cells' widest a cell may be and still be a leaf
+/// for [`leaves_by_order`] (a label cell over the row's left part is far wider).
+const LEAF_WIDTH: f32 = 1.6;
+
+/// Rule `header_leaves_by_order`: header cells whose words OCR garbled (、总计, 二企业, a
+/// shaded cell read `?`) among leaves it read, each one of the table's columns, are the
+/// columns the printed order leaves them: a window of as many consecutive cells as the table
+/// has columns holds every recognised leaf at its place in one of the [`printed_orders`], and
+/// no other window or order does.  Left out of the column map, such a column's values were
+/// read under no column (the last two: 其他 and 总计 are both free right of 法律服务机构) and
+/// lost.  None when the recognised leaves fit no window, or more than one way (a header split
+/// into more cells than leaves, or fewer), or a cell in the window is wider than
+/// [`LEAF_WIDTH`] leaves (a label cell).  Returns the cells (indices into `cells`) it names,
+/// with their column keys.
+fn leaves_by_order<'s>(
+    def: &'s TableDef,
+    cells: &[&Cell],
+    keys: &[Option<&'s str>],
+) -> Vec<(usize, &'s str)> {
+    let orders = printed_orders(def);
+    let n = orders[0].len();
+    let matched: Vec<usize> = (0..cells.len()).filter(|&i| keys[i].is_some()).collect();
+    let widest = matched
+        .iter()
+        .map(|&i| cells[i].bbox.width())
+        .fold(0.0f32, f32::max);
+    if matched.is_empty() || cells.len() < n {
+        return Vec::new();
+    }
+    let mut found: Option<Vec<(usize, &'s str)>> = None;
+    for w in 0..=cells.len() - n {
+        if matched.iter().any(|&i| i < w || i >= w + n) {
+            continue;
+        }
+        if cells[w..w + n]
+            .iter()
+            .any(|c| c.bbox.width() > LEAF_WIDTH * widest)
+        {
+            continue;
+        }
+        for order in &orders {
+            if matched.iter().any(|&i| keys[i] != Some(order[i - w])) {
+                continue;
+            }
+            let named: Vec<(usize, &'s str)> = (w..w + n)
+                .filter(|&i| keys[i].is_none())
+                .map(|i| (i, order[i - w]))
+                .collect();
+            match &found {
+                Some(f) if *f != named => return Vec::new(),
+                _ => found = Some(named),
+            }
+        }
+    }
+    found.unwrap_or_default()
+}
+
 /// How many cells of a row name an appeals leaf that only the appeals header has (维持, 纠正).
 fn appeals_leaf_hits(texts: &[String]) -> usize {
     texts
@@ -1850,14 +1972,23 @@ fn update_headers(
     schema: &Schema,
 ) -> bool {
     if is_requests_header(&schema.requests, texts) {
+        let keys: Vec<Option<&str>> = texts
+            .iter()
+            .map(|s| header_col_key(&schema.requests, s))
+            .collect();
+        st.header_hits[1] += keys.iter().flatten().count();
+        let by_order = leaves_by_order(&schema.requests, cells, &keys);
         let map: Vec<(f32, f32, String)> = cells
             .iter()
-            .zip(texts)
-            .filter_map(|(c, s)| {
-                header_col_key(&schema.requests, s).map(|k| (c.bbox.x0, c.bbox.x1, k.to_string()))
+            .zip(&keys)
+            .enumerate()
+            .filter_map(|(i, (c, k))| {
+                k.or_else(|| by_order.iter().find(|(j, _)| *j == i).map(|(_, k)| *k))
+                    .map(|k| (c.bbox.x0, c.bbox.x1, k.to_string()))
             })
             .collect();
-        st.header_hits[1] += map.len();
+        st.req_cols_by_order = by_order.iter().map(|(_, k)| k.to_string()).collect();
+        st.req_cols_by_order_in = (!by_order.is_empty()).then_some(t as *const Table);
         st.req_cols = Some(ColMap(map));
         st.active_block = None;
         return true;
@@ -2224,6 +2355,8 @@ fn assign_requests(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<Mapped
             let mut m = cell_for(cand, cell, "requests", row, &row.cols[j]);
             if positional || st.req_cols_from_rows {
                 m.flag(Flag::ColumnByPosition);
+            } else if st.req_cols_by_order.contains(&m.col) {
+                m.flag(Flag::ColumnByHeaderOrder);
             }
             out.push(m);
         }
@@ -2528,6 +2661,10 @@ mod tests {
         assert_eq!(row.key, "total_processed");
         let (row, _) = best_row(&s.requests, "3.其他").unwrap();
         assert_eq!(row.key, "other_other");
+        // rule `numbering_names_no_row`: a numbering alone (a value read `3.`) names none
+        for numbering in ["3.", "(2)", "3", "12."] {
+            assert!(best_row(&s.requests, numbering).is_none(), "{numbering}");
+        }
         let (_, sim) = best_row(&s.requests, "行政许可").unwrap();
         assert!(sim < 0.6);
     }
@@ -3414,9 +3551,9 @@ mod tests {
 
     #[test]
     fn a_cell_below_an_illegible_header_takes_the_one_column_left() {
-        // 总计 garbled in the header (no range for it); a row with two blank cells merged
-        // (a lost ruling) has six cells, too few to be placed by position: its last cell is
-        // still the total, the one column the header left out
+        // 总计 garbled in the header (the header's order names it: `header_leaves_by_order`);
+        // a row with two blank cells merged (a lost ruling) has six cells, too few to be
+        // placed by position: its last cell is still the total
         let mut header = HEADER.to_vec();
         header[7] = "总汁丨";
         let mut t = grid(&[header, vec!["2.重复申请", "1", "", "", "0", "0", "0", "1"]]);
@@ -3426,23 +3563,25 @@ mod tests {
         let c = |col: &str| m.get("requests", "rejected_repeat", col).unwrap();
         assert_eq!(c("natural_person").value.as_deref(), Some("1"));
         assert_eq!(c("total").value.as_deref(), Some("1"));
-        assert!(c("total").flags.contains(&Flag::ColumnByPosition));
+        assert!(c("total").flags.contains(&Flag::ColumnByHeaderOrder));
         assert_eq!(c("legal_services").value.as_deref(), Some("0"));
     }
 
     #[test]
     fn cells_below_two_illegible_header_columns_take_them_in_order() {
-        // 其他 and 总计 lost from the header (merged into its title cell: no ranges); a row
-        // with a blank sliver beyond the total (a spurious ruling at the border) has two cells
-        // after 法律服务机构: they are 其他 and 总计, in that order
+        // 其他 and 总计 lost from the header (merged into its title cell: no ranges, and
+        // no order to name them by); a row with a blank sliver beyond the total (a spurious
+        // ruling at the border) has two cells after 法律服务机构: they are 其他 and 总计, in
+        // that order
         let mut header = HEADER.to_vec();
         header[6] = "币请人情次";
-        header[7] = "币请人情次";
+        header[7] = "";
         let rows = [
             header,
             vec!["2.重复申请", "3", "0", "0", "0", "0", "2", "5", ""],
         ];
         let mut t = grid(&rows);
+        assert!(t.merge_cells(t.index[6], t.index[7], &[]));
         let last = t.n_cols() - 1;
         for c in t.cells.iter_mut().filter(|c| c.c0 == last) {
             c.bbox.x1 = c.bbox.x0 + 2.0;
@@ -3457,8 +3596,9 @@ mod tests {
         // position; the two after 法律服务机构 are still 其他 and 总计
         let mut header = HEADER.to_vec();
         header[6] = "币请人情次";
-        header[7] = "币请人情次";
+        header[7] = "";
         let mut t = grid(&[header, vec!["2.重复申请", "3", "", "", "0", "0", "2", "5"]]);
+        assert!(t.merge_cells(t.index[6], t.index[7], &[]));
         let (a, b) = (t.index[t.n_cols() + 2], t.index[t.n_cols() + 3]);
         assert!(t.merge_cells(a, b, &[]));
         let m = map_tables(&[t], crate::schema::schema());
@@ -3527,6 +3667,42 @@ mod tests {
             row("4.保护第三方合法权益", "2"),
         ]);
         assert_eq!(req(&m, "denied_three_safety").value.as_deref(), Some("3"));
+    }
+
+    #[test]
+    fn a_label_matched_out_of_the_templates_order_is_placed_by_it_anchors_in_order() {
+        // rule `anchors_in_order` fires: 3.危及… garbled into something like 3.其他 between
+        // 2.… and 4.…: 其他 is out of order there; the row is placed in its one-row gap
+        let rows = [
+            row("1.属于国家秘密", "2"),
+            row("2.其他法律行政法规禁止公开", "1"),
+            row("3.其地", "3"),
+            row("4.保护第三方合法权益", "2"),
+            row("5.属于三类内部事务信息", "4"),
+        ];
+        let m = mapped(&rows);
+        let c = req(&m, "denied_three_safety");
+        assert_eq!(c.value.as_deref(), Some("3"));
+        assert!(c.flags.contains(&Flag::RowByPosition));
+        assert!(req(&m, "other_other").value.is_none());
+        assert_eq!(req(&m, "denied_third_party").value.as_deref(), Some("2"));
+        // must not: the same label where 其他 stands in the order
+        let rows = [
+            row(
+                "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                "2",
+            ),
+            row(
+                "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+                "1",
+            ),
+            row("3.其地", "3"),
+            row("（七）总计", "9"),
+        ];
+        let m = mapped(&rows);
+        let c = req(&m, "other_other");
+        assert_eq!(c.value.as_deref(), Some("3"));
+        assert!(!c.flags.contains(&Flag::RowByPosition));
     }
 
     #[test]
@@ -4741,6 +4917,92 @@ mod tests {
                 .flags
                 .contains(&Flag::TotalColumnBySums)
         );
+    }
+
+    /// The column keys [`leaves_by_order`] gives a one-row header: a label cell, then the
+    /// cells `leaves` (`|`-separated), as (cell index, key).
+    fn by_order(leaves: &str) -> Vec<(usize, &'static str)> {
+        let def = &crate::schema::schema().requests;
+        let mut h = vec!["（本列数据的勾稽关系为：第一项加第二项之和）"];
+        h.extend(leaves.split('|'));
+        let t = grid(&[h]);
+        let cells = row_cells(&t, 0);
+        let keys: Vec<Option<&str>> = cells
+            .iter()
+            .map(|c| header_col_key(def, &c.text()))
+            .collect();
+        leaves_by_order(def, &cells, &keys)
+    }
+
+    #[test]
+    fn header_leaves_garbled_take_the_columns_the_printed_order_leaves_them() {
+        // rule `header_leaves_by_order`: 总计 printed first and garbled, 商业企业 and 其他 too
+        let leaves = "、总计|自然人|二企业|科研机构|社会公益组织|法律服务机构|?";
+        assert_eq!(
+            by_order(leaves),
+            vec![(1, "total"), (3, "commercial"), (7, "other_org")]
+        );
+        // the template's order, 其他 and 总计 both garbled: the last two, in order
+        let h = "自然人|商业企业|科研机构|公益组织|法律服务机构|具他|总汁";
+        assert_eq!(by_order(h), vec![(6, "other_org"), (7, "total")]);
+        // the mapping places the values under them, said so
+        let header: Vec<&str> = leaves.split('|').collect();
+        let m = requests_rows(
+            &[("（一）予以公开", ["686", "657", "9", "1", "3", "12", "4"])],
+            Some(header.try_into().unwrap()),
+        );
+        let c = |col: &str| m.get("requests", "granted", col).unwrap();
+        assert_eq!(c("total").value.as_deref(), Some("686"));
+        assert_eq!(c("commercial").value.as_deref(), Some("9"));
+        assert_eq!(c("other_org").value.as_deref(), Some("4"));
+        assert_eq!(c("natural_person").value.as_deref(), Some("657"));
+        assert!(c("total").flags.contains(&Flag::ColumnByHeaderOrder));
+        assert!(!c("research").flags.contains(&Flag::ColumnByHeaderOrder));
+    }
+
+    #[test]
+    fn columns_named_by_the_headers_order_hold_for_its_own_grid_only() {
+        // the header (its 总计, 商业企业 and 其他 garbled) over one grid, the rows on another
+        // (a continuation page): there the garbled columns are not known by the header
+        let mut h = vec!["（本列数据的勾稽关系为：第一项加第二项之和）"];
+        h.extend("、总计|自然人|二企业|科研机构|社会公益组织|法律服务机构|?".split('|'));
+        let header = grid(&[h]);
+        let rows = grid(&[vec![
+            "（一）予以公开",
+            "686",
+            "657",
+            "9",
+            "1",
+            "3",
+            "12",
+            "4",
+        ]]);
+        let m = map_tables(&[header, rows], crate::schema::schema());
+        let c = |col: &str| m.get("requests", "granted", col).unwrap();
+        assert!(!c("total").flags.contains(&Flag::ColumnByHeaderOrder));
+        assert!(!c("commercial").flags.contains(&Flag::ColumnByHeaderOrder));
+        assert!(c("total").flags.contains(&Flag::ColumnByPosition));
+    }
+
+    #[test]
+    fn header_leaves_by_order_do_not_fire_where_the_order_is_unsure() {
+        // one leaf split in two cells: eight cells for seven leaves, two windows fit
+        assert_eq!(
+            by_order("自然人|商业|企业|科研机构|社会公益组织|法律服务机构|?|?"),
+            vec![]
+        );
+        // the recognised leaves out of every printed order
+        assert_eq!(
+            by_order("科研机构|自然人|?|?|社会公益组织|法律服务机构|?"),
+            vec![]
+        );
+        // every leaf recognised: nothing to name
+        assert_eq!(
+            by_order("自然人|商业企业|科研机构|公益组织|法律服务机构|其他|总计"),
+            vec![]
+        );
+        // six cells for seven leaves: no window
+        assert_eq!(by_order("自然人|商业企业|科研机构|公益组织|?|?"), vec![]);
     }
 
     #[test]

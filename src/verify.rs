@@ -459,9 +459,10 @@ pub fn flag_doubts(
         // column checks cannot vouch for its cells (a header read one column off shifts every
         // row alike, and every column still sums), so none is cleared.
         let shifted = ch.check == "row_total"
-            && cells_of[k]
-                .iter()
-                .any(|&i| m.cells[i].flags.contains(&Flag::ColumnByPosition));
+            && cells_of[k].iter().any(|&i| {
+                m.cells[i].flags.contains(&Flag::ColumnByPosition)
+                    || m.cells[i].flags.contains(&Flag::ColumnByHeaderOrder)
+            });
         let (cleared, suspects): (Vec<usize>, Vec<usize>) = cells_of[k]
             .iter()
             .partition(|&&i| cleared_of[i] && !shifted);
@@ -489,7 +490,9 @@ pub fn flag_doubts(
         }
         if confirming[i].iter().any(|&k| placing[k]) {
             // columns taken in order are right when a sum over the row or column holds
-            m.cells[i].flags.retain(|f| *f != Flag::ColumnByPosition);
+            m.cells[i]
+                .flags
+                .retain(|f| *f != Flag::ColumnByPosition && *f != Flag::ColumnByHeaderOrder);
         }
         if confirming[i]
             .iter()

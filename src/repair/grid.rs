@@ -228,6 +228,11 @@ fn split_label_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
 /// its row: `1961` over `135` read as one cell `1961135`.  The cells right of a label column
 /// never span rows in the template; a label's two halves (`三、本年度` / `办理结果`) are no
 /// numbers, and a number printed across the line stays whole.
+///
+/// Rule `header_over_values`: the same where the part above the line is a header's words (a
+/// leaf cell 科研机构 reaching down over the first rows' numbers where the ruling under the
+/// header was erased): the words below the line are all numbers, those above it are text.
+/// Left whole, the header cell took its column's values into its text and the rows lost them.
 fn split_value_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repair>) {
     let mut k = 0;
     while k < t.cells.len() {
@@ -237,7 +242,6 @@ fn split_value_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
             && cell.c0 > 0
             && cell.words.len() >= 2
             && cell.confidence < DOUBT
-            && cell.words.iter().all(|&i| numeric_word(&words[i].text))
             && t.is_rectangle(k)
         {
             for b in cell.r0 + 1..cell.r1 {
@@ -247,18 +251,16 @@ fn split_value_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
                 if !ruled || lies_across(&cell.words, words, y, false) {
                     continue;
                 }
-                let up = cell
-                    .words
-                    .iter()
-                    .filter(|&&i| words[i].bbox.cy() < y)
-                    .count();
-                if up > 0 && up < cell.words.len() {
-                    at = Some(b);
+                let (up, down): (Vec<usize>, Vec<usize>) =
+                    cell.words.iter().partition(|&&i| words[i].bbox.cy() < y);
+                let numeric = |ws: &[usize]| ws.iter().all(|&i| numeric_word(&words[i].text));
+                if !up.is_empty() && !down.is_empty() && numeric(&down) {
+                    at = Some((b, numeric(&up)));
                     break;
                 }
             }
         }
-        let Some(b) = at else {
+        let Some((b, numbers_above)) = at else {
             k += 1;
             continue;
         };
@@ -267,12 +269,23 @@ fn split_value_rows(t: &mut Table, words: &[Word], ti: usize, out: &mut Vec<Repa
             k += 1;
             continue;
         };
+        let (reason, evidence) = if numbers_above {
+            (
+                "value_rows_split",
+                "one value cell over rows whose labels are ruled apart holds numbers on both sides of the row line and none across it; the line is missing over this column",
+            )
+        } else {
+            (
+                "header_over_values",
+                "a header cell reaching down over rows whose labels are ruled apart holds numbers below the row line and none across it; the line under the header is missing over this column",
+            )
+        };
         out.push(Repair {
             location: format!("page {} table {} row {}", t.page, ti + 1, b + 1),
             raw,
             repaired: format!("{} | {}", t.cells[k].text(), t.cells[lower].text()),
-            reason: "value_rows_split".into(),
-            evidence: "one value cell over rows whose labels are ruled apart holds numbers on both sides of the row line and none across it; the line is missing over this column".into(),
+            reason: reason.into(),
+            evidence: evidence.into(),
             cells: vec![(t.page, t.cells[k].bbox), (t.page, t.cells[lower].bbox)],
         });
         // cell k (the upper part) is looked at again: it may span more rows
@@ -767,6 +780,21 @@ mod tests {
         assert_eq!(t.cell_at(0, 1).text(), "1961");
         assert_eq!(t.cell_at(1, 1).text(), "135");
         assert_eq!(t.cell_at(1, 2).text(), "9");
+    }
+
+    #[test]
+    fn a_header_cell_reaching_down_over_a_rows_number_is_split_header_over_values() {
+        // fires: the leaf word above the labels' row line, the row's number below it
+        let (t, _, r) = lost_value_ruling(&[("科研机构", 6.0), ("12", 26.0)]);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].reason, "header_over_values");
+        assert_eq!(t[0].cell_at(0, 1).text(), "科研机构");
+        assert_eq!(t[0].cell_at(1, 1).text(), "12");
+        // must not: text below the line (a label's or header's second line)
+        let (_, _, r) = lost_value_ruling(&[("科研", 6.0), ("机构", 26.0)]);
+        assert!(r.is_empty(), "{r:?}");
+        let (_, _, r) = lost_value_ruling(&[("12", 6.0), ("机构", 26.0)]);
+        assert!(r.is_empty(), "{r:?}");
     }
 
     #[test]

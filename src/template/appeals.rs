@@ -215,34 +215,49 @@ fn majority(groups: &[Option<usize>]) -> Option<usize> {
 const BLANK_ROW_MARKS: usize = 2;
 
 /// Rule `blank_value_row`: grid row `rr`, right under the leaf row and the grid's last, is the
-/// value row of a table that prints its zeros as blanks: every slot's cell there is the row's
-/// own (not a header cell reaching down) and over that slot alone, blank or value-like, but
-/// for at most [`BLANK_ROW_MARKS`] marks (a seal's stroke, a speck read as a glyph: such a
-/// cell is unknown, [`by_order`] reads it as it reads any cell).  The appeals table has one value
-/// row under its leaves; a report that prints its zeros as nothing leaves that row blank, and
-/// [`value_row`], which looks for numbers, found none: the whole table went unread.  A blank
-/// cell reads 0, as a blank cell of the requests grid does (the cell reader leaves a cell
-/// blank only when it holds no ink); a row of one or two numbers among blanks (some zeros
-/// printed blank) is the value row too.  Not a row with a leaf word (a second header row), or
-/// one with rows below it.
+/// value row of a table that prints its zeros as blanks: its slots' cells are blank or
+/// value-like, but for at most [`BLANK_ROW_MARKS`] marks (a seal's stroke, a speck read as a
+/// glyph: such a cell is unknown, [`by_order`] reads it as it reads any cell).  The appeals
+/// table has one value row under its leaves; a report that prints its zeros as nothing leaves
+/// that row blank, and [`value_row`], which looks for numbers, found none: the whole table went
+/// unread.  A blank cell reads 0, as a blank cell of the requests grid does (the cell reader
+/// leaves a cell blank only when it holds no ink); a row of one or two numbers among blanks
+/// (some zeros printed blank) is the value row too.  Rule `blank_row_rulings_lost`: a faint
+/// grid keeps its rulings where print runs beside them and loses them between blank cells, so
+/// a blank cell over several slots is blank in each (nothing is printed there), and a leaf
+/// cell reaching down into the row (the ruling under it lost) is a slot whose value is not
+/// known ([`by_order`] reads a header cell as unknown); most slots ([`OWN_CELLS`]) keep a
+/// cell of the row's own.  Not a row with a leaf word (a second header row), one with rows
+/// below it, or a cell with ink over several slots (whose number's place is not known).
 fn blank_value_row(t: &Table, rr: usize, slots: &[usize]) -> bool {
     if rr + 1 != t.n_rows() {
         return false;
     }
     let mut marks = 0;
+    let mut own = 0;
     for &c in slots {
         let cell = t.cell_at(rr, c);
-        if cell.r0 != rr
-            || slots
-                .iter()
-                .filter(|&&o| o >= cell.c0 && o < cell.c1)
-                .count()
-                > 1
-        {
+        if cell.r0 != rr {
+            // a leaf cell reaching down holds its leaf's words; a number in it is the value
+            // row's, printed under the lost ruling: no blank row
+            if cell.text().chars().any(|ch| ch.is_ascii_digit()) {
+                return false;
+            }
+            continue;
+        }
+        own += 1;
+        let text = cell.text();
+        let over = slots
+            .iter()
+            .filter(|&&o| o >= cell.c0 && o < cell.c1)
+            .count();
+        if text.trim().is_empty() {
+            continue;
+        }
+        if over > 1 {
             return false;
         }
-        let text = cell.text();
-        if text.trim().is_empty() || values::value_like(&text, cell.confidence) {
+        if values::value_like(&text, cell.confidence) {
             continue;
         }
         if leaf_of(&text) != Leaf::Illegible {
@@ -250,8 +265,12 @@ fn blank_value_row(t: &Table, rr: usize, slots: &[usize]) -> bool {
         }
         marks += 1;
     }
-    marks <= BLANK_ROW_MARKS
+    marks <= BLANK_ROW_MARKS && own as f32 >= OWN_CELLS * slots.len() as f32
 }
+
+/// Share of a blank value row's slots that must have a cell of the row's own, not a leaf cell
+/// reaching down ([`blank_value_row`]).
+const OWN_CELLS: f32 = 0.6;
 
 /// The first row below the leaf row `r` with a number-like cell under a slot, rows between
 /// wholly blank (a spurious ruling splitting the header from the values); or the row right
@@ -1016,6 +1035,60 @@ mod tests {
         let mut rows = table_rows(GROUPS, &leaves(), &blank);
         rows.push(vec!["五、存在的主要问题"]);
         assert!(read_by_order(&grid(&rows)).is_empty());
+    }
+
+    /// [`table`] with the value row's cells of grid columns `merge` made one cell, and the
+    /// leaf cells of grid columns `down` reaching down over the value row (rulings lost).
+    fn lost_rulings(values: &[&str], merge: std::ops::Range<usize>, down: &[usize]) -> Table {
+        let mut t = table(
+            ["行政复议", "未经复议直接起诉", "复议后起诉"],
+            &leaves(),
+            values,
+        );
+        let nc = t.n_cols();
+        let k = 3 * nc + merge.start;
+        t.cells[k].c1 = merge.end;
+        t.cells[k].bbox.x1 = t.xs[merge.end];
+        for c in merge.start + 1..merge.end {
+            t.index[3 * nc + c] = k;
+        }
+        for &c in down {
+            let k = 2 * nc + c;
+            t.cells[k].r1 = 4;
+            t.cells[k].bbox.y1 = t.ys[4];
+            t.index[3 * nc + c] = k;
+        }
+        t
+    }
+
+    #[test]
+    fn a_blank_value_row_whose_rulings_were_lost_is_blank_in_each_slot() {
+        // rule `blank_row_rulings_lost` fires: the blank row's rulings lost over three slots,
+        // the last two leaves reaching down: the merged slots read 0 each, those two unknown
+        let got = read_by_order(&lost_rulings(&[""; 15], 1..4, &[14, 15]));
+        assert_eq!(got.len(), 15, "{got:?}");
+        assert_eq!(got[0], ("review_upheld".into(), Some("0".into())));
+        assert_eq!(got[2], ("review_other".into(), Some("0".into())));
+        assert_eq!(got[12].1.as_deref(), Some("0"));
+        assert_eq!(got[13], ("litigation_after_review_pending".into(), None));
+        assert_eq!(got[14].1, None);
+        // must not: ink in a cell over several slots is no blank (its number's place is not
+        // known: unknown in each), and most leaves reaching down leave no value row of its own
+        let mut vals = [""; 15];
+        vals[0] = "3";
+        let got = read_by_order(&lost_rulings(&vals, 1..4, &[]));
+        assert!(got[..3].iter().all(|(_, v)| v.is_none()), "{got:?}");
+        let down: Vec<usize> = (4..16).collect();
+        assert!(read_by_order(&lost_rulings(&[""; 15], 1..2, &down)).is_empty());
+        // nor a leaf cell reaching down over a number printed under it
+        let mut t = lost_rulings(&[""; 15], 1..4, &[14, 15]);
+        let k = t.index[2 * t.n_cols() + 14];
+        t.cells[k].lines.push("3".into());
+        assert!(
+            read_by_order(&t)
+                .iter()
+                .all(|(_, v)| v.as_deref() != Some("0"))
+        );
     }
 
     #[test]

@@ -102,13 +102,84 @@ fn label_line(o: &Open, zeros_print: bool) -> bool {
 /// false ruling); a row with more is another table's (the appeals table's fifteen).
 const EXTRA_CELLS: usize = 3;
 
+/// Rule `anchors_in_order`: the requests rows matched by their labels stand in the template's
+/// order; one that no longest run of them in that order (rows in reading order, template rows
+/// not decreasing) can take is out of order: its label matched a row it is not (`3.` like
+/// `3.其他`, a garbled label nearer another row's), and it stood as a bound no run of open rows
+/// between it and its neighbours could fit (after 其他, no row up to 总计 was free), so
+/// nothing around it was placed.  Its cells are taken back and it becomes an open row again,
+/// for the order to place where it is sure (a row the template's labels located in order
+/// becomes transparent, [`Seq::Dropped`]).  Anchors that some longest run takes stay
+/// (two that contradict each other as much: neither is known to be wrong).
+pub(super) fn anchors_in_order(seq: &mut [Seq], def: &TableDef, out: &mut Vec<MappedCell>) {
+    let at: Vec<(usize, usize)> = seq
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| match s {
+            Seq::Anchor(a, _, _) => Some((i, *a)),
+            _ => None,
+        })
+        .collect();
+    let n = at.len();
+    // longest non-decreasing runs ending at / starting from each anchor
+    let mut ends = vec![1usize; n];
+    for k in 0..n {
+        for j in 0..k {
+            if at[j].1 <= at[k].1 {
+                ends[k] = ends[k].max(ends[j] + 1);
+            }
+        }
+    }
+    let mut starts = vec![1usize; n];
+    for k in (0..n).rev() {
+        for j in k + 1..n {
+            if at[k].1 <= at[j].1 {
+                starts[k] = starts[k].max(starts[j] + 1);
+            }
+        }
+    }
+    let longest = ends.iter().copied().max().unwrap_or(0);
+    let mut drop: Vec<usize> = Vec::new();
+    for k in 0..n {
+        if ends[k] + starts[k] - 1 == longest {
+            continue;
+        }
+        let (i, a) = at[k];
+        tracing::debug!(
+            "{} row {} matched out of the template's order: taken back",
+            def.key,
+            def.rows.get(a).map_or("?", |r| r.key.as_str())
+        );
+        let was = std::mem::replace(&mut seq[i], Seq::Dropped(a));
+        if let Seq::Anchor(_, cells, open) = was {
+            drop.extend(cells);
+            if let Some(open) = open {
+                // the row is open again: the order may still place it
+                seq[i] = Seq::Open(open);
+            }
+        }
+    }
+    if !drop.is_empty() {
+        let mut k = 0;
+        out.retain(|_| {
+            k += 1;
+            !drop.contains(&(k - 1))
+        });
+    }
+}
+
 /// Place the open rows of `seq` (see the module doc).
 pub(super) fn assign_by_order(seq: &[Seq], def: &TableDef, st: &State, out: &mut Vec<MappedCell>) {
     if tracing::enabled!(tracing::Level::DEBUG) {
         let shown: Vec<String> = seq
             .iter()
             .map(|s| match s {
-                Seq::Anchor(a) => def.rows.get(*a).map_or("?", |r| r.key.as_str()).to_string(),
+                Seq::Anchor(a, _, _) => {
+                    def.rows.get(*a).map_or("?", |r| r.key.as_str()).to_string()
+                }
+                Seq::Dropped(a) => {
+                    format!("({})", def.rows.get(*a).map_or("?", |r| r.key.as_str()))
+                }
                 Seq::Header => "H".into(),
                 Seq::Open(o) => format!(
                     "?「{}」{}",
@@ -129,7 +200,7 @@ pub(super) fn assign_by_order(seq: &[Seq], def: &TableDef, st: &State, out: &mut
     let mut i = 0;
     while i < seq.len() {
         match &seq[i] {
-            Seq::Anchor(a) => {
+            Seq::Anchor(a, _, _) => {
                 lower = Some(*a as i64);
                 broken = false;
                 i += 1;
@@ -146,11 +217,15 @@ pub(super) fn assign_by_order(seq: &[Seq], def: &TableDef, st: &State, out: &mut
                 i += 1;
                 continue;
             }
+            Seq::Dropped(_) => {
+                i += 1;
+                continue;
+            }
             Seq::Open(_) => {}
         }
-        // a run of open rows (headers inside are transparent)
+        // a run of open rows (headers and dropped anchors inside are transparent)
         let mut j = i;
-        while j < seq.len() && matches!(seq[j], Seq::Open(_) | Seq::Header) {
+        while j < seq.len() && matches!(seq[j], Seq::Open(_) | Seq::Header | Seq::Dropped(_)) {
             j += 1;
         }
         let run: Vec<&Open> = seq[i..j]
@@ -158,12 +233,14 @@ pub(super) fn assign_by_order(seq: &[Seq], def: &TableDef, st: &State, out: &mut
             .filter_map(|s| if let Seq::Open(o) = s { Some(o) } else { None })
             .collect();
         let upper = match seq.get(j) {
-            Some(Seq::Anchor(b)) => Some(*b as i64),
+            Some(Seq::Anchor(b, _, _)) => Some(*b as i64),
             _ => None,
         };
         // where the run starts: after the matched row before it, or at the table's start (a
         // requests header with nothing matched before it, or the sequence's very start)
-        let at_start = !seq[..i].iter().any(|s| !matches!(s, Seq::Header));
+        let at_start = !seq[..i]
+            .iter()
+            .any(|s| !matches!(s, Seq::Header | Seq::Dropped(_)));
         let (lo, wide_only) = match lower {
             Some(a) if !broken => (a, false),
             None if header_since_break => (-1, false),
@@ -442,7 +519,7 @@ mod tests {
                 .map(|&(label, v)| std::iter::once(label).chain([v; 7]).collect())
                 .collect::<Vec<Vec<&str>>>(),
         );
-        let mut seq = vec![Seq::Anchor(idx("denied_inquiry"))];
+        let mut seq = vec![Seq::Anchor(idx("denied_inquiry"), 0..0, None)];
         for (r, (label, _)) in rows.iter().enumerate() {
             seq.push(Seq::Open(Open {
                 cand: Candidate {
@@ -456,7 +533,7 @@ mod tests {
                 full_row: false,
             }));
         }
-        seq.push(Seq::Anchor(idx("rejected_repeat")));
+        seq.push(Seq::Anchor(idx("rejected_repeat"), 0..0, None));
         let before = out.len();
         assign_by_order(&seq, def, &State::default(), &mut out);
         let mut keys: Vec<String> = out[before..].iter().map(|c| c.row.clone()).collect();
