@@ -717,10 +717,9 @@ struct State {
     /// columns stand in template order by assumption, and the cells placed by them say so.
     req_cols_from_rows: bool,
     /// Columns of `req_cols` that the header's order named, not its words
-    /// ([`leaves_by_order`]): the cells placed under them say so.
-    req_cols_by_order: Vec<String>,
-    /// The table whose header row `req_cols_by_order` was named in.
-    req_cols_by_order_in: Option<*const Table>,
+    /// ([`leaves_by_order`]), with the table whose header row named them: the cells placed
+    /// under them say so.
+    req_cols_by_order: Option<(*const Table, Vec<String>)>,
     /// The active rows under the latest active header ([`active_order`]).
     active_block: Option<active_order::ActiveBlock>,
     /// Template indices of the active rows placed so far.
@@ -953,7 +952,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
         if st.req_cols_from_rows {
             st.req_cols = None;
             st.req_cols_from_rows = false;
-            st.req_cols_by_order.clear();
+            st.req_cols_by_order = None;
         }
         let own_columns = |t: &Table| {
             columns_from_rows(t, &schema.requests)
@@ -962,12 +961,12 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
         // columns the header's order named hold for its own grid: cells of another grid (a
         // continuation page, another layout) under an illegible header cell are not known
         // to stand where that cell stood
-        if st.req_cols_by_order_in.is_some_and(|h| !std::ptr::eq(h, t)) {
-            if let Some(map) = st.req_cols.as_mut() {
-                map.0.retain(|(_, _, k)| !st.req_cols_by_order.contains(k));
+        if let Some((h, keys)) = st.req_cols_by_order.take() {
+            if std::ptr::eq(h, t) {
+                st.req_cols_by_order = Some((h, keys));
+            } else if let Some(map) = st.req_cols.as_mut() {
+                map.0.retain(|(_, _, k)| !keys.contains(k));
             }
-            st.req_cols_by_order.clear();
-            st.req_cols_by_order_in = None;
         }
         if st.req_cols.is_none()
             && let Some(cols) = own_columns(t).or_else(|| {
@@ -977,7 +976,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
         {
             st.req_cols = Some(cols);
             st.req_cols_from_rows = true;
-            st.req_cols_by_order.clear();
+            st.req_cols_by_order = None;
         }
         // for [`grid_row`]: the median grid row height, and whether a row with numbers was
         // seen (rows of text above it are the header's)
@@ -1279,7 +1278,7 @@ pub fn map_tables(tables: &[Table], schema: &Schema) -> Mapping {
                 let before = assigned.len();
                 assign_requests(&cand, row, &st, &mut assigned);
                 let open = Open {
-                    label_text: label_text.clone(),
+                    label_text,
                     label_cell: label_cell.map(|c| *c as *const Cell),
                     full_row,
                     cand,
@@ -1987,8 +1986,10 @@ fn update_headers(
                     .map(|k| (c.bbox.x0, c.bbox.x1, k.to_string()))
             })
             .collect();
-        st.req_cols_by_order = by_order.iter().map(|(_, k)| k.to_string()).collect();
-        st.req_cols_by_order_in = (!by_order.is_empty()).then_some(t as *const Table);
+        st.req_cols_by_order = (!by_order.is_empty()).then(|| {
+            let keys = by_order.iter().map(|(_, k)| k.to_string()).collect();
+            (t as *const Table, keys)
+        });
         st.req_cols = Some(ColMap(map));
         st.active_block = None;
         return true;
@@ -2355,7 +2356,11 @@ fn assign_requests(cand: &Candidate, row: &Row, st: &State, out: &mut Vec<Mapped
             let mut m = cell_for(cand, cell, "requests", row, &row.cols[j]);
             if positional || st.req_cols_from_rows {
                 m.flag(Flag::ColumnByPosition);
-            } else if st.req_cols_by_order.contains(&m.col) {
+            } else if st
+                .req_cols_by_order
+                .as_ref()
+                .is_some_and(|(_, keys)| keys.contains(&m.col))
+            {
                 m.flag(Flag::ColumnByHeaderOrder);
             }
             out.push(m);

@@ -1953,14 +1953,16 @@ impl CellReader<'_> {
                 }
                 missed_ink = !fixed;
             }
+            // the lone glyph's loops at the crop's middle threshold, once found (for
+            // `loop_shown`, `tall_hole_unlike` and `short_loop_zero` below)
+            let mut mid_found: Option<Option<shape::Loops>> = None;
             // One glyph whose enclosed hole spans its height is a 0, whatever the recogniser
             // made of it (a faint or blurred 0 reads as 9, 6 or 4, or as nothing).
             if glyphs.len() == 1 && lines == 1 {
                 let joined: String = nums.iter().map(|w| w.text.as_str()).collect();
-                // the glyph's loops at its middle threshold (for `loop_shown` and
-                // `tall_hole_unlike`; a 0 read as 0 is not looked at)
+                // (a 0 read as 0 is not looked at)
                 let mid = if joined != "0" {
-                    shape::loops(self.gray, region)?
+                    *mid_found.insert(shape::loops(self.gray, region)?)
                 } else {
                     None
                 };
@@ -2022,10 +2024,11 @@ impl CellReader<'_> {
             // `short_loop_zero`, a hole in its middle but short (blur closing a small 0's
             // counter from above and below), a 0; or one thin upright stroke (a faint 1).
             if glyphs.len() == 1 && lines == 1 && !self.accepts_numeric(&nums, comps, digit_like) {
-                let by_shape = if shape::loops(self.gray, region)?
-                    .as_ref()
-                    .is_some_and(shape::short_loop_zero)
-                {
+                let mid = match mid_found {
+                    Some(mid) => mid,
+                    None => shape::loops(self.gray, region)?,
+                };
+                let by_shape = if mid.as_ref().is_some_and(shape::short_loop_zero) {
                     Some(("0", SHORT_LOOP_CONFIDENCE, "the short loop of a 0"))
                 } else if shape::stem_one(self.gray, region)? {
                     Some(("1", STEM_ONE_CONFIDENCE, "the shape of a 1"))

@@ -247,10 +247,7 @@ fn blank_value_row(t: &Table, rr: usize, slots: &[usize]) -> bool {
         }
         own += 1;
         let text = cell.text();
-        let over = slots
-            .iter()
-            .filter(|&&o| o >= cell.c0 && o < cell.c1)
-            .count();
+        let over = slots_under(cell, slots);
         if text.trim().is_empty() {
             continue;
         }
@@ -266,6 +263,14 @@ fn blank_value_row(t: &Table, rr: usize, slots: &[usize]) -> bool {
         marks += 1;
     }
     marks <= BLANK_ROW_MARKS && own as f32 >= OWN_CELLS * slots.len() as f32
+}
+
+/// How many of the leaf row's slots (grid columns) `cell` spans.
+fn slots_under(cell: &Cell, slots: &[usize]) -> usize {
+    slots
+        .iter()
+        .filter(|&&o| o >= cell.c0 && o < cell.c1)
+        .count()
 }
 
 /// Share of a blank value row's slots that must have a cell of the row's own, not a leaf cell
@@ -352,7 +357,7 @@ pub(super) fn by_order(t: &Table, r: usize, def: &TableDef) -> Option<(usize, Ve
         let mut in_place = true;
         for (i, &c) in run.iter().enumerate() {
             let h = t.cell_at(r, c);
-            let spans = slots.iter().filter(|&&o| o >= h.c0 && o < h.c1).count();
+            let spans = slots_under(h, &slots);
             match leaf_of(&h.text()) {
                 Leaf::Legible(_) if spans > 1 => in_place = false,
                 Leaf::Legible(l) if l == i => legible_leaves += 1,
@@ -382,7 +387,7 @@ pub(super) fn by_order(t: &Table, r: usize, def: &TableDef) -> Option<(usize, Ve
                 continue;
             };
             let header_cell = (r..vr).any(|rr| std::ptr::eq(v, t.cell_at(rr, c)));
-            let over_slots = slots.iter().filter(|&&o| o >= v.c0 && o < v.c1).count();
+            let over_slots = slots_under(v, &slots);
             if header_cell || (over_slots > 1 && !v.text().trim().is_empty()) {
                 // the number's place is not known: the text is kept, the value is not guessed
                 m.value = None;

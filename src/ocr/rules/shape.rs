@@ -520,6 +520,8 @@ pub(crate) fn label(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_six_with_a_hole_taller_than_its_bowl_is_tall_hole_unlike() {
         // a blurred 0 at 200 dpi, 16 px tall, its hole 9 rows starting a third down (a speck
@@ -551,8 +553,6 @@ mod tests {
         };
         assert!(!tall_hole_unlike(&eight, '6'));
     }
-
-    use super::*;
 
     /// A 40x40 white image with the pixels where `ink(x, y)` holds black.
     fn draw(ink: impl Fn(f32, f32) -> bool) -> Pix {
